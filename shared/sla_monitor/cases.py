@@ -1,0 +1,173 @@
+"""The case: what a resident asked of the council, and everything that happened to it.
+
+Plain dataclasses with no AWS in them. Storage models convert to and from these at the edge
+(`sla_monitor.store`). Every datetime here is timezone-aware.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+class CaseType(enum.StrEnum):
+    COMPLAINT = "complaint"
+    SERVICE_REQUEST = "service_request"
+    ENQUIRY = "enquiry"
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    WEB = "web"
+    TELEPHONE = "telephone"
+    LETTER = "letter"
+    VISIT = "visit"
+    VERBAL = "verbal"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    CLOSED = "closed"
+
+
+class ContactMethod(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+
+
+class AccessibleFormat(enum.StrEnum):
+    LARGE_PRINT = "large_print"
+    EASY_READ = "easy_read"
+    BRAILLE = "braille"
+    AUDIO = "audio"
+
+
+class Outcome(enum.StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+    RESOLVED = "resolved"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str = "en"
+    accessible_format: AccessibleFormat | None = None
+    interpreter: bool = False
+    contact_method: ContactMethod = ContactMethod.EMAIL
+
+    @property
+    def needs_staff_attention(self) -> bool:
+        """A request staff must act on by hand (an accessible format or an interpreter)."""
+        return self.accessible_format is not None or self.interpreter
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+    @property
+    def has_contact_details(self) -> bool:
+        """A formal complaint needs a way to reach the customer (complaints procedure)."""
+        return bool(self.email or self.phone or self.address)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A spell when the case waited on the customer; clocks that may pause stop meanwhile."""
+
+    paused_at: datetime
+    reason: str
+    resumed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """More working days granted on one clock, with the reason the customer was told."""
+
+    clock: str
+    working_days: int
+    reason: str
+    granted_at: datetime
+    granted_by: str
+
+
+@dataclass(frozen=True)
+class SentAction:
+    """An owed action that was done: the ledger the engine reads to know what is no longer owed."""
+
+    key: str
+    action: str
+    sent_at: datetime
+    due: datetime | None = None
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened to a case, who did it, and when."""
+
+    at: datetime
+    kind: str
+    actor: str
+    summary: str
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    reference: str
+    case_type: CaseType
+    channel: Channel
+    received_at: datetime
+    subject: str
+    description: str
+    customer: Customer = field(default_factory=Customer)
+    preferences: Preferences = field(default_factory=Preferences)
+    status: CaseStatus = CaseStatus.OPEN
+    department: str | None = None
+    assigned_officer: str | None = None
+    policy_version: str | None = None
+    classification_reason: str | None = None
+    acknowledged_at: datetime | None = None
+    responded_at: datetime | None = None
+    closed_at: datetime | None = None
+    expected_reply_by: datetime | None = None
+    outcome: Outcome | None = None
+    outcome_summary: str | None = None
+    pauses: tuple[Pause, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    sent: tuple[SentAction, ...] = ()
+    source_message_id: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not CaseStatus.CLOSED
+
+    @property
+    def open_pause(self) -> Pause | None:
+        return next((p for p in self.pauses if p.resumed_at is None), None)
+
+    def was_sent(self, key: str) -> bool:
+        return any(s.key == key for s in self.sent)
+
+    def sent_of(self, action: str) -> tuple[SentAction, ...]:
+        return tuple(s for s in self.sent if s.action == action)
+
+    def with_sent(self, sent: SentAction) -> Case:
+        if self.was_sent(sent.key):
+            return self
+        return replace(self, sent=(*self.sent, sent))

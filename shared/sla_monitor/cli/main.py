@@ -1,0 +1,45 @@
+"""`sla-monitor`: one entry point, one module a command.
+
+Each command module in `COMMANDS` exposes `register(subparsers)`, which adds its sub-parser and
+sets `handler` to a function taking the parsed arguments and returning an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from sla_monitor.cli.common import UsageError
+
+COMMANDS: tuple[str, ...] = (
+    "sla_monitor.cli.deadline",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sla-monitor",
+        description="Keeps a council's customer contact promises and shows where they slip.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except UsageError as error:
+        print(f"sla-monitor: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The DynamoDB tables, defined once.
+
+`template.yaml` declares the same key schema and indexes (a test compares them), `sla-monitor init`
+creates them on a local endpoint from these definitions, and the tests build their moto tables from
+them. Change a table here and the template test tells you what to change in the template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# The deadline checker reads due cases through this sparse index: only items that carry both
+# `due_shard` and `next_due_at` appear in it, so closed and paused cases cost nothing to skip.
+NEXT_DUE_INDEX = "next-due"
+# Writes spread over this many partitions of the index so no single partition runs hot.
+DUE_SHARDS = 8
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    logical_id: str
+    attributes: tuple[tuple[str, str], ...]
+    key: tuple[tuple[str, str], ...]
+    global_indexes: tuple[dict[str, Any], ...] = ()
+    ttl_attribute: str | None = None
+
+    def cloudformation_properties(self) -> dict[str, Any]:
+        """The properties `template.yaml` must declare for this table's shape."""
+        props: dict[str, Any] = {
+            "AttributeDefinitions": [
+                {"AttributeName": n, "AttributeType": t} for n, t in self.attributes
+            ],
+            "KeySchema": [{"AttributeName": n, "KeyType": k} for n, k in self.key],
+            "BillingMode": "PAY_PER_REQUEST",
+        }
+        if self.global_indexes:
+            props["GlobalSecondaryIndexes"] = [dict(ix) for ix in self.global_indexes]
+        if self.ttl_attribute:
+            props["TimeToLiveSpecification"] = {
+                "AttributeName": self.ttl_attribute,
+                "Enabled": True,
+            }
+        return props
+
+    def create_table_arguments(self, table_name: str) -> dict[str, Any]:
+        """Arguments for boto3 `create_table`, used by `init` and by tests."""
+        props = self.cloudformation_properties()
+        props.pop("TimeToLiveSpecification", None)
+        return {"TableName": table_name, **props}
+
+
+CASES = TableDefinition(
+    logical_id="CasesTable",
+    attributes=(("pk", "S"), ("sk", "S"), ("due_shard", "S"), ("next_due_at", "S")),
+    key=(("pk", "HASH"), ("sk", "RANGE")),
+    global_indexes=(
+        {
+            "IndexName": NEXT_DUE_INDEX,
+            "KeySchema": [
+                {"AttributeName": "due_shard", "KeyType": "HASH"},
+                {"AttributeName": "next_due_at", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+    ),
+    ttl_attribute="expires_at",
+)
+
+DIRECTORY = TableDefinition(
+    logical_id="DirectoryTable",
+    attributes=(("pk", "S"), ("sk", "S")),
+    key=(("pk", "HASH"), ("sk", "RANGE")),
+)
+
+TABLES: tuple[TableDefinition, ...] = (CASES, DIRECTORY)
