@@ -92,6 +92,21 @@ class WorkingDayCalendar:
             day = self.next_working_day(day)
         return day
 
+    def previous_working_day(self, day: date) -> date:
+        """The last working day strictly before `day`."""
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def subtract_working_days(self, day: date, working_days: int) -> date:
+        """The working day N working days before `day` (for warnings ahead of a due day)."""
+        if working_days < 0:
+            raise ValueError("working_days must not be negative")
+        for _ in range(working_days):
+            day = self.previous_working_day(day)
+        return day
+
     def due_date(self, received: datetime, working_days: int) -> date:
         """The day a promise "within N working days" of `received` falls due."""
         return self.add_working_days(self.start_day(received), working_days)

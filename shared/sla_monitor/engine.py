@@ -1,0 +1,480 @@
+"""The SLA engine: given a case, the policy, the calendar and `now`, every clock and what is owed.
+
+Pure: no AWS, no clock reads, no I/O. The deadline checker does what `evaluate` says is owed and
+records it on the case; `evaluate` then no longer owes it, because each owed action carries a
+deterministic key that the case's ledger of sent actions (`Case.sent`) is checked against.
+
+How the clocks run:
+- A clock starts on the working day the case was received (or acknowledged, where the policy
+  counts from the acknowledgement) and falls due at the end of the Nth working day after that.
+- While the case waits on the customer, pausable clocks stop: the working days from the day the
+  pause began up to the day it ended do not count, so the due day moves on by that many working
+  days. An open pause leaves the clock paused with its remaining working days kept.
+- Customer updates (holding and progress updates) fall due at the end of their day and are sent at
+  the policy's `customer_updates_sent_at` on that day, unless the case is answered first.
+- Staff alerts are owed only in office hours on working days; outside them they wait for the next
+  working morning.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sla_monitor.calendar import WorkingDayCalendar, require_aware
+from sla_monitor.cases import Case
+from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
+
+# A complaint open for years would otherwise grow its list of progress-update intervals forever.
+_MAX_INTERVALS = 260
+
+
+class ClockState(enum.StrEnum):
+    NOT_STARTED = "not_started"  # counts from an event that has not happened yet
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+class Action(enum.StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    SEND_HOLDING_UPDATE = "send_holding_update"
+    SEND_PROGRESS_UPDATE = "send_progress_update"
+    WARN_OWNER = "warn_owner"
+    ESCALATE_TO_HEAD_OF_SERVICE = "escalate_to_head_of_service"
+    REFER_TO_CHIEF_EXECUTIVE = "refer_to_chief_executive"
+    PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"
+
+    @property
+    def to_customer(self) -> bool:
+        return self in _CUSTOMER_ACTIONS
+
+
+_CUSTOMER_ACTIONS = frozenset(
+    {Action.ACKNOWLEDGE, Action.SEND_HOLDING_UPDATE, Action.SEND_PROGRESS_UPDATE}
+)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One promise as it stands for one case."""
+
+    promise: str
+    kind: PromiseKind
+    description: str
+    state: ClockState
+    start_day: date | None
+    due_day: date | None
+    due: datetime | None  # the instant it is breached: the end of the due day
+    satisfied_at: datetime | None = None
+    paused_working_days: int = 0
+    remaining_working_days: int | None = None  # while paused
+    occurrence: int = 1  # which progress update interval
+
+
+@dataclass(frozen=True)
+class OwedAction:
+    """Something the checker must do for a case, once."""
+
+    action: Action
+    key: str
+    promise: str
+    owed_from: datetime
+    due: datetime | None
+    recipients: tuple[Role, ...] = ()
+    occurrence: int = 1
+    expected_reply_by: date | None = None
+    warning_days: int | None = None
+
+    @property
+    def to_customer(self) -> bool:
+        return self.action.to_customer
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    clocks: tuple[Clock, ...]
+    owed: tuple[OwedAction, ...]  # owed now, oldest first
+    upcoming: tuple[OwedAction, ...]  # owed later, soonest first
+    next_due: datetime | None  # when the checker must look at this case again
+
+    def clock(self, promise: str, occurrence: int | None = None) -> Clock:
+        matching = [c for c in self.clocks if c.promise == promise]
+        if occurrence is not None:
+            matching = [c for c in matching if c.occurrence == occurrence]
+        if not matching:
+            raise KeyError(promise)
+        return matching[-1]
+
+
+@dataclass(frozen=True)
+class _Timing:
+    due_day: date | None  # None while paused
+    paused_working_days: int
+    remaining_working_days: int | None
+
+
+class _CaseClocks:
+    """Works out one case's clocks and actions; one instance per evaluation."""
+
+    def __init__(
+        self, case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+    ) -> None:
+        self.case = case
+        self.policy = policy
+        self.calendar = calendar
+        self.now = require_aware(now)
+        self.clocks: list[Clock] = []
+        self.actions: list[OwedAction] = []
+        self.pauses = sorted(case.pauses, key=lambda p: p.paused_at)
+        answered = [t for t in (case.responded_at, case.closed_at) if t is not None]
+        self.answered_at = min(answered) if answered else None
+
+    # -- timing -----------------------------------------------------------------------------
+
+    def _start_day(self, promise: Promise) -> date | None:
+        if promise.starts_from is StartsFrom.ACKNOWLEDGED:
+            if self.case.acknowledged_at is None:
+                return None
+            return self.calendar.start_day(self.case.acknowledged_at)
+        return self.calendar.start_day(self.case.received_at)
+
+    def _extension_days(self, promise: Promise) -> int:
+        return sum(e.working_days for e in self.case.extensions if e.clock == promise.name)
+
+    def _timing(self, promise: Promise, start_day: date, working_days: int) -> _Timing:
+        cal = self.calendar
+        due_day = cal.add_working_days(start_day, working_days)
+        if not promise.pausable:
+            return _Timing(due_day, 0, None)
+        lost = 0
+        for pause in self.pauses:
+            if pause.paused_at >= cal.end_of_day(due_day):
+                break  # paused after this clock had fallen due: it does not move it
+            if self.answered_at is not None and pause.paused_at >= self.answered_at:
+                break
+            paused_from = max(cal.start_day(pause.paused_at), start_day)
+            if pause.resumed_at is None:
+                remaining = sum(1 for _ in cal.working_days(paused_from, due_day))
+                return _Timing(None, lost, remaining)
+            days = cal.working_days_between(paused_from, cal.start_day(pause.resumed_at))
+            lost += days
+            due_day = cal.add_working_days(due_day, days)
+        return _Timing(due_day, lost, None)
+
+    def _state(self, due: datetime, satisfied_at: datetime | None) -> ClockState:
+        if satisfied_at is not None:
+            return ClockState.MET if satisfied_at < due else ClockState.BREACHED
+        return ClockState.BREACHED if self.now >= due else ClockState.RUNNING
+
+    def _staff_time(self, instant: datetime) -> datetime:
+        return self.calendar.next_office_hours(instant)
+
+    def _owe(self, action: OwedAction) -> None:
+        if not self.case.was_sent(action.key):
+            self.actions.append(action)
+
+    # -- promises ---------------------------------------------------------------------------
+
+    def acknowledgements(self, promises: Iterable[Promise]) -> None:
+        acknowledged = [
+            t for t in (self.case.acknowledged_at, self.answered_at) if t is not None
+        ]
+        satisfied_at = min(acknowledged) if acknowledged else None
+        dues: list[tuple[datetime, str]] = []
+        for promise in promises:
+            assert promise.within is not None
+            start = self.calendar.start_day(self.case.received_at)
+            timing = self._timing(promise, start, promise.within)
+            if timing.due_day is None:
+                self.clocks.append(self._paused(promise, start, timing))
+                continue
+            due = self.calendar.end_of_day(timing.due_day)
+            dues.append((due, promise.name))
+            self.clocks.append(
+                Clock(
+                    promise=promise.name,
+                    kind=promise.kind,
+                    description=promise.description,
+                    state=self._state(due, satisfied_at),
+                    start_day=start,
+                    due_day=timing.due_day,
+                    due=due,
+                    satisfied_at=satisfied_at,
+                    paused_working_days=timing.paused_working_days,
+                )
+            )
+        # One acknowledgement meets them all, so it is owed by the strictest.
+        if satisfied_at is None and self.case.is_open and dues:
+            strictest_due, strictest = min(dues)
+            self._owe(
+                OwedAction(
+                    action=Action.ACKNOWLEDGE,
+                    key="acknowledge",
+                    promise=strictest,
+                    owed_from=self.case.received_at,
+                    due=strictest_due,
+                )
+            )
+
+    def response(self, promise: Promise) -> None:
+        assert promise.within is not None
+        start = self._start_day(promise)
+        if start is None:
+            self.clocks.append(self._not_started(promise))
+            return
+        timing = self._timing(promise, start, promise.within + self._extension_days(promise))
+        if timing.due_day is None:
+            self.clocks.append(self._paused(promise, start, timing))
+            return
+        due_day = timing.due_day
+        due = self.calendar.end_of_day(due_day)
+        self.clocks.append(
+            Clock(
+                promise=promise.name,
+                kind=promise.kind,
+                description=promise.description,
+                state=self._state(due, self.answered_at),
+                start_day=start,
+                due_day=due_day,
+                due=due,
+                satisfied_at=self.answered_at,
+                paused_working_days=timing.paused_working_days,
+            )
+        )
+        if self.answered_at is not None or not self.case.is_open:
+            return
+        for days in promise.warn_before:
+            warn_day = self.calendar.subtract_working_days(due_day, days)
+            if warn_day < start:
+                continue
+            warn_from = self._staff_time(self.calendar.at(warn_day, self.calendar.office_opens))
+            if warn_from >= due or self.now >= due:
+                continue  # a warning once the promise is breached would only be noise
+            self._owe(
+                OwedAction(
+                    action=Action.WARN_OWNER,
+                    key=f"warn_owner:{promise.name}:{due_day.isoformat()}:{days}",
+                    promise=promise.name,
+                    owed_from=warn_from,
+                    due=due,
+                    recipients=(Role.OWNER,),
+                    warning_days=days,
+                )
+            )
+        if promise.holding_update is not None:
+            self._owe(
+                OwedAction(
+                    action=Action.SEND_HOLDING_UPDATE,
+                    key=f"holding_update:{promise.name}",
+                    promise=promise.name,
+                    owed_from=self.calendar.at(due_day, self.policy.customer_updates_sent_at),
+                    due=due,
+                    expected_reply_by=self.calendar.add_working_days(
+                        due_day, promise.holding_update.expect_reply_within
+                    ),
+                )
+            )
+        if promise.escalate_to:
+            self._owe(
+                OwedAction(
+                    action=Action.ESCALATE_TO_HEAD_OF_SERVICE,
+                    key=f"escalate:{promise.name}",
+                    promise=promise.name,
+                    owed_from=self._staff_time(due),
+                    due=due,
+                    recipients=promise.escalate_to,
+                )
+            )
+
+    def progress_updates(self, promise: Promise) -> None:
+        assert promise.every is not None
+        start = self._start_day(promise)
+        if start is None:
+            self.clocks.append(self._not_started(promise))
+            return
+        sent_at = self.policy.customer_updates_sent_at
+        missed: OwedAction | None = None
+        for occurrence in range(1, _MAX_INTERVALS + 1):
+            timing = self._timing(promise, start, promise.every * occurrence)
+            if timing.due_day is None:
+                self.clocks.append(self._paused(promise, start, timing, occurrence))
+                break
+            due = self.calendar.end_of_day(timing.due_day)
+            send_from = self.calendar.at(timing.due_day, sent_at)
+            key = f"progress_update:{promise.name}:{occurrence}"
+            sent = next((s for s in self.case.sent if s.key == key), None)
+            answered_first = self.answered_at is not None and self.answered_at < send_from
+            if answered_first:
+                # Answered before this update was due: no update needed, and none after.
+                break
+            satisfied_at = sent.sent_at if sent else None
+            self.clocks.append(
+                Clock(
+                    promise=promise.name,
+                    kind=promise.kind,
+                    description=promise.description,
+                    state=self._state(due, satisfied_at),
+                    start_day=start,
+                    due_day=timing.due_day,
+                    due=due,
+                    satisfied_at=satisfied_at,
+                    paused_working_days=timing.paused_working_days,
+                    occurrence=occurrence,
+                )
+            )
+            if sent is None and self.case.is_open and self.answered_at is None:
+                action = OwedAction(
+                    action=Action.SEND_PROGRESS_UPDATE,
+                    key=key,
+                    promise=promise.name,
+                    owed_from=send_from,
+                    due=due,
+                    occurrence=occurrence,
+                )
+                if send_from > self.now:
+                    self._owe(action)
+                    break
+                # Missed updates are not sent in a burst: only the latest is still owed.
+                missed = action
+            if send_from > self.now:
+                break
+        if missed is not None:
+            self._owe(missed)
+
+    def escalation(self, promise: Promise) -> None:
+        assert promise.within is not None
+        start = self._start_day(promise)
+        if start is None:
+            self.clocks.append(self._not_started(promise))
+            return
+        timing = self._timing(promise, start, promise.within)
+        if timing.due_day is None:
+            self.clocks.append(self._paused(promise, start, timing))
+            return
+        due = self.calendar.end_of_day(timing.due_day)
+        self.clocks.append(
+            Clock(
+                promise=promise.name,
+                kind=promise.kind,
+                description=promise.description,
+                state=self._state(due, self.answered_at),
+                start_day=start,
+                due_day=timing.due_day,
+                due=due,
+                satisfied_at=self.answered_at,
+                paused_working_days=timing.paused_working_days,
+            )
+        )
+        if self.answered_at is None and self.case.is_open:
+            action = (
+                Action.REFER_TO_CHIEF_EXECUTIVE
+                if Role.CHIEF_EXECUTIVE in promise.escalate_to
+                else Action.ESCALATE_TO_HEAD_OF_SERVICE
+            )
+            self._owe(
+                OwedAction(
+                    action=action,
+                    key=f"escalate:{promise.name}",
+                    promise=promise.name,
+                    owed_from=self._staff_time(due),
+                    due=due,
+                    recipients=promise.escalate_to,
+                )
+            )
+
+    def handover(self, promise: Promise) -> None:
+        if self.case.is_open and self.answered_at is None:
+            self._owe(
+                OwedAction(
+                    action=Action.PASS_TO_HEAD_OF_SERVICE,
+                    key=f"handover:{promise.name}",
+                    promise=promise.name,
+                    owed_from=self._staff_time(self.case.received_at),
+                    due=None,
+                    recipients=promise.escalate_to,
+                )
+            )
+
+    def _paused(
+        self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1
+    ) -> Clock:
+        return Clock(
+            promise=promise.name,
+            kind=promise.kind,
+            description=promise.description,
+            state=ClockState.PAUSED,
+            start_day=start,
+            due_day=None,
+            due=None,
+            paused_working_days=timing.paused_working_days,
+            remaining_working_days=timing.remaining_working_days,
+            occurrence=occurrence,
+        )
+
+    def _not_started(self, promise: Promise) -> Clock:
+        return Clock(
+            promise=promise.name,
+            kind=promise.kind,
+            description=promise.description,
+            state=ClockState.NOT_STARTED,
+            start_day=None,
+            due_day=None,
+            due=None,
+        )
+
+    # -- result -----------------------------------------------------------------------------
+
+    def evaluation(self) -> Evaluation:
+        owed: list[OwedAction] = []
+        upcoming: list[OwedAction] = []
+        in_office_hours = self.calendar.in_office_hours(self.now)
+        wake_times: list[datetime] = []
+        for action in self.actions:
+            if action.owed_from > self.now:
+                upcoming.append(action)
+                wake_times.append(action.owed_from)
+            elif action.to_customer or in_office_hours:
+                owed.append(action)
+                wake_times.append(action.owed_from)
+            else:
+                # A staff alert that fell due out of hours waits for the office to open.
+                upcoming.append(action)
+                wake_times.append(self.calendar.next_office_hours(self.now))
+        owed.sort(key=lambda a: a.owed_from)
+        upcoming.sort(key=lambda a: a.owed_from)
+        return Evaluation(
+            clocks=tuple(self.clocks),
+            owed=tuple(owed),
+            upcoming=tuple(upcoming),
+            next_due=min(wake_times) if wake_times else None,
+        )
+
+
+def evaluate(
+    case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> Evaluation:
+    """Every clock of `case` under `policy` at `now`, and the actions owed."""
+    clocks = _CaseClocks(case, policy, calendar, now)
+    promises = policy.promises_for(case)
+    clocks.acknowledgements(p for p in promises if p.kind is PromiseKind.ACKNOWLEDGEMENT)
+    for promise in promises:
+        if promise.kind is PromiseKind.RESPONSE:
+            clocks.response(promise)
+        elif promise.kind is PromiseKind.PROGRESS_UPDATE:
+            clocks.progress_updates(promise)
+        elif promise.kind is PromiseKind.ESCALATION:
+            clocks.escalation(promise)
+        elif promise.kind is PromiseKind.HANDOVER:
+            clocks.handover(promise)
+    return clocks.evaluation()
+
+
+def next_due_instant(
+    case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> datetime | None:
+    """When the checker must next look at this case (None: never again, unless it changes)."""
+    return evaluate(case, policy, calendar, now).next_due

@@ -1,0 +1,233 @@
+"""Intake: how anything a resident sends becomes a case, a reply on a case, or a triage record.
+
+Email intake and the "Have Your Say" form both call these use cases, so the deadline checker sees
+cases from every channel alike. Every function takes its collaborators and `now`; none reads the
+clock or the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import (
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    Customer,
+    Pause,
+    Preferences,
+    TimelineEvent,
+)
+from sla_monitor.engine import next_due_instant
+from sla_monitor.policy import Policy
+from sla_monitor.store.ports import CaseStore
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that came with a case, kept in the raw-mail bucket."""
+
+    filename: str
+    content_type: str
+    size: int
+    s3_key: str
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What intake knows about a new case before it has a reference."""
+
+    case_type: CaseType
+    channel: Channel
+    received_at: datetime
+    subject: str
+    description: str
+    customer: Customer = field(default_factory=Customer)
+    preferences: Preferences = field(default_factory=Preferences)
+    department: str | None = None
+    classification_reason: str | None = None
+    # The same delivery twice must give one case: the SES message id, the S3 object key, or the
+    # form's submission token. Required for every electronic channel.
+    idempotency_key: str | None = None
+    # The email's own Message-ID, so later replies that quote it thread onto this case.
+    source_message_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    actor: str = "intake"
+
+
+@dataclass(frozen=True)
+class Registration:
+    case: Case
+    created: bool  # False when this delivery had been seen before: the earlier case is returned
+
+
+@dataclass(frozen=True)
+class CustomerReply:
+    """A customer writing again about an existing case."""
+
+    reference: str
+    received_at: datetime
+    channel: Channel
+    summary: str
+    body: str
+    idempotency_key: str | None = None
+    message_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class TriageRecord:
+    """A message that did not become a case, kept with the reason so staff can look at it."""
+
+    idempotency_key: str
+    received_at: datetime
+    reason: str
+    sender: str | None
+    subject: str | None
+    raw_location: str | None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+class DuplicateDelivery(Exception):
+    """This delivery was processed before; `outcome` says what it became."""
+
+    def __init__(self, outcome: str, reference: str | None) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+        self.reference = reference
+
+
+def register_case(
+    new: NewCase,
+    *,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Registration:
+    """Record a new case, timed by the current policy, exactly once per delivery."""
+    if new.idempotency_key:
+        earlier = store.find_delivery(new.idempotency_key)
+        if earlier is not None:
+            existing = store.get_case(earlier.reference) if earlier.reference else None
+            if existing is not None:
+                return Registration(case=existing, created=False)
+    reference = store.next_reference(new.received_at)
+    case = Case(
+        reference=reference,
+        case_type=new.case_type,
+        channel=new.channel,
+        received_at=new.received_at,
+        subject=new.subject,
+        description=new.description,
+        customer=new.customer,
+        preferences=new.preferences,
+        department=new.department,
+        policy_version=policy.version,
+        classification_reason=new.classification_reason,
+        source_message_id=new.source_message_id,
+    )
+    events = [
+        TimelineEvent(
+            at=new.received_at,
+            kind="received",
+            actor=new.actor,
+            summary=f"{new.case_type.label} received by {new.channel.value}",
+            details={"classification": new.classification_reason or ""},
+        )
+    ]
+    events.extend(
+        TimelineEvent(
+            at=new.received_at,
+            kind="attachment",
+            actor=new.actor,
+            summary=f"attachment kept: {a.filename}",
+            details={"s3_key": a.s3_key, "content_type": a.content_type, "size": str(a.size)},
+        )
+        for a in new.attachments
+    )
+    if new.preferences.needs_staff_attention:
+        events.append(
+            TimelineEvent(
+                at=new.received_at,
+                kind="preference",
+                actor=new.actor,
+                summary="customer asked for an accessible format or an interpreter",
+            )
+        )
+    created = store.create_case(
+        case,
+        events=events,
+        next_due=next_due_instant(case, policy, calendar, now),
+        idempotency_key=new.idempotency_key,
+        message_ids=(new.source_message_id,) if new.source_message_id else (),
+    )
+    return Registration(case=created, created=created.reference == reference)
+
+
+def record_customer_reply(
+    reply: CustomerReply,
+    *,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """Add a customer's reply to its case; a clock paused on the customer resumes."""
+    if reply.idempotency_key:
+        earlier = store.find_delivery(reply.idempotency_key)
+        if earlier is not None:
+            raise DuplicateDelivery(earlier.outcome, earlier.reference)
+    case = store.get_case(reply.reference)
+    if case is None:
+        raise LookupError(f"no case {reply.reference}")
+    events = [
+        TimelineEvent(
+            at=reply.received_at,
+            kind="customer_reply",
+            actor="customer",
+            summary=reply.summary,
+            details={"channel": reply.channel.value, "body": reply.body},
+        )
+    ]
+    pause = case.open_pause
+    if pause is not None:
+        pauses = tuple(
+            replace(p, resumed_at=reply.received_at) if p is pause else p for p in case.pauses
+        )
+        case = replace(case, pauses=pauses, status=CaseStatus.OPEN)
+        events.append(
+            TimelineEvent(
+                at=reply.received_at,
+                kind="resumed",
+                actor="customer",
+                summary="clocks resumed: the customer replied",
+            )
+        )
+    store.save_case(
+        case,
+        events=events,
+        next_due=next_due_instant(case, policy, calendar, now),
+        idempotency_key=reply.idempotency_key,
+        message_ids=(reply.message_id,) if reply.message_id else (),
+    )
+    return case
+
+
+def record_triage(record: TriageRecord, *, store: CaseStore) -> bool:
+    """Keep a message that did not become a case. False when it had been triaged before."""
+    return store.record_triage(record)
+
+
+def pause_for_customer(case: Case, *, at: datetime, reason: str) -> Case:
+    """The case now waits on the customer: clocks that may pause stop until they reply."""
+    if case.open_pause is not None:
+        return case
+    return replace(
+        case,
+        status=CaseStatus.WAITING_ON_CUSTOMER,
+        pauses=(*case.pauses, Pause(paused_at=at, reason=reason)),
+    )

@@ -1,0 +1,146 @@
+"""The SLA policy: which clocks run for which cases, read from a YAML file, not from code."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import time
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sla_monitor.cases import Case, CaseType, Channel
+
+
+class PromiseKind(enum.StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    RESPONSE = "response"
+    PROGRESS_UPDATE = "progress_update"
+    ESCALATION = "escalation"
+    HANDOVER = "handover"
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    HEAD_OF_SERVICE = "head_of_service"
+    CORPORATE_COMPLAINTS_OFFICER = "corporate_complaints_officer"
+    CHIEF_EXECUTIVE = "chief_executive"
+
+
+class StartsFrom(enum.StrEnum):
+    RECEIVED = "received"
+    # The national Complaint Handling Code counts the response from the acknowledgement.
+    ACKNOWLEDGED = "acknowledged"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HoldingUpdate(_Strict):
+    expect_reply_within: int = Field(ge=1, le=60)
+
+
+class Promise(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    source: str = ""
+    kind: PromiseKind
+    case_types: tuple[CaseType, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    within: int | None = Field(default=None, ge=0, le=250)
+    every: int | None = Field(default=None, ge=1, le=250)
+    starts_from: StartsFrom = Field(default=StartsFrom.RECEIVED, alias="from")
+    pausable: bool = False
+    warn_before: tuple[int, ...] = ()
+    holding_update: HoldingUpdate | None = None
+    escalate_to: tuple[Role, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete_for_its_kind(self) -> Self:
+        kind = self.kind
+        if kind is PromiseKind.PROGRESS_UPDATE:
+            if self.every is None:
+                raise ValueError(f"{self.name}: a progress_update promise needs 'every'")
+        elif kind is not PromiseKind.HANDOVER and self.within is None:
+            raise ValueError(f"{self.name}: a {kind.value} promise needs 'within'")
+        if kind in (PromiseKind.ESCALATION, PromiseKind.HANDOVER) and not self.escalate_to:
+            raise ValueError(f"{self.name}: a {kind.value} promise needs 'escalate_to'")
+        if self.holding_update and kind is not PromiseKind.RESPONSE:
+            raise ValueError(f"{self.name}: only a response promise can send a holding update")
+        if any(w < 1 for w in self.warn_before):
+            raise ValueError(f"{self.name}: warn_before counts working days, 1 or more")
+        if self.within is not None and any(w >= self.within for w in self.warn_before):
+            raise ValueError(f"{self.name}: a warning must come before the promise is due")
+        return self
+
+    def applies_to(self, case: Case) -> bool:
+        return (not self.case_types or case.case_type in self.case_types) and (
+            not self.channels or case.channel in self.channels
+        )
+
+
+class Policy(_Strict):
+    declared_version: str = Field(alias="version")
+    customer_updates_sent_at: time = time(14, 0)
+    promises: tuple[Promise, ...]
+    fingerprint: str = ""
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        names = [p.name for p in self.promises]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"promise names must be unique: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def version(self) -> str:
+        """The declared version and a fingerprint of the content, so an edit that forgot to
+        bump the version is still told apart."""
+        return f"{self.declared_version}+{self.fingerprint}" if self.fingerprint else (
+            self.declared_version
+        )
+
+    def promises_for(self, case: Case) -> tuple[Promise, ...]:
+        return tuple(p for p in self.promises if p.applies_to(case))
+
+    def promise(self, name: str) -> Promise:
+        for p in self.promises:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+class PolicyError(ValueError):
+    """The policy file cannot be used; the message says where it is wrong."""
+
+
+def parse_policy(text: str) -> Policy:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise PolicyError(f"the policy file is not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise PolicyError("the policy file must be a mapping with 'version' and 'promises'")
+    fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    try:
+        return Policy.model_validate({**data, "fingerprint": fingerprint})
+    except ValueError as error:
+        raise PolicyError(f"the policy file is not valid: {error}") from error
+
+
+def load_policy_file(path: Path) -> Policy:
+    return parse_policy(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_policy() -> Policy:
+    """The policy shipped with the product (`config/policy.yaml`)."""
+    return parse_policy(
+        resources.files("sla_monitor").joinpath("config/policy.yaml").read_text("utf-8")
+    )

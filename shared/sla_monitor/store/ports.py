@@ -1,0 +1,108 @@
+"""The case store as the use cases see it. One DynamoDB adapter implements it, one in-memory
+adapter stands in for it in unit tests; both pass the same contract tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from sla_monitor.cases import Case, TimelineEvent
+
+if TYPE_CHECKING:
+    from sla_monitor.directory import Directory
+    from sla_monitor.intake import TriageRecord
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery (an email, a form submission) became: a case, a reply, or triage."""
+
+    key: str
+    outcome: str  # "case" | "reply" | "triage"
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sweep's hold on one owed action while it sends it."""
+
+    reference: str
+    key: str
+    claimed_at: datetime
+    lease_until: datetime
+    sent: bool
+
+
+class CaseStore(Protocol):
+    def next_reference(self, received_at: datetime) -> str:
+        """A new unique human reference such as NWL-2026-000123 (atomic counter per year)."""
+        ...
+
+    def find_delivery(self, key: str) -> Delivery | None: ...
+
+    def create_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent],
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> Case:
+        """Store a new case. When `idempotency_key` was used before, store nothing and return the
+        case that delivery created."""
+        ...
+
+    def save_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent] = (),
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> None:
+        """Write a changed case, append events, and set when the checker must next look at it."""
+        ...
+
+    def get_case(self, reference: str) -> Case | None: ...
+
+    def timeline(self, reference: str) -> list[TimelineEvent]: ...
+
+    def find_case_by_message_id(self, message_id: str) -> str | None:
+        """The reference of the case an email Message-ID belongs to (sent or received)."""
+        ...
+
+    def record_triage(self, record: TriageRecord) -> bool: ...
+
+    def triage_records(self) -> list[TriageRecord]: ...
+
+    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
+        """Open cases whose next due instant is at or before `now`, oldest first, read through
+        the sparse next-due index (never a scan)."""
+        ...
+
+    def all_cases(self) -> Iterator[Case]:
+        """Every case (reports and the demo; not for the checker's hot path)."""
+        ...
+
+    def claim_action(
+        self, reference: str, key: str, *, now: datetime, lease_until: datetime
+    ) -> Claim | None:
+        """Claim an owed action before sending. None when it was sent already, or another sweep
+        holds an unexpired lease on it. An expired, unsent claim is taken over."""
+        ...
+
+    def release_claim(self, reference: str, key: str) -> None:
+        """Give up a claim whose send failed, so the next sweep retries it at once."""
+        ...
+
+    def mark_action_sent(self, reference: str, key: str, *, sent_at: datetime) -> None: ...
+
+
+class DirectoryStore(Protocol):
+    def load_directory(self) -> Directory: ...
+
+    def save_directory(self, directory: Directory) -> None: ...
