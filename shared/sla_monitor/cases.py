@@ -152,6 +152,8 @@ class Case:
     extensions: tuple[Extension, ...] = ()
     sent: tuple[SentAction, ...] = ()
     source_message_id: str | None = None
+    # Bumped by the store on every save; a save from a stale copy is refused, not merged.
+    revision: int = 0
 
     @property
     def is_open(self) -> bool:

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from sla_monitor.intake import TriageRecord
 
 
+class DuplicateDeliveryError(Exception):
+    """This delivery was recorded before."""
+
+
+class StaleCaseError(Exception):
+    """The case changed since it was read; read it again and reapply the change."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What one delivery (an email, a form submission) became: a case, a reply, or triage."""
@@ -64,7 +72,9 @@ class CaseStore(Protocol):
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> None:
-        """Write a changed case, append events, and set when the checker must next look at it."""
+        """Write a changed case, append events, and set when the checker must next look at it.
+        Raises StaleCaseError when the stored case has moved on from `case.revision`, and
+        DuplicateDeliveryError when `idempotency_key` was recorded before."""
         ...
 
     def get_case(self, reference: str) -> Case | None: ...

@@ -1,0 +1,25 @@
+"""boto3 clients, made when first needed, for real AWS or a local endpoint.
+
+boto3 itself honours `AWS_ENDPOINT_URL`; the settings carry it too so that pynamodb, which makes
+its own connections, talks to the same place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"})
+
+
+@lru_cache(maxsize=32)
+def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=_RETRIES)
+
+
+def forget_clients() -> None:
+    """Drop cached clients (they belong to an AWS mock or endpoint that has gone)."""
+    client.cache_clear()

@@ -1,0 +1,733 @@
+"""The case store and the directory in DynamoDB, through pynamodb.
+
+One table holds a case, its timeline and its bookkeeping, under the case's partition:
+
+    pk                      sk                       what
+    CASE#<reference>        CASE                     the case (carries the next-due index keys)
+    CASE#<reference>        EVENT#<utc>#<nonce>      a timeline event
+    CASE#<reference>        CLAIM#<action key>       a sweep's claim on an owed action
+    DELIVERY#<key>          DELIVERY                 what one delivery became (idempotency)
+    MESSAGE#<message-id>    MESSAGE                  an email Message-ID that threads to a case
+    COUNTER#<prefix>-<year> COUNTER                  the atomic reference counter
+    TRIAGE                  <utc>#<key>              a message that did not become a case
+
+The next-due index is sparse: only case items with a due instant carry `due_shard` and
+`next_due_at`. Its partition key is spread over `DUE_SHARDS` shards so writes never pile onto one
+partition; the checker queries each shard for `next_due_at <= now` and merges them oldest first.
+
+Model classes are made per table name when first used, never at import: the table name comes from
+the environment of the function or CLI, which is only known then.
+"""
+
+from __future__ import annotations
+
+import heapq
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from sla_monitor.cases import (
+    AccessibleFormat,
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    ContactMethod,
+    Customer,
+    Extension,
+    Outcome,
+    Pause,
+    Preferences,
+    SentAction,
+    TimelineEvent,
+)
+from sla_monitor.directory import Department, Directory, Officer
+from sla_monitor.intake import TriageRecord
+from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX
+
+
+def due_shard(reference: str) -> str:
+    """The index partition a case's due instant is written to: stable for a reference."""
+    return f"DUE#{zlib.crc32(reference.encode('utf-8')) % DUE_SHARDS}"
+
+
+def index_instant(instant: datetime) -> str:
+    """A UTC instant as a string that sorts in time order (the index's range key)."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class CaseTableModels:
+    case: type[Model]
+    event: type[Model]
+    claim: type[Model]
+    marker: type[Model]
+    counter: type[Model]
+    triage: type[Model]
+
+
+def _meta(table_name: str, region: str, host: str | None) -> type:
+    return type("Meta", (), {"table_name": table_name, "region": region, "host": host})
+
+
+@lru_cache(maxsize=16)
+def case_table_models(table_name: str, region: str, host: str | None) -> CaseTableModels:
+    """pynamodb models bound to one cases table (made once per table, on first use)."""
+    meta = _meta(table_name, region, host)
+
+    class NextDueIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = NEXT_DUE_INDEX
+            projection = AllProjection()
+
+        due_shard = UnicodeAttribute(hash_key=True)
+        next_due_at = UnicodeAttribute(range_key=True)
+
+    class PersonMap(MapAttribute):
+        name = UnicodeAttribute(null=True)
+        email = UnicodeAttribute(null=True)
+        phone = UnicodeAttribute(null=True)
+        address = UnicodeAttribute(null=True)
+
+    class PreferencesMap(MapAttribute):
+        language = UnicodeAttribute(default="en")
+        accessible_format = UnicodeAttribute(null=True)
+        interpreter = BooleanAttribute(default=False)
+        contact_method = UnicodeAttribute(default="email")
+
+    class PauseMap(MapAttribute):
+        paused_at = UTCDateTimeAttribute()
+        reason = UnicodeAttribute()
+        resumed_at = UTCDateTimeAttribute(null=True)
+
+    class ExtensionMap(MapAttribute):
+        clock = UnicodeAttribute()
+        working_days = NumberAttribute()
+        reason = UnicodeAttribute()
+        granted_at = UTCDateTimeAttribute()
+        granted_by = UnicodeAttribute()
+
+    class SentMap(MapAttribute):
+        key = UnicodeAttribute()
+        action = UnicodeAttribute()
+        sent_at = UTCDateTimeAttribute()
+        due = UTCDateTimeAttribute(null=True)
+        message_id = UnicodeAttribute(null=True)
+
+    class CaseItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        reference = UnicodeAttribute()
+        case_type = UnicodeAttribute()
+        channel = UnicodeAttribute()
+        status = UnicodeAttribute()
+        received_at = UTCDateTimeAttribute()
+        subject = UnicodeAttribute()
+        description = UnicodeAttribute()
+        customer = PersonMap(default=dict)
+        preferences = PreferencesMap(default=dict)
+        department = UnicodeAttribute(null=True)
+        assigned_officer = UnicodeAttribute(null=True)
+        policy_version = UnicodeAttribute(null=True)
+        classification_reason = UnicodeAttribute(null=True)
+        acknowledged_at = UTCDateTimeAttribute(null=True)
+        responded_at = UTCDateTimeAttribute(null=True)
+        closed_at = UTCDateTimeAttribute(null=True)
+        expected_reply_by = UTCDateTimeAttribute(null=True)
+        outcome = UnicodeAttribute(null=True)
+        outcome_summary = UnicodeAttribute(null=True)
+        pauses = ListAttribute(of=PauseMap, default=list)
+        extensions = ListAttribute(of=ExtensionMap, default=list)
+        sent = ListAttribute(of=SentMap, default=list)
+        source_message_id = UnicodeAttribute(null=True)
+        revision = VersionAttribute()
+        due_shard = UnicodeAttribute(null=True)
+        next_due_at = UnicodeAttribute(null=True)
+        expires_at = TTLAttribute(null=True)
+        next_due_index = NextDueIndex()
+
+    class EventItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        at = UTCDateTimeAttribute()
+        kind = UnicodeAttribute()
+        actor = UnicodeAttribute()
+        summary = UnicodeAttribute()
+        details = MapAttribute(default=dict)
+        expires_at = TTLAttribute(null=True)
+
+    class ClaimItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        claimed_at = UTCDateTimeAttribute()
+        lease_until = UTCDateTimeAttribute()
+        sent = BooleanAttribute(default=False)
+        sent_at = UTCDateTimeAttribute(null=True)
+
+    class MarkerItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        outcome = UnicodeAttribute(null=True)
+        reference = UnicodeAttribute(null=True)
+
+    class CounterItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        value = NumberAttribute(default=0)
+
+    class TriageItem(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        idempotency_key = UnicodeAttribute()
+        received_at = UTCDateTimeAttribute()
+        reason = UnicodeAttribute()
+        sender = UnicodeAttribute(null=True)
+        subject = UnicodeAttribute(null=True)
+        raw_location = UnicodeAttribute(null=True)
+        details = MapAttribute(default=dict)
+        expires_at = TTLAttribute(null=True)
+
+    return CaseTableModels(CaseItem, EventItem, ClaimItem, MarkerItem, CounterItem, TriageItem)
+
+
+class DynamoDBCaseStore:
+    """The case store in the cases table."""
+
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        region: str,
+        host: str | None = None,
+        reference_prefix: str,
+        retention_days: int,
+    ) -> None:
+        self.models = case_table_models(table_name, region, host)
+        self.table_name = table_name
+        self.reference_prefix = reference_prefix
+        self.retention = timedelta(days=retention_days)
+        self.items_read = 0
+
+    # -- references and deliveries ----------------------------------------------------------
+
+    def next_reference(self, received_at: datetime) -> str:
+        year = received_at.year
+        counter = self.models.counter(f"COUNTER#{self.reference_prefix}-{year}", "COUNTER")
+        counter.update(actions=[self.models.counter.value.add(1)])
+        return f"{self.reference_prefix}-{year}-{int(counter.value):06d}"
+
+    def find_delivery(self, key: str) -> Delivery | None:
+        try:
+            marker = self.models.marker.get(f"DELIVERY#{key}", "DELIVERY", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return Delivery(key=key, outcome=marker.outcome or "", reference=marker.reference)
+
+    def find_case_by_message_id(self, message_id: str) -> str | None:
+        try:
+            marker = self.models.marker.get(f"MESSAGE#{message_id}", "MESSAGE")
+        except DoesNotExist:
+            return None
+        return marker.reference
+
+    # -- cases ------------------------------------------------------------------------------
+
+    def _expires_at(self, case: Case) -> datetime | None:
+        return case.closed_at + self.retention if case.closed_at else None
+
+    def _case_item(self, case: Case, next_due: datetime | None) -> Model:
+        m = self.models.case
+        item = m(
+            f"CASE#{case.reference}",
+            "CASE",
+            reference=case.reference,
+            case_type=case.case_type.value,
+            channel=case.channel.value,
+            status=case.status.value,
+            received_at=case.received_at,
+            subject=case.subject,
+            description=case.description,
+            customer={
+                "name": case.customer.name,
+                "email": case.customer.email,
+                "phone": case.customer.phone,
+                "address": case.customer.address,
+            },
+            preferences={
+                "language": case.preferences.language,
+                "accessible_format": (
+                    case.preferences.accessible_format.value
+                    if case.preferences.accessible_format
+                    else None
+                ),
+                "interpreter": case.preferences.interpreter,
+                "contact_method": case.preferences.contact_method.value,
+            },
+            department=case.department,
+            assigned_officer=case.assigned_officer,
+            policy_version=case.policy_version,
+            classification_reason=case.classification_reason,
+            acknowledged_at=case.acknowledged_at,
+            responded_at=case.responded_at,
+            closed_at=case.closed_at,
+            expected_reply_by=case.expected_reply_by,
+            outcome=case.outcome.value if case.outcome else None,
+            outcome_summary=case.outcome_summary,
+            pauses=[
+                {"paused_at": p.paused_at, "reason": p.reason, "resumed_at": p.resumed_at}
+                for p in case.pauses
+            ],
+            extensions=[
+                {
+                    "clock": e.clock,
+                    "working_days": e.working_days,
+                    "reason": e.reason,
+                    "granted_at": e.granted_at,
+                    "granted_by": e.granted_by,
+                }
+                for e in case.extensions
+            ],
+            sent=[
+                {
+                    "key": s.key,
+                    "action": s.action,
+                    "sent_at": s.sent_at,
+                    "due": s.due,
+                    "message_id": s.message_id,
+                }
+                for s in case.sent
+            ],
+            source_message_id=case.source_message_id,
+            due_shard=due_shard(case.reference) if next_due else None,
+            next_due_at=index_instant(next_due) if next_due else None,
+            expires_at=self._expires_at(case),
+        )
+        # pynamodb's VersionAttribute makes the save conditional on this revision.
+        if case.revision:
+            item.revision = case.revision
+        return item
+
+    @staticmethod
+    def _case(item: Any) -> Case:
+        customer = item.customer
+        prefs = item.preferences
+        return Case(
+            reference=item.reference,
+            case_type=CaseType(item.case_type),
+            channel=Channel(item.channel),
+            received_at=item.received_at,
+            subject=item.subject,
+            description=item.description,
+            customer=Customer(
+                name=customer.name,
+                email=customer.email,
+                phone=customer.phone,
+                address=customer.address,
+            ),
+            preferences=Preferences(
+                language=prefs.language or "en",
+                accessible_format=(
+                    AccessibleFormat(prefs.accessible_format) if prefs.accessible_format else None
+                ),
+                interpreter=bool(prefs.interpreter),
+                contact_method=ContactMethod(prefs.contact_method or "email"),
+            ),
+            status=CaseStatus(item.status),
+            department=item.department,
+            assigned_officer=item.assigned_officer,
+            policy_version=item.policy_version,
+            classification_reason=item.classification_reason,
+            acknowledged_at=item.acknowledged_at,
+            responded_at=item.responded_at,
+            closed_at=item.closed_at,
+            expected_reply_by=item.expected_reply_by,
+            outcome=Outcome(item.outcome) if item.outcome else None,
+            outcome_summary=item.outcome_summary,
+            pauses=tuple(
+                Pause(paused_at=p.paused_at, reason=p.reason, resumed_at=p.resumed_at)
+                for p in item.pauses or ()
+            ),
+            extensions=tuple(
+                Extension(
+                    clock=e.clock,
+                    working_days=int(e.working_days),
+                    reason=e.reason,
+                    granted_at=e.granted_at,
+                    granted_by=e.granted_by,
+                )
+                for e in item.extensions or ()
+            ),
+            sent=tuple(
+                SentAction(
+                    key=s.key,
+                    action=s.action,
+                    sent_at=s.sent_at,
+                    due=s.due,
+                    message_id=s.message_id,
+                )
+                for s in item.sent or ()
+            ),
+            source_message_id=item.source_message_id,
+            revision=int(item.revision or 0),
+        )
+
+    def _event_item(self, reference: str, event: TimelineEvent, expires: datetime | None) -> Model:
+        return self.models.event(
+            f"CASE#{reference}",
+            f"EVENT#{index_instant(event.at)}#{uuid.uuid4().hex[:8]}",
+            at=event.at,
+            kind=event.kind,
+            actor=event.actor,
+            summary=event.summary,
+            details=dict(event.details),
+            expires_at=expires,
+        )
+
+    def _write(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent],
+        next_due: datetime | None,
+        idempotency_key: str | None,
+        outcome: str,
+        message_ids: Iterable[str],
+        new: bool,
+    ) -> None:
+        m = self.models
+        item = self._case_item(case, next_due)
+        expires = self._expires_at(case)
+        with TransactWrite(connection=self._connection()) as tx:
+            if new:
+                tx.save(item, condition=m.case.pk.does_not_exist())
+            else:
+                tx.save(item)
+            for event in events:
+                tx.save(self._event_item(case.reference, event, expires))
+            if idempotency_key:
+                tx.save(
+                    m.marker(
+                        f"DELIVERY#{idempotency_key}",
+                        "DELIVERY",
+                        outcome=outcome,
+                        reference=case.reference,
+                    ),
+                    condition=m.marker.pk.does_not_exist(),
+                )
+            for message_id in set(message_ids):
+                tx.save(
+                    m.marker(
+                        f"MESSAGE#{message_id}", "MESSAGE", outcome="case", reference=case.reference
+                    )
+                )
+
+    def _connection(self) -> Connection:
+        meta = self.models.case.Meta
+        return Connection(region=meta.region, host=meta.host)
+
+    def create_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent],
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> Case:
+        fresh = replace(case, revision=0)
+        try:
+            self._write(
+                fresh,
+                events=events,
+                next_due=next_due,
+                idempotency_key=idempotency_key,
+                outcome="case",
+                message_ids=message_ids,
+                new=True,
+            )
+        except TransactWriteError:
+            earlier = self.find_delivery(idempotency_key) if idempotency_key else None
+            stored = self.get_case(earlier.reference) if earlier and earlier.reference else None
+            if stored is None:
+                raise
+            return stored
+        return replace(fresh, revision=1)
+
+    def save_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent] = (),
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> None:
+        try:
+            self._write(
+                case,
+                events=events,
+                next_due=next_due,
+                idempotency_key=idempotency_key,
+                outcome="reply",
+                message_ids=message_ids,
+                new=False,
+            )
+        except TransactWriteError as error:
+            if idempotency_key and self.find_delivery(idempotency_key) is not None:
+                raise DuplicateDeliveryError(idempotency_key) from error
+            if error.cause_response_code == "TransactionCanceledException":
+                raise StaleCaseError(case.reference) from error
+            raise
+
+    def get_case(self, reference: str) -> Case | None:
+        try:
+            item = self.models.case.get(f"CASE#{reference}", "CASE", consistent_read=True)
+        except DoesNotExist:
+            return None
+        self.items_read += 1
+        return self._case(item)
+
+    def due_at(self, reference: str) -> datetime | None:
+        try:
+            item = self.models.case.get(f"CASE#{reference}", "CASE", consistent_read=True)
+        except DoesNotExist:
+            return None
+        if not item.next_due_at:
+            return None
+        return datetime.strptime(item.next_due_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+    def timeline(self, reference: str) -> list[TimelineEvent]:
+        m = self.models.event
+        return [
+            TimelineEvent(
+                at=e.at,
+                kind=e.kind,
+                actor=e.actor,
+                summary=e.summary,
+                details={k: str(v) for k, v in (e.details.as_dict() if e.details else {}).items()},
+            )
+            for e in m.query(f"CASE#{reference}", m.sk.startswith("EVENT#"))
+        ]
+
+    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
+        """Query every shard of the sparse next-due index and merge them oldest first."""
+        index = self.models.case.next_due_index
+        bound = index_instant(now)
+        shards = [
+            index.query(
+                f"DUE#{shard}",
+                self.models.case.next_due_at <= bound,
+                page_size=100,
+            )
+            for shard in range(DUE_SHARDS)
+        ]
+        merged = heapq.merge(*shards, key=lambda item: item.next_due_at)
+        for count, item in enumerate(merged):
+            if limit is not None and count >= limit:
+                return
+            self.items_read += 1
+            yield self._case(item)
+
+    def all_cases(self) -> Iterator[Case]:
+        m = self.models.case
+        cases = [self._case(item) for item in m.scan(m.sk == "CASE")]
+        yield from sorted(cases, key=lambda c: c.received_at)
+
+    # -- triage -----------------------------------------------------------------------------
+
+    def record_triage(self, record: TriageRecord) -> bool:
+        m = self.models
+        expires = record.received_at + self.retention
+        try:
+            with TransactWrite(connection=self._connection()) as tx:
+                tx.save(
+                    m.marker(
+                        f"DELIVERY#{record.idempotency_key}", "DELIVERY", outcome="triage"
+                    ),
+                    condition=m.marker.pk.does_not_exist(),
+                )
+                tx.save(
+                    m.triage(
+                        "TRIAGE",
+                        f"{index_instant(record.received_at)}#{record.idempotency_key}",
+                        idempotency_key=record.idempotency_key,
+                        received_at=record.received_at,
+                        reason=record.reason,
+                        sender=record.sender,
+                        subject=record.subject,
+                        raw_location=record.raw_location,
+                        details=dict(record.details),
+                        expires_at=expires,
+                    )
+                )
+        except TransactWriteError:
+            if self.find_delivery(record.idempotency_key) is not None:
+                return False
+            raise
+        return True
+
+    def triage_records(self) -> list[TriageRecord]:
+        return [
+            TriageRecord(
+                idempotency_key=t.idempotency_key,
+                received_at=t.received_at,
+                reason=t.reason,
+                sender=t.sender,
+                subject=t.subject,
+                raw_location=t.raw_location,
+                details={k: str(v) for k, v in (t.details.as_dict() if t.details else {}).items()},
+            )
+            for t in self.models.triage.query("TRIAGE")
+        ]
+
+    # -- claims on owed actions -------------------------------------------------------------
+
+    def claim_action(
+        self, reference: str, key: str, *, now: datetime, lease_until: datetime
+    ) -> Claim | None:
+        m = self.models.claim
+        claim = m(
+            f"CASE#{reference}", f"CLAIM#{key}", claimed_at=now, lease_until=lease_until, sent=False
+        )
+        # Take it when nobody has, or when an earlier sweep's lease ran out before it sent.
+        condition = m.pk.does_not_exist() | ((m.sent == False) & (m.lease_until < now))  # noqa: E712
+        try:
+            claim.save(condition=condition)
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return Claim(reference, key, claimed_at=now, lease_until=lease_until, sent=False)
+
+    def release_claim(self, reference: str, key: str) -> None:
+        m = self.models.claim
+        try:
+            m(f"CASE#{reference}", f"CLAIM#{key}").delete(condition=m.sent == False)  # noqa: E712
+        except DeleteError as error:
+            # A claim that was sent meanwhile stays as it is.
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def mark_action_sent(self, reference: str, key: str, *, sent_at: datetime) -> None:
+        m = self.models.claim
+        m(f"CASE#{reference}", f"CLAIM#{key}").update(
+            actions=[m.sent.set(True), m.sent_at.set(sent_at)]
+        )
+
+
+class DynamoDBDirectoryStore:
+    """Departments, officers and council-wide roles in the directory table."""
+
+    def __init__(self, table_name: str, *, region: str, host: str | None = None) -> None:
+        self.model = _directory_model(table_name, region, host)
+
+    def load_directory(self) -> Directory:
+        m = self.model
+        departments = [
+            Department(
+                code=i.sk,
+                name=i.name,
+                head_of_service=i.head_of_service or "",
+                team_email=i.email,
+            )
+            for i in m.query("DEPARTMENT")
+        ]
+        officers = [
+            Officer(
+                officer_id=i.sk,
+                name=i.name,
+                email=i.email or "",
+                job_title=i.job_title or "",
+                department=i.department,
+            )
+            for i in m.query("OFFICER")
+        ]
+        roles = {i.sk: i.officer_id for i in m.query("ROLE")}
+        return Directory(
+            departments=tuple(departments),
+            officers=tuple(officers),
+            corporate_complaints_officer=roles.get("corporate_complaints_officer"),
+            chief_executive=roles.get("chief_executive"),
+            default_department=roles.get("default_department"),
+        )
+
+    def save_directory(self, directory: Directory) -> None:
+        m = self.model
+        with m.batch_write() as batch:
+            for d in directory.departments:
+                batch.save(
+                    m(
+                        "DEPARTMENT",
+                        d.code,
+                        name=d.name,
+                        head_of_service=d.head_of_service,
+                        email=d.team_email,
+                    )
+                )
+            for o in directory.officers:
+                batch.save(
+                    m(
+                        "OFFICER",
+                        o.officer_id,
+                        name=o.name,
+                        email=o.email,
+                        job_title=o.job_title,
+                        department=o.department,
+                    )
+                )
+            for role, officer_id in (
+                ("corporate_complaints_officer", directory.corporate_complaints_officer),
+                ("chief_executive", directory.chief_executive),
+                ("default_department", directory.default_department),
+            ):
+                if officer_id:
+                    batch.save(m("ROLE", role, name=role, officer_id=officer_id))
+
+
+@lru_cache(maxsize=16)
+def _directory_model(table_name: str, region: str, host: str | None) -> type[Model]:
+    class DirectoryItem(Model):
+        Meta = _meta(table_name, region, host)
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        name = UnicodeAttribute()
+        email = UnicodeAttribute(null=True)
+        head_of_service = UnicodeAttribute(null=True)
+        job_title = UnicodeAttribute(null=True)
+        department = UnicodeAttribute(null=True)
+        officer_id = UnicodeAttribute(null=True)
+
+    return DirectoryItem
+
+
+def forget_bound_models() -> None:
+    """Drop models bound earlier (their connections belong to an AWS mock that has ended)."""
+    case_table_models.cache_clear()
+    _directory_model.cache_clear()

@@ -1,0 +1,158 @@
+"""An in-memory case store with the same behaviour as the DynamoDB one, for unit tests and for
+exploring the engine without AWS. The contract tests run against both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.directory import Directory
+from sla_monitor.intake import TriageRecord
+from sla_monitor.store.ports import (
+    Claim,
+    Delivery,
+    DuplicateDeliveryError,
+    StaleCaseError,
+)
+
+
+class InMemoryCaseStore:
+    def __init__(self, reference_prefix: str = "NWL") -> None:
+        self.reference_prefix = reference_prefix
+        self.cases: dict[str, Case] = {}
+        self.events: dict[str, list[TimelineEvent]] = {}
+        self.next_due: dict[str, datetime] = {}
+        self.deliveries: dict[str, Delivery] = {}
+        self.message_ids: dict[str, str] = {}
+        self.triage: dict[str, TriageRecord] = {}
+        self.claims: dict[tuple[str, str], Claim] = {}
+        self.counters: dict[int, int] = {}
+        self.reads = 0
+
+    def next_reference(self, received_at: datetime) -> str:
+        year = received_at.year
+        self.counters[year] = self.counters.get(year, 0) + 1
+        return f"{self.reference_prefix}-{year}-{self.counters[year]:06d}"
+
+    def find_delivery(self, key: str) -> Delivery | None:
+        return self.deliveries.get(key)
+
+    def _record(
+        self,
+        case: Case,
+        events: Sequence[TimelineEvent],
+        next_due: datetime | None,
+        message_ids: Iterable[str],
+    ) -> None:
+        self.cases[case.reference] = case
+        self.events.setdefault(case.reference, []).extend(events)
+        if next_due is None:
+            self.next_due.pop(case.reference, None)
+        else:
+            self.next_due[case.reference] = next_due
+        for message_id in message_ids:
+            self.message_ids[message_id] = case.reference
+
+    def create_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent],
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> Case:
+        if idempotency_key and idempotency_key in self.deliveries:
+            earlier = self.deliveries[idempotency_key]
+            return self.cases[earlier.reference or ""]
+        if case.reference in self.cases:
+            raise ValueError(f"case {case.reference} exists")
+        stored = replace(case, revision=1)
+        self._record(stored, events, next_due, message_ids)
+        if idempotency_key:
+            self.deliveries[idempotency_key] = Delivery(idempotency_key, "case", case.reference)
+        return stored
+
+    def save_case(
+        self,
+        case: Case,
+        *,
+        events: Sequence[TimelineEvent] = (),
+        next_due: datetime | None,
+        idempotency_key: str | None = None,
+        message_ids: Iterable[str] = (),
+    ) -> None:
+        current = self.cases.get(case.reference)
+        if current is None or current.revision != case.revision:
+            raise StaleCaseError(case.reference)
+        if idempotency_key and idempotency_key in self.deliveries:
+            raise DuplicateDeliveryError(idempotency_key)
+        self._record(replace(case, revision=case.revision + 1), events, next_due, message_ids)
+        if idempotency_key:
+            self.deliveries[idempotency_key] = Delivery(idempotency_key, "reply", case.reference)
+
+    def get_case(self, reference: str) -> Case | None:
+        self.reads += 1
+        return self.cases.get(reference)
+
+    def timeline(self, reference: str) -> list[TimelineEvent]:
+        return sorted(self.events.get(reference, []), key=lambda e: e.at)
+
+    def find_case_by_message_id(self, message_id: str) -> str | None:
+        return self.message_ids.get(message_id)
+
+    def record_triage(self, record: TriageRecord) -> bool:
+        if record.idempotency_key in self.deliveries:
+            return False
+        self.deliveries[record.idempotency_key] = Delivery(record.idempotency_key, "triage", None)
+        self.triage[record.idempotency_key] = record
+        return True
+
+    def triage_records(self) -> list[TriageRecord]:
+        return sorted(self.triage.values(), key=lambda r: r.received_at)
+
+    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
+        due = sorted((at, ref) for ref, at in self.next_due.items() if at <= now)
+        for count, (_, reference) in enumerate(due):
+            if limit is not None and count >= limit:
+                return
+            self.reads += 1
+            yield self.cases[reference]
+
+    def all_cases(self) -> Iterator[Case]:
+        yield from sorted(self.cases.values(), key=lambda c: c.received_at)
+
+    def due_at(self, reference: str) -> datetime | None:
+        return self.next_due.get(reference)
+
+    def claim_action(
+        self, reference: str, key: str, *, now: datetime, lease_until: datetime
+    ) -> Claim | None:
+        existing = self.claims.get((reference, key))
+        if existing is not None and (existing.sent or existing.lease_until > now):
+            return None
+        claim = Claim(reference, key, claimed_at=now, lease_until=lease_until, sent=False)
+        self.claims[(reference, key)] = claim
+        return claim
+
+    def release_claim(self, reference: str, key: str) -> None:
+        claim = self.claims.get((reference, key))
+        if claim is not None and not claim.sent:
+            del self.claims[(reference, key)]
+
+    def mark_action_sent(self, reference: str, key: str, *, sent_at: datetime) -> None:
+        claim = self.claims[(reference, key)]
+        self.claims[(reference, key)] = replace(claim, sent=True)
+
+
+class InMemoryDirectoryStore:
+    def __init__(self, directory: Directory | None = None) -> None:
+        self.directory = directory or Directory()
+
+    def load_directory(self) -> Directory:
+        return self.directory
+
+    def save_directory(self, directory: Directory) -> None:
+        self.directory = directory
