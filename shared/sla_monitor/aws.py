@@ -17,7 +17,8 @@ _RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"})
 
 @lru_cache(maxsize=32)
 def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
-    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=_RETRIES)
+    make_client: Any = boto3.client  # one factory for every service name
+    return make_client(service, region_name=region, endpoint_url=endpoint_url, config=_RETRIES)
 
 
 def forget_clients() -> None:

@@ -46,7 +46,7 @@ class Action(enum.StrEnum):
     WARN_OWNER = "warn_owner"
     ESCALATE_TO_HEAD_OF_SERVICE = "escalate_to_head_of_service"
     REFER_TO_CHIEF_EXECUTIVE = "refer_to_chief_executive"
-    PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"
+    PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"  # noqa: S105 - not a password
 
     @property
     def to_customer(self) -> bool:
@@ -180,9 +180,7 @@ class _CaseClocks:
     # -- promises ---------------------------------------------------------------------------
 
     def acknowledgements(self, promises: Iterable[Promise]) -> None:
-        acknowledged = [
-            t for t in (self.case.acknowledged_at, self.answered_at) if t is not None
-        ]
+        acknowledged = [t for t in (self.case.acknowledged_at, self.answered_at) if t is not None]
         satisfied_at = min(acknowledged) if acknowledged else None
         dues: list[tuple[datetime, str]] = []
         for promise in promises:
@@ -399,9 +397,7 @@ class _CaseClocks:
                 )
             )
 
-    def _paused(
-        self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1
-    ) -> Clock:
+    def _paused(self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1) -> Clock:
         return Clock(
             promise=promise.name,
             kind=promise.kind,
@@ -454,9 +450,7 @@ class _CaseClocks:
         )
 
 
-def evaluate(
-    case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime
-) -> Evaluation:
+def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime) -> Evaluation:
     """Every clock of `case` under `policy` at `now`, and the actions owed."""
     clocks = _CaseClocks(case, policy, calendar, now)
     promises = policy.promises_for(case)

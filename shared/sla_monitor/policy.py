@@ -102,8 +102,10 @@ class Policy(_Strict):
     def version(self) -> str:
         """The declared version and a fingerprint of the content, so an edit that forgot to
         bump the version is still told apart."""
-        return f"{self.declared_version}+{self.fingerprint}" if self.fingerprint else (
-            self.declared_version
+        return (
+            f"{self.declared_version}+{self.fingerprint}"
+            if self.fingerprint
+            else (self.declared_version)
         )
 
     def promises_for(self, case: Case) -> tuple[Promise, ...]:

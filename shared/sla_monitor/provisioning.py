@@ -23,7 +23,9 @@ class ProvisioningReport:
         (self.created if created else self.existing).append(what)
 
 
-def _table(dynamodb: Any, definition: TableDefinition, name: str, report: ProvisioningReport) -> None:
+def _table(
+    dynamodb: Any, definition: TableDefinition, name: str, report: ProvisioningReport
+) -> None:
     try:
         dynamodb.create_table(**definition.create_table_arguments(name))
     except ClientError as error:
@@ -44,7 +46,10 @@ def _bucket(s3: Any, name: str, region: str, report: ProvisioningReport) -> None
     try:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
     except ClientError as error:
-        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+        if error.response["Error"]["Code"] not in (
+            "BucketAlreadyOwnedByYou",
+            "BucketAlreadyExists",
+        ):
             raise
         report.note(f"bucket {name}", created=False)
         return

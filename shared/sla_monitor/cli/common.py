@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sla_monitor.calendar import LONDON
+from sla_monitor.embedded import embedded_aws
+from sla_monitor.runtime import Services, reset_services, services
 
 
 class UsageError(Exception):
@@ -31,3 +35,23 @@ def instant_argument(text: str) -> datetime:
         return parse_instant(text)
     except UsageError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--embedded",
+        action="store_true",
+        help="use in-process AWS (moto) set up on start, instead of AWS_ENDPOINT_URL or real AWS",
+    )
+
+
+@contextmanager
+def target_services(args: argparse.Namespace) -> Iterator[Services]:
+    """The services a command works on: embedded moto, the endpoint in AWS_ENDPOINT_URL, or
+    real AWS by the default credentials."""
+    if getattr(args, "embedded", False):
+        with embedded_aws() as bundle:
+            yield bundle
+        return
+    reset_services()
+    yield services()

@@ -15,6 +15,8 @@ from sla_monitor.cli.common import UsageError
 
 COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.deadline",
+    "sla_monitor.cli.init",
+    "sla_monitor.cli.demo",
 )
 
 

@@ -79,12 +79,13 @@ def index_instant(instant: datetime) -> str:
 
 @dataclass(frozen=True)
 class CaseTableModels:
-    case: type[Model]
-    event: type[Model]
-    claim: type[Model]
-    marker: type[Model]
-    counter: type[Model]
-    triage: type[Model]
+    # Typed loosely: the classes are made at run time, one set per table name.
+    case: Any
+    event: Any
+    claim: Any
+    marker: Any
+    counter: Any
+    triage: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -136,7 +137,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         message_id = UnicodeAttribute(null=True)
 
     class CaseItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         reference = UnicodeAttribute()
@@ -169,18 +170,18 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         next_due_index = NextDueIndex()
 
     class EventItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         at = UTCDateTimeAttribute()
         kind = UnicodeAttribute()
         actor = UnicodeAttribute()
         summary = UnicodeAttribute()
-        details = MapAttribute(default=dict)
+        details: MapAttribute = MapAttribute(default=dict)
         expires_at = TTLAttribute(null=True)
 
     class ClaimItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         claimed_at = UTCDateTimeAttribute()
@@ -189,20 +190,20 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         sent_at = UTCDateTimeAttribute(null=True)
 
     class MarkerItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         outcome = UnicodeAttribute(null=True)
         reference = UnicodeAttribute(null=True)
 
     class CounterItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         value = NumberAttribute(default=0)
 
     class TriageItem(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         idempotency_key = UnicodeAttribute()
@@ -211,7 +212,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         sender = UnicodeAttribute(null=True)
         subject = UnicodeAttribute(null=True)
         raw_location = UnicodeAttribute(null=True)
-        details = MapAttribute(default=dict)
+        details: MapAttribute = MapAttribute(default=dict)
         expires_at = TTLAttribute(null=True)
 
     return CaseTableModels(CaseItem, EventItem, ClaimItem, MarkerItem, CounterItem, TriageItem)
@@ -262,7 +263,7 @@ class DynamoDBCaseStore:
     def _expires_at(self, case: Case) -> datetime | None:
         return case.closed_at + self.retention if case.closed_at else None
 
-    def _case_item(self, case: Case, next_due: datetime | None) -> Model:
+    def _case_item(self, case: Case, next_due: datetime | None) -> Any:
         m = self.models.case
         item = m(
             f"CASE#{case.reference}",
@@ -398,7 +399,7 @@ class DynamoDBCaseStore:
             revision=int(item.revision or 0),
         )
 
-    def _event_item(self, reference: str, event: TimelineEvent, expires: datetime | None) -> Model:
+    def _event_item(self, reference: str, event: TimelineEvent, expires: datetime | None) -> Any:
         return self.models.event(
             f"CASE#{reference}",
             f"EVENT#{index_instant(event.at)}#{uuid.uuid4().hex[:8]}",
@@ -568,9 +569,7 @@ class DynamoDBCaseStore:
         try:
             with TransactWrite(connection=self._connection()) as tx:
                 tx.save(
-                    m.marker(
-                        f"DELIVERY#{record.idempotency_key}", "DELIVERY", outcome="triage"
-                    ),
+                    m.marker(f"DELIVERY#{record.idempotency_key}", "DELIVERY", outcome="triage"),
                     condition=m.marker.pk.does_not_exist(),
                 )
                 tx.save(
@@ -712,9 +711,9 @@ class DynamoDBDirectoryStore:
 
 
 @lru_cache(maxsize=16)
-def _directory_model(table_name: str, region: str, host: str | None) -> type[Model]:
+def _directory_model(table_name: str, region: str, host: str | None) -> Any:
     class DirectoryItem(Model):
-        Meta = _meta(table_name, region, host)
+        Meta = _meta(table_name, region, host)  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         name = UnicodeAttribute()

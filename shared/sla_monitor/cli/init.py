@@ -1,0 +1,40 @@
+"""`sla-monitor init`: create what the product needs on a local endpoint, idempotently."""
+
+from __future__ import annotations
+
+import argparse
+
+from sla_monitor.cli.common import add_target_arguments, target_services
+from sla_monitor.directory import default_directory
+from sla_monitor.provisioning import provision
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="create the tables, bucket, SES sender identity and starting directory",
+        description=(
+            "Create, idempotently, what the product needs on the target: the DynamoDB tables "
+            "(from the same definitions template.yaml deploys), the raw-mail bucket, the SES "
+            "sender identity and the starting directory of departments and roles. On real AWS "
+            "the SAM template creates these; use init against a local endpoint "
+            "(AWS_ENDPOINT_URL), such as a moto server."
+        ),
+    )
+    add_target_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with target_services(args) as bundle:
+        report = provision(
+            bundle.settings,
+            clients={name: bundle.client(name) for name in ("dynamodb", "s3", "ses")},
+            directory=default_directory(),
+            directory_store=bundle.directory_store,
+        )
+    for what in report.created:
+        print(f"created  {what}")
+    for what in report.existing:
+        print(f"exists   {what}")
+    return 0

@@ -1,0 +1,162 @@
+"""The same behaviour from both case stores: DynamoDB (on moto) and in memory."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from sla_monitor.calendar import LONDON
+from sla_monitor.cases import Case, CaseType, Channel, Customer, Pause, SentAction, TimelineEvent
+from sla_monitor.intake import TriageRecord
+from sla_monitor.store.memory import InMemoryCaseStore
+from sla_monitor.store.ports import DuplicateDeliveryError, StaleCaseError
+
+NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def store(request):
+    if request.param == "memory":
+        yield InMemoryCaseStore()
+        return
+    from sla_monitor.embedded import embedded_aws
+
+    with embedded_aws() as bundle:
+        yield bundle.store
+
+
+def a_case(store, **changes) -> Case:
+    case = Case(
+        reference=store.next_reference(NOW),
+        case_type=CaseType.COMPLAINT,
+        channel=Channel.EMAIL,
+        received_at=NOW,
+        subject="Missed bin",
+        description="Third week running",
+        customer=Customer(name="A Resident", email="resident@example.org"),
+    )
+    return replace(case, **changes)
+
+
+def received(at=NOW) -> TimelineEvent:
+    return TimelineEvent(at=at, kind="received", actor="intake", summary="received by email")
+
+
+def test_references_are_unique_and_numbered_per_year(store):
+    first = store.next_reference(NOW)
+    second = store.next_reference(NOW)
+    next_year = store.next_reference(NOW + timedelta(days=30))
+    assert (first, second) == ("NWL-2026-000001", "NWL-2026-000002")
+    assert next_year == "NWL-2027-000001"
+
+
+def test_a_case_round_trips_with_everything_on_it(store):
+    case = a_case(
+        store,
+        pauses=(Pause(paused_at=NOW, reason="asked for photos", resumed_at=NOW + timedelta(1)),),
+        sent=(SentAction(key="acknowledge", action="acknowledge", sent_at=NOW, message_id="m1"),),
+    )
+    stored = store.create_case(case, events=[received()], next_due=NOW)
+    loaded = store.get_case(case.reference)
+    assert loaded == stored
+    assert loaded.pauses[0].reason == "asked for photos"
+    assert loaded.sent[0].message_id == "m1"
+    assert [e.kind for e in store.timeline(case.reference)] == ["received"]
+
+
+def test_the_same_delivery_twice_makes_one_case(store):
+    first = store.create_case(
+        a_case(store), events=[received()], next_due=NOW, idempotency_key="ses-1"
+    )
+    again = store.create_case(
+        a_case(store), events=[received()], next_due=NOW, idempotency_key="ses-1"
+    )
+    assert again.reference == first.reference
+    assert store.find_delivery("ses-1").reference == first.reference
+    assert [c.reference for c in store.all_cases()] == [first.reference]
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_case(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    store.save_case(replace(stored, department="housing"), next_due=NOW)
+    with pytest.raises(StaleCaseError):
+        store.save_case(replace(stored, department="planning"), next_due=NOW)
+    assert store.get_case(stored.reference).department == "housing"
+
+
+def test_a_reply_delivered_twice_is_recorded_once(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    store.save_case(stored, events=[received()], next_due=NOW, idempotency_key="ses-2")
+    latest = store.get_case(stored.reference)
+    with pytest.raises(DuplicateDeliveryError):
+        store.save_case(latest, events=[received()], next_due=NOW, idempotency_key="ses-2")
+    assert len(store.timeline(stored.reference)) == 1
+
+
+def test_only_due_cases_are_read_oldest_first(store):
+    later = store.create_case(a_case(store), events=[], next_due=NOW + timedelta(hours=2))
+    earliest = store.create_case(a_case(store), events=[], next_due=NOW - timedelta(hours=1))
+    middle = store.create_case(a_case(store), events=[], next_due=NOW)
+    store.create_case(a_case(store), events=[], next_due=None)  # closed: not in the index
+    due = [c.reference for c in store.cases_due(NOW)]
+    assert due == [earliest.reference, middle.reference]
+    assert [c.reference for c in store.cases_due(NOW + timedelta(days=1), limit=2)] == [
+        earliest.reference,
+        middle.reference,
+    ]
+    assert later.reference in [c.reference for c in store.cases_due(NOW + timedelta(days=1))]
+
+
+def test_clearing_the_due_instant_takes_a_case_out_of_the_index(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    store.save_case(stored, next_due=None)
+    assert list(store.cases_due(NOW + timedelta(days=365))) == []
+
+
+def test_message_ids_thread_to_their_case(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW, message_ids=["<a@x>"])
+    assert store.find_case_by_message_id("<a@x>") == stored.reference
+    assert store.find_case_by_message_id("<unknown@x>") is None
+
+
+def test_triage_is_kept_once(store):
+    record = TriageRecord(
+        idempotency_key="ses-3",
+        received_at=NOW,
+        reason="auto-reply",
+        sender="someone@example.org",
+        subject="Out of office",
+        raw_location="s3://bucket/inbound/ses-3",
+    )
+    assert store.record_triage(record) is True
+    assert store.record_triage(record) is False
+    assert [r.reason for r in store.triage_records()] == ["auto-reply"]
+    assert store.find_delivery("ses-3").outcome == "triage"
+
+
+def test_an_action_is_claimed_by_one_sweep_until_its_lease_runs_out(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    lease = NOW + timedelta(minutes=5)
+    assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
+    assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease) is None
+    # The first sweep died before sending: after the lease another sweep may take it over.
+    later = lease + timedelta(seconds=1)
+    assert store.claim_action(
+        stored.reference, "acknowledge", now=later, lease_until=later + timedelta(minutes=5)
+    )
+    store.mark_action_sent(stored.reference, "acknowledge", sent_at=later)
+    much_later = later + timedelta(days=1)
+    assert (
+        store.claim_action(stored.reference, "acknowledge", now=much_later, lease_until=much_later)
+        is None
+    )
+
+
+def test_a_released_claim_can_be_taken_again_at_once(store):
+    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    lease = NOW + timedelta(minutes=5)
+    store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
+    store.release_claim(stored.reference, "acknowledge")
+    assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
