@@ -1,0 +1,190 @@
+from datetime import date
+
+import pytest
+
+from sla_monitor.cases import CaseStatus, CaseType, Channel, Customer, Outcome
+from sla_monitor.engine import Action, ClockState, evaluate
+from sla_monitor.intake import NewCase, register_case
+from sla_monitor.staff import (
+    ActionNotAllowed,
+    CaseNotFound,
+    assign_case,
+    extend_deadline,
+    reclassify_case,
+    record_response,
+    resume_clocks,
+    wait_for_customer,
+)
+from sla_monitor.store.memory import InMemoryCaseStore
+
+from .builders import london
+
+RECEIVED = london(2026, 11, 23, 10, 0)  # Monday
+
+
+@pytest.fixture
+def store():
+    return InMemoryCaseStore()
+
+
+@pytest.fixture
+def world(store, policy, calendar):
+    return {"store": store, "policy": policy, "calendar": calendar}
+
+
+def new_case(world, case_type=CaseType.ENQUIRY, channel=Channel.EMAIL):
+    return register_case(
+        NewCase(
+            case_type=case_type,
+            channel=channel,
+            received_at=RECEIVED,
+            subject="Council tax question",
+            description="When is my bill due?",
+            customer=Customer(email="resident@example.org"),
+        ),
+        now=RECEIVED,
+        **world,
+    ).case
+
+
+def test_a_phone_case_logged_by_an_officer_is_timed_like_any_other(world, policy, calendar):
+    case = new_case(world, CaseType.COMPLAINT, Channel.TELEPHONE)
+    result = evaluate(case, policy, calendar, RECEIVED)
+    assert result.clock("respond_to_complaint").due_day == date(2026, 12, 7)
+    assert result.clock("acknowledge_complaint").due_day == date(2026, 11, 25)
+
+
+def test_assigning_records_who_and_changes_the_owner(world, store):
+    case = new_case(world)
+    assign_case(
+        case.reference,
+        officer_id="head-housing",
+        department="housing",
+        by="cco",
+        now=RECEIVED,
+        **world,
+    )
+    stored = store.get_case(case.reference)
+    assert (stored.assigned_officer, stored.department) == ("head-housing", "housing")
+    assert store.timeline(case.reference)[-1].summary == "assigned to head-housing in housing"
+
+
+def test_waiting_on_the_customer_pauses_and_resuming_keeps_the_paused_days(
+    world, store, policy, calendar
+):
+    case = new_case(world)
+    wait_for_customer(
+        case.reference,
+        reason="asked for the account number",
+        by="officer",
+        now=london(2026, 11, 24, 10),
+        **world,
+    )
+    paused = store.get_case(case.reference)
+    assert paused.status is CaseStatus.WAITING_ON_CUSTOMER
+    result = evaluate(paused, policy, calendar, london(2026, 11, 26, 10))
+    assert result.clock("respond_to_enquiry").state is ClockState.PAUSED
+    resume_clocks(case.reference, by="officer", now=london(2026, 11, 26, 10), **world)
+    resumed = store.get_case(case.reference)
+    # Tuesday and Wednesday did not count: due Monday 30 November moves to Wednesday 2 December.
+    result = evaluate(resumed, policy, calendar, london(2026, 11, 26, 10))
+    assert result.clock("respond_to_enquiry").due_day == date(2026, 12, 2)
+
+
+def test_one_extension_with_a_reason(world, store, policy, calendar):
+    case = new_case(world, CaseType.COMPLAINT)
+    extend_deadline(
+        case.reference,
+        promise="respond_to_complaint",
+        working_days=10,
+        reason="we are waiting for the contractor's report",
+        by="head-waste-services",
+        now=london(2026, 12, 1, 10),
+        **world,
+    )
+    extended = store.get_case(case.reference)
+    result = evaluate(extended, policy, calendar, london(2026, 12, 1, 10))
+    assert result.clock("respond_to_complaint").due_day == date(2026, 12, 21)
+    with pytest.raises(ActionNotAllowed, match="once already"):
+        extend_deadline(
+            case.reference,
+            promise="respond_to_complaint",
+            working_days=2,
+            reason="again",
+            by="x",
+            now=london(2026, 12, 2, 10),
+            **world,
+        )
+
+
+@pytest.mark.parametrize(
+    ("promise", "days", "reason", "message"),
+    [
+        ("respond_to_complaint", 11, "report", "1 to 10"),
+        ("respond_to_complaint", 5, "  ", "needs a reason"),
+        ("complaint_progress_update", 5, "report", "not a response deadline"),
+    ],
+)
+def test_an_extension_out_of_bounds_is_refused(world, promise, days, reason, message):
+    case = new_case(world, CaseType.COMPLAINT)
+    with pytest.raises(ActionNotAllowed, match=message):
+        extend_deadline(
+            case.reference,
+            promise=promise,
+            working_days=days,
+            reason=reason,
+            by="x",
+            now=RECEIVED,
+            **world,
+        )
+
+
+def test_recording_the_response_closes_the_case_and_owes_nothing_more(
+    world, store, policy, calendar
+):
+    case = new_case(world)
+    record_response(
+        case.reference,
+        summary="Bill explained",
+        outcome=Outcome.RESOLVED,
+        by="officer",
+        now=london(2026, 11, 25, 15),
+        **world,
+    )
+    closed = store.get_case(case.reference)
+    assert closed.status is CaseStatus.CLOSED
+    assert store.due_at(case.reference) is None
+    result = evaluate(closed, policy, calendar, london(2026, 12, 25, 15))
+    assert result.clock("respond_to_enquiry").state is ClockState.MET
+    assert result.owed == ()
+    with pytest.raises(ActionNotAllowed):
+        record_response(
+            case.reference,
+            summary="again",
+            outcome=Outcome.RESOLVED,
+            by="x",
+            now=london(2026, 11, 26, 15),
+            **world,
+        )
+
+
+def test_reclassifying_a_service_request_as_a_complaint_re_times_it(world, store, policy, calendar):
+    case = new_case(world, CaseType.SERVICE_REQUEST)
+    reclassify_case(
+        case.reference,
+        case_type=CaseType.COMPLAINT,
+        reason="the bin was missed again after we promised",
+        by="cco",
+        now=RECEIVED,
+        **world,
+    )
+    result = evaluate(store.get_case(case.reference), policy, calendar, RECEIVED)
+    assert {a.action for a in result.owed} >= {Action.ACKNOWLEDGE}
+    assert result.clock("refer_to_chief_executive").due_day == date(2026, 12, 21)
+
+
+def test_an_unknown_reference_is_reported(world):
+    with pytest.raises(CaseNotFound):
+        assign_case(
+            "NWL-2026-999999", officer_id="x", department=None, by="y", now=RECEIVED, **world
+        )
