@@ -13,8 +13,11 @@ from typing import Any
 # The deadline checker reads due cases through this sparse index: only items that carry both
 # `due_shard` and `next_due_at` appear in it, so closed and paused cases cost nothing to skip.
 NEXT_DUE_INDEX = "next-due"
-# Writes spread over this many partitions of the index so no single partition runs hot.
-DUE_SHARDS = 8
+# Writes spread over this many partitions of the index so no single partition runs hot. A
+# partition takes about 1,000 writes a second, far above a council's case volume even with
+# several councils in one deployment; each shard costs every sweep one query, so keep it small.
+# Only ever raise it: cases already written to a shard above a lowered count would go unread.
+DUE_SHARDS = 4
 
 
 @dataclass(frozen=True)
