@@ -1,0 +1,1 @@
+"""The "Have Your Say" public form behind API Gateway."""

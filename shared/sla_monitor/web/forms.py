@@ -1,0 +1,420 @@
+"""The "Have Your Say" form: reading a submitted body and checking the answers.
+
+Checks run on the server whatever the browser did. Each problem becomes a message in the GOV.UK
+style, tied to the field it is about, so the page can show the error summary and the message
+beside the field; the answers come back with the page so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from sla_monitor.cases import AccessibleFormat, CaseType, ContactMethod, Customer, Preferences
+from sla_monitor.web.errors import EmptyForm, FormTooLarge, UnreadableForm, WrongContentType
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Far above what the longest honest answers make, even with every character percent-encoded.
+MAX_BODY_BYTES = 64 * 1024
+MAX_FIELDS = 40
+
+MAX_DETAILS = 5000
+MAX_NAME = 200
+MAX_EMAIL = 254
+MAX_PHONE = 30
+MAX_ADDRESS = 500
+
+NOT_KNOWN = "not_known"
+NO_FORMAT = "none"
+
+# The answers, in the order the form asks for them (the error summary follows this order).
+ANSWER_FIELDS: tuple[str, ...] = (
+    "about",
+    "department",
+    "details",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "contact_method",
+    "language",
+    "accessible_format",
+    "interpreter",
+)
+MULTI_LINE_FIELDS = frozenset({"details", "address"})
+
+
+class ReplyBy(enum.StrEnum):
+    """How the customer wants to hear from us; "none" is not allowed for every case type."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    NONE = "none"
+
+
+# Languages most asked for locally, then British Sign Language (an interpreter) and any other.
+LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("en", "English"),
+    ("pl", "Polish"),
+    ("ro", "Romanian"),
+    ("pa", "Punjabi"),
+    ("gu", "Gujarati"),
+    ("ur", "Urdu"),
+    ("bn", "Bengali"),
+    ("lt", "Lithuanian"),
+    ("pt", "Portuguese"),
+    ("ar", "Arabic"),
+    ("bfi", "British Sign Language"),
+    ("other", "Another language (tell us which in your message)"),
+)
+LANGUAGE_NAMES = dict(LANGUAGES)
+
+CASE_TYPE_CHOICES: tuple[tuple[CaseType, str, str], ...] = (
+    (
+        CaseType.COMPLAINT,
+        "A complaint",
+        "We let you down, did not do something we said we would, did something wrong, "
+        "or were unfair.",
+    ),
+    (
+        CaseType.SERVICE_REQUEST,
+        "A request for a service",
+        "Ask us to provide or fix something, for example a missed bin or a noisy neighbour.",
+    ),
+    (CaseType.ENQUIRY, "A question", "Ask us about a service or about something we have done."),
+    (CaseType.COMMENT, "A comment", "Tell us what you think about a service."),
+    (CaseType.COMPLIMENT, "A compliment", "Tell us when we have done something well."),
+)
+
+FORMAT_NAMES: dict[AccessibleFormat, str] = {
+    AccessibleFormat.LARGE_PRINT: "Large print",
+    AccessibleFormat.EASY_READ: "Easy read",
+    AccessibleFormat.BRAILLE: "Braille",
+    AccessibleFormat.AUDIO: "Audio",
+}
+
+REPLY_BY_NAMES: dict[ReplyBy, str] = {
+    ReplyBy.EMAIL: "Email",
+    ReplyBy.PHONE: "Phone",
+    ReplyBy.LETTER: "Letter",
+    ReplyBy.NONE: "You do not need to contact me",
+}
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_CHARACTERS_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_EMAIL = re.compile(
+    r"^[^@\s\"(),:;<>\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+_PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class InvalidAnswers(Exception):
+    """The answers cannot be accepted as they are; each error says what to fix."""
+
+    def __init__(self, errors: Sequence[FieldError], values: Mapping[str, str]) -> None:
+        super().__init__(f"{len(errors)} answers need correcting")
+        self.errors = tuple(errors)
+        self.values = dict(values)
+
+    def by_field(self) -> dict[str, str]:
+        return {e.field: e.message for e in self.errors}
+
+
+def _problem(message: str) -> PydanticCustomError:
+    return PydanticCustomError("have_your_say", message)
+
+
+def _single_line(value: str, *, label: str, limit: int) -> str | None:
+    if _CONTROL_CHARACTERS.search(value):
+        raise _problem(f"{label} must be on one line, without line breaks")
+    if len(value) > limit:
+        raise _problem(f"{label} must be {limit:,} characters or fewer")
+    return value or None
+
+
+def _several_lines(value: str, *, label: str, limit: int) -> str:
+    if _CONTROL_CHARACTERS_BUT_LINES.search(value):
+        raise _problem(f"{label} must not include hidden control characters")
+    if len(value) > limit:
+        raise _problem(f"{label} must be {limit:,} characters or fewer")
+    return value
+
+
+class HaveYourSayAnswers(BaseModel):
+    """Answers that passed every check, typed as the case needs them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    about: CaseType
+    department: str | None = None
+    details: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    contact_method: ReplyBy
+    language: str = "en"
+    accessible_format: AccessibleFormat | None = None
+    interpreter: bool = False
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _about(cls, value: Any) -> CaseType:
+        try:
+            return CaseType(value)
+        except ValueError:
+            raise _problem("Select what your message is about") from None
+
+    @field_validator("department", mode="before")
+    @classmethod
+    def _department(cls, value: Any, info: ValidationInfo) -> str | None:
+        if value in ("", None, NOT_KNOWN):
+            return None
+        known = (info.context or {}).get("departments", ())
+        if value not in known:
+            raise _problem("Select a service from the list, or ‘I do not know’")
+        return str(value)
+
+    @field_validator("details", mode="before")
+    @classmethod
+    def _details(cls, value: Any) -> str:
+        text = _several_lines(str(value), label="Details", limit=MAX_DETAILS)
+        if not text:
+            raise _problem("Enter the details of your message")
+        return text
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str | None:
+        return _single_line(str(value), label="Your name", limit=MAX_NAME)
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, value: Any) -> str | None:
+        text = str(value)
+        # A line break in an address that ends up in a mail header could add headers of its own.
+        if _CONTROL_CHARACTERS.search(text):
+            raise _problem("Email address must be on one line, without line breaks")
+        if len(text) > MAX_EMAIL:
+            raise _problem(f"Email address must be {MAX_EMAIL} characters or fewer")
+        if text and not _EMAIL.match(text):
+            raise _problem("Enter an email address in the correct format, like name@example.com")
+        return text or None
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: Any) -> str | None:
+        text = _single_line(str(value), label="Phone number", limit=MAX_PHONE)
+        if text is None:
+            return None
+        digits = sum(c.isdigit() for c in text)
+        if not _PHONE.match(text) or not 10 <= digits <= 15:
+            raise _problem(
+                "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+            )
+        return text
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _address(cls, value: Any) -> str | None:
+        return _several_lines(str(value), label="Postal address", limit=MAX_ADDRESS) or None
+
+    @field_validator("contact_method", mode="before")
+    @classmethod
+    def _contact_method(cls, value: Any) -> ReplyBy:
+        try:
+            return ReplyBy(value)
+        except ValueError:
+            raise _problem("Select how you would like us to contact you") from None
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str:
+        if value in ("", None):
+            return "en"
+        if value not in LANGUAGE_NAMES:
+            raise _problem("Select a language from the list")
+        return str(value)
+
+    @field_validator("accessible_format", mode="before")
+    @classmethod
+    def _accessible_format(cls, value: Any) -> AccessibleFormat | None:
+        if value in ("", None, NO_FORMAT):
+            return None
+        try:
+            return AccessibleFormat(value)
+        except ValueError:
+            raise _problem("Select a format from the list, or ‘No, the usual format’") from None
+
+    @field_validator("interpreter", mode="before")
+    @classmethod
+    def _interpreter(cls, value: Any) -> bool:
+        if value in ("", None, False):
+            return False
+        if value in ("yes", True):
+            return True
+        raise _problem("Tick the box if you need an interpreter, or leave it empty")
+
+    # -- what the case is made of ------------------------------------------------------------
+
+    def customer(self) -> Customer:
+        return Customer(name=self.name, email=self.email, phone=self.phone, address=self.address)
+
+    def preferences(self) -> Preferences:
+        method = {
+            ReplyBy.PHONE: ContactMethod.PHONE,
+            ReplyBy.LETTER: ContactMethod.LETTER,
+        }.get(self.contact_method, ContactMethod.EMAIL)
+        return Preferences(
+            language=self.language,
+            accessible_format=self.accessible_format,
+            interpreter=self.interpreter,
+            contact_method=method,
+        )
+
+    @property
+    def wants_no_contact(self) -> bool:
+        return self.contact_method is ReplyBy.NONE
+
+    def form_values(self) -> dict[str, str]:
+        """The answers as the form's fields hold them, to fill the form in again."""
+        return {
+            "about": self.about.value,
+            "department": self.department or "",
+            "details": self.details,
+            "name": self.name or "",
+            "email": self.email or "",
+            "phone": self.phone or "",
+            "address": self.address or "",
+            "contact_method": self.contact_method.value,
+            "language": self.language,
+            "accessible_format": self.accessible_format.value if self.accessible_format else "",
+            "interpreter": "yes" if self.interpreter else "",
+        }
+
+
+# -- reading a body ------------------------------------------------------------------------------
+
+
+def read_form(body: bytes | None, content_type: str | None) -> dict[str, str]:
+    """The fields of a posted form. Repeated fields keep their first value."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != FORM_CONTENT_TYPE:
+        raise WrongContentType(media_type or "none")
+    if not body:
+        raise EmptyForm()
+    if len(body) > MAX_BODY_BYTES:
+        raise FormTooLarge(len(body))
+    try:
+        text = body.decode("utf-8")
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UnreadableForm(type(error).__name__) from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+def clean_values(form: Mapping[str, str]) -> dict[str, str]:
+    """Every answer field as a tidy string: trimmed, one kind of line break, composed Unicode."""
+    values: dict[str, str] = {}
+    for name in ANSWER_FIELDS:
+        raw = unicodedata.normalize("NFC", form.get(name, ""))
+        if name in MULTI_LINE_FIELDS:
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        values[name] = raw.strip()
+    return values
+
+
+# -- checking the answers ------------------------------------------------------------------------
+
+
+def _contact_problems(values: Mapping[str, str], already: set[str]) -> list[FieldError]:
+    """What a case of this type needs so the council can reach the customer."""
+    problems: list[FieldError] = []
+
+    def need(field: str, message: str) -> None:
+        if field not in already and not values.get(field):
+            problems.append(FieldError(field, message))
+            already.add(field)
+
+    about = values.get("about")
+    method = values.get("contact_method")
+    if about == CaseType.COMPLAINT:
+        # The complaints procedure: "For the complaint to go through our formal procedure, we
+        # will require the customer's contact details."
+        need(
+            "name",
+            "Enter your name – we need it for your complaint to go through our formal "
+            "complaints procedure",
+        )
+        if method == ReplyBy.NONE and "contact_method" not in already:
+            problems.append(
+                FieldError(
+                    "contact_method",
+                    "Select how we should contact you – we need your contact details for your "
+                    "complaint to go through our formal complaints procedure",
+                )
+            )
+    elif about == CaseType.ENQUIRY and method == ReplyBy.NONE and "contact_method" not in already:
+        problems.append(
+            FieldError(
+                "contact_method",
+                "Select how we should contact you – we need a way to answer your question",
+            )
+        )
+    if method == ReplyBy.EMAIL:
+        need("email", "Enter your email address, or choose another way for us to contact you")
+    elif method == ReplyBy.PHONE:
+        need("phone", "Enter your phone number, or choose another way for us to contact you")
+    elif method == ReplyBy.LETTER:
+        need("address", "Enter your postal address, or choose another way for us to contact you")
+        need("name", "Enter your name so we can address our letter to you")
+    return problems
+
+
+def check_answers(form: Mapping[str, str], *, departments: Sequence[str]) -> HaveYourSayAnswers:
+    """The answers, checked. Raises `InvalidAnswers` listing every problem at once."""
+    values = clean_values(form)
+    errors: list[FieldError] = []
+    answers: HaveYourSayAnswers | None = None
+    try:
+        answers = HaveYourSayAnswers.model_validate(
+            values, context={"departments": tuple(departments)}
+        )
+    except ValidationError as error:
+        seen: set[str] = set()
+        for detail in error.errors():
+            field = str(detail["loc"][0]) if detail["loc"] else "about"
+            if field not in seen:
+                seen.add(field)
+                errors.append(FieldError(field, detail["msg"]))
+    errors.extend(_contact_problems(values, {e.field for e in errors}))
+    if errors or answers is None:
+        errors.sort(key=lambda e: ANSWER_FIELDS.index(e.field))
+        raise InvalidAnswers(errors, values)
+    return answers

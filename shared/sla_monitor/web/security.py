@@ -1,0 +1,159 @@
+"""Signed tokens for the public form: CSRF protection, the answers on the check page, receipts.
+
+CSRF uses a signed double-submit token: the same random value, signed with the council's secret,
+goes in a cookie and in a hidden field. A post is accepted only when both arrive, match, carry our
+signature and are fresh. Another site cannot read the cookie to copy it into its own form, and
+cannot make a valid token without the secret. Every token names its purpose, so a token made for
+one purpose is never accepted for another.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla_monitor.calendar import require_aware
+
+CSRF_COOKIE = "have_your_say_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = timedelta(hours=8)
+# A token older than this is replaced when the form is shown again, so it cannot expire while
+# the person is still typing.
+CSRF_RENEW_AFTER = timedelta(hours=1)
+
+# Lambda functions behind one API may read slightly different clocks.
+CLOCK_SKEW = timedelta(minutes=5)
+
+SECRET_VARIABLE = "FORM_SECRET"  # noqa: S105 - the name of a variable
+# A Secrets Manager secret (its ARN or name) or an SSM SecureString parameter (a "/" path).
+SECRET_PARAMETER_VARIABLE = "FORM_SECRET_PARAMETER"  # noqa: S105
+# For a person's own computer only: a function running in AWS refuses to start without a secret.
+LOCAL_DEVELOPMENT_SECRET = "sla-monitor local development only, never deployed"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+
+class BadToken(Exception):
+    """A token that is malformed, not ours, for another purpose, or too old."""
+
+
+class MissingSecret(RuntimeError):
+    """The function runs in AWS without the secret that signs its forms."""
+
+
+def _encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class FormSigner:
+    """Signs short values with HMAC-SHA256 and the time they were issued."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("the signing secret is too short")
+        self._secret = secret
+
+    def _mac(self, purpose: str, payload: str, issued: str) -> str:
+        message = "\x00".join((purpose, payload, issued)).encode("utf-8")
+        return _encode(hmac.new(self._secret, message, hashlib.sha256).digest())
+
+    def sign(self, purpose: str, value: str, *, issued_at: datetime) -> str:
+        payload = _encode(value.encode("utf-8"))
+        issued = str(int(require_aware(issued_at).timestamp()))
+        return f"{payload}.{issued}.{self._mac(purpose, payload, issued)}"
+
+    def unsign(
+        self, purpose: str, token: str, *, now: datetime, max_age: timedelta | None
+    ) -> tuple[str, datetime]:
+        """The signed value and when it was issued; `BadToken` when it cannot be trusted."""
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise BadToken("malformed")
+        payload, issued, mac = parts
+        if not hmac.compare_digest(mac, self._mac(purpose, payload, issued)):
+            raise BadToken("signature does not match")
+        try:
+            issued_at = datetime.fromtimestamp(int(issued), tz=require_aware(now).tzinfo)
+            value = _decode(payload).decode("utf-8")
+        except (ValueError, OverflowError, binascii.Error) as error:
+            raise BadToken("malformed") from error
+        age = now - issued_at
+        if max_age is not None and not -CLOCK_SKEW <= age <= max_age:
+            raise BadToken("expired")
+        return value, issued_at
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+
+
+def csrf_token_for(signer: FormSigner, cookie_token: str | None, *, now: datetime) -> str:
+    """The token to put in a form and its cookie: the browser's own while it is fresh (so two
+    tabs of the form both work), otherwise a new one."""
+    if cookie_token:
+        try:
+            _, issued_at = signer.unsign("csrf", cookie_token, now=now, max_age=CSRF_MAX_AGE)
+        except BadToken:
+            pass
+        else:
+            if now - issued_at < CSRF_RENEW_AFTER:
+                return cookie_token
+    return signer.sign("csrf", secrets.token_urlsafe(32), issued_at=now)
+
+
+def csrf_token_is_valid(
+    signer: FormSigner, form_token: str | None, cookie_token: str | None, *, now: datetime
+) -> bool:
+    if not form_token or not cookie_token:
+        return False
+    if not hmac.compare_digest(form_token.encode(), cookie_token.encode()):
+        return False
+    try:
+        signer.unsign("csrf", form_token, now=now, max_age=CSRF_MAX_AGE)
+    except BadToken:
+        return False
+    return True
+
+
+# -- the secret ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretSource:
+    """Where the signing secret comes from, as the function's environment says."""
+
+    value: str | None = None
+    parameter_name: str | None = None
+    running_in_aws: bool = False
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> SecretSource:
+        return cls(
+            value=environ.get(SECRET_VARIABLE) or None,
+            parameter_name=environ.get(SECRET_PARAMETER_VARIABLE) or None,
+            running_in_aws=bool(environ.get("AWS_LAMBDA_FUNCTION_NAME")),
+        )
+
+    def resolve(self, fetch_parameter: Callable[[str], str]) -> bytes:
+        """The secret: a stored secret (deployed), a variable, or the local default."""
+        if self.parameter_name:
+            secret = fetch_parameter(self.parameter_name)
+        elif self.value:
+            secret = self.value
+        elif self.running_in_aws:
+            raise MissingSecret(
+                f"set {SECRET_PARAMETER_VARIABLE} to the secret that signs the form's tokens"
+            )
+        else:
+            return LOCAL_DEVELOPMENT_SECRET.encode("utf-8")
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise MissingSecret(f"the form secret must be {MIN_SECRET_LENGTH} characters or more")
+        return secret.encode("utf-8")

@@ -1,0 +1,111 @@
+"""Signed tokens: CSRF, the answers on the check page, receipts; and where the secret comes from."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from sla_monitor.calendar import LONDON
+from sla_monitor.web.security import (
+    CSRF_MAX_AGE,
+    CSRF_RENEW_AFTER,
+    LOCAL_DEVELOPMENT_SECRET,
+    BadToken,
+    FormSigner,
+    MissingSecret,
+    SecretSource,
+    csrf_token_for,
+    csrf_token_is_valid,
+)
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
+SIGNER = FormSigner(b"a test secret that is long enough!")
+OTHER = FormSigner(b"somebody else's secret, also long!")
+
+
+def test_a_signed_value_comes_back_with_when_it_was_issued():
+    token = SIGNER.sign("receipt", "NWL-2026-000001", issued_at=NOW)
+    value, issued_at = SIGNER.unsign("receipt", token, now=NOW + timedelta(hours=1), max_age=None)
+    assert value == "NWL-2026-000001"
+    assert issued_at == NOW
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda t: "QQ" + t,  # a different value
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # a different signature
+        lambda t: t.replace(".", ";"),
+        lambda t: "",
+        lambda t: OTHER.sign("receipt", "NWL-2026-000001", issued_at=NOW),
+        lambda t: SIGNER.sign("answers", "NWL-2026-000001", issued_at=NOW),
+    ],
+)
+def test_a_token_that_is_altered_forged_or_for_another_purpose_is_refused(spoil):
+    token = SIGNER.sign("receipt", "NWL-2026-000001", issued_at=NOW)
+    with pytest.raises(BadToken):
+        SIGNER.unsign("receipt", spoil(token), now=NOW, max_age=None)
+
+
+def test_a_token_past_its_age_or_from_the_future_is_refused():
+    token = SIGNER.sign("csrf", "x", issued_at=NOW)
+    SIGNER.unsign("csrf", token, now=NOW + timedelta(hours=2), max_age=timedelta(hours=2))
+    with pytest.raises(BadToken):
+        SIGNER.unsign(
+            "csrf", token, now=NOW + timedelta(hours=2, seconds=1), max_age=timedelta(hours=2)
+        )
+    with pytest.raises(BadToken):
+        SIGNER.unsign("csrf", token, now=NOW - timedelta(hours=1), max_age=timedelta(hours=2))
+
+
+def test_the_form_and_its_cookie_must_carry_the_same_fresh_token_of_ours():
+    token = csrf_token_for(SIGNER, None, now=NOW)
+
+    assert csrf_token_is_valid(SIGNER, token, token, now=NOW)
+    assert not csrf_token_is_valid(SIGNER, token, None, now=NOW)
+    assert not csrf_token_is_valid(SIGNER, None, token, now=NOW)
+    other = csrf_token_for(SIGNER, None, now=NOW)
+    assert not csrf_token_is_valid(SIGNER, token, other, now=NOW)
+    forged = csrf_token_for(OTHER, None, now=NOW)
+    assert not csrf_token_is_valid(SIGNER, forged, forged, now=NOW)
+    later = NOW + CSRF_MAX_AGE + timedelta(seconds=1)
+    assert not csrf_token_is_valid(SIGNER, token, token, now=later)
+
+
+def test_a_fresh_cookie_token_is_reused_so_two_tabs_of_the_form_both_work():
+    token = csrf_token_for(SIGNER, None, now=NOW)
+    assert csrf_token_for(SIGNER, token, now=NOW + timedelta(minutes=30)) == token
+    renewed = csrf_token_for(SIGNER, token, now=NOW + CSRF_RENEW_AFTER)
+    assert renewed != token
+    assert csrf_token_for(SIGNER, "not-a-token", now=NOW) != "not-a-token"
+
+
+def test_a_deployed_function_reads_its_secret_from_a_parameter():
+    asked: list[str] = []
+
+    def fetch(name: str) -> str:
+        asked.append(name)
+        return "s" * 40
+
+    source = SecretSource.from_environment(
+        {
+            "FORM_SECRET_PARAMETER": "/sla-monitor/have-your-say/secret",
+            "AWS_LAMBDA_FUNCTION_NAME": "have-your-say",
+        }
+    )
+    assert source.resolve(fetch) == b"s" * 40
+    assert asked == ["/sla-monitor/have-your-say/secret"]
+
+
+def test_a_deployed_function_without_a_secret_refuses_to_sign_anything():
+    source = SecretSource.from_environment({"AWS_LAMBDA_FUNCTION_NAME": "have-your-say"})
+    with pytest.raises(MissingSecret):
+        source.resolve(lambda name: pytest.fail("no parameter to fetch"))
+
+
+def test_a_short_secret_is_refused_and_a_local_run_has_a_stable_default():
+    with pytest.raises(MissingSecret):
+        SecretSource(value="short").resolve(lambda name: "")
+    assert SecretSource().resolve(lambda name: "") == LOCAL_DEVELOPMENT_SECRET.encode()
+    assert SecretSource(value="v" * 32).resolve(lambda name: "") == b"v" * 32
