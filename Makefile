@@ -5,7 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench clean venv
+.PHONY: demo test unit lint bench clean venv browser sam-venv sam-build
+
+# The AWS SAM CLI has its own virtual environment: it pins boto3 and cfn-lint versions of its own.
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+SAM_STAMP := $(SAM_VENV)/.installed
+# Offline tools (cfn-lint, sam validate) still ask for a region and credentials: give them dummies.
+OFFLINE_AWS := AWS_DEFAULT_REGION=eu-west-2 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline \
+	SAM_CLI_TELEMETRY=0
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,14 +23,42 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+$(SAM_STAMP): infra/sam-requirements.txt
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet -r infra/sam-requirements.txt
+	@touch $(SAM_STAMP)
+
+sam-venv: $(SAM_STAMP)
+
+lint: $(STAMP) $(SAM_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(OFFLINE_AWS) $(BIN)/cfn-lint template.yaml
+	$(OFFLINE_AWS) $(SAM) validate --lint
+
+# `sam build` needs an interpreter of the Lambda runtime's version on PATH; find-python.sh finds
+# one (PATH, then pyenv) or says what to install.
+sam-build: $(SAM_STAMP)
+	@python_bin="$$(infra/find-python.sh)" && echo "sam build with $$python_bin" && \
+	  PATH="$$(dirname "$$python_bin"):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build
+
 demo: $(STAMP)
 	$(BIN)/sla-monitor demo
 
-test: $(STAMP)
+# The browser tests drive Debian's headless Chromium (Playwright never downloads a browser here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,689 @@
+"""Deployment smoke test: template.yaml as a stack in moto, with no AWS account.
+
+The SAM template is packaged and translated to CloudFormation (aws-sam-translator), the stack is
+created in moto's CloudFormation, and what moto's CloudFormation cannot create is created through
+the services' APIs with the template's resolved properties (see sam_deployment.py). The tests then
+read the resources back from moto. Where moto neither creates nor reports a setting (PITR, TTL,
+the layer and architecture of a function, the bucket's public access block...), the test says so
+and checks the translated template instead.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from sla_monitor.store.schema import TABLES
+
+from .sam_deployment import (
+    ACCOUNT,
+    ARTIFACT_BUCKET,
+    REGION,
+    Resolver,
+    create_stack,
+    create_what_moto_cannot,
+    load_sam_template,
+    package,
+    policy_document,
+    translate,
+)
+
+STACK = "sla-monitor"
+PARAMETERS = {
+    "ReceivingDomain": "contact.example.gov.uk",
+    "ReceivingAddress": "customer.services@contact.example.gov.uk",
+    "SenderAddress": "customer.services@example.gov.uk",
+    "AlarmEmailAddresses": "it.duty@example.gov.uk, complaints.officer@example.gov.uk",
+}
+
+# What moto's CloudFormation skips, each created through its service's API instead.
+NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
+    "AWS::ApiGateway::Stage",
+    "AWS::CloudWatch::Alarm",
+    "AWS::Lambda::EventInvokeConfig",
+    "AWS::S3::BucketPolicy",
+    "AWS::SES::ConfigurationSet",
+    "AWS::SES::ConfigurationSetEventDestination",
+    "AWS::SES::ReceiptRule",
+    "AWS::SES::ReceiptRuleSet",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::Scheduler::Schedule",
+    "AWS::SecretsManager::Secret",
+}
+
+ASYNC_FUNCTIONS = ("EmailIntakeFunction", "DeadlineCheckerFunction", "DeliveryEventsFunction")
+FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction")
+
+
+class Deployment:
+    """The stack in moto, and ways to look at it."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Any] = {}
+        sam = package(load_sam_template(), self.client("s3"))
+        self.template = translate(sam, PARAMETERS)
+        self.skipped = create_stack(self.client("cloudformation"), STACK, self.template, PARAMETERS)
+        summaries = self.client("cloudformation").list_stack_resources(StackName=STACK)[
+            "StackResourceSummaries"
+        ]
+        self.resolver = Resolver(
+            self.template,
+            PARAMETERS,
+            STACK,
+            {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries},
+            self.client,
+        )
+        self.created_through_apis = create_what_moto_cannot(
+            self.template, self.resolver, self.client
+        )
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service, region_name=REGION)
+        return self._clients[service]
+
+    def physical(self, logical_id: str) -> str:
+        return self.resolver.physical_ids[logical_id]
+
+    def arn(self, logical_id: str) -> str:
+        return self.resolver.get_att(logical_id, "Arn")
+
+    def properties(self, logical_id: str) -> dict[str, Any]:
+        """A resource's properties in the translated template, unresolved."""
+        return self.template["Resources"][logical_id]["Properties"]
+
+    def resolved(self, logical_id: str) -> dict[str, Any]:
+        return self.resolver.resolve(self.properties(logical_id))
+
+    def function(self, logical_id: str) -> dict[str, Any]:
+        return self.client("lambda").get_function_configuration(
+            FunctionName=self.physical(logical_id)
+        )
+
+    def role_statements(self, function_id: str) -> list[dict[str, Any]]:
+        """The statements of the function's role as moto's IAM holds them."""
+        role_name = self.function(function_id)["Role"].rsplit("/", 1)[1]
+        iam = self.client("iam")
+        statements = []
+        for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+            statements += policy_document(document)["Statement"]
+        assert not iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
+        return statements
+
+    def role_policy(self, function_id: str) -> list[dict[str, Any]]:
+        """The statements of the function's role, resolved against the whole deployment.
+
+        moto's CloudFormation drops a reference to a resource it skipped (the form secret, the
+        configuration set), so the statements are resolved here once those exist too; their
+        number is checked against what moto's IAM holds.
+        """
+        (policy,) = self.properties(function_id.replace("Function", "Role"))["Policies"]
+        statements = self.resolver.resolve(policy["PolicyDocument"]["Statement"])
+        assert len(statements) == len(self.role_statements(function_id))
+        return statements
+
+
+@pytest.fixture(scope="module")
+def deployed() -> Iterator[Deployment]:
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
+    with mock.patch.dict(os.environ, credentials), mock_aws():
+        yield Deployment()
+
+
+# -- the stack ---------------------------------------------------------------------------------
+
+
+def test_the_stack_is_created(deployed):
+    stack = deployed.client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    api = deployed.physical("HaveYourSayApi")
+    assert outputs["HaveYourSayUrl"] == (
+        f"https://{api}.execute-api.{REGION}.amazonaws.com/have-your-say/"
+    )
+    assert outputs["MxRecord"] == (
+        f"contact.example.gov.uk MX 10 inbound-smtp.{REGION}.amazonaws.com"
+    )
+
+
+def test_moto_skips_exactly_the_types_created_another_way(deployed):
+    assert deployed.skipped == NOT_CREATED_BY_MOTO_CLOUDFORMATION
+    assert set(deployed.created_through_apis) == NOT_CREATED_BY_MOTO_CLOUDFORMATION
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.logical_id)
+def test_tables_have_the_schema_keys_and_indexes(deployed, table):
+    described = deployed.client("dynamodb").describe_table(
+        TableName=deployed.physical(table.logical_id)
+    )["Table"]
+    expected = table.cloudformation_properties()
+
+    assert described["KeySchema"] == expected["KeySchema"]
+    assert sorted(described["AttributeDefinitions"], key=str) == sorted(
+        expected["AttributeDefinitions"], key=str
+    )
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert described["DeletionProtectionEnabled"] is True
+    indexes = [
+        {k: ix[k] for k in ("IndexName", "KeySchema", "Projection")}
+        for ix in described.get("GlobalSecondaryIndexes", [])
+    ]
+    assert indexes == expected.get("GlobalSecondaryIndexes", [])
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.logical_id)
+def test_tables_are_recoverable_and_encrypted_with_the_data_key(deployed, table):
+    # moto's CloudFormation applies neither point-in-time recovery, nor TTL, nor the KMS key of a
+    # table, and does not report them: checked on the translated template.
+    props = deployed.resolved(table.logical_id)
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+        "KMSMasterKeyId": deployed.arn("DataKey"),
+    }
+    ttl = table.cloudformation_properties().get("TimeToLiveSpecification")
+    assert props.get("TimeToLiveSpecification") == ttl
+    assert deployed.template["Resources"][table.logical_id]["DeletionPolicy"] == "Retain"
+
+
+# -- raw mail ----------------------------------------------------------------------------------
+
+
+def test_raw_mail_bucket_is_encrypted_with_the_data_key(deployed):
+    encryption = deployed.client("s3").get_bucket_encryption(
+        Bucket=deployed.physical("RawMailBucket")
+    )["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+    assert encryption == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": deployed.arn("DataKey")}
+
+
+def test_raw_mail_bucket_is_private_versioned_and_expires_mail_after_retention(deployed):
+    # moto's CloudFormation ignores these bucket properties: checked on the translated template.
+    props = deployed.resolved("RawMailBucket")
+    assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] == 2190  # the RetentionDays default
+    assert deployed.template["Resources"]["RawMailBucket"]["DeletionPolicy"] == "Retain"
+
+
+def test_raw_mail_bucket_policy_refuses_plain_http_and_lets_only_our_rule_write(deployed):
+    policy = json.loads(
+        deployed.client("s3").get_bucket_policy(Bucket=deployed.physical("RawMailBucket"))["Policy"]
+    )
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    deny = statements["DenyInsecureTransport"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    ses = statements["SesStoresInboundMail"]
+    bucket = deployed.physical("RawMailBucket")
+    rule_set = deployed.physical("InboundRuleSet")
+    rule = deployed.physical("StoreAndIngestRule")
+    assert ses["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert ses["Action"] == "s3:PutObject"
+    assert ses["Resource"] == f"arn:aws:s3:::{bucket}/inbound/*"
+    assert ses["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": ACCOUNT,
+        "aws:SourceArn": f"arn:aws:ses:{REGION}:{ACCOUNT}:receipt-rule-set/{rule_set}:"
+        f"receipt-rule/{rule}",
+    }
+
+
+# -- receiving mail ----------------------------------------------------------------------------
+
+
+def test_ses_stores_each_message_then_invokes_intake(deployed):
+    (rule,) = deployed.client("ses").describe_receipt_rule_set(
+        RuleSetName=deployed.physical("InboundRuleSet")
+    )["Rules"]
+    intake = deployed.function("EmailIntakeFunction")
+
+    assert rule["Enabled"] is True
+    assert rule["ScanEnabled"] is True
+    assert rule["Recipients"] == [PARAMETERS["ReceivingAddress"]]
+    store, invoke = rule["Actions"]
+    assert store == {
+        "S3Action": {
+            "BucketName": deployed.physical("RawMailBucket"),
+            "ObjectKeyPrefix": intake["Environment"]["Variables"]["RAW_MAIL_PREFIX"],
+        }
+    }
+    assert invoke == {
+        "LambdaAction": {"FunctionArn": intake["FunctionArn"], "InvocationType": "Event"}
+    }
+
+
+def test_only_our_receipt_rule_may_invoke_intake(deployed):
+    policy = json.loads(
+        deployed.client("lambda").get_policy(FunctionName=deployed.physical("EmailIntakeFunction"))[
+            "Policy"
+        ]
+    )
+    (statement,) = policy["Statement"]
+    rule_set = deployed.physical("InboundRuleSet")
+    rule = deployed.physical("StoreAndIngestRule")
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"] == {"AWS:SourceAccount": ACCOUNT}
+    assert statement["Condition"]["ArnLike"] == {
+        "AWS:SourceArn": f"arn:aws:ses:{REGION}:{ACCOUNT}:receipt-rule-set/{rule_set}:"
+        f"receipt-rule/{rule}"
+    }
+
+
+# -- sending mail and its delivery events ------------------------------------------------------
+
+
+def test_sent_mail_reports_bounces_and_complaints_to_delivery_events(deployed):
+    ses = deployed.client("ses")
+    configuration_set = deployed.physical("OutboundConfigurationSet")
+    (destination,) = ses.describe_configuration_set(
+        ConfigurationSetName=configuration_set,
+        ConfigurationSetAttributeNames=["eventDestinations"],
+    )["EventDestinations"]
+    topic = deployed.physical("DeliveryEventsTopic")
+
+    assert destination["Enabled"] is True
+    assert {"bounce", "complaint"} <= set(destination["MatchingEventTypes"])
+    assert destination["SNSDestination"] == {"TopicARN": topic}
+
+    subscriptions = deployed.client("sns").list_subscriptions_by_topic(TopicArn=topic)
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions["Subscriptions"]] == [
+        ("lambda", deployed.function("DeliveryEventsFunction")["FunctionArn"])
+    ]
+    topic_policy = json.loads(
+        deployed.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]
+    )
+    (publish,) = topic_policy["Statement"]
+    assert publish["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert publish["Condition"]["StringEquals"]["aws:SourceArn"] == (
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/{configuration_set}"
+    )
+
+
+def test_functions_are_told_the_configuration_set_and_sender(deployed):
+    for function_id in ("DeadlineCheckerFunction", "DeliveryEventsFunction"):
+        variables = deployed.resolved(function_id)["Environment"]["Variables"]
+        assert variables["SES_CONFIGURATION_SET"] == deployed.physical("OutboundConfigurationSet")
+        assert variables["SENDER_ADDRESS"] == PARAMETERS["SenderAddress"]
+
+
+# -- functions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_functions_run_the_runtime_and_find_their_resources(deployed, function_id):
+    configuration = deployed.function(function_id)
+    variables = configuration["Environment"]["Variables"]
+
+    assert configuration["Runtime"] == "python3.12"
+    assert configuration["Handler"] == "app.handler"
+    assert variables["CASES_TABLE"] == deployed.physical("CasesTable")
+    assert variables["DIRECTORY_TABLE"] == deployed.physical("DirectoryTable")
+    assert variables["RAW_MAIL_BUCKET"] == deployed.physical("RawMailBucket")
+    assert variables["POWERTOOLS_SERVICE_NAME"]
+    # Each function has a role of its own.
+    role = configuration["Role"].rsplit("/", 1)[1]
+    assert role == deployed.physical(function_id.replace("Function", "Role"))
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_functions_are_arm64_with_the_shared_layer_tracing_and_own_log_group(deployed, function_id):
+    # moto's CloudFormation ignores Architectures, Layers, TracingConfig and LoggingConfig:
+    # checked on the translated template, the log group in moto.
+    props = deployed.properties(function_id)
+    (layer,) = props["Layers"]
+    assert deployed.template["Resources"][layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
+    assert props["Architectures"] == ["arm64"]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+
+    group = deployed.resolver.resolve(props["LoggingConfig"]["LogGroup"])
+    (described,) = deployed.client("logs").describe_log_groups(logGroupNamePrefix=group)[
+        "logGroups"
+    ]
+    assert described["logGroupName"] == group
+    assert described["retentionInDays"] == 90  # the LogRetentionDays default
+
+
+def test_the_checker_has_a_time_budget_shorter_than_the_sweep_interval(deployed):
+    assert deployed.function("DeadlineCheckerFunction")["Timeout"] == 240  # five-minute sweeps
+
+
+def test_the_form_reads_its_csrf_secret_from_the_stack_secret(deployed):
+    variables = deployed.resolved("HaveYourSayFunction")["Environment"]["Variables"]
+    secret = deployed.client("secretsmanager").describe_secret(
+        SecretId=variables["FORM_SECRET_PARAMETER"]
+    )
+    assert secret["ARN"] == deployed.physical("FormSecret")
+    assert secret["KmsKeyId"] == deployed.physical("DataKey")
+
+
+def test_the_layer_carries_the_package_and_its_configuration(deployed):
+    (layer,) = deployed.client("lambda").list_layers()["Layers"]
+    assert layer["LatestMatchingVersion"]["CompatibleRuntimes"] == ["python3.12"]
+    layer_id = next(
+        k
+        for k, v in deployed.template["Resources"].items()
+        if v["Type"] == "AWS::Lambda::LayerVersion"
+    )
+    key = deployed.properties(layer_id)["Content"]["S3Key"]
+    archive = deployed.client("s3").get_object(Bucket=ARTIFACT_BUCKET, Key=key)["Body"].read()
+    names = set(zipfile.ZipFile(io.BytesIO(archive)).namelist())
+    assert "python/sla_monitor/__init__.py" in names
+    assert "python/sla_monitor/config/council.yaml" in names
+
+
+# -- least privilege ---------------------------------------------------------------------------
+
+
+def _allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
+    def listed(value: Any) -> list[str]:
+        return value if isinstance(value, list) else [value]
+
+    return any(
+        s["Effect"] == "Allow"
+        and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in listed(s["Action"]))
+        and any(fnmatch.fnmatchcase(resource, r) for r in listed(s["Resource"]))
+        for s in statements
+    )
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_roles_name_every_action_and_scope_every_resource(deployed, function_id):
+    for statement in deployed.role_policy(function_id):
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert not [a for a in actions if "*" in a], statement
+        if statement["Resource"] == "*":
+            # X-Ray's write actions have no resource to scope them to.
+            assert all(a.startswith("xray:Put") for a in actions), statement
+        if any(a.startswith("kms:") for a in actions):
+            assert "kms:ViaService" in statement["Condition"]["StringEquals"], statement
+
+
+def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    cases, directory = d.arn("CasesTable"), d.arn("DirectoryTable")
+    bucket = d.arn("RawMailBucket")
+    identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.gov.uk"
+    configuration_set = (
+        f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/{d.physical('OutboundConfigurationSet')}"
+    )
+    queue, secret = d.arn("FailedEventsQueue"), d.physical("FormSecret")
+
+    def log(group: str) -> str:
+        return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/{STACK}/{group}:log-stream:2026/01/05/x"
+
+    return {
+        "EmailIntakeFunction": (
+            [
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("s3:PutObject", f"{bucket}/attachments/abc123/report.pdf"),
+                ("dynamodb:PutItem", cases),
+                ("dynamodb:Query", directory),
+                ("sqs:SendMessage", queue),
+                ("logs:PutLogEvents", log("email-intake")),
+            ],
+            [
+                ("s3:PutObject", f"{bucket}/inbound/abc123"),
+                ("s3:DeleteObject", f"{bucket}/inbound/abc123"),
+                ("dynamodb:Scan", cases),
+                ("dynamodb:DeleteItem", cases),
+                ("dynamodb:PutItem", directory),
+                ("ses:SendEmail", identity),
+                ("secretsmanager:GetSecretValue", secret),
+                ("logs:PutLogEvents", log("deadline-checker")),
+            ],
+        ),
+        "DeadlineCheckerFunction": (
+            [
+                ("dynamodb:Query", f"{cases}/index/next-due"),
+                ("dynamodb:DeleteItem", cases),
+                ("ses:SendEmail", identity),
+                ("ses:SendRawEmail", identity),
+                ("ses:SendEmail", configuration_set),
+                ("sqs:SendMessage", queue),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                ("dynamodb:Scan", f"{cases}/index/next-due"),
+                ("dynamodb:PutItem", directory),
+                ("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/elsewhere.example.com"),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+            ],
+        ),
+        "HaveYourSayFunction": (
+            [
+                ("secretsmanager:GetSecretValue", secret),
+                ("dynamodb:PutItem", cases),
+                ("logs:PutLogEvents", log("have-your-say")),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                ("ses:SendEmail", identity),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("sqs:SendMessage", queue),
+            ],
+        ),
+        "DeliveryEventsFunction": (
+            [
+                ("dynamodb:UpdateItem", cases),
+                ("dynamodb:DeleteItem", cases),
+                ("ses:SendRawEmail", identity),
+                ("ses:SendRawEmail", configuration_set),
+                ("sqs:SendMessage", queue),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                (
+                    "ses:SendRawEmail",
+                    f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/elsewhere.example.com",
+                ),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("dynamodb:PutItem", directory),
+            ],
+        ),
+    }
+
+
+@pytest.mark.parametrize("function_id", FUNCTIONS)
+def test_each_role_allows_what_its_function_does_and_nothing_nearby(deployed, function_id):
+    statements = deployed.role_policy(function_id)
+    allowed, refused = _expectations(deployed)[function_id]
+    for action, resource in allowed:
+        assert _allows(statements, action, resource), f"{function_id} may not {action} {resource}"
+    for action, resource in refused:
+        assert not _allows(statements, action, resource), f"{function_id} may {action} {resource}"
+
+
+def test_the_data_key_rotates_and_lets_services_use_it_only_for_this_account(deployed):
+    kms = deployed.client("kms")
+    key = deployed.physical("DataKey")
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
+    policy = policy_document(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    for statement in policy["Statement"]:
+        if "Service" in statement["Principal"]:
+            assert set(statement["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+            assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert deployed.template["Resources"]["DataKey"]["DeletionPolicy"] == "Retain"
+
+
+# -- the schedule ------------------------------------------------------------------------------
+
+
+def test_the_checker_is_swept_every_five_minutes_by_a_role_that_can_only_invoke_it(deployed):
+    schedule = deployed.client("scheduler").get_schedule(
+        Name=deployed.physical("DeadlineCheckerFunctionSweep")
+    )
+    checker = deployed.function("DeadlineCheckerFunction")["FunctionArn"]
+    assert schedule["State"] == "ENABLED"
+    assert schedule["ScheduleExpression"] == "rate(5 minutes)"
+    assert schedule["Target"]["Arn"] == checker
+    assert schedule["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 0
+
+    iam = deployed.client("iam")
+    role = iam.get_role(RoleName=schedule["Target"]["RoleArn"].rsplit("/", 1)[1])["Role"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": ["scheduler.amazonaws.com"]}
+    statements = []
+    for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)
+        statements += policy_document(document["PolicyDocument"])["Statement"]
+    assert statements == [
+        {"Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": checker}
+    ]
+
+
+@pytest.mark.parametrize("minutes", ["2", "5", "10", "15", "30"])
+def test_every_sweep_rate_fits_the_checker_budget_and_the_silence_alarm(minutes):
+    template = load_sam_template()
+    rate = Resolver(template, {"CheckerRateMinutes": minutes}, STACK, {}, boto3.client)
+    every = rate.resolve({"Fn::FindInMap": ["CheckerRate", minutes, "ScheduleExpression"]})
+    timeout = rate.resolve({"Fn::FindInMap": ["CheckerRate", minutes, "TimeoutSeconds"]})
+    silence = rate.resolve({"Fn::FindInMap": ["CheckerRate", minutes, "SilenceSeconds"]})
+    assert every == f"rate({minutes} minutes)"
+    assert timeout < int(minutes) * 60  # a sweep ends before the next begins
+    assert timeout <= 900  # Lambda's limit
+    assert silence >= 2 * int(minutes) * 60  # one late sweep is not "not running"
+
+
+# -- failures and alarms -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function_id", ASYNC_FUNCTIONS)
+def test_async_invocations_that_keep_failing_land_on_the_encrypted_queue(deployed, function_id):
+    config = deployed.client("lambda").get_function_event_invoke_config(
+        FunctionName=deployed.physical(function_id)
+    )
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == deployed.arn(
+        "FailedEventsQueue"
+    )
+    expected_retries = 0 if function_id == "DeadlineCheckerFunction" else 2
+    assert config["MaximumRetryAttempts"] == expected_retries
+    queue = deployed.client("sqs").get_queue_attributes(
+        QueueUrl=deployed.physical("FailedEventsQueue"), AttributeNames=["KmsMasterKeyId"]
+    )
+    assert queue["Attributes"]["KmsMasterKeyId"] == deployed.physical("DataKey")
+
+
+def test_alarms_watch_the_checker_intake_and_failed_events(deployed):
+    alarms = {
+        a["AlarmName"]: a for a in deployed.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    }
+    topic = deployed.physical("AlarmTopic")
+    checker = deployed.physical("DeadlineCheckerFunction")
+    intake = deployed.physical("EmailIntakeFunction")
+    queue_name = deployed.physical("FailedEventsQueue").rsplit("/", 1)[1]
+
+    watched = {
+        name: (a["Namespace"], a["MetricName"], a["Dimensions"][0]["Value"])
+        for name, a in alarms.items()
+    }
+    assert watched == {
+        "CheckerErrorsAlarm": ("AWS/Lambda", "Errors", checker),
+        "CheckerNotRunningAlarm": ("AWS/Lambda", "Invocations", checker),
+        "IntakeErrorsAlarm": ("AWS/Lambda", "Errors", intake),
+        "FailedEventsAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue_name),
+    }
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == [topic]
+    silent = alarms["CheckerNotRunningAlarm"]
+    assert silent["ComparisonOperator"] == "LessThanThreshold"
+    assert silent["TreatMissingData"] == "breaching"
+    assert silent["Period"] == 900  # three five-minute sweeps
+
+
+def test_alarms_reach_every_staff_address_through_an_encrypted_topic(deployed):
+    sns = deployed.client("sns")
+    topic = deployed.physical("AlarmTopic")
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert attributes["KmsMasterKeyId"] == deployed.physical("DataKey")
+    subscribed = {
+        (s["Protocol"], s["Endpoint"])
+        for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    }
+    assert subscribed == {
+        ("email", "it.duty@example.gov.uk"),
+        ("email", "complaints.officer@example.gov.uk"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("addresses", "second", "third"),
+    [
+        ("a@example.gov.uk", False, False),
+        ("a@x.gov.uk,b@x.gov.uk", True, False),
+        ("a@x.gov.uk,b@x.gov.uk,c@x.gov.uk", True, True),
+    ],
+)
+def test_one_alarm_subscription_per_address_given(addresses, second, third):
+    template = load_sam_template()
+    resolver = Resolver(template, {"AlarmEmailAddresses": addresses}, STACK, {}, boto3.client)
+    assert resolver.condition("HasSecondAlarmEmail") is second
+    assert resolver.condition("HasThirdAlarmEmail") is third
+
+
+# -- the public form ---------------------------------------------------------------------------
+
+
+def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
+    gateway = deployed.client("apigateway")
+    api = deployed.physical("HaveYourSayApi")
+    form = deployed.function("HaveYourSayFunction")["FunctionArn"]
+    routes = set()
+    for resource in gateway.get_resources(restApiId=api)["items"]:
+        for method in resource.get("resourceMethods", {}):
+            integration = gateway.get_integration(
+                restApiId=api, resourceId=resource["id"], httpMethod=method
+            )
+            assert integration["type"].upper() == "AWS_PROXY"
+            assert form in integration["uri"]
+            routes.add((resource["path"], method))
+    assert routes == {
+        ("/", "GET"),
+        ("/form", "GET"),
+        ("/form", "POST"),
+        ("/check", "GET"),
+        ("/check", "POST"),
+        ("/confirmation", "GET"),
+        ("/assets/{name}", "GET"),
+    }
+    stages = [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]]
+    assert stages == ["have-your-say"]
+
+
+def test_the_public_api_is_throttled_on_its_stage(deployed):
+    # moto keeps no method settings from a created stage: checked on the translated template.
+    stage_id = next(
+        k
+        for k, v in deployed.template["Resources"].items()
+        if v["Type"] == "AWS::ApiGateway::Stage"
+    )
+    (settings,) = deployed.resolver.resolve(deployed.properties(stage_id)["MethodSettings"])
+    assert settings["ResourcePath"] == "/*"
+    assert settings["HttpMethod"] == "*"
+    assert settings["ThrottlingRateLimit"] == 10
+    assert settings["ThrottlingBurstLimit"] == 20

@@ -1,0 +1,101 @@
+"""template.yaml and the function code agree on what each function is and answers.
+
+These read files only: a handler the template names must exist where Lambda will look for it, and
+the public API must route exactly the paths the form's resolver serves.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.yaml_helper import yaml_parse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _resources() -> dict[str, Any]:
+    return yaml_parse((ROOT / "template.yaml").read_text())["Resources"]
+
+
+def _globals() -> dict[str, Any]:
+    return yaml_parse((ROOT / "template.yaml").read_text())["Globals"]["Function"]
+
+
+FUNCTIONS = sorted(k for k, r in _resources().items() if r["Type"] == "AWS::Serverless::Function")
+
+
+def test_the_template_deploys_the_four_functions():
+    assert FUNCTIONS == [
+        "DeadlineCheckerFunction",
+        "DeliveryEventsFunction",
+        "EmailIntakeFunction",
+        "HaveYourSayFunction",
+    ]
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_each_handler_exists_where_lambda_looks_for_it(logical_id: str):
+    props = _resources()[logical_id]["Properties"]
+    module, function = props.get("Handler", _globals()["Handler"]).rsplit(".", 1)
+    source = ROOT / props["CodeUri"] / f"{module.replace('.', '/')}.py"
+    assert source.is_file(), f"{logical_id}: {source.relative_to(ROOT)} is missing"
+
+    tree = ast.parse(source.read_text())
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assigned = {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    assert function in defined | assigned, f"{source.relative_to(ROOT)} defines no {function}()"
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_handlers_import_nothing_that_is_missing_in_lambda(logical_id: str):
+    # In Lambda the CodeUri folder is the code's root and sla_monitor comes from the layer: there
+    # is no `functions` package to import from.
+    folder = ROOT / _resources()[logical_id]["Properties"]["CodeUri"]
+    for source in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] != "functions", f"{source.relative_to(ROOT)}: {name}"
+
+
+def _routes_served_by(app_source: Path) -> set[tuple[str, str]]:
+    routes = set()
+    for node in ast.walk(ast.parse(app_source.read_text())):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and isinstance(decorator.func, ast.Attribute)
+                    and decorator.func.attr in {"get", "post", "put", "delete", "patch"}
+                    and isinstance(decorator.func.value, ast.Name)
+                    and decorator.func.value.id == "app"
+                ):
+                    path = decorator.args[0].value  # type: ignore[attr-defined]
+                    # Powertools writes a path parameter <name>, API Gateway {name}.
+                    routes.add((re.sub(r"<(\w+)>", r"{\1}", path), decorator.func.attr.upper()))
+    return routes
+
+
+def test_the_public_api_routes_exactly_what_the_form_serves():
+    form = _resources()["HaveYourSayFunction"]["Properties"]
+    routed = {
+        (e["Properties"]["Path"], e["Properties"]["Method"].upper())
+        for e in form["Events"].values()
+        if e["Type"] == "Api"
+    }
+    served = _routes_served_by(ROOT / form["CodeUri"] / "app.py")
+    assert routed == served
