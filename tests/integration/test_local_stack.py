@@ -1,0 +1,33 @@
+"""`sla-monitor local`: AWS on a moto server and the public form, both on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from datetime import UTC, datetime
+
+import boto3
+
+from sla_monitor.local_stack import local_stack
+
+
+def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases():
+    now = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+    with local_stack(aws_port=0, web_port=0, now=now) as stack:
+        assert stack.aws_endpoint.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(stack.public_form, timeout=10) as page:
+            assert page.status == 200
+            assert "Have Your Say" in page.read().decode("utf-8")
+        # Another process would reach it through AWS_ENDPOINT_URL, as the CLI prints.
+        assert os.environ["AWS_ENDPOINT_URL"] == stack.aws_endpoint
+        dynamodb = boto3.client(
+            "dynamodb", endpoint_url=stack.aws_endpoint, region_name="eu-west-2"
+        )
+        tables = dynamodb.list_tables()["TableNames"]
+        assert {"sla-monitor-cases", "sla-monitor-directory"} <= set(tables)
+        cases = list(stack.services.store.all_cases())
+        assert len(cases) == 4
+        assert all(c.received_at <= now for c in cases)
+    assert "AWS_ENDPOINT_URL" not in os.environ or os.environ["AWS_ENDPOINT_URL"] != (
+        stack.aws_endpoint
+    )
