@@ -89,7 +89,8 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
         moto_server.start()
         stack.callback(moto_server.stop)
-        endpoint = f"http://127.0.0.1:{moto_server._server.server_port}"
+        host, port = moto_server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
         stack.enter_context(
             mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": endpoint, **LOCAL_CREDENTIALS})
         )
