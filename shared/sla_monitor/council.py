@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -19,7 +21,7 @@ class _Strict(BaseModel):
 
 
 class Branding(_Strict):
-    colour: str = "#005EA5"
+    colour: str = Field(default="#005EA5", pattern=r"^#[0-9A-Fa-f]{6}$")
     sign_off: str = "Customer Services Team"
 
 
@@ -72,8 +74,22 @@ def load_council_file(path: Path) -> Council:
         return Council.model_validate(yaml.safe_load(handle))
 
 
+def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
+    """Settings the SAM template's parameters give a deployment win over `council.yaml`."""
+    env = os.environ
+    if env.get("COUNCIL_NAME"):
+        data["name"] = env["COUNCIL_NAME"]
+    if env.get("COUNCIL_BRANDING_COLOUR"):
+        data["branding"] = {**data.get("branding", {}), "colour": env["COUNCIL_BRANDING_COLOUR"]}
+    if env.get("RETENTION_DAYS"):
+        data["retention_days"] = int(env["RETENTION_DAYS"])
+    return data
+
+
 @lru_cache(maxsize=1)
 def load_council() -> Council:
-    """The council settings shipped with the product (`config/council.yaml`)."""
+    """The council settings shipped with the product (`config/council.yaml`), with the
+    deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS) on top.
+    Read when first needed, never at import."""
     text = resources.files("sla_monitor").joinpath("config/council.yaml").read_text("utf-8")
-    return Council.model_validate(yaml.safe_load(text))
+    return Council.model_validate(_deployment_overrides(yaml.safe_load(text)))
