@@ -15,8 +15,10 @@ from sla_monitor.cli.common import UsageError
 
 COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.deadline",
+    "sla_monitor.cli.ingest_email",
     "sla_monitor.cli.init",
     "sla_monitor.cli.demo",
+    "sla_monitor.cli.local",
 )
 
 

@@ -1,0 +1,340 @@
+"""The email intake use case: one delivered message in, exactly one recorded outcome out.
+
+The outcome is a new case, a reply added to an existing case, or a triage record with the
+reason. Malformed mail is never an error: it is triaged, and its raw copy stays in the bucket.
+What raises is what a retry can fix (the store or the bucket failing), so the delivery goes to
+the function's failure destination rather than being lost.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import CaseType, Channel, Customer
+from sla_monitor.intake import (
+    Attachment,
+    CustomerReply,
+    DuplicateDelivery,
+    NewCase,
+    TriageRecord,
+    record_customer_reply,
+    record_triage,
+    register_case,
+)
+from sla_monitor.mail.classification import ClassificationRules, classify
+from sla_monitor.mail.events import MailDelivery, MailSettings
+from sla_monitor.mail.message import MailAttachment, ParsedEmail, parse_email
+from sla_monitor.mail.raw_mail import RawMailStore, S3RawMailStore
+from sla_monitor.mail.replies import ThreadMatch, case_of_message, find_thread, new_words
+from sla_monitor.mail.triage import TriageFinding, TriageReason, find_triage
+from sla_monitor.policy import Policy
+from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+
+if TYPE_CHECKING:
+    from sla_monitor.runtime import Services
+
+ORIGINAL_EMAIL = "original-email.eml"
+# A reply races the deadline checker for the same case now and then; re-reading settles it.
+_STALE_RETRIES = 3
+_UNSAFE_KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
+
+
+class EmailOutcomeKind(enum.StrEnum):
+    CASE = "case"
+    REPLY = "reply"
+    TRIAGE = "triage"
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    kind: EmailOutcomeKind
+    reference: str | None = None
+    reason: TriageReason | None = None
+    # Why: the classification reason, how the reply was matched, or what the triage saw.
+    detail: str = ""
+    case_type: CaseType | None = None
+    # True when this delivery had been taken in before and nothing new was recorded.
+    repeated: bool = False
+    attachments: int = 0
+    defects: int = 0
+    rule: str | None = None
+
+    def log_fields(self) -> dict[str, Any]:
+        """What may be logged: references, outcomes and reasons; never who wrote or what."""
+        fields: dict[str, Any] = {
+            "outcome": self.kind.value,
+            "reference": self.reference,
+            "reason": self.reason.value if self.reason else None,
+            "case_type": self.case_type.value if self.case_type else None,
+            "classification_rule": self.rule,
+            "repeated": self.repeated,
+            "attachments": self.attachments,
+            "defects": self.defects,
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class MailIntake:
+    """Everything email intake works with, passed in so tests can hand in fakes."""
+
+    store: CaseStore
+    policy: Policy
+    calendar: WorkingDayCalendar
+    raw_mail: RawMailStore
+    rules: ClassificationRules
+    reference_prefix: str
+    # The product's own sending addresses: mail from them is a loop, never a case.
+    council_addresses: frozenset[str]
+    attachment_prefix: str = "attachments/"
+
+
+def mail_intake(
+    services: Services, settings: MailSettings, rules: ClassificationRules
+) -> MailIntake:
+    """Email intake wired to the deployed (or embedded) resources."""
+    return MailIntake(
+        store=services.store,
+        policy=services.policy,
+        calendar=services.calendar,
+        raw_mail=S3RawMailStore(services.client("s3"), services.settings.raw_mail_bucket),
+        rules=rules,
+        reference_prefix=services.council.reference_prefix,
+        council_addresses=frozenset(
+            {services.settings.sender_address, services.council.customer_services_email}
+        ),
+        attachment_prefix=settings.attachment_prefix,
+    )
+
+
+def take_in_delivery(delivery: MailDelivery, *, intake: MailIntake, now: datetime) -> EmailOutcome:
+    """Read a delivered message from the raw-mail bucket and record its outcome."""
+    earlier = intake.store.find_delivery(delivery.idempotency_key)
+    if earlier is not None:
+        return _repeated(earlier.outcome, earlier.reference)
+    raw = intake.raw_mail.read(delivery.bucket, delivery.key)
+    return receive_email(raw, delivery, intake=intake, now=now)
+
+
+def receive_email(
+    raw: bytes, delivery: MailDelivery, *, intake: MailIntake, now: datetime
+) -> EmailOutcome:
+    """Record what this message is: a new case, a reply on a case, or triage with the reason."""
+    parsed = parse_email(raw)
+    finding = find_triage(
+        parsed,
+        verdicts=delivery.verdicts,
+        council_addresses=intake.council_addresses,
+        envelope_sender=delivery.envelope_sender,
+    )
+    if finding is not None:
+        return _triage(parsed, delivery, finding, intake=intake)
+    if parsed.message_id:
+        # The same email delivered again under another SES id (a sender's server retrying).
+        known = case_of_message(parsed.message_id, intake.store)
+        if known is not None:
+            finding = TriageFinding(TriageReason.DUPLICATE_MESSAGE, f"Message-ID is on {known}")
+            return _triage(parsed, delivery, finding, intake=intake, reference=known)
+    thread = find_thread(parsed, store=intake.store, prefix=intake.reference_prefix)
+    if thread is not None:
+        outcome = _reply(parsed, raw, delivery, thread, intake=intake, now=now)
+        if outcome is not None:
+            return outcome
+    return _new_case(parsed, raw, delivery, intake=intake, now=now)
+
+
+def _repeated(outcome: str, reference: str | None) -> EmailOutcome:
+    try:
+        kind = EmailOutcomeKind(outcome)
+    except ValueError:  # a delivery another channel recorded under a kind email does not use
+        kind = EmailOutcomeKind.TRIAGE
+    return EmailOutcome(kind=kind, reference=reference, repeated=True)
+
+
+def _triage(
+    parsed: ParsedEmail,
+    delivery: MailDelivery,
+    finding: TriageFinding,
+    *,
+    intake: MailIntake,
+    reference: str | None = None,
+) -> EmailOutcome:
+    details = {"evidence": finding.evidence, "label": finding.reason.label}
+    if reference:
+        details["reference"] = reference
+    if parsed.sent_at is not None:
+        details["sent_at"] = parsed.sent_at.isoformat()
+    if parsed.message_id:
+        details["message_id"] = parsed.message_id
+    if parsed.defects:
+        details["defects"] = "; ".join(parsed.defects)[:1000]
+    sender = parsed.customer_address
+    recorded = record_triage(
+        TriageRecord(
+            idempotency_key=delivery.idempotency_key,
+            received_at=delivery.received_at,
+            reason=finding.reason.value,
+            sender=sender.address if sender else None,
+            subject=parsed.subject or None,
+            raw_location=delivery.raw_location,
+            details=details,
+        ),
+        store=intake.store,
+    )
+    return EmailOutcome(
+        kind=EmailOutcomeKind.TRIAGE,
+        reference=reference,
+        reason=finding.reason,
+        detail=finding.evidence,
+        repeated=not recorded,
+        defects=len(parsed.defects),
+    )
+
+
+def _reply(
+    parsed: ParsedEmail,
+    raw: bytes,
+    delivery: MailDelivery,
+    thread: ThreadMatch,
+    *,
+    intake: MailIntake,
+    now: datetime,
+) -> EmailOutcome | None:
+    attachments = _keep_attachments(parsed, raw, delivery, intake=intake)
+    reply = CustomerReply(
+        reference=thread.reference,
+        received_at=delivery.received_at,
+        channel=Channel.EMAIL,
+        summary=f"customer replied by email (matched by {thread.matched_by})",
+        body=new_words(parsed.text) or "(the email had no text)",
+        idempotency_key=delivery.idempotency_key,
+        message_id=parsed.message_id,
+        attachments=attachments,
+    )
+    repeated = False
+    for attempt in range(_STALE_RETRIES):
+        try:
+            record_customer_reply(
+                reply, store=intake.store, policy=intake.policy, calendar=intake.calendar, now=now
+            )
+        except (DuplicateDelivery, DuplicateDeliveryError):
+            repeated = True
+        except LookupError:
+            return None  # the case went away after it was found: the message starts a new one
+        except StaleCaseError:
+            if attempt + 1 == _STALE_RETRIES:
+                raise
+            continue
+        break
+    return EmailOutcome(
+        kind=EmailOutcomeKind.REPLY,
+        reference=thread.reference,
+        detail=f"matched by {thread.matched_by}",
+        repeated=repeated,
+        attachments=len(attachments) - 1,
+        defects=len(parsed.defects),
+    )
+
+
+def _new_case(
+    parsed: ParsedEmail, raw: bytes, delivery: MailDelivery, *, intake: MailIntake, now: datetime
+) -> EmailOutcome:
+    classification = classify(parsed.subject, parsed.text, intake.rules)
+    address = parsed.customer_address
+    attachments = _keep_attachments(parsed, raw, delivery, intake=intake)
+    registration = register_case(
+        NewCase(
+            case_type=classification.case_type,
+            channel=Channel.EMAIL,
+            received_at=delivery.received_at,
+            subject=parsed.subject or "(no subject)",
+            description=parsed.text or "(the email had no text)",
+            customer=Customer(
+                name=address.name if address else None,
+                email=address.address if address else None,
+            ),
+            classification_reason=classification.reason,
+            idempotency_key=delivery.idempotency_key,
+            source_message_id=parsed.message_id,
+            attachments=attachments,
+            actor="email intake",
+        ),
+        store=intake.store,
+        policy=intake.policy,
+        calendar=intake.calendar,
+        now=now,
+    )
+    return EmailOutcome(
+        kind=EmailOutcomeKind.CASE,
+        reference=registration.case.reference,
+        detail=registration.case.classification_reason or classification.reason,
+        case_type=registration.case.case_type,
+        repeated=not registration.created,
+        attachments=len(attachments) - 1,
+        defects=len(parsed.defects),
+        rule=classification.rule,
+    )
+
+
+def _keep_attachments(
+    parsed: ParsedEmail, raw: bytes, delivery: MailDelivery, *, intake: MailIntake
+) -> tuple[Attachment, ...]:
+    """Store each attachment beside the raw message and describe it; the first entry is the
+    original email itself, so staff can always open what the customer sent."""
+    kept = [
+        Attachment(
+            filename=ORIGINAL_EMAIL,
+            content_type="message/rfc822",
+            size=len(raw),
+            s3_key=delivery.key,
+        )
+    ]
+    folder = f"{intake.attachment_prefix}{delivery.token}/"
+    for number, attachment in enumerate(parsed.attachments, start=1):
+        key = f"{folder}{number:03d}-{safe_file_name(attachment.filename)}"
+        intake.raw_mail.keep(
+            key,
+            attachment.content,
+            content_type=attachment.content_type,
+            metadata=_metadata(attachment, delivery),
+        )
+        kept.append(
+            Attachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                s3_key=key,
+            )
+        )
+    return tuple(kept)
+
+
+def _metadata(attachment: MailAttachment, delivery: MailDelivery) -> dict[str, str]:
+    # S3 metadata must be ASCII: the filename is percent-encoded.
+    return {
+        "filename": quote(attachment.filename, safe=" "),
+        "message": delivery.idempotency_key,
+        "raw-location": quote(delivery.raw_location, safe="/:"),
+    }
+
+
+def safe_file_name(filename: str, *, limit: int = 100) -> str:
+    """A file name that is safe in an S3 key and readable: no folders, accents dropped, anything
+    else unusual made a hyphen."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    ascii_name = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    stem, dot, extension = ascii_name.rpartition(".")
+    if not dot or not _EXTENSION.fullmatch(extension):
+        stem, extension = ascii_name, ""
+    stem = _UNSAFE_KEY_CHARACTERS.sub("-", stem).strip("-.") or "attachment"
+    if not extension:
+        return stem[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
