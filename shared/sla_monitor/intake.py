@@ -100,6 +100,21 @@ class DuplicateDelivery(Exception):
         self.reference = reference
 
 
+def _attachment_events(
+    attachments: tuple[Attachment, ...], *, at: datetime, actor: str
+) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            at=at,
+            kind="attachment",
+            actor=actor,
+            summary=f"attachment kept: {a.filename}",
+            details={"s3_key": a.s3_key, "content_type": a.content_type, "size": str(a.size)},
+        )
+        for a in attachments
+    ]
+
+
 def register_case(
     new: NewCase,
     *,
@@ -139,16 +154,7 @@ def register_case(
             details={"classification": new.classification_reason or ""},
         )
     ]
-    events.extend(
-        TimelineEvent(
-            at=new.received_at,
-            kind="attachment",
-            actor=new.actor,
-            summary=f"attachment kept: {a.filename}",
-            details={"s3_key": a.s3_key, "content_type": a.content_type, "size": str(a.size)},
-        )
-        for a in new.attachments
-    )
+    events.extend(_attachment_events(new.attachments, at=new.received_at, actor=new.actor))
     if new.preferences.needs_staff_attention:
         events.append(
             TimelineEvent(
@@ -193,6 +199,7 @@ def record_customer_reply(
             details={"channel": reply.channel.value, "body": reply.body},
         )
     ]
+    events.extend(_attachment_events(reply.attachments, at=reply.received_at, actor="customer"))
     pause = case.open_pause
     if pause is not None:
         pauses = tuple(

@@ -188,3 +188,30 @@ def test_an_unknown_reference_is_reported(world):
         assign_case(
             "NWL-2026-999999", officer_id="x", department=None, by="y", now=RECEIVED, **world
         )
+
+
+def test_a_reply_with_attachments_records_each_on_the_timeline(world, store):
+    from sla_monitor.intake import Attachment, CustomerReply, record_customer_reply
+
+    case = new_case(world)
+    record_customer_reply(
+        CustomerReply(
+            reference=case.reference,
+            received_at=london(2026, 11, 24, 9),
+            channel=Channel.EMAIL,
+            summary="customer replied by email",
+            body="Photos attached",
+            attachments=(
+                Attachment("bin.jpg", "image/jpeg", 2048, "attachments/m1/001-bin.jpg"),
+                Attachment("street.jpg", "image/jpeg", 4096, "attachments/m1/002-street.jpg"),
+            ),
+        ),
+        now=london(2026, 11, 24, 9),
+        **world,
+    )
+    kept = [e for e in store.timeline(case.reference) if e.kind == "attachment"]
+    assert [e.details["s3_key"] for e in kept] == [
+        "attachments/m1/001-bin.jpg",
+        "attachments/m1/002-street.jpg",
+    ]
+    assert {e.actor for e in kept} == {"customer"}
