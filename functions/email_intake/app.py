@@ -2,10 +2,11 @@
 on a case, or a triage record.
 
 Thin on purpose: read the event into deliveries, hand each to `take_in_delivery`, log and count
-the outcomes. Invoked by SES's Lambda action (after its S3 action stored the raw message) or by
-the raw-mail bucket's object-created notification; both name the same message, and the second
-delivery of a message finds the first outcome and records nothing new. Anything that raises here
-is a fault a retry can fix, so it propagates to the function's failure destination.
+the outcomes. Invoked by SES's Lambda action after its S3 action stored the raw message (the
+template's one wiring); an S3 object-created event naming a stored message is accepted too, for
+replaying a message by hand. Both name the same message, and a second delivery of a message
+finds the first outcome and records nothing new. Anything that raises here is a fault a retry
+can fix, so it propagates to the function's failure destination.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def _count(outcome: EmailOutcome) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(event, context, now=datetime.now(UTC))
+
+
+def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> dict[str, Any]:
+    """Take in the event's mail as if the time were `now` (the demo plays simulated time)."""
     settings = MailSettings.from_environment()
     bundle = services()
     deliveries = deliveries_from_event(
@@ -47,7 +53,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     )
     metrics.add_metric(name="EmailDeliveries", unit=MetricUnit.Count, value=len(deliveries))
     intake = mail_intake(bundle, settings, load_classification_rules())
-    now = datetime.now(UTC)
     outcomes = []
     for delivery in deliveries:
         outcome = take_in_delivery(delivery, intake=intake, now=now)
