@@ -19,6 +19,8 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.init",
     "sla_monitor.cli.demo",
     "sla_monitor.cli.local",
+    "sla_monitor.cli.check",
+    "sla_monitor.cli.seed",
 )
 
 

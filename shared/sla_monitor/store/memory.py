@@ -1,8 +1,12 @@
 """An in-memory case store with the same behaviour as the DynamoDB one, for unit tests and for
-exploring the engine without AWS. The contract tests run against both."""
+exploring the engine without AWS. The contract tests run against both.
+
+Conditional writes are atomic in DynamoDB, so they are here too: a lock makes each check and
+write one step, which is what concurrent sweeps in the tests rely on."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -30,6 +34,7 @@ class InMemoryCaseStore:
         self.claims: dict[tuple[str, str], Claim] = {}
         self.counters: dict[int, int] = {}
         self.reads = 0
+        self._lock = threading.RLock()
 
     def next_reference(self, received_at: datetime) -> str:
         year = received_at.year
@@ -84,14 +89,17 @@ class InMemoryCaseStore:
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> None:
-        current = self.cases.get(case.reference)
-        if current is None or current.revision != case.revision:
-            raise StaleCaseError(case.reference)
-        if idempotency_key and idempotency_key in self.deliveries:
-            raise DuplicateDeliveryError(idempotency_key)
-        self._record(replace(case, revision=case.revision + 1), events, next_due, message_ids)
-        if idempotency_key:
-            self.deliveries[idempotency_key] = Delivery(idempotency_key, "reply", case.reference)
+        with self._lock:
+            current = self.cases.get(case.reference)
+            if current is None or current.revision != case.revision:
+                raise StaleCaseError(case.reference)
+            if idempotency_key and idempotency_key in self.deliveries:
+                raise DuplicateDeliveryError(idempotency_key)
+            self._record(replace(case, revision=case.revision + 1), events, next_due, message_ids)
+            if idempotency_key:
+                self.deliveries[idempotency_key] = Delivery(
+                    idempotency_key, "reply", case.reference
+                )
 
     def get_case(self, reference: str) -> Case | None:
         self.reads += 1
@@ -130,21 +138,43 @@ class InMemoryCaseStore:
     def claim_action(
         self, reference: str, key: str, *, now: datetime, lease_until: datetime
     ) -> Claim | None:
-        existing = self.claims.get((reference, key))
-        if existing is not None and (existing.sent or existing.lease_until > now):
-            return None
-        claim = Claim(reference, key, claimed_at=now, lease_until=lease_until, sent=False)
-        self.claims[(reference, key)] = claim
-        return claim
+        with self._lock:
+            existing = self.claims.get((reference, key))
+            # Same rule as DynamoDB: free, or unsent with a lease that ran out before `now`.
+            if existing is not None and (existing.sent or existing.lease_until >= now):
+                return None
+            claim = Claim(reference, key, claimed_at=now, lease_until=lease_until, sent=False)
+            self.claims[(reference, key)] = claim
+            return claim
 
-    def release_claim(self, reference: str, key: str) -> None:
-        claim = self.claims.get((reference, key))
-        if claim is not None and not claim.sent:
+    def get_claim(self, reference: str, key: str) -> Claim | None:
+        return self.claims.get((reference, key))
+
+    def release_claim(
+        self, reference: str, key: str, *, claimed_at: datetime | None = None
+    ) -> None:
+        with self._lock:
+            claim = self.claims.get((reference, key))
+            if claim is None or claim.sent:
+                return
+            if claimed_at is not None and claim.claimed_at != claimed_at:
+                return  # another sweep took it over since: it is theirs now
             del self.claims[(reference, key)]
 
-    def mark_action_sent(self, reference: str, key: str, *, sent_at: datetime) -> None:
-        claim = self.claims[(reference, key)]
-        self.claims[(reference, key)] = replace(claim, sent=True)
+    def mark_action_sent(
+        self,
+        reference: str,
+        key: str,
+        *,
+        sent_at: datetime,
+        message_id: str | None = None,
+        outcome: str | None = None,
+    ) -> None:
+        with self._lock:
+            claim = self.claims[(reference, key)]
+            self.claims[(reference, key)] = replace(
+                claim, sent=True, sent_at=sent_at, message_id=message_id, outcome=outcome
+            )
 
 
 class InMemoryDirectoryStore:

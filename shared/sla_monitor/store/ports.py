@@ -41,6 +41,11 @@ class Claim:
     claimed_at: datetime
     lease_until: datetime
     sent: bool
+    # Set when it was marked sent, so a sweep that finds it sent but not yet recorded on the case
+    # can record it without sending again.
+    sent_at: datetime | None = None
+    message_id: str | None = None
+    outcome: str | None = None
 
 
 class CaseStore(Protocol):
@@ -105,11 +110,26 @@ class CaseStore(Protocol):
         holds an unexpired lease on it. An expired, unsent claim is taken over."""
         ...
 
-    def release_claim(self, reference: str, key: str) -> None:
-        """Give up a claim whose send failed, so the next sweep retries it at once."""
+    def get_claim(self, reference: str, key: str) -> Claim | None:
+        """The claim on an owed action as it stands (consistent read), or None."""
         ...
 
-    def mark_action_sent(self, reference: str, key: str, *, sent_at: datetime) -> None: ...
+    def release_claim(
+        self, reference: str, key: str, *, claimed_at: datetime | None = None
+    ) -> None:
+        """Give up a claim whose send failed, so the next sweep retries it at once. With
+        `claimed_at`, only that claim is released, never one another sweep took over since."""
+        ...
+
+    def mark_action_sent(
+        self,
+        reference: str,
+        key: str,
+        *,
+        sent_at: datetime,
+        message_id: str | None = None,
+        outcome: str | None = None,
+    ) -> None: ...
 
 
 class DirectoryStore(Protocol):

@@ -1,0 +1,1 @@
+"""The deadline checker Lambda function: the scheduled sweep of due cases."""

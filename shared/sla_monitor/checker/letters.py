@@ -1,0 +1,255 @@
+"""The facts each letter needs, gathered from the case, the policy, the calendar and the
+directory, and handed to the templates. Nothing here sends anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import AccessibleFormat, Case, CaseType, ContactMethod
+from sla_monitor.checker.duties import Duty, Notice
+from sla_monitor.checker.messages import (
+    DEFAULT_LANGUAGE,
+    Composer,
+    Letter,
+    case_type_label,
+    contact_for,
+    primary_language,
+    valid_address,
+)
+from sla_monitor.council import Council
+from sla_monitor.directory import Directory
+from sla_monitor.engine import Action, Evaluation, evaluate
+from sla_monitor.policy import Policy, Promise, PromiseKind, Role
+
+CUSTOMER_TEMPLATES: dict[Action, str] = {
+    Action.ACKNOWLEDGE: "customer/acknowledgement",
+    Action.SEND_HOLDING_UPDATE: "customer/holding_update",
+    Action.SEND_PROGRESS_UPDATE: "customer/progress_update",
+}
+TITLES: dict[Action | Notice, str] = {
+    Action.ACKNOWLEDGE: "acknowledgement",
+    Action.SEND_HOLDING_UPDATE: "holding update",
+    Action.SEND_PROGRESS_UPDATE: "progress update",
+    Action.WARN_OWNER: "warning before a breach",
+    Action.ESCALATE_TO_HEAD_OF_SERVICE: "breach alert",
+    Action.REFER_TO_CHIEF_EXECUTIVE: "referral to the Chief Executive",
+    Action.PASS_TO_HEAD_OF_SERVICE: "handover to the Head of Service",
+    Notice.PASS_PREFERENCES_TO_OWNER: "customer's requests",
+}
+ROLE_TITLES: dict[Role, str] = {
+    Role.OWNER: "officer dealing with the case",
+    Role.HEAD_OF_SERVICE: "Head of Service",
+    Role.CORPORATE_COMPLAINTS_OFFICER: "Corporate Complaints Officer",
+    Role.CHIEF_EXECUTIVE: "Chief Executive",
+}
+_FORMATS: dict[AccessibleFormat, str] = {
+    AccessibleFormat.LARGE_PRINT: "large print",
+    AccessibleFormat.EASY_READ: "easy read",
+    AccessibleFormat.BRAILLE: "braille",
+    AccessibleFormat.AUDIO: "audio",
+}
+# Languages residents of English councils most often ask for; any other is named by its code.
+_LANGUAGE_NAMES = {
+    "cy": "Welsh", "pl": "Polish", "ro": "Romanian", "pa": "Punjabi", "ur": "Urdu",
+    "bn": "Bengali", "gu": "Gujarati", "ar": "Arabic", "so": "Somali", "pt": "Portuguese",
+    "lt": "Lithuanian", "es": "Spanish", "fr": "French", "it": "Italian", "zh": "Chinese",
+    "uk": "Ukrainian", "ru": "Russian", "tr": "Turkish", "fa": "Persian", "ta": "Tamil",
+    "bg": "Bulgarian", "lv": "Latvian", "hu": "Hungarian", "sk": "Slovak", "cs": "Czech",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a customer letter reaches the customer when it cannot be emailed."""
+
+    reason: str  # why not by email, in staff words
+    how: str  # "by post", "by phone", "another way"
+    detail: str | None  # the address or phone number staff need
+
+
+def roles_text(roles: tuple[Role, ...], conjunction: str = "and") -> str:
+    """`Head of Service and Corporate Complaints Officer`; the owner when no role is named."""
+    titles = [ROLE_TITLES[r] for r in roles or (Role.OWNER,)]
+    if len(titles) == 1:
+        return titles[0]
+    return f"{', '.join(titles[:-1])} {conjunction} {titles[-1]}"
+
+
+class LetterWriter:
+    def __init__(
+        self,
+        *,
+        council: Council,
+        policy: Policy,
+        calendar: WorkingDayCalendar,
+        directory: Directory,
+        composer: Composer,
+    ) -> None:
+        self.council = council
+        self.policy = policy
+        self.calendar = calendar
+        self.directory = directory
+        self.composer = composer
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _promise(self, case: Case, kind: PromiseKind) -> Promise | None:
+        return next((p for p in self.policy.promises_for(case) if p.kind is kind), None)
+
+    def reply_due(self, case: Case, at: datetime) -> date | None:
+        """The day the customer is promised a reply, counting from an acknowledgement at `at`
+        where the policy counts from the acknowledgement."""
+        acknowledged = case if case.acknowledged_at else replace(case, acknowledged_at=at)
+        evaluation = evaluate(acknowledged, self.policy, self.calendar, at)
+        days = [
+            c.due_day
+            for c in evaluation.clocks
+            if c.kind is PromiseKind.RESPONSE and c.due_day is not None
+        ]
+        return min(days) if days else None
+
+    def expected_reply_by(self, day: date) -> datetime:
+        # The end of office hours that day: read back as a date, it is still that day.
+        return self.calendar.at(day, self.calendar.office_closes)
+
+    def _due_day(self, duty: Duty, evaluation: Evaluation | None) -> date | None:
+        if evaluation is not None and duty.promise is not None:
+            occurrence = duty.owed.occurrence if duty.owed else None
+            try:
+                return evaluation.clock(duty.promise, occurrence).due_day
+            except KeyError:
+                pass
+        if duty.due is None:
+            return None
+        # `due` is the instant the due day ends; a moment before it is still that day.
+        return self.calendar.local(duty.due - timedelta(microseconds=1)).date()
+
+    def route(self, case: Case) -> Route | None:
+        """None when the customer can be emailed; else how to reach them by hand."""
+        customer = case.customer
+        method = case.preferences.contact_method
+        if method is ContactMethod.EMAIL and valid_address(customer.email):
+            return None
+        if method is ContactMethod.LETTER:
+            reason = "they asked to be contacted by letter"
+        elif method is ContactMethod.PHONE:
+            reason = "they asked to be contacted by phone"
+        elif customer.email:
+            reason = "the email address on the case is not one we can send to"
+        else:
+            reason = "there is no email address on the case"
+        if method is ContactMethod.PHONE and customer.phone:
+            return Route(reason, "by phone", f"Phone: {customer.phone}")
+        if customer.address:
+            return Route(reason, "by post", f"Address: {customer.address}")
+        if customer.phone:
+            return Route(reason, "by phone", f"Phone: {customer.phone}")
+        return Route(reason, "another way", None)
+
+    def route_without_email(self, case: Case) -> Route:
+        """How to reach the customer when their email address does not work."""
+        route = self.route(replace(case, customer=replace(case.customer, email=None)))
+        assert route is not None  # without an address there is always another way
+        return route
+
+    def customer_requests(self, case: Case) -> tuple[list[str], list[str]]:
+        """What the customer asked for that staff must arrange, and the letters that will go
+        to them in English although they asked for another language."""
+        preferences = case.preferences
+        requests: list[str] = []
+        if preferences.accessible_format is not None:
+            requests.append(_FORMATS[preferences.accessible_format])
+        if preferences.interpreter:
+            requests.append("an interpreter")
+        english_only: list[str] = []
+        language = primary_language(preferences.language)
+        if language != DEFAULT_LANGUAGE:
+            english_only = [
+                TITLES[action]
+                for action, name in CUSTOMER_TEMPLATES.items()
+                if self._applies(case, action) and language not in self.composer.languages_for(name)
+            ]
+            if english_only:
+                requests.append(f"letters in {_LANGUAGE_NAMES.get(language, language)}")
+        return requests, english_only
+
+    def needs_notice(self, case: Case) -> bool:
+        return bool(self.customer_requests(case)[0])
+
+    def _applies(self, case: Case, action: Action) -> bool:
+        if action is Action.ACKNOWLEDGE:
+            return self._promise(case, PromiseKind.ACKNOWLEDGEMENT) is not None
+        if action is Action.SEND_PROGRESS_UPDATE:
+            return self._promise(case, PromiseKind.PROGRESS_UPDATE) is not None
+        response = self._promise(case, PromiseKind.RESPONSE)
+        return response is not None and response.holding_update is not None
+
+    # -- letters ----------------------------------------------------------------------------
+
+    def _case_facts(self, case: Case, language: str) -> dict[str, Any]:
+        return {
+            "reference": case.reference,
+            "label": case_type_label(case.case_type, language),
+            "about": case.subject,
+            "received_on": self.calendar.local(case.received_at).date(),
+        }
+
+    def customer_letter(self, case: Case, duty: Duty, at: datetime) -> Letter:
+        assert isinstance(duty.kind, Action) and duty.kind in CUSTOMER_TEMPLATES
+        name = CUSTOMER_TEMPLATES[duty.kind]
+        language = self.composer.language_for(case.preferences.language, name)
+        progress = self._promise(case, PromiseKind.PROGRESS_UPDATE)
+        response = self._promise(case, PromiseKind.RESPONSE)
+        facts: dict[str, Any] = {
+            **self._case_facts(case, language),
+            "customer_name": case.customer.name,
+            "contact": contact_for(case, self.directory, self.council),
+            "is_complaint": case.case_type is CaseType.COMPLAINT,
+            "is_feedback": case.case_type in (CaseType.COMPLIMENT, CaseType.COMMENT),
+            "update_every": progress.every if progress else None,
+            "holding_update": bool(response and response.holding_update),
+            "promised_days": response.within if response else None,
+            "reply_due": None,
+            "expected_reply_by": None,
+        }
+        if duty.kind is Action.ACKNOWLEDGE:
+            facts["reply_due"] = self.reply_due(case, at)
+        elif duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
+            facts["expected_reply_by"] = duty.owed.expected_reply_by
+        return self.composer.compose(name, language=language, **facts)
+
+    def staff_letter(
+        self,
+        name: str,
+        case: Case,
+        duty: Duty,
+        *,
+        at: datetime,
+        evaluation: Evaluation | None = None,
+        **extra: Any,
+    ) -> Letter:
+        department = self.directory.department_of(case)
+        promise = self.policy.promise(duty.promise) if duty.promise else None
+        progress = self._promise(case, PromiseKind.PROGRESS_UPDATE)
+        response = self._promise(case, PromiseKind.RESPONSE)
+        facts: dict[str, Any] = {
+            **self._case_facts(case, DEFAULT_LANGUAGE),
+            "channel": case.channel.value,
+            "service": department.name if department else self.council.name,
+            "owner": contact_for(case, self.directory, self.council),
+            "promise": promise.description if promise else "",
+            "working_days": promise.within if promise else None,
+            "due_on": self._due_day(duty, evaluation),
+            "working_days_left": duty.owed.warning_days if duty.owed else None,
+            "is_complaint": case.case_type is CaseType.COMPLAINT,
+            "holding_update": bool(response and response.holding_update),
+            "update_every": progress.every if progress else None,
+            "reply_due": self.reply_due(case, at),
+            "roles": roles_text(duty.recipients, "or"),
+            "message_title": TITLES[duty.kind],
+            **extra,
+        }
+        return self.composer.compose(name, **facts)

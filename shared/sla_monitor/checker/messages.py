@@ -1,0 +1,240 @@
+"""What the checker writes: letters from templates, and the MIME message that carries them.
+
+Templates live in `templates/<language>/`: a subject line, a plain-text part and an HTML part per
+message. A customer gets a message in their language where the council has a template for it,
+in English otherwise. Everything a customer wrote is data, never markup: the HTML templates
+escape it, and no header is ever built from it; subject lines hold only the case reference and
+the template's own words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from functools import cached_property
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from sla_monitor.cases import Case, CaseType
+from sla_monitor.checker.mailer import OutboundEmail
+from sla_monitor.council import Council
+from sla_monitor.directory import Directory
+
+DEFAULT_LANGUAGE = "en"
+
+_CASE_TYPE_LABELS: dict[str, dict[CaseType, str]] = {
+    "en": {t: t.label for t in CaseType},
+    "cy": {
+        CaseType.COMPLAINT: "cwyn",
+        CaseType.SERVICE_REQUEST: "cais am wasanaeth",
+        CaseType.ENQUIRY: "ymholiad",
+        CaseType.COMPLIMENT: "canmoliaeth",
+        CaseType.COMMENT: "sylw",
+    },
+}
+_MONTHS = {
+    "cy": (
+        "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+        "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
+    ),
+}  # fmt: skip
+
+# A plain address: no display name, no comments, no quoted local part. Anything else is not
+# mailed automatically; the owner gets the letter to send by hand instead.
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+    r"@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+_MESSAGE_ID = re.compile(r"^[!-;=?-~]{1,500}@[!-;=?-~]{1,250}$")  # printable, no < or >
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HEADERS_UNFOLDED = SMTP.clone(max_line_length=998)
+
+
+def valid_address(address: str | None) -> bool:
+    return bool(address) and _ADDRESS.match(address or "") is not None
+
+
+def normalise_message_id(value: str | None) -> str | None:
+    """A Message-ID as stored (no angle brackets), or None when it is not a usable one."""
+    if not value:
+        return None
+    bare = value.strip().removeprefix("<").removesuffix(">")
+    return bare if _MESSAGE_ID.match(bare) else None
+
+
+def primary_language(tag: str | None) -> str:
+    """`cy-GB` -> `cy`; empty -> the default."""
+    primary = re.split(r"[-_]", (tag or "").strip().lower(), maxsplit=1)[0]
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else DEFAULT_LANGUAGE
+
+
+def case_type_label(case_type: CaseType, language: str) -> str:
+    return _CASE_TYPE_LABELS.get(language, _CASE_TYPE_LABELS[DEFAULT_LANGUAGE])[case_type]
+
+
+def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """`Friday 9 January 2026` in English; in Welsh without the weekday (`9 Ionawr 2026`),
+    whose name would mutate after the words that come before it."""
+    if language in _MONTHS:
+        return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who is dealing with a case, and how the customer reaches them."""
+
+    name: str
+    job_title: str
+    service: str
+    email: str
+    phone: str
+
+    @property
+    def description(self) -> str:
+        """`Jane Smith, Housing Officer, Housing`, each part once."""
+        parts: list[str] = []
+        for part in (self.name, self.job_title, self.service):
+            if part and part not in parts:
+                parts.append(part)
+        return ", ".join(parts)
+
+
+def contact_for(case: Case, directory: Directory, council: Council) -> Contact:
+    department = directory.department_of(case)
+    service = department.name if department else council.name
+    owner = directory.owner(case)
+    if owner is not None:
+        return Contact(owner.name, owner.job_title, service, owner.email, council.phone)
+    team_email = (department.team_email if department else None) or council.customer_services_email
+    return Contact(service, "", service, team_email, council.phone)
+
+
+@dataclass(frozen=True)
+class Letter:
+    subject: str
+    text: str
+    html: str
+    language: str
+
+
+class Composer:
+    """Renders the council's letters from the templates shipped with the product."""
+
+    def __init__(self, council: Council) -> None:
+        self.council = council
+
+    @cached_property
+    def _environment(self) -> Environment:
+        environment = Environment(
+            loader=PackageLoader("sla_monitor.checker", "templates"),
+            # HTML is escaped; the text part and the subject are plain text.
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        environment.filters["long_date"] = _long_date_filter
+        return environment
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(self._environment.list_templates(extensions=["j2"]))
+
+    def languages_for(self, name: str) -> frozenset[str]:
+        """The languages a message has templates in."""
+        suffix = f"/{name}.txt.j2"
+        return frozenset(n.split("/", 1)[0] for n in self._names if n.endswith(suffix))
+
+    def language_for(self, preferred: str | None, name: str) -> str:
+        language = primary_language(preferred)
+        return language if language in self.languages_for(name) else DEFAULT_LANGUAGE
+
+    def compose(self, name: str, *, language: str = DEFAULT_LANGUAGE, **context: Any) -> Letter:
+        context = {"council": self.council, "language": language, **context}
+        environment = self._environment
+        subject = environment.get_template(f"{language}/{name}.subject.j2").render(context)
+        # One line of the template's own words: never a line break for a header to split on.
+        subject = " ".join(_CONTROL.sub(" ", subject).split())
+        text = environment.get_template(f"{language}/{name}.txt.j2").render(context)
+        html_name = f"{language}/{name}.html.j2"
+        if html_name in self._names:
+            html = environment.get_template(html_name).render({**context, "subject": subject})
+        else:
+            # Staff messages have one source, the text; their HTML is its paragraphs, escaped.
+            paragraphs = [p.splitlines() for p in re.split(r"\n\s*\n", text.strip()) if p]
+            html = environment.get_template(f"{DEFAULT_LANGUAGE}/paragraphs.html.j2").render(
+                {**context, "subject": subject, "paragraphs": paragraphs}
+            )
+        return Letter(subject=subject, text=text, html=html, language=language)
+
+
+@pass_context
+def _long_date_filter(context: Context, day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return long_date(day, str(context.get("language", DEFAULT_LANGUAGE)))
+
+
+def new_message_id(reference: str, key: str, sender: str) -> str:
+    """A fresh Message-ID: the case reference (so a reply finds its case even without our
+    records), a digest of the action, and a random part. No personal data."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"{reference}.{digest}.{uuid.uuid4().hex[:16]}@{domain}"
+
+
+def build_email(
+    letter: Letter,
+    *,
+    council: Council,
+    sender: str,
+    to: Sequence[str],
+    reference: str,
+    message_id: str,
+    at: datetime,
+    in_reply_to: str | None = None,
+    auto_reply: bool = False,
+) -> OutboundEmail:
+    """The MIME message for a letter: text and HTML alternatives, threading headers, and the
+    headers that stop autoresponders answering a machine."""
+    recipients = tuple(to)
+    if not recipients or not all(valid_address(a) for a in recipients):
+        raise ValueError("every recipient must be a plain email address")
+    if not valid_address(sender):
+        raise ValueError("the sender must be a plain email address")
+    message = EmailMessage(policy=SMTP)
+    message["From"] = formataddr((council.name, sender))
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(at)
+    message["Message-ID"] = f"<{message_id}>"
+    original = normalise_message_id(in_reply_to)
+    if original:
+        message["In-Reply-To"] = f"<{original}>"
+        message["References"] = f"<{original}>"
+    # RFC 3834: answers to a customer's message are auto-replied, the rest auto-generated.
+    message["Auto-Submitted"] = "auto-replied" if auto_reply else "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message["X-Case-Reference"] = reference
+    message.set_content(letter.text, cte="quoted-printable")
+    message.add_alternative(letter.html, subtype="html", cte="quoted-printable")
+    # After the content: setting content drops every Content-* header set before it.
+    message["Content-Language"] = letter.language
+    # Headers unfolded: Python folds a long subject by moving all of it to a continuation
+    # line, which readers then see with a leading space. They stay far below 998 characters.
+    raw = message.as_bytes(policy=_HEADERS_UNFOLDED)
+    return OutboundEmail(sender=sender, recipients=recipients, message_id=message_id, raw=raw)

@@ -1,0 +1,538 @@
+"""The sweep: read the cases that are due, do what the engine says is owed, exactly once.
+
+For each due case, oldest first, and each action owed on it:
+
+1. claim the action's key with a lease (a conditional write), so no other sweep sends it;
+2. send it (retrying throttling and brief outages with back-off);
+3. mark the claim sent (the ledger), with the message id;
+4. record it on the case: the sent action, a timeline event, the message ids a reply may quote,
+   and when the case is next due (a conditional write on the case's revision).
+
+Where a run stops, the next carries on:
+- stopped before 3 (a crash, a timeout): the lease runs out and a later sweep claims it again;
+- stopped between 3 and 4: the claim says it went, so a later sweep records it from the ledger
+  without sending it again;
+- the one window no store can close is a crash after SES accepted the message and before the
+  ledger write in 3 (no mail service offers an idempotent send): then it is sent again once the
+  lease runs out. Marking follows the send at once to keep that window to one write.
+
+Staff alerts wait for office hours (the engine holds them); a customer whose letter cannot be
+emailed has it passed to the owner to send by post or phone; a message refused for good is
+recorded on the case and the owner told. When time runs short the sweep stops taking cases and
+the rest, still due in the index, come first in the next run.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from sla_monitor.calendar import WorkingDayCalendar, require_aware
+from sla_monitor.cases import Case, SentAction, TimelineEvent
+from sla_monitor.checker.budget import Budget, Unlimited
+from sla_monitor.checker.duties import Duty, Notice, duties_owed, next_wake
+from sla_monitor.checker.letters import LetterWriter, Route, roles_text
+from sla_monitor.checker.mailer import (
+    Mailer,
+    OutboundEmail,
+    PermanentSendError,
+    SendingUnavailableError,
+    SentEmail,
+    TransientSendError,
+)
+from sla_monitor.checker.messages import Composer, Letter, build_email, new_message_id
+from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
+from sla_monitor.council import Council
+from sla_monitor.directory import Directory, Officer
+from sla_monitor.engine import Action, Evaluation, evaluate
+from sla_monitor.policy import Policy, Role
+from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
+
+ACTOR = "deadline-checker"
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    # Longer than any one send can take with its retries, so a lease never runs out under a
+    # sweep that is still working on it; a crashed claim is retried once it has.
+    lease: timedelta = timedelta(minutes=10)
+    # Stop taking new cases when less than this is left, to finish the case in hand.
+    reserve: timedelta = timedelta(seconds=30)
+    send_attempts: int = 4
+    first_retry_delay: timedelta = timedelta(milliseconds=500)
+    save_attempts: int = 5
+    max_cases: int | None = None
+
+
+def sweep(
+    now: datetime,
+    *,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory | Callable[[], Directory],
+    mailer: Mailer,
+    council: Council,
+    sender: str,
+    budget: Budget | None = None,
+    settings: SweepSettings | None = None,
+    composer: Composer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SweepReport:
+    """One sweep at `now`: every due case, oldest first, within the time budget.
+
+    `directory` may be a function that loads it: it is then called only if a case is due, so
+    the many sweeps that find nothing to do read nothing but the index."""
+    return _Sweep(
+        now=require_aware(now),
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        directory_source=directory,
+        mailer=mailer,
+        council=council,
+        sender=sender,
+        budget=budget or Unlimited(),
+        settings=settings or SweepSettings(),
+        composer=composer or Composer(council),
+        sleep=sleep,
+    ).run()
+
+
+@dataclass
+class _Sweep:
+    now: datetime
+    store: CaseStore
+    policy: Policy
+    calendar: WorkingDayCalendar
+    directory_source: Directory | Callable[[], Directory]
+    mailer: Mailer
+    council: Council
+    sender: str
+    budget: Budget
+    settings: SweepSettings
+    composer: Composer
+    sleep: Callable[[float], None]
+    report: SweepReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.report = SweepReport(now=self.now)
+
+    @cached_property
+    def directory(self) -> Directory:
+        source = self.directory_source
+        return source if isinstance(source, Directory) else source()
+
+    @cached_property
+    def writer(self) -> LetterWriter:
+        return LetterWriter(
+            council=self.council,
+            policy=self.policy,
+            calendar=self.calendar,
+            directory=self.directory,
+            composer=self.composer,
+        )
+
+    def run(self) -> SweepReport:
+        seen: set[str] = set()
+        for case in self.store.cases_due(self.now, limit=self.settings.max_cases):
+            # A case saved still due this sweep can come round again later in the index.
+            if case.reference in seen:
+                continue
+            if self._out_of_time():
+                self.report.stop("time budget spent")
+                break
+            seen.add(case.reference)
+            self.report.cases_read += 1
+            try:
+                self._case(case)
+            except SendingUnavailableError as error:
+                self.report.stop(f"sending unavailable ({error.reason})")
+                break
+            except Exception as error:
+                # One bad case must not hold up the rest; it stays due and is tried again.
+                self.report.failed(case.reference, error)
+        return self.report
+
+    def _out_of_time(self) -> bool:
+        remaining = self.budget.remaining()
+        return remaining is not None and remaining < self.settings.reserve
+
+    def _at(self) -> datetime:
+        """The instant the sweep has reached: its `now`, plus the time it has run."""
+        return self.now + self.budget.elapsed()
+
+    # -- one case ---------------------------------------------------------------------------
+
+    def _case(self, case: Case) -> None:
+        at = self._at()
+        needs_notice = self.writer.needs_notice(case)
+        evaluation = evaluate(case, self.policy, self.calendar, at)
+        duties = duties_owed(
+            case, evaluation, calendar=self.calendar, at=at, needs_notice=needs_notice
+        )
+        outcomes: list[Outcome] = []
+        failure: Exception | None = None
+        for duty in duties:
+            try:
+                outcome = self._perform(case, duty, evaluation, at)
+            except Exception as error:
+                failure = error
+                break
+            if outcome is not None:
+                outcomes.append(outcome)
+        # What was done is recorded even when a later action failed.
+        self._record(case, outcomes, at)
+        if failure is not None:
+            raise failure
+
+    def _perform(
+        self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime
+    ) -> Outcome | None:
+        reference = case.reference
+        claim = self.store.claim_action(
+            reference, duty.key, now=at, lease_until=at + self.settings.lease
+        )
+        if claim is None:
+            held = self.store.get_claim(reference, duty.key)
+            if held is not None and held.sent:
+                # Sent by a sweep that stopped before recording it: record it, never resend.
+                return self._recovered(case, duty, held, at)
+            self.report.held += 1  # another sweep holds a live lease on it
+            return None
+        try:
+            outcome = self._deliver(case, duty, evaluation, at)
+        except TransientSendError:
+            self.store.release_claim(reference, duty.key, claimed_at=at)
+            self.report.deferred += 1
+            return None
+        except Exception:
+            self.store.release_claim(reference, duty.key, claimed_at=at)
+            raise
+        self.store.mark_action_sent(
+            reference,
+            duty.key,
+            sent_at=at,
+            message_id=outcome.provider_id,
+            outcome=outcome.delivery.value,
+        )
+        return outcome
+
+    # -- delivering -------------------------------------------------------------------------
+
+    def _deliver(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
+        if duty.to_customer:
+            return self._to_customer(case, duty, evaluation, at)
+        return self._to_staff(case, duty, evaluation, at)
+
+    def _customer_fields(self, case: Case, duty: Duty, at: datetime, delivered: bool) -> dict:
+        """What a customer letter changes on the case once it has gone (or gone to staff to
+        send): the acknowledgement time, and the date the customer was told to expect."""
+        fields: dict = {}
+        if duty.kind is Action.ACKNOWLEDGE:
+            fields["acknowledged"] = delivered
+            day = self.writer.reply_due(case, at)
+            if day is not None:
+                fields["expected_reply_by"] = self.writer.expected_reply_by(day)
+        elif (
+            duty.kind is Action.SEND_HOLDING_UPDATE
+            and duty.owed is not None
+            and duty.owed.expected_reply_by is not None
+        ):
+            fields["expected_reply_by"] = self.writer.expected_reply_by(duty.owed.expected_reply_by)
+        return fields
+
+    def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
+        letter = self.writer.customer_letter(case, duty, at)
+        route = self.writer.route(case)
+        if route is not None:
+            return self._by_hand(case, duty, evaluation, at, letter, route)
+        assert case.customer.email is not None
+        outbound = build_email(
+            letter,
+            council=self.council,
+            sender=self.sender,
+            to=[case.customer.email],
+            reference=case.reference,
+            message_id=new_message_id(case.reference, duty.key, self.sender),
+            at=at,
+            in_reply_to=case.source_message_id,
+            auto_reply=duty.kind is Action.ACKNOWLEDGE,
+        )
+        try:
+            sent = self._send(outbound)
+        except PermanentSendError as error:
+            return self._refused(case, duty, evaluation, at, letter, error.reason)
+        return Outcome(
+            duty=duty,
+            delivery=Delivery.EMAILED,
+            sent_at=at,
+            provider_id=sent.provider_id,
+            message_ids=sent.message_ids,
+            audience="customer",
+            language=letter.language,
+            **self._customer_fields(case, duty, at, delivered=True),
+        )
+
+    def _by_hand(
+        self,
+        case: Case,
+        duty: Duty,
+        evaluation: Evaluation,
+        at: datetime,
+        letter: Letter,
+        route: Route,
+    ) -> Outcome:
+        """The customer cannot be emailed: the owner gets the letter to send another way."""
+        task = self.writer.staff_letter(
+            "staff/customer_task",
+            case,
+            duty,
+            at=at,
+            evaluation=evaluation,
+            letter=letter,
+            reason=route.reason,
+            route=route.how,
+            route_detail=route.detail,
+        )
+        sent, officers = self._send_to_officers(case, (Role.OWNER,), task, duty, at)
+        return Outcome(
+            duty=duty,
+            delivery=Delivery.TASK,
+            sent_at=at,
+            provider_id=sent.provider_id if sent else None,
+            audience=roles_text((Role.OWNER,)),
+            officers=officers,
+            language=letter.language,
+            detail=route.how if sent else f"{route.how} (the owner could not be emailed)",
+            **self._customer_fields(case, duty, at, delivered=False),
+        )
+
+    def _refused(
+        self,
+        case: Case,
+        duty: Duty,
+        evaluation: Evaluation,
+        at: datetime,
+        letter: Letter,
+        reason: str,
+    ) -> Outcome:
+        """SES refused the customer's letter for good: record it and tell the owner."""
+        alert = self.writer.staff_letter(
+            "staff/send_failed",
+            case,
+            duty,
+            at=at,
+            evaluation=evaluation,
+            letter=letter,
+            reason=reason,
+            route_detail=self.writer.route_without_email(case).detail,
+        )
+        sent, officers = self._send_to_officers(case, (Role.OWNER,), alert, duty, at)
+        return Outcome(
+            duty=duty,
+            delivery=Delivery.FAILED,
+            sent_at=at,
+            provider_id=sent.provider_id if sent else None,
+            audience=roles_text((Role.OWNER,)),
+            officers=officers,
+            language=letter.language,
+            detail=reason if sent else f"{reason}; the owner could not be emailed either",
+        )
+
+    def _to_staff(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
+        if duty.kind is Notice.PASS_PREFERENCES_TO_OWNER:
+            requests, english_only = self.writer.customer_requests(case)
+            letter = self.writer.staff_letter(
+                f"staff/{duty.kind.value}",
+                case,
+                duty,
+                at=at,
+                requests=requests,
+                english_only=english_only,
+            )
+        else:
+            letter = self.writer.staff_letter(
+                f"staff/{duty.kind.value}", case, duty, at=at, evaluation=evaluation
+            )
+        try:
+            sent, officers = self._send_to_officers(
+                case, duty.recipients, letter, duty, at, quiet=False
+            )
+        except PermanentSendError as error:
+            return Outcome(
+                duty=duty,
+                delivery=Delivery.FAILED,
+                sent_at=at,
+                audience=roles_text(duty.recipients),
+                detail=error.reason,
+            )
+        return Outcome(
+            duty=duty,
+            delivery=Delivery.EMAILED,
+            sent_at=at,
+            provider_id=sent.provider_id if sent else None,
+            audience=roles_text(duty.recipients),
+            officers=officers,
+        )
+
+    def _officers(self, case: Case, roles: tuple[Role, ...]) -> tuple[Officer, ...]:
+        return tuple(o for o in self.directory.recipients(roles, case) if o.email)
+
+    def _send_to_officers(
+        self,
+        case: Case,
+        roles: tuple[Role, ...],
+        letter: Letter,
+        duty: Duty,
+        at: datetime,
+        *,
+        quiet: bool = True,
+    ) -> tuple[SentEmail | None, tuple[str, ...]]:
+        """Email officers holding `roles` on the case; the council's customer services mailbox
+        when the directory names nobody, so no alert is lost. With `quiet`, a refusal is
+        swallowed (the caller already records a failure)."""
+        officers = self._officers(case, roles)
+        addresses = [o.email for o in officers] or [self.council.customer_services_email]
+        outbound = build_email(
+            letter,
+            council=self.council,
+            sender=self.sender,
+            to=addresses,
+            reference=case.reference,
+            message_id=new_message_id(case.reference, f"staff:{duty.key}", self.sender),
+            at=at,
+        )
+        ids = tuple(o.officer_id for o in officers) or ("customer-services",)
+        try:
+            return self._send(outbound), ids
+        except PermanentSendError:
+            if not quiet:
+                raise
+            return None, ids
+
+    def _send(self, outbound: OutboundEmail) -> SentEmail:
+        """Send, retrying transient failures with exponential back-off and jitter, but never
+        sleeping into the time the sweep needs to finish."""
+        delay = self.settings.first_retry_delay
+        attempt = 1
+        while True:
+            try:
+                return self.mailer.send(outbound)
+            except TransientSendError:
+                remaining = self.budget.remaining()
+                if attempt >= self.settings.send_attempts or (
+                    remaining is not None and remaining - delay < self.settings.reserve
+                ):
+                    raise
+            # Jitter spreads concurrent sweeps' retries apart; it is not for security.
+            self.sleep(delay.total_seconds() * (0.5 + random.random() / 2))  # noqa: S311
+            delay *= 2
+            attempt += 1
+
+    def _recovered(self, case: Case, duty: Duty, claim: Claim, at: datetime) -> Outcome:
+        delivery = Delivery(claim.outcome) if claim.outcome else Delivery.EMAILED
+        sent_at = claim.sent_at or at
+        fields = (
+            self._customer_fields(case, duty, sent_at, delivered=delivery is Delivery.EMAILED)
+            if duty.to_customer and delivery is not Delivery.FAILED
+            else {}
+        )
+        emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
+        return Outcome(
+            duty=duty,
+            delivery=delivery,
+            sent_at=sent_at,
+            provider_id=claim.message_id,
+            message_ids=(
+                self.mailer.message_ids(claim.message_id)
+                if emailed_customer and claim.message_id
+                else ()
+            ),
+            audience="customer" if emailed_customer else roles_text(duty.recipients),
+            recovered=True,
+            **fields,
+        )
+
+    # -- recording --------------------------------------------------------------------------
+
+    def _next_due(self, case: Case, at: datetime) -> datetime | None:
+        return next_due_for(
+            case, policy=self.policy, calendar=self.calendar, writer=self.writer, at=at
+        )
+
+    def _record(self, case: Case, outcomes: list[Outcome], at: datetime) -> None:
+        """Write the outcomes onto the case; on a stale copy, read it again and reapply."""
+        current = case
+        for _ in range(self.settings.save_attempts):
+            updated, events, message_ids, applied = _apply(current, outcomes)
+            next_due = self._next_due(updated, at)
+            if not applied:
+                if outcomes:
+                    return  # another sweep recorded them all, and set when it is next due
+                if next_due is not None and next_due <= at:
+                    return  # still due: what is owed is held elsewhere or deferred
+            try:
+                self.store.save_case(
+                    updated, events=events, next_due=next_due, message_ids=message_ids
+                )
+            except StaleCaseError:
+                fresh = self.store.get_case(case.reference)
+                if fresh is None:
+                    return
+                current = fresh
+                continue
+            self.report.done.extend(o.done(case.reference) for o in applied)
+            return
+        # The ledger keeps what was sent; a later sweep records it.
+        raise StaleCaseError(case.reference)
+
+
+def next_due_for(
+    case: Case,
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    writer: LetterWriter,
+    at: datetime,
+) -> datetime | None:
+    """When the checker must next look at a case: the engine's next due instant, or sooner
+    for a notice the checker still owes."""
+    evaluation = evaluate(case, policy, calendar, at)
+    return next_wake(
+        case, evaluation, calendar=calendar, at=at, needs_notice=writer.needs_notice(case)
+    )
+
+
+def _apply(
+    case: Case, outcomes: list[Outcome]
+) -> tuple[Case, list[TimelineEvent], list[str], list[Outcome]]:
+    """The case with the outcomes it does not have yet, their events and message ids."""
+    events: list[TimelineEvent] = []
+    message_ids: list[str] = []
+    applied: list[Outcome] = []
+    for outcome in outcomes:
+        duty = outcome.duty
+        if case.was_sent(duty.key):
+            continue
+        case = case.with_sent(
+            SentAction(
+                key=duty.key,
+                action=duty.kind.value,
+                sent_at=outcome.sent_at,
+                due=duty.due,
+                message_id=outcome.provider_id,
+            )
+        )
+        if outcome.acknowledged and case.acknowledged_at is None:
+            case = replace(case, acknowledged_at=outcome.sent_at)
+        if outcome.expected_reply_by is not None:
+            case = replace(case, expected_reply_by=outcome.expected_reply_by)
+        events.append(outcome.event(ACTOR))
+        message_ids.extend(outcome.message_ids)
+        applied.append(outcome)
+    return case, events, message_ids, applied

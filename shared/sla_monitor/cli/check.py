@@ -1,0 +1,53 @@
+"""`sla-monitor check`: run one deadline sweep and print what it did, one line per action."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime, timedelta
+
+from sla_monitor.checker.budget import Countdown
+from sla_monitor.checker.wiring import sweep_with
+from sla_monitor.cli.common import add_target_arguments, instant_argument, target_services
+
+# As long as the Lambda function may run at most: a sweep that stops leaves the rest due.
+_TIME_LIMIT = timedelta(minutes=14)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="run one deadline sweep now and print what it did",
+        description=(
+            "Run one sweep of the deadline checker: read the due cases from the next-due index, "
+            "send what is owed on each, exactly once, and print one line per action. Against "
+            "real AWS this sends real mail."
+        ),
+    )
+    parser.add_argument(
+        "--now",
+        type=instant_argument,
+        help="the time to sweep at, ISO 8601 (default: the clock); without an offset, London time",
+    )
+    add_target_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    now = args.now or datetime.now(UTC)
+    deadline = time.monotonic() + _TIME_LIMIT.total_seconds()
+    with target_services(args) as bundle:
+        report = sweep_with(bundle, now, budget=Countdown(lambda: deadline - time.monotonic()))
+    for line in report.lines():
+        print(line)
+    for reference, error in report.failures:
+        print(f"{reference}  could not be swept ({error}); it stays due")
+    summary = f"{report.cases_read} due case(s) read, {len(report.done)} action(s) done"
+    if report.held:
+        summary += f", {report.held} held by another sweep"
+    if report.deferred:
+        summary += f", {report.deferred} deferred after failed sends"
+    if not report.complete:
+        summary += f"; stopped early: {report.stopped_because}, the rest stay due"
+    print(summary)
+    return 1 if report.failures else 0
