@@ -210,6 +210,29 @@ def record_response(
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
+def record_acknowledgement_sent(
+    reference: str,
+    *,
+    how: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """An officer sent the acknowledgement by hand (a letter, a phone call): the customer has it."""
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        if case.acknowledged_at is not None:
+            raise ActionNotAllowed("the case was acknowledged already")
+        changed = replace(case, acknowledged_at=now)
+        return changed, TimelineEvent(
+            at=now, kind="acknowledged", actor=by, summary=f"acknowledgement sent by {how}"
+        )
+
+    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
 def reclassify_case(
     reference: str,
     *,

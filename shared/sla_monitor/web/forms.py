@@ -64,6 +64,7 @@ class ReplyBy(enum.StrEnum):
 # Languages most asked for locally, then British Sign Language (an interpreter) and any other.
 LANGUAGES: tuple[tuple[str, str], ...] = (
     ("en", "English"),
+    ("cy", "Welsh (Cymraeg)"),
     ("pl", "Polish"),
     ("ro", "Romanian"),
     ("pa", "Punjabi"),

@@ -11,6 +11,7 @@ from sla_monitor.staff import (
     assign_case,
     extend_deadline,
     reclassify_case,
+    record_acknowledgement_sent,
     record_response,
     resume_clocks,
     wait_for_customer,
@@ -215,3 +216,19 @@ def test_a_reply_with_attachments_records_each_on_the_timeline(world, store):
         "attachments/m1/002-street.jpg",
     ]
     assert {e.actor for e in kept} == {"customer"}
+
+
+def test_an_acknowledgement_posted_by_an_officer_meets_the_promise(world, store, policy, calendar):
+    case = new_case(world, CaseType.COMPLAINT, Channel.LETTER)
+    record_acknowledgement_sent(
+        case.reference, how="post", by="head-housing", now=london(2026, 11, 24, 15), **world
+    )
+    stored = store.get_case(case.reference)
+    result = evaluate(stored, policy, calendar, london(2026, 12, 1, 9))
+    assert result.clock("acknowledge_complaint").state is ClockState.MET
+    assert Action.ACKNOWLEDGE not in {a.action for a in result.owed}
+    assert store.timeline(case.reference)[-1].summary == "acknowledgement sent by post"
+    with pytest.raises(ActionNotAllowed, match="already"):
+        record_acknowledgement_sent(
+            case.reference, how="post", by="x", now=london(2026, 11, 25, 15), **world
+        )
