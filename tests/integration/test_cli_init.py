@@ -27,3 +27,36 @@ def test_init_is_idempotent(embedded):
     )
     assert report.created == []
     assert len(embedded.directory_store.load_directory().departments) == 7
+
+
+def test_init_seeds_a_councils_own_directory(tmp_path, capsys):
+    from sla_monitor.directory import Directory
+    from sla_monitor.embedded import embedded_aws
+    from sla_monitor.runtime import services
+
+    own = tmp_path / "directory.yaml"
+    own.write_text(
+        "corporate_complaints_officer: cco\n"
+        "chief_executive: ceo\n"
+        "departments:\n"
+        "  - {code: parks, name: Parks, head_of_service: hos-parks}\n"
+        "officers:\n"
+        "  - {officer_id: cco, name: A Person, email: cco@example.gov.uk, job_title: CCO}\n"
+        "  - {officer_id: ceo, name: B Person, email: ceo@example.gov.uk, job_title: CEO}\n"
+        "  - {officer_id: hos-parks, name: C Person, email: p@example.gov.uk, job_title: Head}\n",
+        encoding="utf-8",
+    )
+    # A deployed stack: tables and bucket exist, the directory table is empty.
+    with embedded_aws(directory=Directory()):
+        assert main(["init", "--directory", str(own)]) == 0
+        out = capsys.readouterr().out
+        assert "exists   table sla-monitor-cases" in out
+        assert "created  directory" in out
+        directory = services().directory_store.load_directory()
+    assert [d.code for d in directory.departments] == ["parks"]
+    assert directory.chief_executive == "ceo"
+
+
+def test_init_explains_a_directory_it_cannot_read(tmp_path, capsys):
+    assert main(["init", "--embedded", "--directory", str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read the directory" in capsys.readouterr().err

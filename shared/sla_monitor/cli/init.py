@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from sla_monitor.cli.common import add_target_arguments, target_services
-from sla_monitor.directory import default_directory
+import yaml
+
+from sla_monitor.cli.common import UsageError, add_target_arguments, target_services
+from sla_monitor.directory import default_directory, directory_from_mapping
 from sla_monitor.provisioning import provision
 
 
@@ -21,16 +24,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(AWS_ENDPOINT_URL), such as a moto server."
         ),
     )
+    parser.add_argument(
+        "--directory",
+        type=Path,
+        metavar="FILE",
+        help="the directory of departments and staff to seed (YAML, in the shape of "
+        "config/directory.yaml; default: the shipped example)",
+    )
     add_target_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    directory = default_directory()
+    if args.directory is not None:
+        try:
+            directory = directory_from_mapping(
+                yaml.safe_load(args.directory.read_text(encoding="utf-8"))
+            )
+        except (OSError, yaml.YAMLError, TypeError) as error:
+            raise UsageError(f"cannot read the directory {args.directory}: {error}") from error
     with target_services(args) as bundle:
         report = provision(
             bundle.settings,
             clients={name: bundle.client(name) for name in ("dynamodb", "s3", "ses")},
-            directory=default_directory(),
+            directory=directory,
             directory_store=bundle.directory_store,
         )
     for what in report.created:
