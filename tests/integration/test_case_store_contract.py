@@ -160,3 +160,10 @@ def test_a_released_claim_can_be_taken_again_at_once(store):
     store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
     store.release_claim(stored.reference, "acknowledge")
     assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
+
+
+def test_events_written_together_at_one_instant_keep_their_order(store):
+    kinds = ["received", "attachment", "attachment", "preference", "resumed"]
+    events = [TimelineEvent(at=NOW, kind=k, actor="intake", summary=k) for k in kinds]
+    stored = store.create_case(a_case(store), events=events, next_due=NOW)
+    assert [e.kind for e in store.timeline(stored.reference)] == kinds

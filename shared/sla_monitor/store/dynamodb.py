@@ -402,10 +402,14 @@ class DynamoDBCaseStore:
             revision=int(item.revision or 0),
         )
 
-    def _event_item(self, reference: str, event: TimelineEvent, expires: datetime | None) -> Any:
+    def _event_item(
+        self, reference: str, event: TimelineEvent, expires: datetime | None, position: int
+    ) -> Any:
+        # Events of one write at one instant keep their order (the position); the nonce keeps
+        # two writes at the same instant from overwriting each other.
         return self.models.event(
             f"CASE#{reference}",
-            f"EVENT#{index_instant(event.at)}#{uuid.uuid4().hex[:8]}",
+            f"EVENT#{index_instant(event.at)}#{position:03d}#{uuid.uuid4().hex[:8]}",
             at=event.at,
             kind=event.kind,
             actor=event.actor,
@@ -433,8 +437,8 @@ class DynamoDBCaseStore:
                 tx.save(item, condition=m.case.pk.does_not_exist())
             else:
                 tx.save(item)
-            for event in events:
-                tx.save(self._event_item(case.reference, event, expires))
+            for position, event in enumerate(events):
+                tx.save(self._event_item(case.reference, event, expires, position))
             if idempotency_key:
                 tx.save(
                     m.marker(
