@@ -60,5 +60,9 @@ test: $(STAMP) browser lint
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
+# What one deadline sweep reads as the archive grows, beside a Scan (minutes; not in `make test`).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/sweep_reads.py
+
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

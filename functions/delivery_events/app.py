@@ -19,7 +19,7 @@ from sla_monitor.checker.delivery_events import (
     EventOutcome,
     events_from_sns,
 )
-from sla_monitor.checker.wiring import ses_mailer
+from sla_monitor.checker.wiring import composer_for, ses_mailer
 from sla_monitor.runtime import services
 
 logger = Logger(service="delivery-events")
@@ -41,6 +41,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         mailer=ses_mailer(bundle),
         council=bundle.council,
         sender=bundle.settings.sender_address,
+        composer=composer_for(bundle.council),
     )
     outcomes = []
     for delivery_event in events_from_sns(event, now=now):

@@ -187,12 +187,12 @@ class DeliveryEventRecorder:
             reason=f"{event.kind.lower()}, {event.detail or 'no reason given'}",
             route_detail=self.writer.route_without_email(case).detail,
         )
-        officers = [o for o in self.directory.recipients((Role.OWNER,), case) if o.email]
+        addresses, officers = self.writer.staff_recipients(case, (Role.OWNER,))
         outbound = build_email(
             letter,
             council=self.council,
             sender=self.sender,
-            to=[o.email for o in officers] or [self.council.customer_services_email],
+            to=addresses,
             reference=case.reference,
             message_id=new_message_id(case.reference, key, self.sender),
             at=now,
@@ -224,7 +224,7 @@ class DeliveryEventRecorder:
                 "key": key,
                 "bounced_action": sent_key,
                 "ses_message_id": sent.provider_id,
-                "officers": ",".join(o.officer_id for o in officers),
+                "officers": ",".join(officers),
             },
         )
 

@@ -127,6 +127,16 @@ class LetterWriter:
         # `due` is the instant the due day ends; a moment before it is still that day.
         return self.calendar.local(duty.due - timedelta(microseconds=1)).date()
 
+    def staff_recipients(
+        self, case: Case, roles: tuple[Role, ...]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        """The addresses and officer ids of those holding `roles` on the case; the council's
+        customer services mailbox when the directory names nobody, so no alert is lost."""
+        officers = [o for o in self.directory.recipients(roles, case) if valid_address(o.email)]
+        if not officers:
+            return [self.council.customer_services_email], ("customer-services",)
+        return [o.email for o in officers], tuple(o.officer_id for o in officers)
+
     def route(self, case: Case) -> Route | None:
         """None when the customer can be emailed; else how to reach them by hand."""
         customer = case.customer

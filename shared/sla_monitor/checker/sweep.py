@@ -47,7 +47,7 @@ from sla_monitor.checker.mailer import (
 from sla_monitor.checker.messages import Composer, Letter, build_email, new_message_id
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
 from sla_monitor.council import Council
-from sla_monitor.directory import Directory, Officer
+from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Evaluation, evaluate
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
@@ -380,9 +380,6 @@ class _Sweep:
             officers=officers,
         )
 
-    def _officers(self, case: Case, roles: tuple[Role, ...]) -> tuple[Officer, ...]:
-        return tuple(o for o in self.directory.recipients(roles, case) if o.email)
-
     def _send_to_officers(
         self,
         case: Case,
@@ -393,11 +390,9 @@ class _Sweep:
         *,
         quiet: bool = True,
     ) -> tuple[SentEmail | None, tuple[str, ...]]:
-        """Email officers holding `roles` on the case; the council's customer services mailbox
-        when the directory names nobody, so no alert is lost. With `quiet`, a refusal is
+        """Email the officers holding `roles` on the case. With `quiet`, a refusal is
         swallowed (the caller already records a failure)."""
-        officers = self._officers(case, roles)
-        addresses = [o.email for o in officers] or [self.council.customer_services_email]
+        addresses, ids = self.writer.staff_recipients(case, roles)
         outbound = build_email(
             letter,
             council=self.council,
@@ -407,7 +402,6 @@ class _Sweep:
             message_id=new_message_id(case.reference, f"staff:{duty.key}", self.sender),
             at=at,
         )
-        ids = tuple(o.officer_id for o in officers) or ("customer-services",)
         try:
             return self._send(outbound), ids
         except PermanentSendError:
@@ -443,6 +437,7 @@ class _Sweep:
             else {}
         )
         emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
+        route = self.writer.route(case) if delivery is Delivery.TASK else None
         return Outcome(
             duty=duty,
             delivery=delivery,
@@ -454,6 +449,7 @@ class _Sweep:
                 else ()
             ),
             audience="customer" if emailed_customer else roles_text(duty.recipients),
+            detail=route.how if route else ("refused" if delivery is Delivery.FAILED else None),
             recovered=True,
             **fields,
         )

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sla_monitor.checker.budget import Countdown
-from sla_monitor.checker.wiring import sweep_with
+from sla_monitor.checker.wiring import run_schedule
 from sla_monitor.cli.common import add_target_arguments, instant_argument, target_services
 
 # As long as the Lambda function may run at most: a sweep that stops leaves the rest due.
@@ -19,9 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="run one deadline sweep now and print what it did",
         description=(
-            "Run one sweep of the deadline checker: read the due cases from the next-due index, "
-            "send what is owed on each, exactly once, and print one line per action. Against "
-            "real AWS this sends real mail."
+            "Run what the schedule runs: one sweep of the deadline checker (read the due cases "
+            "from the next-due index, send what is owed on each, exactly once) and, on a working "
+            "day's first run in office hours, each officer's digest of what is due. Prints one "
+            "line per action. Against real AWS this sends real mail."
         ),
     )
     parser.add_argument(
@@ -37,9 +38,12 @@ def run(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
     deadline = time.monotonic() + _TIME_LIMIT.total_seconds()
     with target_services(args) as bundle:
-        report = sweep_with(bundle, now, budget=Countdown(lambda: deadline - time.monotonic()))
+        run = run_schedule(bundle, now, budget=Countdown(lambda: deadline - time.monotonic()))
+    report = run.sweep
     for line in report.lines():
         print(line)
+    for officer_id in run.digest.sent_to:
+        print(f"digest for {officer_id}  emailed")
     for reference, error in report.failures:
         print(f"{reference}  could not be swept ({error}); it stays due")
     summary = f"{report.cases_read} due case(s) read, {len(report.done)} action(s) done"

@@ -181,6 +181,24 @@ def test_a_crash_after_sending_but_before_recording_never_sends_again(town):
     assert "earlier sweep" in event.details["recovered"]
 
 
+def test_a_letter_task_interrupted_before_recording_is_recorded_as_a_task(town):
+    case = town.receive(
+        MONDAY,
+        case_type=CaseType.COMPLAINT,
+        customer=Customer(name="Bob", address="1 High Street"),
+    )
+    with pytest.raises(Crash):
+        town.sweep(MONDAY, store=CrashingStore(town.store, "save_case"))
+
+    town.sweep(MONDAY + timedelta(minutes=5))
+
+    stored = town.case(case.reference)
+    assert stored.was_sent("acknowledge") and stored.acknowledged_at is None
+    [event] = [e for e in town.store.timeline(case.reference) if e.kind == "task_for_owner"]
+    assert event.summary == "acknowledgement passed to the owner to send by post"
+    assert len([s for s in town.subjects_to(HEAD_OF_HOUSING) if "by post" in s]) == 1
+
+
 def test_a_crash_while_recording_the_claim_is_the_one_window_that_sends_again(town):
     # SES accepted the message, then the process died before the ledger said so. No mail
     # service has an idempotent send, so after the lease the action is sent once more: the

@@ -1,0 +1,88 @@
+"""`sla-monitor seed` and `sla-monitor check` against a moto server, as against any endpoint."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from sla_monitor.cli.main import main
+from sla_monitor.runtime import reset_services
+
+NOW = "2026-03-04T10:00"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def endpoint(monkeypatch) -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    for name, value in {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        "AWS_REGION": "eu-west-2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    reset_services()
+    try:
+        yield url
+    finally:
+        server.stop()
+        reset_services()
+
+
+def test_seeded_cases_are_swept_once_and_each_action_printed(endpoint, capsys):
+    assert main(["init"]) == 0
+    assert main(["seed", "--cases", "40", "--due", "3", "--now", NOW]) == 0
+    assert "loaded 40 case(s), 3 due at 2026-03-04T10:00:00+00:00" in capsys.readouterr().out
+
+    assert main(["check", "--now", NOW]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "NWL-LOAD-0000001  acknowledge                   emailed  customer (on time)",
+        "NWL-LOAD-0000002  acknowledge                   emailed  customer (on time)",
+        "NWL-LOAD-0000003  acknowledge                   emailed  customer (on time)",
+        "3 due case(s) read, 3 action(s) done",
+    ]
+
+    assert main(["check", "--now", "2026-03-04T10:05"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["0 due case(s) read, 0 action(s) done"]
+
+
+def test_the_first_check_of_a_working_day_sends_each_officer_a_digest(endpoint, capsys):
+    assert main(["init"]) == 0
+    assert main(["seed", "--cases", "20", "--due", "0", "--now", NOW]) == 0
+    capsys.readouterr()
+
+    # Monday 9 March: nothing is due for the sweep, but every reply falls due on Wednesday.
+    assert main(["check", "--now", "2026-03-09T09:00"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "digest for head-customer-services  emailed",
+        "0 due case(s) read, 0 action(s) done",
+    ]
+    assert main(["check", "--now", "2026-03-09T09:05"]) == 0
+    assert "digest" not in capsys.readouterr().out
+
+
+def test_seed_refuses_more_due_cases_than_cases(endpoint, capsys):
+    assert main(["init"]) == 0
+    assert main(["seed", "--cases", "2", "--due", "3", "--now", NOW]) == 2
+    assert "--due must be between 0 and --cases" in capsys.readouterr().err
+
+
+def test_check_on_embedded_aws_runs_on_an_empty_council(capsys):
+    assert main(["check", "--embedded", "--now", NOW]) == 0
+    assert capsys.readouterr().out.splitlines() == ["0 due case(s) read, 0 action(s) done"]
