@@ -8,7 +8,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Case, CaseType, Channel, Customer, Pause, SentAction, TimelineEvent
+from sla_monitor.cases import (
+    Case,
+    CaseStatus,
+    CaseType,
+    Channel,
+    Customer,
+    Pause,
+    SentAction,
+    TimelineEvent,
+)
 from sla_monitor.intake import TriageRecord
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.ports import DuplicateDeliveryError, StaleCaseError
@@ -167,3 +176,15 @@ def test_events_written_together_at_one_instant_keep_their_order(store):
     events = [TimelineEvent(at=NOW, kind=k, actor="intake", summary=k) for k in kinds]
     stored = store.create_case(a_case(store), events=events, next_due=NOW)
     assert [e.kind for e in store.timeline(stored.reference)] == kinds
+
+
+def test_open_cases_are_read_oldest_first_and_closed_ones_left_out(store):
+    older = store.create_case(
+        a_case(store, received_at=NOW - timedelta(days=3)), events=[], next_due=None
+    )
+    newer = store.create_case(a_case(store), events=[], next_due=None)
+    closed = store.create_case(
+        a_case(store, received_at=NOW - timedelta(days=5)), events=[], next_due=None
+    )
+    store.save_case(replace(closed, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
+    assert [c.reference for c in store.open_cases()] == [older.reference, newer.reference]

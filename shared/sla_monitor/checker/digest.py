@@ -142,7 +142,7 @@ def send_daily_digests(
     composer = composer or Composer(council)
     horizon = calendar.add_working_days(today, horizon_working_days)
     digests = due_lines(
-        [c for c in store.all_cases() if c.is_open],
+        list(store.open_cases()),
         policy=policy,
         calendar=calendar,
         directory=directory,

@@ -64,12 +64,21 @@ from sla_monitor.cases import (
 from sla_monitor.directory import Department, Directory, Officer
 from sla_monitor.intake import TriageRecord
 from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
-from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX
+from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX, OPEN_CASES_INDEX
+
+
+def _shard(reference: str) -> int:
+    return zlib.crc32(reference.encode("utf-8")) % DUE_SHARDS
 
 
 def due_shard(reference: str) -> str:
     """The index partition a case's due instant is written to: stable for a reference."""
-    return f"DUE#{zlib.crc32(reference.encode('utf-8')) % DUE_SHARDS}"
+    return f"DUE#{_shard(reference)}"
+
+
+def open_shard(reference: str) -> str:
+    """The open-cases index partition of a case while it is open."""
+    return f"OPEN#{_shard(reference)}"
 
 
 def index_instant(instant: datetime) -> str:
@@ -104,6 +113,14 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
 
         due_shard = UnicodeAttribute(hash_key=True)
         next_due_at = UnicodeAttribute(range_key=True)
+
+    class OpenCasesIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = OPEN_CASES_INDEX
+            projection = AllProjection()
+
+        open_shard = UnicodeAttribute(hash_key=True)
+        received_at = UTCDateTimeAttribute(range_key=True)
 
     class PersonMap(MapAttribute):
         name = UnicodeAttribute(null=True)
@@ -166,8 +183,10 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
+        open_shard = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
         next_due_index = NextDueIndex()
+        open_cases_index = OpenCasesIndex()
 
     class EventItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -331,6 +350,7 @@ class DynamoDBCaseStore:
             source_message_id=case.source_message_id,
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
+            open_shard=open_shard(case.reference) if case.is_open else None,
             expires_at=self._expires_at(case),
         )
         # pynamodb's VersionAttribute makes the save conditional on this revision.
@@ -577,6 +597,14 @@ class DynamoDBCaseStore:
                 batch.save(self._case_item(replace(case, revision=1), next_due))
                 count += 1
         return count
+
+    def open_cases(self) -> Iterator[Case]:
+        """Every open case, oldest first, through the sparse open-cases index (never a scan)."""
+        index = self.models.case.open_cases_index
+        shards = [index.query(f"OPEN#{shard}", page_size=100) for shard in range(DUE_SHARDS)]
+        for item in heapq.merge(*shards, key=lambda item: item.received_at):
+            self.items_read += 1
+            yield self._case(item)
 
     def all_cases(self) -> Iterator[Case]:
         m = self.models.case

@@ -129,6 +129,9 @@ class InMemoryCaseStore:
             self.reads += 1
             yield self.cases[reference]
 
+    def open_cases(self) -> Iterator[Case]:
+        yield from (c for c in self.all_cases() if c.is_open)
+
     def all_cases(self) -> Iterator[Case]:
         yield from sorted(self.cases.values(), key=lambda c: c.received_at)
 

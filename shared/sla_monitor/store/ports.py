@@ -99,8 +99,14 @@ class CaseStore(Protocol):
         the sparse next-due index (never a scan)."""
         ...
 
+    def open_cases(self) -> Iterator[Case]:
+        """Every open case, oldest first, through the sparse open-cases index (never a scan):
+        the officers' digests and the staff work list read this."""
+        ...
+
     def all_cases(self) -> Iterator[Case]:
-        """Every case (reports and the demo; not for the checker's hot path)."""
+        """Every case, closed ones too: a Scan, for reports run by hand and the demo; the
+        deployed functions are not allowed to scan."""
         ...
 
     def claim_action(

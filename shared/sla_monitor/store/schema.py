@@ -13,6 +13,9 @@ from typing import Any
 # The deadline checker reads due cases through this sparse index: only items that carry both
 # `due_shard` and `next_due_at` appear in it, so closed and paused cases cost nothing to skip.
 NEXT_DUE_INDEX = "next-due"
+# Open cases, oldest first, for the officers' digests and the staff work list: sparse too, so
+# closed cases (the archive) cost nothing to skip.
+OPEN_CASES_INDEX = "open-cases"
 # Writes spread over this many partitions of the index so no single partition runs hot. A
 # partition takes about 1,000 writes a second, far above a council's case volume even with
 # several councils in one deployment; each shard costs every sweep one query, so keep it small.
@@ -55,7 +58,14 @@ class TableDefinition:
 
 CASES = TableDefinition(
     logical_id="CasesTable",
-    attributes=(("pk", "S"), ("sk", "S"), ("due_shard", "S"), ("next_due_at", "S")),
+    attributes=(
+        ("pk", "S"),
+        ("sk", "S"),
+        ("due_shard", "S"),
+        ("next_due_at", "S"),
+        ("open_shard", "S"),
+        ("received_at", "S"),
+    ),
     key=(("pk", "HASH"), ("sk", "RANGE")),
     global_indexes=(
         {
@@ -63,6 +73,14 @@ CASES = TableDefinition(
             "KeySchema": [
                 {"AttributeName": "due_shard", "KeyType": "HASH"},
                 {"AttributeName": "next_due_at", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        {
+            "IndexName": OPEN_CASES_INDEX,
+            "KeySchema": [
+                {"AttributeName": "open_shard", "KeyType": "HASH"},
+                {"AttributeName": "received_at", "KeyType": "RANGE"},
             ],
             "Projection": {"ProjectionType": "ALL"},
         },
