@@ -18,7 +18,7 @@ from typing import Any
 
 from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
 from sla_monitor.checker.outcomes import Done
-from sla_monitor.checker.wiring import sweep_with
+from sla_monitor.checker.wiring import run_schedule
 from sla_monitor.demo.mail import raw_email, ses_message_id, ses_receipt_event
 from sla_monitor.demo.scenario import END, SCRIPT, START, Email, FormSubmission, StaffAction, Step
 from sla_monitor.engine import ClockState, evaluate
@@ -95,9 +95,12 @@ class MonthOfCasework:
             while next_step < len(steps) and steps[next_step].at <= now:
                 self._take(steps[next_step])
                 next_step += 1
-            report = sweep_with(self.services, now)
+            run = run_schedule(self.services, now)
             self.result.sweeps += 1
-            for done in report.done:
+            if run.digest.sent_to:
+                what = f"daily digest of what falls due sent to {len(run.digest.sent_to)} officers"
+                self.result.happenings.append(Happening(now, what, "sent"))
+            for done in run.sweep.done:
                 self.result.done.append(done)
                 self.result.happenings.append(Happening(done.at, self._describe(done), "sent"))
             day = self.services.calendar.local(now).date()

@@ -16,11 +16,12 @@ NEXT_DUE_INDEX = "next-due"
 # Open cases, oldest first, for the officers' digests and the staff work list: sparse too, so
 # closed cases (the archive) cost nothing to skip.
 OPEN_CASES_INDEX = "open-cases"
-# Writes spread over this many partitions of the index so no single partition runs hot. A
-# partition takes about 1,000 writes a second, far above a council's case volume even with
-# several councils in one deployment; each shard costs every sweep one query, so keep it small.
-# Only ever raise it: cases already written to a shard above a lowered count would go unread.
-DUE_SHARDS = 4
+# Writes spread over this many partitions of each index so no single partition runs hot. A
+# partition takes about 1,000 writes a second, far above a council's case volume (thousands of
+# cases a year); each shard costs every sweep one query, so keep it small. Raise it for several
+# councils in one deployment. Only ever raise it: cases already written to a shard above a
+# lowered count would go unread.
+DUE_SHARDS = 2
 
 
 @dataclass(frozen=True)
