@@ -74,25 +74,28 @@ def test_the_christmas_eve_email_is_acknowledged_that_evening(month):
 
 def test_the_unanswered_enquiry_gets_its_holding_update_and_escalation_on_the_right_days(month):
     _, result, _ = month
-    # Received Tuesday 8 December: five working days end on Tuesday 15 December.
+    # Received Tuesday 15 December: five working days end on Tuesday 22 December.
     (warning,) = done_for(result, "planning-question", Action.WARN_OWNER)
-    assert warning.at == london(12, 14, 9, 0)
+    assert warning.at == london(12, 21, 9, 0)
     (holding,) = done_for(result, "planning-question", Action.SEND_HOLDING_UPDATE)
-    assert holding.at == london(12, 15, 14, 0)
+    assert holding.at == london(12, 22, 14, 0)
     (escalation,) = done_for(result, "planning-question", Action.ESCALATE_TO_HEAD_OF_SERVICE)
-    assert escalation.at == london(12, 16, 9, 0)
+    assert escalation.at == london(12, 23, 9, 0)
 
 
 def test_the_unanswered_complaint_across_christmas(month):
     _, result, _ = month
-    # Received Friday 11 December at 16:55; ten working days, skipping Christmas and Boxing
-    # Day (observed), end on Tuesday 29 December; twenty end on Wednesday 13 January.
+    # Received Monday 14 December at 16:55; ten working days, skipping Christmas Day and Boxing
+    # Day (observed), end on Wednesday 30 December; twenty, skipping New Year's Day too, end on
+    # Thursday 14 January.
+    warnings = done_for(result, "rude-officer", Action.WARN_OWNER)
+    assert [w.at for w in warnings] == [london(12, 24, 9, 0), london(12, 29, 9, 0)]
     updates = done_for(result, "rude-officer", Action.SEND_PROGRESS_UPDATE)
-    assert [u.at for u in updates] == [london(12, 29, 14, 0), london(1, 13, 14, 0)]
+    assert [u.at for u in updates] == [london(12, 30, 14, 0), london(1, 14, 14, 0)]
     (escalation,) = done_for(result, "rude-officer", Action.ESCALATE_TO_HEAD_OF_SERVICE)
-    assert escalation.at == london(12, 30, 9, 0)
+    assert escalation.at == london(12, 31, 9, 0)
     (referral,) = done_for(result, "rude-officer", Action.REFER_TO_CHIEF_EXECUTIVE)
-    assert referral.at == london(1, 14, 9, 0)
+    assert referral.at == london(1, 15, 9, 0)
 
 
 def test_the_extended_complaint_is_answered_in_time_and_never_referred(month):
@@ -121,4 +124,4 @@ def test_the_acknowledgement_mail_is_what_the_customer_needs(month):
     ]
     body = message_from_bytes(ack.raw, policy=policy.default).get_body(("plain",)).get_content()
     assert reference in body
-    assert "Monday 21 December 2026" in body  # the date the reply is due
+    assert "Wednesday 30 December 2026" in body  # the date the reply is due

@@ -19,7 +19,7 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
-START = at(12, 7, 0)
+START = at(12, 14, 0)
 END = at(1, 16, 0)
 
 
@@ -72,7 +72,7 @@ RESIDENTS = {
 
 SCRIPT: tuple[Step, ...] = (
     Email(
-        at(12, 7, 9, 12),
+        at(12, 14, 9, 12),
         "missed-bins",
         RESIDENTS["hill"],
         "Complaint - bin not collected for the third week",
@@ -82,7 +82,7 @@ SCRIPT: tuple[Step, ...] = (
         "14 Meadow Lane, Coalville",
     ),
     FormSubmission(
-        at(12, 7, 11, 40),
+        at(12, 14, 11, 40),
         "council-tax-dates",
         {
             "about": "enquiry",
@@ -94,14 +94,14 @@ SCRIPT: tuple[Step, ...] = (
         },
     ),
     StaffAction(
-        at(12, 8, 10, 0),
+        at(12, 15, 10, 0),
         "missed-bins",
         "assign",
         "complaints-officer",
         {"officer": "head-waste-services", "department": "waste-services"},
     ),
     Email(
-        at(12, 8, 8, 30),
+        at(12, 15, 8, 30),
         "planning-question",
         RESIDENTS["patel"],
         "Question about planning application 26/01234/FUL",
@@ -109,7 +109,7 @@ SCRIPT: tuple[Step, ...] = (
         "and whether neighbours will be consulted?\n\nPriya Patel",
     ),
     Email(
-        at(12, 8, 19, 45),
+        at(12, 15, 19, 45),
         "out-of-office",
         "Alex Reed <alex.reed@example.com>",
         "Automatic reply: Your enquiry",
@@ -117,14 +117,14 @@ SCRIPT: tuple[Step, ...] = (
         style="auto_reply",
     ),
     StaffAction(
-        at(12, 9, 11, 0),
+        at(12, 16, 11, 0),
         "council-tax-dates",
         "respond",
         "head-revenues-benefits",
         {"summary": "Instalment dates explained", "outcome": "resolved"},
     ),
     Email(
-        at(12, 9, 10, 5),
+        at(12, 16, 10, 5),
         "bounce",
         "Mail Delivery System <MAILER-DAEMON@example.net>",
         "Undelivered Mail Returned to Sender",
@@ -132,7 +132,7 @@ SCRIPT: tuple[Step, ...] = (
         style="bounce",
     ),
     Email(
-        at(12, 9, 14, 20),
+        at(12, 16, 14, 20),
         "noisy-neighbour",
         RESIDENTS["jones"],
         "Noisy neighbour every night",
@@ -140,21 +140,21 @@ SCRIPT: tuple[Step, ...] = (
         "Gareth Jones, 22 Station Road, Ashby",
     ),
     StaffAction(
-        at(12, 10, 9, 30),
+        at(12, 17, 9, 30),
         "noisy-neighbour",
         "assign",
         "head-customer-services",
         {"officer": "head-environmental-health", "department": "environmental-health"},
     ),
     StaffAction(
-        at(12, 10, 10, 0),
+        at(12, 17, 10, 0),
         "noisy-neighbour",
         "pause",
         "head-environmental-health",
         {"reason": "asked the resident to keep a noise diary for a week"},
     ),
     FormSubmission(
-        at(12, 10, 13, 0),
+        at(12, 17, 13, 0),
         "housing-repair",
         {
             "about": "complaint",
@@ -170,21 +170,21 @@ SCRIPT: tuple[Step, ...] = (
         },
     ),
     StaffAction(
-        at(12, 10, 15, 0),
+        at(12, 17, 15, 0),
         "housing-repair",
         "assign",
         "complaints-officer",
         {"officer": "head-housing", "department": "housing"},
     ),
     StaffAction(
-        at(12, 11, 10, 0),
+        at(12, 18, 10, 0),
         "housing-repair",
         "acknowledged",
         "head-housing",
         {"how": "a large-print letter"},
     ),
     Email(
-        at(12, 11, 16, 55),
+        at(12, 14, 16, 55),
         "rude-officer",
         RESIDENTS["brown"],
         "Complaint about how I was treated at the planning counter",
@@ -192,7 +192,7 @@ SCRIPT: tuple[Step, ...] = (
         "not let me explain my application.\n\nSam Brown",
     ),
     Email(
-        at(12, 14, 8, 5),
+        at(12, 21, 8, 5),
         "missed-bins-reply",
         RESIDENTS["hill"],
         "Re: your complaint",
@@ -200,7 +200,7 @@ SCRIPT: tuple[Step, ...] = (
         replying_to="missed-bins",
     ),
     Email(
-        at(12, 14, 9, 50),
+        at(12, 21, 9, 50),
         "noise-diary",
         RESIDENTS["jones"],
         "Noise diary",
@@ -209,28 +209,28 @@ SCRIPT: tuple[Step, ...] = (
         quoting="noisy-neighbour",
     ),
     StaffAction(
-        at(12, 17, 12, 0),
+        at(12, 24, 12, 0),
         "noisy-neighbour",
         "respond",
         "head-environmental-health",
         {"summary": "Warning letter sent to the neighbour", "outcome": "resolved"},
     ),
     StaffAction(
-        at(12, 18, 15, 0),
+        at(12, 22, 15, 0),
         "missed-bins",
         "respond",
         "head-waste-services",
         {"summary": "Apology; crew retrained; bin collected", "outcome": "upheld"},
     ),
     StaffAction(
-        at(12, 21, 10, 0),
+        at(12, 29, 10, 0),
         "planning-question",
         "respond",
         "head-planning",
         {"summary": "Decision date and how to comment explained", "outcome": "resolved"},
     ),
     StaffAction(
-        at(12, 21, 11, 0),
+        at(1, 4, 11, 0),
         "housing-repair",
         "extend",
         "head-housing",
@@ -323,7 +323,7 @@ SCRIPT: tuple[Step, ...] = (
         style="spam",
     ),
     StaffAction(
-        at(1, 11, 14, 0),
+        at(1, 14, 14, 0),
         "housing-repair",
         "respond",
         "head-housing",
