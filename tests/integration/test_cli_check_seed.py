@@ -62,18 +62,22 @@ def test_seeded_cases_are_swept_once_and_each_action_printed(endpoint, capsys):
     assert capsys.readouterr().out.splitlines() == ["0 due case(s) read, 0 action(s) done"]
 
 
-def test_the_first_check_of_a_working_day_sends_each_officer_a_digest(endpoint, capsys):
+def test_the_daily_digest_job_sends_each_officer_one_digest_a_day(endpoint, capsys):
     assert main(["init"]) == 0
     assert main(["seed", "--cases", "20", "--due", "0", "--now", NOW]) == 0
     capsys.readouterr()
 
-    # Monday 9 March: nothing is due for the sweep, but every reply falls due on Wednesday.
+    # Monday 9 March: nothing is due for the sweep, and the sweep sends no digest.
     assert main(["check", "--now", "2026-03-09T09:00"]) == 0
+    assert "digest" not in capsys.readouterr().out
+    # The morning schedule's job: every reply falls due on Wednesday.
+    assert main(["check", "--daily-digest", "--now", "2026-03-09T09:00"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "digest for head-customer-services  emailed",
         "0 due case(s) read, 0 action(s) done",
     ]
-    assert main(["check", "--now", "2026-03-09T09:05"]) == 0
+    # A retry of the same morning's schedule sends nothing twice.
+    assert main(["check", "--daily-digest", "--now", "2026-03-09T09:05"]) == 0
     assert "digest" not in capsys.readouterr().out
 
 

@@ -99,3 +99,24 @@ def test_the_public_api_routes_exactly_what_the_form_serves():
     }
     served = _routes_served_by(ROOT / form["CodeUri"] / "app.py")
     assert routed == served
+
+
+def test_the_checker_sweeps_on_one_schedule_and_sends_digests_on_another():
+    from sla_monitor.checker.wiring import DAILY_DIGEST, JOBS
+
+    events = _resources()["DeadlineCheckerFunction"]["Properties"]["Events"]
+    assert "Input" not in events["Sweep"]["Properties"]  # no input: the sweep
+    digest = events["DailyDigest"]["Properties"]
+    assert digest["ScheduleExpression"] == "cron(0 9 ? * MON-FRI *)"
+    assert digest["ScheduleExpressionTimezone"] == "Europe/London"
+    job = re.search(r'"job":\s*"([^"]+)"', digest["Input"])
+    assert job is not None
+    assert job.group(1) == DAILY_DIGEST
+    assert job.group(1) in JOBS
+
+
+def test_an_unknown_job_is_refused_before_anything_runs():
+    from sla_monitor.checker.wiring import run_schedule
+
+    with pytest.raises(ValueError, match="unknown job"):
+        run_schedule(None, None, job="spring-clean")  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sla_monitor.checker.budget import Countdown
-from sla_monitor.checker.wiring import run_schedule
+from sla_monitor.checker.wiring import DAILY_DIGEST, SWEEP, run_schedule
 from sla_monitor.cli.common import add_target_arguments, instant_argument, target_services
 
 # As long as the Lambda function may run at most: a sweep that stops leaves the rest due.
@@ -20,15 +20,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run one deadline sweep now and print what it did",
         description=(
             "Run what the schedule runs: one sweep of the deadline checker (read the due cases "
-            "from the next-due index, send what is owed on each, exactly once) and, on a working "
-            "day's first run in office hours, each officer's digest of what is due. Prints one "
-            "line per action. Against real AWS this sends real mail."
+            "from the next-due index, send what is owed on each, exactly once), or with "
+            "--daily-digest what the morning schedule runs: each officer's digest of what is "
+            "due, once a working day. Prints one line per action. Against real AWS this sends "
+            "real mail."
         ),
     )
     parser.add_argument(
         "--now",
         type=instant_argument,
         help="the time to sweep at, ISO 8601 (default: the clock); without an offset, London time",
+    )
+    parser.add_argument(
+        "--daily-digest",
+        action="store_true",
+        help="send the officers' daily digests instead of sweeping",
     )
     add_target_arguments(parser)
     parser.set_defaults(handler=run)
@@ -38,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
     deadline = time.monotonic() + _TIME_LIMIT.total_seconds()
     with target_services(args) as bundle:
-        run = run_schedule(bundle, now, budget=Countdown(lambda: deadline - time.monotonic()))
+        run = run_schedule(
+            bundle,
+            now,
+            budget=Countdown(lambda: deadline - time.monotonic()),
+            job=DAILY_DIGEST if args.daily_digest else SWEEP,
+        )
     report = run.sweep
     for line in report.lines():
         print(line)

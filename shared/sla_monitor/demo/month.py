@@ -18,7 +18,7 @@ from typing import Any
 
 from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
 from sla_monitor.checker.outcomes import Done
-from sla_monitor.checker.wiring import run_schedule
+from sla_monitor.checker.wiring import DAILY_DIGEST, run_schedule
 from sla_monitor.demo.mail import raw_email, ses_message_id, ses_receipt_event
 from sla_monitor.demo.scenario import END, SCRIPT, START, Email, FormSubmission, StaffAction, Step
 from sla_monitor.engine import ClockState, evaluate
@@ -97,9 +97,8 @@ class MonthOfCasework:
                 next_step += 1
             run = run_schedule(self.services, now)
             self.result.sweeps += 1
-            if run.digest.sent_to:
-                what = f"daily digest of what falls due sent to {len(run.digest.sent_to)} officers"
-                self.result.happenings.append(Happening(now, what, "sent"))
+            if self._digest_time(now):
+                self._daily_digest(now)
             for done in run.sweep.done:
                 self.result.done.append(done)
                 self.result.happenings.append(Happening(done.at, self._describe(done), "sent"))
@@ -111,6 +110,18 @@ class MonthOfCasework:
         self._note_breaches(END)
         self.result.cases = list(self.services.store.all_cases())
         return self.result
+
+    def _digest_time(self, now: datetime) -> bool:
+        """The morning schedule: 09:00 London time, Monday to Friday."""
+        local = self.services.calendar.local(now)
+        return local.weekday() < 5 and (local.hour, local.minute) == (9, 0)
+
+    def _daily_digest(self, now: datetime) -> None:
+        digest = run_schedule(self.services, now, job=DAILY_DIGEST).digest
+        if digest.sent_to:
+            count = len(digest.sent_to)
+            what = f"daily digest of what falls due sent to {count} officer" + "s" * (count > 1)
+            self.result.happenings.append(Happening(now, what, "sent"))
 
     def _take(self, step: Step) -> None:
         if isinstance(step, Email):
