@@ -170,6 +170,30 @@ class _CaseClocks:
             return ClockState.MET if satisfied_at < due else ClockState.BREACHED
         return ClockState.BREACHED if self.now >= due else ClockState.RUNNING
 
+    def _clock(
+        self,
+        promise: Promise,
+        start: date,
+        timing: _Timing,
+        satisfied_at: datetime | None,
+        occurrence: int = 1,
+    ) -> Clock:
+        """A clock with a due day: met, breached or running as `satisfied_at` and now say."""
+        assert timing.due_day is not None
+        due = self.calendar.end_of_day(timing.due_day)
+        return Clock(
+            promise=promise.name,
+            kind=promise.kind,
+            description=promise.description,
+            state=self._state(due, satisfied_at),
+            start_day=start,
+            due_day=timing.due_day,
+            due=due,
+            satisfied_at=satisfied_at,
+            paused_working_days=timing.paused_working_days,
+            occurrence=occurrence,
+        )
+
     def _staff_time(self, instant: datetime) -> datetime:
         return self.calendar.next_office_hours(instant)
 
@@ -190,21 +214,8 @@ class _CaseClocks:
             if timing.due_day is None:
                 self.clocks.append(self._paused(promise, start, timing))
                 continue
-            due = self.calendar.end_of_day(timing.due_day)
-            dues.append((due, promise.name))
-            self.clocks.append(
-                Clock(
-                    promise=promise.name,
-                    kind=promise.kind,
-                    description=promise.description,
-                    state=self._state(due, satisfied_at),
-                    start_day=start,
-                    due_day=timing.due_day,
-                    due=due,
-                    satisfied_at=satisfied_at,
-                    paused_working_days=timing.paused_working_days,
-                )
-            )
+            self.clocks.append(self._clock(promise, start, timing, satisfied_at))
+            dues.append((self.calendar.end_of_day(timing.due_day), promise.name))
         # One acknowledgement meets them all, so it is owed by the strictest.
         if satisfied_at is None and self.case.is_open and dues:
             strictest_due, strictest = min(dues)
@@ -230,19 +241,7 @@ class _CaseClocks:
             return
         due_day = timing.due_day
         due = self.calendar.end_of_day(due_day)
-        self.clocks.append(
-            Clock(
-                promise=promise.name,
-                kind=promise.kind,
-                description=promise.description,
-                state=self._state(due, self.answered_at),
-                start_day=start,
-                due_day=due_day,
-                due=due,
-                satisfied_at=self.answered_at,
-                paused_working_days=timing.paused_working_days,
-            )
-        )
+        self.clocks.append(self._clock(promise, start, timing, self.answered_at))
         if self.answered_at is not None or not self.case.is_open:
             return
         for days in promise.warn_before:
@@ -310,20 +309,7 @@ class _CaseClocks:
                 # Answered before this update was due: no update needed, and none after.
                 break
             satisfied_at = sent.sent_at if sent else None
-            self.clocks.append(
-                Clock(
-                    promise=promise.name,
-                    kind=promise.kind,
-                    description=promise.description,
-                    state=self._state(due, satisfied_at),
-                    start_day=start,
-                    due_day=timing.due_day,
-                    due=due,
-                    satisfied_at=satisfied_at,
-                    paused_working_days=timing.paused_working_days,
-                    occurrence=occurrence,
-                )
-            )
+            self.clocks.append(self._clock(promise, start, timing, satisfied_at, occurrence))
             if sent is None and self.case.is_open and self.answered_at is None:
                 action = OwedAction(
                     action=Action.SEND_PROGRESS_UPDATE,
@@ -353,20 +339,8 @@ class _CaseClocks:
         if timing.due_day is None:
             self.clocks.append(self._paused(promise, start, timing))
             return
+        self.clocks.append(self._clock(promise, start, timing, self.answered_at))
         due = self.calendar.end_of_day(timing.due_day)
-        self.clocks.append(
-            Clock(
-                promise=promise.name,
-                kind=promise.kind,
-                description=promise.description,
-                state=self._state(due, self.answered_at),
-                start_day=start,
-                due_day=timing.due_day,
-                due=due,
-                satisfied_at=self.answered_at,
-                paused_working_days=timing.paused_working_days,
-            )
-        )
         if self.answered_at is None and self.case.is_open:
             action = (
                 Action.REFER_TO_CHIEF_EXECUTIVE

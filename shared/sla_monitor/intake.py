@@ -200,12 +200,8 @@ def record_customer_reply(
         )
     ]
     events.extend(_attachment_events(reply.attachments, at=reply.received_at, actor="customer"))
-    pause = case.open_pause
-    if pause is not None:
-        pauses = tuple(
-            replace(p, resumed_at=reply.received_at) if p is pause else p for p in case.pauses
-        )
-        case = replace(case, pauses=pauses, status=CaseStatus.OPEN)
+    if case.open_pause is not None:
+        case = resume_from_pause(case, at=reply.received_at)
         events.append(
             TimelineEvent(
                 at=reply.received_at,
@@ -227,6 +223,16 @@ def record_customer_reply(
 def record_triage(record: TriageRecord, *, store: CaseStore) -> bool:
     """Keep a message that did not become a case. False when it had been triaged before."""
     return store.record_triage(record)
+
+
+def resume_from_pause(case: Case, *, at: datetime) -> Case:
+    """The case no longer waits on the customer: its open pause ends at `at`."""
+    pause = case.open_pause
+    if pause is None:
+        return case
+    pauses = tuple(replace(p, resumed_at=at) if p is pause else p for p in case.pauses)
+    status = CaseStatus.OPEN if case.status is CaseStatus.WAITING_ON_CUSTOMER else case.status
+    return replace(case, pauses=pauses, status=status)
 
 
 def pause_for_customer(case: Case, *, at: datetime, reason: str) -> Case:

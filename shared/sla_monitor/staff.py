@@ -22,7 +22,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.engine import next_due_instant
-from sla_monitor.intake import pause_for_customer
+from sla_monitor.intake import pause_for_customer, resume_from_pause
 from sla_monitor.policy import Policy, PromiseKind
 from sla_monitor.store.ports import CaseStore, StaleCaseError
 
@@ -121,12 +121,11 @@ def resume_clocks(
     """Resume the clocks without a reply (for example, the customer phoned)."""
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        pause = case.open_pause
-        if pause is None:
+        if case.open_pause is None:
             raise ActionNotAllowed("the case is not waiting on the customer")
-        pauses = tuple(replace(p, resumed_at=now) if p is pause else p for p in case.pauses)
-        changed = replace(case, pauses=pauses, status=CaseStatus.OPEN)
-        return changed, TimelineEvent(at=now, kind="resumed", actor=by, summary="clocks resumed")
+        return resume_from_pause(case, at=now), TimelineEvent(
+            at=now, kind="resumed", actor=by, summary="clocks resumed"
+        )
 
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
@@ -189,14 +188,11 @@ def record_response(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         if not case.is_open:
             raise ActionNotAllowed("the case is closed already")
-        pause = case.open_pause
-        pauses = tuple(replace(p, resumed_at=now) if p is pause else p for p in case.pauses)
         changed = replace(
-            case,
+            resume_from_pause(case, at=now),
             responded_at=case.responded_at or now,
             outcome=outcome,
             outcome_summary=summary,
-            pauses=pauses,
             status=CaseStatus.CLOSED if close else CaseStatus.OPEN,
             closed_at=now if close else None,
         )
