@@ -48,7 +48,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "failed_cases": [reference for reference, _ in report.failures],
         "digests_sent": len(run.digest.sent_to),
     }
-    logger.info(f"{job} finished", extra={"duration_seconds": duration, **summary})
+    logger.info(
+        "schedule job finished", extra={"job": job, "duration_seconds": duration, **summary}
+    )
     for reference, error in report.failures:
         logger.warning("case could not be swept", reference=reference, error=error)
     return summary
