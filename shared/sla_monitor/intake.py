@@ -23,7 +23,7 @@ from sla_monitor.cases import (
 )
 from sla_monitor.engine import next_due_instant
 from sla_monitor.policy import Policy
-from sla_monitor.store.ports import CaseStore
+from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,6 @@ class TriageRecord:
     subject: str | None
     raw_location: str | None
     details: dict[str, str] = field(default_factory=dict)
-
-
-class DuplicateDelivery(Exception):
-    """This delivery was processed before; `outcome` says what it became."""
-
-    def __init__(self, outcome: str, reference: str | None) -> None:
-        super().__init__(outcome)
-        self.outcome = outcome
-        self.reference = reference
 
 
 def _attachment_events(
@@ -182,11 +173,12 @@ def record_customer_reply(
     calendar: WorkingDayCalendar,
     now: datetime,
 ) -> Case:
-    """Add a customer's reply to its case; a clock paused on the customer resumes."""
+    """Add a customer's reply to its case; a clock paused on the customer resumes. Raises
+    DuplicateDeliveryError when this delivery was recorded before."""
     if reply.idempotency_key:
         earlier = store.find_delivery(reply.idempotency_key)
         if earlier is not None:
-            raise DuplicateDelivery(earlier.outcome, earlier.reference)
+            raise DuplicateDeliveryError(reply.idempotency_key, earlier.outcome, earlier.reference)
     case = store.get_case(reply.reference)
     if case is None:
         raise LookupError(f"no case {reply.reference}")

@@ -21,7 +21,6 @@ from sla_monitor.cases import CaseType, Channel, Customer
 from sla_monitor.intake import (
     Attachment,
     CustomerReply,
-    DuplicateDelivery,
     NewCase,
     TriageRecord,
     record_customer_reply,
@@ -225,7 +224,7 @@ def _reply(
             record_customer_reply(
                 reply, store=intake.store, policy=intake.policy, calendar=intake.calendar, now=now
             )
-        except (DuplicateDelivery, DuplicateDeliveryError):
+        except DuplicateDeliveryError:
             repeated = True
         except LookupError:
             return None  # the case went away after it was found: the message starts a new one

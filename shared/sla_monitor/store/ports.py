@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 
 
 class DuplicateDeliveryError(Exception):
-    """This delivery was recorded before."""
+    """This delivery was recorded before; `outcome` and `reference` say what it became, where
+    known (a store that lost a race to record it knows only the key)."""
+
+    def __init__(self, key: str, outcome: str | None = None, reference: str | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.outcome = outcome
+        self.reference = reference
 
 
 class StaleCaseError(Exception):
