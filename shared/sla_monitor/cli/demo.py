@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections.abc import Iterable
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
@@ -155,12 +155,5 @@ def _print_tallies(tallies: list[PromiseTally], result: MonthResult, console: Co
         )
     console.print(table)
     outcomes = result.email_outcomes
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(_count(outcomes.values()).items()))
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(outcomes.values()).items()))
     console.print(f"Emails received: {len(outcomes)} ({kinds}); every one accounted for.")
-
-
-def _count(values: Iterable[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts

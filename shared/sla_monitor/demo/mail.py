@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
@@ -130,8 +130,3 @@ def ses_receipt_event(
             }
         ]
     }
-
-
-def received_timestamp(event: dict[str, Any]) -> datetime:
-    text = event["Records"][0]["ses"]["receipt"]["timestamp"]
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)

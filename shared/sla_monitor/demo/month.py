@@ -64,17 +64,17 @@ class MonthResult:
 
 
 def sweep_times(services: Services, start: datetime, end: datetime) -> Iterator[datetime]:
-    """When the simulated schedule invokes the checker."""
+    """When the simulated schedule invokes the checker: every 5 minutes in office hours, hourly
+    outside them (the schedule runs then too; the demo samples it), never stepping past the
+    moment the office opens."""
     calendar = services.calendar
     at = start
     while at < end:
         yield at
-        at += SWEEP_IN_OFFICE_HOURS if calendar.in_office_hours(at) else SWEEP_OUT_OF_HOURS
-        if not calendar.in_office_hours(at):
-            opening = calendar.next_office_hours(at)
-            # Out of hours the schedule still runs; the demo samples it hourly, never skipping
-            # the moment the office opens.
-            at = min(at, opening)
+        if calendar.in_office_hours(at):
+            at += SWEEP_IN_OFFICE_HOURS
+        else:
+            at = min(at + SWEEP_OUT_OF_HOURS, calendar.next_office_hours(at))
 
 
 class MonthOfCasework:
