@@ -52,11 +52,56 @@ class AccessibleFormat(enum.StrEnum):
 
 
 class Outcome(enum.StrEnum):
+    """What the formal response found: a complaint is upheld, partly upheld or not upheld;
+    anything else is answered."""
+
     UPHELD = "upheld"
     PARTLY_UPHELD = "partly_upheld"
     NOT_UPHELD = "not_upheld"
-    RESOLVED = "resolved"
-    NO_FURTHER_ACTION = "no_further_action"
+    ANSWERED = "answered"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def council_at_fault(self) -> bool:
+        return self in (Outcome.UPHELD, Outcome.PARTLY_UPHELD)
+
+
+COMPLAINT_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD)
+
+
+class NotificationKind(enum.StrEnum):
+    """A message a staff step or a customer's reply owes someone. Written on the case with the
+    change that owes it (an outbox), sent once by the deadline checker."""
+
+    # to the customer
+    FORMAL_RESPONSE = "formal_response"
+    CASE_UPDATE = "case_update"  # waiting on them, a new date, a new officer
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # reclassified into a complaint
+    # to staff
+    ASSIGNED = "assigned"
+    DEPARTMENT_HANDOVER = "department_handover"
+    CUSTOMER_REPLIED = "customer_replied"
+    POSSIBLE_STAGE_2 = "possible_stage_2"
+    STAGE_2_REQUESTED = "stage_2_requested"
+    EXTENSION_GRANTED = "extension_granted"
+    RESPONSE_RECORDED = "response_recorded"
+    FEEDBACK_RECEIVED = "feedback_received"
+
+    @property
+    def to_customer(self) -> bool:
+        return self in _CUSTOMER_NOTIFICATIONS
+
+
+_CUSTOMER_NOTIFICATIONS = frozenset(
+    {
+        NotificationKind.FORMAL_RESPONSE,
+        NotificationKind.CASE_UPDATE,
+        NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +162,50 @@ class SentAction:
 
 
 @dataclass(frozen=True)
+class FormalResponse:
+    """The council's formal response at one stage: the letter's substance, and what the council
+    will change so others are not let down the same way (for the annual report)."""
+
+    stage: int
+    outcome: Outcome
+    findings: str
+    recorded_at: datetime
+    recorded_by: str
+    apology: str | None = None
+    remedy: str | None = None
+    lessons_learned: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage2:
+    """A complaint taken to stage 2: a review by a different officer, with clocks of its own."""
+
+    requested_at: datetime
+    reason: str
+    channel: Channel
+    stage_1_officer: str | None
+    acknowledged_at: datetime | None = None
+    responded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message owed by a change to the case. The customer, or staff by role (`roles`, the
+    policy's role names) and by name (`officers`). `details` are the facts the letter needs."""
+
+    key: str
+    kind: NotificationKind
+    raised_at: datetime
+    roles: tuple[str, ...] = ()
+    officers: tuple[str, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def to_customer(self) -> bool:
+        return self.kind.to_customer
+
+
+@dataclass(frozen=True)
 class TimelineEvent:
     """One thing that happened to a case, who did it, and when."""
 
@@ -152,6 +241,10 @@ class Case:
     extensions: tuple[Extension, ...] = ()
     sent: tuple[SentAction, ...] = ()
     source_message_id: str | None = None
+    responses: tuple[FormalResponse, ...] = ()
+    stage_2: Stage2 | None = None
+    notifications: tuple[Notification, ...] = ()
+    reopened_at: datetime | None = None
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 
@@ -162,6 +255,34 @@ class Case:
     @property
     def open_pause(self) -> Pause | None:
         return next((p for p in self.pauses if p.resumed_at is None), None)
+
+    @property
+    def stage(self) -> int:
+        return 2 if self.stage_2 is not None else 1
+
+    def response_at(self, stage: int) -> FormalResponse | None:
+        """The formal response recorded at `stage` (the latest, if the case was reopened)."""
+        found = [r for r in self.responses if r.stage == stage]
+        return found[-1] if found else None
+
+    def notify(
+        self,
+        kind: NotificationKind,
+        *,
+        at: datetime,
+        roles: tuple[str, ...] = (),
+        officers: tuple[str, ...] = (),
+        **details: str,
+    ) -> Case:
+        """The case owing one more message, under a key no other message of the case has."""
+        key = f"{kind.value}:{len(self.notifications) + 1}"
+        notification = Notification(
+            key=key, kind=kind, raised_at=at, roles=roles, officers=officers, details=details
+        )
+        return replace(self, notifications=(*self.notifications, notification))
+
+    def notifications_unsent(self) -> tuple[Notification, ...]:
+        return tuple(n for n in self.notifications if not self.was_sent(n.key))
 
     def was_sent(self, key: str) -> bool:
         return any(s.key == key for s in self.sent)

@@ -14,6 +14,10 @@ How the clocks run:
   the policy's `customer_updates_sent_at` on that day, unless the case is answered first.
 - Staff alerts are owed only in office hours on working days; outside them they wait for the next
   working morning.
+- A complaint taken to stage 2 keeps its stage 1 clocks as they ended and gains the policy's
+  stage 2 clocks, which count from the request for the review (or its acknowledgement).
+- A holding update gives the customer a date; that date is a clock too, and its breach is
+  escalated to the owner and the Head of Service.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Case
+from sla_monitor.cases import Case, Notification
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
@@ -73,6 +77,7 @@ class Clock:
     paused_working_days: int = 0
     remaining_working_days: int | None = None  # while paused
     occurrence: int = 1  # which progress update interval
+    stage: int = 1
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,31 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class StageTimes:
+    """When a stage of the case started, was acknowledged and was answered."""
+
+    started_at: datetime
+    acknowledged_at: datetime | None
+    answered_at: datetime | None
+
+
+def stage_times(case: Case, stage: int) -> StageTimes:
+    if stage == 2 and case.stage_2 is not None:
+        review = case.stage_2
+        answered = [t for t in (review.responded_at, case.closed_at) if t is not None]
+        return StageTimes(review.requested_at, review.acknowledged_at, min(answered, default=None))
+    if case.stage_2 is not None:
+        # Stage 2 is only ever started once stage 1 was answered.
+        return StageTimes(case.received_at, case.acknowledged_at, case.responded_at)
+    answered = [t for t in (case.responded_at, case.closed_at) if t is not None]
+    return StageTimes(case.received_at, case.acknowledged_at, min(answered, default=None))
+
+
+def acknowledgement_key(stage: int) -> str:
+    return "acknowledge" if stage == 1 else f"acknowledge:stage_{stage}"
+
+
+@dataclass(frozen=True)
 class _Timing:
     due_day: date | None  # None while paused
     paused_working_days: int
@@ -130,17 +160,26 @@ class _CaseClocks:
         self.clocks: list[Clock] = []
         self.actions: list[OwedAction] = []
         self.pauses = sorted(case.pauses, key=lambda p: p.paused_at)
-        answered = [t for t in (case.responded_at, case.closed_at) if t is not None]
-        self.answered_at = min(answered) if answered else None
+        self.times = stage_times(case, 1)
+        self.stage = 1
+
+    def at_stage(self, stage: int) -> None:
+        """Count the promises that follow from this stage's start, acknowledgement and answer."""
+        self.stage = stage
+        self.times = stage_times(self.case, stage)
+
+    @property
+    def answered_at(self) -> datetime | None:
+        return self.times.answered_at
 
     # -- timing -----------------------------------------------------------------------------
 
     def _start_day(self, promise: Promise) -> date | None:
         if promise.starts_from is StartsFrom.ACKNOWLEDGED:
-            if self.case.acknowledged_at is None:
+            if self.times.acknowledged_at is None:
                 return None
-            return self.calendar.start_day(self.case.acknowledged_at)
-        return self.calendar.start_day(self.case.received_at)
+            return self.calendar.start_day(self.times.acknowledged_at)
+        return self.calendar.start_day(self.times.started_at)
 
     def _extension_days(self, promise: Promise) -> int:
         return sum(e.working_days for e in self.case.extensions if e.clock == promise.name)
@@ -192,6 +231,7 @@ class _CaseClocks:
             satisfied_at=satisfied_at,
             paused_working_days=timing.paused_working_days,
             occurrence=occurrence,
+            stage=self.stage,
         )
 
     def _staff_time(self, instant: datetime) -> datetime:
@@ -204,12 +244,12 @@ class _CaseClocks:
     # -- promises ---------------------------------------------------------------------------
 
     def acknowledgements(self, promises: Iterable[Promise]) -> None:
-        acknowledged = [t for t in (self.case.acknowledged_at, self.answered_at) if t is not None]
+        acknowledged = [t for t in (self.times.acknowledged_at, self.answered_at) if t is not None]
         satisfied_at = min(acknowledged) if acknowledged else None
         dues: list[tuple[datetime, str]] = []
         for promise in promises:
             assert promise.within is not None
-            start = self.calendar.start_day(self.case.received_at)
+            start = self.calendar.start_day(self.times.started_at)
             timing = self._timing(promise, start, promise.within)
             if timing.due_day is None:
                 self.clocks.append(self._paused(promise, start, timing))
@@ -222,9 +262,9 @@ class _CaseClocks:
             self._owe(
                 OwedAction(
                     action=Action.ACKNOWLEDGE,
-                    key="acknowledge",
+                    key=acknowledgement_key(self.stage),
                     promise=strictest,
-                    owed_from=self.case.received_at,
+                    owed_from=self.times.started_at,
                     due=strictest_due,
                 )
             )
@@ -242,6 +282,13 @@ class _CaseClocks:
         due_day = timing.due_day
         due = self.calendar.end_of_day(due_day)
         self.clocks.append(self._clock(promise, start, timing, self.answered_at))
+        promised_day = (
+            self.calendar.add_working_days(due_day, promise.holding_update.expect_reply_within)
+            if promise.holding_update is not None
+            else None
+        )
+        if promised_day is not None and self.case.was_sent(f"holding_update:{promise.name}"):
+            self._promised_date(promise, start, promised_day)
         if self.answered_at is not None or not self.case.is_open:
             return
         for days in promise.warn_before:
@@ -262,7 +309,7 @@ class _CaseClocks:
                     warning_days=days,
                 )
             )
-        if promise.holding_update is not None:
+        if promised_day is not None:
             self._owe(
                 OwedAction(
                     action=Action.SEND_HOLDING_UPDATE,
@@ -270,9 +317,7 @@ class _CaseClocks:
                     promise=promise.name,
                     owed_from=self.calendar.at(due_day, self.policy.customer_updates_sent_at),
                     due=due,
-                    expected_reply_by=self.calendar.add_working_days(
-                        due_day, promise.holding_update.expect_reply_within
-                    ),
+                    expected_reply_by=promised_day,
                 )
             )
         if promise.escalate_to:
@@ -284,6 +329,36 @@ class _CaseClocks:
                     owed_from=self._staff_time(due),
                     due=due,
                     recipients=promise.escalate_to,
+                )
+            )
+
+    def _promised_date(self, promise: Promise, start: date, promised_day: date) -> None:
+        """The date a holding update gave the customer: a clock of its own, whose breach the
+        owner and the Head of Service hear of."""
+        due = self.calendar.end_of_day(promised_day)
+        name = promised_date_clock(promise.name)
+        self.clocks.append(
+            Clock(
+                promise=name,
+                kind=PromiseKind.PROMISED_DATE,
+                description=f"Reply by the date the holding update gave: {promise.description}",
+                state=self._state(due, self.answered_at),
+                start_day=start,
+                due_day=promised_day,
+                due=due,
+                satisfied_at=self.answered_at,
+                stage=self.stage,
+            )
+        )
+        if self.answered_at is None and self.case.is_open:
+            self._owe(
+                OwedAction(
+                    action=Action.ESCALATE_TO_HEAD_OF_SERVICE,
+                    key=f"escalate:{name}",
+                    promise=name,
+                    owed_from=self._staff_time(due),
+                    due=due,
+                    recipients=(Role.OWNER, Role.HEAD_OF_SERVICE),
                 )
             )
 
@@ -365,7 +440,7 @@ class _CaseClocks:
                     action=Action.PASS_TO_HEAD_OF_SERVICE,
                     key=f"handover:{promise.name}",
                     promise=promise.name,
-                    owed_from=self._staff_time(self.case.received_at),
+                    owed_from=self._staff_time(self.times.started_at),
                     due=None,
                     recipients=promise.escalate_to,
                 )
@@ -383,6 +458,7 @@ class _CaseClocks:
             paused_working_days=timing.paused_working_days,
             remaining_working_days=timing.remaining_working_days,
             occurrence=occurrence,
+            stage=self.stage,
         )
 
     def _not_started(self, promise: Promise) -> Clock:
@@ -394,6 +470,7 @@ class _CaseClocks:
             start_day=None,
             due_day=None,
             due=None,
+            stage=self.stage,
         )
 
     # -- result -----------------------------------------------------------------------------
@@ -414,6 +491,12 @@ class _CaseClocks:
                 # A staff alert that fell due out of hours waits for the office to open.
                 upcoming.append(action)
                 wake_times.append(self.calendar.next_office_hours(self.now))
+        for notification in self.case.notifications_unsent():
+            # The checker sends the messages staff steps owe (the case's outbox): wake for them.
+            owed_from = notification_owed_from(notification, self.calendar)
+            if owed_from <= self.now and not (notification.to_customer or in_office_hours):
+                owed_from = self.calendar.next_office_hours(self.now)
+            wake_times.append(owed_from)
         owed.sort(key=lambda a: a.owed_from)
         upcoming.sort(key=lambda a: a.owed_from)
         return Evaluation(
@@ -427,18 +510,38 @@ class _CaseClocks:
 def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime) -> Evaluation:
     """Every clock of `case` under `policy` at `now`, and the actions owed."""
     clocks = _CaseClocks(case, policy, calendar, now)
-    promises = policy.promises_for(case)
-    clocks.acknowledgements(p for p in promises if p.kind is PromiseKind.ACKNOWLEDGEMENT)
-    for promise in promises:
-        if promise.kind is PromiseKind.RESPONSE:
-            clocks.response(promise)
-        elif promise.kind is PromiseKind.PROGRESS_UPDATE:
-            clocks.progress_updates(promise)
-        elif promise.kind is PromiseKind.ESCALATION:
-            clocks.escalation(promise)
-        elif promise.kind is PromiseKind.HANDOVER:
-            clocks.handover(promise)
+    applying = policy.promises_for(case)
+    for stage in range(1, case.stage + 1):
+        clocks.at_stage(stage)
+        promises = [p for p in applying if p.stage == stage]
+        clocks.acknowledgements(p for p in promises if p.kind is PromiseKind.ACKNOWLEDGEMENT)
+        for promise in promises:
+            if promise.kind is PromiseKind.RESPONSE:
+                clocks.response(promise)
+            elif promise.kind is PromiseKind.PROGRESS_UPDATE:
+                clocks.progress_updates(promise)
+            elif promise.kind is PromiseKind.ESCALATION:
+                clocks.escalation(promise)
+            elif promise.kind is PromiseKind.HANDOVER:
+                clocks.handover(promise)
     return clocks.evaluation()
+
+
+def notification_owed_from(notification: Notification, calendar: WorkingDayCalendar) -> datetime:
+    """When an outbox message may go: a customer's at once, staff's in office hours."""
+    if notification.to_customer:
+        return notification.raised_at
+    return calendar.next_office_hours(notification.raised_at)
+
+
+def promised_date_clock(promise: str) -> str:
+    """The name of the clock that keeps the date a holding update of `promise` gave."""
+    return f"{promise}:promised_date"
+
+
+def base_promise(clock: str) -> str:
+    """The policy promise a clock belongs to (a promised date clock belongs to its response)."""
+    return clock.split(":", 1)[0]
 
 
 def next_due_instant(

@@ -17,12 +17,13 @@ from sla_monitor.cases import (
     CaseType,
     Channel,
     Customer,
+    NotificationKind,
     Pause,
     Preferences,
     TimelineEvent,
 )
 from sla_monitor.engine import next_due_instant
-from sla_monitor.policy import Policy
+from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 
 
@@ -136,6 +137,8 @@ def register_case(
         classification_reason=new.classification_reason,
         source_message_id=new.source_message_id,
     )
+    if new.case_type in (CaseType.COMPLIMENT, CaseType.COMMENT):
+        case = pass_feedback_to_service(case, at=new.received_at)
     events = [
         TimelineEvent(
             at=new.received_at,
@@ -202,6 +205,9 @@ def record_customer_reply(
                 summary="clocks resumed: the customer replied",
             )
         )
+    case, event = _tell_owner_of_reply(case, reply, policy=policy, calendar=calendar)
+    if event is not None:
+        events.append(event)
     store.save_case(
         case,
         events=events,
@@ -210,6 +216,48 @@ def record_customer_reply(
         message_ids=(reply.message_id,) if reply.message_id else (),
     )
     return case
+
+
+def _tell_owner_of_reply(
+    case: Case, reply: CustomerReply, *, policy: Policy, calendar: WorkingDayCalendar
+) -> tuple[Case, TimelineEvent | None]:
+    """The owner hears of every reply. A reply to a closed complaint soon after its stage 1
+    response may be a request for stage 2: the owner is asked to decide, and the case stays
+    closed. Any other reply to a closed case reopens it."""
+    at = reply.received_at
+    owner = (Role.OWNER.value,)
+    if case.is_open:
+        return case.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner), None
+    stage_1 = case.response_at(1)
+    if (
+        case.case_type is CaseType.COMPLAINT
+        and case.stage_2 is None
+        and stage_1 is not None
+        and calendar.working_days_between(
+            calendar.start_day(stage_1.recorded_at), calendar.start_day(at)
+        )
+        <= policy.stage_2_request_window
+    ):
+        changed = case.notify(NotificationKind.POSSIBLE_STAGE_2, at=at, roles=owner)
+        return changed, TimelineEvent(
+            at=at,
+            kind="possible_stage_2",
+            actor="intake",
+            summary="the customer wrote after the stage 1 response: put to the officer as a "
+            "possible stage 2 request",
+        )
+    reopened = replace(case, status=CaseStatus.OPEN, closed_at=None, reopened_at=at)
+    changed = reopened.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner, reopened="yes")
+    return changed, TimelineEvent(
+        at=at, kind="reopened", actor="intake", summary="reopened: the customer wrote again"
+    )
+
+
+def pass_feedback_to_service(case: Case, *, at: datetime) -> Case:
+    """A compliment or comment goes to the Head of Service of the service concerned."""
+    return case.notify(
+        NotificationKind.FEEDBACK_RECEIVED, at=at, roles=(Role.HEAD_OF_SERVICE.value,)
+    )
 
 
 def record_triage(record: TriageRecord, *, store: CaseStore) -> bool:

@@ -22,6 +22,8 @@ class PromiseKind(enum.StrEnum):
     PROGRESS_UPDATE = "progress_update"
     ESCALATION = "escalation"
     HANDOVER = "handover"
+    # Not written in a policy: the date a holding update gave the customer, kept as a clock.
+    PROMISED_DATE = "promised_date"
 
 
 class Role(enum.StrEnum):
@@ -59,10 +61,17 @@ class Promise(_Strict):
     warn_before: tuple[int, ...] = ()
     holding_update: HoldingUpdate | None = None
     escalate_to: tuple[Role, ...] = ()
+    # Stage 1 runs from the case's arrival; stage 2 from the customer's request for a review.
+    stage: int = Field(default=1, ge=1, le=2)
+    # The most working days one extension of a response may add (the national Complaint
+    # Handling Code: 10 at stage 1, 20 at stage 2).
+    max_extension: int = Field(default=10, ge=0, le=60)
 
     @model_validator(mode="after")
     def _complete_for_its_kind(self) -> Self:
         kind = self.kind
+        if kind is PromiseKind.PROMISED_DATE:
+            raise ValueError(f"{self.name}: promised_date clocks come from holding updates")
         if kind is PromiseKind.PROGRESS_UPDATE:
             if self.every is None:
                 raise ValueError(f"{self.name}: a progress_update promise needs 'every'")
@@ -87,6 +96,9 @@ class Promise(_Strict):
 class Policy(_Strict):
     declared_version: str = Field(alias="version")
     customer_updates_sent_at: time = time(14, 0)
+    # A customer writing within this many working days of a complaint's stage 1 response is
+    # put to the owner as a possible stage 2 request; a later reply reopens the case.
+    stage_2_request_window: int = Field(default=20, ge=0, le=250)
     promises: tuple[Promise, ...]
     fingerprint: str = ""
 
@@ -109,7 +121,20 @@ class Policy(_Strict):
         )
 
     def promises_for(self, case: Case) -> tuple[Promise, ...]:
-        return tuple(p for p in self.promises if p.applies_to(case))
+        """The promises that apply to the case, stage 2's only once it has reached stage 2."""
+        return tuple(p for p in self.promises if p.stage <= case.stage and p.applies_to(case))
+
+    def response_promise(self, case: Case, stage: int | None = None) -> Promise | None:
+        """The response promise of the case's current stage (or of `stage`)."""
+        wanted = stage or case.stage
+        return next(
+            (
+                p
+                for p in self.promises
+                if p.kind is PromiseKind.RESPONSE and p.stage == wanted and p.applies_to(case)
+            ),
+            None,
+        )
 
     def promise(self, name: str) -> Promise:
         for p in self.promises:

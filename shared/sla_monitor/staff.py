@@ -1,32 +1,52 @@
-"""What staff do to a case: assign it, pause it while waiting on the customer, extend a deadline,
-record the response, reclassify it, log a case that arrived by phone, letter or visit.
+"""What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
+waiting on the customer; resume it; extend a deadline once; reclassify it; record the formal
+response; take a complaint to stage 2; add a note.
 
-The staff pages will call these same use cases. Each reads the case, applies one change, records
-it on the timeline with the officer's name, re-times the case, and saves it; a save that raced
-with another change is retried on a fresh copy.
+The CLI and the staff pages call these same use cases, and no rule of the procedure lives
+anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
+`ActionNotAllowed` otherwise, and nothing changes), applies it, records it on the timeline with
+the officer's name, writes on the case the messages the step owes (the outbox the deadline
+checker sends from, exactly once), re-times the case, and saves it. A save that raced with
+another change is retried on a fresh copy, where the step's checks run again: two officers
+acting at once either both land or one is refused, never one silently lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
+    COMPLAINT_OUTCOMES,
     Case,
     CaseStatus,
     CaseType,
+    Channel,
+    Customer,
     Extension,
+    FormalResponse,
+    NotificationKind,
     Outcome,
+    Preferences,
+    Stage2,
     TimelineEvent,
 )
+from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant
-from sla_monitor.intake import pause_for_customer, resume_from_pause
-from sla_monitor.policy import Policy, PromiseKind
+from sla_monitor.intake import (
+    NewCase,
+    pass_feedback_to_service,
+    pause_for_customer,
+    register_case,
+    resume_from_pause,
+)
+from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, StaleCaseError
 
 _ATTEMPTS = 5
+_FEEDBACK = (CaseType.COMPLIMENT, CaseType.COMMENT)
 
 
 class CaseNotFound(LookupError):
@@ -35,6 +55,16 @@ class CaseNotFound(LookupError):
 
 class ActionNotAllowed(ValueError):
     """The change cannot be made to this case as it stands; the message says why."""
+
+
+@dataclass(frozen=True)
+class Casework:
+    """What every staff step works with."""
+
+    store: CaseStore
+    policy: Policy
+    calendar: WorkingDayCalendar
+    directory: Directory
 
 
 def _change_case(
@@ -63,6 +93,90 @@ def _change_case(
     raise StaleCaseError(reference)
 
 
+def _require_open(case: Case, doing: str) -> None:
+    if not case.is_open:
+        raise ActionNotAllowed(f"{case.reference} is closed: it cannot be {doing}")
+
+
+def _active_officer(directory: Directory, officer_id: str) -> None:
+    officer = directory.officer(officer_id)
+    if officer is None:
+        raise ActionNotAllowed(f"there is no officer {officer_id!r} in the directory")
+    if getattr(officer, "retired", False):
+        raise ActionNotAllowed(f"{officer_id} has left the directory (retired)")
+
+
+def _customer_update(case: Case, why: str, at: datetime, **details: str) -> Case:
+    """Tell the customer what changed (and the date they can now expect), when the case has
+    been acknowledged: before that the acknowledgement itself gives the date."""
+    if case.acknowledged_at is None:
+        return case
+    return case.notify(NotificationKind.CASE_UPDATE, at=at, why=why, **details)
+
+
+# -- new cases from channels that do not arrive electronically -------------------------------
+
+
+def log_case(
+    *,
+    case_type: CaseType,
+    channel: Channel,
+    summary: str,
+    description: str | None,
+    customer: Customer,
+    preferences: Preferences | None = None,
+    department: str | None,
+    received_at: datetime,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Case:
+    """A case that came by phone, letter, a visit or in person, logged by an officer."""
+    if channel in (Channel.EMAIL, Channel.WEB):
+        raise ActionNotAllowed(
+            f"{channel.value} cases arrive by themselves; log only telephone, letter, visit "
+            "or verbal ones"
+        )
+    if not summary.strip():
+        raise ActionNotAllowed("a logged case needs a summary of what the customer said")
+    if case_type is CaseType.COMPLAINT and not customer.has_contact_details:
+        raise ActionNotAllowed(
+            "a formal complaint needs the customer's contact details (an email address, a "
+            "phone number or a postal address)"
+        )
+    if received_at > now:
+        raise ActionNotAllowed("a case cannot be received in the future")
+    if department is not None and directory.department(department) is None:
+        raise ActionNotAllowed(f"there is no department {department!r} in the directory")
+    registration = register_case(
+        NewCase(
+            case_type=case_type,
+            channel=channel,
+            received_at=received_at,
+            subject=summary.strip()[:120],
+            description=(description or summary).strip(),
+            customer=customer,
+            preferences=preferences or Preferences(),
+            department=department,
+            classification_reason=f"logged by {by}",
+            idempotency_key=idempotency_key,
+            actor=by,
+        ),
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=now,
+    )
+    return registration.case
+
+
+# -- steps on a case -----------------------------------------------------------------------
+
+
 def assign_case(
     reference: str,
     *,
@@ -73,12 +187,39 @@ def assign_case(
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
+    directory: Directory | None = None,
 ) -> Case:
+    """Give the case to an officer (and, with `department`, move it there). The officer is
+    told; a new department's Head of Service is handed it; a customer who knew the old contact
+    is told the new one."""
+    if directory is not None:
+        _active_officer(directory, officer_id)
+        if department is not None and directory.department(department) is None:
+            raise ActionNotAllowed(f"there is no department {department!r} in the directory")
+
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        changed = replace(
-            case, assigned_officer=officer_id, department=department or case.department
+        _require_open(case, "assigned")
+        new_department = department or case.department
+        if officer_id == case.assigned_officer and new_department == case.department:
+            raise ActionNotAllowed(f"{reference} is already with {officer_id}")
+        changed = replace(case, assigned_officer=officer_id, department=new_department)
+        if officer_id != case.assigned_officer:
+            changed = changed.notify(
+                NotificationKind.ASSIGNED, at=now, officers=(officer_id,), assigned_by=by
+            )
+            if case.assigned_officer is not None:
+                changed = _customer_update(changed, "reassigned", now)
+        if new_department != case.department and case.department is not None:
+            changed = changed.notify(
+                NotificationKind.DEPARTMENT_HANDOVER,
+                at=now,
+                roles=(Role.HEAD_OF_SERVICE.value,),
+                moved_from=case.department,
+                moved_by=by,
+            )
+        summary = f"assigned to {officer_id}" + (
+            f" in {new_department}" if new_department != case.department else ""
         )
-        summary = f"assigned to {officer_id}" + (f" in {department}" if department else "")
         return changed, TimelineEvent(at=now, kind="assigned", actor=by, summary=summary)
 
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
@@ -94,14 +235,17 @@ def wait_for_customer(
     calendar: WorkingDayCalendar,
     now: datetime,
 ) -> Case:
-    """Pause the clocks that may pause while the council waits on the customer."""
+    """Pause the clocks that may pause while the council waits on the customer, and tell the
+    customer what is needed."""
+    if not reason.strip():
+        raise ActionNotAllowed("say what the customer needs to send or do")
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        if not case.is_open:
-            raise ActionNotAllowed("a closed case cannot wait on the customer")
+        _require_open(case, "paused")
         if case.open_pause is not None:
-            raise ActionNotAllowed("the case is already waiting on the customer")
+            raise ActionNotAllowed(f"{reference} is already waiting on the customer")
         changed = pause_for_customer(case, at=now, reason=reason)
+        changed = changed.notify(NotificationKind.CASE_UPDATE, at=now, why="waiting", needed=reason)
         return changed, TimelineEvent(
             at=now, kind="paused", actor=by, summary=f"waiting on the customer: {reason}"
         )
@@ -118,14 +262,14 @@ def resume_clocks(
     calendar: WorkingDayCalendar,
     now: datetime,
 ) -> Case:
-    """Resume the clocks without a reply (for example, the customer phoned)."""
+    """Resume the clocks without a reply (for example, the customer phoned); the customer is
+    told the new date."""
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         if case.open_pause is None:
-            raise ActionNotAllowed("the case is not waiting on the customer")
-        return resume_from_pause(case, at=now), TimelineEvent(
-            at=now, kind="resumed", actor=by, summary="clocks resumed"
-        )
+            raise ActionNotAllowed(f"{reference} is not waiting on the customer")
+        changed = _customer_update(resume_from_pause(case, at=now), "resumed", now)
+        return changed, TimelineEvent(at=now, kind="resumed", actor=by, summary="clocks resumed")
 
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
@@ -133,7 +277,6 @@ def resume_clocks(
 def extend_deadline(
     reference: str,
     *,
-    promise: str,
     working_days: int,
     reason: str,
     by: str,
@@ -141,30 +284,55 @@ def extend_deadline(
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
-    maximum_working_days: int = 10,
+    promise: str | None = None,
 ) -> Case:
-    """One extension of a response deadline, with the reason the customer is given."""
-    if policy.promise(promise).kind is not PromiseKind.RESPONSE:
-        raise ActionNotAllowed(f"{promise} is not a response deadline")
-    if not 1 <= working_days <= maximum_working_days:
-        raise ActionNotAllowed(f"an extension is 1 to {maximum_working_days} working days")
+    """One extension of the response deadline of the case's current stage, with the reason the
+    customer is given. The customer is told the reason, the new date and (for a complaint) the
+    Ombudsman's details; the Corporate Complaints Officer is told of a complaint's extension."""
     if not reason.strip():
         raise ActionNotAllowed("an extension needs a reason the customer can be told")
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        if any(e.clock == promise for e in case.extensions):
-            raise ActionNotAllowed("this deadline has been extended once already")
-        if not case.is_open:
-            raise ActionNotAllowed("a closed case cannot be extended")
+        _require_open(case, "extended")
+        response = policy.response_promise(case)
+        if response is None:
+            raise ActionNotAllowed(f"{reference} has no response deadline to extend")
+        if promise is not None and promise != response.name:
+            raise ActionNotAllowed(
+                f"{promise} is not the response deadline of {reference} now ({response.name})"
+            )
+        if not 1 <= working_days <= response.max_extension:
+            raise ActionNotAllowed(
+                f"an extension of {response.name.replace('_', ' ')} is 1 to "
+                f"{response.max_extension} working days"
+            )
+        if any(e.clock == response.name for e in case.extensions):
+            raise ActionNotAllowed(f"{reference}'s response deadline has been extended once")
         extension = Extension(
-            clock=promise, working_days=working_days, reason=reason, granted_at=now, granted_by=by
+            clock=response.name,
+            working_days=working_days,
+            reason=reason,
+            granted_at=now,
+            granted_by=by,
         )
         changed = replace(case, extensions=(*case.extensions, extension))
+        changed = changed.notify(
+            NotificationKind.CASE_UPDATE, at=now, why="extended", reason=reason
+        )
+        if case.case_type is CaseType.COMPLAINT:
+            changed = changed.notify(
+                NotificationKind.EXTENSION_GRANTED,
+                at=now,
+                roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
+                reason=reason,
+                working_days=str(working_days),
+                granted_by=by,
+            )
         return changed, TimelineEvent(
             at=now,
             kind="extended",
             actor=by,
-            summary=f"{promise.replace('_', ' ')} extended by {working_days} working days",
+            summary=f"{response.name.replace('_', ' ')} extended by {working_days} working days",
             details={"reason": reason},
         )
 
@@ -181,29 +349,176 @@ def record_response(
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
+    apology: str | None = None,
+    remedy: str | None = None,
+    lessons_learned: str | None = None,
     close: bool = True,
 ) -> Case:
-    """The council has answered the case; its response clocks stop, and it closes."""
+    """The council's formal response at the case's current stage: its clocks stop, the case
+    closes, and the response letter is owed to the customer (the checker sends it; the timeline
+    says it was sent only once it was). The Corporate Complaints Officer is told of every
+    complaint's response."""
+    if not summary.strip():
+        raise ActionNotAllowed("a response needs a summary of what was looked at and found")
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        if not case.is_open:
-            raise ActionNotAllowed("the case is closed already")
+        _require_open(case, "answered")
+        is_complaint = case.case_type is CaseType.COMPLAINT
+        if is_complaint and outcome not in COMPLAINT_OUTCOMES:
+            raise ActionNotAllowed(
+                "a complaint's outcome is upheld, partly_upheld or not_upheld"
+            )
+        if not is_complaint and outcome is not Outcome.ANSWERED:
+            raise ActionNotAllowed(f"a {case.case_type.label}'s outcome is answered")
+        earlier = case.response_at(case.stage)
+        if earlier is not None and (
+            case.reopened_at is None or earlier.recorded_at >= case.reopened_at
+        ):
+            raise ActionNotAllowed(
+                f"{reference} has its stage {case.stage} response already"
+                if is_complaint
+                else f"{reference} has been answered already"
+            )
+        response = FormalResponse(
+            stage=case.stage,
+            outcome=outcome,
+            findings=summary.strip(),
+            recorded_at=now,
+            recorded_by=by,
+            apology=(apology or "").strip() or None,
+            remedy=(remedy or "").strip() or None,
+            lessons_learned=(lessons_learned or "").strip() or None,
+        )
         changed = replace(
             resume_from_pause(case, at=now),
-            responded_at=case.responded_at or now,
+            responses=(*case.responses, response),
             outcome=outcome,
-            outcome_summary=summary,
+            outcome_summary=response.findings,
             status=CaseStatus.CLOSED if close else CaseStatus.OPEN,
             closed_at=now if close else None,
         )
+        if case.stage_2 is not None:
+            changed = replace(
+                changed,
+                stage_2=replace(case.stage_2, responded_at=case.stage_2.responded_at or now),
+            )
+        else:
+            changed = replace(changed, responded_at=case.responded_at or now)
+        changed = changed.notify(
+            NotificationKind.FORMAL_RESPONSE, at=now, stage=str(case.stage)
+        )
+        if is_complaint:
+            changed = changed.notify(
+                NotificationKind.RESPONSE_RECORDED,
+                at=now,
+                roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
+                stage=str(case.stage),
+                outcome=outcome.value,
+                closed="yes" if close else "no",
+                recorded_by=by,
+            )
+        stage = f"stage {case.stage} " if is_complaint else ""
         return changed, TimelineEvent(
             at=now,
-            kind="responded",
+            kind="response_recorded",
             actor=by,
-            summary=f"response sent ({outcome.value.replace('_', ' ')})",
+            summary=f"{stage}response recorded ({outcome.label}); the letter goes to the customer",
+            details={
+                "outcome": outcome.value,
+                "findings": response.findings,
+                "apology": response.apology or "",
+                "remedy": response.remedy or "",
+                "lessons_learned": response.lessons_learned or "",
+            },
         )
 
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def request_stage_2(
+    reference: str,
+    *,
+    reason: str,
+    channel: Channel,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+    officer_id: str | None = None,
+) -> Case:
+    """The customer is not satisfied with the stage 1 response and asks for a review. The case
+    reopens at stage 2 with the policy's stage 2 clocks, with a different officer than stage 1
+    (the one named, else the Head of Service, else the Corporate Complaints Officer). The
+    officer is told; the Head of Service and the Corporate Complaints Officer hear of it through
+    the stage 2 handover; the customer's acknowledgement is owed under the stage 2 clock."""
+    if not reason.strip():
+        raise ActionNotAllowed("a stage 2 request needs the customer's reason")
+    if officer_id is not None:
+        _active_officer(directory, officer_id)
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        if case.case_type is not CaseType.COMPLAINT:
+            raise ActionNotAllowed(
+                f"{reference} is a {case.case_type.label}: only a complaint goes to stage 2"
+            )
+        if case.stage_2 is not None:
+            raise ActionNotAllowed(f"{reference} is at stage 2 already")
+        stage_1 = case.response_at(1)
+        if stage_1 is None:
+            raise ActionNotAllowed(
+                f"{reference} has no stage 1 response yet: stage 2 reviews that response"
+            )
+        handled_stage_1 = {
+            o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None
+        }
+        if not case.assigned_officer:
+            head = directory.head_of_service(case)
+            if head is not None:
+                handled_stage_1.add(head.officer_id)
+        reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
+        if reviewer is None:
+            raise ActionNotAllowed(
+                "name a stage 2 officer who did not handle stage 1 (--officer)"
+            )
+        if reviewer in handled_stage_1:
+            raise ActionNotAllowed(
+                f"{reviewer} handled stage 1 of {reference}: stage 2 needs a different officer"
+            )
+        changed = replace(
+            case,
+            stage_2=Stage2(
+                requested_at=now,
+                reason=reason.strip(),
+                channel=channel,
+                stage_1_officer=case.assigned_officer or stage_1.recorded_by,
+            ),
+            status=CaseStatus.OPEN,
+            closed_at=None,
+            assigned_officer=reviewer,
+        )
+        changed = changed.notify(
+            NotificationKind.STAGE_2_REQUESTED, at=now, officers=(reviewer,), reason=reason
+        )
+        return changed, TimelineEvent(
+            at=now,
+            kind="stage_2_requested",
+            actor=by,
+            summary=f"stage 2 review requested by {channel.value}; assigned to {reviewer}",
+            details={"reason": reason},
+        )
+
+    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
+    for candidate in (directory.head_of_service(case), directory.officer(
+        directory.corporate_complaints_officer
+    )):
+        if candidate is not None and candidate.officer_id not in excluded:
+            return candidate.officer_id
+    return None
 
 
 def record_acknowledgement_sent(
@@ -219,9 +534,14 @@ def record_acknowledgement_sent(
     """An officer sent the acknowledgement by hand (a letter, a phone call): the customer has it."""
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        if case.acknowledged_at is not None:
-            raise ActionNotAllowed("the case was acknowledged already")
-        changed = replace(case, acknowledged_at=now)
+        if case.stage_2 is not None:
+            if case.stage_2.acknowledged_at is not None:
+                raise ActionNotAllowed(f"{reference}'s stage 2 request was acknowledged already")
+            changed = replace(case, stage_2=replace(case.stage_2, acknowledged_at=now))
+        elif case.acknowledged_at is not None:
+            raise ActionNotAllowed(f"{reference} was acknowledged already")
+        else:
+            changed = replace(case, acknowledged_at=now)
         return changed, TimelineEvent(
             at=now, kind="acknowledged", actor=by, summary=f"acknowledgement sent by {how}"
         )
@@ -240,10 +560,25 @@ def reclassify_case(
     calendar: WorkingDayCalendar,
     now: datetime,
 ) -> Case:
-    """Correct intake's first classification; the case is re-timed under its new type."""
+    """Correct intake's first classification; the case is re-timed under its new type. Made a
+    complaint, it is acknowledged as one and handed over as if it had arrived as one; otherwise
+    the customer is told the date they can now expect."""
+    if not reason.strip():
+        raise ActionNotAllowed("say why the case is reclassified")
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
+        _require_open(case, "reclassified")
+        if case.case_type is case_type:
+            raise ActionNotAllowed(f"{reference} is a {case_type.label} already")
+        if case.stage_2 is not None:
+            raise ActionNotAllowed(f"{reference} is at stage 2 of the complaints procedure")
         changed = replace(case, case_type=case_type, classification_reason=f"{by}: {reason}")
+        if case_type is CaseType.COMPLAINT:
+            changed = changed.notify(NotificationKind.COMPLAINT_ACKNOWLEDGEMENT, at=now)
+        else:
+            changed = _customer_update(changed, "reclassified", now)
+            if case_type in _FEEDBACK:
+                changed = pass_feedback_to_service(changed, at=now)
         return changed, TimelineEvent(
             at=now,
             kind="reclassified",
@@ -253,3 +588,29 @@ def reclassify_case(
         )
 
     return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def add_note(
+    reference: str,
+    *,
+    text: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """A note on the timeline for colleagues; the customer is not told."""
+    if not text.strip():
+        raise ActionNotAllowed("a note needs some text")
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        return case, TimelineEvent(at=now, kind="note", actor=by, summary=text.strip())
+
+    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def feedback_settled(case: Case) -> bool:
+    """A compliment or comment is closed once it has been acknowledged (where owed) and passed
+    to the service concerned."""
+    return case.case_type in _FEEDBACK and all(case.was_sent(n.key) for n in case.notifications)

@@ -1,5 +1,6 @@
-"""What the checker owes a case now: the engine's owed actions, plus the notices the checker
-itself keeps (the customer's requests passed to the owner), each under a deterministic key."""
+"""What the checker owes a case now: the engine's owed actions, the notices the checker itself
+keeps (the customer's requests passed to the owner), and the messages staff steps wrote on the
+case (its outbox), each under a deterministic key."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case
-from sla_monitor.engine import Action, Evaluation, OwedAction
+from sla_monitor.cases import Case, NotificationKind
+from sla_monitor.engine import Action, Evaluation, OwedAction, notification_owed_from
 from sla_monitor.policy import Role
 
 
@@ -24,16 +25,18 @@ class Duty:
     """One thing to do once for a case: claimed, done, marked and recorded under `key`."""
 
     key: str
-    kind: Action | Notice
+    kind: Action | Notice | NotificationKind
     owed_from: datetime
     due: datetime | None
     promise: str | None = None
     recipients: tuple[Role, ...] = (Role.OWNER,)
     owed: OwedAction | None = None
+    officers: tuple[str, ...] = ()  # officers told by name, besides the roles
+    notification: Notification | None = None
 
     @property
     def to_customer(self) -> bool:
-        return isinstance(self.kind, Action) and self.kind.to_customer
+        return isinstance(self.kind, Action | NotificationKind) and self.kind.to_customer
 
     @classmethod
     def from_owed(cls, owed: OwedAction) -> Duty:
@@ -64,6 +67,28 @@ def _preferences_notice(
     return duty, owed_from
 
 
+def _notification_duties(case: Case, calendar: WorkingDayCalendar, at: datetime) -> list[Duty]:
+    """The outbox messages owed now (the engine says when the rest wake the case): customer
+    letters go at once, staff hear in office hours only."""
+    duties: list[Duty] = []
+    for notification in case.notifications_unsent():
+        owed_from = notification_owed_from(notification, calendar)
+        if owed_from > at or not (notification.to_customer or calendar.in_office_hours(at)):
+            continue
+        duties.append(
+            Duty(
+                key=notification.key,
+                kind=notification.kind,
+                owed_from=owed_from,
+                due=None,
+                recipients=tuple(Role(r) for r in notification.roles),
+                officers=notification.officers,
+                notification=notification,
+            )
+        )
+    return duties
+
+
 def duties_owed(
     case: Case,
     evaluation: Evaluation,
@@ -77,6 +102,7 @@ def duties_owed(
     notice, _ = _preferences_notice(case, calendar, at, needs_notice)
     if notice is not None:
         duties.append(notice)
+    duties.extend(_notification_duties(case, calendar, at))
     return sorted(duties, key=lambda d: d.owed_from)
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import AccessibleFormat, Case, CaseType, ContactMethod
+from sla_monitor.cases import AccessibleFormat, Case, CaseType, ContactMethod, NotificationKind
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.messages import (
     DEFAULT_LANGUAGE,
@@ -21,7 +21,7 @@ from sla_monitor.checker.messages import (
 )
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Action, Evaluation, evaluate
+from sla_monitor.engine import Action, Evaluation, acknowledgement_key, base_promise, evaluate
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role
 
 CUSTOMER_TEMPLATES: dict[Action, str] = {
@@ -29,7 +29,13 @@ CUSTOMER_TEMPLATES: dict[Action, str] = {
     Action.SEND_HOLDING_UPDATE: "customer/holding_update",
     Action.SEND_PROGRESS_UPDATE: "customer/progress_update",
 }
-TITLES: dict[Action | Notice, str] = {
+NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
+    NotificationKind.FORMAL_RESPONSE: "customer/formal_response",
+    NotificationKind.CASE_UPDATE: "customer/case_update",
+    NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "customer/acknowledgement",
+}
+STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
+TITLES: dict[Action | Notice | NotificationKind, str] = {
     Action.ACKNOWLEDGE: "acknowledgement",
     Action.SEND_HOLDING_UPDATE: "holding update",
     Action.SEND_PROGRESS_UPDATE: "progress update",
@@ -38,7 +44,19 @@ TITLES: dict[Action | Notice, str] = {
     Action.REFER_TO_CHIEF_EXECUTIVE: "referral to the Chief Executive",
     Action.PASS_TO_HEAD_OF_SERVICE: "handover to the Head of Service",
     Notice.PASS_PREFERENCES_TO_OWNER: "customer's requests",
+    NotificationKind.FORMAL_RESPONSE: "formal response",
+    NotificationKind.CASE_UPDATE: "update on the case",
+    NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
+    NotificationKind.ASSIGNED: "case assigned",
+    NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
+    NotificationKind.CUSTOMER_REPLIED: "customer's reply",
+    NotificationKind.POSSIBLE_STAGE_2: "possible stage 2 request",
+    NotificationKind.STAGE_2_REQUESTED: "stage 2 review",
+    NotificationKind.EXTENSION_GRANTED: "extension",
+    NotificationKind.RESPONSE_RECORDED: "response recorded",
+    NotificationKind.FEEDBACK_RECEIVED: "compliment or comment",
 }
+
 ROLE_TITLES: dict[Role, str] = {
     Role.OWNER: "officer dealing with the case",
     Role.HEAD_OF_SERVICE: "Head of Service",
@@ -102,12 +120,19 @@ class LetterWriter:
     def reply_due(self, case: Case, at: datetime) -> date | None:
         """The day the customer is promised a reply, counting from an acknowledgement at `at`
         where the policy counts from the acknowledgement."""
-        acknowledged = case if case.acknowledged_at else replace(case, acknowledged_at=at)
+        if case.stage_2 is not None:
+            acknowledged = (
+                case
+                if case.stage_2.acknowledged_at
+                else replace(case, stage_2=replace(case.stage_2, acknowledged_at=at))
+            )
+        else:
+            acknowledged = case if case.acknowledged_at else replace(case, acknowledged_at=at)
         evaluation = evaluate(acknowledged, self.policy, self.calendar, at)
         days = [
             c.due_day
             for c in evaluation.clocks
-            if c.kind is PromiseKind.RESPONSE and c.due_day is not None
+            if c.kind is PromiseKind.RESPONSE and c.due_day is not None and c.stage == case.stage
         ]
         return min(days) if days else None
 
@@ -128,11 +153,15 @@ class LetterWriter:
         return self.calendar.local(duty.due - timedelta(microseconds=1)).date()
 
     def staff_recipients(
-        self, case: Case, roles: tuple[Role, ...]
+        self, case: Case, roles: tuple[Role, ...], named: tuple[str, ...] = ()
     ) -> tuple[list[str], tuple[str, ...]]:
-        """The addresses and officer ids of those holding `roles` on the case; the council's
-        customer services mailbox when the directory names nobody, so no alert is lost."""
-        officers = [o for o in self.directory.recipients(roles, case) if valid_address(o.email)]
+        """The addresses and officer ids of the officers `named` and those holding `roles` on
+        the case; the council's customer services mailbox when the directory names nobody, so
+        no alert is lost."""
+        found = [self.directory.officer(officer_id) for officer_id in named]
+        found.extend(self.directory.recipients(roles, case) if roles or not named else ())
+        unique = {o.officer_id: o for o in found if o is not None}
+        officers = [o for o in unique.values() if valid_address(o.email)]
         if not officers:
             return [self.council.customer_services_email], ("customer-services",)
         return [o.email for o in officers], tuple(o.officer_id for o in officers)
@@ -199,6 +228,10 @@ class LetterWriter:
 
     # -- letters ----------------------------------------------------------------------------
 
+    def _officer_name(self, officer_id: str | None) -> str:
+        officer = self.directory.officer(officer_id)
+        return officer.name if officer else (officer_id or "someone")
+
     def _case_facts(self, case: Case, language: str) -> dict[str, Any]:
         return {
             "reference": case.reference,
@@ -208,8 +241,13 @@ class LetterWriter:
         }
 
     def customer_letter(self, case: Case, duty: Duty, at: datetime) -> Letter:
-        assert isinstance(duty.kind, Action) and duty.kind in CUSTOMER_TEMPLATES
-        name = CUSTOMER_TEMPLATES[duty.kind]
+        if isinstance(duty.kind, NotificationKind):
+            name = NOTIFICATION_TEMPLATES[duty.kind]
+        else:
+            assert isinstance(duty.kind, Action) and duty.kind in CUSTOMER_TEMPLATES
+            name = CUSTOMER_TEMPLATES[duty.kind]
+            if duty.key == acknowledgement_key(2):
+                name = STAGE_2_ACKNOWLEDGEMENT
         language = self.composer.language_for(case.preferences.language, name)
         progress = self._promise(case, PromiseKind.PROGRESS_UPDATE)
         response = self._promise(case, PromiseKind.RESPONSE)
@@ -225,11 +263,43 @@ class LetterWriter:
             "reply_due": None,
             "expected_reply_by": None,
         }
-        if duty.kind is Action.ACKNOWLEDGE:
-            facts["reply_due"] = self.reply_due(case, at)
-        elif duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
+        facts["today"] = self.calendar.local(at).date()
+        if duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
             facts["expected_reply_by"] = duty.owed.expected_reply_by
+        else:
+            facts["reply_due"] = self.reply_due(case, at)
+        if case.stage_2 is not None:
+            facts["stage_2_requested_on"] = self.calendar.local(case.stage_2.requested_at).date()
+        if duty.notification is not None:
+            facts.update(self._notification_facts(case, duty, at))
         return self.composer.compose(name, language=language, **facts)
+
+    def _notification_facts(self, case: Case, duty: Duty, at: datetime) -> dict[str, Any]:
+        assert duty.notification is not None
+        details = duty.notification.details
+        facts: dict[str, Any] = {"details": details, "why": details.get("why", "")}
+        if duty.kind is NotificationKind.FORMAL_RESPONSE:
+            stage = int(details.get("stage", "1"))
+            facts["stage"] = stage
+            facts["response"] = case.response_at(stage)
+            facts["ombudsman"] = self.council.ombudsman
+            sent_on = self.calendar.local(duty.notification.raised_at).date()
+            facts["stage_2_by"] = self.calendar.add_working_days(
+                sent_on, self.policy.stage_2_request_window
+            )
+        if duty.kind is NotificationKind.CASE_UPDATE:
+            facts["ombudsman"] = self.council.ombudsman
+            response = self.policy.response_promise(case)
+            paused = evaluate(case, self.policy, self.calendar, at).clocks
+            facts["remaining"] = next(
+                (
+                    c.remaining_working_days
+                    for c in paused
+                    if response is not None and c.promise == response.name
+                ),
+                None,
+            )
+        return facts
 
     def staff_letter(
         self,
@@ -242,7 +312,7 @@ class LetterWriter:
         **extra: Any,
     ) -> Letter:
         department = self.directory.department_of(case)
-        promise = self.policy.promise(duty.promise) if duty.promise else None
+        promise = self.policy.promise(base_promise(duty.promise)) if duty.promise else None
         progress = self._promise(case, PromiseKind.PROGRESS_UPDATE)
         response = self._promise(case, PromiseKind.RESPONSE)
         facts: dict[str, Any] = {
@@ -260,6 +330,12 @@ class LetterWriter:
             "reply_due": self.reply_due(case, at),
             "roles": roles_text(duty.recipients, "or"),
             "message_title": TITLES[duty.kind],
+            "promised_date": bool(duty.promise and duty.promise != base_promise(duty.promise)),
+            "stage": case.stage,
+            "details": duty.notification.details if duty.notification else {},
+            "description": case.description,
+            "response": case.responses[-1] if case.responses else None,
+            "officer_name": self._officer_name,
             **extra,
         }
         return self.composer.compose(name, **facts)

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Case, SentAction, TimelineEvent
+from sla_monitor.cases import Case, CaseStatus, NotificationKind, SentAction, TimelineEvent
 from sla_monitor.checker.budget import Budget, Unlimited
 from sla_monitor.checker.duties import Duty, Notice, duties_owed, next_wake
 from sla_monitor.checker.letters import LetterWriter, Route, roles_text
@@ -48,8 +48,9 @@ from sla_monitor.checker.messages import Composer, Letter, build_email, new_mess
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Action, Evaluation, evaluate
+from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate
 from sla_monitor.policy import Policy, Role
+from sla_monitor.staff import feedback_settled
 from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
 
 ACTOR = "deadline-checker"
@@ -233,8 +234,12 @@ class _Sweep:
         """What a customer letter changes on the case once it has gone (or gone to staff to
         send): the acknowledgement time, and the date the customer was told to expect."""
         fields: dict = {}
-        if duty.kind is Action.ACKNOWLEDGE:
-            fields["acknowledged"] = delivered
+        if duty.kind in (
+            Action.ACKNOWLEDGE,
+            NotificationKind.CASE_UPDATE,
+            NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
+        ):
+            fields["acknowledged"] = delivered and duty.kind is Action.ACKNOWLEDGE
             day = self.writer.reply_due(case, at)
             if day is not None:
                 fields["expected_reply_by"] = self.writer.expected_reply_by(day)
@@ -361,7 +366,7 @@ class _Sweep:
             )
         try:
             sent, officers = self._send_to_officers(
-                case, duty.recipients, letter, duty, at, quiet=False
+                case, duty.recipients, letter, duty, at, quiet=False, named=duty.officers
             )
         except PermanentSendError as error:
             return Outcome(
@@ -389,10 +394,11 @@ class _Sweep:
         at: datetime,
         *,
         quiet: bool = True,
+        named: tuple[str, ...] = (),
     ) -> tuple[SentEmail | None, tuple[str, ...]]:
-        """Email the officers holding `roles` on the case. With `quiet`, a refusal is
-        swallowed (the caller already records a failure)."""
-        addresses, ids = self.writer.staff_recipients(case, roles)
+        """Email the officers `named` and those holding `roles` on the case. With `quiet`, a
+        refusal is swallowed (the caller already records a failure)."""
+        addresses, ids = self.writer.staff_recipients(case, roles, named)
         outbound = build_email(
             letter,
             council=self.council,
@@ -461,11 +467,32 @@ class _Sweep:
             case, policy=self.policy, calendar=self.calendar, writer=self.writer, at=at
         )
 
+    def _settle_feedback(
+        self, case: Case, events: list[TimelineEvent], at: datetime
+    ) -> tuple[Case, list[TimelineEvent]]:
+        """A compliment or comment closes once it is acknowledged (where that is owed) and
+        passed to the service concerned: nothing more is promised on it."""
+        if not case.is_open or not feedback_settled(case):
+            return case, events
+        evaluation = evaluate(case, self.policy, self.calendar, at)
+        if any(a.action is Action.ACKNOWLEDGE for a in (*evaluation.owed, *evaluation.upcoming)):
+            return case, events
+        closed = replace(case, status=CaseStatus.CLOSED, closed_at=at)
+        event = TimelineEvent(
+            at=at,
+            kind="closed",
+            actor=ACTOR,
+            summary=f"closed: the {case.case_type.label} was passed to the service concerned",
+        )
+        return closed, [*events, event]
+
     def _record(self, case: Case, outcomes: list[Outcome], at: datetime) -> None:
         """Write the outcomes onto the case; on a stale copy, read it again and reapply."""
         current = case
         for _ in range(self.settings.save_attempts):
             updated, events, message_ids, applied = _apply(current, outcomes)
+            if applied:
+                updated, events = self._settle_feedback(updated, events, at)
             next_due = self._next_due(updated, at)
             if not applied:
                 if outcomes:
@@ -504,6 +531,15 @@ def next_due_for(
     )
 
 
+def _acknowledged(case: Case, key: str, at: datetime) -> Case:
+    """The case with the acknowledgement under `key` given at `at`, the first time."""
+    if key == acknowledgement_key(2) and case.stage_2 is not None:
+        if case.stage_2.acknowledged_at is not None:
+            return case
+        return replace(case, stage_2=replace(case.stage_2, acknowledged_at=at))
+    return case if case.acknowledged_at else replace(case, acknowledged_at=at)
+
+
 def _apply(
     case: Case, outcomes: list[Outcome]
 ) -> tuple[Case, list[TimelineEvent], list[str], list[Outcome]]:
@@ -524,8 +560,8 @@ def _apply(
                 message_id=outcome.provider_id,
             )
         )
-        if outcome.acknowledged and case.acknowledged_at is None:
-            case = replace(case, acknowledged_at=outcome.sent_at)
+        if outcome.acknowledged:
+            case = _acknowledged(case, duty.key, outcome.sent_at)
         if outcome.expected_reply_by is not None:
             case = replace(case, expected_reply_by=outcome.expected_reply_by)
         events.append(outcome.event(ACTOR))

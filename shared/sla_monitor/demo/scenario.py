@@ -121,7 +121,7 @@ SCRIPT: tuple[Step, ...] = (
         "council-tax-dates",
         "respond",
         "head-revenues-benefits",
-        {"summary": "Instalment dates explained", "outcome": "resolved"},
+        {"summary": "Instalment dates explained", "outcome": "answered"},
     ),
     Email(
         at(12, 16, 10, 5),
@@ -213,7 +213,7 @@ SCRIPT: tuple[Step, ...] = (
         "noisy-neighbour",
         "respond",
         "head-environmental-health",
-        {"summary": "Warning letter sent to the neighbour", "outcome": "resolved"},
+        {"summary": "Warning letter sent to the neighbour", "outcome": "answered"},
     ),
     StaffAction(
         at(12, 22, 15, 0),
@@ -227,7 +227,7 @@ SCRIPT: tuple[Step, ...] = (
         "planning-question",
         "respond",
         "head-planning",
-        {"summary": "Decision date and how to comment explained", "outcome": "resolved"},
+        {"summary": "Decision date and how to comment explained", "outcome": "answered"},
     ),
     StaffAction(
         at(1, 4, 11, 0),
@@ -264,14 +264,7 @@ SCRIPT: tuple[Step, ...] = (
         "christmas-bins",
         "respond",
         "head-waste-services",
-        {"summary": "Christmas collection calendar sent", "outcome": "resolved"},
-    ),
-    StaffAction(
-        at(12, 30, 11, 0),
-        "thank-you",
-        "respond",
-        "head-waste-services",
-        {"summary": "Compliment passed to the crew", "outcome": "resolved"},
+        {"summary": "Christmas collection calendar sent", "outcome": "answered"},
     ),
     FormSubmission(
         at(1, 4, 9, 30),
@@ -334,13 +327,6 @@ SCRIPT: tuple[Step, ...] = (
         "welsh-enquiry",
         "respond",
         "head-customer-services",
-        {"summary": "Welsh application form sent", "outcome": "resolved"},
-    ),
-    StaffAction(
-        at(1, 12, 11, 0),
-        "park-comment",
-        "respond",
-        "head-customer-services",
-        {"summary": "Suggestion passed to Leisure", "outcome": "no_further_action"},
+        {"summary": "Welsh application form sent", "outcome": "answered"},
     ),
 )

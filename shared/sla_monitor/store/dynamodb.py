@@ -55,10 +55,14 @@ from sla_monitor.cases import (
     ContactMethod,
     Customer,
     Extension,
+    FormalResponse,
+    Notification,
+    NotificationKind,
     Outcome,
     Pause,
     Preferences,
     SentAction,
+    Stage2,
     TimelineEvent,
 )
 from sla_monitor.directory import Department, Directory, Officer
@@ -153,6 +157,32 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         due = UTCDateTimeAttribute(null=True)
         message_id = UnicodeAttribute(null=True)
 
+    class ResponseMap(MapAttribute):
+        stage = NumberAttribute()
+        outcome = UnicodeAttribute()
+        findings = UnicodeAttribute()
+        recorded_at = UTCDateTimeAttribute()
+        recorded_by = UnicodeAttribute()
+        apology = UnicodeAttribute(null=True)
+        remedy = UnicodeAttribute(null=True)
+        lessons_learned = UnicodeAttribute(null=True)
+
+    class Stage2Map(MapAttribute):
+        requested_at = UTCDateTimeAttribute()
+        reason = UnicodeAttribute()
+        channel = UnicodeAttribute()
+        stage_1_officer = UnicodeAttribute(null=True)
+        acknowledged_at = UTCDateTimeAttribute(null=True)
+        responded_at = UTCDateTimeAttribute(null=True)
+
+    class NotificationMap(MapAttribute):
+        key = UnicodeAttribute()
+        kind = UnicodeAttribute()
+        raised_at = UTCDateTimeAttribute()
+        roles = ListAttribute(of=UnicodeAttribute, default=list)
+        officers = ListAttribute(of=UnicodeAttribute, default=list)
+        details: MapAttribute = MapAttribute(default=dict)
+
     class CaseItem(Model):
         Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
@@ -180,6 +210,10 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         extensions = ListAttribute(of=ExtensionMap, default=list)
         sent = ListAttribute(of=SentMap, default=list)
         source_message_id = UnicodeAttribute(null=True)
+        responses = ListAttribute(of=ResponseMap, default=list)
+        stage_2 = Stage2Map(null=True)
+        notifications = ListAttribute(of=NotificationMap, default=list)
+        reopened_at = UTCDateTimeAttribute(null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
@@ -348,6 +382,43 @@ class DynamoDBCaseStore:
                 for s in case.sent
             ],
             source_message_id=case.source_message_id,
+            responses=[
+                {
+                    "stage": r.stage,
+                    "outcome": r.outcome.value,
+                    "findings": r.findings,
+                    "recorded_at": r.recorded_at,
+                    "recorded_by": r.recorded_by,
+                    "apology": r.apology,
+                    "remedy": r.remedy,
+                    "lessons_learned": r.lessons_learned,
+                }
+                for r in case.responses
+            ],
+            stage_2=(
+                {
+                    "requested_at": case.stage_2.requested_at,
+                    "reason": case.stage_2.reason,
+                    "channel": case.stage_2.channel.value,
+                    "stage_1_officer": case.stage_2.stage_1_officer,
+                    "acknowledged_at": case.stage_2.acknowledged_at,
+                    "responded_at": case.stage_2.responded_at,
+                }
+                if case.stage_2
+                else None
+            ),
+            notifications=[
+                {
+                    "key": n.key,
+                    "kind": n.kind.value,
+                    "raised_at": n.raised_at,
+                    "roles": list(n.roles),
+                    "officers": list(n.officers),
+                    "details": dict(n.details),
+                }
+                for n in case.notifications
+            ],
+            reopened_at=case.reopened_at,
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference) if case.is_open else None,
@@ -419,6 +490,43 @@ class DynamoDBCaseStore:
                 for s in item.sent or ()
             ),
             source_message_id=item.source_message_id,
+            responses=tuple(
+                FormalResponse(
+                    stage=int(r.stage),
+                    outcome=Outcome(r.outcome),
+                    findings=r.findings,
+                    recorded_at=r.recorded_at,
+                    recorded_by=r.recorded_by,
+                    apology=r.apology,
+                    remedy=r.remedy,
+                    lessons_learned=r.lessons_learned,
+                )
+                for r in item.responses or ()
+            ),
+            stage_2=(
+                Stage2(
+                    requested_at=item.stage_2.requested_at,
+                    reason=item.stage_2.reason,
+                    channel=Channel(item.stage_2.channel),
+                    stage_1_officer=item.stage_2.stage_1_officer,
+                    acknowledged_at=item.stage_2.acknowledged_at,
+                    responded_at=item.stage_2.responded_at,
+                )
+                if item.stage_2
+                else None
+            ),
+            notifications=tuple(
+                Notification(
+                    key=n.key,
+                    kind=NotificationKind(n.kind),
+                    raised_at=n.raised_at,
+                    roles=tuple(n.roles or ()),
+                    officers=tuple(n.officers or ()),
+                    details={k: str(v) for k, v in (n.details.as_dict() if n.details else {}).items()},
+                )
+                for n in item.notifications or ()
+            ),
+            reopened_at=item.reopened_at,
             revision=int(item.revision or 0),
         )
 

@@ -67,10 +67,13 @@ def test_an_officer_gets_what_is_overdue_and_due_within_two_working_days(town, c
 
     assert report.sent_to == ["head-housing"]
     [digest] = digest_mail(town)
-    assert digest["Subject"] == "Your cases today: 1 overdue, 1 due by Tuesday 17 March 2026"
+    # The overdue enquiry had a holding update: the date it gave is due too.
+    assert digest["Subject"] == "Your cases today: 1 overdue, 2 due by Tuesday 17 March 2026"
     text = text_of(digest)
     assert text.index(overdue.reference) < text.index(soon.reference)
     assert f"{overdue.reference}: missed, was due Monday 9 March 2026" in text
+    assert f"{overdue.reference}: due Monday 16 March 2026" in text
+    assert "Reply by the date the holding update gave" in text
     assert f"{soon.reference}: due Monday 16 March 2026" in text
     assert later.reference not in text
 

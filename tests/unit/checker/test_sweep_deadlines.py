@@ -106,7 +106,7 @@ def test_a_case_answered_after_it_was_indexed_gets_nothing_and_leaves_the_index(
     record_response(
         case.reference,
         summary="Repair booked",
-        outcome=Outcome.RESOLVED,
+        outcome=Outcome.ANSWERED,
         by="head-housing",
         close=False,
         store=town.store,
@@ -114,11 +114,15 @@ def test_a_case_answered_after_it_was_indexed_gets_nothing_and_leaves_the_index(
         calendar=town.calendar,
         now=london(2026, 3, 4, 11, 0),
     )
+    town.sweep(london(2026, 3, 4, 11, 0))  # the response letter goes
     # As if the index still held the instant written before the response.
     town.store.next_due[case.reference] = london(2026, 3, 9, 14, 0)
 
     report = town.sweep(london(2026, 3, 9, 14, 0))
 
     assert report.cases_read == 1 and report.done == []
-    assert [s.action for s in town.case(case.reference).sent] == [Action.ACKNOWLEDGE.value]
+    assert [s.action for s in town.case(case.reference).sent] == [
+        Action.ACKNOWLEDGE.value,
+        "formal_response",
+    ]
     assert town.store.due_at(case.reference) is None

@@ -106,7 +106,7 @@ def test_one_extension_with_a_reason(world, store, policy, calendar):
     extended = store.get_case(case.reference)
     result = evaluate(extended, policy, calendar, london(2026, 12, 1, 10))
     assert result.clock("respond_to_complaint").due_day == date(2026, 12, 21)
-    with pytest.raises(ActionNotAllowed, match="once already"):
+    with pytest.raises(ActionNotAllowed, match="extended once"):
         extend_deadline(
             case.reference,
             promise="respond_to_complaint",
@@ -123,7 +123,7 @@ def test_one_extension_with_a_reason(world, store, policy, calendar):
     [
         ("respond_to_complaint", 11, "report", "1 to 10"),
         ("respond_to_complaint", 5, "  ", "needs a reason"),
-        ("complaint_progress_update", 5, "report", "not a response deadline"),
+        ("complaint_progress_update", 5, "report", "not the response deadline"),
     ],
 )
 def test_an_extension_out_of_bounds_is_refused(world, promise, days, reason, message):
@@ -147,14 +147,16 @@ def test_recording_the_response_closes_the_case_and_owes_nothing_more(
     record_response(
         case.reference,
         summary="Bill explained",
-        outcome=Outcome.RESOLVED,
+        outcome=Outcome.ANSWERED,
         by="officer",
         now=london(2026, 11, 25, 15),
         **world,
     )
     closed = store.get_case(case.reference)
     assert closed.status is CaseStatus.CLOSED
-    assert store.due_at(case.reference) is None
+    # Only the response letter is owed now, at once; nothing after it.
+    assert store.due_at(case.reference) == london(2026, 11, 25, 15)
+    assert [n.kind.value for n in closed.notifications_unsent()] == ["formal_response"]
     result = evaluate(closed, policy, calendar, london(2026, 12, 25, 15))
     assert result.clock("respond_to_enquiry").state is ClockState.MET
     assert result.owed == ()
@@ -162,7 +164,7 @@ def test_recording_the_response_closes_the_case_and_owes_nothing_more(
         record_response(
             case.reference,
             summary="again",
-            outcome=Outcome.RESOLVED,
+            outcome=Outcome.ANSWERED,
             by="x",
             now=london(2026, 11, 26, 15),
             **world,
