@@ -57,6 +57,9 @@ _ADDRESS = re.compile(
 )
 _MESSAGE_ID = re.compile(r"^[!-;=?-~]{1,500}@[!-;=?-~]{1,250}$")  # printable, no < or >
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
+_FILENAME_LENGTH = 100
 _HEADERS_UNFOLDED = SMTP.clone(max_line_length=998)
 
 
@@ -189,6 +192,29 @@ def _long_date_filter(context: Context, day: date | datetime | None) -> str:
     return long_date(day, str(context.get("language", DEFAULT_LANGUAGE)))
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a letter, such as the printable PDF of it."""
+
+    filename: str
+    content_type: str  # `application/pdf`
+    data: bytes
+
+
+def safe_filename(name: str) -> str:
+    """A file name every mail reader and file system takes as it is: letters, digits, `.`, `_`
+    and `-` only (anything else becomes `_`), no leading dot, at most 100 characters with the
+    extension kept."""
+    cleaned = _UNSAFE_IN_FILENAME.sub("_", name).lstrip(".")
+    if len(cleaned) > _FILENAME_LENGTH:
+        stem, dot, extension = cleaned.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            cleaned = f"{stem[: _FILENAME_LENGTH - len(extension) - 1]}.{extension}"
+        else:
+            cleaned = cleaned[:_FILENAME_LENGTH]
+    return cleaned or "attachment"
+
+
 def new_message_id(reference: str, key: str, sender: str) -> str:
     """A fresh Message-ID: the case reference (so a reply finds its case even without our
     records), a digest of the action, and a random part. No personal data."""
@@ -208,14 +234,19 @@ def build_email(
     at: datetime,
     in_reply_to: str | None = None,
     auto_reply: bool = False,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboundEmail:
     """The MIME message for a letter: text and HTML alternatives, threading headers, and the
-    headers that stop autoresponders answering a machine."""
+    headers that stop autoresponders answering a machine. With attachments it is
+    multipart/mixed: the alternatives first, then each file, base64-encoded."""
     recipients = tuple(to)
     if not recipients or not all(valid_address(a) for a in recipients):
         raise ValueError("every recipient must be a plain email address")
     if not valid_address(sender):
         raise ValueError("the sender must be a plain email address")
+    for attachment in attachments:
+        if not _CONTENT_TYPE.match(attachment.content_type.lower()):
+            raise ValueError("an attachment's content type must be a plain type/subtype")
     message = EmailMessage(policy=SMTP)
     message["From"] = formataddr((council.name, sender))
     message["To"] = ", ".join(recipients)
@@ -232,6 +263,15 @@ def build_email(
     message["X-Case-Reference"] = reference
     message.set_content(letter.text, cte="quoted-printable")
     message.add_alternative(letter.html, subtype="html", cte="quoted-printable")
+    for attachment in attachments:
+        # The first one turns the message into multipart/mixed around the alternatives.
+        maintype, _, subtype = attachment.content_type.lower().partition("/")
+        message.add_attachment(
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=safe_filename(attachment.filename),
+        )
     # After the content: setting content drops every Content-* header set before it.
     message["Content-Language"] = letter.language
     # Headers unfolded: Python folds a long subject by moving all of it to a continuation

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import date
 
 import pytest
 
 from sla_monitor.cases import CaseType
 from sla_monitor.checker.messages import (
+    Attachment,
     Composer,
     Contact,
     build_email,
@@ -16,6 +19,7 @@ from sla_monitor.checker.messages import (
     new_message_id,
     normalise_message_id,
     primary_language,
+    safe_filename,
     valid_address,
 )
 from sla_monitor.council import load_council
@@ -177,3 +181,92 @@ def test_a_letter_is_refused_for_an_address_that_is_not_plain():
             message_id="x@y.z",
             at=london(2026, 3, 2, 10, 0),
         )
+
+
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
+
+def email_with(*attachments: Attachment):
+    return build_email(
+        acknowledgement(Composer(COUNCIL), "cy", about="â ŵ ŷ"),
+        council=COUNCIL,
+        sender=SENDER,
+        to=["resident@example.org"],
+        reference="NWL-2026-000001",
+        message_id="NWL-2026-000001.abc@nwleicestershire.gov.uk",
+        at=london(2026, 3, 2, 10, 0),
+        attachments=attachments,
+    )
+
+
+def test_an_attachment_travels_beside_the_text_and_html_alternatives():
+    outbound = email_with(Attachment("NWL-2026-000001.pdf", "application/pdf", PDF))
+
+    message = email.message_from_bytes(outbound.raw, policy=email.policy.default)
+    assert message.get_content_type() == "multipart/mixed"
+    alternatives, attached = message.iter_parts()
+    assert alternatives.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternatives.iter_parts()] == ["text/plain", "text/html"]
+    assert "â ŵ ŷ" in alternatives.get_body(("plain",)).get_content()
+    assert attached.get_content_type() == "application/pdf"
+    assert attached.get_content_disposition() == "attachment"
+    assert attached.get_filename() == "NWL-2026-000001.pdf"
+    assert attached["Content-Transfer-Encoding"] == "base64"
+    assert attached.get_content() == PDF
+    # The message's own headers stay on the message, not on the part that was moved down.
+    assert message["Content-Language"] == "cy"
+    assert message["Subject"] == outbound.parsed()["Subject"]
+    assert outbound.raw.isascii()
+    assert all(len(line) <= 998 for line in outbound.raw.split(b"\r\n"))
+    assert all(len(line) <= 76 for line in attached.get_payload().splitlines())
+
+
+def test_several_attachments_keep_their_order():
+    outbound = email_with(
+        Attachment("letter.pdf", "application/pdf", PDF),
+        Attachment("notes.txt", "text/plain", "Nodiadau: ŵ".encode()),
+    )
+
+    parts = list(outbound.parsed().iter_parts())[1:]
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("letter.pdf", "application/pdf"),
+        ("notes.txt", "text/plain"),
+    ]
+    assert parts[1].get_payload(decode=True) == "Nodiadau: ŵ".encode()
+
+
+def test_a_hostile_attachment_name_is_made_safe():
+    hostile = '../../etc/passwd"\r\nBcc: x@example.org; ŵ.pdf'
+
+    outbound = email_with(Attachment(hostile, "application/pdf", PDF))
+
+    (_, attached) = outbound.parsed().iter_parts()
+    assert attached.get_filename() == "_.._etc_passwd___Bcc__x_example.org___.pdf"
+    assert b"Bcc" not in outbound.raw.split(b"\r\n\r\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("NWL-2026-000001.pdf", "NWL-2026-000001.pdf"),
+        ("Llythyr ŵ ŷ.pdf", "Llythyr____.pdf"),
+        (".hidden", "hidden"),
+        ("", "attachment"),
+        ("...", "attachment"),
+        ("a" * 300 + ".pdf", "a" * 96 + ".pdf"),
+    ],
+)
+def test_attachment_names_keep_only_safe_characters(name, safe):
+    assert safe_filename(name) == safe
+
+
+def test_an_attachment_with_a_strange_content_type_is_refused():
+    with pytest.raises(ValueError, match="content type"):
+        email_with(Attachment("a.pdf", "application/pdf\r\nBcc: x@example.org", PDF))
+
+
+def test_without_attachments_the_message_is_what_it_always_was():
+    message = email_with().parsed()
+
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
