@@ -66,7 +66,7 @@ def _pages(*, departments: bool = False, store: bool = False) -> HaveYourSay:
     return HaveYourSay(
         council=bundle.council,
         signer=_signer(SecretSource.from_environment(os.environ)),
-        departments=bundle.directory.departments if departments else (),
+        departments=bundle.directory.active_departments() if departments else (),
         store=bundle.store if store else None,
         policy=bundle.policy,
         calendar=bundle.calendar,

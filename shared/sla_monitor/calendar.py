@@ -14,6 +14,7 @@ Nothing here reads the clock: every instant is passed in, and every instant must
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -31,6 +32,17 @@ def require_aware(instant: datetime) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise NaiveDatetimeError(f"datetime {instant.isoformat()} has no timezone")
     return instant
+
+
+@dataclass(frozen=True)
+class ClosureDay:
+    """A day the council closes that is not a bank holiday, added by an administrator after
+    go-live (the directory table keeps them; `council.yaml` lists the ones known at deployment)."""
+
+    day: date
+    reason: str
+    added_by: str
+    added_at: datetime
 
 
 class WorkingDayCalendar:

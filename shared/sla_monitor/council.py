@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date, time
 from functools import lru_cache
 from importlib import resources
@@ -58,10 +59,12 @@ class Council(_Strict):
     retention_days: int = Field(default=2190, ge=30)
     ombudsman: Ombudsman
 
-    def calendar(self) -> WorkingDayCalendar:
+    def calendar(self, stored_closure_days: Iterable[date] = ()) -> WorkingDayCalendar:
+        """The working-day calendar: the closure days configured here, and any an administrator
+        stored since (`stored_closure_days`)."""
         c = self.calendar_settings
         return WorkingDayCalendar(
-            closure_days=c.closure_days,
+            closure_days=(*c.closure_days, *stored_closure_days),
             cut_off=c.cut_off,
             office_opens=c.office_opens,
             office_closes=c.office_closes,

@@ -1,18 +1,30 @@
 """Who is who: departments with their Head of Service, officers, and the council-wide roles.
 
 Stored in the directory table, not hard-coded; `config/directory.yaml` is only the starting point
-a new council edits before `sla-monitor init` seeds it.
+a new council edits before `sla-monitor init` seeds it, and `directory_changes.py` changes it after.
+
+Nobody is deleted: an officer or department that leaves is retired, because old cases still name
+them. A retired officer is still found by id (a case's history) but is sent nothing: a case still
+assigned to them is the Head of Service's until someone else is assigned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 
 import yaml
 
 from sla_monitor.cases import Case
 from sla_monitor.policy import Role
+
+# The council-wide roles: the first two name an officer, the last a department.
+COUNCIL_ROLES: tuple[str, ...] = (
+    "corporate_complaints_officer",
+    "chief_executive",
+    "default_department",
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,10 @@ class Officer:
     email: str
     job_title: str
     department: str | None = None
+    retired: bool = False
+    # Who last changed the record and when (the store keeps them; equality ignores them).
+    changed_by: str | None = field(default=None, compare=False)
+    changed_at: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,9 @@ class Department:
     name: str
     head_of_service: str  # officer id
     team_email: str | None = None
+    retired: bool = False
+    changed_by: str | None = field(default=None, compare=False)
+    changed_at: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -46,32 +65,50 @@ class Directory:
         self._by_id.update({o.officer_id: o for o in self.officers})
 
     def officer(self, officer_id: str | None) -> Officer | None:
+        """Any officer by id, retired ones too (old cases still name them)."""
         return self._by_id.get(officer_id) if officer_id else None
+
+    def active_officer(self, officer_id: str | None) -> Officer | None:
+        """The officer by id while they have not been retired."""
+        found = self.officer(officer_id)
+        return found if found is not None and not found.retired else None
+
+    def active_officers(self) -> tuple[Officer, ...]:
+        return tuple(o for o in self.officers if not o.retired)
+
+    def active_departments(self) -> tuple[Department, ...]:
+        return tuple(d for d in self.departments if not d.retired)
 
     def department(self, code: str | None) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 
     def department_of(self, case: Case) -> Department | None:
-        return self.department(case.department) or self.department(self.default_department)
+        """The department dealing with the case: its own, or the default department while the
+        case names none or names one since retired."""
+        own = self.department(case.department)
+        if own is not None and not own.retired:
+            return own
+        return self.department(self.default_department)
 
     def head_of_service(self, case: Case) -> Officer | None:
         department = self.department_of(case)
-        return self.officer(department.head_of_service) if department else None
+        return self.active_officer(department.head_of_service) if department else None
 
     def owner(self, case: Case) -> Officer | None:
-        """The assigned officer, or the Head of Service while nobody is assigned."""
-        return self.officer(case.assigned_officer) or self.head_of_service(case)
+        """The assigned officer, or the Head of Service while nobody (still serving) is."""
+        return self.active_officer(case.assigned_officer) or self.head_of_service(case)
 
     def holders(self, role: Role, case: Case) -> tuple[Officer, ...]:
-        """The officers a role stands for on this case (none when the directory lacks it)."""
+        """The officers a role stands for on this case (none when the directory lacks it or its
+        holder was retired)."""
         if role is Role.OWNER:
             found = self.owner(case)
         elif role is Role.HEAD_OF_SERVICE:
             found = self.head_of_service(case)
         elif role is Role.CORPORATE_COMPLAINTS_OFFICER:
-            found = self.officer(self.corporate_complaints_officer)
+            found = self.active_officer(self.corporate_complaints_officer)
         else:
-            found = self.officer(self.chief_executive)
+            found = self.active_officer(self.chief_executive)
         return (found,) if found else ()
 
     def recipients(self, roles: tuple[Role, ...], case: Case) -> tuple[Officer, ...]:

@@ -37,6 +37,36 @@ def instant_argument(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
+def _actor(text: str) -> str:
+    actor = text.strip()
+    if not actor:
+        raise argparse.ArgumentTypeError("name who is acting, such as an officer id")
+    return actor
+
+
+def add_staff_arguments(parser: argparse.ArgumentParser) -> None:
+    """What every command a member of staff runs takes: `--json` (machine output), `--now`
+    (the time the command acts at; `args.now` is None for the clock) and `--as` (who acts,
+    recorded with the change; `args.actor`)."""
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON instead of text, for other programs"
+    )
+    parser.add_argument(
+        "--now",
+        type=instant_argument,
+        metavar="ISO",
+        help="the time to act at, ISO 8601 (default: the clock); without an offset, London time",
+    )
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        type=_actor,
+        default="administrator",
+        metavar="OFFICER",
+        help="who is acting, recorded with what they change (default: administrator)",
+    )
+
+
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--embedded",

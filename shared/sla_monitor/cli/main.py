@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from sla_monitor.cli.common import UsageError
+from sla_monitor.directory_changes import DirectoryChangeRefused
 
 COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.deadline",
@@ -21,6 +22,8 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.local",
     "sla_monitor.cli.check",
     "sla_monitor.cli.seed",
+    "sla_monitor.cli.directory",
+    "sla_monitor.cli.calendar",
 )
 
 
@@ -42,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except UsageError as error:
+    # A refused change is reported like a mistake in what was typed: one line, exit 2.
+    except (UsageError, DirectoryChangeRefused) as error:
         print(f"sla-monitor: {error}", file=sys.stderr)
         return 2
 

@@ -26,7 +26,7 @@ import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +46,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import (
     AccessibleFormat,
     Case,
@@ -65,7 +66,7 @@ from sla_monitor.cases import (
     Stage2,
     TimelineEvent,
 )
-from sla_monitor.directory import Department, Directory, Officer
+from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.intake import TriageRecord
 from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
 from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX, OPEN_CASES_INDEX
@@ -833,32 +834,25 @@ class DynamoDBCaseStore:
 
 
 class DynamoDBDirectoryStore:
-    """Departments, officers and council-wide roles in the directory table."""
+    """Departments, officers, council-wide roles and stored closure days in the directory table:
+
+        pk          sk              what
+        DEPARTMENT  <code>          a department (retired ones too)
+        OFFICER     <officer id>    an officer (retired ones too)
+        ROLE        <role>          who or what a council-wide role stands for
+        CLOSURE     <ISO date>      a day the council closes, added after go-live
+
+    Each change writes one item, so two administrators changing different people never
+    overwrite each other's work.
+    """
 
     def __init__(self, table_name: str, *, region: str, host: str | None = None) -> None:
         self.model = _directory_model(table_name, region, host)
 
     def load_directory(self) -> Directory:
         m = self.model
-        departments = [
-            Department(
-                code=i.sk,
-                name=i.name,
-                head_of_service=i.head_of_service or "",
-                team_email=i.email,
-            )
-            for i in m.query("DEPARTMENT")
-        ]
-        officers = [
-            Officer(
-                officer_id=i.sk,
-                name=i.name,
-                email=i.email or "",
-                job_title=i.job_title or "",
-                department=i.department,
-            )
-            for i in m.query("OFFICER")
-        ]
+        departments = [self._department(i) for i in m.query("DEPARTMENT")]
+        officers = [self._officer(i) for i in m.query("OFFICER")]
         roles = {i.sk: i.officer_id for i in m.query("ROLE")}
         return Directory(
             departments=tuple(departments),
@@ -868,37 +862,119 @@ class DynamoDBDirectoryStore:
             default_department=roles.get("default_department"),
         )
 
+    @staticmethod
+    def _department(item: Any) -> Department:
+        return Department(
+            code=item.sk,
+            name=item.name or "",
+            head_of_service=item.head_of_service or "",
+            team_email=item.email,
+            retired=bool(item.retired),
+            changed_by=item.changed_by,
+            changed_at=item.changed_at,
+        )
+
+    @staticmethod
+    def _officer(item: Any) -> Officer:
+        return Officer(
+            officer_id=item.sk,
+            name=item.name or "",
+            email=item.email or "",
+            job_title=item.job_title or "",
+            department=item.department,
+            retired=bool(item.retired),
+            changed_by=item.changed_by,
+            changed_at=item.changed_at,
+        )
+
+    def _department_item(self, d: Department) -> Any:
+        return self.model(
+            "DEPARTMENT",
+            d.code,
+            name=d.name,
+            head_of_service=d.head_of_service,
+            email=d.team_email,
+            retired=d.retired,
+            changed_by=d.changed_by,
+            changed_at=d.changed_at,
+        )
+
+    def _officer_item(self, o: Officer) -> Any:
+        return self.model(
+            "OFFICER",
+            o.officer_id,
+            name=o.name,
+            email=o.email,
+            job_title=o.job_title,
+            department=o.department,
+            retired=o.retired,
+            changed_by=o.changed_by,
+            changed_at=o.changed_at,
+        )
+
     def save_directory(self, directory: Directory) -> None:
         m = self.model
         with m.batch_write() as batch:
             for d in directory.departments:
-                batch.save(
-                    m(
-                        "DEPARTMENT",
-                        d.code,
-                        name=d.name,
-                        head_of_service=d.head_of_service,
-                        email=d.team_email,
-                    )
-                )
+                batch.save(self._department_item(d))
             for o in directory.officers:
-                batch.save(
-                    m(
-                        "OFFICER",
-                        o.officer_id,
-                        name=o.name,
-                        email=o.email,
-                        job_title=o.job_title,
-                        department=o.department,
-                    )
-                )
-            for role, officer_id in (
-                ("corporate_complaints_officer", directory.corporate_complaints_officer),
-                ("chief_executive", directory.chief_executive),
-                ("default_department", directory.default_department),
-            ):
-                if officer_id:
-                    batch.save(m("ROLE", role, name=role, officer_id=officer_id))
+                batch.save(self._officer_item(o))
+            for role in COUNCIL_ROLES:
+                value = getattr(directory, role)
+                if value:
+                    batch.save(m("ROLE", role, name=role, officer_id=value))
+
+    def save_department(self, department: Department) -> None:
+        self._department_item(department).save()
+
+    def save_officer(self, officer: Officer) -> None:
+        self._officer_item(officer).save()
+
+    def save_role(self, role: str, value: str, *, changed_by: str, changed_at: datetime) -> None:
+        if role not in COUNCIL_ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        # `officer_id` holds a department code for `default_department`, as it always has.
+        self.model(
+            "ROLE", role, name=role, officer_id=value, changed_by=changed_by, changed_at=changed_at
+        ).save()
+
+    def closure_days(self) -> list[ClosureDay]:
+        return [
+            ClosureDay(
+                day=date.fromisoformat(i.sk),
+                reason=i.reason or "",
+                added_by=i.changed_by or "",
+                added_at=i.changed_at,
+            )
+            for i in self.model.query("CLOSURE", consistent_read=True)
+        ]
+
+    def add_closure_day(self, closure: ClosureDay) -> bool:
+        m = self.model
+        item = m(
+            "CLOSURE",
+            closure.day.isoformat(),
+            reason=closure.reason,
+            changed_by=closure.added_by,
+            changed_at=closure.added_at,
+        )
+        try:
+            item.save(condition=m.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove_closure_day(self, day: date) -> bool:
+        m = self.model
+        try:
+            m("CLOSURE", day.isoformat()).delete(condition=m.pk.exists())
+        except DeleteError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
 
 @lru_cache(maxsize=16)
@@ -907,12 +983,17 @@ def _directory_model(table_name: str, region: str, host: str | None) -> Any:
         Meta = _meta(table_name, region, host)  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
-        name = UnicodeAttribute()
+        name = UnicodeAttribute(null=True)
         email = UnicodeAttribute(null=True)
         head_of_service = UnicodeAttribute(null=True)
         job_title = UnicodeAttribute(null=True)
         department = UnicodeAttribute(null=True)
         officer_id = UnicodeAttribute(null=True)
+        retired = BooleanAttribute(null=True)
+        reason = UnicodeAttribute(null=True)
+        # Who last changed the item and when; for a closure day, who added it.
+        changed_by = UnicodeAttribute(null=True)
+        changed_at = UTCDateTimeAttribute(null=True)
 
     return DirectoryItem
 

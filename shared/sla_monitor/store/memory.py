@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
+from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, TimelineEvent
-from sla_monitor.directory import Directory
+from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.intake import TriageRecord
 from sla_monitor.store.ports import (
     Claim,
@@ -181,11 +183,43 @@ class InMemoryCaseStore:
 
 
 class InMemoryDirectoryStore:
-    def __init__(self, directory: Directory | None = None) -> None:
+    def __init__(
+        self, directory: Directory | None = None, closures: Iterable[ClosureDay] = ()
+    ) -> None:
         self.directory = directory or Directory()
+        self.closures: dict[date, ClosureDay] = {c.day: c for c in closures}
+        # Who last set each role and when, as the directory table keeps it.
+        self.role_changes: dict[str, tuple[str, datetime]] = {}
 
     def load_directory(self) -> Directory:
         return self.directory
 
     def save_directory(self, directory: Directory) -> None:
         self.directory = directory
+
+    def save_department(self, department: Department) -> None:
+        others = [d for d in self.directory.departments if d.code != department.code]
+        self.directory = replace(self.directory, departments=(*others, department))
+
+    def save_officer(self, officer: Officer) -> None:
+        others = [o for o in self.directory.officers if o.officer_id != officer.officer_id]
+        self.directory = replace(self.directory, officers=(*others, officer))
+
+    def save_role(self, role: str, value: str, *, changed_by: str, changed_at: datetime) -> None:
+        if role not in COUNCIL_ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        changes: dict[str, Any] = {role: value}
+        self.directory = replace(self.directory, **changes)
+        self.role_changes[role] = (changed_by, changed_at)
+
+    def closure_days(self) -> list[ClosureDay]:
+        return sorted(self.closures.values(), key=lambda c: c.day)
+
+    def add_closure_day(self, closure: ClosureDay) -> bool:
+        if closure.day in self.closures:
+            return False
+        self.closures[closure.day] = closure
+        return True
+
+    def remove_closure_day(self, day: date) -> bool:
+        return self.closures.pop(day, None) is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from sla_monitor.cases import Case, TimelineEvent
 
 if TYPE_CHECKING:
-    from sla_monitor.directory import Directory
+    from sla_monitor.calendar import ClosureDay
+    from sla_monitor.directory import Department, Directory, Officer
     from sla_monitor.intake import TriageRecord
 
 
@@ -146,6 +147,34 @@ class CaseStore(Protocol):
 
 
 class DirectoryStore(Protocol):
+    """Departments, officers, council-wide roles and the closure days stored after go-live."""
+
     def load_directory(self) -> Directory: ...
 
-    def save_directory(self, directory: Directory) -> None: ...
+    def save_directory(self, directory: Directory) -> None:
+        """Write a whole directory (seeding a new council)."""
+        ...
+
+    def save_department(self, department: Department) -> None:
+        """Write one department as it now stands, retired or not, leaving the rest alone."""
+        ...
+
+    def save_officer(self, officer: Officer) -> None:
+        """Write one officer as they now stand, retired or not, leaving the rest alone."""
+        ...
+
+    def save_role(self, role: str, value: str, *, changed_by: str, changed_at: datetime) -> None:
+        """Name who (an officer id) or what (a department code) a council-wide role stands for."""
+        ...
+
+    def closure_days(self) -> list[ClosureDay]:
+        """The stored closure days, earliest first."""
+        ...
+
+    def add_closure_day(self, closure: ClosureDay) -> bool:
+        """Store a closure day; False, storing nothing, when that day is stored already."""
+        ...
+
+    def remove_closure_day(self, day: date) -> bool:
+        """Remove a stored closure day; False when none was stored for that day."""
+        ...

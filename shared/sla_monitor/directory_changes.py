@@ -1,0 +1,345 @@
+"""What a council's administrators change after go-live, without a redeploy: departments,
+officers, the council-wide roles, and the days the council closes.
+
+Each use case reads the directory, checks the change against it, and writes the one item it
+changes. A change that cannot be made is refused with `DirectoryChangeRefused`, whose message is
+one line saying why (and, where something must happen first, what); nothing is written then.
+Nobody is deleted: officers and departments are retired, because old cases still name them.
+
+The CLI calls these; the staff pages will call the same ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from sla_monitor.calendar import ClosureDay, WorkingDayCalendar, require_aware
+from sla_monitor.checker.messages import valid_address
+from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
+from sla_monitor.store.ports import DirectoryStore
+
+# Ids and codes appear in URLs, table keys and commands: keep them plain.
+_IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+class DirectoryChangeRefused(ValueError):
+    """The change cannot be made as the directory or calendar stands; the message says why."""
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def _identifier(value: str, what: str) -> str:
+    if not _IDENTIFIER.match(value):
+        raise DirectoryChangeRefused(
+            f"{what} {value!r} must be lower-case letters, digits and hyphens, like 'housing'"
+        )
+    return value
+
+
+def _text(value: str, what: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise DirectoryChangeRefused(f"{what} must not be empty")
+    return cleaned
+
+
+def _email(value: str, what: str) -> str:
+    cleaned = value.strip()
+    if not valid_address(cleaned):
+        raise DirectoryChangeRefused(
+            f"{what} {value!r} is not a plain email address, like name@council.gov.uk"
+        )
+    return cleaned
+
+
+def _department(directory: Directory, code: str) -> Department:
+    found = directory.department(code)
+    if found is None:
+        raise DirectoryChangeRefused(f"no department has the code {code!r}")
+    return found
+
+
+def _active_department(directory: Directory, code: str) -> Department:
+    found = _department(directory, code)
+    if found.retired:
+        raise DirectoryChangeRefused(f"department {code} is retired")
+    return found
+
+
+def _officer(directory: Directory, officer_id: str) -> Officer:
+    found = directory.officer(officer_id)
+    if found is None:
+        raise DirectoryChangeRefused(f"no officer has the id {officer_id!r}")
+    return found
+
+
+def _active_officer(directory: Directory, officer_id: str, as_what: str = "") -> Officer:
+    found = _officer(directory, officer_id)
+    if found.retired:
+        suffix = f" and cannot be {as_what}" if as_what else ""
+        raise DirectoryChangeRefused(f"officer {officer_id} is retired{suffix}")
+    return found
+
+
+# -- departments ------------------------------------------------------------------------------
+
+
+def add_department(
+    code: str,
+    *,
+    name: str,
+    head_of_service: str,
+    team_email: str | None = None,
+    by: str,
+    now: datetime,
+    store: DirectoryStore,
+) -> Department:
+    directory = store.load_directory()
+    _identifier(code, "a department code")
+    if directory.department(code) is not None:
+        raise DirectoryChangeRefused(f"a department with the code {code} exists already")
+    department = Department(
+        code=code,
+        name=_text(name, "the department's name"),
+        head_of_service=_active_officer(directory, head_of_service, "Head of Service").officer_id,
+        team_email=_email(team_email, "the team email") if team_email is not None else None,
+        changed_by=by,
+        changed_at=require_aware(now),
+    )
+    store.save_department(department)
+    return department
+
+
+def change_department(
+    code: str,
+    *,
+    name: str | None = None,
+    head_of_service: str | None = None,
+    team_email: str | None = None,
+    by: str,
+    now: datetime,
+    store: DirectoryStore,
+) -> Department:
+    """Change what is given, keep the rest."""
+    if name is None and head_of_service is None and team_email is None:
+        raise DirectoryChangeRefused(
+            "nothing to change: give a name, a head of service or a team email"
+        )
+    directory = store.load_directory()
+    current = _active_department(directory, code)
+    changed = replace(
+        current,
+        name=_text(name, "the department's name") if name is not None else current.name,
+        head_of_service=(
+            _active_officer(directory, head_of_service, "Head of Service").officer_id
+            if head_of_service is not None
+            else current.head_of_service
+        ),
+        team_email=(
+            _email(team_email, "the team email") if team_email is not None else current.team_email
+        ),
+        changed_by=by,
+        changed_at=require_aware(now),
+    )
+    store.save_department(changed)
+    return changed
+
+
+def retire_department(code: str, *, by: str, now: datetime, store: DirectoryStore) -> Department:
+    """Retire a department: its cases go to the default department from now on."""
+    directory = store.load_directory()
+    current = _department(directory, code)
+    if current.retired:
+        raise DirectoryChangeRefused(f"department {code} is retired already")
+    if directory.default_department == code:
+        raise DirectoryChangeRefused(
+            f"department {code} is the default department: name another default_department first"
+        )
+    retired = replace(current, retired=True, changed_by=by, changed_at=require_aware(now))
+    store.save_department(retired)
+    return retired
+
+
+# -- officers ---------------------------------------------------------------------------------
+
+
+def add_officer(
+    officer_id: str,
+    *,
+    name: str,
+    email: str,
+    job_title: str,
+    department: str | None = None,
+    by: str,
+    now: datetime,
+    store: DirectoryStore,
+) -> Officer:
+    directory = store.load_directory()
+    _identifier(officer_id, "an officer id")
+    if directory.officer(officer_id) is not None:
+        raise DirectoryChangeRefused(f"an officer with the id {officer_id} exists already")
+    officer = Officer(
+        officer_id=officer_id,
+        name=_text(name, "the officer's name"),
+        email=_email(email, "the email"),
+        job_title=_text(job_title, "the job title"),
+        department=_active_department(directory, department).code if department else None,
+        changed_by=by,
+        changed_at=require_aware(now),
+    )
+    store.save_officer(officer)
+    return officer
+
+
+def change_officer(
+    officer_id: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    job_title: str | None = None,
+    department: str | None = None,
+    by: str,
+    now: datetime,
+    store: DirectoryStore,
+) -> Officer:
+    """Change what is given, keep the rest."""
+    if name is None and email is None and job_title is None and department is None:
+        raise DirectoryChangeRefused(
+            "nothing to change: give a name, an email, a job title or a department"
+        )
+    directory = store.load_directory()
+    current = _active_officer(directory, officer_id)
+    changed = replace(
+        current,
+        name=_text(name, "the officer's name") if name is not None else current.name,
+        email=_email(email, "the email") if email is not None else current.email,
+        job_title=_text(job_title, "the job title") if job_title is not None else current.job_title,
+        department=(
+            _active_department(directory, department).code
+            if department is not None
+            else current.department
+        ),
+        changed_by=by,
+        changed_at=require_aware(now),
+    )
+    store.save_officer(changed)
+    return changed
+
+
+def retire_officer(officer_id: str, *, by: str, now: datetime, store: DirectoryStore) -> Officer:
+    """Retire an officer who has left. Cases still assigned to them go to each case's Head of
+    Service; a role they hold must be given to someone else first."""
+    directory = store.load_directory()
+    current = _officer(directory, officer_id)
+    if current.retired:
+        raise DirectoryChangeRefused(f"officer {officer_id} is retired already")
+    headed = [d.code for d in directory.active_departments() if d.head_of_service == officer_id]
+    if headed:
+        raise DirectoryChangeRefused(
+            f"officer {officer_id} is Head of Service of {', '.join(headed)}: "
+            "name another head first"
+        )
+    if directory.corporate_complaints_officer == officer_id:
+        raise DirectoryChangeRefused(
+            f"officer {officer_id} is the corporate complaints officer: "
+            "name another corporate_complaints_officer first"
+        )
+    if directory.chief_executive == officer_id:
+        raise DirectoryChangeRefused(
+            f"officer {officer_id} is the chief executive: name another chief_executive first"
+        )
+    retired = replace(current, retired=True, changed_by=by, changed_at=require_aware(now))
+    store.save_officer(retired)
+    return retired
+
+
+# -- council-wide roles -----------------------------------------------------------------------
+
+
+def set_role(role: str, value: str, *, by: str, now: datetime, store: DirectoryStore) -> str:
+    """Name the officer (corporate_complaints_officer, chief_executive) or the department
+    (default_department) a council-wide role stands for. Returns the value set."""
+    if role not in COUNCIL_ROLES:
+        raise DirectoryChangeRefused(
+            f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}"
+        )
+    directory = store.load_directory()
+    if role == "default_department":
+        value = _active_department(directory, value).code
+    else:
+        value = _active_officer(directory, value, role.replace("_", " ")).officer_id
+    store.save_role(role, value, changed_by=by, changed_at=require_aware(now))
+    return value
+
+
+# -- closure days -----------------------------------------------------------------------------
+
+
+def _stored_closure(store: DirectoryStore, day: date) -> ClosureDay | None:
+    return next((c for c in store.closure_days() if c.day == day), None)
+
+
+def _not_in_the_past(day: date, calendar: WorkingDayCalendar, now: datetime) -> None:
+    today = calendar.local(now).date()
+    if day < today:
+        raise DirectoryChangeRefused(
+            f"{day.isoformat()} is in the past (today is {today.isoformat()}): "
+            "the deadlines counted over it stand"
+        )
+
+
+def close_day(
+    day: date,
+    *,
+    reason: str,
+    by: str,
+    now: datetime,
+    store: DirectoryStore,
+    calendar: WorkingDayCalendar,
+) -> ClosureDay:
+    """Close the council on a working day from today on; deadlines are counted around it.
+
+    `calendar` is the council's working-day calendar: its closure days (configured in
+    council.yaml, and stored ones if it has them) count as closed already."""
+    reason = _text(reason, "the reason for closing")
+    _not_in_the_past(day, calendar, now)
+    if day.weekday() >= 5:
+        raise DirectoryChangeRefused(
+            f"{day.isoformat()} is a {day:%A}: the council is closed at weekends anyway"
+        )
+    holiday = calendar.bank_holiday_name(day)
+    if holiday:
+        raise DirectoryChangeRefused(f"{day.isoformat()} is a bank holiday ({holiday})")
+    stored = _stored_closure(store, day)
+    if stored is not None:
+        raise DirectoryChangeRefused(
+            f"{day.isoformat()} is closed already ({stored.reason}, added by {stored.added_by})"
+        )
+    if day in calendar.closure_days:
+        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already in council.yaml")
+    closure = ClosureDay(day=day, reason=reason, added_by=by, added_at=require_aware(now))
+    if not store.add_closure_day(closure):
+        # Someone else closed it between the check and the write.
+        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already")
+    return closure
+
+
+def reopen_day(
+    day: date, *, now: datetime, store: DirectoryStore, calendar: WorkingDayCalendar
+) -> ClosureDay:
+    """Open again a closure day stored earlier, from today on. Returns the closure removed.
+    Days closed in council.yaml are changed there, with a redeploy."""
+    _not_in_the_past(day, calendar, now)
+    stored = _stored_closure(store, day)
+    if stored is None:
+        if day in calendar.closure_days:
+            raise DirectoryChangeRefused(
+                f"{day.isoformat()} is closed in council.yaml: change it there and redeploy"
+            )
+        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day")
+    if not store.remove_closure_day(day):
+        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day")
+    return stored

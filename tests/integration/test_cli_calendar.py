@@ -1,0 +1,148 @@
+"""`sla-monitor calendar ...` against in-process AWS: what it prints, and what it stores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+
+from sla_monitor.calendar import LONDON, ClosureDay
+from sla_monitor.cli.main import main
+from sla_monitor.runtime import services
+
+NOW = "2026-12-01T10:00"
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """One in-process AWS for the whole test; the commands find it as they would an endpoint."""
+    from sla_monitor.embedded import embedded_aws
+
+    with embedded_aws():
+        yield
+
+
+def stored() -> list[ClosureDay]:
+    return services().directory_store.closure_days()
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["calendar", *argv, "--now", NOW])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_day_is_closed_with_its_reason_and_who_closed_it(aws, capsys):
+    code, out, _ = run(
+        capsys, "close", "2026-12-24", "--reason", "Christmas Eve", "--as", "complaints-officer"
+    )
+    assert (code, out) == (0, "closed 2026-12-24 (Thursday): Christmas Eve\n")
+    assert stored() == [
+        ClosureDay(
+            date(2026, 12, 24),
+            "Christmas Eve",
+            "complaints-officer",
+            datetime(2026, 12, 1, 10, 0, tzinfo=LONDON),
+        )
+    ]
+    # The working days the product counts skip it from now on.
+    assert not services().calendar.is_working_day(date(2026, 12, 24))
+
+
+def test_closing_as_json(aws, capsys):
+    code, out, _ = run(capsys, "close", "2026-12-24", "--reason", "Christmas Eve", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "action": "close",
+        "closure_day": {
+            "day": "2026-12-24",
+            "reason": "Christmas Eve",
+            "source": "stored",
+            "added_by": "administrator",
+            "added_at": "2026-12-01T10:00:00+00:00",
+        },
+    }
+
+
+def test_list_shows_closure_days_and_the_coming_years_bank_holidays(aws, capsys):
+    run(capsys, "close", "2026-12-24", "--reason", "Christmas Eve")
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Closure days"
+    assert (
+        lines[1] == "  2026-12-24  Thu  Christmas Eve  (added by administrator, 2026-12-01 10:00)"
+    )
+    assert lines[2] == "Bank holidays from 2026-12-01 to 2027-11-30"
+    assert "  2026-12-25  Fri  Christmas Day" in lines
+    assert "  2027-08-30  Mon  Late Summer Bank Holiday" in lines
+
+
+def test_list_as_json(aws, capsys):
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    listing = json.loads(out)
+    assert listing["closure_days"] == []
+    assert listing["bank_holidays"][0] == {"day": "2026-12-25", "name": "Christmas Day"}
+    assert all(
+        h["day"] >= "2026-12-01" and h["day"] < "2027-12-01" for h in listing["bank_holidays"]
+    )
+
+
+def test_a_closed_day_is_opened_again(aws, capsys):
+    run(capsys, "close", "2026-12-24", "--reason", "Christmas Eve")
+    code, out, _ = run(capsys, "open", "2026-12-24")
+    assert (code, out) == (0, "opened 2026-12-24 (Thursday) again; it was closed: Christmas Eve\n")
+    assert stored() == []
+    assert services().calendar.is_working_day(date(2026, 12, 24))
+
+
+def test_opening_as_json(aws, capsys):
+    run(capsys, "close", "2026-12-24", "--reason", "Christmas Eve")
+    code, out, _ = run(capsys, "open", "2026-12-24", "--json", "--as", "complaints-officer")
+    assert code == 0
+    opened = json.loads(out)
+    assert opened["action"] == "open"
+    assert opened["by"] == "complaints-officer"
+    assert opened["closure_day"]["day"] == "2026-12-24"
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (
+            ("close", "2026-12-26", "--reason", "Boxing Day"),
+            "2026-12-26 is a Saturday: the council is closed at weekends anyway",
+        ),
+        (
+            ("close", "2026-12-25", "--reason", "Christmas"),
+            "2026-12-25 is a bank holiday (Christmas Day)",
+        ),
+        (
+            ("close", "2026-11-30", "--reason", "Too late"),
+            "2026-11-30 is in the past (today is 2026-12-01): the deadlines counted over it stand",
+        ),
+        (
+            ("close", "2026-12-23", "--reason", "Christmas Eve"),
+            "2026-12-23 is closed already (Staff training, added by administrator)",
+        ),
+        (("open", "2026-12-22"), "2026-12-22 is not a closure day"),
+    ],
+)
+def test_a_refused_change_says_why_in_one_line_and_changes_nothing(aws, capsys, argv, reason):
+    assert run(capsys, "close", "2026-12-23", "--reason", "Staff training")[0] == 0
+    before = stored()
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == f"sla-monitor: {reason}\n"
+    assert stored() == before
+
+
+def test_a_date_that_is_not_iso_is_a_usage_error(aws, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["calendar", "close", "24/12/2026", "--reason", "Christmas Eve"])
+    assert exit_info.value.code == 2
+    assert "is not a date; write it like 2026-12-24" in capsys.readouterr().err
+    assert stored() == []
