@@ -104,6 +104,47 @@ def sweep(
     ).run()
 
 
+def sweep_case(
+    reference: str,
+    now: datetime,
+    *,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory | Callable[[], Directory],
+    mailer: Mailer,
+    council: Council,
+    sender: str,
+    composer: Composer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SweepReport:
+    """Do at once what is owed on one case (after a staff step, so the customer's letter does
+    not wait for the next scheduled sweep), under the same claims as the sweep: whichever gets
+    there first sends it, once. What fails stays due for the schedule."""
+    run = _Sweep(
+        now=require_aware(now),
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        directory_source=directory,
+        mailer=mailer,
+        council=council,
+        sender=sender,
+        budget=Unlimited(),
+        settings=SweepSettings(),
+        composer=composer or Composer(council),
+        sleep=sleep,
+    )
+    case = store.get_case(reference)
+    if case is not None:
+        run.report.cases_read = 1
+        try:
+            run._case(case)
+        except (SendingUnavailableError, StaleCaseError) as error:
+            run.report.failed(reference, error)
+    return run.report
+
+
 @dataclass
 class _Sweep:
     now: datetime

@@ -12,7 +12,7 @@ from sla_monitor.checker.digest import DigestReport, send_daily_digests
 from sla_monitor.checker.mailer import Mailer, SESMailer
 from sla_monitor.checker.messages import Composer
 from sla_monitor.checker.outcomes import SweepReport
-from sla_monitor.checker.sweep import SweepSettings, sweep
+from sla_monitor.checker.sweep import SweepSettings, sweep, sweep_case
 from sla_monitor.council import Council
 from sla_monitor.runtime import Services
 
@@ -54,6 +54,25 @@ def sweep_with(
         sender=services.settings.sender_address,
         budget=budget,
         settings=settings,
+        composer=composer_for(services.council),
+    )
+
+
+def deliver_now(
+    services: Services, reference: str, now: datetime, *, mailer: Mailer | None = None
+) -> SweepReport:
+    """Send at once what a staff step left owed on one case (the customer's letters; staff
+    alerts only in office hours), exactly once alongside the scheduled sweeps."""
+    return sweep_case(
+        reference,
+        now,
+        store=services.store,
+        policy=services.policy,
+        calendar=services.calendar,
+        directory=services.directory_store.load_directory,
+        mailer=mailer or ses_mailer(services),
+        council=services.council,
+        sender=services.settings.sender_address,
         composer=composer_for(services.council),
     )
 
