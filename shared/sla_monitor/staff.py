@@ -365,9 +365,7 @@ def record_response(
         _require_open(case, "answered")
         is_complaint = case.case_type is CaseType.COMPLAINT
         if is_complaint and outcome not in COMPLAINT_OUTCOMES:
-            raise ActionNotAllowed(
-                "a complaint's outcome is upheld, partly_upheld or not_upheld"
-            )
+            raise ActionNotAllowed("a complaint's outcome is upheld, partly_upheld or not_upheld")
         if not is_complaint and outcome is not Outcome.ANSWERED:
             raise ActionNotAllowed(f"a {case.case_type.label}'s outcome is answered")
         earlier = case.response_at(case.stage)
@@ -404,9 +402,7 @@ def record_response(
             )
         else:
             changed = replace(changed, responded_at=case.responded_at or now)
-        changed = changed.notify(
-            NotificationKind.FORMAL_RESPONSE, at=now, stage=str(case.stage)
-        )
+        changed = changed.notify(NotificationKind.FORMAL_RESPONSE, at=now, stage=str(case.stage))
         if is_complaint:
             changed = changed.notify(
                 NotificationKind.RESPONSE_RECORDED,
@@ -470,18 +466,14 @@ def request_stage_2(
             raise ActionNotAllowed(
                 f"{reference} has no stage 1 response yet: stage 2 reviews that response"
             )
-        handled_stage_1 = {
-            o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None
-        }
+        handled_stage_1 = {o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None}
         if not case.assigned_officer:
             head = directory.head_of_service(case)
             if head is not None:
                 handled_stage_1.add(head.officer_id)
         reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
         if reviewer is None:
-            raise ActionNotAllowed(
-                "name a stage 2 officer who did not handle stage 1 (--officer)"
-            )
+            raise ActionNotAllowed("name a stage 2 officer who did not handle stage 1 (--officer)")
         if reviewer in handled_stage_1:
             raise ActionNotAllowed(
                 f"{reviewer} handled stage 1 of {reference}: stage 2 needs a different officer"
@@ -513,9 +505,10 @@ def request_stage_2(
 
 
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
-    for candidate in (directory.head_of_service(case), directory.officer(
-        directory.corporate_complaints_officer
-    )):
+    for candidate in (
+        directory.head_of_service(case),
+        directory.officer(directory.corporate_complaints_officer),
+    ):
         if candidate is not None and candidate.officer_id not in excluded:
             return candidate.officer_id
     return None

@@ -228,6 +228,16 @@ class LetterWriter:
 
     # -- letters ----------------------------------------------------------------------------
 
+    def audience(self, roles: tuple[Role, ...], named: tuple[str, ...] = ()) -> str:
+        """Who a staff message went to, as the timeline says it: the officers named, then the
+        roles (job titles, never email addresses)."""
+        if not named:
+            return roles_text(roles)
+        names = [self._officer_name(officer_id) for officer_id in named]
+        if roles:
+            names.append(roles_text(roles))
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
     def _officer_name(self, officer_id: str | None) -> str:
         officer = self.directory.officer(officer_id)
         return officer.name if officer else (officer_id or "someone")
@@ -240,7 +250,9 @@ class LetterWriter:
             "received_on": self.calendar.local(case.received_at).date(),
         }
 
-    def customer_letter(self, case: Case, duty: Duty, at: datetime) -> Letter:
+    def customer_letter(
+        self, case: Case, duty: Duty, at: datetime, *, by_post: bool = False
+    ) -> Letter:
         if isinstance(duty.kind, NotificationKind):
             name = NOTIFICATION_TEMPLATES[duty.kind]
         else:
@@ -264,6 +276,9 @@ class LetterWriter:
             "expected_reply_by": None,
         }
         facts["today"] = self.calendar.local(at).date()
+        facts["reply_how"] = (
+            f"write to us at {self.council.address}" if by_post else "reply to this email"
+        )
         if duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
             facts["expected_reply_by"] = duty.owed.expected_reply_by
         else:

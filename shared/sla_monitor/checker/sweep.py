@@ -44,7 +44,14 @@ from sla_monitor.checker.mailer import (
     SentEmail,
     TransientSendError,
 )
-from sla_monitor.checker.messages import Composer, Letter, build_email, new_message_id
+from sla_monitor.checker.messages import (
+    Attachment,
+    Composer,
+    Letter,
+    build_email,
+    new_message_id,
+)
+from sla_monitor.checker.printable import printable_letter
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
@@ -293,8 +300,8 @@ class _Sweep:
         return fields
 
     def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
-        letter = self.writer.customer_letter(case, duty, at)
         route = self.writer.route(case)
+        letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
         if route is not None:
             return self._by_hand(case, duty, evaluation, at, letter, route)
         assert case.customer.email is not None
@@ -345,7 +352,9 @@ class _Sweep:
             route=route.how,
             route_detail=route.detail,
         )
-        sent, officers = self._send_to_officers(case, (Role.OWNER,), task, duty, at)
+        sent, officers = self._send_to_officers(
+            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
+        )
         return Outcome(
             duty=duty,
             delivery=Delivery.TASK,
@@ -356,6 +365,23 @@ class _Sweep:
             language=letter.language,
             detail=route.how if sent else f"{route.how} (the owner could not be emailed)",
             **self._customer_fields(case, duty, at, delivered=False),
+        )
+
+    def _printable(self, case: Case, letter: Letter, at: datetime) -> Attachment:
+        """The customer's letter as an A4 PDF with the council's address block, to post."""
+        body = letter.text.split("\n--\n", 1)[0].rstrip()  # the email footer is the letterhead
+        data = printable_letter(
+            council=self.council,
+            recipient_name=case.customer.name,
+            recipient_address=case.customer.address,
+            reference=case.reference,
+            dated=self.calendar.local(at).date(),
+            subject=letter.subject,
+            body_text=body,
+            language=letter.language,
+        )
+        return Attachment(
+            filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data
         )
 
     def _refused(
@@ -414,7 +440,7 @@ class _Sweep:
                 duty=duty,
                 delivery=Delivery.FAILED,
                 sent_at=at,
-                audience=roles_text(duty.recipients),
+                audience=self.writer.audience(duty.recipients, duty.officers),
                 detail=error.reason,
             )
         return Outcome(
@@ -422,7 +448,7 @@ class _Sweep:
             delivery=Delivery.EMAILED,
             sent_at=at,
             provider_id=sent.provider_id if sent else None,
-            audience=roles_text(duty.recipients),
+            audience=self.writer.audience(duty.recipients, duty.officers),
             officers=officers,
         )
 
@@ -436,6 +462,7 @@ class _Sweep:
         *,
         quiet: bool = True,
         named: tuple[str, ...] = (),
+        attachments: tuple[Attachment, ...] = (),
     ) -> tuple[SentEmail | None, tuple[str, ...]]:
         """Email the officers `named` and those holding `roles` on the case. With `quiet`, a
         refusal is swallowed (the caller already records a failure)."""
@@ -448,6 +475,7 @@ class _Sweep:
             reference=case.reference,
             message_id=new_message_id(case.reference, f"staff:{duty.key}", self.sender),
             at=at,
+            attachments=attachments,
         )
         try:
             return self._send(outbound), ids

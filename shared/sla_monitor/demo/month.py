@@ -22,13 +22,15 @@ from sla_monitor.checker.wiring import DAILY_DIGEST, run_schedule
 from sla_monitor.demo.mail import raw_email, ses_message_id, ses_receipt_event
 from sla_monitor.demo.scenario import END, SCRIPT, START, Email, FormSubmission, StaffAction, Step
 from sla_monitor.engine import ClockState, evaluate
-from sla_monitor.intake import NewCase, register_case
 from sla_monitor.runtime import Services
 from sla_monitor.staff import (
     assign_case,
     extend_deadline,
+    log_case,
+    reclassify_case,
     record_acknowledgement_sent,
     record_response,
+    request_stage_2,
     wait_for_customer,
 )
 from sla_monitor.web.local_server import LocalLambdaContext
@@ -54,6 +56,7 @@ class MonthResult:
     email_outcomes: dict[str, str] = field(default_factory=dict)  # label -> outcome
     done: list[Done] = field(default_factory=list)
     sweeps: int = 0
+    sweep_failures: list[str] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
 
     def days(self) -> Iterator[tuple[date, list[Happening]]]:
@@ -102,6 +105,11 @@ class MonthOfCasework:
             for done in run.sweep.done:
                 self.result.done.append(done)
                 self.result.happenings.append(Happening(done.at, self._describe(done), "sent"))
+            for reference, error in run.sweep.failures:
+                # A case the sweep could not finish stays due; the month shows it happened.
+                what = f"{reference}: could not be swept ({error}); it stays due"
+                self.result.sweep_failures.append(what)
+                self.result.happenings.append(Happening(now, what, "breach"))
             day = self.services.calendar.local(now).date()
             if day != last_day:
                 self._note_breaches(now)
@@ -211,6 +219,7 @@ class MonthOfCasework:
                 officer_id=details["officer"],
                 department=details.get("department"),
                 by=action.by,
+                directory=s.directory,
                 **world,
             )
             what = f"{reference} assigned to {self._name(details['officer'])}"
@@ -220,7 +229,6 @@ class MonthOfCasework:
         elif action.action == "extend":
             extend_deadline(
                 reference,
-                promise=details["promise"],
                 working_days=int(details["working_days"]),
                 reason=details["reason"],
                 by=action.by,
@@ -234,14 +242,44 @@ class MonthOfCasework:
             record_acknowledgement_sent(reference, how=details["how"], by=action.by, **world)
             what = f"{reference} acknowledgement sent by {details['how']}"
         elif action.action == "respond":
-            record_response(
+            outcome = Outcome(details["outcome"])
+            case = record_response(
                 reference,
                 summary=details["summary"],
-                outcome=Outcome(details["outcome"]),
+                outcome=outcome,
+                apology=details.get("apology"),
+                remedy=details.get("remedy"),
+                lessons_learned=details.get("lessons"),
                 by=action.by,
                 **world,
             )
-            what = f"{reference} answered by {self._name(action.by)}: {details['summary']}"
+            stage = f"stage {case.stage} " if case.case_type is CaseType.COMPLAINT else ""
+            what = (
+                f"{reference} {stage}response recorded by {self._name(action.by)}: {outcome.label}"
+            )
+        elif action.action == "stage_2":
+            case = request_stage_2(
+                reference,
+                reason=details["reason"],
+                channel=Channel(details.get("channel", "telephone")),
+                officer_id=details.get("officer"),
+                by=action.by,
+                directory=s.directory,
+                **world,
+            )
+            what = (
+                f"{reference} taken to stage 2 (reviewer {self._name(case.assigned_officer)}): "
+                f"{details['reason']}"
+            )
+        elif action.action == "reclassify":
+            reclassify_case(
+                reference,
+                case_type=CaseType(details["type"]),
+                reason=details["reason"],
+                by=action.by,
+                **world,
+            )
+            what = f"{reference} reclassified as a {details['type'].replace('_', ' ')}"
         else:
             raise ValueError(f"unknown staff action {action.action}")
         self.result.happenings.append(Happening(action.at, what, "staff"))
@@ -249,24 +287,23 @@ class MonthOfCasework:
     def _log_case(self, action: StaffAction) -> str:
         s = self.services
         details = action.details
-        registration = register_case(
-            NewCase(
-                case_type=CaseType(details["about"]),
-                channel=Channel(details["channel"]),
-                received_at=action.at,
-                subject=details["details"][:80],
-                description=details["details"],
-                customer=Customer(name=details.get("name"), address=details.get("address")),
-                department=details.get("department"),
-                idempotency_key=f"demo-logged-{action.label}",
-                actor=action.by,
-            ),
+        case = log_case(
+            case_type=CaseType(details["about"]),
+            channel=Channel(details["channel"]),
+            summary=details["details"][:80],
+            description=details["details"],
+            customer=Customer(name=details.get("name"), address=details.get("address")),
+            department=details.get("department"),
+            received_at=action.at,
+            by=action.by,
+            idempotency_key=f"demo-logged-{action.label}",
             store=s.store,
             policy=s.policy,
             calendar=s.calendar,
+            directory=s.directory,
             now=action.at,
         )
-        return registration.case.reference
+        return case.reference
 
     # -- what the checker did -------------------------------------------------------------------
 

@@ -54,7 +54,8 @@ class StaffAction:
 
     at: datetime
     label: str
-    action: str  # assign | pause | extend | respond | acknowledged | log
+    # assign | pause | extend | respond | acknowledged | log | stage_2 | reclassify | note
+    action: str
     by: str
     details: dict[str, str] = field(default_factory=dict)
 
@@ -99,6 +100,13 @@ SCRIPT: tuple[Step, ...] = (
         "assign",
         "complaints-officer",
         {"officer": "head-waste-services", "department": "waste-services"},
+    ),
+    StaffAction(
+        at(12, 16, 9, 15),
+        "missed-bins",
+        "assign",
+        "head-waste-services",
+        {"officer": "waste-officer"},
     ),
     Email(
         at(12, 15, 8, 30),
@@ -219,8 +227,56 @@ SCRIPT: tuple[Step, ...] = (
         at(12, 22, 15, 0),
         "missed-bins",
         "respond",
+        "waste-officer",
+        {
+            "outcome": "upheld",
+            "summary": "The crew's round sheet did not show Meadow Lane after the route changed "
+            "in November, so your bin was missed three weeks running, and the reports you made "
+            "were logged but not passed to the crew.",
+            "apology": "We are sorry that we did not do what we told you we would, twice.",
+            "remedy": "Your bin was collected on 21 December, and Meadow Lane is back on the "
+            "round sheet.",
+            "lessons": "Missed-bin reports now go to the crew supervisor the same day, and a "
+            "second report on one street is checked by a supervisor.",
+        },
+    ),
+    Email(
+        at(1, 5, 10, 20),
+        "missed-bins-not-satisfied",
+        RESIDENTS["hill"],
+        "Re: our response to your complaint",
+        "Thank you for your letter, but I am not satisfied. The bin was missed again on New "
+        "Year's Eve, so nothing has changed, and nobody has said what I am owed for three weeks "
+        "of overflowing rubbish. Please look at my complaint again.\n\nMargaret Hill",
+        replying_to="missed-bins",
+    ),
+    StaffAction(
+        at(1, 5, 14, 0),
+        "missed-bins",
+        "stage_2",
+        "complaints-officer",
+        {
+            "reason": "bin missed again on 31 December; asks what she is owed",
+            "channel": "email",
+        },
+    ),
+    StaffAction(
+        at(1, 14, 11, 0),
+        "missed-bins",
+        "respond",
         "head-waste-services",
-        {"summary": "Apology; crew retrained; bin collected", "outcome": "upheld"},
+        {
+            "outcome": "partly_upheld",
+            "summary": "I reviewed the stage 1 response, the crew's records and the tracking "
+            "data. The collection on 31 December was missed because of the bank holiday "
+            "timetable, which was published but not sent to Meadow Lane. The stage 1 response "
+            "was right about the cause of the earlier missed collections.",
+            "apology": "I am sorry that the bank holiday change was not explained to you.",
+            "remedy": "A refund of the garden waste charge for the three missed weeks, £13.50, "
+            "will be paid to you by 29 January.",
+            "lessons": "Bank holiday collection changes are now sent to every household on a "
+            "changed round, not only published online.",
+        },
     ),
     StaffAction(
         at(12, 29, 10, 0),
@@ -306,6 +362,31 @@ SCRIPT: tuple[Step, ...] = (
         "acknowledged",
         "head-revenues-benefits",
         {"how": "post"},
+    ),
+    Email(
+        at(1, 6, 8, 40),
+        "recycling-again",
+        RESIDENTS["okafor"],
+        "Recycling not collected",
+        "My recycling was not collected on Monday. It is the third time since November, and "
+        "each time I was told it would be sorted.\n\nDaniel Okafor, 8 Forest Road, Coalville",
+    ),
+    StaffAction(
+        at(1, 6, 10, 30),
+        "recycling-again",
+        "reclassify",
+        "head-waste-services",
+        {
+            "type": "complaint",
+            "reason": "third missed collection after we said it would be sorted",
+        },
+    ),
+    StaffAction(
+        at(1, 6, 10, 35),
+        "recycling-again",
+        "assign",
+        "head-waste-services",
+        {"officer": "waste-officer", "department": "waste-services"},
     ),
     Email(
         at(1, 7, 3, 14),
