@@ -106,6 +106,12 @@ def _active_officer(directory: Directory, officer_id: str) -> None:
         raise ActionNotAllowed(f"{officer_id} has left the directory (retired)")
 
 
+def _a(case_type: CaseType) -> str:
+    """The type with its article, as a refusal reads it: "an enquiry", "a complaint"."""
+    label = case_type.label
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
 def _customer_update(case: Case, why: str, at: datetime, **details: str) -> Case:
     """Tell the customer what changed (and the date they can now expect), when the case has
     been acknowledged: before that the acknowledgement itself gives the date."""
@@ -365,11 +371,9 @@ def record_response(
         _require_open(case, "answered")
         is_complaint = case.case_type is CaseType.COMPLAINT
         if is_complaint and outcome not in COMPLAINT_OUTCOMES:
-            raise ActionNotAllowed(
-                "a complaint's outcome is upheld, partly_upheld or not_upheld"
-            )
+            raise ActionNotAllowed("a complaint's outcome is upheld, partly_upheld or not_upheld")
         if not is_complaint and outcome is not Outcome.ANSWERED:
-            raise ActionNotAllowed(f"a {case.case_type.label}'s outcome is answered")
+            raise ActionNotAllowed(f"{_a(case.case_type)}'s outcome is answered")
         earlier = case.response_at(case.stage)
         if earlier is not None and (
             case.reopened_at is None or earlier.recorded_at >= case.reopened_at
@@ -404,9 +408,7 @@ def record_response(
             )
         else:
             changed = replace(changed, responded_at=case.responded_at or now)
-        changed = changed.notify(
-            NotificationKind.FORMAL_RESPONSE, at=now, stage=str(case.stage)
-        )
+        changed = changed.notify(NotificationKind.FORMAL_RESPONSE, at=now, stage=str(case.stage))
         if is_complaint:
             changed = changed.notify(
                 NotificationKind.RESPONSE_RECORDED,
@@ -461,7 +463,7 @@ def request_stage_2(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         if case.case_type is not CaseType.COMPLAINT:
             raise ActionNotAllowed(
-                f"{reference} is a {case.case_type.label}: only a complaint goes to stage 2"
+                f"{reference} is {_a(case.case_type)}: only a complaint goes to stage 2"
             )
         if case.stage_2 is not None:
             raise ActionNotAllowed(f"{reference} is at stage 2 already")
@@ -470,18 +472,14 @@ def request_stage_2(
             raise ActionNotAllowed(
                 f"{reference} has no stage 1 response yet: stage 2 reviews that response"
             )
-        handled_stage_1 = {
-            o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None
-        }
+        handled_stage_1 = {o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None}
         if not case.assigned_officer:
             head = directory.head_of_service(case)
             if head is not None:
                 handled_stage_1.add(head.officer_id)
         reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
         if reviewer is None:
-            raise ActionNotAllowed(
-                "name a stage 2 officer who did not handle stage 1 (--officer)"
-            )
+            raise ActionNotAllowed("name a stage 2 officer who did not handle stage 1 (--officer)")
         if reviewer in handled_stage_1:
             raise ActionNotAllowed(
                 f"{reviewer} handled stage 1 of {reference}: stage 2 needs a different officer"
@@ -513,9 +511,10 @@ def request_stage_2(
 
 
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
-    for candidate in (directory.head_of_service(case), directory.officer(
-        directory.corporate_complaints_officer
-    )):
+    for candidate in (
+        directory.head_of_service(case),
+        directory.officer(directory.corporate_complaints_officer),
+    ):
         if candidate is not None and candidate.officer_id not in excluded:
             return candidate.officer_id
     return None
@@ -569,7 +568,7 @@ def reclassify_case(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         _require_open(case, "reclassified")
         if case.case_type is case_type:
-            raise ActionNotAllowed(f"{reference} is a {case_type.label} already")
+            raise ActionNotAllowed(f"{reference} is {_a(case_type)} already")
         if case.stage_2 is not None:
             raise ActionNotAllowed(f"{reference} is at stage 2 of the complaints procedure")
         changed = replace(case, case_type=case_type, classification_reason=f"{by}: {reason}")
