@@ -523,7 +523,9 @@ class DynamoDBCaseStore:
                     raised_at=n.raised_at,
                     roles=tuple(n.roles or ()),
                     officers=tuple(n.officers or ()),
-                    details={k: str(v) for k, v in (n.details.as_dict() if n.details else {}).items()},
+                    details={
+                        k: str(v) for k, v in (n.details.as_dict() if n.details else {}).items()
+                    },
                 )
                 for n in item.notifications or ()
             ),
