@@ -112,12 +112,12 @@ def _a(case_type: CaseType) -> str:
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
-def _customer_update(case: Case, why: str, at: datetime, **details: str) -> Case:
+def _customer_update(case: Case, why: str, at: datetime) -> Case:
     """Tell the customer what changed (and the date they can now expect), when the case has
     been acknowledged: before that the acknowledgement itself gives the date."""
     if case.acknowledged_at is None:
         return case
-    return case.notify(NotificationKind.CASE_UPDATE, at=at, why=why, **details)
+    return case.notify(NotificationKind.CASE_UPDATE, at=at, why=why)
 
 
 # -- new cases from channels that do not arrive electronically -------------------------------
