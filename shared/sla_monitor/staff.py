@@ -106,12 +106,18 @@ def _active_officer(directory: Directory, officer_id: str) -> None:
         raise ActionNotAllowed(f"{officer_id} has left the directory (retired)")
 
 
-def _customer_update(case: Case, why: str, at: datetime, **details: str) -> Case:
+def _a(case_type: CaseType) -> str:
+    """The type with its article, as a refusal reads it: "an enquiry", "a complaint"."""
+    label = case_type.label
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
+def _customer_update(case: Case, why: str, at: datetime) -> Case:
     """Tell the customer what changed (and the date they can now expect), when the case has
     been acknowledged: before that the acknowledgement itself gives the date."""
     if case.acknowledged_at is None:
         return case
-    return case.notify(NotificationKind.CASE_UPDATE, at=at, why=why, **details)
+    return case.notify(NotificationKind.CASE_UPDATE, at=at, why=why)
 
 
 # -- new cases from channels that do not arrive electronically -------------------------------
@@ -367,7 +373,7 @@ def record_response(
         if is_complaint and outcome not in COMPLAINT_OUTCOMES:
             raise ActionNotAllowed("a complaint's outcome is upheld, partly_upheld or not_upheld")
         if not is_complaint and outcome is not Outcome.ANSWERED:
-            raise ActionNotAllowed(f"a {case.case_type.label}'s outcome is answered")
+            raise ActionNotAllowed(f"{_a(case.case_type)}'s outcome is answered")
         earlier = case.response_at(case.stage)
         if earlier is not None and (
             case.reopened_at is None or earlier.recorded_at >= case.reopened_at
@@ -457,7 +463,7 @@ def request_stage_2(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         if case.case_type is not CaseType.COMPLAINT:
             raise ActionNotAllowed(
-                f"{reference} is a {case.case_type.label}: only a complaint goes to stage 2"
+                f"{reference} is {_a(case.case_type)}: only a complaint goes to stage 2"
             )
         if case.stage_2 is not None:
             raise ActionNotAllowed(f"{reference} is at stage 2 already")
@@ -562,7 +568,7 @@ def reclassify_case(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         _require_open(case, "reclassified")
         if case.case_type is case_type:
-            raise ActionNotAllowed(f"{reference} is a {case_type.label} already")
+            raise ActionNotAllowed(f"{reference} is {_a(case_type)} already")
         if case.stage_2 is not None:
             raise ActionNotAllowed(f"{reference} is at stage 2 of the complaints procedure")
         changed = replace(case, case_type=case_type, classification_reason=f"{by}: {reason}")

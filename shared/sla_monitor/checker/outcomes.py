@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sla_monitor.cases import TimelineEvent
+from sla_monitor.cases import NotificationKind, TimelineEvent
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.letters import TITLES
 from sla_monitor.engine import Action
@@ -101,7 +101,7 @@ class Done:
 
     reference: str
     key: str
-    kind: Action | Notice
+    kind: Action | Notice | NotificationKind
     delivery: Delivery
     at: datetime
     audience: str
@@ -137,7 +137,9 @@ class SweepReport:
     def failed(self, reference: str, error: Exception) -> None:
         self.failures.append((reference, type(error).__name__))
 
-    def count(self, kind: Action | Notice, delivery: Delivery | None = None) -> int:
+    def count(
+        self, kind: Action | Notice | NotificationKind, delivery: Delivery | None = None
+    ) -> int:
         return sum(
             1 for d in self.done if d.kind is kind and (delivery is None or d.delivery is delivery)
         )

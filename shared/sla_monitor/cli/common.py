@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -42,6 +42,16 @@ def _actor(text: str) -> str:
     if not actor:
         raise argparse.ArgumentTypeError("name who is acting, such as an officer id")
     return actor
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines of left-aligned columns, two spaces apart, each line indented by two."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    lines = []
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
 
 
 def add_staff_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sla_monitor.cli.common import add_staff_arguments, add_target_arguments, target_services
+from sla_monitor.cli.common import (
+    add_staff_arguments,
+    add_target_arguments,
+    table,
+    target_services,
+)
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.directory_changes import (
     add_department,
@@ -137,15 +142,6 @@ def directory_as_json(directory: Directory) -> dict[str, Any]:
     }
 
 
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
-    lines = []
-    for row in rows:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        lines.append(("  " + "  ".join(cells)).rstrip())
-    return lines
-
-
 def _named(directory: Directory, officer_id: str | None) -> str:
     officer = directory.officer(officer_id)
     if officer is None:
@@ -160,7 +156,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(directory_as_json(directory), indent=2))
         return 0
     print("Departments")
-    for line in _table(
+    for line in table(
         [
             (
                 d.code,
@@ -174,7 +170,7 @@ def _list(args: argparse.Namespace) -> int:
     ):
         print(line)
     print("Officers")
-    for line in _table(
+    for line in table(
         [
             (
                 o.officer_id,
@@ -189,7 +185,7 @@ def _list(args: argparse.Namespace) -> int:
     ):
         print(line)
     print("Roles")
-    for line in _table(
+    for line in table(
         [
             (
                 "corporate_complaints_officer",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sla_monitor.cli.common import UsageError
 from sla_monitor.directory_changes import DirectoryChangeRefused
+from sla_monitor.staff import ActionNotAllowed, CaseNotFound
 
 COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.deadline",
@@ -24,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.seed",
     "sla_monitor.cli.directory",
     "sla_monitor.cli.calendar",
+    "sla_monitor.cli.case",
 )
 
 
@@ -46,8 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     # A refused change is reported like a mistake in what was typed: one line, exit 2.
-    except (UsageError, DirectoryChangeRefused) as error:
+    except (UsageError, DirectoryChangeRefused, ActionNotAllowed) as error:
         print(f"sla-monitor: {error}", file=sys.stderr)
+        return 2
+    except CaseNotFound as error:
+        print(f"sla-monitor: there is no case with the reference {error}", file=sys.stderr)
         return 2
 
 

@@ -1,0 +1,433 @@
+"""`sla-monitor case ...`: every staff step on a case from the command line, for administrators
+and scripts, and the open cases by their next deadline.
+
+Each step is one use case in `staff.py`, which refuses what does not fit the case (printed as
+one line, exit 2, nothing changed). After a step, what it owes the customer is sent at once
+through `deliver_now`; staff alerts wait for office hours by themselves. If sending fails, the
+step stays recorded and the message stays owed for the next scheduled sweep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sla_monitor import staff
+from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
+from sla_monitor.checker.outcomes import SweepReport
+from sla_monitor.checker.wiring import deliver_now
+from sla_monitor.cli.case_views import (
+    CaseView,
+    by_next_deadline,
+    case_view,
+    done_json,
+    next_text,
+    on,
+    show_json,
+    show_lines,
+    summary_json,
+    waiting_text,
+    when,
+    work_list_lines,
+)
+from sla_monitor.cli.common import (
+    add_staff_arguments,
+    add_target_arguments,
+    instant_argument,
+    target_services,
+)
+from sla_monitor.runtime import Services
+
+Handler = Callable[[argparse.Namespace], int]
+
+# What officers say, as the council's channels.
+_CHANNEL_ALIASES = {"phone": Channel.TELEPHONE, "in-person": Channel.VERBAL}
+_LOGGED_CHANNELS = ("telephone", "phone", "letter", "visit", "verbal", "in-person")
+_ALL_CHANNELS = (*(c.value for c in Channel), *_CHANNEL_ALIASES)
+
+
+def _channel(name: str) -> Channel:
+    return _CHANNEL_ALIASES.get(name) or Channel(name)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "case",
+        help="log a case, take a staff step on one, list or show them",
+        description=(
+            "Every staff step on a case: log one that came by phone, letter or a visit; assign, "
+            "pause, resume, extend, reclassify, answer it; take a complaint to stage 2; record a "
+            "hand-sent acknowledgement; add a note. List the open cases by their next deadline, "
+            "or show one with its clocks and timeline. What a step owes the customer is sent at "
+            "once (against real AWS this sends real mail); staff alerts go in office hours."
+        ),
+    )
+    actions = parser.add_subparsers(dest="case_action", required=True, metavar="ACTION")
+
+    log = _action(actions, "log", "log a case that came by phone, letter or a visit", _log)
+    log.add_argument("--channel", required=True, choices=_LOGGED_CHANNELS)
+    log.add_argument("--type", required=True, choices=[t.value for t in CaseType])
+    log.add_argument("--name", required=True, help="the customer's name")
+    log.add_argument("--email", help="the customer's email address")
+    log.add_argument("--phone", help="the customer's phone number")
+    log.add_argument("--address", help="the customer's postal address")
+    log.add_argument("--summary", required=True, metavar="TEXT", help="what it is about")
+    log.add_argument("--details", metavar="TEXT", help="what the customer said, in full")
+    log.add_argument("--department", metavar="CODE")
+    log.add_argument(
+        "--received",
+        type=instant_argument,
+        metavar="ISO",
+        help="when it came in, ISO 8601 (default: --now)",
+    )
+
+    listing = _action(actions, "list", "the open cases, soonest deadline first", _list)
+    whose = listing.add_mutually_exclusive_group()
+    whose.add_argument(
+        "--officer",
+        metavar="OFFICER_ID",
+        help="cases the officer owns (assigned to them, or unassigned in a department they head)",
+    )
+    whose.add_argument("--mine", action="store_true", help="cases owned by the --as officer")
+    listing.add_argument("--department", metavar="CODE")
+    listing.add_argument("--type", choices=[t.value for t in CaseType])
+    listing.add_argument("--stage", type=int, choices=(1, 2))
+    listing.add_argument("--breached", action="store_true", help="only cases with a promise broken")
+
+    show = _action(actions, "show", "a case with its clocks, responses and timeline", _show)
+    show.add_argument("reference", metavar="REF")
+
+    assign = _step(actions, "assign", "give the case to an officer", _assign)
+    assign.add_argument("--officer", required=True, metavar="OFFICER_ID")
+    assign.add_argument("--department", metavar="CODE", help="and move it to this department")
+
+    pause = _step(actions, "pause", "wait on the customer (pausable clocks stop)", _pause)
+    pause.add_argument("--reason", required=True, metavar="TEXT", help="what they must send")
+
+    _step(actions, "resume", "resume the clocks without waiting any longer", _resume)
+
+    extend = _step(actions, "extend", "extend the response deadline, once, with a reason", _extend)
+    extend.add_argument("--working-days", required=True, type=int, metavar="N")
+    extend.add_argument("--reason", required=True, metavar="TEXT", help="as the customer is told")
+
+    reclassify = _step(actions, "reclassify", "correct the type of the case", _reclassify)
+    reclassify.add_argument("--type", required=True, choices=[t.value for t in CaseType])
+    reclassify.add_argument("--reason", required=True, metavar="TEXT")
+
+    respond = _step(
+        actions, "respond", "record the formal response; the letter goes to the customer", _respond
+    )
+    respond.add_argument("--outcome", required=True, choices=[o.value for o in Outcome])
+    respond.add_argument(
+        "--summary", required=True, metavar="TEXT", help="what was looked at and found"
+    )
+    respond.add_argument("--apology", metavar="TEXT")
+    respond.add_argument("--remedy", metavar="TEXT", help="what the council will put right")
+    respond.add_argument("--lessons", metavar="TEXT", help="what it will change (lessons learned)")
+    respond.add_argument(
+        "--keep-open", action="store_true", help="record the response but leave the case open"
+    )
+
+    stage_2 = _step(actions, "stage-2", "take a complaint to a stage 2 review", _stage_2)
+    stage_2.add_argument("--reason", required=True, metavar="TEXT", help="why the customer asks")
+    stage_2.add_argument("--channel", default="telephone", choices=_ALL_CHANNELS)
+    stage_2.add_argument(
+        "--officer", metavar="OFFICER_ID", help="the reviewer (default: the Head of Service)"
+    )
+
+    acknowledged = _step(
+        actions, "acknowledged", "record an acknowledgement sent by hand", _acknowledged
+    )
+    acknowledged.add_argument("--how", required=True, metavar="TEXT", help="letter, phone call")
+
+    note = _step(actions, "note", "add a note for colleagues (the customer is not told)", _note)
+    note.add_argument("--text", required=True, metavar="TEXT")
+
+
+def _action(
+    actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
+    add_staff_arguments(parser)
+    add_target_arguments(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _step(
+    actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
+) -> argparse.ArgumentParser:
+    parser = _action(actions, name, summary, handler)
+    parser.add_argument("reference", metavar="REF")
+    return parser
+
+
+def _now(args: argparse.Namespace) -> datetime:
+    now: datetime = args.now or datetime.now(UTC)
+    return now
+
+
+def _casework(bundle: Services, now: datetime) -> dict[str, Any]:
+    """What every step use case takes besides its own arguments."""
+    return {
+        "store": bundle.store,
+        "policy": bundle.policy,
+        "calendar": bundle.calendar,
+        "now": now,
+    }
+
+
+def _view(bundle: Services, case: Case, now: datetime) -> CaseView:
+    return case_view(
+        case,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        directory=bundle.directory,
+        now=now,
+    )
+
+
+def _done(
+    args: argparse.Namespace,
+    bundle: Services,
+    case: Case,
+    now: datetime,
+    result: str,
+    *,
+    deliver: bool = True,
+) -> int:
+    """Send what the step owes, then say what was done, what went and what is still owed."""
+    # On the clock, what goes is stamped when it went, after the step; with --now, at --now.
+    sent_at = now if args.now else datetime.now(UTC)
+    report = deliver_now(bundle, case.reference, sent_at) if deliver else SweepReport(now=now)
+    case = bundle.store.get_case(case.reference) or case
+    view = _view(bundle, case, now)
+    waiting = [waiting_text(n) for n in case.notifications_unsent()]
+    problem = None
+    if report.failures or report.deferred:
+        causes = ", ".join(error for _, error in report.failures) or "the mail service was busy"
+        problem = (
+            f"could not send now ({causes}): the step is recorded, and what it owes stays owed "
+            "for the next scheduled sweep"
+        )
+    if args.json:
+        record = {
+            "action": args.case_action,
+            "result": result,
+            "case": summary_json(view),
+            "sent": [done_json(d) for d in report.done],
+            "owed": waiting,
+            "problem": problem,
+        }
+        print(json.dumps(record, indent=2))
+    else:
+        print(result)
+        print(f"  {next_text(view)}")
+        for line in report.lines():
+            print(f"  sent   {line}")
+        for text in waiting:
+            print(f"  owed   {text}")
+    if problem:
+        print(f"sla-monitor: {problem}", file=sys.stderr)
+    return 0
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    now = _now(args)
+    officer = args.actor if args.mine else args.officer
+    with target_services(args) as bundle:
+        views = [_view(bundle, case, now) for case in bundle.store.open_cases()]
+    views = [
+        v
+        for v in views
+        if (officer is None or v.owner == officer)
+        and (args.department is None or v.department == args.department)
+        and (args.type is None or v.case.case_type.value == args.type)
+        and (args.stage is None or v.case.stage == args.stage)
+        and (not args.breached or v.breached)
+    ]
+    views = by_next_deadline(views)
+    if args.json:
+        print(json.dumps([summary_json(v) for v in views], indent=2))
+    else:
+        for line in work_list_lines(views):
+            print(line)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = bundle.store.get_case(args.reference)
+        if case is None:
+            raise staff.CaseNotFound(args.reference)
+        view = _view(bundle, case, now)
+        timeline = bundle.store.timeline(case.reference)
+        directory = bundle.directory
+    if args.json:
+        print(json.dumps(show_json(view, timeline), indent=2))
+    else:
+        print("\n".join(show_lines(view, timeline, directory)))
+    return 0
+
+
+# -- steps ---------------------------------------------------------------------------------------
+
+
+def _log(args: argparse.Namespace) -> int:
+    now = _now(args)
+    channel = _channel(args.channel)
+    with target_services(args) as bundle:
+        case = staff.log_case(
+            case_type=CaseType(args.type),
+            channel=channel,
+            summary=args.summary,
+            description=args.details,
+            customer=Customer(
+                name=args.name.strip() or None,
+                email=args.email or None,
+                phone=args.phone or None,
+                address=args.address or None,
+            ),
+            department=args.department,
+            received_at=args.received or now,
+            by=args.actor,
+            directory=bundle.directory,
+            **_casework(bundle, now),
+        )
+        result = (
+            f"logged {case.reference}: {case.case_type.label} by {channel.value}, "
+            f"received {when(case.received_at)}"
+        )
+        return _done(args, bundle, case, now, result)
+
+
+def _assign(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.assign_case(
+            args.reference,
+            officer_id=args.officer,
+            department=args.department,
+            by=args.actor,
+            directory=bundle.directory,
+            **_casework(bundle, now),
+        )
+        where = f" in {case.department}" if args.department else ""
+        return _done(args, bundle, case, now, f"{case.reference} assigned to {args.officer}{where}")
+
+
+def _pause(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.wait_for_customer(
+            args.reference, reason=args.reason, by=args.actor, **_casework(bundle, now)
+        )
+        result = f"{case.reference} is waiting on the customer: {args.reason}"
+        return _done(args, bundle, case, now, result)
+
+
+def _resume(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.resume_clocks(args.reference, by=args.actor, **_casework(bundle, now))
+        return _done(args, bundle, case, now, f"{case.reference}: clocks resumed")
+
+
+def _extend(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.extend_deadline(
+            args.reference,
+            working_days=args.working_days,
+            reason=args.reason,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        extension = case.extensions[-1]
+        clock = _view(bundle, case, now).clocks
+        due = next((c.due_day for c in clock if c.promise == extension.clock), None)
+        result = (
+            f"{case.reference}: {extension.clock.replace('_', ' ')} extended by "
+            f"{extension.working_days} working day(s)" + (f", now due {on(due)}" if due else "")
+        )
+        return _done(args, bundle, case, now, result)
+
+
+def _reclassify(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.reclassify_case(
+            args.reference,
+            case_type=CaseType(args.type),
+            reason=args.reason,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        return _done(args, bundle, case, now, f"{case.reference} is now a {case.case_type.label}")
+
+
+def _respond(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.record_response(
+            args.reference,
+            summary=args.summary,
+            outcome=Outcome(args.outcome),
+            apology=args.apology,
+            remedy=args.remedy,
+            lessons_learned=args.lessons,
+            close=not args.keep_open,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        response = case.responses[-1]
+        result = (
+            f"{case.reference}: stage {response.stage} response recorded "
+            f"({response.outcome.label}); the case is "
+            + ("closed" if not case.is_open else "still open")
+        )
+        return _done(args, bundle, case, now, result)
+
+
+def _stage_2(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.request_stage_2(
+            args.reference,
+            reason=args.reason,
+            channel=_channel(args.channel),
+            officer_id=args.officer,
+            by=args.actor,
+            directory=bundle.directory,
+            **_casework(bundle, now),
+        )
+        result = f"{case.reference} is at stage 2, for review by {case.assigned_officer}"
+        return _done(args, bundle, case, now, result)
+
+
+def _acknowledged(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.record_acknowledgement_sent(
+            args.reference, how=args.how, by=args.actor, **_casework(bundle, now)
+        )
+        result = f"{case.reference}: acknowledgement recorded as sent by {args.how}"
+        return _done(args, bundle, case, now, result)
+
+
+def _note(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.add_note(
+            args.reference, text=args.text, by=args.actor, **_casework(bundle, now)
+        )
+        # A note changes nothing the customer or staff are owed.
+        return _done(args, bundle, case, now, f"{case.reference}: note added", deliver=False)

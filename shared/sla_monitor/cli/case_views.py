@@ -1,0 +1,414 @@
+"""How `sla-monitor case` shows cases: every clock as the engine sees it at `now`, the next
+deadline, the work list and the whole case, as text for an officer and as JSON for programs.
+
+Text gives London time; JSON gives ISO 8601 instants with their London offset. Nothing here
+decides anything about a case: the clocks come from the engine, the owner from the directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sla_monitor.calendar import LONDON, WorkingDayCalendar
+from sla_monitor.cases import Case, Notification, TimelineEvent
+from sla_monitor.checker.letters import ROLE_TITLES, TITLES
+from sla_monitor.checker.outcomes import Done
+from sla_monitor.cli.common import table
+from sla_monitor.directory import Directory
+from sla_monitor.engine import Clock, ClockState, evaluate
+from sla_monitor.policy import Policy, PromiseKind, Role
+
+# -- times ---------------------------------------------------------------------------------------
+
+
+def when(instant: datetime | None) -> str:
+    """An instant as an officer reads it: `Tue 1 Dec 2026 10:00`, London time."""
+    if instant is None:
+        return "-"
+    local = instant.astimezone(LONDON)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def on(day: date | None) -> str:
+    """A day as an officer reads it: `Tue 1 Dec 2026`."""
+    if day is None:
+        return "-"
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def iso(instant: datetime | None) -> str | None:
+    return instant.astimezone(LONDON).isoformat() if instant is not None else None
+
+
+# -- a case and its clocks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case with its clocks at one instant, and who deals with it."""
+
+    case: Case
+    clocks: tuple[Clock, ...]
+    owner: str | None  # the assigned officer, or the Head of Service while nobody is
+    department: str | None  # the department dealing with it
+
+    @property
+    def outstanding(self) -> tuple[Clock, ...]:
+        """The current stage's clocks still to be kept: running, or breached and not kept
+        since. Of a promise kept at intervals only the latest interval counts: a missed update
+        is not sent late once a later one is due."""
+        latest = {(c.promise, c.stage): c.occurrence for c in self.clocks}
+        return tuple(
+            c
+            for c in self.clocks
+            if c.stage == self.case.stage
+            and c.due is not None
+            and c.satisfied_at is None
+            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
+            and c.occurrence == latest[(c.promise, c.stage)]
+        )
+
+    @property
+    def next_clock(self) -> Clock | None:
+        """The outstanding clock that falls due first."""
+        dated = [(c.due, i, c) for i, c in enumerate(self.outstanding) if c.due is not None]
+        return min(dated)[2] if dated else None
+
+    @property
+    def breached(self) -> bool:
+        """A promise on the case was broken (kept late or not yet kept)."""
+        return any(c.state is ClockState.BREACHED for c in self.clocks)
+
+
+def case_view(
+    case: Case,
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+) -> CaseView:
+    owner = directory.owner(case)
+    department = directory.department_of(case)
+    return CaseView(
+        case=case,
+        clocks=evaluate(case, policy, calendar, now).clocks,
+        owner=owner.officer_id if owner else case.assigned_officer,
+        department=department.code if department else case.department,
+    )
+
+
+def by_next_deadline(views: Iterable[CaseView]) -> list[CaseView]:
+    """Soonest deadline first; cases with nothing outstanding last, in the order given."""
+
+    def key(view: CaseView) -> tuple[int, datetime]:
+        clock = view.next_clock
+        if clock is None or clock.due is None:
+            return (1, _EPOCH)
+        return (0, clock.due)
+
+    return sorted(views, key=key)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=LONDON)
+
+
+def promise_label(clock: Clock) -> str:
+    name, _, variant = clock.promise.partition(":")
+    label = name.replace("_", " ")
+    if variant == "promised_date":
+        label += " (date given to the customer)"
+    if clock.kind is PromiseKind.PROGRESS_UPDATE:
+        label += f" {clock.occurrence}"
+    return label
+
+
+def clock_state(clock: Clock) -> str:
+    """What an officer needs to know of one clock, in a few words."""
+    due = on(clock.due_day)
+    if clock.state is ClockState.RUNNING:
+        return f"due {due}"
+    if clock.state is ClockState.BREACHED and clock.satisfied_at is None:
+        return f"BREACHED: was due {due}"
+    if clock.state is ClockState.BREACHED:
+        return f"BREACHED: kept late, {when(clock.satisfied_at)} (was due {due})"
+    if clock.state is ClockState.MET:
+        return f"met {when(clock.satisfied_at)} (due {due})"
+    if clock.state is ClockState.PAUSED:
+        left = clock.remaining_working_days
+        return "paused" + (f", {left} working day(s) left" if left is not None else "")
+    return "not started: counts from the acknowledgement"
+
+
+def clock_json(clock: Clock) -> dict[str, Any]:
+    return {
+        "promise": clock.promise,
+        "description": clock.description,
+        "stage": clock.stage,
+        "occurrence": clock.occurrence,
+        "state": clock.state.value,
+        "due_day": clock.due_day.isoformat() if clock.due_day else None,
+        "due": iso(clock.due),
+        "satisfied_at": iso(clock.satisfied_at),
+        "remaining_working_days": clock.remaining_working_days,
+    }
+
+
+def next_json(view: CaseView) -> dict[str, Any] | None:
+    clock = view.next_clock
+    if clock is None:
+        return None
+    return {"promise": clock.promise, "state": clock.state.value, "due": iso(clock.due)}
+
+
+def summary_json(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    return {
+        "reference": case.reference,
+        "type": case.case_type.value,
+        "status": case.status.value,
+        "stage": case.stage,
+        "channel": case.channel.value,
+        "received": iso(case.received_at),
+        "subject": case.subject,
+        "department": view.department,
+        "officer": case.assigned_officer,
+        "owner": view.owner,
+        "next": next_json(view),
+        "breached": view.breached,
+    }
+
+
+def next_text(view: CaseView) -> str:
+    clock = view.next_clock
+    if clock is not None:
+        return f"next: {promise_label(clock)}, {clock_state(clock)}"
+    if view.case.open_pause is not None:
+        return "waiting on the customer: the clocks are paused"
+    return "nothing outstanding"
+
+
+# -- the work list -------------------------------------------------------------------------------
+
+
+def work_list_lines(views: list[CaseView]) -> list[str]:
+    if not views:
+        return ["  no open cases match"]
+    rows = [("REFERENCE", "TYPE", "STAGE", "OWNER", "DEPARTMENT", "NEXT", "DUE", "STATE", "")]
+    for view in views:
+        case, clock = view.case, view.next_clock
+        owner = view.owner or "-"
+        if case.assigned_officer is None and view.owner:
+            owner += " (unassigned)"
+        if clock is not None:
+            state = clock.state.value
+        elif case.open_pause is not None:
+            state = "paused"
+        else:
+            state = "-"
+        rows.append(
+            (
+                case.reference,
+                case.case_type.label,
+                str(case.stage),
+                owner,
+                view.department or "-",
+                promise_label(clock) if clock else "-",
+                on(clock.due_day) if clock else "-",
+                state,
+                "BREACHED" if view.breached else "",
+            )
+        )
+    return table(rows)
+
+
+# -- the whole case ------------------------------------------------------------------------------
+
+
+def _named(directory: Directory, officer_id: str | None) -> str:
+    officer = directory.officer(officer_id)
+    if officer is None:
+        return officer_id or "-"
+    return f"{officer.officer_id} ({officer.name})"
+
+
+def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directory) -> list[str]:
+    case = view.case
+    customer = case.customer
+    officer = (
+        _named(directory, case.assigned_officer)
+        if case.assigned_officer
+        else f"unassigned; with {_named(directory, view.owner)} as Head of Service"
+    )
+    department = directory.department(view.department)
+    facts = [
+        ("Subject:", case.subject),
+        ("Received:", f"{when(case.received_at)} by {case.channel.value}"),
+        (
+            "Customer:",
+            ", ".join(
+                v for v in (customer.name, customer.email, customer.phone, customer.address) if v
+            ),
+        ),
+        (
+            "Department:",
+            f"{department.code} ({department.name})" if department else view.department or "-",
+        ),
+        ("Officer:", officer),
+    ]
+    if case.acknowledged_at:
+        facts.append(("Acknowledged:", when(case.acknowledged_at)))
+    if case.expected_reply_by:
+        facts.append(("Reply promised:", f"by {when(case.expected_reply_by)}"))
+    if case.open_pause:
+        facts.append(
+            (
+                "Waiting:",
+                f"on the customer since {when(case.open_pause.paused_at)}: "
+                f"{case.open_pause.reason}",
+            )
+        )
+    if case.stage_2:
+        facts.append(
+            (
+                "Stage 2:",
+                f"requested {when(case.stage_2.requested_at)} by "
+                f"{case.stage_2.channel.value}: {case.stage_2.reason}",
+            )
+        )
+    if case.closed_at:
+        facts.append(("Closed:", when(case.closed_at)))
+    lines = [
+        f"{case.reference}  {case.case_type.label}, stage {case.stage}, "
+        f"{case.status.value.replace('_', ' ')}",
+        *table(facts),
+    ]
+    if case.description and case.description != case.subject:
+        lines += ["", "What the customer said", f"  {case.description}"]
+    lines += ["", "Clocks"]
+    lines += table(
+        [(promise_label(c), f"stage {c.stage}", clock_state(c)) for c in view.clocks]
+    ) or ["  none"]
+    if case.extensions:
+        lines += ["", "Extensions"]
+        lines += [
+            f"  {e.clock.replace('_', ' ')} +{e.working_days} working day(s), by "
+            f"{e.granted_by} on {when(e.granted_at)}: {e.reason}"
+            for e in case.extensions
+        ]
+    if case.responses:
+        lines += ["", "Responses"]
+        for r in case.responses:
+            lines.append(
+                f"  stage {r.stage}: {r.outcome.label}, by {r.recorded_by} on {when(r.recorded_at)}"
+            )
+            lines.append(f"    Findings: {r.findings}")
+            for title, text in (
+                ("Apology", r.apology),
+                ("Remedy", r.remedy),
+                ("Lessons learned", r.lessons_learned),
+            ):
+                if text:
+                    lines.append(f"    {title}: {text}")
+    lines += ["", "Timeline"]
+    rows = [(when(e.at), e.kind, e.actor) for e in timeline]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for event, row in zip(timeline, rows, strict=True):
+        cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append(f"  {cells}  {event.summary}")
+        lines += [f"      {k}: {v}" for k, v in event.details.items() if v and k in _SHOWN]
+    return lines
+
+
+# Details worth an officer's eye; the rest (message ids, keys) stay in the JSON.
+_SHOWN = frozenset({"reason", "classification", "detail"})
+
+
+def event_json(event: TimelineEvent) -> dict[str, Any]:
+    return {
+        "at": iso(event.at),
+        "kind": event.kind,
+        "actor": event.actor,
+        "summary": event.summary,
+        "details": dict(event.details),
+    }
+
+
+def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
+    case = view.case
+    customer = case.customer
+    stage_2 = case.stage_2
+    return {
+        **summary_json(view),
+        "description": case.description,
+        "customer": {
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+            "address": customer.address,
+        },
+        "acknowledged_at": iso(case.acknowledged_at),
+        "expected_reply_by": iso(case.expected_reply_by),
+        "closed_at": iso(case.closed_at),
+        "waiting_on_customer": case.open_pause is not None,
+        "stage_2": None
+        if stage_2 is None
+        else {
+            "requested_at": iso(stage_2.requested_at),
+            "reason": stage_2.reason,
+            "channel": stage_2.channel.value,
+            "stage_1_officer": stage_2.stage_1_officer,
+            "acknowledged_at": iso(stage_2.acknowledged_at),
+            "responded_at": iso(stage_2.responded_at),
+        },
+        "clocks": [clock_json(c) for c in view.clocks],
+        "extensions": [
+            {
+                "promise": e.clock,
+                "working_days": e.working_days,
+                "reason": e.reason,
+                "granted_at": iso(e.granted_at),
+                "granted_by": e.granted_by,
+            }
+            for e in case.extensions
+        ],
+        "responses": [
+            {
+                "stage": r.stage,
+                "outcome": r.outcome.value,
+                "findings": r.findings,
+                "apology": r.apology,
+                "remedy": r.remedy,
+                "lessons_learned": r.lessons_learned,
+                "recorded_at": iso(r.recorded_at),
+                "recorded_by": r.recorded_by,
+            }
+            for r in case.responses
+        ],
+        "timeline": [event_json(e) for e in timeline],
+    }
+
+
+# -- what a step sent ----------------------------------------------------------------------------
+
+
+def done_json(done: Done) -> dict[str, Any]:
+    return {
+        "message": done.kind.value,
+        "delivery": done.delivery.value,
+        "to": done.audience,
+        "at": iso(done.at),
+        "line": done.line(),
+    }
+
+
+def waiting_text(notification: Notification) -> str:
+    """A message a step owes that did not go yet, and when it will."""
+    title = TITLES[notification.kind]
+    if notification.to_customer:
+        return f"{title}: for the customer, at the next scheduled sweep"
+    told = [*notification.officers, *(ROLE_TITLES[Role(r)] for r in notification.roles)]
+    return f"{title}: for {', '.join(told)}, in office hours"
