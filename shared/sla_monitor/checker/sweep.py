@@ -51,8 +51,8 @@ from sla_monitor.checker.messages import (
     build_email,
     new_message_id,
 )
-from sla_monitor.checker.printable import printable_letter
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
+from sla_monitor.checker.printable import printable_letter
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate

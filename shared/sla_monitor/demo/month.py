@@ -267,10 +267,8 @@ class MonthOfCasework:
                 directory=s.directory,
                 **world,
             )
-            what = (
-                f"{reference} taken to stage 2 (reviewer {self._name(case.assigned_officer)}): "
-                f"{details['reason']}"
-            )
+            reviewer = self._name(case.assigned_officer or "")
+            what = f"{reference} taken to stage 2 (reviewer {reviewer}): {details['reason']}"
         elif action.action == "reclassify":
             reclassify_case(
                 reference,
