@@ -101,6 +101,8 @@ class Policy(_Strict):
     stage_2_request_window: int = Field(default=20, ge=0, le=250)
     promises: tuple[Promise, ...]
     fingerprint: str = ""
+    # The file as written, so the version can be kept and a later policy compared with it.
+    source: str = Field(default="", repr=False, exclude=True)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Self:
@@ -156,7 +158,7 @@ def parse_policy(text: str) -> Policy:
         raise PolicyError("the policy file must be a mapping with 'version' and 'promises'")
     fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     try:
-        return Policy.model_validate({**data, "fingerprint": fingerprint})
+        return Policy.model_validate({**data, "fingerprint": fingerprint, "source": text})
     except ValueError as error:
         raise PolicyError(f"the policy file is not valid: {error}") from error
 

@@ -53,7 +53,8 @@ class _ReadAgainAfter(Generic[T]):
 class Services:
     settings: ResourceSettings
     council: Council = field(default_factory=load_council)
-    policy: Policy = field(default_factory=load_policy)
+    # Looked up when made, not bound at import, so a test can deploy another policy.
+    policy: Policy = field(default_factory=lambda: load_policy())
     # Seconds, only ever compared with itself; tests hand in one they move on by hand.
     clock: Callable[[], float] = time.monotonic
 

@@ -67,7 +67,7 @@ class Casework:
     directory: Directory
 
 
-def _change_case(
+def change_case(
     reference: str,
     change: Callable[[Case], tuple[Case, TimelineEvent]],
     *,
@@ -76,6 +76,8 @@ def _change_case(
     calendar: WorkingDayCalendar,
     now: datetime,
 ) -> Case:
+    """Read the case, apply `change`, save it re-timed; on a race, read it again and reapply
+    (the change's own checks run again on the fresh copy)."""
     for _ in range(_ATTEMPTS):
         case = store.get_case(reference)
         if case is None:
@@ -228,7 +230,7 @@ def assign_case(
         )
         return changed, TimelineEvent(at=now, kind="assigned", actor=by, summary=summary)
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def wait_for_customer(
@@ -256,7 +258,7 @@ def wait_for_customer(
             at=now, kind="paused", actor=by, summary=f"waiting on the customer: {reason}"
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def resume_clocks(
@@ -277,7 +279,7 @@ def resume_clocks(
         changed = _customer_update(resume_from_pause(case, at=now), "resumed", now)
         return changed, TimelineEvent(at=now, kind="resumed", actor=by, summary="clocks resumed")
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def extend_deadline(
@@ -342,7 +344,7 @@ def extend_deadline(
             details={"reason": reason},
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def record_response(
@@ -434,7 +436,7 @@ def record_response(
             },
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def request_stage_2(
@@ -507,7 +509,7 @@ def request_stage_2(
             details={"reason": reason},
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
@@ -545,7 +547,7 @@ def record_acknowledgement_sent(
             at=now, kind="acknowledged", actor=by, summary=f"acknowledgement sent by {how}"
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def reclassify_case(
@@ -586,7 +588,7 @@ def reclassify_case(
             details={"reason": reason},
         )
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def add_note(
@@ -606,7 +608,7 @@ def add_note(
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         return case, TimelineEvent(at=now, kind="note", actor=by, summary=text.strip())
 
-    return _change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def feedback_settled(case: Case) -> bool:

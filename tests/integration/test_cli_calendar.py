@@ -38,7 +38,10 @@ def test_a_day_is_closed_with_its_reason_and_who_closed_it(aws, capsys):
     code, out, _ = run(
         capsys, "close", "2026-12-24", "--reason", "Christmas Eve", "--as", "complaints-officer"
     )
-    assert (code, out) == (0, "closed 2026-12-24 (Thursday): Christmas Eve\n")
+    assert (code, out) == (
+        0,
+        "closed 2026-12-24 (Thursday): Christmas Eve\nno open case's due dates moved\n",
+    )
     assert stored() == [
         ClosureDay(
             date(2026, 12, 24),
@@ -63,6 +66,7 @@ def test_closing_as_json(aws, capsys):
             "added_by": "administrator",
             "added_at": "2026-12-01T10:00:00+00:00",
         },
+        "retimed": [],
     }
 
 
@@ -94,7 +98,11 @@ def test_list_as_json(aws, capsys):
 def test_a_closed_day_is_opened_again(aws, capsys):
     run(capsys, "close", "2026-12-24", "--reason", "Christmas Eve")
     code, out, _ = run(capsys, "open", "2026-12-24")
-    assert (code, out) == (0, "opened 2026-12-24 (Thursday) again; it was closed: Christmas Eve\n")
+    assert (code, out) == (
+        0,
+        "opened 2026-12-24 (Thursday) again; it was closed: Christmas Eve\n"
+        "no open case's due dates moved\n",
+    )
     assert stored() == []
     assert services().calendar.is_working_day(date(2026, 12, 24))
 
@@ -146,3 +154,38 @@ def test_a_date_that_is_not_iso_is_a_usage_error(aws, capsys):
     assert exit_info.value.code == 2
     assert "is not a date; write it like 2026-12-24" in capsys.readouterr().err
     assert stored() == []
+
+
+def test_closing_a_day_re_times_the_open_cases_it_touches(aws, capsys):
+    code, out, _ = run_case(
+        capsys,
+        "log",
+        "--channel",
+        "letter",
+        "--type",
+        "enquiry",
+        "--name",
+        "Ann Example",
+        "--email",
+        "ann@example.org",
+        "--summary",
+        "When is the bin collected?",
+    )
+    assert code == 0
+    reference = json.loads(out)["case"]["reference"]  # received Tuesday 1 December: due Tuesday 8th
+
+    code, out, _ = run(capsys, "close", "2026-12-04", "--reason", "Staff training", "--json")
+
+    assert code == 0
+    [moved] = json.loads(out)["retimed"]
+    assert moved["reference"] == reference
+    respond = next(c for c in moved["clocks"] if c["promise"] == "respond_to_enquiry")
+    assert (respond["old"], respond["new"], respond["moved"]) == ("2026-12-08", "2026-12-09", True)
+    timeline = services().store.timeline(reference)
+    assert timeline[-1].summary.startswith("re-timed (2026-12-04 closed)")
+
+
+def run_case(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["case", *argv, "--now", NOW, "--json"])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -399,14 +399,26 @@ def test_the_layer_carries_the_package_and_its_configuration(deployed):
 # -- least privilege ---------------------------------------------------------------------------
 
 
-def _allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
+def _allows(
+    statements: list[dict[str, Any]], action: str, resource: str, leading_key: str | None = None
+) -> bool:
+    """Whether a statement allows `action` on `resource`; a statement limited to some items'
+    partition keys (dynamodb:LeadingKeys) allows it only for an item under one of them."""
+
     def listed(value: Any) -> list[str]:
         return value if isinstance(value, list) else [value]
+
+    def keys_allowed(statement: dict[str, Any]) -> bool:
+        condition = statement.get("Condition", {}).get("ForAllValues:StringEquals", {})
+        if "dynamodb:LeadingKeys" not in condition:
+            return True
+        return leading_key in listed(condition["dynamodb:LeadingKeys"])
 
     return any(
         s["Effect"] == "Allow"
         and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in listed(s["Action"]))
         and any(fnmatch.fnmatchcase(resource, r) for r in listed(s["Resource"]))
+        and keys_allowed(s)
         for s in statements
     )
 
@@ -425,7 +437,7 @@ def test_roles_name_every_action_and_scope_every_resource(deployed, function_id)
             assert "kms:ViaService" in statement["Condition"]["StringEquals"], statement
 
 
-def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
     cases, directory = d.arn("CasesTable"), d.arn("DirectoryTable")
     bucket = d.arn("RawMailBucket")
     identity = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.gov.uk"
@@ -466,11 +478,13 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, str]], list[
                 ("ses:SendRawEmail", identity),
                 ("ses:SendEmail", configuration_set),
                 ("sqs:SendMessage", queue),
+                ("dynamodb:PutItem", directory, "POLICY"),
             ],
             [
                 ("dynamodb:Scan", cases),
                 ("dynamodb:Scan", f"{cases}/index/next-due"),
                 ("dynamodb:PutItem", directory),
+                ("dynamodb:PutItem", directory, "OFFICER"),
                 ("ses:SendEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/elsewhere.example.com"),
                 ("s3:GetObject", f"{bucket}/inbound/abc123"),
             ],
@@ -513,10 +527,14 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, str]], list[
 def test_each_role_allows_what_its_function_does_and_nothing_nearby(deployed, function_id):
     statements = deployed.role_policy(function_id)
     allowed, refused = _expectations(deployed)[function_id]
-    for action, resource in allowed:
-        assert _allows(statements, action, resource), f"{function_id} may not {action} {resource}"
-    for action, resource in refused:
-        assert not _allows(statements, action, resource), f"{function_id} may {action} {resource}"
+    for action, resource, *key in allowed:
+        assert _allows(statements, action, resource, *key), (
+            f"{function_id} may not {action} {resource} {key}"
+        )
+    for action, resource, *key in refused:
+        assert not _allows(statements, action, resource, *key), (
+            f"{function_id} may {action} {resource} {key}"
+        )
 
 
 def test_the_data_key_rotates_and_lets_services_use_it_only_for_this_account(deployed):

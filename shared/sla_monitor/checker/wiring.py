@@ -14,6 +14,7 @@ from sla_monitor.checker.messages import Composer
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.sweep import SweepSettings, sweep, sweep_case
 from sla_monitor.council import Council
+from sla_monitor.retiming import keep_deployed_policy
 from sla_monitor.runtime import Services
 
 
@@ -77,6 +78,19 @@ def deliver_now(
     )
 
 
+_POLICIES_KEPT: set[tuple[str, str]] = set()
+
+
+def _keep_policy_once(services: Services) -> None:
+    """Keep the deployed policy's text, once per table and process: a deployment updates every
+    function at once, so the checker's first run after it keeps the version new cases are
+    timed by, and `sla-monitor retime` can later compare them with a newer one."""
+    key = (services.settings.directory_table, services.policy.version)
+    if key not in _POLICIES_KEPT:
+        keep_deployed_policy(services.policy, services.directory_store)
+        _POLICIES_KEPT.add(key)
+
+
 # The jobs the checker function runs, named in its schedules' input.
 SWEEP = "sweep"
 DAILY_DIGEST = "daily-digest"
@@ -96,6 +110,7 @@ def run_schedule(
     (a schedule of its own) the officers' digests, which skip bank holidays and closure days."""
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}: expected one of {', '.join(JOBS)}")
+    _keep_policy_once(services)
     if job == SWEEP:
         skipped = DigestReport(skipped_because="digests run on their own daily schedule")
         return ScheduledRun(sweep_with(services, now, budget=budget), skipped)

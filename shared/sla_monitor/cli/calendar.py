@@ -11,9 +11,11 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sla_monitor.calendar import ClosureDay
+from sla_monitor.calendar import ClosureDay, WorkingDayCalendar
 from sla_monitor.cli.common import add_staff_arguments, add_target_arguments, target_services
+from sla_monitor.cli.retime import retiming_json
 from sla_monitor.directory_changes import close_day, reopen_day
+from sla_monitor.retiming import retime_open_cases
 from sla_monitor.runtime import Services
 
 
@@ -140,49 +142,83 @@ def _list(args: argparse.Namespace) -> int:
 def _close(args: argparse.Namespace) -> int:
     now = _now(args)
     with target_services(args) as bundle:
+        before = bundle.calendar
         closure = close_day(
             args.day,
             reason=args.reason,
             by=args.actor,
             now=now,
             store=bundle.directory_store,
-            calendar=bundle.calendar,
+            calendar=before,
         )
         bundle.forget_staff_data()  # what follows counts with the changed calendar
-        _retime_after_calendar_change(bundle, now)
+        moved = _retime_after_calendar_change(
+            bundle, now, before, by=args.actor, why=f"{closure.day.isoformat()} closed"
+        )
     if args.json:
-        print(json.dumps({"action": "close", "closure_day": _closure_json(closure)}))
+        print(
+            json.dumps({"action": "close", "closure_day": _closure_json(closure), "retimed": moved})
+        )
     else:
         print(f"closed {closure.day.isoformat()} ({closure.day:%A}): {closure.reason}")
+        _print_retimed(moved)
     return 0
 
 
 def _open(args: argparse.Namespace) -> int:
     now = _now(args)
     with target_services(args) as bundle:
-        closure = reopen_day(
-            args.day, now=now, store=bundle.directory_store, calendar=bundle.calendar
-        )
+        before = bundle.calendar
+        closure = reopen_day(args.day, now=now, store=bundle.directory_store, calendar=before)
         bundle.forget_staff_data()  # what follows counts with the changed calendar
-        _retime_after_calendar_change(bundle, now)
+        moved = _retime_after_calendar_change(
+            bundle, now, before, by=args.actor, why=f"{closure.day.isoformat()} open again"
+        )
     if args.json:
         print(
-            json.dumps({"action": "open", "closure_day": _closure_json(closure), "by": args.actor})
+            json.dumps(
+                {
+                    "action": "open",
+                    "closure_day": _closure_json(closure),
+                    "by": args.actor,
+                    "retimed": moved,
+                }
+            )
         )
     else:
         day = closure.day
         print(f"opened {day.isoformat()} ({day:%A}) again; it was closed: {closure.reason}")
+        _print_retimed(moved)
     return 0
 
 
-def _retime_after_calendar_change(bundle: Services, now: datetime) -> None:
-    """Where open cases get re-timed after a day was closed or opened: each open case's due
-    dates, and the next-due instant the checker reads it by, are counted in working days, so
-    they move with the calendar.
+def _retime_after_calendar_change(
+    bundle: Services, now: datetime, before: WorkingDayCalendar, *, by: str, why: str
+) -> list[dict[str, Any]]:
+    """Re-time the open cases whose due dates the changed calendar moved (their clocks count
+    working days, and the instant the checker next reads them by was counted the old way)."""
+    results = retime_open_cases(
+        store=bundle.store,
+        directory_store=bundle.directory_store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        old_calendar=before,
+        now=now,
+        by=by,
+        dry_run=False,
+        why=why,
+    )
+    return [retiming_json(r) for r in results if r.moved]
 
-    Not built yet: it does nothing. Until it is, a closed day reaches a case when the sweep
-    next reads it (the stored next-due instant was counted without the closure, so it comes
-    early, never late, and the sweep re-times the case then); a reopened day leaves cases due
-    later than they should be until something else re-times them. `bundle.calendar` already
-    counts with the change here.
-    """
+
+def _print_retimed(moved: list[dict[str, Any]]) -> None:
+    if not moved:
+        print("no open case's due dates moved")
+        return
+    print(f"re-timed {len(moved)} open case(s):")
+    for case in moved:
+        for clock in case["clocks"]:
+            if clock["moved"]:
+                print(
+                    f"  {case['reference']}  {clock['promise']}: {clock['old']} -> {clock['new']}"
+                )

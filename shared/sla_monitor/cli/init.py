@@ -10,6 +10,7 @@ import yaml
 from sla_monitor.cli.common import UsageError, add_target_arguments, target_services
 from sla_monitor.directory import default_directory, directory_from_mapping
 from sla_monitor.provisioning import provision
+from sla_monitor.retiming import keep_deployed_policy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
             directory=directory,
             directory_store=bundle.directory_store,
         )
+        keep_deployed_policy(bundle.policy, bundle.directory_store)
     for what in report.created:
         print(f"created  {what}")
     for what in report.existing:

@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.local",
     "sla_monitor.cli.check",
     "sla_monitor.cli.seed",
+    "sla_monitor.cli.retime",
     "sla_monitor.cli.directory",
     "sla_monitor.cli.calendar",
     "sla_monitor.cli.case",

@@ -4,7 +4,7 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
 
     pk                      sk                       what
     CASE#<reference>        CASE                     the case (carries the next-due index keys)
-    CASE#<reference>        EVENT#<utc>#<nonce>      a timeline event
+    CASE#<reference>        EVENT#<utc>#<rev>#<n>#<nonce>  a timeline event
     CASE#<reference>        CLAIM#<action key>       a sweep's claim on an owed action
     DELIVERY#<key>          DELIVERY                 what one delivery became (idempotency)
     MESSAGE#<message-id>    MESSAGE                  an email Message-ID that threads to a case
@@ -534,13 +534,19 @@ class DynamoDBCaseStore:
         )
 
     def _event_item(
-        self, reference: str, event: TimelineEvent, expires: datetime | None, position: int
+        self,
+        reference: str,
+        event: TimelineEvent,
+        expires: datetime | None,
+        revision: int,
+        position: int,
     ) -> Any:
-        # Events of one write at one instant keep their order (the position); the nonce keeps
-        # two writes at the same instant from overwriting each other.
+        # Events at one instant keep the order they were written in: by the case revision the
+        # write was made from (writes are serialised by it), then their place in the write. The
+        # nonce keeps two writes that raced at the same instant from overwriting each other.
         return self.models.event(
             f"CASE#{reference}",
-            f"EVENT#{index_instant(event.at)}#{position:03d}#{uuid.uuid4().hex[:8]}",
+            f"EVENT#{index_instant(event.at)}#{revision:06d}#{position:03d}#{uuid.uuid4().hex[:8]}",
             at=event.at,
             kind=event.kind,
             actor=event.actor,
@@ -569,7 +575,7 @@ class DynamoDBCaseStore:
             else:
                 tx.save(item)
             for position, event in enumerate(events):
-                tx.save(self._event_item(case.reference, event, expires, position))
+                tx.save(self._event_item(case.reference, event, expires, case.revision, position))
             if idempotency_key:
                 tx.save(
                     m.marker(
@@ -843,6 +849,7 @@ class DynamoDBDirectoryStore:
         OFFICER     <officer id>    an officer (retired ones too)
         ROLE        <role>          who or what a council-wide role stands for
         CLOSURE     <ISO date>      a day the council closes, added after go-live
+        POLICY      <version>       a policy version cases were timed by, kept to re-time them
 
     Each change writes one item, so two administrators changing different people never
     overwrite each other's work.
@@ -968,6 +975,20 @@ class DynamoDBDirectoryStore:
             raise
         return True
 
+    def keep_policy(self, version: str, text: str) -> None:
+        m = self.model
+        try:
+            m("POLICY", version, name=version, text=text).save(condition=m.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def policy_text(self, version: str) -> str | None:
+        try:
+            return self.model.get("POLICY", version, consistent_read=True).text
+        except DoesNotExist:
+            return None
+
     def remove_closure_day(self, day: date) -> bool:
         m = self.model
         try:
@@ -993,6 +1014,7 @@ def _directory_model(table_name: str, region: str, host: str | None) -> Any:
         officer_id = UnicodeAttribute(null=True)
         retired = BooleanAttribute(null=True)
         reason = UnicodeAttribute(null=True)
+        text = UnicodeAttribute(null=True)  # a kept policy version's file
         # Who last changed the item and when; for a closure day, who added it.
         changed_by = UnicodeAttribute(null=True)
         changed_at = UTCDateTimeAttribute(null=True)

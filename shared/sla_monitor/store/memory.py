@@ -190,6 +190,7 @@ class InMemoryDirectoryStore:
         self.closures: dict[date, ClosureDay] = {c.day: c for c in closures}
         # Who last set each role and when, as the directory table keeps it.
         self.role_changes: dict[str, tuple[str, datetime]] = {}
+        self.policies: dict[str, str] = {}
 
     def load_directory(self) -> Directory:
         return self.directory
@@ -223,3 +224,9 @@ class InMemoryDirectoryStore:
 
     def remove_closure_day(self, day: date) -> bool:
         return self.closures.pop(day, None) is not None
+
+    def keep_policy(self, version: str, text: str) -> None:
+        self.policies.setdefault(version, text)
+
+    def policy_text(self, version: str) -> str | None:
+        return self.policies.get(version)

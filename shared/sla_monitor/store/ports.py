@@ -178,3 +178,11 @@ class DirectoryStore(Protocol):
     def remove_closure_day(self, day: date) -> bool:
         """Remove a stored closure day; False when none was stored for that day."""
         ...
+
+    def keep_policy(self, version: str, text: str) -> None:
+        """Keep the text of a policy version the product has timed cases by (once)."""
+        ...
+
+    def policy_text(self, version: str) -> str | None:
+        """The text of a policy version kept before, or None."""
+        ...

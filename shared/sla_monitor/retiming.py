@@ -1,0 +1,205 @@
+"""Re-timing open cases when the promises or the calendar change.
+
+Every clock is worked out from the policy and the calendar in force, so a case read after a
+change is already timed by it. What does not follow by itself is what was written down from
+the old timing: the instant the deadline checker will next look at the case (a shortened
+deadline must not wait for a wake-up set under the longer one), and the policy version the
+case says it is timed by. Re-timing rewrites both, and records on each case's timeline which
+dates moved and why. A dry run only lists, per open case, each clock's old and new due date.
+
+The old dates come from the policy version the case was timed by, kept in the directory table
+when the product first ran it (`keep_deployed_policy`); a case timed by a version that was
+never kept shows its old dates as unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.engine import Clock, evaluate
+from sla_monitor.policy import Policy, PolicyError, parse_policy
+from sla_monitor.staff import change_case
+from sla_monitor.store.ports import CaseStore, DirectoryStore
+
+
+@dataclass(frozen=True)
+class ClockDates:
+    promise: str
+    stage: int
+    occurrence: int
+    old_due: date | None
+    new_due: date | None
+    old_known: bool = True
+
+    @property
+    def moved(self) -> bool:
+        return self.old_known and self.old_due != self.new_due
+
+
+@dataclass(frozen=True)
+class Retiming:
+    reference: str
+    old_version: str | None
+    new_version: str
+    clocks: tuple[ClockDates, ...]
+
+    @property
+    def moved(self) -> tuple[ClockDates, ...]:
+        return tuple(c for c in self.clocks if c.moved)
+
+    @property
+    def needs_saving(self) -> bool:
+        return bool(self.moved) or self.old_version != self.new_version
+
+
+def keep_deployed_policy(policy: Policy, store: DirectoryStore) -> None:
+    """Keep the deployed policy's text under its version, so cases timed by it can be re-timed
+    against a later one."""
+    if policy.source:
+        store.keep_policy(policy.version, policy.source)
+
+
+def _key(clock: Clock) -> tuple[str, int, int]:
+    return (clock.promise, clock.stage, clock.occurrence)
+
+
+def compare(
+    case: Case,
+    *,
+    old_policy: Policy | None,
+    old_calendar: WorkingDayCalendar,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Retiming:
+    """Each clock's due date under the old policy and calendar and under the new."""
+    new = {_key(c): c.due_day for c in evaluate(case, policy, calendar, now).clocks}
+    old: dict[tuple[str, int, int], date | None] = {}
+    if old_policy is not None:
+        old = {_key(c): c.due_day for c in evaluate(case, old_policy, old_calendar, now).clocks}
+    keys = list(dict.fromkeys([*old, *new]))
+    return Retiming(
+        reference=case.reference,
+        old_version=case.policy_version,
+        new_version=policy.version,
+        clocks=tuple(
+            ClockDates(
+                promise=k[0],
+                stage=k[1],
+                occurrence=k[2],
+                old_due=old.get(k),
+                new_due=new.get(k),
+                old_known=old_policy is not None,
+            )
+            for k in keys
+        ),
+    )
+
+
+def _old_policy(
+    version: str | None, policy: Policy, directory_store: DirectoryStore, cache: dict
+) -> Policy | None:
+    if version is None or version == policy.version:
+        return policy
+    if version not in cache:
+        text = directory_store.policy_text(version)
+        try:
+            cache[version] = parse_policy(text) if text is not None else None
+        except PolicyError:
+            cache[version] = None
+    return cache[version]
+
+
+def retime_open_cases(
+    *,
+    store: CaseStore,
+    directory_store: DirectoryStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+    by: str,
+    dry_run: bool,
+    old_calendar: WorkingDayCalendar | None = None,
+    why: str = "the policy changed",
+    known: Iterable[Policy] = (),
+) -> list[Retiming]:
+    """Compare (and, unless `dry_run`, re-time) every open case. `old_calendar` is the calendar
+    before a change of closure days; without it the calendar is taken as unchanged. `known`
+    are policies at hand besides the kept ones (the deployed one, when previewing a file)."""
+    if not dry_run:
+        keep_deployed_policy(policy, directory_store)
+    cache: dict[str, Policy | None] = {p.version: p for p in known}
+    results: list[Retiming] = []
+    for case in store.open_cases():
+        old_policy = _old_policy(case.policy_version, policy, directory_store, cache)
+        retiming = compare(
+            case,
+            old_policy=old_policy,
+            old_calendar=old_calendar or calendar,
+            policy=policy,
+            calendar=calendar,
+            now=now,
+        )
+        results.append(retiming)
+        # A calendar change re-times only the cases whose dates it moved.
+        if not dry_run and (retiming.moved if old_calendar else retiming.needs_saving):
+            _retime(
+                case.reference,
+                retiming,
+                store=store,
+                policy=policy,
+                calendar=calendar,
+                now=now,
+                by=by,
+                why=why,
+            )
+    return results
+
+
+def _retime(
+    reference: str,
+    retiming: Retiming,
+    *,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+    by: str,
+    why: str,
+) -> Case:
+    moved = retiming.moved
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        summary = (
+            f"re-timed ({why}): "
+            + "; ".join(
+                f"{c.promise.replace('_', ' ')} {_day(c.old_due)} to {_day(c.new_due)}"
+                for c in moved
+            )
+            if moved
+            else f"re-timed ({why}): no due date moved"
+        )
+        return replace(case, policy_version=policy.version), TimelineEvent(
+            at=now,
+            kind="retimed",
+            actor=by,
+            summary=summary,
+            details={
+                "policy_version": policy.version,
+                "previous_policy_version": retiming.old_version or "",
+            },
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "none"
+
+
+def touched(results: Iterable[Retiming]) -> list[Retiming]:
+    return [r for r in results if r.moved]

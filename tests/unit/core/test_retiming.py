@@ -1,0 +1,191 @@
+"""Re-timing open cases after the policy or the calendar changes."""
+
+from datetime import date
+
+import pytest
+
+from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import CaseType, Channel, Customer, Outcome
+from sla_monitor.intake import NewCase, register_case
+from sla_monitor.policy import load_policy, parse_policy
+from sla_monitor.retiming import retime_open_cases
+from sla_monitor.staff import record_acknowledgement_sent, record_response
+from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
+
+from .builders import london
+
+RECEIVED = london(2026, 11, 23, 10, 0)  # Monday
+NOW = london(2026, 11, 24, 10, 0)
+
+
+@pytest.fixture
+def deployed():
+    return load_policy()
+
+
+@pytest.fixture
+def shorter(deployed):
+    """The deployed policy with enquiries answered in 3 working days, not 5."""
+    text = deployed.source.replace(
+        "  - name: respond_to_enquiry", "  - name: respond_to_enquiry\n    # shortened"
+    )
+    text = text.replace(
+        "    channels: [email, letter, web]\n    within: 5",
+        "    channels: [email, letter, web]\n    within: 3",
+    )
+    policy = parse_policy(text)
+    assert policy.promise("respond_to_enquiry").within == 3
+    return policy
+
+
+@pytest.fixture
+def world(deployed, calendar):
+    store = InMemoryCaseStore()
+    directory_store = InMemoryDirectoryStore()
+    directory_store.keep_policy(deployed.version, deployed.source)
+    return store, directory_store
+
+
+def new_case(store, policy, calendar, case_type=CaseType.ENQUIRY):
+    return register_case(
+        NewCase(
+            case_type=case_type,
+            channel=Channel.EMAIL,
+            received_at=RECEIVED,
+            subject="Council tax",
+            description="When is my bill due?",
+            customer=Customer(email="resident@example.org"),
+        ),
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=RECEIVED,
+    ).case
+
+
+def test_a_dry_run_lists_old_and_new_dates_and_changes_nothing(world, deployed, shorter, calendar):
+    store, directory_store = world
+    case = new_case(store, deployed, calendar)
+    before = store.get_case(case.reference)
+
+    [result] = retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=shorter,
+        calendar=calendar,
+        now=NOW,
+        by="administrator",
+        dry_run=True,
+    )
+
+    moved = {c.promise: (c.old_due, c.new_due) for c in result.moved}
+    assert moved == {"respond_to_enquiry": (date(2026, 11, 30), date(2026, 11, 26))}
+    assert (result.old_version, result.new_version) == (deployed.version, shorter.version)
+    assert store.get_case(case.reference) == before
+    assert [e.kind for e in store.timeline(case.reference)] == ["received"]
+
+
+def test_retiming_records_the_version_and_brings_the_next_due_forward(
+    world, deployed, shorter, calendar
+):
+    store, directory_store = world
+    case = new_case(store, deployed, calendar)
+    record_acknowledgement_sent(
+        case.reference,
+        how="email",
+        by="x",
+        store=store,
+        policy=deployed,
+        calendar=calendar,
+        now=RECEIVED,
+    )
+    store.next_due[case.reference] = london(2026, 11, 27, 9, 0)  # set under the old policy
+
+    retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=shorter,
+        calendar=calendar,
+        now=NOW,
+        by="administrator",
+        dry_run=False,
+    )
+
+    retimed = store.get_case(case.reference)
+    assert retimed.policy_version == shorter.version
+    event = store.timeline(case.reference)[-1]
+    assert (event.kind, event.actor) == ("retimed", "administrator")
+    assert "respond to enquiry 2026-11-30 to 2026-11-26" in event.summary
+    # The warning a working day before the new due day (Wednesday 25th) is next.
+    assert store.due_at(case.reference) == london(2026, 11, 25, 9, 0)
+    # The new version is kept, so a later policy can be compared with it.
+    assert directory_store.policy_text(shorter.version) == shorter.source
+
+
+def test_closed_cases_are_left_alone(world, deployed, shorter, calendar):
+    store, directory_store = world
+    case = new_case(store, deployed, calendar)
+    record_response(
+        case.reference,
+        summary="Answered.",
+        outcome=Outcome.ANSWERED,
+        by="x",
+        store=store,
+        policy=deployed,
+        calendar=calendar,
+        now=NOW,
+    )
+    assert (
+        retime_open_cases(
+            store=store,
+            directory_store=directory_store,
+            policy=shorter,
+            calendar=calendar,
+            now=NOW,
+            by="administrator",
+            dry_run=False,
+        )
+        == []
+    )
+
+
+def test_a_closure_day_re_times_only_the_cases_it_touches(world, deployed, calendar):
+    store, directory_store = world
+    touched = new_case(store, deployed, calendar)  # reply due Monday 30 November
+    closed = WorkingDayCalendar(closure_days=[date(2026, 11, 27)])
+
+    results = retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=deployed,
+        calendar=closed,
+        old_calendar=calendar,
+        now=NOW,
+        by="administrator",
+        dry_run=False,
+        why="2026-11-27 closed",
+    )
+
+    [result] = results
+    moved = {c.promise: (c.old_due, c.new_due) for c in result.moved}
+    assert moved["respond_to_enquiry"] == (date(2026, 11, 30), date(2026, 12, 1))
+    assert store.timeline(touched.reference)[-1].summary.startswith("re-timed (2026-11-27 closed)")
+
+
+def test_a_case_timed_by_a_version_never_kept_shows_its_old_dates_as_unknown(
+    deployed, shorter, calendar
+):
+    store = InMemoryCaseStore()
+    case = new_case(store, shorter, calendar)
+    [result] = retime_open_cases(
+        store=store,
+        directory_store=InMemoryDirectoryStore(),
+        policy=deployed,
+        calendar=calendar,
+        now=NOW,
+        by="administrator",
+        dry_run=True,
+    )
+    assert result.reference == case.reference
+    assert result.moved == () and result.needs_saving
+    assert all(not c.old_known for c in result.clocks)
