@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Case
+from sla_monitor.cases import Case, CaseType
 from sla_monitor.checker.mailer import (
     Mailer,
     PermanentSendError,
@@ -25,6 +26,7 @@ from sla_monitor.checker.mailer import (
 )
 from sla_monitor.checker.messages import (
     Composer,
+    Letter,
     build_email,
     case_type_label,
     new_message_id,
@@ -111,6 +113,67 @@ def due_lines(
     return by_officer
 
 
+@dataclass(frozen=True)
+class ComplaintLine:
+    """One open complaint as the Corporate Complaints Officer's digest lists it."""
+
+    reference: str
+    stage: int
+    service: str
+    owner: str
+    about: str
+    next_promise: str | None
+    next_due: date | None
+    breached: bool
+
+
+def open_complaints(
+    cases: list[Case],
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+) -> list[ComplaintLine]:
+    """Every open complaint with its most urgent unmet promise: missed ones first, then by due
+    day; complaints waiting on the customer last."""
+    lines: list[ComplaintLine] = []
+    for case in cases:
+        if not case.is_open or case.case_type is not CaseType.COMPLAINT:
+            continue
+        clocks = [
+            c
+            for c in evaluate(case, policy, calendar, now).clocks
+            if c.stage == case.stage
+            and c.due_day is not None
+            and c.kind not in _NOT_LISTED
+            and (
+                c.state is ClockState.RUNNING
+                or (c.state is ClockState.BREACHED and c.satisfied_at is None)
+            )
+        ]
+        clocks.sort(key=lambda c: (c.state is not ClockState.BREACHED, c.due_day or date.max))
+        first = clocks[0] if clocks else None
+        department = directory.department_of(case)
+        owner = directory.owner(case)
+        lines.append(
+            ComplaintLine(
+                reference=case.reference,
+                stage=case.stage,
+                service=department.name if department else "no service",
+                owner=owner.name if owner else "nobody yet",
+                about=case.subject,
+                next_promise=first.description if first else None,
+                next_due=first.due_day if first else None,
+                breached=first is not None and first.state is ClockState.BREACHED,
+            )
+        )
+    lines.sort(
+        key=lambda c: (c.next_due is None, not c.breached, c.next_due or date.max, c.reference)
+    )
+    return lines
+
+
 def _due_order(clock: Clock) -> date:
     return clock.due_day or date.max
 
@@ -141,8 +204,9 @@ def send_daily_digests(
         directory = directory()  # read only on the day's first run, not on every sweep
     composer = composer or Composer(council)
     horizon = calendar.add_working_days(today, horizon_working_days)
+    open_cases = list(store.open_cases())
     digests = due_lines(
-        list(store.open_cases()),
+        open_cases,
         policy=policy,
         calendar=calendar,
         directory=directory,
@@ -151,12 +215,15 @@ def send_daily_digests(
     )
     report = DigestReport(day=today)
     finished = True
+    sending: dict[str, Any] = {
+        "store": store,
+        "ledger": ledger,
+        "mailer": mailer,
+        "council": council,
+        "sender": sender,
+        "now": now,
+    }
     for officer_id, (officer, lines) in sorted(digests.items()):
-        claim = store.claim_action(ledger, officer_id, now=now, lease_until=now + _LEASE)
-        if claim is None:
-            held = store.get_claim(ledger, officer_id)
-            finished &= held is not None and held.sent
-            continue
         letter = composer.compose(
             "staff/digest",
             officer=officer,
@@ -165,28 +232,64 @@ def send_daily_digests(
             today=today,
             horizon=horizon,
         )
-        outbound = build_email(
-            letter,
-            council=council,
-            sender=sender,
-            to=[officer.email],
-            reference=ledger,
-            message_id=new_message_id(ledger, officer_id, sender),
-            at=now,
+        sent = _send_digest(officer_id, officer, letter, **sending)
+        finished &= sent is not None
+        if sent:
+            report.sent_to.append(officer_id)
+    cco = directory.officer(directory.corporate_complaints_officer)
+    if cco is not None and cco.email:
+        complaints = open_complaints(
+            open_cases, policy=policy, calendar=calendar, directory=directory, now=now
         )
-        try:
-            sent = mailer.send(outbound)
-        except TransientSendError:
-            store.release_claim(ledger, officer_id, claimed_at=now)
-            finished = False
-            continue
-        except PermanentSendError:
-            store.mark_action_sent(ledger, officer_id, sent_at=now, outcome="failed")
-            continue
-        store.mark_action_sent(
-            ledger, officer_id, sent_at=now, message_id=sent.provider_id, outcome="emailed"
+        letter = composer.compose(
+            "staff/complaints_digest",
+            officer=cco,
+            complaints=complaints,
+            breached=sum(1 for c in complaints if c.breached),
         )
-        report.sent_to.append(officer_id)
+        sent = _send_digest(f"complaints:{cco.officer_id}", cco, letter, **sending)
+        finished &= sent is not None
+        if sent:
+            report.sent_to.append(f"{cco.officer_id} (open complaints)")
     if finished and store.claim_action(ledger, _DONE, now=now, lease_until=now + _LEASE):
         store.mark_action_sent(ledger, _DONE, sent_at=now)
     return report
+
+
+def _send_digest(
+    key: str,
+    officer: Officer,
+    letter: Letter,
+    *,
+    store: CaseStore,
+    ledger: str,
+    mailer: Mailer,
+    council: Council,
+    sender: str,
+    now: datetime,
+) -> bool | None:
+    """Claim, send and mark one digest. True when this run sent it; False when it is done
+    otherwise (sent by another run, or refused for good); None when it is still to do."""
+    claim = store.claim_action(ledger, key, now=now, lease_until=now + _LEASE)
+    if claim is None:
+        held = store.get_claim(ledger, key)
+        return False if held is not None and held.sent else None
+    outbound = build_email(
+        letter,
+        council=council,
+        sender=sender,
+        to=[officer.email],
+        reference=ledger,
+        message_id=new_message_id(ledger, key, sender),
+        at=now,
+    )
+    try:
+        sent = mailer.send(outbound)
+    except TransientSendError:
+        store.release_claim(ledger, key, claimed_at=now)
+        return None
+    except PermanentSendError:
+        store.mark_action_sent(ledger, key, sent_at=now, outcome="failed")
+        return False
+    store.mark_action_sent(ledger, key, sent_at=now, message_id=sent.provider_id, outcome="emailed")
+    return True

@@ -65,7 +65,7 @@ def test_an_officer_gets_what_is_overdue_and_due_within_two_working_days(town, c
 
     report = digests(town, friday)
 
-    assert report.sent_to == ["head-housing"]
+    assert report.sent_to == ["head-housing", "complaints-officer (open complaints)"]
     [digest] = digest_mail(town)
     # The overdue enquiry had a holding update: the date it gave is due too.
     assert digest["Subject"] == "Your cases today: 1 overdue, 2 due by Tuesday 17 March 2026"
@@ -80,11 +80,17 @@ def test_an_officer_gets_what_is_overdue_and_due_within_two_working_days(town, c
 
 def test_digests_go_once_a_working_day_in_office_hours(town, cases):
     assert digests(town, london(2026, 3, 13, 8, 30)).sent_to == []  # before opening
-    assert digests(town, london(2026, 3, 13, 9, 0)).sent_to == ["head-housing"]
+    assert digests(town, london(2026, 3, 13, 9, 0)).sent_to == [
+        "head-housing",
+        "complaints-officer (open complaints)",
+    ]
     later_that_day = digests(town, london(2026, 3, 13, 15, 0))
     assert later_that_day.skipped_because == "sent already today"
     assert digests(town, london(2026, 3, 14, 10, 0)).sent_to == []  # Saturday
-    assert digests(town, london(2026, 3, 16, 9, 0)).sent_to == ["head-housing"]
+    assert digests(town, london(2026, 3, 16, 9, 0)).sent_to == [
+        "head-housing",
+        "complaints-officer (open complaints)",
+    ]
     assert len(digest_mail(town)) == 2
 
 
@@ -92,7 +98,41 @@ def test_a_digest_that_failed_goes_at_a_later_run_that_day_and_only_then(town, c
     town.mailer.fail_next(TransientSendError("Throttling"))
     morning = london(2026, 3, 13, 9, 0)
 
-    assert digests(town, morning).sent_to == []
+    assert digests(town, morning).sent_to == ["complaints-officer (open complaints)"]
     assert digests(town, morning + timedelta(minutes=5)).sent_to == ["head-housing"]
     assert digests(town, morning + timedelta(minutes=10)).sent_to == []
     assert len(digest_mail(town)) == 1
+
+
+def test_the_corporate_complaints_officer_gets_every_open_complaint_each_morning(town, cases):
+    overdue, soon, later = cases
+    paused = town.receive(london(2026, 3, 11, 10, 0), case_type=CaseType.COMPLAINT)
+    town.sweep(london(2026, 3, 11, 10, 0))
+    from sla_monitor.staff import wait_for_customer
+
+    wait_for_customer(
+        paused.reference,
+        reason="photos of the damage",
+        by="head-housing",
+        store=town.store,
+        policy=town.policy,
+        calendar=town.calendar,
+        now=london(2026, 3, 12, 10, 0),
+    )
+
+    digests(town, london(2026, 3, 13, 9, 0))
+
+    [digest] = [
+        m
+        for m in town.mail_to("complaints@nwleicestershire.gov.uk")
+        if "Open complaints today" in str(m["Subject"])
+    ]
+    assert str(digest["Subject"]) == "Open complaints today: 2"
+    text = text_of(digest)
+    # Complaints only, the one with a date first, the paused one last.
+    assert overdue.reference not in text and later.reference not in text
+    assert text.index(soon.reference) < text.index(paused.reference)
+    assert (
+        "Next: Respond to all complaints within 10 working days, due Monday 16 March 2026" in text
+    )
+    assert "Waiting on the customer" in text
