@@ -45,6 +45,7 @@ def test_every_email_is_accounted_for(month):
     assert result.email_outcomes["spam"] == "triage"
     assert result.email_outcomes["missed-bins-reply"] == "reply"
     assert result.email_outcomes["noise-diary"] == "reply"
+    assert result.email_outcomes["missed-bins-not-satisfied"] == "reply"
     cases = {label for label, outcome in result.email_outcomes.items() if outcome == "case"}
     assert cases == {
         "missed-bins",
@@ -53,7 +54,13 @@ def test_every_email_is_accounted_for(month):
         "rude-officer",
         "christmas-bins",
         "park-comment",
+        "recycling-again",
     }
+
+
+def test_every_case_was_swept_without_error(month):
+    _, result, _ = month
+    assert result.sweep_failures == []
 
 
 def test_every_acknowledgement_went_out_on_time_and_once(month):
@@ -62,7 +69,9 @@ def test_every_acknowledgement_went_out_on_time_and_once(month):
     acknowledged = {d.reference for d in acknowledgements}
     # Every case but none of the triaged mail: no acknowledgement to a robot, no mail loop.
     assert acknowledged == set(result.references.values())
-    assert len(acknowledgements) == len(acknowledged)
+    # Once per case, and once more for the complaint taken to stage 2.
+    assert len(acknowledgements) == len(acknowledged) + 1
+    assert len({(d.reference, d.key) for d in acknowledgements}) == len(acknowledgements)
     assert all(d.on_time for d in acknowledgements)
 
 
@@ -125,3 +134,109 @@ def test_the_acknowledgement_mail_is_what_the_customer_needs(month):
     body = message_from_bytes(ack.raw, policy=policy.default).get_body(("plain",)).get_content()
     assert reference in body
     assert "Wednesday 30 December 2026" in body  # the date the reply is due
+
+
+def mail_to(mail, address: str, subject_has: str):
+    """The messages to `address` whose subject has the words, as (sent at, subject, text)."""
+    found = []
+    for m in mail:
+        if address not in " ".join(m.recipients) or subject_has not in m.subject:
+            continue
+        parsed = message_from_bytes(m.raw, policy=policy.default)
+        text = parsed.get_body(("plain",)).get_content()
+        found.append((parsed["Date"].datetime.astimezone(LONDON), m.subject, text, parsed))
+    return found
+
+
+HILL = "margaret.hill@example.org"
+CCO = "complaints@nwleicestershire.gov.uk"
+JO_PATEL = "jo.patel@nwleicestershire.gov.uk"
+HEAD_OF_WASTE = "head.waste@nwleicestershire.gov.uk"
+
+
+def test_the_reassigned_officer_and_the_customer_are_told(month):
+    _, result, mail = month
+    reference = result.references["missed-bins"]
+    [(at, _, text, _)] = mail_to(mail, JO_PATEL, f"{reference}: assigned to you")
+    assert at == london(12, 16, 9, 15)
+    assert "assigned to you by Head of Waste Services" in text
+    [(at, _, text, _)] = mail_to(mail, HILL, f"{reference}: an update")
+    assert at == london(12, 16, 9, 15)
+    assert "Jo Patel, Waste Services Officer, Waste Services is dealing with" in text
+
+
+def test_the_formal_response_tells_the_customer_what_was_found_and_how_to_go_further(month):
+    _, result, mail = month
+    reference = result.references["missed-bins"]
+    [(at, _, text, _)] = mail_to(mail, HILL, f"{reference}: our response to your complaint")
+    assert at == london(12, 22, 15, 0)
+    assert "We have upheld your complaint" in text
+    assert "round sheet did not show Meadow Lane" in text
+    assert "We are sorry that we did not do what we told you we would" in text
+    assert "WHAT WE WILL DO TO PUT THINGS RIGHT" in text
+    assert "WHAT WE WILL CHANGE" in text
+    assert "stage 2" in text and "local councillor" in text
+    assert "Local Government and Social Care Ombudsman" in text
+    assert "www.lgo.org.uk" in text and "0300 061 0614" in text
+    [(at, _, _, _)] = mail_to(mail, CCO, f"{reference}: stage 1 response recorded")
+    assert at == london(12, 22, 15, 0)
+
+
+def test_stage_2_runs_with_its_own_clocks_and_another_officer(month):
+    services, result, mail = month
+    reference = result.references["missed-bins"]
+    # The customer wrote back within the window: her officer was asked whether it is stage 2.
+    [(at, _, _, _)] = mail_to(mail, JO_PATEL, "may be asking for a stage 2 review")
+    assert at == london(1, 5, 10, 20)
+    [(at, _, text, _)] = mail_to(mail, HILL, "we have received your request for a stage 2")
+    assert at == london(1, 5, 14, 0)
+    assert "Head of Waste Services" in text
+    # Five working days to acknowledge, twenty from then to respond: Tuesday 2 February.
+    assert "by Tuesday 2 February 2027" in text
+    [(at, _, _, _)] = mail_to(mail, HEAD_OF_WASTE, "stage 2 review of a complaint assigned to you")
+    assert at == london(1, 5, 14, 0)
+    assert mail_to(mail, CCO, "stage 2 review of a complaint for Waste Services")
+    [(at, _, text, _)] = mail_to(mail, HILL, f"{reference}: our stage 2 response")
+    assert at == london(1, 14, 11, 0)
+    assert "We have partly upheld your complaint" in text
+    assert "complaints procedure is now finished" in text
+    assert "0300 061 0614" in text
+    tallies = {t.promise: t for t in tally_promises(services, END)}
+    assert (tallies["acknowledge_stage_2"].kept, tallies["respond_to_stage_2"].kept) == (1, 1)
+
+
+def test_the_extension_reaches_the_customer_by_post_and_the_complaints_officer(month):
+    _, result, mail = month
+    reference = result.references["housing-repair"]
+    [(at, _, text, _)] = mail_to(mail, CCO, f"{reference}: complaint response deadline extended")
+    assert at == london(1, 4, 11, 0)
+    assert "waiting for the damp specialist's report" in text
+    # Helen Walker asked for letters: her officer gets each one as a PDF to post.
+    tasks = mail_to(mail, "head.housing@nwleicestershire.gov.uk", reference)
+    pdfs = [
+        part
+        for (_, _, _, parsed) in tasks
+        for part in parsed.iter_attachments()
+        if part.get_content_type() == "application/pdf"
+    ]
+    assert len(pdfs) >= 3  # the extension, a progress update and the formal response
+    assert all(p.get_content().startswith(b"%PDF") for p in pdfs)
+
+
+def test_a_reclassified_request_is_acknowledged_and_handed_over_as_a_complaint(month):
+    _, result, mail = month
+    reference = result.references["recycling-again"]
+    [(at, _, _, _)] = mail_to(
+        mail, "d.okafor@example.net", f"{reference}: we have received your complaint"
+    )
+    assert at == london(1, 6, 10, 30)
+    [(at, _, _, _)] = mail_to(mail, CCO, f"{reference}: new complaint for")
+    assert at == london(1, 6, 10, 30)
+
+
+def test_compliments_and_comments_are_passed_on_and_closed(month):
+    services, result, mail = month
+    for label in ("thank-you", "park-comment"):
+        case = services.store.get_case(result.references[label])
+        assert case.status.value == "closed"
+    assert mail_to(mail, HEAD_OF_WASTE, "a compliment for Waste Services")

@@ -8,6 +8,7 @@ from sla_monitor.intake import NewCase, register_case
 from sla_monitor.staff import (
     ActionNotAllowed,
     CaseNotFound,
+    add_note,
     assign_case,
     extend_deadline,
     reclassify_case,
@@ -234,3 +235,86 @@ def test_an_acknowledgement_posted_by_an_officer_meets_the_promise(world, store,
         record_acknowledgement_sent(
             case.reference, how="post", by="x", now=london(2026, 11, 25, 15), **world
         )
+
+
+class RacingStore(InMemoryCaseStore):
+    """A store where another officer's change lands between this step's read and its save."""
+
+    def __init__(self, other_change):
+        super().__init__()
+        self.other_change = other_change
+        self.raced = False
+
+    def save_case(self, case, **kwargs):
+        if not self.raced and case.revision > 0:
+            self.raced = True
+            self.other_change()
+        return super().save_case(case, **kwargs)
+
+
+def test_two_officers_acting_at_once_both_land_or_one_is_clearly_refused(policy, calendar):
+    store = RacingStore(lambda: None)
+    world = {"store": store, "policy": policy, "calendar": calendar}
+    case = new_case(world, CaseType.COMPLAINT)
+
+    # Different steps at once: both are kept.
+    store.raced = False
+    store.other_change = lambda: add_note(
+        case.reference, text="called the customer", by="officer-a", now=RECEIVED, **world
+    )
+    assign_case(
+        case.reference,
+        officer_id="head-housing",
+        department=None,
+        by="officer-b",
+        now=RECEIVED,
+        **world,
+    )
+    kept = store.get_case(case.reference)
+    assert kept.assigned_officer == "head-housing"
+    assert [e.kind for e in store.timeline(case.reference)][-2:] == ["note", "assigned"]
+
+    # The same one-off step at once: the second is refused, not silently lost.
+    store.raced = False
+    store.other_change = lambda: extend_deadline(
+        case.reference,
+        working_days=5,
+        reason="report awaited",
+        by="officer-a",
+        now=RECEIVED,
+        **world,
+    )
+    with pytest.raises(ActionNotAllowed, match="extended once"):
+        extend_deadline(
+            case.reference,
+            working_days=10,
+            reason="survey",
+            by="officer-b",
+            now=RECEIVED,
+            **world,
+        )
+    [extension] = store.get_case(case.reference).extensions
+    assert (extension.working_days, extension.granted_by) == (5, "officer-a")
+
+
+def test_a_formal_complaint_logged_by_phone_needs_contact_details(world):
+    from sla_monitor.directory import default_directory
+    from sla_monitor.staff import log_case
+
+    directory = default_directory()
+
+    with pytest.raises(ActionNotAllowed, match="contact details"):
+        log_case(
+            case_type=CaseType.COMPLAINT,
+            channel=Channel.TELEPHONE,
+            summary="Rude officer",
+            description=None,
+            customer=Customer(name="Anonymous"),
+            department=None,
+            received_at=RECEIVED,
+            by="officer",
+            directory=directory,
+            now=RECEIVED,
+            **world,
+        )
+    assert list(world["store"].all_cases()) == []
