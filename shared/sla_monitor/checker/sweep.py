@@ -32,7 +32,14 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Case, CaseStatus, NotificationKind, SentAction, TimelineEvent
+from sla_monitor.cases import (
+    AccessibleFormat,
+    Case,
+    CaseStatus,
+    NotificationKind,
+    SentAction,
+    TimelineEvent,
+)
 from sla_monitor.checker.budget import Budget, Unlimited
 from sla_monitor.checker.duties import Duty, Notice, duties_owed, next_wake
 from sla_monitor.checker.letters import LetterWriter, Route, roles_text
@@ -379,6 +386,7 @@ class _Sweep:
             subject=letter.subject,
             body_text=body,
             language=letter.language,
+            large_print=case.preferences.accessible_format is AccessibleFormat.LARGE_PRINT,
         )
         return Attachment(
             filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data

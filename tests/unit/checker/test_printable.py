@@ -183,3 +183,18 @@ def test_a_character_the_font_lacks_shows_as_a_replacement_and_is_not_logged(cap
     assert "\ufffd\ufffd\ufffd" in text
     assert not [r for r in caplog.records if "王" in r.getMessage()]
     assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
+
+
+def test_large_print_sets_the_body_in_16_point_and_so_takes_more_pages():
+    long_body = "\n\n".join([BODY] * 6)
+    sizes: list[float] = []
+
+    def visitor(text, cm, tm, font_dict, font_size):
+        if "Thank you for contacting us" in text:
+            sizes.append(font_size * tm[0])
+
+    reader = PdfReader(io.BytesIO(letter(body_text=long_body, large_print=True)))
+    reader.pages[0].extract_text(visitor_text=visitor)
+    assert sizes and min(sizes) >= 16
+    normal = len(PdfReader(io.BytesIO(letter(body_text=long_body))).pages)
+    assert len(reader.pages) > normal
