@@ -104,7 +104,7 @@ def _active_officer(directory: Directory, officer_id: str) -> None:
     officer = directory.officer(officer_id)
     if officer is None:
         raise ActionNotAllowed(f"there is no officer {officer_id!r} in the directory")
-    if getattr(officer, "retired", False):
+    if officer.retired:
         raise ActionNotAllowed(f"{officer_id} has left the directory (retired)")
 
 
@@ -515,7 +515,7 @@ def request_stage_2(
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
     for candidate in (
         directory.head_of_service(case),
-        directory.officer(directory.corporate_complaints_officer),
+        directory.active_officer(directory.corporate_complaints_officer),
     ):
         if candidate is not None and candidate.officer_id not in excluded:
             return candidate.officer_id
