@@ -136,11 +136,12 @@ class TokenVerifier:
         self.client_id = client_id
         self._signing_key = signing_key
 
-    def verify(self, token: str, *, token_use: TokenUse, now: datetime) -> dict[str, Any]:
+    def verify(self, token: str, *, use: TokenUse, now: datetime) -> dict[str, Any]:
+        """The token's claims once every check passed; `use` is its `token_use`."""
         if not token or token.count(".") != 2:
             raise BadToken("malformed")
         key = self._signing_key(token)
-        is_id_token = token_use == "id"  # noqa: S105 - a kind of token, not a password
+        is_id_token = use == "id"
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -167,8 +168,8 @@ class TokenVerifier:
             raise BadToken("wrong audience") from None
         except jwt.PyJWTError as error:
             raise BadToken(f"rejected: {type(error).__name__}") from None
-        if claims.get("token_use") != token_use:
-            raise BadToken(f"not an {token_use} token")
+        if claims.get("token_use") != use:
+            raise BadToken(f"not an {use} token")
         if not is_id_token and claims.get("client_id") != self.client_id:
             raise BadToken("wrong client")
         moment = now.timestamp()

@@ -218,7 +218,7 @@ class NotPermitted(Exception):
 
     def __init__(self, permission: Permission) -> None:
         super().__init__(permission.value)
-        self.permission = permission
+        self.permission: Permission | None = permission
 
 
 class Access(Protocol):
@@ -238,18 +238,20 @@ CURRENT_ACCESS: ContextVar[Access] = ContextVar("staff_access")
 Route = TypeVar("Route", bound=Callable[..., Any])
 
 
-def requires(permission: Permission) -> Callable[[Route], Route]:
+def requires(permission: Permission | None) -> Callable[[Route], Route]:
     """Run the route only for a signed-in viewer who may `permission` (on the case its
-    `reference` parameter names); otherwise NotSignedIn or NotPermitted, before anything runs."""
+    `reference` parameter names); otherwise NotSignedIn or NotPermitted, before anything runs.
+    `requires(None)` asks only that someone is signed in (their home, their account)."""
 
     def decorate(route: Route) -> Route:
         @functools.wraps(route)
         def guarded(*args: Any, **params: Any) -> Any:
             access = CURRENT_ACCESS.get()
             viewer = access.viewer()
-            case = access.case(params["reference"]) if permission.on_a_case else None
-            if not may(viewer, permission, case):
-                raise NotPermitted(permission)
+            if permission is not None:
+                case = access.case(params["reference"]) if permission.on_a_case else None
+                if not may(viewer, permission, case):
+                    raise NotPermitted(permission)
             return route(*args, **params)
 
         guarded.permission = permission  # type: ignore[attr-defined]

@@ -54,6 +54,11 @@ class Sessions:
         self._signer = signer
         self.idle_timeout = idle_timeout
 
+    @property
+    def signer(self) -> FormSigner:
+        """The signer of the workspace's tokens (the local sign-in form's CSRF uses it too)."""
+        return self._signer
+
     def start(self, id_token: str) -> Session:
         return Session(session_id=secrets.token_urlsafe(32), id_token=id_token)
 
