@@ -58,4 +58,3 @@ def run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("stopping")
     return 0
-
