@@ -82,7 +82,7 @@ def create_staff_pool(cognito: Any) -> StaffPool:
         ],
     )["UserPool"]
     for role in StaffRole:
-        cognito.create_group(GroupName=role.value, UserPoolId=pool["Id"], Description=role.title)
+        cognito.create_group(GroupName=role.value, UserPoolId=pool["Id"], Description=role.label)
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
         ClientName=CLIENT_NAME,
@@ -184,7 +184,7 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
         when = calendar.at(calendar.subtract_working_days(today, working_days_ago), time(hour, 0))
         return min(when, now)
 
-    work = {"store": bundle.store, "policy": bundle.policy, "calendar": calendar}
+    work: dict[str, Any] = {"store": bundle.store, "policy": bundle.policy, "calendar": calendar}
     references: dict[str, str] = {}
     steps: list[tuple[datetime, Callable[[datetime], None]]] = []
 
@@ -211,13 +211,13 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
 
         steps.append((received, register))
 
-    def assign(key: str, officer: str) -> Callable[[datetime], None]:
+    def assign(key: str, officer: str, by: str) -> Callable[[datetime], None]:
         def step(at: datetime) -> None:
             staff.assign_case(
                 references[key],
                 officer_id=officer,
                 department=None,
-                by="head-of-service",
+                by=by,
                 directory=bundle.directory,
                 now=at,
                 **work,
@@ -266,15 +266,15 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
         )
 
     steps += [
-        (day(11, 11), assign("bins", "waste-officer")),
-        (day(2, 11), assign("garden", "waste-officer")),
-        (day(4, 14), assign("bulky", "waste-officer")),
-        (day(3, 11), assign("damp", "housing-officer")),
+        (day(11, 11), assign("bins", "waste-officer", "head-waste-services")),
+        (day(2, 11), assign("garden", "waste-officer", "head-waste-services")),
+        (day(4, 14), assign("bulky", "waste-officer", "head-waste-services")),
+        (day(3, 11), assign("damp", "housing-officer", "head-housing")),
         (day(2, 15), pause),
-        (day(29, 11), assign("repairs", "housing-officer")),
+        (day(29, 11), assign("repairs", "housing-officer", "head-housing")),
         (day(21, 15), respond_stage_1),
         (day(18, 11), stage_2),
-        (day(23, 11), assign("council-tax", "revenues-officer")),
+        (day(23, 11), assign("council-tax", "revenues-officer", "head-revenues-benefits")),
         (day(15, 16), note),
     ]
     for at, step in sorted(steps, key=lambda s: s[0]):

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"AWS endpoint:     {stack.aws_endpoint}")
         print(f"Sample staff sign-ins (local only), each with the password {LOCAL_PASSWORD}:")
         for user in stack.sample_users:
-            print(f"  {user.email:<45} {user.role.title}")
+            print(f"  {user.email:<45} {user.role.label}")
         if args.info:
             args.info.write_text(json.dumps(stack.info(), indent=2) + "\n", encoding="utf-8")
             print(f"Written to {args.info}.")

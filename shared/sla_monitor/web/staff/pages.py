@@ -729,18 +729,21 @@ class StaffPages:
             now=visit.now,
         )
         done = ACTIONS.get(visit.request.query.get("done", ""))
-        clocks = [
-            {
-                "promise": promise_label(c),
-                "description": c.description,
-                "stage": c.stage,
-                "due": c.due_day,
-                "met": c.satisfied_at,
-                "state": standing(c, policy=self.policy, calendar=self.calendar, now=visit.now),
-                "remaining": c.remaining_working_days,
-            }
-            for c in view.clocks
-        ]
+        clocks = []
+        for c in view.clocks:
+            state = standing(c, policy=self.policy, calendar=self.calendar, now=visit.now)
+            clocks.append(
+                {
+                    "promise": promise_label(c),
+                    "description": c.description,
+                    "stage": c.stage,
+                    "due": c.due_day,
+                    "met": c.satisfied_at,
+                    "state": state,
+                    "badge": BADGE_CLASSES[state],
+                    "remaining": c.remaining_working_days,
+                }
+            )
         return self._page(
             visit,
             "case.html",
@@ -753,7 +756,7 @@ class StaffPages:
             department=self.directory.department(view.department),
             officer=self.directory.officer(case.assigned_officer),
             owner=self.directory.officer(view.owner),
-            clocks=[{**c, "badge": BADGE_CLASSES[c["state"]]} for c in clocks],
+            clocks=clocks,
             timeline=[self._event(e) for e in reversed(self.store.timeline(case.reference))],
             actions=[
                 {"title": a.title, "href": visit.urls.action(case.reference, a.name)}
@@ -835,8 +838,10 @@ class StaffPages:
             action.run(self, visit, case, values)
         except staff.ActionNotAllowed as refusal:
             first = action.fields[0] if action.fields else "submit"
+            message = str(refusal)
+            message = message[:1].upper() + message[1:]  # GOV.UK errors start with a capital
             return self._refused(
-                visit, case, action, values, [FieldError(first, str(refusal))], "step refused"
+                visit, case, action, values, [FieldError(first, message)], "step refused"
             )
         return WebResponse(
             status=303,
@@ -883,7 +888,7 @@ class StaffPages:
             visit,
             "account.html",
             title="Your account",
-            roles=sorted((r.title for r in viewer.roles), key=str),
+            roles=sorted((r.label for r in viewer.roles), key=str),
             departments=[names.get(code, code) for code in viewer.departments],
             permissions=sorted(p.description for p in viewer.permissions()),
             is_administrator=StaffRole.ADMINISTRATOR in viewer.roles,

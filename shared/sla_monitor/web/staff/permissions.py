@@ -40,7 +40,8 @@ class StaffRole(enum.StrEnum):
     ADMINISTRATOR = "administrator"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
+        """The role as staff call it: "Head of Service"."""
         return _ROLE_TITLES[self]
 
 
