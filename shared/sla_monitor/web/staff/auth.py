@@ -255,14 +255,14 @@ def post_form(url: str, fields: Mapping[str, str]) -> dict[str, Any]:
 class HostedSignIn:
     """Cognito's managed sign-in, as an OAuth 2.0 public client with PKCE."""
 
-    def __init__(self, settings: CognitoSettings, *, post: PostForm = post_form) -> None:
+    def __init__(self, settings: CognitoSettings, *, post: PostForm | None = None) -> None:
         if not settings.sign_in_domain or not settings.workspace_url:
             raise RuntimeError("set STAFF_SIGN_IN_DOMAIN and STAFF_WORKSPACE_URL")
         self.domain = settings.sign_in_domain
         self.client_id = settings.client_id
         self.redirect_uri = f"{settings.workspace_url}/auth/callback"
         self.signed_out_uri = f"{settings.workspace_url}/signed-out"
-        self._post = post
+        self._post = post or post_form
 
     def authorize_url(self, authorization: Authorization) -> str:
         query = urllib.parse.urlencode(
