@@ -145,6 +145,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note = _step(actions, "note", "add a note for colleagues (the customer is not told)", _note)
     note.add_argument("--text", required=True, metavar="TEXT")
 
+    reply = _step(actions, "reply", "write to the customer in your own words", _reply)
+    reply.add_argument("--text", required=True, metavar="TEXT")
+
 
 def _action(
     actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
@@ -432,3 +435,12 @@ def _note(args: argparse.Namespace) -> int:
         )
         # A note changes nothing the customer or staff are owed.
         return _done(args, bundle, case, now, f"{case.reference}: note added", deliver=False)
+
+
+def _reply(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.reply_to_customer(
+            args.reference, text=args.text, by=args.actor, **_casework(bundle, now)
+        )
+        return _done(args, bundle, case, now, f"{case.reference}: message to the customer written")
