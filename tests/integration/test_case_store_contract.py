@@ -188,3 +188,25 @@ def test_open_cases_are_read_oldest_first_and_closed_ones_left_out(store):
     )
     store.save_case(replace(closed, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
     assert [c.reference for c in store.open_cases()] == [older.reference, newer.reference]
+
+
+def test_cases_are_read_by_the_month_they_were_received_in_london(store):
+    # 00:30 on 1 August in London is still 31 July in UTC: the council's month counts.
+    first_of_august = datetime(2026, 8, 1, 0, 30, tzinfo=LONDON)
+    july = store.create_case(
+        a_case(store, received_at=first_of_august - timedelta(hours=1)), events=[], next_due=None
+    )
+    august_late = store.create_case(
+        a_case(store, received_at=first_of_august + timedelta(days=20)), events=[], next_due=None
+    )
+    august_early = store.create_case(
+        a_case(store, received_at=first_of_august), events=[], next_due=None
+    )
+    # Closed cases are read too: a report counts what became of every case.
+    store.save_case(replace(august_late, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
+    assert [c.reference for c in store.cases_received("2026-08")] == [
+        august_early.reference,
+        august_late.reference,
+    ]
+    assert [c.reference for c in store.cases_received("2026-07")] == [july.reference]
+    assert list(store.cases_received("2026-09")) == []

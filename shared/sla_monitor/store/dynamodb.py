@@ -14,6 +14,8 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over `DUE_SHARDS` shards so writes never pile onto one
 partition; the checker queries each shard for `next_due_at <= now` and merges them oldest first.
+Every case item also carries `received_month` ("2026-12"), the key of the received-month index
+the reports read one month at a time.
 
 Model classes are made per table name when first used, never at import: the table name comes from
 the environment of the function or CLI, which is only known then.
@@ -68,8 +70,19 @@ from sla_monitor.cases import (
 )
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.intake import TriageRecord
-from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
-from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX, OPEN_CASES_INDEX
+from sla_monitor.store.ports import (
+    Claim,
+    Delivery,
+    DuplicateDeliveryError,
+    StaleCaseError,
+    month_received,
+)
+from sla_monitor.store.schema import (
+    DUE_SHARDS,
+    NEXT_DUE_INDEX,
+    OPEN_CASES_INDEX,
+    RECEIVED_MONTH_INDEX,
+)
 
 
 def _shard(reference: str) -> int:
@@ -125,6 +138,14 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
             projection = AllProjection()
 
         open_shard = UnicodeAttribute(hash_key=True)
+        received_at = UTCDateTimeAttribute(range_key=True)
+
+    class ReceivedMonthIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = RECEIVED_MONTH_INDEX
+            projection = AllProjection()
+
+        received_month = UnicodeAttribute(hash_key=True)
         received_at = UTCDateTimeAttribute(range_key=True)
 
     class PersonMap(MapAttribute):
@@ -219,9 +240,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
         open_shard = UnicodeAttribute(null=True)
+        received_month = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
         next_due_index = NextDueIndex()
         open_cases_index = OpenCasesIndex()
+        received_month_index = ReceivedMonthIndex()
 
     class EventItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -423,6 +446,7 @@ class DynamoDBCaseStore:
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference) if case.is_open else None,
+            received_month=month_received(case.received_at),
             expires_at=self._expires_at(case),
         )
         # pynamodb's VersionAttribute makes the save conditional on this revision.
@@ -720,6 +744,12 @@ class DynamoDBCaseStore:
         index = self.models.case.open_cases_index
         shards = [index.query(f"OPEN#{shard}", page_size=100) for shard in range(DUE_SHARDS)]
         for item in heapq.merge(*shards, key=lambda item: item.received_at):
+            self.items_read += 1
+            yield self._case(item)
+
+    def cases_received(self, month: str) -> Iterator[Case]:
+        """One month's partition of the received-month index, oldest first (never a scan)."""
+        for item in self.models.case.received_month_index.query(month, page_size=100):
             self.items_read += 1
             yield self._case(item)
 
