@@ -14,6 +14,7 @@ from sla_monitor.cases import (
     CaseType,
     Channel,
     Customer,
+    OmbudsmanReferral,
     Pause,
     SentAction,
     TimelineEvent,
@@ -66,12 +67,16 @@ def test_a_case_round_trips_with_everything_on_it(store):
         store,
         pauses=(Pause(paused_at=NOW, reason="asked for photos", resumed_at=NOW + timedelta(1)),),
         sent=(SentAction(key="acknowledge", action="acknowledge", sent_at=NOW, message_id="m1"),),
+        ombudsman_referral=OmbudsmanReferral(
+            referred_at=NOW, reference="26 012 345", recorded_by="cco"
+        ),
     )
     stored = store.create_case(case, events=[received()], next_due=NOW)
     loaded = store.get_case(case.reference)
     assert loaded == stored
     assert loaded.pauses[0].reason == "asked for photos"
     assert loaded.sent[0].message_id == "m1"
+    assert loaded.ombudsman_referral.reference == "26 012 345"
     assert [e.kind for e in store.timeline(case.reference)] == ["received"]
 
 

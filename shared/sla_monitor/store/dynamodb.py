@@ -61,6 +61,7 @@ from sla_monitor.cases import (
     FormalResponse,
     Notification,
     NotificationKind,
+    OmbudsmanReferral,
     Outcome,
     Pause,
     Preferences,
@@ -197,6 +198,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         acknowledged_at = UTCDateTimeAttribute(null=True)
         responded_at = UTCDateTimeAttribute(null=True)
 
+    class OmbudsmanReferralMap(MapAttribute):
+        referred_at = UTCDateTimeAttribute()
+        reference = UnicodeAttribute()
+        recorded_by = UnicodeAttribute()
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -236,6 +242,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         stage_2 = Stage2Map(null=True)
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
+        ombudsman_referral = OmbudsmanReferralMap(null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
@@ -443,6 +450,15 @@ class DynamoDBCaseStore:
                 for n in case.notifications
             ],
             reopened_at=case.reopened_at,
+            ombudsman_referral=(
+                {
+                    "referred_at": case.ombudsman_referral.referred_at,
+                    "reference": case.ombudsman_referral.reference,
+                    "recorded_by": case.ombudsman_referral.recorded_by,
+                }
+                if case.ombudsman_referral
+                else None
+            ),
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference) if case.is_open else None,
@@ -554,6 +570,15 @@ class DynamoDBCaseStore:
                 for n in item.notifications or ()
             ),
             reopened_at=item.reopened_at,
+            ombudsman_referral=(
+                OmbudsmanReferral(
+                    referred_at=item.ombudsman_referral.referred_at,
+                    reference=item.ombudsman_referral.reference,
+                    recorded_by=item.ombudsman_referral.recorded_by,
+                )
+                if item.ombudsman_referral
+                else None
+            ),
             revision=int(item.revision or 0),
         )
 
