@@ -11,11 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 from pypdf import PdfReader
+from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
 
 from sla_monitor.cli.main import main
 from sla_monitor.runtime import services
-
-from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
 
 
 @pytest.fixture
@@ -107,7 +106,7 @@ def test_a_period_in_the_future_or_malformed_is_refused_in_one_line(capsys, comm
     assert err.count("\n") == 1
 
 
-def _store_the_year(now: str = "2027-01-20T10:00") -> None:
+def _store_the_year() -> None:
     store = services().store
     for case in YEAR_2026:
         store.create_case(case, events=[], next_due=None)
@@ -149,5 +148,6 @@ def test_the_financial_year_report_is_named_for_both_years(aws, capsys, tmp_path
         f"report annual --year 2026 --financial --output {tmp_path} --now 2027-01-20T10:00",
     )
     assert code == 0
+    assert "the financial year 2026/27 (1 April 2026 to 31 March 2027)" in out
     page = (tmp_path / "complaints-report-2026-27.html").read_text()
     assert "report 2026/27" in page and "The year is not over yet" in page
