@@ -658,7 +658,8 @@ def test_the_operations_dashboard_shows_what_the_functions_publish(deployed):
             if row[0] == "...":  # the previous row's metric, another dimension value
                 continue
             # "." repeats what the row above has in that place.
-            names = [p if n == "." else n for n, p in zip(row[:2], [*previous, "", ""])]
+            above = [*previous, "", ""][:2]
+            names = [p if n == "." else n for n, p in zip(row[:2], above, strict=True)]
             metrics.add(tuple(names))
             previous = names
     for published in (
