@@ -219,7 +219,7 @@ def annual_report_body(report: AnnualComplaintsReport) -> str:
     )
 
 
-def _page(title: str, body: str, council: str) -> str:
+def _page(title: str, body: str) -> str:
     # The body was rendered from the report's template, escaped there.
     safe_body = Markup(body)  # noqa: S704
     return (
@@ -232,7 +232,6 @@ def monthly_report_page(report: MonthlyReport) -> str:
     return _page(
         f"Promises kept: cases received in {report.month.label} – {report.council}",
         monthly_report_body(report),
-        report.council,
     )
 
 
@@ -240,5 +239,4 @@ def annual_report_page(report: AnnualComplaintsReport) -> str:
     return _page(
         f"Annual complaints report {report.period.label} – {report.council}",
         annual_report_body(report),
-        report.council,
     )
