@@ -222,9 +222,7 @@ def annual_report_body(report: AnnualComplaintsReport) -> str:
 def _page(title: str, body: str) -> str:
     # The body was rendered from the report's template, escaped there.
     safe_body = Markup(body)  # noqa: S704
-    return (
-        environment().get_template("page.html").render(title=title, body=safe_body, council=council)
-    )
+    return environment().get_template("page.html").render(title=title, body=safe_body)
 
 
 def monthly_report_page(report: MonthlyReport) -> str:
