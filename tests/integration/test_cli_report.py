@@ -151,3 +151,19 @@ def test_the_financial_year_report_is_named_for_both_years(aws, capsys, tmp_path
     assert "the financial year 2026/27 (1 April 2026 to 31 March 2027)" in out
     page = (tmp_path / "complaints-report-2026-27.html").read_text()
     assert "report 2026/27" in page and "The year is not over yet" in page
+
+
+def test_cases_saved_before_the_index_are_given_their_month_once(aws, capsys, tmp_path):
+    _store_the_year()
+    store = services().store
+    table = services().client("dynamodb")
+    # As a case saved before the upgrade: no received_month on it.
+    table.update_item(
+        TableName=services().settings.cases_table,
+        Key={"pk": {"S": "CASE#NWL-2026-000010"}, "sk": {"S": "CASE"}},
+        UpdateExpression="REMOVE received_month",
+    )
+    assert [c.reference for c in store.cases_received("2026-03")] == []
+    assert run(capsys, "report backfill") == (0, "1 case(s) given their received month\n", "")
+    assert [c.reference for c in store.cases_received("2026-03")] == ["NWL-2026-000010"]
+    assert run(capsys, "report backfill")[1] == "0 case(s) given their received month\n"

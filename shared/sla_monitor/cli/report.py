@@ -3,6 +3,7 @@ to a folder.
 
     sla-monitor report monthly --month 2026-12 --format html --output reports/
     sla-monitor report annual --year 2026 [--financial] --format pdf --output reports/
+    sla-monitor report backfill      (once, after upgrading a deployment with cases in it)
 
 A report reads only its period's cases (the received-month index). A month or year that is
 malformed or has not begun is refused with one line and exit code 2; a period with no cases
@@ -71,6 +72,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(annual)
     annual.set_defaults(handler=_annual)
 
+    backfill = kinds.add_parser(
+        "backfill",
+        help="index the cases saved before the reports existed, once, after upgrading",
+        description=(
+            "Give every case saved before the received-month index existed its month, so the "
+            "reports find it. Scans the cases table once; safe to run again."
+        ),
+    )
+    add_target_arguments(backfill)
+    backfill.set_defaults(handler=_backfill)
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -87,6 +99,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="the time the report is as at, ISO 8601 (default: the clock)",
     )
     add_target_arguments(parser)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    with target_services(args) as bundle:
+        changed = bundle.store.index_received_months()
+    print(f"{changed} case(s) given their received month")
+    return 0
 
 
 def _now(args: argparse.Namespace) -> datetime:

@@ -43,7 +43,13 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -777,6 +783,27 @@ class DynamoDBCaseStore:
         for item in self.models.case.received_month_index.query(month, page_size=100):
             self.items_read += 1
             yield self._case(item)
+
+    def index_received_months(self) -> int:
+        """Give every case saved before the received-month index existed its month, so the
+        reports find it: a Scan, run once by hand after upgrading (`sla-monitor report
+        backfill`). Returns how many cases it changed; a second run changes none."""
+        m = self.models.case
+        changed = 0
+        for item in m.scan((m.sk == "CASE") & m.received_month.does_not_exist()):
+            # Only the index key is written, and only where it is still missing: a case saved
+            # meanwhile keeps what its save wrote.
+            try:
+                item.update(
+                    actions=[m.received_month.set(month_received(item.received_at))],
+                    condition=m.received_month.does_not_exist(),
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                continue
+            changed += 1
+        return changed
 
     def all_cases(self) -> Iterator[Case]:
         m = self.models.case
