@@ -161,7 +161,7 @@ def _print_tallies(tallies: list[PromiseTally], result: MonthResult, console: Co
     for t in tallies:
         n = t.tally
         table.add_row(
-            t.promise.replace("_", " ").replace(":", ": "),
+            t.promise.replace(":promised_date", " (date given)").replace("_", " "),
             str(n.fell_due),
             f"[green]{n.kept_on_time}[/]",
             f"[yellow]{n.kept_late}[/]" if n.kept_late else "0",

@@ -25,7 +25,7 @@ from sla_monitor.cases import COMPLAINT_OUTCOMES, Case, CaseType, Outcome
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate, stage_times
 from sla_monitor.policy import Policy, PromiseKind
-from sla_monitor.reports.compliance import department_label
+from sla_monitor.reports.compliance import department_code, department_label
 from sla_monitor.reports.periods import ReportYear
 
 # The Complaint Handling Code's response timescales: (working days from the acknowledgement,
@@ -211,7 +211,7 @@ def compile_annual_report(
     complaints = [c for c in cases if c.case_type is CaseType.COMPLAINT]
 
     def dept(case: Case) -> str:
-        return department_label(directory, case.department)
+        return department_label(directory, department_code(directory, case) or None)
 
     themes: dict[str, Counter[str]] = defaultdict(Counter)
     for case in complaints:

@@ -90,7 +90,9 @@ def bar_chart(
         show_x_guides=True,
         show_y_guides=False,
     )
-    if not percent:
+    if percent:
+        chart.y_labels = [0, 20, 40, 60, 80, 100]
+    else:
         # Whole numbers on the axis: a count of cases has no halves.
         top = max([int(v) for v in values if v is not None] + [1])
         step = max(1, -(-top // 8))

@@ -211,6 +211,13 @@ def department_label(directory: Directory, code: str | None) -> str:
     return code or "No department"
 
 
+def department_code(directory: Directory, case: Case) -> str:
+    """The department dealing with the case, as staff see it: its own, or the default
+    department while it names none (or one since retired); "" when there is neither."""
+    department = directory.department_of(case)
+    return department.code if department is not None else (case.department or "")
+
+
 def _open_case(
     case: Case, clocks: Sequence[Clock], calendar: WorkingDayCalendar, at: datetime, label: str
 ) -> OpenCase:
@@ -279,7 +286,7 @@ def compile_monthly_report(
         cases=len(cases),
         totals=trend[-1].tally,
         promises=tally_promises(cases, policy, calendar, now),
-        by_department=_breakdown(cases, clocks, lambda c: c.department or "", dept),
+        by_department=_breakdown(cases, clocks, lambda c: department_code(directory, c), dept),
         by_case_type=_breakdown(
             cases, clocks, lambda c: c.case_type.value, lambda k: k.replace("_", " ").capitalize()
         ),
@@ -289,7 +296,7 @@ def compile_monthly_report(
         by_stage=_by_stage(cases, clocks),
         trend=trend,
         oldest_open=[
-            _open_case(c, clocks[c.reference], calendar, now, dept(c.department or ""))
+            _open_case(c, clocks[c.reference], calendar, now, dept(department_code(directory, c)))
             for c in still_open[:OLDEST_OPEN_SHOWN]
         ],
         trend_cases=len(everything),

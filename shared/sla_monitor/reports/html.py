@@ -33,7 +33,8 @@ def as_at(instant: datetime) -> str:
 def promise_label(name: str) -> str:
     base, _, part = name.partition(":")
     label = base.replace("_", " ").capitalize()
-    return f"{label}: the date a holding update gave" if part == "promised_date" else label
+    # The date a holding update gave the customer is a promise of its own.
+    return f"{label} (date promised)" if part == "promised_date" else label
 
 
 def tally_sentence(tally: Tally, what: str) -> str:

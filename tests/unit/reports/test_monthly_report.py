@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -145,3 +146,18 @@ def test_a_month_malformed_or_in_the_future_is_refused(typed, reason):
 
 def test_the_month_under_way_may_be_reported():
     assert parse_month("2026-12", now=london(2026, 12, 1, 0, 1)) == Month(2026, 12)
+
+
+def test_a_case_naming_no_department_counts_under_the_default_department(calendar):
+    report = compile_monthly_report(
+        {NOV: [replace(A, department=None)]},
+        month=NOV,
+        council="Test Council",
+        policy=TEST_POLICY,
+        calendar=calendar,
+        directory=default_directory(),
+        now=REPORTED_AT,
+    )
+    assert [(b.key, b.label) for b in report.by_department] == [
+        ("customer-services", "Customer Services")
+    ]
