@@ -157,11 +157,14 @@ def _print_tallies(tallies: list[PromiseTally], result: MonthResult, console: Co
         "broken, not kept",
         "not due yet",
     ):
-        table.add_column(column, justify="left" if column == "promise" else "right")
+        if column == "promise":
+            table.add_column(column, justify="left", no_wrap=True)
+        else:
+            table.add_column(column, justify="right")
     for t in tallies:
         n = t.tally
         table.add_row(
-            t.promise.replace(":promised_date", " (date given)").replace("_", " "),
+            t.promise.replace(":promised_date", " (date promised)").replace("_", " "),
             str(n.fell_due),
             f"[green]{n.kept_on_time}[/]",
             f"[yellow]{n.kept_late}[/]" if n.kept_late else "0",
