@@ -60,9 +60,11 @@ test: $(STAMP) browser lint
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
-# What one deadline sweep reads as the archive grows, beside a Scan (minutes; not in `make test`).
+# What one deadline sweep and one month's report read as the archive grows, beside a Scan
+# (minutes; not in `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
+	$(BIN)/python benchmarks/report_reads.py
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -191,6 +191,17 @@ class Stage2:
 
 
 @dataclass(frozen=True)
+class OmbudsmanReferral:
+    """The customer took the complaint to the Local Government and Social Care Ombudsman: the
+    Ombudsman's own reference for it, when the council recorded it and who did (for the annual
+    complaints report)."""
+
+    referred_at: datetime
+    reference: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class Notification:
     """One message owed by a change to the case. The customer, or staff by role (`roles`, the
     policy's role names) and by name (`officers`). `details` are the facts the letter needs."""
@@ -247,6 +258,7 @@ class Case:
     stage_2: Stage2 | None = None
     notifications: tuple[Notification, ...] = ()
     reopened_at: datetime | None = None
+    ombudsman_referral: OmbudsmanReferral | None = None
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 

@@ -1,6 +1,6 @@
 """What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
 waiting on the customer; resume it; extend a deadline once; reclassify it; record the formal
-response; take a complaint to stage 2; add a note.
+response; take a complaint to stage 2; record that it went to the Ombudsman; add a note.
 
 The CLI and the staff pages call these same use cases, and no rule of the procedure lives
 anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
@@ -28,6 +28,7 @@ from sla_monitor.cases import (
     Extension,
     FormalResponse,
     NotificationKind,
+    OmbudsmanReferral,
     Outcome,
     Preferences,
     Stage2,
@@ -639,6 +640,47 @@ def add_note(
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         return case, TimelineEvent(at=now, kind="note", actor=by, summary=text.strip())
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def record_ombudsman_referral(
+    reference: str,
+    *,
+    ombudsman_reference: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """The customer took the complaint to the Local Government and Social Care Ombudsman: the
+    Ombudsman's reference is kept on the case for the annual complaints report. Nobody is sent
+    anything, and the case's clocks are not touched (the Ombudsman may look at a complaint
+    whose procedure is not finished)."""
+    if not ombudsman_reference.strip():
+        raise ActionNotAllowed("give the Ombudsman's reference for the complaint")
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        if case.case_type is not CaseType.COMPLAINT:
+            raise ActionNotAllowed(
+                f"{reference} is {_a(case.case_type)}: only a complaint goes to the Ombudsman"
+            )
+        if case.ombudsman_referral is not None:
+            raise ActionNotAllowed(
+                f"{reference} was referred to the Ombudsman already "
+                f"({case.ombudsman_referral.reference})"
+            )
+        referral = OmbudsmanReferral(
+            referred_at=now, reference=ombudsman_reference.strip(), recorded_by=by
+        )
+        return replace(case, ombudsman_referral=referral), TimelineEvent(
+            at=now,
+            kind="ombudsman_referral",
+            actor=by,
+            summary=f"taken to the Ombudsman (their reference {referral.reference})",
+            details={"ombudsman_reference": referral.reference},
+        )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 

@@ -314,6 +314,18 @@ def create_what_moto_cannot(
         client("cloudwatch").put_metric_alarm(AlarmName=logical_id, **p)
         return logical_id
 
+    def metric_filter(p: dict[str, Any], logical_id: str) -> str | None:
+        client("logs").put_metric_filter(
+            logGroupName=p["LogGroupName"],
+            filterName=logical_id,
+            filterPattern=p["FilterPattern"],
+            metricTransformations=[
+                {key[0].lower() + key[1:]: value for key, value in t.items()}
+                for t in p["MetricTransformations"]
+            ],
+        )
+        return logical_id
+
     def invoke_config(p: dict[str, Any], logical_id: str) -> str | None:
         client("lambda").put_function_event_invoke_config(**p)
         return None
@@ -378,6 +390,7 @@ def create_what_moto_cannot(
         "AWS::SES::ReceiptRule": receipt_rule,
         "AWS::SNS::Subscription": subscription,
         "AWS::CloudWatch::Alarm": alarm,
+        "AWS::Logs::MetricFilter": metric_filter,
         "AWS::Lambda::EventInvokeConfig": invoke_config,
         "AWS::Scheduler::Schedule": schedule,
         "AWS::ApiGateway::Stage": stage,

@@ -14,6 +14,7 @@ from sla_monitor.cases import (
     CaseType,
     Channel,
     Customer,
+    OmbudsmanReferral,
     Pause,
     SentAction,
     TimelineEvent,
@@ -66,12 +67,16 @@ def test_a_case_round_trips_with_everything_on_it(store):
         store,
         pauses=(Pause(paused_at=NOW, reason="asked for photos", resumed_at=NOW + timedelta(1)),),
         sent=(SentAction(key="acknowledge", action="acknowledge", sent_at=NOW, message_id="m1"),),
+        ombudsman_referral=OmbudsmanReferral(
+            referred_at=NOW, reference="26 012 345", recorded_by="cco"
+        ),
     )
     stored = store.create_case(case, events=[received()], next_due=NOW)
     loaded = store.get_case(case.reference)
     assert loaded == stored
     assert loaded.pauses[0].reason == "asked for photos"
     assert loaded.sent[0].message_id == "m1"
+    assert loaded.ombudsman_referral.reference == "26 012 345"
     assert [e.kind for e in store.timeline(case.reference)] == ["received"]
 
 
@@ -188,3 +193,25 @@ def test_open_cases_are_read_oldest_first_and_closed_ones_left_out(store):
     )
     store.save_case(replace(closed, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
     assert [c.reference for c in store.open_cases()] == [older.reference, newer.reference]
+
+
+def test_cases_are_read_by_the_month_they_were_received_in_london(store):
+    # 00:30 on 1 August in London is still 31 July in UTC: the council's month counts.
+    first_of_august = datetime(2026, 8, 1, 0, 30, tzinfo=LONDON)
+    july = store.create_case(
+        a_case(store, received_at=first_of_august - timedelta(hours=1)), events=[], next_due=None
+    )
+    august_late = store.create_case(
+        a_case(store, received_at=first_of_august + timedelta(days=20)), events=[], next_due=None
+    )
+    august_early = store.create_case(
+        a_case(store, received_at=first_of_august), events=[], next_due=None
+    )
+    # Closed cases are read too: a report counts what became of every case.
+    store.save_case(replace(august_late, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
+    assert [c.reference for c in store.cases_received("2026-08")] == [
+        august_early.reference,
+        august_late.reference,
+    ]
+    assert [c.reference for c in store.cases_received("2026-07")] == [july.reference]
+    assert list(store.cases_received("2026-09")) == []

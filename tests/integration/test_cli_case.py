@@ -315,6 +315,22 @@ def test_stage_2_of_an_enquiry_is_refused(aws, capsys):
     assert reason == f"{reference} is an enquiry: only a complaint goes to stage 2"
 
 
+def test_a_complaint_taken_to_the_ombudsman_is_kept_on_the_case(aws, capsys):
+    reference = log_complaint(capsys)
+    code, out, err = run(
+        capsys,
+        f"ombudsman {reference} --reference '26 012 345' --as complaints-officer "
+        "--now 2027-02-01T10:00",
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{reference}: taken to the Ombudsman (their reference 26 012 345)\n")
+    shown = run_json(capsys, f"show {reference} --now 2027-02-01T11:00")
+    assert shown["ombudsman_referral"]["reference"] == "26 012 345"
+    assert event(reference, "ombudsman_referral").actor == "complaints-officer"
+    reason = refused(capsys, f"ombudsman {reference} --reference again --now 2027-02-02T10:00")
+    assert reason == f"{reference} was referred to the Ombudsman already (26 012 345)"
+
+
 def test_pause_resume_reclassify_acknowledged_and_note(aws, capsys):
     reference = log_enquiry(capsys)
     code, out, _ = run(capsys, f"pause {reference} --reason 'Which street?' --now 2026-12-02T10:00")

@@ -53,6 +53,7 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::ApiGateway::Stage",
     "AWS::CloudWatch::Alarm",
     "AWS::Lambda::EventInvokeConfig",
+    "AWS::Logs::MetricFilter",
     "AWS::S3::BucketPolicy",
     "AWS::SES::ConfigurationSet",
     "AWS::SES::ConfigurationSetEventDestination",
@@ -654,8 +655,13 @@ def test_alarms_watch_the_checker_intake_and_failed_events(deployed):
     intake = deployed.physical("EmailIntakeFunction")
     queue_name = deployed.physical("FailedEventsQueue").rsplit("/", 1)[1]
 
+    api = f"{STACK}-have-your-say"
     watched = {
-        name: (a["Namespace"], a["MetricName"], a["Dimensions"][0]["Value"])
+        name: (
+            a["Namespace"],
+            a["MetricName"],
+            a["Dimensions"][0]["Value"] if a["Dimensions"] else None,
+        )
         for name, a in alarms.items()
     }
     assert watched == {
@@ -663,6 +669,13 @@ def test_alarms_watch_the_checker_intake_and_failed_events(deployed):
         "CheckerNotRunningAlarm": ("AWS/Lambda", "Invocations", checker),
         "IntakeErrorsAlarm": ("AWS/Lambda", "Errors", intake),
         "FailedEventsAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue_name),
+        # What the operations dashboard shows that needs a person.
+        "SendFailuresAlarm": ("SlaMonitor", "SendFailures", "deadline-checker"),
+        "CheckerBacklogAlarm": ("SlaMonitor", "BacklogLeft", "deadline-checker"),
+        "FormServerErrorsAlarm": ("AWS/ApiGateway", "5XXError", api),
+        "FormLatencyAlarm": ("AWS/ApiGateway", "Latency", api),
+        "SesBounceRateAlarm": ("AWS/SES", "Reputation.BounceRate", None),
+        "SesComplaintRateAlarm": ("AWS/SES", "Reputation.ComplaintRate", None),
     }
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [topic]
@@ -670,6 +683,53 @@ def test_alarms_watch_the_checker_intake_and_failed_events(deployed):
     assert silent["ComparisonOperator"] == "LessThanThreshold"
     assert silent["TreatMissingData"] == "breaching"
     assert silent["Period"] == 900  # three five-minute sweeps
+
+
+def test_the_operations_dashboard_shows_what_the_functions_publish(deployed):
+    cloudwatch = deployed.client("cloudwatch")
+    name = deployed.physical("OperationsDashboard")
+    body = json.loads(cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"])
+    metrics = set()
+    for widget in body["widgets"]:
+        previous: list[str] = []
+        for row in widget["properties"].get("metrics", []):
+            if row[0] == "...":  # the previous row's metric, another dimension value
+                continue
+            # "." repeats what the row above has in that place.
+            above = [*previous, "", ""][:2]
+            names = [p if n == "." else n for n, p in zip(row[:2], above, strict=True)]
+            metrics.add(tuple(names))
+            previous = names
+    for published in (
+        ("SlaMonitor", "Breaches"),  # the deadline checker's report
+        ("SlaMonitor", "SendFailures"),
+        ("SlaMonitor", "BacklogLeft"),
+        ("SlaMonitor", "EmailCases"),  # email intake
+        ("SlaMonitor", "WebCases"),  # the form's log, through the metric filter
+        ("SlaMonitor", "DeliveryBounce"),  # delivery events
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/ApiGateway", "Latency"),
+        ("AWS/SES", "Reputation.BounceRate"),
+        ("AWS/SES", "Reputation.ComplaintRate"),
+    ):
+        assert published in metrics
+    text = json.dumps(body)
+    assert deployed.physical("DeadlineCheckerFunction") in text
+    assert f"{STACK}-have-your-say" in text
+    assert "${" not in text  # every placeholder was filled in
+
+    group = deployed.resolver.resolve(deployed.properties("HaveYourSayFunction")["LoggingConfig"])[
+        "LogGroup"
+    ]
+    filters = {
+        f["filterName"]: f
+        for f in deployed.client("logs").describe_metric_filters(logGroupName=group)[
+            "metricFilters"
+        ]
+    }
+    (counted,) = filters["WebCasesMetricFilter"]["metricTransformations"]
+    assert (counted["metricNamespace"], counted["metricName"]) == ("SlaMonitor", "WebCases")
+    assert filters["WebCasesMetricFilter"]["filterPattern"] == '{ $.message = "case registered" }'
 
 
 def test_alarms_reach_every_staff_address_through_an_encrypted_topic(deployed):

@@ -142,6 +142,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     acknowledged.add_argument("--how", required=True, metavar="TEXT", help="letter, phone call")
 
+    ombudsman = _step(
+        actions,
+        "ombudsman",
+        "record that the customer took the complaint to the Ombudsman",
+        _ombudsman,
+    )
+    ombudsman.add_argument(
+        "--reference",
+        dest="ombudsman_reference",
+        required=True,
+        metavar="TEXT",
+        help="the Ombudsman's reference for it",
+    )
+
     note = _step(actions, "note", "add a note for colleagues (the customer is not told)", _note)
     note.add_argument("--text", required=True, metavar="TEXT")
 
@@ -444,3 +458,19 @@ def _reply(args: argparse.Namespace) -> int:
             args.reference, text=args.text, by=args.actor, **_casework(bundle, now)
         )
         return _done(args, bundle, case, now, f"{case.reference}: message to the customer written")
+
+
+def _ombudsman(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.record_ombudsman_referral(
+            args.reference,
+            ombudsman_reference=args.ombudsman_reference,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        result = (
+            f"{case.reference}: taken to the Ombudsman (their reference {args.ombudsman_reference})"
+        )
+        # Nobody is owed a message by it.
+        return _done(args, bundle, case, now, result, deliver=False)

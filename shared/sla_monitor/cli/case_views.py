@@ -202,6 +202,14 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
         )
     if case.closed_at:
         facts.append(("Closed:", when(case.closed_at)))
+    if case.ombudsman_referral:
+        facts.append(
+            (
+                "Ombudsman:",
+                f"referred, their reference {case.ombudsman_referral.reference} "
+                f"(recorded {when(case.ombudsman_referral.referred_at)})",
+            )
+        )
     lines = [
         f"{case.reference}  {case.case_type.label}, stage {case.stage}, "
         f"{case.status.value.replace('_', ' ')}",
@@ -284,6 +292,13 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "stage_1_officer": stage_2.stage_1_officer,
             "acknowledged_at": iso(stage_2.acknowledged_at),
             "responded_at": iso(stage_2.responded_at),
+        },
+        "ombudsman_referral": None
+        if case.ombudsman_referral is None
+        else {
+            "reference": case.ombudsman_referral.reference,
+            "referred_at": iso(case.ombudsman_referral.referred_at),
+            "recorded_by": case.ombudsman_referral.recorded_by,
         },
         "clocks": [clock_json(c) for c in view.clocks],
         "extensions": [

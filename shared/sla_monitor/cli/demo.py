@@ -15,15 +15,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sla_monitor.demo.month import MonthOfCasework, MonthResult
-from sla_monitor.demo.report import (
-    PromiseTally,
-    mail_sent_through_ses,
-    tally_promises,
-    write_html_summary,
-    write_mail,
-)
+from sla_monitor.demo.report import mail_sent_through_ses, write_html_summary, write_mail
 from sla_monitor.demo.scenario import END, START
 from sla_monitor.embedded import embedded_aws
+from sla_monitor.reports.compliance import PromiseTally, tally_promises
+from sla_monitor.reports.exports import write_monthly_report
+from sla_monitor.reports.periods import Month
+from sla_monitor.reports.reading import monthly_report
 from sla_monitor.runtime import Services
 
 
@@ -34,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Play a month of casework over Christmas and New Year through the real email "
             "intake, web form, staff use cases and deadline checker, on in-process AWS (moto). "
-            "Prints the month day by day and the promises kept, and writes the mail sent and "
-            "an HTML summary."
+            "Prints the month day by day and the promises kept, and writes the mail sent, an "
+            "HTML summary and December's compliance report."
         ),
     )
     parser.add_argument(
@@ -63,7 +61,9 @@ def _run(args: argparse.Namespace) -> int:
         )
         result = _play(services, console)
         _print_timeline(services, result, console)
-        tallies = tally_promises(services, END)
+        tallies = tally_promises(
+            services.store.all_cases(), services.policy, services.calendar, END
+        )
         _print_tallies(tallies, result, console)
         mail = mail_sent_through_ses(services)
         folder: Path = args.output
@@ -76,9 +76,23 @@ def _run(args: argparse.Namespace) -> int:
             tallies=tallies,
             mail_count=len(mail),
         )
+        # December's compliance report, read and written as `sla-monitor report monthly` does.
+        report = write_monthly_report(
+            monthly_report(
+                Month(START.year, START.month),
+                store=services.store,
+                council=services.council.name,
+                policy=services.policy,
+                calendar=services.calendar,
+                directory=services.directory,
+                now=END,
+            ),
+            folder,
+            "html",
+        )
     console.print(
         f"\n{len(mail)} messages sent through SES are in {folder / 'mail'}; "
-        f"the summary is {folder / 'summary.html'}. "
+        f"the summary is {folder / 'summary.html'}, December's report {report}. "
         f"({result.sweeps} sweeps of the deadline checker in {time.perf_counter() - started:.0f} s)"
     )
     return 0
@@ -140,18 +154,22 @@ def _print_tallies(tallies: list[PromiseTally], result: MonthResult, console: Co
         "fell due",
         "kept on time",
         "kept late",
-        "breached, open",
-        "not yet due",
+        "broken, not kept",
+        "not due yet",
     ):
-        table.add_column(column, justify="left" if column == "promise" else "right")
+        if column == "promise":
+            table.add_column(column, justify="left", no_wrap=True)
+        else:
+            table.add_column(column, justify="right")
     for t in tallies:
+        n = t.tally
         table.add_row(
-            t.promise.replace("_", " "),
-            str(t.falling_due),
-            f"[green]{t.kept}[/]",
-            f"[yellow]{t.late}[/]" if t.late else "0",
-            f"[red]{t.open_breached}[/]" if t.open_breached else "0",
-            str(t.still_running),
+            t.promise.replace(":promised_date", " (date promised)").replace("_", " "),
+            str(n.fell_due),
+            f"[green]{n.kept_on_time}[/]",
+            f"[yellow]{n.kept_late}[/]" if n.kept_late else "0",
+            f"[red]{n.breached}[/]" if n.breached else "0",
+            str(n.open),
         )
     console.print(table)
     outcomes = result.email_outcomes

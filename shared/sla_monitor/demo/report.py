@@ -1,57 +1,18 @@
-"""What the demo shows and writes: the promises kept, the mail SES sent, an HTML summary."""
+"""What the demo writes besides its month's report: the mail SES sent and an HTML summary.
+
+The promises kept are tallied by the reports (`sla_monitor.reports.compliance`), as every
+report tallies them."""
 
 from __future__ import annotations
 
 import html
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
-from sla_monitor.engine import ClockState, evaluate
+from sla_monitor.reports.compliance import PromiseTally
 from sla_monitor.runtime import Services
-
-
-@dataclass(frozen=True)
-class PromiseTally:
-    promise: str
-    description: str
-    kept: int
-    late: int
-    open_breached: int
-    still_running: int
-
-    @property
-    def falling_due(self) -> int:
-        return self.kept + self.late + self.open_breached
-
-
-def tally_promises(services: Services, at: datetime) -> list[PromiseTally]:
-    """For each promise: kept on time, kept late, breached and still open, not yet due."""
-    counts: dict[str, Counter[str]] = {}
-    for case in services.store.all_cases():
-        for clock in evaluate(case, services.policy, services.calendar, at).clocks:
-            tally = counts.setdefault(clock.promise, Counter())
-            if clock.state is ClockState.MET:
-                tally["kept"] += 1
-            elif clock.state is ClockState.BREACHED:
-                tally["late" if clock.satisfied_at else "open_breached"] += 1
-            else:
-                tally["running"] += 1
-    return [
-        PromiseTally(
-            promise=p.name,
-            description=p.description,
-            kept=counts.get(p.name, Counter())["kept"],
-            late=counts.get(p.name, Counter())["late"],
-            open_breached=counts.get(p.name, Counter())["open_breached"],
-            still_running=counts.get(p.name, Counter())["running"],
-        )
-        for p in services.policy.promises
-        if p.name in counts
-    ]
 
 
 @dataclass(frozen=True)
@@ -102,8 +63,9 @@ def write_html_summary(
 ) -> None:
     """A page a person can open: the promises kept, then the month day by day."""
     rows = "".join(
-        f"<tr><td>{html.escape(t.description)}</td><td>{t.falling_due}</td><td>{t.kept}</td>"
-        f"<td>{t.late}</td><td>{t.open_breached}</td><td>{t.still_running}</td></tr>"
+        f"<tr><td>{html.escape(t.description)}</td><td>{t.tally.fell_due}</td>"
+        f"<td>{t.tally.kept_on_time}</td><td>{t.tally.kept_late}</td><td>{t.tally.breached}</td>"
+        f"<td>{t.tally.open}</td></tr>"
         for t in tallies
     )
     timeline = "".join(

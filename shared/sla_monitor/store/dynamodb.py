@@ -14,6 +14,8 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over `DUE_SHARDS` shards so writes never pile onto one
 partition; the checker queries each shard for `next_due_at <= now` and merges them oldest first.
+Every case item also carries `received_month` ("2026-12"), the key of the received-month index
+the reports read one month at a time.
 
 Model classes are made per table name when first used, never at import: the table name comes from
 the environment of the function or CLI, which is only known then.
@@ -41,7 +43,13 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -59,6 +67,7 @@ from sla_monitor.cases import (
     FormalResponse,
     Notification,
     NotificationKind,
+    OmbudsmanReferral,
     Outcome,
     Pause,
     Preferences,
@@ -68,8 +77,19 @@ from sla_monitor.cases import (
 )
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.intake import TriageRecord
-from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
-from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX, OPEN_CASES_INDEX
+from sla_monitor.store.ports import (
+    Claim,
+    Delivery,
+    DuplicateDeliveryError,
+    StaleCaseError,
+    month_received,
+)
+from sla_monitor.store.schema import (
+    DUE_SHARDS,
+    NEXT_DUE_INDEX,
+    OPEN_CASES_INDEX,
+    RECEIVED_MONTH_INDEX,
+)
 
 
 def _shard(reference: str) -> int:
@@ -127,6 +147,14 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         open_shard = UnicodeAttribute(hash_key=True)
         received_at = UTCDateTimeAttribute(range_key=True)
 
+    class ReceivedMonthIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = RECEIVED_MONTH_INDEX
+            projection = AllProjection()
+
+        received_month = UnicodeAttribute(hash_key=True)
+        received_at = UTCDateTimeAttribute(range_key=True)
+
     class PersonMap(MapAttribute):
         name = UnicodeAttribute(null=True)
         email = UnicodeAttribute(null=True)
@@ -176,6 +204,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         acknowledged_at = UTCDateTimeAttribute(null=True)
         responded_at = UTCDateTimeAttribute(null=True)
 
+    class OmbudsmanReferralMap(MapAttribute):
+        referred_at = UTCDateTimeAttribute()
+        reference = UnicodeAttribute()
+        recorded_by = UnicodeAttribute()
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -215,13 +248,16 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         stage_2 = Stage2Map(null=True)
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
+        ombudsman_referral = OmbudsmanReferralMap(null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
         open_shard = UnicodeAttribute(null=True)
+        received_month = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
         next_due_index = NextDueIndex()
         open_cases_index = OpenCasesIndex()
+        received_month_index = ReceivedMonthIndex()
 
     class EventItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -420,9 +456,19 @@ class DynamoDBCaseStore:
                 for n in case.notifications
             ],
             reopened_at=case.reopened_at,
+            ombudsman_referral=(
+                {
+                    "referred_at": case.ombudsman_referral.referred_at,
+                    "reference": case.ombudsman_referral.reference,
+                    "recorded_by": case.ombudsman_referral.recorded_by,
+                }
+                if case.ombudsman_referral
+                else None
+            ),
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference) if case.is_open else None,
+            received_month=month_received(case.received_at),
             expires_at=self._expires_at(case),
         )
         # pynamodb's VersionAttribute makes the save conditional on this revision.
@@ -530,6 +576,15 @@ class DynamoDBCaseStore:
                 for n in item.notifications or ()
             ),
             reopened_at=item.reopened_at,
+            ombudsman_referral=(
+                OmbudsmanReferral(
+                    referred_at=item.ombudsman_referral.referred_at,
+                    reference=item.ombudsman_referral.reference,
+                    recorded_by=item.ombudsman_referral.recorded_by,
+                )
+                if item.ombudsman_referral
+                else None
+            ),
             revision=int(item.revision or 0),
         )
 
@@ -722,6 +777,33 @@ class DynamoDBCaseStore:
         for item in heapq.merge(*shards, key=lambda item: item.received_at):
             self.items_read += 1
             yield self._case(item)
+
+    def cases_received(self, month: str) -> Iterator[Case]:
+        """One month's partition of the received-month index, oldest first (never a scan)."""
+        for item in self.models.case.received_month_index.query(month, page_size=100):
+            self.items_read += 1
+            yield self._case(item)
+
+    def index_received_months(self) -> int:
+        """Give every case saved before the received-month index existed its month, so the
+        reports find it: a Scan, run once by hand after upgrading (`sla-monitor report
+        backfill`). Returns how many cases it changed; a second run changes none."""
+        m = self.models.case
+        changed = 0
+        for item in m.scan((m.sk == "CASE") & m.received_month.does_not_exist()):
+            # Only the index key is written, and only where it is still missing: a case saved
+            # meanwhile keeps what its save wrote.
+            try:
+                item.update(
+                    actions=[m.received_month.set(month_received(item.received_at))],
+                    condition=m.received_month.does_not_exist(),
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                continue
+            changed += 1
+        return changed
 
     def all_cases(self) -> Iterator[Case]:
         m = self.models.case

@@ -21,6 +21,7 @@ from sla_monitor.store.ports import (
     Delivery,
     DuplicateDeliveryError,
     StaleCaseError,
+    month_received,
 )
 
 
@@ -136,6 +137,12 @@ class InMemoryCaseStore:
 
     def all_cases(self) -> Iterator[Case]:
         yield from sorted(self.cases.values(), key=lambda c: c.received_at)
+
+    def cases_received(self, month: str) -> Iterator[Case]:
+        for case in self.all_cases():
+            if month_received(case.received_at) == month:
+                self.reads += 1
+                yield case
 
     def due_at(self, reference: str) -> datetime | None:
         return self.next_due.get(reference)

@@ -8,12 +8,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, TimelineEvent
 
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
     from sla_monitor.intake import TriageRecord
+
+
+def month_received(received_at: datetime) -> str:
+    """The month a case was received in, in London time, as the reports and the received-month
+    index name it: "2026-12"."""
+    return received_at.astimezone(LONDON).strftime("%Y-%m")
 
 
 class DuplicateDeliveryError(Exception):
@@ -110,6 +117,11 @@ class CaseStore(Protocol):
     def open_cases(self) -> Iterator[Case]:
         """Every open case, oldest first, through the sparse open-cases index (never a scan):
         the officers' digests and the staff work list read this."""
+        ...
+
+    def cases_received(self, month: str) -> Iterator[Case]:
+        """Every case received in `month` ("2026-12", London time), closed ones too, oldest
+        first, through the received-month index (never a scan): what the reports read."""
         ...
 
     def all_cases(self) -> Iterator[Case]:

@@ -16,6 +16,21 @@ NEXT_DUE_INDEX = "next-due"
 # Open cases, oldest first, for the officers' digests and the staff work list: sparse too, so
 # closed cases (the archive) cost nothing to skip.
 OPEN_CASES_INDEX = "open-cases"
+# Cases by the month they were received (London time, "2026-12"), oldest first within it: the
+# reports read one month's partition per month they cover, so a report costs what the period
+# holds, not what the archive holds. Every case item carries the key (other items in the table,
+# such as timeline events and claims, do not), so no case is ever missing from it.
+#
+# Reports count the cases *received* in their period, with what has become of them since (kept
+# on time, kept late, breached, still open), so they never need cases by the month they closed:
+# a case received in November and answered late in December is November's late response. The
+# annual complaints report also counts what happened in the year to complaints received earlier
+# (a stage 2 review, a response, an Ombudsman referral): it reads the year's months and the
+# twelve before them, and the open-cases index for anything older still open. A complaint
+# received more than a year before the period, closed before the report is made, whose stage 2
+# or referral fell in the period is the one thing it misses; a key by closing month would not
+# catch it either (the case may close after the period), only a key per event would.
+RECEIVED_MONTH_INDEX = "received-month"
 # Writes spread over this many partitions of each index so no single partition runs hot. A
 # partition takes about 1,000 writes a second, far above a council's case volume (thousands of
 # cases a year); each shard costs every sweep one query, so keep it small. Raise it for several
@@ -66,6 +81,7 @@ CASES = TableDefinition(
         ("next_due_at", "S"),
         ("open_shard", "S"),
         ("received_at", "S"),
+        ("received_month", "S"),
     ),
     key=(("pk", "HASH"), ("sk", "RANGE")),
     global_indexes=(
@@ -81,6 +97,14 @@ CASES = TableDefinition(
             "IndexName": OPEN_CASES_INDEX,
             "KeySchema": [
                 {"AttributeName": "open_shard", "KeyType": "HASH"},
+                {"AttributeName": "received_at", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        {
+            "IndexName": RECEIVED_MONTH_INDEX,
+            "KeySchema": [
+                {"AttributeName": "received_month", "KeyType": "HASH"},
                 {"AttributeName": "received_at", "KeyType": "RANGE"},
             ],
             "Projection": {"ProjectionType": "ALL"},

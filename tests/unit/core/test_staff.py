@@ -13,6 +13,7 @@ from sla_monitor.staff import (
     extend_deadline,
     reclassify_case,
     record_acknowledgement_sent,
+    record_ombudsman_referral,
     record_response,
     resume_clocks,
     wait_for_customer,
@@ -318,3 +319,37 @@ def test_a_formal_complaint_logged_by_phone_needs_contact_details(world):
             **world,
         )
     assert list(world["store"].all_cases()) == []
+
+
+def test_a_complaint_taken_to_the_ombudsman_is_recorded_once(world, store):
+    case = new_case(world, CaseType.COMPLAINT)
+    later = london(2027, 2, 1, 10, 0)
+    referred = record_ombudsman_referral(
+        case.reference,
+        ombudsman_reference="26 012 345",
+        by="complaints-officer",
+        now=later,
+        **world,
+    )
+    assert referred.ombudsman_referral.reference == "26 012 345"
+    assert referred.ombudsman_referral.referred_at == later
+    assert store.get_case(case.reference).ombudsman_referral == referred.ombudsman_referral
+    (event,) = [e for e in store.timeline(case.reference) if e.kind == "ombudsman_referral"]
+    assert event.actor == "complaints-officer"
+    assert referred.notifications == case.notifications  # nobody is sent anything
+    with pytest.raises(ActionNotAllowed, match="referred to the Ombudsman already"):
+        record_ombudsman_referral(
+            case.reference, ombudsman_reference="26 999 999", by="x", now=later, **world
+        )
+
+
+def test_only_a_complaint_goes_to_the_ombudsman(world):
+    case = new_case(world, CaseType.ENQUIRY)
+    with pytest.raises(ActionNotAllowed, match="is an enquiry: only a complaint"):
+        record_ombudsman_referral(
+            case.reference, ombudsman_reference="1", by="x", now=RECEIVED, **world
+        )
+    with pytest.raises(ActionNotAllowed, match="Ombudsman's reference"):
+        record_ombudsman_referral(
+            case.reference, ombudsman_reference=" ", by="x", now=RECEIVED, **world
+        )

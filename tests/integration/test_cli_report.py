@@ -1,0 +1,169 @@
+"""`sla-monitor report ...` against in-process AWS: the reports read their period through the
+received-month index of the real table, and bad periods are refused in one line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+from collections.abc import Iterator
+
+import pytest
+from pypdf import PdfReader
+from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
+
+from sla_monitor.cli.main import main
+from sla_monitor.runtime import services
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    from sla_monitor.embedded import embedded_aws
+
+    with embedded_aws():
+        yield
+
+
+def run(capsys, command: str) -> tuple[int, str, str]:
+    code = main(shlex.split(command))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_monthly_report_counts_the_month_s_cases(aws, capsys, tmp_path):
+    # A phone complaint logged on Tuesday 1 December and acknowledged at once by the checker...
+    code, _, _ = run(
+        capsys,
+        "case log --channel phone --type complaint --name 'Ann Example' "
+        "--email ann@example.org --summary 'Bin left on the road' --department housing "
+        "--now 2026-12-01T10:00",
+    )
+    assert code == 0
+    # ...and an enquiry by letter, answered late (due 8 December, answered 10 December).
+    code, out, _ = run(
+        capsys,
+        "case log --channel letter --type enquiry --name 'Bob Resident' "
+        "--address '1 High Street' --summary 'Garden waste round?' --department waste-services "
+        "--now 2026-12-01T11:00 --json",
+    )
+    enquiry = json.loads(out)["case"]["reference"]
+    run(
+        capsys,
+        f"case respond {enquiry} --outcome answered --summary Tuesdays --now 2026-12-10T10:00",
+    )
+
+    code, out, err = run(
+        capsys,
+        f"report monthly --month 2026-12 --format json --output {tmp_path} --now 2027-01-11T10:00",
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out == f"{tmp_path}/report-2026-12.json: December 2026, 2 case(s), 6 promise(s) fell due\n"
+    )
+    report = json.loads((tmp_path / "report-2026-12.json").read_text())
+    assert report["cases"] == 2
+    promises = {p["promise"]: p for p in report["promises"]}
+    # The complaint was acknowledged on time; never answered, so its response (due 15
+    # December), its progress updates (15 and 31 December; the next, 15 January, is not due)
+    # and its referral to the Chief Executive (31 December) are broken.
+    assert promises["acknowledge_complaint"]["kept_on_time"] == 1
+    assert promises["respond_to_complaint"]["broken_not_kept"] == 1
+    progress = promises["complaint_progress_update"]
+    assert (progress["broken_not_kept"], progress["not_due_yet"]) == (2, 1)
+    assert promises["refer_to_chief_executive"]["broken_not_kept"] == 1
+    assert promises["respond_to_enquiry"]["kept_late"] == 1
+    assert {d["label"] for d in report["by_department"]} == {"Housing", "Waste Services"}
+    assert [o["department"] for o in report["oldest_open"]] == ["Housing"]
+    assert report["trend"][-1]["month"] == "2026-12" and len(report["trend"]) == 12
+
+
+def test_an_empty_month_gives_a_report_that_says_so(aws, capsys, tmp_path):
+    code, out, _ = run(
+        capsys, f"report monthly --month 2026-11 --output {tmp_path} --now 2026-12-01T10:00"
+    )
+    assert code == 0
+    assert out.endswith("November 2026, no cases were received in November 2026\n")
+    page = (tmp_path / "report-2026-11.html").read_text()
+    assert "No cases were received in November 2026: there is nothing to report" in page
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        ("report monthly --month 2027-02", "February 2027 has not begun yet: there is nothing"),
+        ("report monthly --month 2026-13", "'2026-13' is not a month; write it like 2026-12"),
+        ("report monthly --month last", "'last' is not a month; write it like 2026-12"),
+        ("report annual --year 2028", "the year 2028 (1 January 2028 to 31 December 2028) has"),
+        ("report annual --year 2027 --financial", "the financial year 2027/28 (1 April 2027"),
+        ("report annual --year 'two thousand'", "'two thousand' is not a year"),
+    ],
+)
+def test_a_period_in_the_future_or_malformed_is_refused_in_one_line(capsys, command, reason):
+    code, out, err = run(capsys, f"{command} --now 2027-01-15T10:00 --embedded")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"sla-monitor: {reason}")
+    assert err.count("\n") == 1
+
+
+def _store_the_year() -> None:
+    store = services().store
+    for case in YEAR_2026:
+        store.create_case(case, events=[], next_due=None)
+
+
+def test_the_annual_report_as_csv_and_pdf(aws, capsys, tmp_path):
+    _store_the_year()
+    code, out, err = run(
+        capsys,
+        f"report annual --year 2026 --format csv --output {tmp_path} --now 2027-01-20T10:00",
+    )
+    assert (code, err) == (0, "")
+    assert "3 stage 1 and 2 stage 2 complaint(s) received" in out
+    rows = list(csv.reader(io.StringIO((tmp_path / "complaints-report-2026.csv").read_text())))
+    figures = {(r[0], r[1], r[2]): r[3] for r in rows[2:]}
+    assert figures[("complaints", "stage 1", "received")] == "3"
+    # W, received in 2024 and still open, is read through the open-cases index.
+    assert figures[("complaints", "stage 2", "received")] == "2"
+    assert figures[("timescales", "stage 1", "within the Code (10 working days)")] == "2"
+    assert figures[("timescales", "stage 1", "percent within our own")] == "33.3"
+    assert figures[("ombudsman", "all", "referrals")] == "1"
+    assert figures[("feedback", "Housing", "compliments")] == "1"
+
+    code, _, _ = run(
+        capsys,
+        f"report annual --year 2026 --format pdf --output {tmp_path} --now 2027-01-20T10:00",
+    )
+    assert code == 0
+    pdf = PdfReader(tmp_path / "complaints-report-2026.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Annual complaints performance and service improvement report 2026" in text
+    assert "Supervisor checks repeats" in text
+
+
+def test_the_financial_year_report_is_named_for_both_years(aws, capsys, tmp_path):
+    _store_the_year()
+    code, out, _ = run(
+        capsys,
+        f"report annual --year 2026 --financial --output {tmp_path} --now 2027-01-20T10:00",
+    )
+    assert code == 0
+    assert "the financial year 2026/27 (1 April 2026 to 31 March 2027)" in out
+    page = (tmp_path / "complaints-report-2026-27.html").read_text()
+    assert "report 2026/27" in page and "The year is not over yet" in page
+
+
+def test_cases_saved_before_the_index_are_given_their_month_once(aws, capsys, tmp_path):
+    _store_the_year()
+    store = services().store
+    table = services().client("dynamodb")
+    # As a case saved before the upgrade: no received_month on it.
+    table.update_item(
+        TableName=services().settings.cases_table,
+        Key={"pk": {"S": "CASE#NWL-2026-000010"}, "sk": {"S": "CASE"}},
+        UpdateExpression="REMOVE received_month",
+    )
+    assert [c.reference for c in store.cases_received("2026-03")] == []
+    assert run(capsys, "report backfill") == (0, "1 case(s) given their received month\n", "")
+    assert [c.reference for c in store.cases_received("2026-03")] == ["NWL-2026-000010"]
+    assert run(capsys, "report backfill")[1] == "0 case(s) given their received month\n"
