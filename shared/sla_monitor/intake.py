@@ -35,6 +35,13 @@ class Attachment:
     content_type: str
     size: int
     s3_key: str
+    # The virus scan did not finish: kept apart, and never offered to staff as safe to open.
+    quarantined: bool = False
+
+
+# A case's first write is one DynamoDB transaction (at most 100 items): the case, its markers
+# and its events. Attachments past this many share one event, so 200 of them still fit.
+ATTACHMENT_EVENTS = 20
 
 
 @dataclass(frozen=True)
@@ -92,19 +99,40 @@ class TriageRecord:
     details: dict[str, str] = field(default_factory=dict)
 
 
+def _attachment_event(attachment: Attachment, *, at: datetime, actor: str) -> TimelineEvent:
+    details = {
+        "s3_key": attachment.s3_key,
+        "content_type": attachment.content_type,
+        "size": str(attachment.size),
+    }
+    summary = f"attachment kept: {attachment.filename}"
+    if attachment.quarantined:
+        details["quarantined"] = "yes"
+        summary = f"attachment quarantined (the virus scan did not finish): {attachment.filename}"
+    return TimelineEvent(at=at, kind="attachment", actor=actor, summary=summary, details=details)
+
+
 def _attachment_events(
     attachments: tuple[Attachment, ...], *, at: datetime, actor: str
 ) -> list[TimelineEvent]:
-    return [
-        TimelineEvent(
-            at=at,
-            kind="attachment",
-            actor=actor,
-            summary=f"attachment kept: {a.filename}",
-            details={"s3_key": a.s3_key, "content_type": a.content_type, "size": str(a.size)},
-        )
-        for a in attachments
-    ]
+    if len(attachments) <= ATTACHMENT_EVENTS:
+        return [_attachment_event(a, at=at, actor=actor) for a in attachments]
+    shown = attachments[: ATTACHMENT_EVENTS - 1]
+    rest = attachments[ATTACHMENT_EVENTS - 1 :]
+    quarantined = any(a.quarantined for a in rest)
+    together = TimelineEvent(
+        at=at,
+        kind="attachments",
+        actor=actor,
+        summary=f"{len(rest)} more attachments kept"
+        + (" in quarantine (the virus scan did not finish)" if quarantined else ""),
+        details={
+            "count": str(len(rest)),
+            **({"quarantined": "yes"} if quarantined else {}),
+            **{f"{n:03d}": a.s3_key for n, a in enumerate(rest, start=len(shown) + 1)},
+        },
+    )
+    return [*(_attachment_event(a, at=at, actor=actor) for a in shown), together]
 
 
 def register_case(

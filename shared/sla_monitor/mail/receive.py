@@ -32,7 +32,12 @@ from sla_monitor.mail.events import MailDelivery, MailSettings
 from sla_monitor.mail.message import MailAttachment, ParsedEmail, parse_email
 from sla_monitor.mail.raw_mail import RawMailStore, S3RawMailStore
 from sla_monitor.mail.replies import ThreadMatch, case_of_message, find_thread, new_words
-from sla_monitor.mail.triage import TriageFinding, TriageReason, find_triage
+from sla_monitor.mail.triage import (
+    TriageFinding,
+    TriageReason,
+    find_triage,
+    virus_scan_unfinished,
+)
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
 
@@ -40,6 +45,8 @@ if TYPE_CHECKING:
     from sla_monitor.runtime import Services
 
 ORIGINAL_EMAIL = "original-email.eml"
+# Under the attachment prefix: where files whose virus scan did not finish are kept.
+QUARANTINE = "quarantine/"
 # A reply races the deadline checker for the same case now and then; re-reading settles it.
 _STALE_RETRIES = 3
 _UNSAFE_KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
@@ -287,23 +294,36 @@ def _keep_attachments(
     parsed: ParsedEmail, raw: bytes, delivery: MailDelivery, *, intake: MailIntake
 ) -> tuple[Attachment, ...]:
     """Store each attachment beside the raw message and describe it; the first entry is the
-    original email itself, so staff can always open what the customer sent."""
+    original email itself, so staff can always open what the customer sent.
+
+    When SES could not finish its virus scan, the files go to a quarantine folder as plain
+    bytes, and every entry (the original too, which holds them) is marked quarantined, so no
+    page offers them as safe to open."""
+    unscanned = virus_scan_unfinished(parsed, delivery.verdicts)
     kept = [
         Attachment(
             filename=ORIGINAL_EMAIL,
             content_type="message/rfc822",
             size=len(raw),
             s3_key=delivery.key,
+            quarantined=unscanned is not None,
         )
     ]
-    folder = f"{intake.attachment_prefix}{delivery.token}/"
+    if unscanned is not None:
+        folder = f"{intake.attachment_prefix}{QUARANTINE}{delivery.token}/"
+    else:
+        folder = f"{intake.attachment_prefix}{delivery.token}/"
     for number, attachment in enumerate(parsed.attachments, start=1):
         key = f"{folder}{number:03d}-{safe_file_name(attachment.filename)}"
+        metadata = _metadata(attachment, delivery)
+        if unscanned is not None:
+            metadata["virus-verdict"] = unscanned
         intake.raw_mail.keep(
             key,
             attachment.content,
-            content_type=attachment.content_type,
-            metadata=_metadata(attachment, delivery),
+            # Never served as what it claims to be while unscanned.
+            content_type="application/octet-stream" if unscanned else attachment.content_type,
+            metadata=metadata,
         )
         kept.append(
             Attachment(
@@ -311,15 +331,16 @@ def _keep_attachments(
                 content_type=attachment.content_type,
                 size=attachment.size,
                 s3_key=key,
+                quarantined=unscanned is not None,
             )
         )
     return tuple(kept)
 
 
 def _metadata(attachment: MailAttachment, delivery: MailDelivery) -> dict[str, str]:
-    # S3 metadata must be ASCII: the filename is percent-encoded.
+    # S3 metadata must be ASCII (the filename is percent-encoded), and all of it at most 2 KB.
     return {
-        "filename": quote(attachment.filename, safe=" "),
+        "filename": quote(attachment.filename, safe=" ")[:1024],
         "message": delivery.idempotency_key,
         "raw-location": quote(delivery.raw_location, safe="/:"),
     }

@@ -72,6 +72,7 @@ _REPORT_PARTS = frozenset(
 _DAEMONS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"})
 _AUTOMATIC_PRECEDENCE = frozenset({"bulk", "auto_reply", "junk"})
 _NOT_SET = frozenset({"", "no", "false", "0"})
+_UNFINISHED_SCANS = frozenset({"GRAY", "PROCESSING_FAILED"})
 
 # Only at the start of the subject, where mail systems put them; a resident who writes "your
 # auto-reply told me nothing" further in is still a resident.
@@ -106,6 +107,13 @@ def _verdict(event_value: str | None, parsed: ParsedEmail, header: str) -> str |
     # (SES puts its own first; a forged later one cannot hide it).
     value = event_value or parsed.first_header(header)
     return _token(value).upper() if value else None
+
+
+def virus_scan_unfinished(parsed: ParsedEmail, verdicts: Verdicts) -> str | None:
+    """SES's virus verdict when its scan could not finish (GRAY or PROCESSING_FAILED): the
+    message may still be read, but its attachments are kept in quarantine."""
+    virus = _verdict(verdicts.virus, parsed, "x-ses-virus-verdict")
+    return virus if virus in _UNFINISHED_SCANS else None
 
 
 def _bounce_by_structure(parsed: ParsedEmail) -> str | None:

@@ -21,6 +21,7 @@ the environment of the function or CLI, which is only known then.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import uuid
 import zlib
@@ -71,6 +72,8 @@ from sla_monitor.intake import TriageRecord
 from sla_monitor.store.ports import Claim, Delivery, DuplicateDeliveryError, StaleCaseError
 from sla_monitor.store.schema import DUE_SHARDS, NEXT_DUE_INDEX, OPEN_CASES_INDEX
 
+_LONGEST_KEPT_MESSAGE_ID = 1024
+
 
 def _shard(reference: str) -> int:
     return zlib.crc32(reference.encode("utf-8")) % DUE_SHARDS
@@ -84,6 +87,15 @@ def due_shard(reference: str) -> str:
 def open_shard(reference: str) -> str:
     """The open-cases index partition of a case while it is open."""
     return f"OPEN#{_shard(reference)}"
+
+
+def message_key(message_id: str) -> str:
+    """The partition key of an email Message-ID's marker. A key may be at most 2 KB: an id long
+    enough to come near it is keyed by its digest instead."""
+    if len(message_id.encode("utf-8", "surrogatepass")) <= _LONGEST_KEPT_MESSAGE_ID:
+        return f"MESSAGE#{message_id}"
+    digest = hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"MESSAGE#sha256:{digest}"
 
 
 def index_instant(instant: datetime) -> str:
@@ -310,7 +322,7 @@ class DynamoDBCaseStore:
 
     def find_case_by_message_id(self, message_id: str) -> str | None:
         try:
-            marker = self.models.marker.get(f"MESSAGE#{message_id}", "MESSAGE")
+            marker = self.models.marker.get(message_key(message_id), "MESSAGE")
         except DoesNotExist:
             return None
         return marker.reference
@@ -589,7 +601,7 @@ class DynamoDBCaseStore:
             for message_id in set(message_ids):
                 tx.save(
                     m.marker(
-                        f"MESSAGE#{message_id}", "MESSAGE", outcome="case", reference=case.reference
+                        message_key(message_id), "MESSAGE", outcome="case", reference=case.reference
                     )
                 )
 
