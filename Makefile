@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench clean venv browser sam-venv sam-build
+.PHONY: demo test unit lint bench eval clean venv browser sam-venv sam-build
 
 # The AWS SAM CLI has its own virtual environment: it pins boto3 and cfn-lint versions of its own.
 SAM_VENV := .venv-sam
@@ -63,6 +63,12 @@ unit: $(STAMP)
 # What one deadline sweep reads as the archive grows, beside a Scan (minutes; not in `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
+
+# How well the first classification of email does on residents' messages it was never trained
+# on: precision and recall of each type, and the accuracy (tests/data/resident_messages.jsonl).
+eval: $(STAMP)
+	$(BIN)/sla-monitor classifier evaluate --examples tests/data/resident_messages.jsonl \
+	  --split held_out --mistakes
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -169,6 +169,7 @@ def summary_json(view: CaseView) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "type": case.case_type.value,
+        "possible_complaint": case.possible_complaint,
         "status": case.status.value,
         "stage": case.stage,
         "channel": case.channel.value,
@@ -212,7 +213,7 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
         rows.append(
             (
                 case.reference,
-                case.case_type.label,
+                type_text(case),
                 str(case.stage),
                 owner,
                 view.department or "-",
@@ -223,6 +224,11 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
             )
         )
     return table(rows)
+
+
+def type_text(case: Case) -> str:
+    """The type as staff read it: a possible complaint says so, until they confirm it."""
+    return "possible complaint" if case.possible_complaint else case.case_type.label
 
 
 # -- the whole case ------------------------------------------------------------------------------
@@ -281,8 +287,17 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
         )
     if case.closed_at:
         facts.append(("Closed:", when(case.closed_at)))
+    if case.possible_complaint:
+        facts.append(
+            (
+                "Possible complaint:",
+                "timed as a complaint until staff confirm the type (case confirm-type)",
+            )
+        )
+    if case.classification_reason:
+        facts.append(("Classified:", case.classification_reason))
     lines = [
-        f"{case.reference}  {case.case_type.label}, stage {case.stage}, "
+        f"{case.reference}  {type_text(case)}, stage {case.stage}, "
         f"{case.status.value.replace('_', ' ')}",
         *table(facts),
     ]
@@ -350,6 +365,7 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "phone": customer.phone,
             "address": customer.address,
         },
+        "classification_reason": case.classification_reason,
         "acknowledged_at": iso(case.acknowledged_at),
         "expected_reply_by": iso(case.expected_reply_by),
         "closed_at": iso(case.closed_at),

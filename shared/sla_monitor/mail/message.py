@@ -241,8 +241,8 @@ def _addresses(message: Message, name: str, raw_value: str) -> list[MailAddress]
         if not _ADDRESS.fullmatch(address):
             continue
         local, _, domain = address.rpartition("@")
-        name_text = _one_line(undo_surrogate_escape(display or "")[: MAX_NAME * 4])
-        name_text = _FORMAT_CHARACTERS.sub("", name_text).strip("\"'")[:MAX_NAME].strip() or None
+        shown = _one_line(undo_surrogate_escape(display or "")[: MAX_NAME * 4])
+        name_text = _FORMAT_CHARACTERS.sub("", shown).strip("\"'")[:MAX_NAME].strip() or None
         found.append(MailAddress(address=f"{local}@{domain.lower()}", name=name_text))
     return found
 
