@@ -168,7 +168,8 @@ def log_case(
             received_at=received_at,
             subject=summary.strip()[:120],
             description=(description or summary).strip(),
-            customer=customer,
+            # The officer took the details from the customer in person or on the phone.
+            customer=replace(customer, email_verified=bool(customer.email)),
             preferences=preferences or Preferences(),
             department=department,
             classification_reason=f"logged by {by}",
