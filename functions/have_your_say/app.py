@@ -29,6 +29,7 @@ from sla_monitor.web.errors import (
     FormNotAccepted,
     FormTooLarge,
     ReceiptNotRecognised,
+    TooManyMessages,
     WrongContentType,
 )
 from sla_monitor.web.have_your_say import HaveYourSay, WebRequest, WebResponse
@@ -41,6 +42,7 @@ _STATUS: dict[type[FormNotAccepted], int] = {
     WrongContentType: 415,
     FormTooLarge: 413,
     FormExpired: 403,
+    TooManyMessages: 429,
 }
 
 
@@ -104,6 +106,7 @@ def _request() -> WebRequest:
         else:
             body = event.body.encode("utf-8")
     proto = event.headers.get("x-forwarded-proto") or "https"
+    identity = (event.request_context.raw_event or {}).get("identity") or {}
     return WebRequest(
         base_path=base_path,
         secure=proto != "http",
@@ -111,6 +114,7 @@ def _request() -> WebRequest:
         query=dict(event.query_string_parameters or {}),
         body=body,
         content_type=event.headers.get("content-type"),
+        source_ip=identity.get("sourceIp") if isinstance(identity, dict) else None,
     )
 
 
