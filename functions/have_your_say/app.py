@@ -7,20 +7,16 @@ there; which HTTP status says so is decided here, in one place, by the exception
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import traceback
 from datetime import UTC, datetime
 from functools import lru_cache
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.runtime import services
@@ -32,6 +28,7 @@ from sla_monitor.web.errors import (
     TooManyMessages,
     WrongContentType,
 )
+from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
 from sla_monitor.web.have_your_say import HaveYourSay, WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
 
@@ -49,17 +46,9 @@ _STATUS: dict[type[FormNotAccepted], int] = {
 # -- collaborators, made once per container ------------------------------------------------------
 
 
-def _fetch_secret(name: str) -> str:
-    """An SSM SecureString parameter (a "/" path) or a Secrets Manager secret (ARN or name)."""
-    if name.startswith("/"):
-        answer = services().client("ssm").get_parameter(Name=name, WithDecryption=True)
-        return str(answer["Parameter"]["Value"])
-    return str(services().client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])
-
-
 @lru_cache(maxsize=4)
 def _signer(source: SecretSource) -> FormSigner:
-    return FormSigner(source.resolve(_fetch_secret))
+    return FormSigner(source.resolve(fetch_stored_secret))
 
 
 def _pages(*, departments: bool = False, store: bool = False) -> HaveYourSay:
@@ -84,61 +73,13 @@ def _now() -> datetime:
 
 
 def _request() -> WebRequest:
-    event = app.current_event
-    # The path the browser used may have a stage or a base path before the API's own path.
-    seen_path = str((event.request_context.raw_event or {}).get("path") or event.path).rstrip("/")
-    route = event.path.rstrip("/")
-    base_path = seen_path[: len(seen_path) - len(route)] if seen_path.endswith(route) else ""
-    # Powertools reads headers without regard to case.
-    header = event.headers.get("cookie") or ""
-    try:
-        parsed = SimpleCookie(header)
-    except CookieError:
-        parsed = SimpleCookie()
-    cookies = {name: morsel.value for name, morsel in parsed.items()}
-    body: bytes | None = None
-    if event.body:
-        if event.is_base64_encoded:
-            try:
-                body = base64.b64decode(event.body, validate=True)
-            except (binascii.Error, ValueError):
-                body = b"\x00"  # undecodable: the form reader turns it away as unreadable
-        else:
-            body = event.body.encode("utf-8")
-    proto = event.headers.get("x-forwarded-proto") or "https"
-    identity = (event.request_context.raw_event or {}).get("identity") or {}
-    return WebRequest(
-        base_path=base_path,
-        secure=proto != "http",
-        cookies=cookies,
-        query=dict(event.query_string_parameters or {}),
-        body=body,
-        content_type=event.headers.get("content-type"),
-        source_ip=identity.get("sourceIp") if isinstance(identity, dict) else None,
-    )
+    return web_request(app.current_event)
 
 
 def _respond(page: WebResponse) -> Response:
     if page.log_message:
         logger.info(page.log_message, extra=dict(page.log_fields))
-    return Response(
-        status_code=page.status,
-        content_type=page.content_type,
-        body=page.body,
-        headers=dict(page.headers),
-        cookies=[
-            Cookie(
-                name=c.name,
-                value=c.value,
-                path=c.path,
-                secure=c.secure,
-                http_only=c.http_only,
-                max_age=c.max_age,
-                same_site=SameSite(c.same_site),
-            )
-            for c in page.cookies
-        ],
-    )
+    return gateway_response(page)
 
 
 # -- routes --------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class NotificationKind(enum.StrEnum):
     FORMAL_RESPONSE = "formal_response"
     CASE_UPDATE = "case_update"  # waiting on them, a new date, a new officer
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # reclassified into a complaint
+    OFFICER_MESSAGE = "officer_message"  # an officer writing to the customer in their own words
     # to staff
     ASSIGNED = "assigned"
     DEPARTMENT_HANDOVER = "department_handover"
@@ -100,6 +101,7 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.FORMAL_RESPONSE,
         NotificationKind.CASE_UPDATE,
         NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
+        NotificationKind.OFFICER_MESSAGE,
     }
 )
 

@@ -1,5 +1,7 @@
 """The local stack: a moto server standing in for AWS on 127.0.0.1, the product's resources on
-it, a few cases to look at, and the public pages served through the real Lambda handlers."""
+it, cases to look at, and the public form and the staff workspace served through the real
+Lambda handlers. The workspace signs staff in against moto's Cognito: a user pool like the
+template's with one sample user per role, and the same token verification as in AWS."""
 
 from __future__ import annotations
 
@@ -14,6 +16,13 @@ from unittest import mock
 from sla_monitor.cases import CaseType, Channel, Customer, Preferences
 from sla_monitor.directory import default_directory
 from sla_monitor.intake import NewCase, register_case
+from sla_monitor.local_staff import (
+    SampleUser,
+    StaffPool,
+    add_sample_users,
+    create_staff_pool,
+    seed_casework,
+)
 from sla_monitor.provisioning import provision
 from sla_monitor.runtime import Services, reset_services, services
 
@@ -25,15 +34,36 @@ LOCAL_CREDENTIALS = {
 }
 
 
+# Where the staff workspace is mounted locally (in AWS: its own API's stage).
+STAFF_BASE_PATH = "/staff"
+
+
 @dataclass(frozen=True)
 class LocalStack:
     aws_endpoint: str
     public_form: str
     services: Services
+    workspace: str = ""
+    staff_pool: StaffPool | None = None
+    sample_users: tuple[SampleUser, ...] = ()
+    sample_cases: dict[str, str] | None = None
 
     def environment(self) -> dict[str, str]:
         """What another shell needs so `sla-monitor` commands talk to this stack."""
         return {"AWS_ENDPOINT_URL": self.aws_endpoint, **LOCAL_CREDENTIALS}
+
+    def info(self) -> dict[str, object]:
+        """The addresses, the environment and the sample sign-ins, for scripts and tests."""
+        return {
+            "public_form": self.public_form,
+            "workspace": self.workspace,
+            "aws_endpoint": self.aws_endpoint,
+            "environment": self.environment(),
+            "staff_user_pool_id": self.staff_pool.user_pool_id if self.staff_pool else None,
+            "staff_client_id": self.staff_pool.client_id if self.staff_pool else None,
+            "sign_ins": [u.as_json() for u in self.sample_users],
+            "sample_cases": dict(self.sample_cases or {}),
+        }
 
 
 _SAMPLE_CASES = (
@@ -77,11 +107,14 @@ def seed_sample_cases(bundle: Services, now: datetime) -> list[str]:
 
 @contextmanager
 def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[LocalStack]:
-    """Start moto on 127.0.0.1, create and seed the resources, and serve the public pages."""
+    """Start moto on 127.0.0.1, create and seed the resources, and serve the public form and
+    the staff workspace."""
     from moto.server import ThreadedMotoServer
 
     from functions.have_your_say import app as have_your_say
+    from functions.staff_workspace import app as staff_workspace
     from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
+    from sla_monitor.web.staff.routes import reset_collaborators
 
     # The moto server would print a line for every AWS call; the person wants the addresses.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -103,12 +136,40 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
             directory=default_directory(),
             directory_store=bundle.directory_store,
         )
+        cognito = bundle.client("cognito-idp")
+        pool = create_staff_pool(cognito)
+        users = add_sample_users(cognito, pool)
+        # The workspace's settings, as template.yaml gives them in AWS, plus the local sign-in
+        # form that only a local endpoint allows.
+        stack.enter_context(
+            mock.patch.dict(
+                os.environ,
+                {
+                    "STAFF_USER_POOL_ID": pool.user_pool_id,
+                    "STAFF_CLIENT_ID": pool.client_id,
+                    "STAFF_LOCAL_SIGN_IN": "true",
+                },
+            )
+        )
+        reset_collaborators()
+        stack.callback(reset_collaborators)
         seed_sample_cases(bundle, now)
-        web = LocalApiServer({PUBLIC_FORM_BASE_PATH: have_your_say.handler}, port=web_port)
+        samples = seed_casework(bundle, now)
+        web = LocalApiServer(
+            {
+                PUBLIC_FORM_BASE_PATH: have_your_say.handler,
+                STAFF_BASE_PATH: staff_workspace.handler,
+            },
+            port=web_port,
+        )
         web.start()
         stack.callback(web.stop)
         yield LocalStack(
             aws_endpoint=endpoint,
             public_form=f"{web.url}{PUBLIC_FORM_BASE_PATH}/",
             services=bundle,
+            workspace=f"{web.url}{STAFF_BASE_PATH}/",
+            staff_pool=pool,
+            sample_users=users,
+            sample_cases=samples,
         )

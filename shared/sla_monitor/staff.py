@@ -105,7 +105,7 @@ def _active_officer(directory: Directory, officer_id: str) -> None:
     officer = directory.officer(officer_id)
     if officer is None:
         raise ActionNotAllowed(f"there is no officer {officer_id!r} in the directory")
-    if getattr(officer, "retired", False):
+    if officer.retired:
         raise ActionNotAllowed(f"{officer_id} has left the directory (retired)")
 
 
@@ -517,7 +517,7 @@ def request_stage_2(
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:
     for candidate in (
         directory.head_of_service(case),
-        directory.officer(directory.corporate_complaints_officer),
+        directory.active_officer(directory.corporate_complaints_officer),
     ):
         if candidate is not None and candidate.officer_id not in excluded:
             return candidate.officer_id
@@ -690,6 +690,38 @@ def _keep_example(
         )
     )
     return changed
+
+
+def reply_to_customer(
+    reference: str,
+    *,
+    text: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """An officer writes to the customer in their own words (a question, news, an answer that
+    is not the formal response). It goes through the checker like every customer letter,
+    threaded on the customer's own message, and the timeline keeps the words."""
+    words = text.strip()
+    if not words:
+        raise ActionNotAllowed("a message to the customer needs some text")
+    if len(words) > 20_000:
+        raise ActionNotAllowed("a message to the customer is at most 20,000 characters")
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        changed = case.notify(NotificationKind.OFFICER_MESSAGE, at=now, text=words, sent_by=by)
+        return changed, TimelineEvent(
+            at=now,
+            kind="officer_message",
+            actor=by,
+            summary="message to the customer written; it goes out by email or post",
+            details={"text": words},
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def add_note(

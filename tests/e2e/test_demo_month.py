@@ -129,7 +129,8 @@ def test_the_acknowledgement_mail_is_what_the_customer_needs(month):
     (ack,) = [
         m
         for m in mail
-        if reference in m.subject and "margaret.hill@example.org" in " ".join(m.recipients)
+        if m.subject == f"{reference}: we have received your complaint"
+        and "margaret.hill@example.org" in " ".join(m.recipients)
     ]
     body = message_from_bytes(ack.raw, policy=policy.default).get_body(("plain",)).get_content()
     assert reference in body

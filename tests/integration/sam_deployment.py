@@ -275,7 +275,7 @@ def create_what_moto_cannot(
             ExcludePunctuation=generate.get("ExcludePunctuation", False),
         )["RandomPassword"]
         return secrets.create_secret(
-            Name=f"{resolver.stack_name}-form-secret",
+            Name=f"{resolver.stack_name}-{logical_id}",
             Description=p["Description"],
             KmsKeyId=p["KmsKeyId"],
             SecretString=value,
@@ -340,6 +340,40 @@ def create_what_moto_cannot(
         client("wafv2").associate_web_acl(WebACLArn=p["WebACLArn"], ResourceArn=p["ResourceArn"])
         return None
 
+    def user_pool(p: dict[str, Any], logical_id: str) -> str | None:
+        cognito = client("cognito-idp")
+        props = dict(p)
+        name = props.pop("UserPoolName")
+        # CloudFormation takes the MFA types with the pool; the API sets them apart.
+        mfas = props.pop("EnabledMfas", [])
+        pool = cognito.create_user_pool(PoolName=name, **props)["UserPool"]
+        if "SOFTWARE_TOKEN_MFA" in mfas:
+            cognito.set_user_pool_mfa_config(
+                UserPoolId=pool["Id"],
+                SoftwareTokenMfaConfiguration={"Enabled": True},
+                MfaConfiguration=props.get("MfaConfiguration", "OFF"),
+            )
+        return str(pool["Id"])
+
+    def user_pool_group(p: dict[str, Any], logical_id: str) -> str | None:
+        client("cognito-idp").create_group(**p)
+        return str(p["GroupName"])
+
+    def user_pool_client(p: dict[str, Any], logical_id: str) -> str | None:
+        created = client("cognito-idp").create_user_pool_client(**p)["UserPoolClient"]
+        return str(created["ClientId"])
+
+    def user_pool_domain(p: dict[str, Any], logical_id: str) -> str | None:
+        client("cognito-idp").create_user_pool_domain(**p)
+        return str(p["Domain"])
+
+    def managed_login_branding(p: dict[str, Any], logical_id: str) -> str | None:
+        # moto has no managed login branding: check that it names the pool and client made.
+        client("cognito-idp").describe_user_pool_client(
+            UserPoolId=p["UserPoolId"], ClientId=p["ClientId"]
+        )
+        return None
+
     def _logical_id_of(physical: str) -> str:
         return next(k for k, v in resolver.physical_ids.items() if v == physical)
 
@@ -359,6 +393,11 @@ def create_what_moto_cannot(
         "AWS::ApiGateway::Stage": stage,
         "AWS::WAFv2::WebACL": web_acl,
         "AWS::WAFv2::WebACLAssociation": web_acl_association,
+        "AWS::Cognito::UserPool": user_pool,
+        "AWS::Cognito::UserPoolGroup": user_pool_group,
+        "AWS::Cognito::UserPoolClient": user_pool_client,
+        "AWS::Cognito::UserPoolDomain": user_pool_domain,
+        "AWS::Cognito::ManagedLoginBranding": managed_login_branding,
     }
     handled: dict[str, str] = {}
     for kind, create in creators.items():

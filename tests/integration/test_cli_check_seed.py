@@ -74,6 +74,7 @@ def test_the_daily_digest_job_sends_each_officer_one_digest_a_day(endpoint, caps
     assert main(["check", "--daily-digest", "--now", "2026-03-09T09:00"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "digest for head-customer-services  emailed",
+        "digest for complaints-officer (open complaints)  emailed",
         "0 due case(s) read, 0 action(s) done",
     ]
     # A retry of the same morning's schedule sends nothing twice.

@@ -44,6 +44,8 @@ PARAMETERS = {
     "ReceivingAddress": "customer.services@contact.example.gov.uk",
     "SenderAddress": "customer.services@example.gov.uk",
     "AlarmEmailAddresses": "it.duty@example.gov.uk, complaints.officer@example.gov.uk",
+    "StaffWorkspaceUrl": "https://staff.example.gov.uk",
+    "StaffSignInDomainPrefix": "example-council-staff",
 }
 
 # What moto's CloudFormation skips, each created through its service's API instead.
@@ -63,10 +65,15 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::SecretsManager::Secret",
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolDomain",
+    "AWS::Cognito::ManagedLoginBranding",
 }
 
 ASYNC_FUNCTIONS = ("EmailIntakeFunction", "DeadlineCheckerFunction", "DeliveryEventsFunction")
-FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction")
+FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction", "StaffWorkspaceFunction")
 
 
 class Deployment:
@@ -450,6 +457,7 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
         f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/{d.physical('OutboundConfigurationSet')}"
     )
     queue, secret = d.arn("FailedEventsQueue"), d.physical("FormSecret")
+    staff_secret = d.physical("StaffSessionSecret")
 
     def log(group: str) -> str:
         return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/{STACK}/{group}:log-stream:2026/01/05/x"
@@ -505,6 +513,36 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("ses:SendEmail", identity),
                 ("s3:GetObject", f"{bucket}/inbound/abc123"),
                 ("sqs:SendMessage", queue),
+                ("secretsmanager:GetSecretValue", staff_secret),
+            ],
+        ),
+        "StaffWorkspaceFunction": (
+            [
+                ("dynamodb:GetItem", cases),
+                ("dynamodb:Query", cases),
+                ("dynamodb:Query", f"{cases}/index/open-cases"),
+                ("dynamodb:PutItem", cases),
+                ("dynamodb:UpdateItem", cases),
+                ("dynamodb:GetItem", directory),
+                ("secretsmanager:GetSecretValue", staff_secret),
+                ("logs:PutLogEvents", log("staff-workspace")),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                ("dynamodb:Scan", f"{cases}/index/open-cases"),
+                ("dynamodb:DeleteItem", cases),
+                ("dynamodb:Query", f"{cases}/index/next-due"),
+                ("dynamodb:PutItem", directory),
+                ("dynamodb:PutItem", directory, "POLICY"),
+                ("secretsmanager:GetSecretValue", secret),
+                ("ses:SendEmail", identity),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("sqs:SendMessage", queue),
+                (
+                    "cognito-idp:AdminCreateUser",
+                    f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/x",
+                ),
+                ("logs:PutLogEvents", log("have-your-say")),
             ],
         ),
         "DeliveryEventsFunction": (
@@ -704,6 +742,7 @@ def test_the_public_api_is_throttled_on_its_stage(deployed):
         k
         for k, v in deployed.template["Resources"].items()
         if v["Type"] == "AWS::ApiGateway::Stage"
+        and v["Properties"]["RestApiId"] == {"Ref": "HaveYourSayApi"}
     )
     (settings,) = deployed.resolver.resolve(deployed.properties(stage_id)["MethodSettings"])
     assert settings["ResourcePath"] == "/*"
@@ -728,3 +767,81 @@ def test_a_firewall_rule_limits_each_ip_address_on_the_form_stage(deployed):
     api_id = deployed.resolver.ref("HaveYourSayApi")
     stage = f"arn:aws:apigateway:eu-west-2::/restapis/{api_id}/stages/have-your-say"
     assert waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]["ARN"] == summary["ARN"]
+
+
+# -- the staff workspace and its sign-in -------------------------------------------------------
+
+
+def test_the_staff_api_routes_the_workspace_pages_to_the_staff_function(deployed):
+    # test_template_wiring checks that these events are exactly the routes the workspace serves.
+    gateway = deployed.client("apigateway")
+    api = deployed.physical("StaffWorkspaceApi")
+    function = deployed.function("StaffWorkspaceFunction")["FunctionArn"]
+    routes = set()
+    for resource in gateway.get_resources(restApiId=api)["items"]:
+        for method in resource.get("resourceMethods", {}):
+            integration = gateway.get_integration(
+                restApiId=api, resourceId=resource["id"], httpMethod=method
+            )
+            assert integration["type"].upper() == "AWS_PROXY"
+            assert function in integration["uri"]
+            routes.add((resource["path"], method))
+    events = load_sam_template()["Resources"]["StaffWorkspaceFunction"]["Properties"]["Events"]
+    assert routes == {
+        (e["Properties"]["Path"], e["Properties"]["Method"].upper()) for e in events.values()
+    }
+    assert [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]] == ["staff"]
+
+
+def test_staff_sign_in_asks_for_a_second_factor_and_allows_no_self_sign_up(deployed):
+    cognito = deployed.client("cognito-idp")
+    pool_id = deployed.physical("StaffUserPool")
+    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["UsernameAttributes"] == ["email"]
+    assert cognito.get_user_pool_mfa_config(UserPoolId=pool_id)["MfaConfiguration"] == "ON"
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 14
+    # moto does not keep the add-ons or the tier: checked on the translated template.
+    props = deployed.resolved("StaffUserPool")
+    assert props["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    assert props["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert props["DeletionProtection"] == "ACTIVE"
+    assert deployed.template["Resources"]["StaffUserPool"]["DeletionPolicy"] == "Retain"
+
+
+def test_the_staff_pool_has_one_group_per_role_of_the_permission_matrix(deployed):
+    from sla_monitor.web.staff.permissions import StaffRole
+
+    groups = deployed.client("cognito-idp").list_groups(
+        UserPoolId=deployed.physical("StaffUserPool")
+    )["Groups"]
+    assert {g["GroupName"] for g in groups} == {r.value for r in StaffRole}
+
+
+def test_the_workspace_client_uses_the_code_flow_with_pkce_and_no_password_flow(deployed):
+    client = deployed.client("cognito-idp").describe_user_pool_client(
+        UserPoolId=deployed.physical("StaffUserPool"),
+        ClientId=deployed.physical("StaffUserPoolClient"),
+    )["UserPoolClient"]
+    assert "ClientSecret" not in client  # a public client: PKCE protects the code
+    assert client["AllowedOAuthFlows"] == ["code"]
+    assert client["AllowedOAuthFlowsUserPoolClient"] is True
+    assert set(client["AllowedOAuthScopes"]) == {"openid", "email", "profile"}
+    assert client["CallbackURLs"] == ["https://staff.example.gov.uk/auth/callback"]
+    assert client["LogoutURLs"] == ["https://staff.example.gov.uk/signed-out"]
+    assert not {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"} & set(
+        client["ExplicitAuthFlows"]
+    )
+
+
+def test_the_workspace_is_told_its_pool_client_domain_and_never_the_local_form(deployed):
+    variables = deployed.resolved("StaffWorkspaceFunction")["Environment"]["Variables"]
+    assert variables["STAFF_USER_POOL_ID"] == deployed.physical("StaffUserPool")
+    assert variables["STAFF_CLIENT_ID"] == deployed.physical("StaffUserPoolClient")
+    assert variables["STAFF_SIGN_IN_DOMAIN"] == (
+        f"https://example-council-staff.auth.{REGION}.amazoncognito.com"
+    )
+    assert variables["STAFF_WORKSPACE_URL"] == PARAMETERS["StaffWorkspaceUrl"]
+    assert variables["FORM_SECRET_PARAMETER"] == deployed.physical("StaffSessionSecret")
+    assert "STAFF_LOCAL_SIGN_IN" not in variables
+    assert "STAFF_LOCAL_SIGN_IN" not in json.dumps(deployed.template)

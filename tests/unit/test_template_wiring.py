@@ -28,12 +28,13 @@ def _globals() -> dict[str, Any]:
 FUNCTIONS = sorted(k for k, r in _resources().items() if r["Type"] == "AWS::Serverless::Function")
 
 
-def test_the_template_deploys_the_four_functions():
+def test_the_template_deploys_the_five_functions():
     assert FUNCTIONS == [
         "DeadlineCheckerFunction",
         "DeliveryEventsFunction",
         "EmailIntakeFunction",
         "HaveYourSayFunction",
+        "StaffWorkspaceFunction",
     ]
 
 
@@ -99,6 +100,48 @@ def test_the_public_api_routes_exactly_what_the_form_serves():
     }
     served = _routes_served_by(ROOT / form["CodeUri"] / "app.py")
     assert routed == served
+
+
+def test_the_staff_api_routes_exactly_what_the_workspace_serves():
+    # The workspace's routes live in the shared package (the handler only calls `handle`).
+    workspace = _resources()["StaffWorkspaceFunction"]["Properties"]
+    routed = {
+        (e["Properties"]["Path"], e["Properties"]["Method"].upper())
+        for e in workspace["Events"].values()
+        if e["Type"] == "Api"
+    }
+    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "staff" / "routes.py")
+    assert routed == served
+
+
+def test_every_workspace_route_but_signing_in_and_assets_carries_the_permission_decorator():
+    source = ROOT / "shared" / "sla_monitor" / "web" / "staff" / "routes.py"
+    open_routes = {"/sign-in", "/auth/callback", "/sign-out", "/signed-out", "/assets/<name>"}
+    for node in ast.walk(ast.parse(source.read_text())):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        paths = [
+            d.args[0].value  # type: ignore[attr-defined]
+            for d in node.decorator_list
+            if isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr in {"get", "post"}
+        ]
+        if not paths or paths[0] in open_routes:
+            continue
+        guards = [
+            d
+            for d in node.decorator_list
+            if isinstance(d, ast.Call) and isinstance(d.func, ast.Name) and d.func.id == "requires"
+        ]
+        assert len(guards) == 1, f"{node.name} ({paths[0]}) needs exactly one @requires"
+        # Under the route decorator, so the resolver registers the guarded function.
+        assert node.decorator_list.index(guards[0]) > 0, node.name
+
+
+def test_the_local_sign_in_form_is_never_turned_on_by_the_template():
+    text = (ROOT / "template.yaml").read_text()
+    assert "STAFF_LOCAL_SIGN_IN" not in text
 
 
 def test_the_checker_sweeps_on_one_schedule_and_sends_digests_on_another():

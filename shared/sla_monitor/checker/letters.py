@@ -41,6 +41,7 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.FORMAL_RESPONSE: "customer/formal_response",
     NotificationKind.CASE_UPDATE: "customer/case_update",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "customer/acknowledgement",
+    NotificationKind.OFFICER_MESSAGE: "customer/officer_message",
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -55,6 +56,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.FORMAL_RESPONSE: "formal response",
     NotificationKind.CASE_UPDATE: "update on the case",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
+    NotificationKind.OFFICER_MESSAGE: "message from the officer",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
@@ -337,6 +339,9 @@ class LetterWriter:
             facts["stage_2_by"] = self.calendar.add_working_days(
                 sent_on, self.policy.stage_2_request_window
             )
+        if duty.kind is NotificationKind.OFFICER_MESSAGE:
+            writer = self.directory.officer(details.get("sent_by"))
+            facts["writer"] = writer
         if duty.kind is NotificationKind.CASE_UPDATE:
             facts["ombudsman"] = self.council.ombudsman
             response = self.policy.response_promise(case)

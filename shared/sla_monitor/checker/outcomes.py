@@ -44,7 +44,9 @@ class Outcome:
     def summary(self) -> str:
         title = TITLES[self.duty.kind]
         if self.delivery is Delivery.EMAILED:
-            text = f"{title} emailed to the {self.audience}"
+            # Officers named are named as they are; roles and the customer take "the".
+            whom = self.audience if self.duty.officers else f"the {self.audience}"
+            text = f"{title} emailed to {whom}"
         elif self.delivery is Delivery.TASK:
             text = f"{title} passed to the owner to send {self.detail}"
         elif self.duty.to_customer:

@@ -97,12 +97,17 @@ def sweep(
     settings: SweepSettings | None = None,
     composer: Composer | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    reference: str | None = None,
 ) -> SweepReport:
     """One sweep at `now`: every due case, oldest first, within the time budget.
 
     `directory` may be a function that loads it: it is then called only if a case is due, so
-    the many sweeps that find nothing to do read nothing but the index."""
-    return _Sweep(
+    the many sweeps that find nothing to do read nothing but the index.
+
+    With `reference`, only that case, whether the index says it is due or not: what a staff
+    step owes goes at once instead of at the next scheduled sweep, under the same claims, so
+    whichever gets there first sends it, once."""
+    run = _Sweep(
         now=require_aware(now),
         store=store,
         policy=policy,
@@ -115,48 +120,8 @@ def sweep(
         settings=settings or SweepSettings(),
         composer=composer or Composer(council),
         sleep=sleep,
-    ).run()
-
-
-def sweep_case(
-    reference: str,
-    now: datetime,
-    *,
-    store: CaseStore,
-    policy: Policy,
-    calendar: WorkingDayCalendar,
-    directory: Directory | Callable[[], Directory],
-    mailer: Mailer,
-    council: Council,
-    sender: str,
-    composer: Composer | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> SweepReport:
-    """Do at once what is owed on one case (after a staff step, so the customer's letter does
-    not wait for the next scheduled sweep), under the same claims as the sweep: whichever gets
-    there first sends it, once. What fails stays due for the schedule."""
-    run = _Sweep(
-        now=require_aware(now),
-        store=store,
-        policy=policy,
-        calendar=calendar,
-        directory_source=directory,
-        mailer=mailer,
-        council=council,
-        sender=sender,
-        budget=Unlimited(),
-        settings=SweepSettings(),
-        composer=composer or Composer(council),
-        sleep=sleep,
     )
-    case = store.get_case(reference)
-    if case is not None:
-        run.report.cases_read = 1
-        try:
-            run._case(case)
-        except (SendingUnavailableError, StaleCaseError) as error:
-            run.report.failed(reference, error)
-    return run.report
+    return run.run() if reference is None else run.run_one(reference)
 
 
 @dataclass
@@ -212,6 +177,18 @@ class _Sweep:
             except Exception as error:
                 # One bad case must not hold up the rest; it stays due and is tried again.
                 self.report.failed(case.reference, error)
+        return self.report
+
+    def run_one(self, reference: str) -> SweepReport:
+        case = self.store.get_case(reference)
+        if case is None:
+            return self.report
+        self.report.cases_read = 1
+        try:
+            self._case(case)
+        except Exception as error:
+            # Whatever failed stays owed, for the scheduled sweep to retry.
+            self.report.failed(reference, error)
         return self.report
 
     def _out_of_time(self) -> bool:

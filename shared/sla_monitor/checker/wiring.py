@@ -12,7 +12,7 @@ from sla_monitor.checker.digest import DigestReport, send_daily_digests
 from sla_monitor.checker.mailer import Mailer, SESMailer
 from sla_monitor.checker.messages import Composer
 from sla_monitor.checker.outcomes import SweepReport
-from sla_monitor.checker.sweep import SweepSettings, sweep, sweep_case
+from sla_monitor.checker.sweep import SweepSettings, sweep
 from sla_monitor.council import Council
 from sla_monitor.retiming import keep_deployed_policy
 from sla_monitor.runtime import Services
@@ -40,8 +40,10 @@ def sweep_with(
     budget: Budget | None = None,
     mailer: Mailer | None = None,
     settings: SweepSettings | None = None,
+    reference: str | None = None,
 ) -> SweepReport:
-    """One sweep over the services' store, sending through SES unless told otherwise."""
+    """One sweep over the services' store (or, with `reference`, of that case only), sending
+    through SES unless told otherwise."""
     return sweep(
         now,
         store=services.store,
@@ -56,6 +58,7 @@ def sweep_with(
         budget=budget,
         settings=settings,
         composer=composer_for(services.council),
+        reference=reference,
     )
 
 
@@ -64,18 +67,7 @@ def deliver_now(
 ) -> SweepReport:
     """Send at once what a staff step left owed on one case (the customer's letters; staff
     alerts only in office hours), exactly once alongside the scheduled sweeps."""
-    return sweep_case(
-        reference,
-        now,
-        store=services.store,
-        policy=services.policy,
-        calendar=services.calendar,
-        directory=services.directory_store.load_directory,
-        mailer=mailer or ses_mailer(services),
-        council=services.council,
-        sender=services.settings.sender_address,
-        composer=composer_for(services.council),
-    )
+    return sweep_with(services, now, mailer=mailer, reference=reference)
 
 
 _POLICIES_KEPT: set[tuple[str, str]] = set()

@@ -21,9 +21,6 @@ from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.cli.case_views import (
-    CaseView,
-    by_next_deadline,
-    case_view,
     done_json,
     next_text,
     on,
@@ -41,6 +38,7 @@ from sla_monitor.cli.common import (
     target_services,
 )
 from sla_monitor.runtime import Services
+from sla_monitor.work_list import CaseView, WorkListFilter, case_view, work_list
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -155,6 +153,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note = _step(actions, "note", "add a note for colleagues (the customer is not told)", _note)
     note.add_argument("--text", required=True, metavar="TEXT")
 
+    reply = _step(actions, "reply", "write to the customer in your own words", _reply)
+    reply.add_argument("--text", required=True, metavar="TEXT")
+
 
 def _action(
     actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
@@ -249,19 +250,22 @@ def _done(
 
 def _list(args: argparse.Namespace) -> int:
     now = _now(args)
-    officer = args.actor if args.mine else args.officer
+    wanted = WorkListFilter(
+        owner=args.actor if args.mine else args.officer,
+        departments=(args.department,) if args.department else None,
+        case_type=CaseType(args.type) if args.type else None,
+        stage=args.stage,
+        breached=args.breached,
+    )
     with target_services(args) as bundle:
-        views = [_view(bundle, case, now) for case in bundle.store.open_cases()]
-    views = [
-        v
-        for v in views
-        if (officer is None or v.owner == officer)
-        and (args.department is None or v.department == args.department)
-        and (args.type is None or v.case.case_type.value == args.type)
-        and (args.stage is None or v.case.stage == args.stage)
-        and (not args.breached or v.breached)
-    ]
-    views = by_next_deadline(views)
+        views = work_list(
+            bundle.store.open_cases(),
+            policy=bundle.policy,
+            calendar=bundle.calendar,
+            directory=bundle.directory,
+            now=now,
+            wanted=wanted,
+        )
     if args.json:
         print(json.dumps([summary_json(v) for v in views], indent=2))
     else:
@@ -450,3 +454,12 @@ def _note(args: argparse.Namespace) -> int:
         )
         # A note changes nothing the customer or staff are owed.
         return _done(args, bundle, case, now, f"{case.reference}: note added", deliver=False)
+
+
+def _reply(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.reply_to_customer(
+            args.reference, text=args.text, by=args.actor, **_casework(bundle, now)
+        )
+        return _done(args, bundle, case, now, f"{case.reference}: message to the customer written")

@@ -1,5 +1,7 @@
 """How `sla-monitor case` shows cases: every clock as the engine sees it at `now`, the next
 deadline, the work list and the whole case, as text for an officer and as JSON for programs.
+The views themselves (clocks, owner, order) come from `sla_monitor.work_list`, which the staff
+workspace reads too.
 
 Text gives London time; JSON gives ISO 8601 instants with their London offset. Nothing here
 decides anything about a case: the clocks come from the engine, the owner from the directory.
@@ -7,19 +9,18 @@ decides anything about a case: the clocks come from the engine, the owner from t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sla_monitor.calendar import LONDON, WorkingDayCalendar
+from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, Notification, TimelineEvent
 from sla_monitor.checker.letters import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Clock, ClockState, evaluate
-from sla_monitor.policy import Policy, PromiseKind, Role
+from sla_monitor.engine import Clock, ClockState
+from sla_monitor.policy import Role
+from sla_monitor.work_list import CaseView, promise_label
 
 # -- times ---------------------------------------------------------------------------------------
 
@@ -44,86 +45,6 @@ def iso(instant: datetime | None) -> str | None:
 
 
 # -- a case and its clocks -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """A case with its clocks at one instant, and who deals with it."""
-
-    case: Case
-    clocks: tuple[Clock, ...]
-    owner: str | None  # the assigned officer, or the Head of Service while nobody is
-    department: str | None  # the department dealing with it
-
-    @property
-    def outstanding(self) -> tuple[Clock, ...]:
-        """The current stage's clocks still to be kept: running, or breached and not kept
-        since. Of a promise kept at intervals only the latest interval counts: a missed update
-        is not sent late once a later one is due."""
-        latest = {(c.promise, c.stage): c.occurrence for c in self.clocks}
-        return tuple(
-            c
-            for c in self.clocks
-            if c.stage == self.case.stage
-            and c.due is not None
-            and c.satisfied_at is None
-            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
-            and c.occurrence == latest[(c.promise, c.stage)]
-        )
-
-    @property
-    def next_clock(self) -> Clock | None:
-        """The outstanding clock that falls due first."""
-        dated = [(c.due, i, c) for i, c in enumerate(self.outstanding) if c.due is not None]
-        return min(dated)[2] if dated else None
-
-    @property
-    def breached(self) -> bool:
-        """A promise on the case was broken (kept late or not yet kept)."""
-        return any(c.state is ClockState.BREACHED for c in self.clocks)
-
-
-def case_view(
-    case: Case,
-    *,
-    policy: Policy,
-    calendar: WorkingDayCalendar,
-    directory: Directory,
-    now: datetime,
-) -> CaseView:
-    owner = directory.owner(case)
-    department = directory.department_of(case)
-    return CaseView(
-        case=case,
-        clocks=evaluate(case, policy, calendar, now).clocks,
-        owner=owner.officer_id if owner else case.assigned_officer,
-        department=department.code if department else case.department,
-    )
-
-
-def by_next_deadline(views: Iterable[CaseView]) -> list[CaseView]:
-    """Soonest deadline first; cases with nothing outstanding last, in the order given."""
-
-    def key(view: CaseView) -> tuple[int, datetime]:
-        clock = view.next_clock
-        if clock is None or clock.due is None:
-            return (1, _EPOCH)
-        return (0, clock.due)
-
-    return sorted(views, key=key)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=LONDON)
-
-
-def promise_label(clock: Clock) -> str:
-    name, _, variant = clock.promise.partition(":")
-    label = name.replace("_", " ")
-    if variant == "promised_date":
-        label += " (date given to the customer)"
-    if clock.kind is PromiseKind.PROGRESS_UPDATE:
-        label += f" {clock.occurrence}"
-    return label
 
 
 def clock_state(clock: Clock) -> str:

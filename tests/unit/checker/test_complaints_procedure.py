@@ -17,6 +17,7 @@ from sla_monitor.staff import (
     extend_deadline,
     reclassify_case,
     record_response,
+    reply_to_customer,
     request_stage_2,
     resume_clocks,
     wait_for_customer,
@@ -454,3 +455,27 @@ def test_progress_updates_state_the_expected_reply_date(town, complaint):
     town.sweep_every(MONDAY, london(2026, 3, 16, 15, 0), timedelta(hours=1))
     [progress] = [m for m in town.mail_to(RESIDENT) if "progress on" in str(m["Subject"])]
     assert "We expect to send you our full response by Monday 16 March 2026" in text_of(progress)
+
+
+def test_an_officer_writes_to_the_customer_threaded_on_their_email(town):
+    case = town.receive(MONDAY, source_message_id="abc123@mail.example.org")
+    town.sweep(MONDAY)
+    reply_to_customer(
+        case.reference,
+        text="Could you send us a photo of the damp patch?\n\nThank you.",
+        by="housing-officer",
+        now=london(2026, 3, 3, 10, 0),
+        **world(town),
+    )
+    town.sweep(london(2026, 3, 3, 10, 0))
+    [message] = [m for m in town.mail_to(RESIDENT) if "a message about" in str(m["Subject"])]
+    text = text_of(message)
+    assert "Could you send us a photo of the damp patch?" in text
+    assert "Ravi Evans, Housing Officer" in text
+    assert message["In-Reply-To"] == "<abc123@mail.example.org>"
+    [event] = [e for e in town.store.timeline(case.reference) if e.kind == "officer_message"]
+    assert event.details["text"].startswith("Could you send us a photo")
+    with pytest.raises(ActionNotAllowed, match="needs some text"):
+        reply_to_customer(
+            case.reference, text="   ", by="x", now=london(2026, 3, 3, 10, 0), **world(town)
+        )

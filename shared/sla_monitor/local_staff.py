@@ -1,0 +1,287 @@
+"""The staff side of the local stack: a Cognito user pool in moto set up as the template sets up
+the council's (the five role groups, an app client, the officer id attribute), one sample user
+per role, and casework in several states, each reached through the staff use cases and the
+deadline checker as it would be in production.
+
+For a person's own computer only: the sample users share one password printed on start, and the
+pool asks for no second factor (the deployed pool does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sla_monitor import staff
+from sla_monitor.cases import CaseType, Channel, Customer, Outcome, Preferences
+from sla_monitor.checker.wiring import run_schedule
+from sla_monitor.intake import NewCase, register_case
+from sla_monitor.runtime import Services
+from sla_monitor.web.staff.permissions import StaffRole
+
+LOCAL_PASSWORD = "Local-only-Passw0rd!"  # noqa: S105 - printed for the sample users, local only
+POOL_NAME = "sla-monitor-staff"
+CLIENT_NAME = "staff-workspace"
+OFFICER_ID_ATTRIBUTE = "officer_id"
+
+
+@dataclass(frozen=True)
+class StaffPool:
+    user_pool_id: str
+    client_id: str
+
+
+@dataclass(frozen=True)
+class SampleUser:
+    email: str
+    role: StaffRole
+    officer_id: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "email": self.email,
+            "password": LOCAL_PASSWORD,
+            "role": self.role.value,
+            "officer_id": self.officer_id,
+        }
+
+
+# One person per role, officers of the starting directory (config/directory.yaml).
+SAMPLE_USERS = (
+    SampleUser("jo.patel@nwleicestershire.gov.uk", StaffRole.OFFICER, "waste-officer"),
+    SampleUser("head.housing@nwleicestershire.gov.uk", StaffRole.HEAD_OF_SERVICE, "head-housing"),
+    SampleUser(
+        "complaints@nwleicestershire.gov.uk",
+        StaffRole.CORPORATE_COMPLAINTS_OFFICER,
+        "complaints-officer",
+    ),
+    SampleUser(
+        "chief.executive@nwleicestershire.gov.uk", StaffRole.CHIEF_EXECUTIVE, "chief-executive"
+    ),
+    SampleUser("it.administrator@nwleicestershire.gov.uk", StaffRole.ADMINISTRATOR, "it-admin"),
+)
+
+
+def create_staff_pool(cognito: Any) -> StaffPool:
+    """The pool, its groups and its app client, as template.yaml has them (less the managed
+    sign-in, which moto does not serve, and the second factor)."""
+    pool = cognito.create_user_pool(
+        PoolName=POOL_NAME,
+        UsernameAttributes=["email"],
+        MfaConfiguration="OFF",
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Schema=[
+            {
+                "Name": OFFICER_ID_ATTRIBUTE,
+                "AttributeDataType": "String",
+                "Mutable": True,
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+            }
+        ],
+    )["UserPool"]
+    for role in StaffRole:
+        cognito.create_group(GroupName=role.value, UserPoolId=pool["Id"], Description=role.label)
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=CLIENT_NAME,
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]
+    return StaffPool(user_pool_id=pool["Id"], client_id=client["ClientId"])
+
+
+def add_staff_user(
+    cognito: Any, pool: StaffPool, *, email: str, role: StaffRole, officer_id: str, password: str
+) -> None:
+    """A confirmed user with a permanent password, in the group of their role."""
+    cognito.admin_create_user(
+        UserPoolId=pool.user_pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": f"custom:{OFFICER_ID_ATTRIBUTE}", "Value": officer_id},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool.user_pool_id, Username=email, Password=password, Permanent=True
+    )
+    cognito.admin_add_user_to_group(
+        UserPoolId=pool.user_pool_id, Username=email, GroupName=role.value
+    )
+
+
+def add_sample_users(cognito: Any, pool: StaffPool) -> tuple[SampleUser, ...]:
+    for user in SAMPLE_USERS:
+        add_staff_user(
+            cognito,
+            pool,
+            email=user.email,
+            role=user.role,
+            officer_id=user.officer_id,
+            password=LOCAL_PASSWORD,
+        )
+    return SAMPLE_USERS
+
+
+# -- casework in several states ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sample:
+    key: str
+    case_type: CaseType
+    channel: Channel
+    department: str
+    working_days_ago: int
+    subject: str
+    name: str
+    email: str
+
+
+_SAMPLES = (
+    _Sample(
+        "bins", CaseType.COMPLAINT, Channel.EMAIL, "waste-services", 12,
+        "Bins not collected three weeks running", "Margaret Hill", "margaret.hill@example.org",
+    ),
+    _Sample(
+        "garden", CaseType.SERVICE_REQUEST, Channel.WEB, "waste-services", 3,
+        "Garden waste bin not emptied on Tuesday", "Daniel Okafor", "daniel.okafor@example.org",
+    ),
+    _Sample(
+        "bulky", CaseType.ENQUIRY, Channel.EMAIL, "waste-services", 5,
+        "How do I book a bulky waste collection?", "Priya Shah", "priya.shah@example.org",
+    ),
+    _Sample(
+        "damp", CaseType.COMPLAINT, Channel.WEB, "housing", 4,
+        "Damp in my flat still not repaired", "Tom Williams", "tom.williams@example.org",
+    ),
+    _Sample(
+        "repairs", CaseType.COMPLAINT, Channel.EMAIL, "housing", 30,
+        "Repair appointment missed twice", "Aisha Khan", "aisha.khan@example.org",
+    ),
+    _Sample(
+        "council-tax", CaseType.COMPLAINT, Channel.EMAIL, "revenues-benefits", 24,
+        "Council tax bill wrong again", "Gary Lowe", "gary.lowe@example.org",
+    ),
+)  # fmt: skip
+
+
+def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
+    """Cases in the states staff meet, played in time order through the staff use cases, with
+    the deadline checker sweeping after each step as the schedule would: a breached complaint,
+    a request and an enquiry for the waste officer, a complaint waiting on the customer, one at
+    stage 2, and one referred to the Chief Executive. Returns each sample's reference."""
+    calendar = bundle.calendar
+    today = calendar.local(now).date()
+    if not calendar.is_working_day(today):
+        today = calendar.previous_working_day(today)
+
+    def day(working_days_ago: int, hour: int = 10) -> datetime:
+        when = calendar.at(calendar.subtract_working_days(today, working_days_ago), time(hour, 0))
+        return min(when, now)
+
+    work: dict[str, Any] = {"store": bundle.store, "policy": bundle.policy, "calendar": calendar}
+    references: dict[str, str] = {}
+    steps: list[tuple[datetime, Callable[[datetime], None]]] = []
+
+    for number, sample in enumerate(_SAMPLES, start=1):
+        received = day(sample.working_days_ago, 9) + timedelta(minutes=7 * number)
+
+        def register(at: datetime, sample: _Sample = sample) -> None:
+            registration = register_case(
+                NewCase(
+                    case_type=sample.case_type,
+                    channel=sample.channel,
+                    received_at=at,
+                    subject=sample.subject,
+                    description=sample.subject,
+                    customer=Customer(name=sample.name, email=sample.email),
+                    preferences=Preferences(),
+                    department=sample.department,
+                    idempotency_key=f"local-staff-sample-{sample.key}",
+                ),
+                now=at,
+                **work,
+            )
+            references[sample.key] = registration.case.reference
+
+        steps.append((received, register))
+
+    def assign(key: str, officer: str, by: str) -> Callable[[datetime], None]:
+        def step(at: datetime) -> None:
+            staff.assign_case(
+                references[key],
+                officer_id=officer,
+                department=None,
+                by=by,
+                directory=bundle.directory,
+                now=at,
+                **work,
+            )
+
+        return step
+
+    def pause(at: datetime) -> None:
+        staff.wait_for_customer(
+            references["damp"],
+            reason="Photos of the damp in each room, so the surveyor can plan the repair",
+            by="housing-officer",
+            now=at,
+            **work,
+        )
+
+    def respond_stage_1(at: datetime) -> None:
+        staff.record_response(
+            references["repairs"],
+            outcome=Outcome.PARTLY_UPHELD,
+            summary="The first appointment was missed; the second was rearranged with notice.",
+            apology="We are sorry the first appointment was missed.",
+            by="housing-officer",
+            now=at,
+            **work,
+        )
+
+    def stage_2(at: datetime) -> None:
+        staff.request_stage_2(
+            references["repairs"],
+            reason="The customer says the second appointment was not rearranged either.",
+            channel=Channel.TELEPHONE,
+            by="complaints-officer",
+            directory=bundle.directory,
+            now=at,
+            **work,
+        )
+
+    def note(at: datetime) -> None:
+        staff.add_note(
+            references["council-tax"],
+            text="Waiting for the revenues system supplier to explain the billing error.",
+            by="revenues-officer",
+            now=at,
+            **work,
+        )
+
+    steps += [
+        (day(11, 11), assign("bins", "waste-officer", "head-waste-services")),
+        (day(2, 11), assign("garden", "waste-officer", "head-waste-services")),
+        (day(4, 14), assign("bulky", "waste-officer", "head-waste-services")),
+        (day(3, 11), assign("damp", "housing-officer", "head-housing")),
+        (day(2, 15), pause),
+        (day(29, 11), assign("repairs", "housing-officer", "head-housing")),
+        (day(21, 15), respond_stage_1),
+        (day(18, 11), stage_2),
+        (day(23, 11), assign("council-tax", "revenues-officer", "head-revenues-benefits")),
+        (day(15, 16), note),
+    ]
+    for at, step in sorted(steps, key=lambda s: s[0]):
+        step(at)
+        # What the schedule would have done a few minutes later: acknowledgements, handovers,
+        # warnings, escalations and referrals, in office hours where they are for staff.
+        run_schedule(bundle, at + timedelta(minutes=5))
+    run_schedule(bundle, day(0, 10))
+    run_schedule(bundle, now)
+    return references

@@ -1,0 +1,83 @@
+"""Between API Gateway (REST API, proxy integration) and the pages: the request the pages read,
+the response the resolver returns, and the stored secret that signs the pages' tokens. Both the
+public form and the staff workspace use these, so a cookie, a base path or a binary body is read
+the same way everywhere."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from sla_monitor.runtime import services
+from sla_monitor.web.have_your_say import WebRequest, WebResponse
+
+
+def fetch_stored_secret(name: str) -> str:
+    """The secret that signs a function's pages: an SSM SecureString parameter (a "/" path) or
+    a Secrets Manager secret (ARN or name)."""
+    if name.startswith("/"):
+        answer = services().client("ssm").get_parameter(Name=name, WithDecryption=True)
+        return str(answer["Parameter"]["Value"])
+    return str(services().client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])
+
+
+def web_request(event: APIGatewayProxyEvent) -> WebRequest:
+    # The path the browser used may have a stage or a base path before the API's own path.
+    raw: dict[str, Any] = event.request_context.raw_event or {}
+    seen_path = str(raw.get("path") or event.path).rstrip("/")
+    route = event.path.rstrip("/")
+    base_path = seen_path[: len(seen_path) - len(route)] if seen_path.endswith(route) else ""
+    # Powertools reads headers without regard to case.
+    header = event.headers.get("cookie") or ""
+    try:
+        parsed = SimpleCookie(header)
+    except CookieError:
+        parsed = SimpleCookie()
+    cookies = {name: morsel.value for name, morsel in parsed.items()}
+    body: bytes | None = None
+    if event.body:
+        if event.is_base64_encoded:
+            try:
+                body = base64.b64decode(event.body, validate=True)
+            except (binascii.Error, ValueError):
+                body = b"\x00"  # undecodable: the form reader turns it away as unreadable
+        else:
+            body = event.body.encode("utf-8")
+    proto = event.headers.get("x-forwarded-proto") or "https"
+    identity = raw.get("identity")
+    return WebRequest(
+        base_path=base_path,
+        secure=proto != "http",
+        cookies=cookies,
+        query=dict(event.query_string_parameters or {}),
+        body=body,
+        content_type=event.headers.get("content-type"),
+        source_ip=identity.get("sourceIp") if isinstance(identity, dict) else None,
+    )
+
+
+def gateway_response(page: WebResponse) -> Response:
+    return Response(
+        status_code=page.status,
+        content_type=page.content_type,
+        body=page.body,
+        headers=dict(page.headers),
+        cookies=[
+            Cookie(
+                name=c.name,
+                value=c.value,
+                path=c.path,
+                secure=c.secure,
+                http_only=c.http_only,
+                max_age=c.max_age,
+                same_site=SameSite(c.same_site),
+            )
+            for c in page.cookies
+        ],
+    )

@@ -1,0 +1,955 @@
+"""The staff workspace's pages: sign-in, the work list (and its CSV), a case with its clocks and
+timeline, and a form for each step staff take on a case.
+
+No AWS here and no clock: the routing module turns an API Gateway event into a `Visit` (who is
+signed in, the request, `now`), calls one method, and turns the `WebResponse` back. Who may see
+what was settled before any method runs (the `requires` decorator on the route); a step itself is
+one use case of `sla_monitor.staff`, which refuses what does not fit the case, and its refusal is
+shown on the form as GOV.UK shows any error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
+
+from sla_monitor import staff
+from sla_monitor.calendar import LONDON, WorkingDayCalendar
+from sla_monitor.cases import (
+    COMPLAINT_OUTCOMES,
+    Case,
+    CaseType,
+    Channel,
+    Outcome,
+    TimelineEvent,
+)
+from sla_monitor.council import Council
+from sla_monitor.directory import Directory
+from sla_monitor.policy import Policy
+from sla_monitor.store.ports import CaseStore
+from sla_monitor.web.forms import LANGUAGE_NAMES, FieldError, read_form
+from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
+from sla_monitor.web.pages import long_date
+from sla_monitor.web.staff.permissions import Permission, StaffRole, Viewer, may
+from sla_monitor.web.staff.session import CSRF_FIELD, Session, Sessions
+from sla_monitor.work_list import (
+    CaseView,
+    Standing,
+    WorkListFilter,
+    case_view,
+    promise_label,
+    standing,
+    work_list,
+)
+
+ASSETS: dict[str, str] = {
+    "staff.css": "text/css; charset=utf-8",
+    "govuk-frontend.min.js": "text/javascript; charset=utf-8",
+    "moj-frontend.min.js": "text/javascript; charset=utf-8",
+    "icon-tag-remove-cross.svg": "image/svg+xml",
+}
+
+MAX_REASON = 1000
+MAX_TEXT = 5000
+MAX_DUE_WITHIN = 60
+
+# MOJ badge colours: the words say the state; the colour only repeats it.
+BADGE_CLASSES: Mapping[Standing, str] = {
+    Standing.ON_TRACK: "moj-badge--green",
+    Standing.WARNING: "moj-badge--purple",
+    Standing.DUE_TODAY: "moj-badge--bright-purple",
+    Standing.BREACHED: "moj-badge--red",
+    Standing.PAUSED: "moj-badge--grey",
+    Standing.MET: "moj-badge--blue",
+    Standing.NOT_STARTED: "moj-badge--grey",
+}
+
+_TYPE_NAMES: Mapping[CaseType, str] = {
+    CaseType.COMPLAINT: "Complaint",
+    CaseType.SERVICE_REQUEST: "Service request",
+    CaseType.ENQUIRY: "Enquiry",
+    CaseType.COMMENT: "Comment",
+    CaseType.COMPLIMENT: "Compliment",
+}
+_CHANNEL_NAMES: Mapping[Channel, str] = {c: c.value.replace("_", " ").capitalize() for c in Channel}
+
+
+class FormRefused(Exception):
+    """A form without a valid CSRF token for this session: another site's, or a stale one."""
+
+
+# -- where each page is ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffUrls:
+    """Every address starts with the base path the browser used (the API stage, or a custom
+    domain's base path mapping)."""
+
+    base_path: str = ""
+
+    @property
+    def home(self) -> str:
+        return f"{self.base_path}/"
+
+    @property
+    def sign_in(self) -> str:
+        return f"{self.base_path}/sign-in"
+
+    @property
+    def sign_out(self) -> str:
+        return f"{self.base_path}/sign-out"
+
+    @property
+    def signed_out(self) -> str:
+        return f"{self.base_path}/signed-out"
+
+    @property
+    def account(self) -> str:
+        return f"{self.base_path}/account"
+
+    @property
+    def cookie_path(self) -> str:
+        return self.base_path or "/"
+
+    def cases(self, query: str = "") -> str:
+        return f"{self.base_path}/cases" + (f"?{query}" if query else "")
+
+    def cases_csv(self, query: str = "") -> str:
+        return f"{self.base_path}/cases.csv" + (f"?{query}" if query else "")
+
+    def case(self, reference: str, *, done: str | None = None) -> str:
+        address = f"{self.base_path}/cases/{quote(reference, safe='')}"
+        return address + (f"?done={quote(done, safe='')}" if done else "")
+
+    def action(self, reference: str, action: str) -> str:
+        return f"{self.base_path}/cases/{quote(reference, safe='')}/{action}"
+
+    def asset(self, name: str) -> str:
+        return f"{self.base_path}/assets/{name}"
+
+    def is_own(self, address: str) -> bool:
+        """An address inside the workspace (never another site), to return to after sign-in."""
+        return (
+            address.startswith(f"{self.base_path}/")
+            and not address.startswith("//")
+            and "\\" not in address
+        )
+
+
+# -- one signed-in request --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visit:
+    request: WebRequest
+    viewer: Viewer
+    session: Session
+    now: datetime
+
+    @property
+    def urls(self) -> StaffUrls:
+        return StaffUrls(self.request.base_path)
+
+
+# -- formatting ------------------------------------------------------------------------------------
+
+
+def when(instant: datetime | None) -> str:
+    """An instant as GOV.UK writes it, London time: 6 January 2026 at 2:05pm."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {local:%B %Y} at {hour}:{local.minute:02d}{suffix}"
+
+
+def short_date(day: date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def iso_date(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _safe_csv(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                PackageLoader("sla_monitor.web.staff", "templates"),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
+    env.filters["iso_date"] = iso_date
+    env.filters["when"] = when
+    return env
+
+
+def security_headers(nonce: str, *, secure: bool) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        # Case pages hold personal data: never kept by the browser or a proxy.
+        "Cache-Control": "no-store",
+    }
+    if secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
+def redirect(location: str, *, secure: bool, cookies: tuple[SetCookie, ...] = ()) -> WebResponse:
+    return WebResponse(
+        status=303,
+        body="",
+        headers={"Location": location, **security_headers("-", secure=secure)},
+        cookies=cookies,
+    )
+
+
+# -- the work list's filters ------------------------------------------------------------------
+
+
+_WHOSE = ("all", "mine", "department")
+
+
+@dataclass(frozen=True)
+class WorkListQuery:
+    """The work list's filters as the address carries them (a GET form, so a filtered list can
+    be bookmarked and shared)."""
+
+    whose: str = "all"
+    case_type: str = ""
+    channel: str = ""
+    stage: str = ""
+    breached: bool = False
+    due_within: str = ""
+    search: str = ""
+    errors: tuple[FieldError, ...] = ()
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> WorkListQuery:
+        errors = []
+        due_within = query.get("due_within", "").strip()
+        if due_within and not (due_within.isdigit() and int(due_within) <= MAX_DUE_WITHIN):
+            errors.append(
+                FieldError(
+                    "due_within",
+                    f"Enter the working days as a whole number from 0 to {MAX_DUE_WITHIN}",
+                )
+            )
+        whose = query.get("whose", "all")
+        case_type = query.get("type", "")
+        channel = query.get("channel", "")
+        stage = query.get("stage", "")
+        return cls(
+            whose=whose if whose in _WHOSE else "all",
+            case_type=case_type if case_type in {t.value for t in CaseType} else "",
+            channel=channel if channel in {c.value for c in Channel} else "",
+            stage=stage if stage in ("1", "2") else "",
+            breached=query.get("breached") == "yes",
+            due_within=due_within,
+            search=query.get("q", "").strip()[:200],
+            errors=tuple(errors),
+        )
+
+    def wanted(self, viewer: Viewer) -> WorkListFilter:
+        return WorkListFilter(
+            owner=viewer.officer_id if self.whose == "mine" else None,
+            departments=viewer.departments if self.whose == "department" else None,
+            case_type=CaseType(self.case_type) if self.case_type else None,
+            channel=Channel(self.channel) if self.channel else None,
+            stage=int(self.stage) if self.stage else None,
+            breached=self.breached,
+            due_within=int(self.due_within) if self.due_within and not self.errors else None,
+            search=self.search or None,
+        )
+
+    def pairs(self, *, leave_out: str | None = None) -> list[tuple[str, str]]:
+        pairs = [
+            ("whose", "" if self.whose == "all" else self.whose),
+            ("type", self.case_type),
+            ("channel", self.channel),
+            ("stage", self.stage),
+            ("breached", "yes" if self.breached else ""),
+            ("due_within", "" if self.errors else self.due_within),
+            ("q", self.search),
+        ]
+        return [(k, v) for k, v in pairs if v and k != leave_out]
+
+    def query_string(self, *, leave_out: str | None = None) -> str:
+        return urlencode(self.pairs(leave_out=leave_out))
+
+    def selected(self, urls: StaffUrls) -> list[dict[str, Any]]:
+        """The filters in use, each with the address of the list without it (MOJ filter tags)."""
+        names = {
+            "whose": {"mine": "My cases", "department": "My department"}.get(self.whose, ""),
+            "type": _TYPE_NAMES[CaseType(self.case_type)] if self.case_type else "",
+            "channel": _CHANNEL_NAMES[Channel(self.channel)] if self.channel else "",
+            "stage": f"Stage {self.stage}" if self.stage else "",
+            "breached": "Breached" if self.breached else "",
+            "due_within": (
+                f"Due within {self.due_within} working days"
+                if self.due_within and not self.errors
+                else ""
+            ),
+            "q": f"“{self.search}”" if self.search else "",
+        }
+        return [
+            {"text": text, "href": urls.cases(self.query_string(leave_out=key))}
+            for key, text in names.items()
+            if text
+        ]
+
+
+# -- the steps on a case ----------------------------------------------------------------------
+
+
+Run = Callable[["StaffPages", Visit, Case, Mapping[str, str]], Case]
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One step staff take on a case through a form: what it needs, which use case it calls."""
+
+    name: str  # the last part of its address
+    permission: Permission
+    title: str
+    button: str
+    done: str  # the banner on the case page afterwards
+    fields: tuple[str, ...]
+    check: Callable[[Mapping[str, str], StaffPages, Case], list[FieldError]]
+    run: Run
+    shown: Callable[[Case], bool] = field(default=lambda case: case.is_open)
+
+
+def _required(name: str, message: str, limit: int = MAX_REASON) -> Callable[..., list[FieldError]]:
+    def check(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+        text = values.get(name, "").strip()
+        if not text:
+            return [FieldError(name, message)]
+        if len(text) > limit:
+            return [FieldError(name, f"Use {limit} characters or fewer")]
+        return []
+
+    return check
+
+
+def _check_assign(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    errors = []
+    if pages.directory.active_officer(values.get("officer", "")) is None:
+        errors.append(FieldError("officer", "Choose the officer to assign the case to"))
+    department = values.get("department", "")
+    if department and department not in {d.code for d in pages.directory.active_departments()}:
+        errors.append(FieldError("department", "Choose a department from the list"))
+    return errors
+
+
+def _check_extend(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    errors = []
+    days = values.get("working_days", "").strip()
+    if not days:
+        errors.append(FieldError("working_days", "Enter the number of working days to add"))
+    elif not days.isdigit():
+        errors.append(
+            FieldError("working_days", "Enter the working days as a whole number, like 5")
+        )
+    return errors + _required("reason", "Enter the reason the customer will be told")(
+        values, pages, case
+    )
+
+
+def _check_respond(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    errors = []
+    if values.get("outcome", "") not in {o.value for o in outcomes_for(case)}:
+        errors.append(FieldError("outcome", "Choose the outcome"))
+    errors += _required("summary", "Enter what was looked at and found", MAX_TEXT)(
+        values, pages, case
+    )
+    for name in ("apology", "remedy", "lessons"):
+        if len(values.get(name, "")) > MAX_TEXT:
+            errors.append(FieldError(name, f"Use {MAX_TEXT} characters or fewer"))
+    return errors
+
+
+def outcomes_for(case: Case) -> tuple[Outcome, ...]:
+    if case.case_type is CaseType.COMPLAINT:
+        return tuple(COMPLAINT_OUTCOMES)
+    return (Outcome.ANSWERED,)
+
+
+def _no_fields(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    return []
+
+
+def _assign(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.assign_case(
+        case.reference,
+        officer_id=values["officer"],
+        department=values.get("department") or None,
+        by=visit.viewer.officer_id,
+        directory=pages.directory,
+        **pages.casework(visit.now),
+    )
+
+
+def _pause(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.wait_for_customer(
+        case.reference,
+        reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _resume(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.resume_clocks(
+        case.reference, by=visit.viewer.officer_id, **pages.casework(visit.now)
+    )
+
+
+def _extend(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.extend_deadline(
+        case.reference,
+        working_days=int(values["working_days"]),
+        reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _note(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.add_note(
+        case.reference,
+        text=values["text"],
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _respond(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.record_response(
+        case.reference,
+        outcome=Outcome(values["outcome"]),
+        summary=values["summary"],
+        apology=values.get("apology"),
+        remedy=values.get("remedy"),
+        lessons_learned=values.get("lessons"),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+ACTIONS: Mapping[str, CaseAction] = {
+    a.name: a
+    for a in (
+        CaseAction(
+            name="assign",
+            permission=Permission.ASSIGN_CASE,
+            title="Assign the case",
+            button="Assign",
+            done="The case has been assigned. The officer will be told.",
+            fields=("officer", "department"),
+            check=_check_assign,
+            run=_assign,
+        ),
+        CaseAction(
+            name="pause",
+            permission=Permission.PAUSE_CLOCKS,
+            title="Wait on the customer",
+            button="Pause the clocks",
+            done="The clocks are paused. The customer will be told what is needed.",
+            fields=("reason",),
+            check=_required("reason", "Enter what the customer needs to send or do"),
+            run=_pause,
+            shown=lambda case: case.is_open and case.open_pause is None,
+        ),
+        CaseAction(
+            name="resume",
+            permission=Permission.PAUSE_CLOCKS,
+            title="Resume the clocks",
+            button="Resume the clocks",
+            done="The clocks are running again. The customer will be told the new date.",
+            fields=(),
+            check=_no_fields,
+            run=_resume,
+            shown=lambda case: case.open_pause is not None,
+        ),
+        CaseAction(
+            name="extend",
+            permission=Permission.EXTEND_DEADLINE,
+            title="Extend the response deadline",
+            button="Extend the deadline",
+            done="The deadline has been extended. The customer will be told why and the new date.",
+            fields=("working_days", "reason"),
+            check=_check_extend,
+            run=_extend,
+        ),
+        CaseAction(
+            name="note",
+            permission=Permission.ADD_NOTE,
+            title="Add a note",
+            button="Add the note",
+            done="Your note has been added to the timeline.",
+            fields=("text",),
+            check=_required("text", "Enter the note", MAX_TEXT),
+            run=_note,
+            shown=lambda case: True,
+        ),
+        CaseAction(
+            name="respond",
+            permission=Permission.RECORD_RESPONSE,
+            title="Record the formal response",
+            button="Record the response",
+            done="The response has been recorded and the case closed. The letter goes to the "
+            "customer.",
+            fields=("outcome", "summary", "apology", "remedy", "lessons"),
+            check=_check_respond,
+            run=_respond,
+        ),
+    )
+}
+
+
+# -- the pages --------------------------------------------------------------------------------
+
+
+class StaffPages:
+    def __init__(
+        self,
+        *,
+        council: Council,
+        sessions: Sessions,
+        store: CaseStore,
+        policy: Policy,
+        calendar: WorkingDayCalendar,
+        directory: Directory,
+    ) -> None:
+        self.council = council
+        self.sessions = sessions
+        self.store = store
+        self.policy = policy
+        self.calendar = calendar
+        self.directory = directory
+
+    def casework(self, now: datetime) -> dict[str, Any]:
+        """What every staff use case takes besides its own arguments."""
+        return {"store": self.store, "policy": self.policy, "calendar": self.calendar, "now": now}
+
+    # -- the work list ----------------------------------------------------------------------
+
+    def _work_list(self, visit: Visit, query: WorkListQuery) -> list[CaseView]:
+        viewer = visit.viewer
+        return work_list(
+            self.store.open_cases(),
+            policy=self.policy,
+            calendar=self.calendar,
+            directory=self.directory,
+            now=visit.now,
+            wanted=query.wanted(viewer),
+            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
+        )
+
+    def work_list(self, visit: Visit) -> WebResponse:
+        query = WorkListQuery.from_query(visit.request.query)
+        views = self._work_list(visit, query)
+        urls = visit.urls
+        quick = [
+            ("All my work", WorkListQuery()),
+            ("Assigned to me", WorkListQuery(whose="mine")),
+            ("My department", WorkListQuery(whose="department")),
+            ("Complaints", WorkListQuery(case_type=CaseType.COMPLAINT.value)),
+            ("Breached", WorkListQuery(breached=True)),
+        ]
+        shown_query = query.query_string()
+        return self._page(
+            visit,
+            "work_list.html",
+            status=400 if query.errors else 200,
+            title="Cases",
+            query=query,
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in query.errors],
+            field_errors={e.field: {"text": e.message} for e in query.errors},
+            rows=[self._row(view, visit.now) for view in views],
+            sub_navigation=[
+                {
+                    "text": text,
+                    "href": urls.cases(q.query_string()),
+                    "active": q.query_string() == shown_query,
+                }
+                for text, q in quick
+            ],
+            selected=query.selected(urls),
+            csv_url=urls.cases_csv(shown_query),
+            type_items=[{"value": "", "text": "Any type"}]
+            + [{"value": t.value, "text": _TYPE_NAMES[t]} for t in CaseType],
+            channel_items=[{"value": "", "text": "Any channel"}]
+            + [{"value": c.value, "text": _CHANNEL_NAMES[c]} for c in Channel],
+            stage_items=[
+                {"value": "", "text": "Any stage"},
+                {"value": "1", "text": "Stage 1"},
+                {"value": "2", "text": "Stage 2"},
+            ],
+        )
+
+    def _row(self, view: CaseView, now: datetime) -> dict[str, Any]:
+        case, clock = view.case, view.next_clock
+        owner = self.directory.officer(view.owner)
+        return {
+            "reference": case.reference,
+            "customer": case.customer.name or case.customer.email or "Not given",
+            "type": _TYPE_NAMES[case.case_type],
+            "stage": case.stage,
+            "channel": _CHANNEL_NAMES[case.channel],
+            "owner": (owner.name if owner else view.owner) or "Nobody",
+            "unassigned": case.assigned_officer is None,
+            "next": promise_label(clock) if clock else None,
+            "due": clock.due_day if clock else None,
+            "badges": self._badges(view, now),
+        }
+
+    def _badges(self, view: CaseView, now: datetime) -> list[dict[str, str]]:
+        """The case's outstanding clocks (and paused ones), each as a badge."""
+        clocks = sorted(
+            (*view.outstanding, *view.paused_clocks),
+            key=lambda c: (c.due_day or date.max, c.promise),
+        )
+        badges = []
+        for clock in clocks:
+            state = standing(clock, policy=self.policy, calendar=self.calendar, now=now)
+            badges.append(
+                {
+                    "text": state.label,
+                    "classes": BADGE_CLASSES[state],
+                    "promise": promise_label(clock),
+                    "due": short_date(clock.due_day),
+                }
+            )
+        return badges
+
+    def work_list_csv(self, visit: Visit) -> WebResponse:
+        query = WorkListQuery.from_query(visit.request.query)
+        views = self._work_list(visit, query)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "reference",
+                "type",
+                "stage",
+                "channel",
+                "received",
+                "customer",
+                "email",
+                "department",
+                "owner",
+                "next promise",
+                "next due",
+                "next state",
+                "breached",
+            ]
+        )
+        for view in views:
+            case, clock = view.case, view.next_clock
+            state = (
+                standing(clock, policy=self.policy, calendar=self.calendar, now=visit.now).label
+                if clock
+                else ("paused" if case.open_pause else "")
+            )
+            writer.writerow(
+                [
+                    _safe_csv(v)
+                    for v in (
+                        case.reference,
+                        case.case_type.value,
+                        str(case.stage),
+                        case.channel.value,
+                        case.received_at.astimezone(LONDON).isoformat(),
+                        case.customer.name or "",
+                        case.customer.email or "",
+                        view.department or "",
+                        view.owner or "",
+                        promise_label(clock) if clock else "",
+                        iso_date(clock.due_day) if clock else "",
+                        state,
+                        "yes" if view.breached else "no",
+                    )
+                ]
+            )
+        day = visit.now.astimezone(LONDON).date().isoformat()
+        return WebResponse(
+            status=200,
+            body=out.getvalue(),
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="cases-{day}.csv"',
+                **security_headers("-", secure=visit.request.secure),
+            },
+            log_message="work list exported",
+            log_fields={"rows": len(views)},
+        )
+
+    # -- a case -----------------------------------------------------------------------------
+
+    def case_page(self, visit: Visit, case: Case) -> WebResponse:
+        view = case_view(
+            case,
+            policy=self.policy,
+            calendar=self.calendar,
+            directory=self.directory,
+            now=visit.now,
+        )
+        done = ACTIONS.get(visit.request.query.get("done", ""))
+        clocks = []
+        for c in view.clocks:
+            state = standing(c, policy=self.policy, calendar=self.calendar, now=visit.now)
+            clocks.append(
+                {
+                    "promise": promise_label(c),
+                    "description": c.description,
+                    "stage": c.stage,
+                    "due": c.due_day,
+                    "met": c.satisfied_at,
+                    "state": state,
+                    "badge": BADGE_CLASSES[state],
+                    "remaining": c.remaining_working_days,
+                }
+            )
+        return self._page(
+            visit,
+            "case.html",
+            title=f"{case.reference}: {case.subject}",
+            case=case,
+            view=view,
+            type_name=_TYPE_NAMES[case.case_type],
+            channel_name=_CHANNEL_NAMES[case.channel],
+            language=LANGUAGE_NAMES.get(case.preferences.language, case.preferences.language),
+            department=self.directory.department(view.department),
+            officer=self.directory.officer(case.assigned_officer),
+            owner=self.directory.officer(view.owner),
+            clocks=clocks,
+            timeline=[self._event(e) for e in reversed(self.store.timeline(case.reference))],
+            actions=[
+                {"title": a.title, "href": visit.urls.action(case.reference, a.name)}
+                for a in ACTIONS.values()
+                if a.shown(case) and may(visit.viewer, a.permission, case)
+            ],
+            done=done.done if done else None,
+        )
+
+    def _event(self, event: TimelineEvent) -> dict[str, Any]:
+        actor = self.directory.officer(event.actor)
+        shown = {k: v for k, v in event.details.items() if v and k in _DETAILS_SHOWN}
+        return {
+            "label": event.kind.replace("_", " ").capitalize(),
+            "by": actor.name if actor else event.actor.replace("_", " "),
+            "at": event.at,
+            "summary": event.summary,
+            "details": [(_DETAILS_SHOWN[k], v) for k, v in shown.items()],
+        }
+
+    # -- the steps ---------------------------------------------------------------------------
+
+    def action_form(
+        self,
+        visit: Visit,
+        case: Case,
+        action: CaseAction,
+        *,
+        values: Mapping[str, str] | None = None,
+        errors: Sequence[FieldError] = (),
+    ) -> WebResponse:
+        response = self.policy.response_promise(case)
+        return self._page(
+            visit,
+            f"actions/{action.name}.html",
+            status=400 if errors else 200,
+            title=action.title,
+            action=action,
+            case=case,
+            type_name=_TYPE_NAMES[case.case_type],
+            values=values or {},
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
+            field_errors={e.field: {"text": e.message} for e in errors},
+            csrf_token=self.sessions.csrf_token(visit.session, now=visit.now),
+            officers=self._officer_items(case),
+            departments=[{"value": "", "text": "Keep it where it is"}]
+            + [
+                {"value": d.code, "text": d.name}
+                for d in self.directory.active_departments()
+                if d.code != case.department
+            ],
+            max_extension=response.max_extension if response else None,
+            outcomes=[{"value": o.value, "text": o.label.capitalize()} for o in outcomes_for(case)],
+            is_complaint=case.case_type is CaseType.COMPLAINT,
+        )
+
+    def _officer_items(self, case: Case) -> list[dict[str, Any]]:
+        names = {d.code: d.name for d in self.directory.departments}
+        officers = sorted(
+            self.directory.active_officers(),
+            key=lambda o: (o.department != case.department, o.name),
+        )
+        return [{"value": "", "text": "Choose an officer"}] + [
+            {
+                "value": o.officer_id,
+                "text": o.name
+                + (f" ({names.get(o.department, o.department)})" if o.department else ""),
+                "selected": o.officer_id == case.assigned_officer,
+            }
+            for o in officers
+        ]
+
+    def take_action(self, visit: Visit, case: Case, action: CaseAction) -> WebResponse:
+        values = self.trusted_form(visit)
+        errors = action.check(values, self, case)
+        if errors:
+            return self._refused(visit, case, action, values, errors, "answers need correcting")
+        try:
+            action.run(self, visit, case, values)
+        except staff.ActionNotAllowed as refusal:
+            first = action.fields[0] if action.fields else "submit"
+            message = str(refusal)
+            message = message[:1].upper() + message[1:]  # GOV.UK errors start with a capital
+            return self._refused(
+                visit, case, action, values, [FieldError(first, message)], "step refused"
+            )
+        return WebResponse(
+            status=303,
+            body="",
+            headers={
+                "Location": visit.urls.case(case.reference, done=action.name),
+                **security_headers("-", secure=visit.request.secure),
+            },
+            log_message="case step taken",
+            log_fields={"step": action.name, "reference": case.reference},
+        )
+
+    def _refused(
+        self,
+        visit: Visit,
+        case: Case,
+        action: CaseAction,
+        values: Mapping[str, str],
+        errors: Sequence[FieldError],
+        why: str,
+    ) -> WebResponse:
+        page = self.action_form(visit, case, action, values=values, errors=errors)
+        return WebResponse(
+            status=page.status,
+            body=page.body,
+            headers=page.headers,
+            log_message=why,
+            log_fields={"step": action.name, "fields": [e.field for e in errors]},
+        )
+
+    def trusted_form(self, visit: Visit) -> dict[str, str]:
+        """The posted fields, once the session's CSRF check has passed."""
+        form = read_form(visit.request.body, visit.request.content_type)
+        if not self.sessions.csrf_is_valid(visit.session, form.get(CSRF_FIELD), now=visit.now):
+            raise FormRefused()
+        return form
+
+    # -- who you are ----------------------------------------------------------------------------
+
+    def account(self, visit: Visit) -> WebResponse:
+        viewer = visit.viewer
+        names = {d.code: d.name for d in self.directory.departments}
+        return self._page(
+            visit,
+            "account.html",
+            title="Your account",
+            roles=sorted((r.label for r in viewer.roles), key=str),
+            departments=[names.get(code, code) for code in viewer.departments],
+            permissions=sorted(p.description for p in viewer.permissions()),
+            is_administrator=StaffRole.ADMINISTRATOR in viewer.roles,
+        )
+
+    # -- assets ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def asset(name: str) -> WebResponse | None:
+        content_type = ASSETS.get(name)
+        if content_type is None:
+            return None
+        text = resources.files("sla_monitor.web").joinpath(f"static/{name}").read_text("utf-8")
+        return WebResponse(
+            status=200,
+            body=text,
+            content_type=content_type,
+            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+        )
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _page(
+        self, visit: Visit, template: str, *, status: int = 200, **context: Any
+    ) -> WebResponse:
+        return render_page(
+            template,
+            request=visit.request,
+            council=self.council,
+            status=status,
+            viewer=visit.viewer,
+            sign_out_token=self.sessions.csrf_token(visit.session, now=visit.now),
+            **context,
+        )
+
+
+_DETAILS_SHOWN = {"reason": "Reason", "classification": "Classification", "detail": "Detail"}
+
+
+def render_page(
+    template: str,
+    *,
+    request: WebRequest,
+    council: Council,
+    status: int = 200,
+    viewer: Viewer | None = None,
+    **context: Any,
+) -> WebResponse:
+    """A page of the workspace, signed in or not, with its security headers."""
+    nonce = secrets.token_urlsafe(16)
+    body = (
+        environment()
+        .get_template(template)
+        .render(
+            urls=StaffUrls(request.base_path),
+            council=council,
+            csp_nonce=nonce,
+            viewer=viewer,
+            **context,
+        )
+    )
+    return WebResponse(
+        status=status, body=body, headers=security_headers(nonce, secure=request.secure)
+    )

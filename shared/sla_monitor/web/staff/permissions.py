@@ -1,0 +1,261 @@
+"""Who may do what in the staff workspace: the roles, the permissions, and the matrix between
+them, written down once, here, as data.
+
+A person's roles are their groups in the council's Cognito user pool; the directory says which
+officer they are, their department and the departments they head. `may(viewer, permission,
+case)` answers every question the pages ask, and each route carries one decorator, `requires`,
+so no page holds an `if role` of its own (the way GOV.UK Notify's admin guards its pages with
+`user_has_permissions`).
+
+A grant gives a permission over some cases (its `Scope`): an officer's and a Head of Service's
+departments, every complaint for the Corporate Complaints Officer, the complaints referred to
+the Chief Executive. A permission that names no case (the work list) is held when any grant of
+it is held; the work list then shows only the cases the viewer may view.
+
+A later step (triage, reclassify, stage 2, log a case, the directory and the calendar) slots in
+as one more `Permission` member and one more entry per role below.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sla_monitor.cases import Case, CaseType
+from sla_monitor.directory import Directory
+from sla_monitor.engine import Action
+
+
+class StaffRole(enum.StrEnum):
+    """The roles, named as the Cognito groups that hold them."""
+
+    OFFICER = "officer"
+    HEAD_OF_SERVICE = "head_of_service"
+    CORPORATE_COMPLAINTS_OFFICER = "corporate_complaints_officer"
+    CHIEF_EXECUTIVE = "chief_executive"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        """The role as staff call it: "Head of Service"."""
+        return _ROLE_TITLES[self]
+
+
+_ROLE_TITLES = {
+    StaffRole.OFFICER: "Officer",
+    StaffRole.HEAD_OF_SERVICE: "Head of Service",
+    StaffRole.CORPORATE_COMPLAINTS_OFFICER: "Corporate Complaints Officer",
+    StaffRole.CHIEF_EXECUTIVE: "Chief Executive",
+    StaffRole.ADMINISTRATOR: "Administrator",
+}
+
+
+class Permission(enum.StrEnum):
+    VIEW_WORK_LIST = "view_work_list"
+    EXPORT_WORK_LIST = "export_work_list"
+    VIEW_CASE = "view_case"
+    ASSIGN_CASE = "assign_case"
+    PAUSE_CLOCKS = "pause_clocks"  # wait on the customer, and resume
+    EXTEND_DEADLINE = "extend_deadline"
+    ADD_NOTE = "add_note"
+    RECORD_RESPONSE = "record_response"
+
+    @property
+    def on_a_case(self) -> bool:
+        """Asked about one case (the route names it), rather than about the work list."""
+        return self not in (Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST)
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    Permission.VIEW_WORK_LIST: "see the work list",
+    Permission.EXPORT_WORK_LIST: "download the work list",
+    Permission.VIEW_CASE: "see a case",
+    Permission.ASSIGN_CASE: "assign a case",
+    Permission.PAUSE_CLOCKS: "pause and resume a case's clocks",
+    Permission.EXTEND_DEADLINE: "extend a deadline",
+    Permission.ADD_NOTE: "add a note",
+    Permission.RECORD_RESPONSE: "record a formal response",
+}
+
+
+class Scope(enum.StrEnum):
+    """The cases a grant covers."""
+
+    OWN_DEPARTMENTS = "own_departments"  # dealt with by a department the viewer is in or heads
+    COMPLAINTS = "complaints"
+    REFERRED_COMPLAINTS = "referred_complaints"  # complaints referred to the Chief Executive
+
+
+_CASEWORK = (
+    Permission.VIEW_WORK_LIST,
+    Permission.EXPORT_WORK_LIST,
+    Permission.VIEW_CASE,
+    Permission.ASSIGN_CASE,
+    Permission.PAUSE_CLOCKS,
+    Permission.EXTEND_DEADLINE,
+    Permission.ADD_NOTE,
+    Permission.RECORD_RESPONSE,
+)
+_READING = (Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST, Permission.VIEW_CASE)
+
+# The matrix. A role not listed against a permission does not hold it.
+MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
+    StaffRole.OFFICER: dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+    StaffRole.HEAD_OF_SERVICE: dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+    StaffRole.CORPORATE_COMPLAINTS_OFFICER: dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
+    StaffRole.CHIEF_EXECUTIVE: dict.fromkeys(_READING, Scope.REFERRED_COMPLAINTS),
+    # The directory, closure days and users: managed with `sla-monitor directory` and
+    # `sla-monitor calendar` and in Cognito until their pages come.
+    StaffRole.ADMINISTRATOR: {},
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person as the pages see them: verified claims and the directory."""
+
+    username: str
+    officer_id: str
+    roles: frozenset[StaffRole]
+    name: str | None = None
+    email: str | None = None
+    department: str | None = None  # their own, from the directory
+    heads: tuple[str, ...] = ()  # the departments they are Head of Service of
+    directory: Directory = field(default_factory=Directory, repr=False, compare=False)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        own = (self.department,) if self.department else ()
+        return tuple(dict.fromkeys((*own, *self.heads)))
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email or self.username
+
+    def permissions(self) -> frozenset[Permission]:
+        """Every permission the viewer holds over at least some cases."""
+        return frozenset(p for role in self.roles for p in MATRIX[role])
+
+
+def roles_from_groups(groups: Iterable[str]) -> frozenset[StaffRole]:
+    """The roles of a person's Cognito groups; groups that are no role are ignored."""
+    known = {r.value: r for r in StaffRole}
+    return frozenset(known[g] for g in groups if g in known)
+
+
+def viewer_from_claims(claims: Mapping[str, Any], directory: Directory) -> Viewer:
+    """The viewer of a verified ID token. The officer id is the `custom:officer_id` attribute,
+    else the Cognito username; an officer the directory does not know (or has retired) has no
+    department, so no case falls in their departments."""
+    username = str(claims.get("cognito:username") or claims["sub"])
+    officer_id = str(claims.get("custom:officer_id") or username)
+    groups = claims.get("cognito:groups") or []
+    officer = directory.active_officer(officer_id)
+    heads = (
+        tuple(
+            d.code
+            for d in directory.active_departments()
+            if d.head_of_service == officer.officer_id
+        )
+        if officer
+        else ()
+    )
+    return Viewer(
+        username=username,
+        officer_id=officer_id,
+        roles=roles_from_groups(groups if isinstance(groups, list) else [groups]),
+        name=(officer.name if officer else None) or claims.get("name"),
+        email=claims.get("email") or (officer.email if officer else None),
+        department=officer.department if officer else None,
+        heads=heads,
+        directory=directory,
+    )
+
+
+# -- the question every page asks -----------------------------------------------------------------
+
+
+def covers(scope: Scope, viewer: Viewer, case: Case) -> bool:
+    if scope is Scope.OWN_DEPARTMENTS:
+        department = viewer.directory.department_of(case)
+        code = department.code if department else case.department
+        return code is not None and code in viewer.departments
+    if scope is Scope.COMPLAINTS:
+        return case.case_type is CaseType.COMPLAINT
+    return case.case_type is CaseType.COMPLAINT and bool(
+        case.sent_of(Action.REFER_TO_CHIEF_EXECUTIVE.value)
+    )
+
+
+def may(viewer: Viewer, permission: Permission, case: Case | None = None) -> bool:
+    """Whether the viewer may `permission` (on `case`, when the permission is about one)."""
+    scopes = [MATRIX[role][permission] for role in viewer.roles if permission in MATRIX[role]]
+    if case is None:
+        return bool(scopes) and not permission.on_a_case
+    return any(covers(scope, viewer, case) for scope in scopes)
+
+
+# -- the decorator on every route ----------------------------------------------------------------
+
+
+class NotSignedIn(Exception):
+    """No session, or one that has expired: the person is sent to sign in."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotPermitted(Exception):
+    """Signed in, but this is not theirs to see or do."""
+
+    def __init__(self, permission: Permission) -> None:
+        super().__init__(permission.value)
+        self.permission: Permission | None = permission
+
+
+class Access(Protocol):
+    """What the decorator needs from the request being answered."""
+
+    def viewer(self) -> Viewer:
+        """The signed-in viewer; raises NotSignedIn."""
+        ...
+
+    def case(self, reference: str) -> Case:
+        """The case; raises CaseNotFound."""
+        ...
+
+
+CURRENT_ACCESS: ContextVar[Access] = ContextVar("staff_access")
+
+Route = TypeVar("Route", bound=Callable[..., Any])
+
+
+def requires(permission: Permission | None) -> Callable[[Route], Route]:
+    """Run the route only for a signed-in viewer who may `permission` (on the case its
+    `reference` parameter names); otherwise NotSignedIn or NotPermitted, before anything runs.
+    `requires(None)` asks only that someone is signed in (their home, their account)."""
+
+    def decorate(route: Route) -> Route:
+        @functools.wraps(route)
+        def guarded(*args: Any, **params: Any) -> Any:
+            access = CURRENT_ACCESS.get()
+            viewer = access.viewer()
+            if permission is not None:
+                case = access.case(params["reference"]) if permission.on_a_case else None
+                if not may(viewer, permission, case):
+                    raise NotPermitted(permission)
+            return route(*args, **params)
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,695 @@
+"""The staff workspace's routes: API Gateway events in, pages out.
+
+Each route is one line of the pages behind one `requires` decorator: who may use it is written
+in `permissions.py`, never here. Why a request was turned away becomes an HTTP answer in one
+place, the exception handlers at the end: no session or an expired one sends the browser to sign
+in; the wrong role gets the 403 page; a form without its CSRF token gets a 403 page and changes
+nothing. Every refusal is logged with its reason and the route, never with personal data.
+
+The Lambda handler (`functions/staff_workspace/app.py`) only calls `handle`.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sla_monitor.cases import Case
+from sla_monitor.runtime import services
+from sla_monitor.staff import CaseNotFound
+from sla_monitor.web.errors import FormNotAccepted
+from sla_monitor.web.forms import FieldError, read_form
+from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
+from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
+from sla_monitor.web.security import (
+    CSRF_MAX_AGE,
+    FormSigner,
+    SecretSource,
+    csrf_token_for,
+    csrf_token_is_valid,
+)
+from sla_monitor.web.staff.auth import (
+    Authorization,
+    BadToken,
+    CognitoSettings,
+    HostedSignIn,
+    LocalSignIn,
+    SignInFailed,
+    Tokens,
+    TokenVerifier,
+    jwks_signing_key,
+)
+from sla_monitor.web.staff.pages import (
+    ACTIONS,
+    FormRefused,
+    StaffPages,
+    StaffUrls,
+    Visit,
+    redirect,
+    render_page,
+)
+from sla_monitor.web.staff.permissions import (
+    CURRENT_ACCESS,
+    NotPermitted,
+    NotSignedIn,
+    Permission,
+    Viewer,
+    may,
+    requires,
+    viewer_from_claims,
+)
+from sla_monitor.web.staff.session import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    SIGN_IN_COOKIE,
+    SIGN_IN_CSRF_COOKIE,
+    SIGN_IN_MAX_AGE,
+    NoSession,
+    Session,
+    Sessions,
+)
+
+logger = Logger(service="staff-workspace")
+app = APIGatewayRestResolver()
+
+
+# -- collaborators, made once per container ------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def cognito_settings() -> CognitoSettings:
+    return CognitoSettings.from_environment(os.environ)
+
+
+@lru_cache(maxsize=4)
+def _verifier(settings: CognitoSettings) -> TokenVerifier:
+    return TokenVerifier(
+        issuer=settings.issuer,
+        client_id=settings.client_id,
+        signing_key=jwks_signing_key(settings.jwks_url),
+    )
+
+
+@lru_cache(maxsize=4)
+def _sessions(source: SecretSource, idle_minutes: int) -> Sessions:
+    signer = FormSigner(source.resolve(fetch_stored_secret))
+    return Sessions(signer, idle_timeout=timedelta(minutes=idle_minutes))
+
+
+def sessions() -> Sessions:
+    idle = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES") or 30)
+    return _sessions(SecretSource.from_environment(os.environ), idle)
+
+
+def reset_collaborators() -> None:
+    """Forget the settings, keys and secret read so far (tests and the local stack)."""
+    cognito_settings.cache_clear()
+    _verifier.cache_clear()
+    _sessions.cache_clear()
+
+
+def _pages() -> StaffPages:
+    bundle = services()
+    return StaffPages(
+        council=bundle.council,
+        sessions=sessions(),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        directory=bundle.directory,
+    )
+
+
+# -- the request being answered ----------------------------------------------------------------
+
+
+class StaffRequest:
+    """One request: what the browser sent, and (when asked) who is signed in."""
+
+    def __init__(self, request: WebRequest, now: datetime) -> None:
+        self.request = request
+        self.now = now
+        self.signed_in: Session | None = None
+        self._viewer: Viewer | None = None
+        self._cases: dict[str, Case] = {}
+
+    @property
+    def urls(self) -> StaffUrls:
+        return StaffUrls(self.request.base_path)
+
+    def viewer(self) -> Viewer:
+        if self._viewer is None:
+            try:
+                session = sessions().read(self.request.cookies.get(SESSION_COOKIE), now=self.now)
+            except NoSession as missing:
+                raise NotSignedIn(missing.reason) from None
+            try:
+                claims = _verifier(cognito_settings()).verify(
+                    session.id_token, use="id", now=self.now
+                )
+            except BadToken as bad:
+                raise NotSignedIn(f"token: {bad}") from None
+            self._viewer = viewer_from_claims(claims, services().directory)
+            self.signed_in = session
+        return self._viewer
+
+    def case(self, reference: str) -> Case:
+        if reference not in self._cases:
+            found = services().store.get_case(reference)
+            if found is None:
+                raise CaseNotFound(reference)
+            self._cases[reference] = found
+        return self._cases[reference]
+
+    def visit(self) -> Visit:
+        viewer = self.viewer()
+        assert self.signed_in is not None
+        return Visit(request=self.request, viewer=viewer, session=self.signed_in, now=self.now)
+
+
+def _current() -> StaffRequest:
+    current: StaffRequest = app.context["staff_request"]
+    return current
+
+
+def _session_cookie(value: str, *, secure: bool, urls: StaffUrls, max_age: int) -> SetCookie:
+    return SetCookie(
+        name=SESSION_COOKIE, value=value, path=urls.cookie_path, max_age=max_age, secure=secure
+    )
+
+
+def _respond(page: WebResponse) -> Response:
+    """The page as API Gateway answers it, with the session renewed (its idle time restarts)."""
+    current = _current()
+    if page.log_message:
+        logger.info(page.log_message, extra=dict(page.log_fields))
+    cookies = page.cookies
+    session = current.signed_in
+    if session is not None and not any(c.name == SESSION_COOKIE for c in cookies):
+        renewed = _session_cookie(
+            sessions().cookie_value(session, now=current.now),
+            secure=current.request.secure,
+            urls=current.urls,
+            max_age=int(sessions().idle_timeout.total_seconds()),
+        )
+        cookies = (*cookies, renewed)
+    return gateway_response(
+        WebResponse(
+            status=page.status,
+            body=page.body,
+            content_type=page.content_type,
+            headers=page.headers,
+            cookies=cookies,
+        )
+    )
+
+
+def _problem(
+    status: int,
+    title: str,
+    advice: str,
+    *,
+    cookies: tuple[SetCookie, ...] = (),
+    **extra: Any,
+) -> Response:
+    current = _current()
+    page = render_page(
+        "problem.html",
+        request=current.request,
+        council=services().council,
+        status=status,
+        viewer=current._viewer,
+        sign_out_token=(
+            sessions().csrf_token(current.signed_in, now=current.now) if current.signed_in else None
+        ),
+        title=title,
+        advice=advice,
+        **extra,
+    )
+    return _respond(
+        WebResponse(status=page.status, body=page.body, headers=page.headers, cookies=cookies)
+    )
+
+
+# -- home and who you are -----------------------------------------------------------------------
+
+
+@app.get("/")
+@requires(None)
+def home() -> Response:
+    current = _current()
+    viewer = current.viewer()
+    target = (
+        current.urls.cases() if may(viewer, Permission.VIEW_WORK_LIST) else current.urls.account
+    )
+    return _respond(redirect(target, secure=current.request.secure))
+
+
+@app.get("/account")
+@requires(None)
+def account() -> Response:
+    return _respond(_pages().account(_current().visit()))
+
+
+# -- the work list and a case --------------------------------------------------------------------
+
+
+@app.get("/cases")
+@requires(Permission.VIEW_WORK_LIST)
+def cases() -> Response:
+    return _respond(_pages().work_list(_current().visit()))
+
+
+@app.get("/cases.csv")
+@requires(Permission.EXPORT_WORK_LIST)
+def cases_csv() -> Response:
+    return _respond(_pages().work_list_csv(_current().visit()))
+
+
+@app.get("/cases/<reference>")
+@requires(Permission.VIEW_CASE)
+def case(reference: str) -> Response:
+    current = _current()
+    return _respond(_pages().case_page(current.visit(), current.case(reference)))
+
+
+# -- the steps on a case: a form (GET) and its answer (POST) each ---------------------------------
+
+
+def _form(reference: str, name: str) -> Response:
+    current = _current()
+    return _respond(_pages().action_form(current.visit(), current.case(reference), ACTIONS[name]))
+
+
+def _step(reference: str, name: str) -> Response:
+    current = _current()
+    return _respond(_pages().take_action(current.visit(), current.case(reference), ACTIONS[name]))
+
+
+@app.get("/cases/<reference>/assign")
+@requires(Permission.ASSIGN_CASE)
+def assign_form(reference: str) -> Response:
+    return _form(reference, "assign")
+
+
+@app.post("/cases/<reference>/assign")
+@requires(Permission.ASSIGN_CASE)
+def assign(reference: str) -> Response:
+    return _step(reference, "assign")
+
+
+@app.get("/cases/<reference>/pause")
+@requires(Permission.PAUSE_CLOCKS)
+def pause_form(reference: str) -> Response:
+    return _form(reference, "pause")
+
+
+@app.post("/cases/<reference>/pause")
+@requires(Permission.PAUSE_CLOCKS)
+def pause(reference: str) -> Response:
+    return _step(reference, "pause")
+
+
+@app.get("/cases/<reference>/resume")
+@requires(Permission.PAUSE_CLOCKS)
+def resume_form(reference: str) -> Response:
+    return _form(reference, "resume")
+
+
+@app.post("/cases/<reference>/resume")
+@requires(Permission.PAUSE_CLOCKS)
+def resume(reference: str) -> Response:
+    return _step(reference, "resume")
+
+
+@app.get("/cases/<reference>/extend")
+@requires(Permission.EXTEND_DEADLINE)
+def extend_form(reference: str) -> Response:
+    return _form(reference, "extend")
+
+
+@app.post("/cases/<reference>/extend")
+@requires(Permission.EXTEND_DEADLINE)
+def extend(reference: str) -> Response:
+    return _step(reference, "extend")
+
+
+@app.get("/cases/<reference>/note")
+@requires(Permission.ADD_NOTE)
+def note_form(reference: str) -> Response:
+    return _form(reference, "note")
+
+
+@app.post("/cases/<reference>/note")
+@requires(Permission.ADD_NOTE)
+def note(reference: str) -> Response:
+    return _step(reference, "note")
+
+
+@app.get("/cases/<reference>/respond")
+@requires(Permission.RECORD_RESPONSE)
+def respond_form(reference: str) -> Response:
+    return _form(reference, "respond")
+
+
+@app.post("/cases/<reference>/respond")
+@requires(Permission.RECORD_RESPONSE)
+def respond(reference: str) -> Response:
+    return _step(reference, "respond")
+
+
+# -- signing in and out ---------------------------------------------------------------------------
+
+
+def _return_to(candidate: str | None) -> str:
+    urls = _current().urls
+    return candidate if candidate and urls.is_own(candidate) else urls.home
+
+
+@app.get("/sign-in")
+def sign_in() -> Response:
+    current = _current()
+    settings = cognito_settings()
+    return_to = _return_to(current.request.query.get("return_to"))
+    if settings.local_sign_in:
+        return _local_sign_in_form(return_to)
+    authorization = Authorization.start(return_to)
+    cookie = SetCookie(
+        name=SIGN_IN_COOKIE,
+        value=sessions().sign_in_cookie_value(authorization.to_json(), now=current.now),
+        path=current.urls.cookie_path,
+        max_age=int(SIGN_IN_MAX_AGE.total_seconds()),
+        secure=current.request.secure,
+    )
+    location = HostedSignIn(settings).authorize_url(authorization)
+    return _respond(redirect(location, secure=current.request.secure, cookies=(cookie,)))
+
+
+def _local_sign_in_form(
+    return_to: str,
+    *,
+    email: str = "",
+    errors: tuple[FieldError, ...] = (),
+    status: int = 200,
+) -> Response:
+    current = _current()
+    token = csrf_token_for(
+        sessions().signer, current.request.cookies.get(SIGN_IN_CSRF_COOKIE), now=current.now
+    )
+    page = render_page(
+        "sign_in.html",
+        request=current.request,
+        council=services().council,
+        status=status,
+        title="Sign in to the staff workspace",
+        csrf_token=token,
+        return_to=return_to,
+        email=email,
+        errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
+        field_errors={e.field: {"text": e.message} for e in errors},
+    )
+    cookie = SetCookie(
+        name=SIGN_IN_CSRF_COOKIE,
+        value=token,
+        path=current.urls.cookie_path,
+        max_age=int(CSRF_MAX_AGE.total_seconds()),
+        secure=current.request.secure,
+    )
+    return _respond(
+        WebResponse(status=page.status, body=page.body, headers=page.headers, cookies=(cookie,))
+    )
+
+
+@app.post("/sign-in")
+def local_sign_in() -> Response:
+    current = _current()
+    settings = cognito_settings()
+    if not settings.local_sign_in:
+        return not_found(None)
+    form = read_form(current.request.body, current.request.content_type)
+    if not csrf_token_is_valid(
+        sessions().signer,
+        form.get(CSRF_FIELD),
+        current.request.cookies.get(SIGN_IN_CSRF_COOKIE),
+        now=current.now,
+    ):
+        raise FormRefused()
+    email, password = form.get("email", "").strip(), form.get("password", "")
+    return_to = _return_to(form.get("return_to"))
+    errors = []
+    if not email:
+        errors.append(FieldError("email", "Enter your email address"))
+    if not password:
+        errors.append(FieldError("password", "Enter your password"))
+    if errors:
+        return _local_sign_in_form(return_to, email=email, errors=tuple(errors), status=400)
+    try:
+        tokens = LocalSignIn(settings, services().client("cognito-idp")).sign_in(email, password)
+    except SignInFailed as failed:
+        logger.info("sign-in refused", extra={"reason": failed.reason, "status": 401})
+        message = "Enter the email address and password of a staff account"
+        return _local_sign_in_form(
+            return_to,
+            email=email,
+            errors=(FieldError("email", message),),
+            status=401,
+        )
+    return _start_session(tokens, return_to)
+
+
+@app.get("/auth/callback")
+def callback() -> Response:
+    current = _current()
+    query = current.request.query
+    clear = SetCookie(
+        name=SIGN_IN_COOKIE,
+        value="",
+        path=current.urls.cookie_path,
+        max_age=0,
+        secure=current.request.secure,
+    )
+    try:
+        if query.get("error"):
+            raise SignInFailed(f"cognito: {query['error'][:40]}")
+        state = sessions().read_sign_in_cookie(
+            current.request.cookies.get(SIGN_IN_COOKIE), now=current.now
+        )
+        authorization = Authorization.from_json(state)
+        tokens = HostedSignIn(cognito_settings()).exchange(
+            authorization, code=query.get("code", ""), state=query.get("state", "")
+        )
+    except (SignInFailed, NoSession, ValueError, KeyError) as failed:
+        reason = failed.reason if isinstance(failed, SignInFailed | NoSession) else "bad state"
+        logger.info("sign-in refused", extra={"reason": reason, "status": 401})
+        return _problem(
+            401,
+            "Sign-in did not complete",
+            "Your sign-in could not be completed, or took too long. Sign in again.",
+            sign_in_again=True,
+            cookies=(clear,),
+        )
+    return _start_session(tokens, authorization.return_to, also=(clear,))
+
+
+def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] = ()) -> Response:
+    """Verify both tokens, then start the session and go where the person was going."""
+    current = _current()
+    verifier = _verifier(cognito_settings())
+    try:
+        claims = verifier.verify(tokens.id_token, use="id", now=current.now)
+        access = verifier.verify(tokens.access_token, use="access", now=current.now)
+        if access.get("sub") != claims.get("sub"):
+            raise BadToken("tokens of different people")
+    except BadToken as bad:
+        logger.info("sign-in refused", extra={"reason": f"token: {bad}", "status": 401})
+        return _problem(
+            401,
+            "Sign-in did not complete",
+            "Your sign-in could not be checked. Sign in again.",
+            sign_in_again=True,
+        )
+    viewer = viewer_from_claims(claims, services().directory)
+    if not viewer.roles:
+        logger.info("sign-in refused", extra={"reason": "no staff role", "status": 403})
+        return _problem(
+            403,
+            "Your account has no role in the workspace",
+            "Ask an administrator to add you to the group for your role.",
+        )
+    session = sessions().start(tokens.id_token)
+    cookie = _session_cookie(
+        sessions().cookie_value(session, now=current.now),
+        secure=current.request.secure,
+        urls=current.urls,
+        max_age=int(sessions().idle_timeout.total_seconds()),
+    )
+    logger.info("signed in", extra={"roles": sorted(viewer.roles)})
+    return _respond(redirect(return_to, secure=current.request.secure, cookies=(*also, cookie)))
+
+
+@app.post("/sign-out")
+def sign_out() -> Response:
+    current = _current()
+    clear = _session_cookie("", secure=current.request.secure, urls=current.urls, max_age=0)
+    try:
+        current.viewer()
+    except NotSignedIn:
+        return _respond(
+            redirect(current.urls.signed_out, secure=current.request.secure, cookies=(clear,))
+        )
+    form = read_form(current.request.body, current.request.content_type)
+    assert current.signed_in is not None
+    if not sessions().csrf_is_valid(current.signed_in, form.get(CSRF_FIELD), now=current.now):
+        raise FormRefused()
+    current.signed_in = None  # no renewed cookie: this one is cleared
+    settings = cognito_settings()
+    location = (
+        current.urls.signed_out if settings.local_sign_in else HostedSignIn(settings).sign_out_url()
+    )
+    logger.info("signed out")
+    return _respond(redirect(location, secure=current.request.secure, cookies=(clear,)))
+
+
+@app.get("/signed-out")
+def signed_out() -> Response:
+    current = _current()
+    page = render_page(
+        "signed_out.html",
+        request=current.request,
+        council=services().council,
+        title="You have signed out",
+    )
+    return _respond(page)
+
+
+@app.get("/assets/<name>")
+def asset(name: str) -> Response:
+    found = StaffPages.asset(name)
+    return _respond(found) if found else not_found(None)
+
+
+# -- why a request was turned away, as HTTP ------------------------------------------------------
+
+
+def _refusal(reason: str, status: int, **fields: Any) -> None:
+    event = app.current_event
+    logger.info(
+        "staff request refused",
+        extra={
+            "reason": reason,
+            "status": status,
+            "method": event.http_method,
+            "route": event.request_context.resource_path,
+            **fields,
+        },
+    )
+
+
+@app.not_found
+def not_found(_: Exception | None) -> Response:
+    return _problem(
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted the web address, "
+        "check you copied the entire address.",
+    )
+
+
+@app.exception_handler(NotSignedIn)
+def not_signed_in(error: NotSignedIn) -> Response:
+    current = _current()
+    _refusal(error.reason, 303)
+    seen = current.request.base_path + app.current_event.path
+    target = f"{current.urls.sign_in}?return_to={quote(seen, safe='/')}"
+    clear = _session_cookie("", secure=current.request.secure, urls=current.urls, max_age=0)
+    has_cookie = SESSION_COOKIE in current.request.cookies
+    return _respond(
+        redirect(target, secure=current.request.secure, cookies=(clear,) if has_cookie else ())
+    )
+
+
+@app.exception_handler(NotPermitted)
+def not_permitted(error: NotPermitted) -> Response:
+    viewer = _current()._viewer
+    _refusal(
+        "not permitted",
+        403,
+        permission=error.permission.value if error.permission else None,
+        roles=sorted(viewer.roles) if viewer else [],
+    )
+    return _problem(
+        403,
+        "You do not have permission to do this",
+        "Your role does not allow you to "
+        + (error.permission.description if error.permission else "use this page")
+        + " here. If you think it should, ask your Head of Service or an administrator.",
+    )
+
+
+@app.exception_handler(FormRefused)
+def form_refused(_: FormRefused) -> Response:
+    _refusal("csrf check failed", 403)
+    return _problem(
+        403,
+        "Sorry, this form has expired",
+        "For your security, forms expire and only work in the browser session that opened "
+        "them. Nothing was changed. Go back, reload the page and try again.",
+    )
+
+
+@app.exception_handler(FormNotAccepted)
+def form_not_accepted(error: FormNotAccepted) -> Response:
+    _refusal(type(error).__name__, 400)
+    return _problem(400, error.title, "Nothing was changed. Go back and try again.")
+
+
+@app.exception_handler(CaseNotFound)
+def case_not_found(_: CaseNotFound) -> Response:
+    _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(Exception)
+def unexpected(error: Exception) -> Response:
+    # The type and where it happened, never the message: it may quote what someone typed.
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    logger.error(
+        "unexpected error",
+        extra={
+            "error_type": type(error).__name__,
+            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
+        },
+    )
+    try:
+        return _problem(500, "Sorry, there is a problem with the service", "Try again later.")
+    except Exception:  # the last resort must not fail
+        return Response(
+            status_code=500,
+            content_type="text/plain; charset=utf-8",
+            body="Sorry, there is a problem with the service. Try again later.",
+        )
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> dict[str, Any]:
+    """Answer one API Gateway event as if the time were `now`."""
+    current = StaffRequest(web_request(APIGatewayProxyEvent(event)), now)
+    app.append_context(staff_request=current)
+    token = CURRENT_ACCESS.set(current)
+    try:
+        return app.resolve(event, context)
+    finally:
+        CURRENT_ACCESS.reset(token)
+        app.clear_context()

@@ -1,0 +1,109 @@
+"""The staff session: a signed cookie holding the verified ID token, renewed on every request.
+
+The cookie is signed with the workspace's secret (security.py's `FormSigner`, under a purpose
+of its own), so it cannot be forged or altered; it is Secure (over HTTPS), HttpOnly and
+SameSite=Lax. Its signature carries the time of the person's last request: once that is older
+than the idle timeout the session is over and the person signs in again. The ID token inside is
+verified again on every request, so a session never outlives the token Cognito issued, and the
+session secret alone is not enough to make one.
+
+Every form of the workspace carries a CSRF token bound to the session: the session's own random
+id, signed. A form posted from another site, or from another session, is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sla_monitor.web.security import CSRF_MAX_AGE, BadToken, FormSigner
+
+SESSION_COOKIE = "staff_session"
+# A sign-in on its way through Cognito (state and PKCE verifier); gone once it comes back.
+SIGN_IN_COOKIE = "staff_sign_in"
+SIGN_IN_MAX_AGE = timedelta(minutes=10)
+# The local sign-in form's double-submit CSRF cookie (there is no session yet).
+SIGN_IN_CSRF_COOKIE = "staff_sign_in_csrf"
+CSRF_FIELD = "csrf_token"
+IDLE_TIMEOUT = timedelta(minutes=30)
+
+_SESSION = "staff-session"
+_CSRF = "staff-csrf"
+_SIGN_IN = "staff-sign-in"
+
+
+class NoSession(Exception):
+    """No session cookie, or one that cannot be trusted or is over; `reason` says which
+    (never the cookie's content)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    id_token: str
+
+
+class Sessions:
+    def __init__(self, signer: FormSigner, *, idle_timeout: timedelta = IDLE_TIMEOUT) -> None:
+        self._signer = signer
+        self.idle_timeout = idle_timeout
+
+    @property
+    def signer(self) -> FormSigner:
+        """The signer of the workspace's tokens (the local sign-in form's CSRF uses it too)."""
+        return self._signer
+
+    def start(self, id_token: str) -> Session:
+        return Session(session_id=secrets.token_urlsafe(32), id_token=id_token)
+
+    def cookie_value(self, session: Session, *, now: datetime) -> str:
+        """The cookie for a session active at `now` (sent again with every page)."""
+        payload = json.dumps({"sid": session.session_id, "id": session.id_token})
+        return self._signer.sign(_SESSION, payload, issued_at=now)
+
+    def read(self, cookie: str | None, *, now: datetime) -> Session:
+        if not cookie:
+            raise NoSession("no session")
+        try:
+            text, _ = self._signer.unsign(_SESSION, cookie, now=now, max_age=self.idle_timeout)
+        except BadToken as error:
+            raise NoSession("idle timeout" if str(error) == "expired" else "tampered") from None
+        try:
+            data = json.loads(text)
+            return Session(session_id=str(data["sid"]), id_token=str(data["id"]))
+        except (ValueError, KeyError, TypeError):
+            raise NoSession("tampered") from None
+
+    # -- CSRF -----------------------------------------------------------------------------------
+
+    def csrf_token(self, session: Session, *, now: datetime) -> str:
+        return self._signer.sign(_CSRF, session.session_id, issued_at=now)
+
+    def csrf_is_valid(self, session: Session, token: str | None, *, now: datetime) -> bool:
+        if not token:
+            return False
+        try:
+            value, _ = self._signer.unsign(_CSRF, token, now=now, max_age=CSRF_MAX_AGE)
+        except BadToken:
+            return False
+        return secrets.compare_digest(value.encode(), session.session_id.encode())
+
+    # -- a sign-in on its way through Cognito ---------------------------------------------------
+
+    def sign_in_cookie_value(self, state: str, *, now: datetime) -> str:
+        return self._signer.sign(_SIGN_IN, state, issued_at=now)
+
+    def read_sign_in_cookie(self, cookie: str | None, *, now: datetime) -> str:
+        if not cookie:
+            raise NoSession("no sign-in in progress")
+        try:
+            value, _ = self._signer.unsign(_SIGN_IN, cookie, now=now, max_age=SIGN_IN_MAX_AGE)
+        except BadToken:
+            raise NoSession("sign-in expired or altered") from None
+        return value

@@ -1,0 +1,235 @@
+"""The staff work list: open cases with every clock as the engine sees it at `now`, who deals with
+each, the soonest deadline first, and the filters officers narrow it with.
+
+Both `sla-monitor case list` and the staff workspace read cases through here, so the order, the
+owner and what counts as "breached" or "due within N working days" are worked out once. Nothing
+here decides anything about a case: the clocks come from the engine, the owner from the directory.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sla_monitor.calendar import LONDON, WorkingDayCalendar
+from sla_monitor.cases import Case, CaseType, Channel
+from sla_monitor.directory import Directory
+from sla_monitor.engine import Clock, ClockState, evaluate
+from sla_monitor.policy import Policy, PromiseKind
+
+# -- a case and its clocks -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case with its clocks at one instant, and who deals with it."""
+
+    case: Case
+    clocks: tuple[Clock, ...]
+    owner: str | None  # the assigned officer, or the Head of Service while nobody is
+    department: str | None  # the department dealing with it
+
+    @property
+    def outstanding(self) -> tuple[Clock, ...]:
+        """The current stage's clocks still to be kept: running, or breached and not kept
+        since. Of a promise kept at intervals only the latest interval counts: a missed update
+        is not sent late once a later one is due."""
+        latest = {(c.promise, c.stage): c.occurrence for c in self.clocks}
+        return tuple(
+            c
+            for c in self.clocks
+            if c.stage == self.case.stage
+            and c.due is not None
+            and c.satisfied_at is None
+            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
+            and c.occurrence == latest[(c.promise, c.stage)]
+        )
+
+    @property
+    def next_clock(self) -> Clock | None:
+        """The outstanding clock that falls due first."""
+        dated = [(c.due, i, c) for i, c in enumerate(self.outstanding) if c.due is not None]
+        return min(dated)[2] if dated else None
+
+    @property
+    def paused_clocks(self) -> tuple[Clock, ...]:
+        """The current stage's clocks stopped while the case waits on the customer."""
+        return tuple(
+            c for c in self.clocks if c.stage == self.case.stage and c.state is ClockState.PAUSED
+        )
+
+    @property
+    def breached(self) -> bool:
+        """A promise on the case was broken (kept late or not yet kept)."""
+        return any(c.state is ClockState.BREACHED for c in self.clocks)
+
+
+def case_view(
+    case: Case,
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+) -> CaseView:
+    owner = directory.owner(case)
+    department = directory.department_of(case)
+    return CaseView(
+        case=case,
+        clocks=evaluate(case, policy, calendar, now).clocks,
+        owner=owner.officer_id if owner else case.assigned_officer,
+        department=department.code if department else case.department,
+    )
+
+
+def by_next_deadline(views: Iterable[CaseView]) -> list[CaseView]:
+    """Soonest deadline first; cases with nothing outstanding last, in the order given."""
+
+    def key(view: CaseView) -> tuple[int, datetime]:
+        clock = view.next_clock
+        if clock is None or clock.due is None:
+            return (1, _EPOCH)
+        return (0, clock.due)
+
+    return sorted(views, key=key)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=LONDON)
+
+
+def promise_label(clock: Clock) -> str:
+    """A clock's promise as an officer reads it: "respond to complaint", "progress update 2"."""
+    name, _, variant = clock.promise.partition(":")
+    label = name.replace("_", " ")
+    if variant == "promised_date":
+        label += " (date given to the customer)"
+    if clock.kind is PromiseKind.PROGRESS_UPDATE:
+        label += f" {clock.occurrence}"
+    return label
+
+
+# -- how a clock stands, at a glance -------------------------------------------------------------
+
+
+class Standing(enum.StrEnum):
+    """How a clock stands for an officer scanning the list: the engine's state, with a running
+    clock told apart by how near its due day is."""
+
+    ON_TRACK = "on_track"
+    WARNING = "warning"  # inside the promise's warning period (its `warn_before`)
+    DUE_TODAY = "due_today"
+    BREACHED = "breached"
+    PAUSED = "paused"
+    MET = "met"
+    NOT_STARTED = "not_started"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+def standing(
+    clock: Clock, *, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> Standing:
+    if clock.state is not ClockState.RUNNING:
+        return _STANDING_OF_STATE[clock.state]
+    today = calendar.local(now).date()
+    if clock.due_day is None:
+        return Standing.ON_TRACK
+    if clock.due_day <= today:
+        return Standing.DUE_TODAY
+    warn_days = max(_warn_before(policy, clock), default=0)
+    if warn_days and clock.due_day <= calendar.add_working_days(today, warn_days):
+        return Standing.WARNING
+    return Standing.ON_TRACK
+
+
+_STANDING_OF_STATE = {
+    ClockState.BREACHED: Standing.BREACHED,
+    ClockState.PAUSED: Standing.PAUSED,
+    ClockState.MET: Standing.MET,
+    ClockState.NOT_STARTED: Standing.NOT_STARTED,
+}
+
+
+def _warn_before(policy: Policy, clock: Clock) -> tuple[int, ...]:
+    name = clock.promise.partition(":")[0]
+    try:
+        return policy.promise(name).warn_before
+    except KeyError:
+        return ()
+
+
+# -- the filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkListFilter:
+    """What an officer narrows the open cases to; every field left empty lets every case in."""
+
+    owner: str | None = None  # cases this officer owns (assigned, or unassigned under them)
+    departments: tuple[str, ...] | None = None  # dealt with by one of these departments
+    case_type: CaseType | None = None
+    channel: Channel | None = None
+    stage: int | None = None
+    breached: bool = False  # only cases with a promise broken
+    due_within: int | None = None  # next deadline on or before the Nth working day from today
+    search: str | None = None  # part of the reference, the customer's name or email address
+
+
+def matches(
+    view: CaseView, wanted: WorkListFilter, *, calendar: WorkingDayCalendar, now: datetime
+) -> bool:
+    case = view.case
+    if wanted.owner is not None and view.owner != wanted.owner:
+        return False
+    if wanted.departments is not None and view.department not in wanted.departments:
+        return False
+    if wanted.case_type is not None and case.case_type is not wanted.case_type:
+        return False
+    if wanted.channel is not None and case.channel is not wanted.channel:
+        return False
+    if wanted.stage is not None and case.stage != wanted.stage:
+        return False
+    if wanted.breached and not view.breached:
+        return False
+    if wanted.due_within is not None and not _due_within(view, wanted.due_within, calendar, now):
+        return False
+    return not wanted.search or _found(case, wanted.search)
+
+
+def _due_within(
+    view: CaseView, working_days: int, calendar: WorkingDayCalendar, now: datetime
+) -> bool:
+    clock = view.next_clock
+    if clock is None or clock.due_day is None:
+        return False
+    today = calendar.local(now).date()
+    return clock.due_day <= calendar.add_working_days(today, working_days)
+
+
+def _found(case: Case, text: str) -> bool:
+    needle = text.strip().casefold()
+    haystack = (case.reference, case.customer.name or "", case.customer.email or "")
+    return any(needle in value.casefold() for value in haystack)
+
+
+def work_list(
+    cases: Iterable[Case],
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+    wanted: WorkListFilter = WorkListFilter(),
+    visible: Callable[[Case], bool] = lambda case: True,
+) -> list[CaseView]:
+    """The cases `visible` lets through that match `wanted`, soonest deadline first."""
+    views = (
+        case_view(case, policy=policy, calendar=calendar, directory=directory, now=now)
+        for case in cases
+        if visible(case)
+    )
+    return by_next_deadline(v for v in views if matches(v, wanted, calendar=calendar, now=now))
