@@ -66,6 +66,22 @@ def _analyse(document: tuple[str, str]) -> list[str]:
     return features(*document)
 
 
+def scikit_learn_pipeline() -> Any:
+    """The unfitted scikit-learn model whose weights `LearnedModel` applies."""
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            "training needs scikit-learn: pip install 'council-sla-monitor[train]'"
+        ) from error
+    return make_pipeline(
+        TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=2),
+        LogisticRegression(C=_REGULARISATION, max_iter=5000),
+    )
+
+
 def train_model(
     examples: Sequence[LabelledExample],
     *,
@@ -75,27 +91,15 @@ def train_model(
     """Fit the weights on `examples` (never the held-out ones). Without
     `possible_complaint_at`, the threshold is the highest that finds `WANTED_COMPLAINT_RECALL`
     of the complaints in cross-validation."""
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
-        from sklearn.pipeline import make_pipeline
-    except ImportError as error:  # pragma: no cover - depends on the installation
-        raise RuntimeError(
-            "training needs scikit-learn: pip install 'council-sla-monitor[train]'"
-        ) from error
+    pipeline = scikit_learn_pipeline
+    pipeline()  # says plainly when scikit-learn is not installed
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     usable = [e for e in examples if e.split != HELD_OUT]
     documents = [(e.subject, e.body) for e in usable]
     labels = [e.label.value for e in usable]
     if CaseType.COMPLAINT.value not in labels or len(set(labels)) < 2:
         raise ExamplesError("training needs complaints and at least one other type")
-
-    def pipeline() -> Any:
-        return make_pipeline(
-            TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=2),
-            LogisticRegression(C=_REGULARISATION, max_iter=5000),
-        )
 
     if possible_complaint_at is None:
         folds = min(_CV_FOLDS, min(labels.count(label) for label in set(labels)))
@@ -115,6 +119,25 @@ def train_model(
         else:
             possible_complaint_at = 0.25
     fitted = pipeline().fit(documents, labels)
+    return exported(
+        fitted,
+        possible_complaint_at=possible_complaint_at,
+        complaint_at=complaint_at,
+        trained={"examples": len(usable), "by_type": {}},
+        labels=labels,
+    )
+
+
+def exported(
+    fitted: Any,
+    *,
+    possible_complaint_at: float,
+    complaint_at: float,
+    trained: dict[str, Any],
+    labels: Sequence[str],
+) -> LearnedModel:
+    """The weights of a fitted pipeline, as `LearnedModel` applies them (rounded to five
+    places; words that weigh nothing for any type are left out)."""
     vectoriser, regression = fitted.steps[0][1], fitted.steps[1][1]
     case_types = tuple(CaseType(c) for c in regression.classes_)
     weights: dict[str, tuple[float, tuple[float, ...]]] = {}
@@ -136,7 +159,7 @@ def train_model(
         intercepts=tuple(round(float(b), 5) for b in intercepts),
         possible_complaint_at=round(min(possible_complaint_at, complaint_at), 4),
         complaint_at=complaint_at,
-        trained={"examples": len(usable), "by_type": counts},
+        trained={**trained, "by_type": counts},
     )
 
 
