@@ -25,6 +25,7 @@ from sla_monitor.web.errors import (
     FormNotAccepted,
     FormTooLarge,
     ReceiptNotRecognised,
+    TooManyMessages,
     WrongContentType,
 )
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
@@ -38,6 +39,7 @@ _STATUS: dict[type[FormNotAccepted], int] = {
     WrongContentType: 415,
     FormTooLarge: 413,
     FormExpired: 403,
+    TooManyMessages: 429,
 }
 
 

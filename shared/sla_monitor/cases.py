@@ -125,6 +125,10 @@ class Customer:
     email: str | None = None
     phone: str | None = None
     address: str | None = None
+    # The email address is known to be the writer's own: the sender's domain passed DMARC, or
+    # an officer took it down. Letters to an unverified address never repeat what was written
+    # (a stranger could have typed someone else's address).
+    email_verified: bool = False
 
     @property
     def has_contact_details(self) -> bool:
@@ -259,6 +263,12 @@ class Case:
     notifications: tuple[Notification, ...] = ()
     reopened_at: datetime | None = None
     ombudsman_referral: OmbudsmanReferral | None = None
+    # Intake was unsure whether this is a complaint: it is timed as one (`case_type` is
+    # complaint) until staff confirm or correct the type.
+    possible_complaint: bool = False
+    # Addresses the customer has written from and been accepted from (besides
+    # `customer.email`): a reply is added to the case only from one of these.
+    reply_addresses: tuple[str, ...] = ()
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 

@@ -7,8 +7,9 @@ clock or the environment.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -35,6 +36,13 @@ class Attachment:
     content_type: str
     size: int
     s3_key: str
+    # The virus scan did not finish: kept apart, and never offered to staff as safe to open.
+    quarantined: bool = False
+
+
+# A case's first write is one DynamoDB transaction (at most 100 items): the case, its markers
+# and its events. Attachments past this many share one event, so 200 of them still fit.
+ATTACHMENT_EVENTS = 20
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,10 @@ class NewCase:
     source_message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
     actor: str = "intake"
+    # Unsure whether it is a complaint: `case_type` is complaint until staff confirm.
+    possible_complaint: bool = False
+    # Other addresses the customer wrote from (an email's From beside its Reply-To).
+    reply_addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,9 @@ class CustomerReply:
     idempotency_key: str | None = None
     message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    # The address it came from, recorded on the reply's event and, being the customer's,
+    # remembered on the case.
+    sender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,19 +107,54 @@ class TriageRecord:
     details: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ClassificationExample:
+    """A message with the type staff gave it (reclassifying or confirming a case), kept so a
+    council can retrain the classification on its own mail. The message's words and the types
+    only: no name or address beyond what the message itself says."""
+
+    reference: str
+    subject: str
+    body: str
+    label: CaseType
+    first_type: CaseType  # what intake made of it
+    labelled_at: datetime
+
+
+def _attachment_event(attachment: Attachment, *, at: datetime, actor: str) -> TimelineEvent:
+    details = {
+        "s3_key": attachment.s3_key,
+        "content_type": attachment.content_type,
+        "size": str(attachment.size),
+    }
+    summary = f"attachment kept: {attachment.filename}"
+    if attachment.quarantined:
+        details["quarantined"] = "yes"
+        summary = f"attachment quarantined (the virus scan did not finish): {attachment.filename}"
+    return TimelineEvent(at=at, kind="attachment", actor=actor, summary=summary, details=details)
+
+
 def _attachment_events(
     attachments: tuple[Attachment, ...], *, at: datetime, actor: str
 ) -> list[TimelineEvent]:
-    return [
-        TimelineEvent(
-            at=at,
-            kind="attachment",
-            actor=actor,
-            summary=f"attachment kept: {a.filename}",
-            details={"s3_key": a.s3_key, "content_type": a.content_type, "size": str(a.size)},
-        )
-        for a in attachments
-    ]
+    if len(attachments) <= ATTACHMENT_EVENTS:
+        return [_attachment_event(a, at=at, actor=actor) for a in attachments]
+    shown = attachments[: ATTACHMENT_EVENTS - 1]
+    rest = attachments[ATTACHMENT_EVENTS - 1 :]
+    quarantined = any(a.quarantined for a in rest)
+    together = TimelineEvent(
+        at=at,
+        kind="attachments",
+        actor=actor,
+        summary=f"{len(rest)} more attachments kept"
+        + (" in quarantine (the virus scan did not finish)" if quarantined else ""),
+        details={
+            "count": str(len(rest)),
+            **({"quarantined": "yes"} if quarantined else {}),
+            **{f"{n:03d}": a.s3_key for n, a in enumerate(rest, start=len(shown) + 1)},
+        },
+    )
+    return [*(_attachment_event(a, at=at, actor=actor) for a in shown), together]
 
 
 def register_case(
@@ -136,6 +186,8 @@ def register_case(
         policy_version=policy.version,
         classification_reason=new.classification_reason,
         source_message_id=new.source_message_id,
+        possible_complaint=new.possible_complaint and new.case_type is CaseType.COMPLAINT,
+        reply_addresses=tuple(dict.fromkeys(a.lower() for a in new.reply_addresses if a)),
     )
     if new.case_type in (CaseType.COMPLIMENT, CaseType.COMMENT):
         case = pass_feedback_to_service(case, at=new.received_at)
@@ -148,6 +200,16 @@ def register_case(
             details={"classification": new.classification_reason or ""},
         )
     ]
+    if case.possible_complaint:
+        events.append(
+            TimelineEvent(
+                at=new.received_at,
+                kind="possible_complaint",
+                actor=new.actor,
+                summary="possible complaint: timed as a complaint until staff confirm the type",
+                details={"classification": new.classification_reason or ""},
+            )
+        )
     events.extend(_attachment_events(new.attachments, at=new.received_at, actor=new.actor))
     if new.preferences.needs_staff_attention:
         events.append(
@@ -185,13 +247,17 @@ def record_customer_reply(
     case = store.get_case(reply.reference)
     if case is None:
         raise LookupError(f"no case {reply.reference}")
+    details = {"channel": reply.channel.value, "body": reply.body}
+    if reply.sender:
+        details["sender"] = reply.sender
+        case = remember_reply_address(case, reply.sender)
     events = [
         TimelineEvent(
             at=reply.received_at,
             kind="customer_reply",
             actor="customer",
             summary=reply.summary,
-            details={"channel": reply.channel.value, "body": reply.body},
+            details=details,
         )
     ]
     events.extend(_attachment_events(reply.attachments, at=reply.received_at, actor="customer"))
@@ -253,6 +319,26 @@ def _tell_owner_of_reply(
     )
 
 
+def customer_addresses(case: Case) -> frozenset[str]:
+    """The addresses the case's customer has used: the case's email and those of earlier
+    accepted replies (lower case)."""
+    known = {a.lower() for a in case.reply_addresses}
+    if case.customer.email:
+        known.add(case.customer.email.lower())
+    return frozenset(known)
+
+
+def is_from_customer(case: Case, sender: str | None) -> bool:
+    """Whether a message from `sender` speaks for the case's customer."""
+    return sender is not None and sender.lower() in customer_addresses(case)
+
+
+def remember_reply_address(case: Case, address: str) -> Case:
+    if address.lower() in customer_addresses(case):
+        return case
+    return replace(case, reply_addresses=(*case.reply_addresses, address.lower()))
+
+
 def pass_feedback_to_service(case: Case, *, at: datetime) -> Case:
     """A compliment or comment goes to the Head of Service of the service concerned."""
     return case.notify(
@@ -284,3 +370,43 @@ def pause_for_customer(case: Case, *, at: datetime, reason: str) -> Case:
         status=CaseStatus.WAITING_ON_CUSTOMER,
         pauses=(*case.pauses, Pause(paused_at=at, reason=reason)),
     )
+
+
+@dataclass(frozen=True)
+class ArrivalLimits:
+    """How many new cases one address, and one source (an IP address), may open in an hour
+    before further messages wait in triage without an automatic reply. They stop the council's
+    own mail being used to send a stranger's acknowledgements to someone else, again and
+    again; a resident writing several times in an hour still has every message kept."""
+
+    per_address: int = 5
+    per_source: int = 20
+
+
+def over_arrival_limits(
+    *,
+    address: str | None,
+    source: str | None,
+    at: datetime,
+    store: CaseStore,
+    limits: ArrivalLimits,
+) -> str | None:
+    """Count one more new case from `address` and `source` in this hour; what went over the
+    limit, or None while both are within it. Counters live an hour and a day, then expire."""
+    hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    expires = hour + timedelta(hours=25)
+    over = None
+    for kind, value, limit in (
+        ("address", address, limits.per_address),
+        ("source", source, limits.per_source),
+    ):
+        if not value:
+            continue
+        # A digest, not the address itself: the counter needs no personal data.
+        digest = hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:32]
+        count = store.count_arrival(
+            f"{kind}#{digest}", hour=hour.strftime("%Y-%m-%dT%H"), expires_at=expires
+        )
+        if count > limit and over is None:
+            over = f"more than {limit} new cases from one {kind} this hour"
+    return over

@@ -37,6 +37,7 @@ from sla_monitor.cases import (
 from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant
 from sla_monitor.intake import (
+    ClassificationExample,
     NewCase,
     pass_feedback_to_service,
     pause_for_customer,
@@ -168,7 +169,8 @@ def log_case(
             received_at=received_at,
             subject=summary.strip()[:120],
             description=(description or summary).strip(),
-            customer=customer,
+            # The officer took the details from the customer in person or on the phone.
+            customer=replace(customer, email_verified=bool(customer.email)),
             preferences=preferences or Preferences(),
             department=department,
             classification_reason=f"logged by {by}",
@@ -564,32 +566,131 @@ def reclassify_case(
 ) -> Case:
     """Correct intake's first classification; the case is re-timed under its new type. Made a
     complaint, it is acknowledged as one and handed over as if it had arrived as one; otherwise
-    the customer is told the date they can now expect."""
+    the customer is told the date they can now expect. A possible complaint is settled by it.
+    The message and its new type are kept as a labelled example for retraining."""
     if not reason.strip():
         raise ActionNotAllowed("say why the case is reclassified")
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         _require_open(case, "reclassified")
-        if case.case_type is case_type:
+        if case.case_type is case_type and not case.possible_complaint:
             raise ActionNotAllowed(f"{reference} is {_a(case_type)} already")
-        if case.stage_2 is not None:
-            raise ActionNotAllowed(f"{reference} is at stage 2 of the complaints procedure")
-        changed = replace(case, case_type=case_type, classification_reason=f"{by}: {reason}")
-        if case_type is CaseType.COMPLAINT:
-            changed = changed.notify(NotificationKind.COMPLAINT_ACKNOWLEDGEMENT, at=now)
-        else:
-            changed = _customer_update(changed, "reclassified", now)
-            if case_type in _FEEDBACK:
-                changed = pass_feedback_to_service(changed, at=now)
+        return _retype(case, case_type, by=by, reason=reason, now=now)
+
+    return _keep_example(
+        reference,
+        change,
+        label=case_type,
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=now,
+    )
+
+
+def confirm_case_type(
+    reference: str,
+    *,
+    case_type: CaseType,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """Staff confirm what a case is. A possible complaint confirmed as a complaint keeps its
+    clocks and loses the flag; given another type it is reclassified to it (re-timed, the
+    customer told their new date). Either way the message and its type are kept as a labelled
+    example for retraining."""
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        _require_open(case, "confirmed")
+        if case.case_type is not case_type:
+            return _retype(case, case_type, by=by, reason=f"confirmed as {_a(case_type)}", now=now)
+        if not case.possible_complaint:
+            raise ActionNotAllowed(
+                f"{reference} is {_a(case_type)} already and was not flagged to confirm"
+            )
+        changed = replace(case, possible_complaint=False)
         return changed, TimelineEvent(
             at=now,
-            kind="reclassified",
+            kind="type_confirmed",
             actor=by,
-            summary=f"reclassified from {case.case_type.label} to {case_type.label}",
-            details={"reason": reason},
+            summary=f"confirmed as {_a(case_type)}",
         )
 
-    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+    return _keep_example(
+        reference,
+        change,
+        label=case_type,
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=now,
+    )
+
+
+def _retype(
+    case: Case, case_type: CaseType, *, by: str, reason: str, now: datetime
+) -> tuple[Case, TimelineEvent]:
+    if case.stage_2 is not None:
+        raise ActionNotAllowed(f"{case.reference} is at stage 2 of the complaints procedure")
+    changed = replace(
+        case,
+        case_type=case_type,
+        classification_reason=f"{by}: {reason}",
+        possible_complaint=False,
+    )
+    if case.case_type is case_type:
+        # A possible complaint made a definite one: its clocks already ran as a complaint's.
+        summary = f"confirmed as {_a(case_type)}"
+    elif case_type is CaseType.COMPLAINT:
+        changed = changed.notify(NotificationKind.COMPLAINT_ACKNOWLEDGEMENT, at=now)
+        summary = f"reclassified from {case.case_type.label} to {case_type.label}"
+    else:
+        changed = _customer_update(changed, "reclassified", now)
+        if case_type in _FEEDBACK:
+            changed = pass_feedback_to_service(changed, at=now)
+        summary = f"reclassified from {case.case_type.label} to {case_type.label}"
+    if case.possible_complaint:
+        summary += " (was a possible complaint)"
+    return changed, TimelineEvent(
+        at=now, kind="reclassified", actor=by, summary=summary, details={"reason": reason}
+    )
+
+
+def _keep_example(
+    reference: str,
+    change: Callable[[Case], tuple[Case, TimelineEvent]],
+    *,
+    label: CaseType,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """Apply a change of type, then keep the case's message with the type staff gave it."""
+    before: list[Case] = []
+
+    def remembering(case: Case) -> tuple[Case, TimelineEvent]:
+        before[:] = [case]
+        return change(case)
+
+    changed = change_case(
+        reference, remembering, store=store, policy=policy, calendar=calendar, now=now
+    )
+    first = before[0]
+    store.keep_classification_example(
+        ClassificationExample(
+            reference=reference,
+            subject=first.subject,
+            body=first.description,
+            label=label,
+            first_type=first.case_type,
+            labelled_at=now,
+        )
+    )
+    return changed
 
 
 def reply_to_customer(

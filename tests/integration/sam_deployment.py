@@ -172,6 +172,8 @@ class Resolver:
             return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{physical}"
         if (kind, attribute) == ("AWS::S3::Bucket", "Arn"):
             return f"arn:aws:s3:::{physical}"
+        if (kind, attribute) == ("AWS::WAFv2::WebACL", "Arn"):
+            return physical
         raise NotImplementedError(f"GetAtt {name}.{attribute} ({kind})")
 
     def _substitute(self, text: str, variables: Mapping[str, Any]) -> str:
@@ -342,6 +344,14 @@ def create_what_moto_cannot(
         gateway.create_deployment(restApiId=api, stageName=p["StageName"])
         return p["StageName"]
 
+    def web_acl(p: dict[str, Any], logical_id: str) -> str | None:
+        created = client("wafv2").create_web_acl(**p)
+        return str(created["Summary"]["ARN"])
+
+    def web_acl_association(p: dict[str, Any], logical_id: str) -> str | None:
+        client("wafv2").associate_web_acl(WebACLArn=p["WebACLArn"], ResourceArn=p["ResourceArn"])
+        return None
+
     def user_pool(p: dict[str, Any], logical_id: str) -> str | None:
         cognito = client("cognito-idp")
         props = dict(p)
@@ -394,6 +404,8 @@ def create_what_moto_cannot(
         "AWS::Lambda::EventInvokeConfig": invoke_config,
         "AWS::Scheduler::Schedule": schedule,
         "AWS::ApiGateway::Stage": stage,
+        "AWS::WAFv2::WebACL": web_acl,
+        "AWS::WAFv2::WebACLAssociation": web_acl_association,
         "AWS::Cognito::UserPool": user_pool,
         "AWS::Cognito::UserPoolGroup": user_pool_group,
         "AWS::Cognito::UserPoolClient": user_pool_client,

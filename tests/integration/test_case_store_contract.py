@@ -215,3 +215,66 @@ def test_cases_are_read_by_the_month_they_were_received_in_london(store):
     ]
     assert [c.reference for c in store.cases_received("2026-07")] == [july.reference]
     assert list(store.cases_received("2026-09")) == []
+
+
+def test_intake_flags_and_addresses_round_trip(store):
+    case = store.create_case(
+        a_case(
+            store,
+            possible_complaint=True,
+            reply_addresses=("work@example.org",),
+            customer=Customer(name="A Resident", email="resident@example.org", email_verified=True),
+        ),
+        events=[received()],
+        next_due=None,
+    )
+
+    stored = store.get_case(case.reference)
+    assert stored.possible_complaint is True
+    assert stored.reply_addresses == ("work@example.org",)
+    assert stored.customer.email_verified is True
+
+
+def test_a_message_id_longer_than_a_key_may_be_still_threads(store):
+    long_id = "x" * 3000 + "@example.org"
+    case = store.create_case(
+        a_case(store), events=[received()], next_due=None, message_ids=(long_id,)
+    )
+
+    assert store.find_case_by_message_id(long_id) == case.reference
+
+
+def test_labelled_examples_keep_the_latest_type_a_case_was_given(store):
+    from sla_monitor.intake import ClassificationExample
+
+    def example(label, at):
+        return ClassificationExample(
+            reference="NWL-2026-000007",
+            subject="Bins",
+            body="Missed again",
+            label=label,
+            first_type=CaseType.SERVICE_REQUEST,
+            labelled_at=at,
+        )
+
+    store.keep_classification_example(example(CaseType.ENQUIRY, NOW))
+    store.keep_classification_example(example(CaseType.COMPLAINT, NOW + timedelta(hours=1)))
+
+    (kept,) = store.classification_examples()
+    assert (kept.reference, kept.label, kept.first_type) == (
+        "NWL-2026-000007",
+        CaseType.COMPLAINT,
+        CaseType.SERVICE_REQUEST,
+    )
+    assert (kept.subject, kept.body) == ("Bins", "Missed again")
+
+
+def test_arrivals_are_counted_per_key_and_hour(store):
+    expires = NOW + timedelta(hours=25)
+
+    counts = [store.count_arrival("address#a", hour="2026-12-23T10", expires_at=expires)]
+    counts.append(store.count_arrival("address#a", hour="2026-12-23T10", expires_at=expires))
+    counts.append(store.count_arrival("address#b", hour="2026-12-23T10", expires_at=expires))
+    counts.append(store.count_arrival("address#a", hour="2026-12-23T11", expires_at=expires))
+
+    assert counts == [1, 2, 1, 1]

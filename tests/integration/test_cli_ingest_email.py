@@ -100,3 +100,36 @@ def test_the_raw_file_is_stored_in_the_raw_mail_bucket_first(embedded):
     stored = s3.get_object(Bucket=embedded.settings.raw_mail_bucket, Key=inbound[0])
     assert stored["Body"].read() == Path(eml("attachments")).read_bytes()
     assert sum(k.startswith("attachments/") for k in keys) == 3
+
+
+def test_a_batch_goes_on_past_a_file_that_cannot_be_taken_in(capsys, monkeypatch, tmp_path):
+    from sla_monitor.cli import ingest_email
+
+    from .hostile_mail import long_from_name, many_attachments
+
+    hostile = tmp_path / "two-hundred-attachments.eml"
+    hostile.write_bytes(many_attachments(200))
+    huge_name = tmp_path / "huge-name.eml"
+    huge_name.write_bytes(long_from_name(450_000))
+    broken = tmp_path / "store-fails.eml"
+    broken.write_bytes(
+        b"From: a@example.org\r\nSubject: the store fails on this one\r\n\r\nhello\r\n"
+    )
+    real = ingest_email.take_in_delivery
+
+    def failing_once(delivery, *, intake, now):
+        if intake.raw_mail.read(delivery.bucket, delivery.key) == broken.read_bytes():
+            raise RuntimeError("the case store is unavailable: jane.resident@example.org")
+        return real(delivery, intake=intake, now=now)
+
+    monkeypatch.setattr(ingest_email, "take_in_delivery", failing_once)
+
+    code, lines = run_json(
+        capsys, str(broken), str(hostile), str(tmp_path), str(huge_name), eml("html_only")
+    )
+
+    assert code == 1
+    assert [line["outcome"] for line in lines] == ["error", "case", "error", "case", "case"]
+    # The error's type only: its message may quote the mail.
+    assert lines[0] == {"file": str(broken), "outcome": "error", "reason": "RuntimeError"}
+    assert lines[2]["file"] == str(tmp_path)

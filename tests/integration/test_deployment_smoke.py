@@ -64,6 +64,8 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::SQS::QueuePolicy",
     "AWS::Scheduler::Schedule",
     "AWS::SecretsManager::Secret",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolGroup",
     "AWS::Cognito::UserPoolClient",
@@ -402,6 +404,9 @@ def test_the_layer_carries_the_package_and_its_configuration(deployed):
     names = set(zipfile.ZipFile(io.BytesIO(archive)).namelist())
     assert "python/sla_monitor/__init__.py" in names
     assert "python/sla_monitor/config/council.yaml" in names
+    # The classification's weights, applied without numpy: nothing fetched at run time.
+    assert "python/sla_monitor/config/classifier-weights.json" in names
+    assert not any(n.startswith(("python/numpy/", "python/sklearn/")) for n in names)
 
 
 # -- least privilege ---------------------------------------------------------------------------
@@ -804,6 +809,24 @@ def test_the_public_api_is_throttled_on_its_stage(deployed):
     assert settings["HttpMethod"] == "*"
     assert settings["ThrottlingRateLimit"] == 10
     assert settings["ThrottlingBurstLimit"] == 20
+
+
+def test_a_firewall_rule_limits_each_ip_address_on_the_form_stage(deployed):
+    waf = deployed.client("wafv2")
+    (summary,) = waf.list_web_acls(Scope="REGIONAL")["WebACLs"]
+    acl = waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"])["WebACL"]
+    assert acl["DefaultAction"] == {"Allow": {}}
+    (rule,) = acl["Rules"]
+    assert rule["Action"] == {"Block": {}}
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert (rate["AggregateKeyType"], rate["Limit"], rate["EvaluationWindowSec"]) == (
+        "IP",
+        100,
+        300,
+    )
+    api_id = deployed.resolver.ref("HaveYourSayApi")
+    stage = f"arn:aws:apigateway:eu-west-2::/restapis/{api_id}/stages/have-your-say"
+    assert waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]["ARN"] == summary["ARN"]
 
 
 # -- the staff workspace and its sign-in -------------------------------------------------------

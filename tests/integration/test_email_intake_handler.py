@@ -132,7 +132,8 @@ def test_an_s3_object_created_event_alone_is_enough(aws, store_raw):
     (outcome,) = invoke(s3_event(key))["outcomes"]
 
     case = aws.store.get_case(outcome["reference"])
-    assert case.case_type.value == "service_request"
+    # "The crew said we'll be back but nobody came": a complaint by the council's definition.
+    assert case.case_type.value == "complaint"
     assert "Our bin wasn’t collected" in case.description
     assert case.received_at.isoformat() == "2026-03-03T09:15:02.311000+00:00"
 

@@ -3,12 +3,20 @@ directory, and handed to the templates. Nothing here sends anything."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import AccessibleFormat, Case, CaseType, ContactMethod, NotificationKind
+from sla_monitor.cases import (
+    AccessibleFormat,
+    Case,
+    CaseType,
+    Channel,
+    ContactMethod,
+    NotificationKind,
+)
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.messages import (
     DEFAULT_LANGUAGE,
@@ -79,6 +87,31 @@ _LANGUAGE_NAMES = {
     "uk": "Ukrainian", "ru": "Russian", "tr": "Turkish", "fa": "Persian", "ta": "Tamil",
     "bg": "Bulgarian", "lv": "Latvian", "hu": "Hungarian", "sk": "Slovak", "cs": "Czech",
 }  # fmt: skip
+
+
+# A name as people write names: letters, spaces, hyphens, apostrophes and full stops, short.
+_PLAIN_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '.\-]){0,39}")
+
+
+def may_repeat_their_words(case: Case) -> bool:
+    """Whether letters may repeat what the customer wrote (the subject, their name as given).
+    Not to an address nobody has shown to be theirs: anyone can type someone else's address
+    into the form or a Reply-To, and the council's mail must not carry a stranger's words to
+    it. Cases staff logged by hand, and email whose sender's domain passed DMARC, may."""
+    if case.channel not in (Channel.EMAIL, Channel.WEB):
+        return True
+    return case.customer.email_verified
+
+
+def greeting_name(case: Case) -> str | None:
+    """The name a customer letter opens with; "customer" stands in (None) for a name that may
+    not be repeated and does not look like a name."""
+    name = (case.customer.name or "").strip()
+    if not name:
+        return None
+    if may_repeat_their_words(case) or _PLAIN_NAME.fullmatch(name):
+        return name
+    return None
 
 
 @dataclass(frozen=True)
@@ -267,7 +300,7 @@ class LetterWriter:
         response = self._promise(case, PromiseKind.RESPONSE)
         facts: dict[str, Any] = {
             **self._case_facts(case, language),
-            "customer_name": case.customer.name,
+            "customer_name": greeting_name(case),
             "contact": contact_for(case, self.directory, self.council),
             "is_complaint": case.case_type is CaseType.COMPLAINT,
             "is_feedback": case.case_type in (CaseType.COMPLIMENT, CaseType.COMMENT),
@@ -277,6 +310,8 @@ class LetterWriter:
             "reply_due": None,
             "expected_reply_by": None,
         }
+        if not may_repeat_their_words(case):
+            facts["about"] = None
         facts["today"] = self.calendar.local(at).date()
         facts["reply_how"] = (
             f"write to us at {self.council.address}" if by_post else "reply to this email"

@@ -116,6 +116,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reclassify.add_argument("--type", required=True, choices=[t.value for t in CaseType])
     reclassify.add_argument("--reason", required=True, metavar="TEXT")
 
+    confirm = _step(
+        actions,
+        "confirm-type",
+        "confirm the type of the case (settles a possible complaint)",
+        _confirm_type,
+    )
+    confirm.add_argument("--type", required=True, choices=[t.value for t in CaseType])
+
     respond = _step(
         actions, "respond", "record the formal response; the letter goes to the customer", _respond
     )
@@ -390,6 +398,17 @@ def _reclassify(args: argparse.Namespace) -> int:
             **_casework(bundle, now),
         )
         return _done(args, bundle, case, now, f"{case.reference} is now a {case.case_type.label}")
+
+
+def _confirm_type(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.confirm_case_type(
+            args.reference, case_type=CaseType(args.type), by=args.actor, **_casework(bundle, now)
+        )
+        return _done(
+            args, bundle, case, now, f"{case.reference} is confirmed as a {case.case_type.label}"
+        )
 
 
 def _respond(args: argparse.Namespace) -> int:

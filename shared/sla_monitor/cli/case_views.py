@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Notification, TimelineEvent
+from sla_monitor.cases import Case, Notification, TimelineEvent
 from sla_monitor.checker.letters import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
@@ -90,6 +90,7 @@ def summary_json(view: CaseView) -> dict[str, Any]:
     return {
         "reference": case.reference,
         "type": case.case_type.value,
+        "possible_complaint": case.possible_complaint,
         "status": case.status.value,
         "stage": case.stage,
         "channel": case.channel.value,
@@ -133,7 +134,7 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
         rows.append(
             (
                 case.reference,
-                case.case_type.label,
+                type_text(case),
                 str(case.stage),
                 owner,
                 view.department or "-",
@@ -144,6 +145,11 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
             )
         )
     return table(rows)
+
+
+def type_text(case: Case) -> str:
+    """The type as staff read it: a possible complaint says so, until they confirm it."""
+    return "possible complaint" if case.possible_complaint else case.case_type.label
 
 
 # -- the whole case ------------------------------------------------------------------------------
@@ -210,8 +216,17 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
                 f"(recorded {when(case.ombudsman_referral.referred_at)})",
             )
         )
+    if case.possible_complaint:
+        facts.append(
+            (
+                "Possible complaint:",
+                "timed as a complaint until staff confirm the type (case confirm-type)",
+            )
+        )
+    if case.classification_reason:
+        facts.append(("Classified:", case.classification_reason))
     lines = [
-        f"{case.reference}  {case.case_type.label}, stage {case.stage}, "
+        f"{case.reference}  {type_text(case)}, stage {case.stage}, "
         f"{case.status.value.replace('_', ' ')}",
         *table(facts),
     ]
@@ -279,6 +294,7 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "phone": customer.phone,
             "address": customer.address,
         },
+        "classification_reason": case.classification_reason,
         "acknowledged_at": iso(case.acknowledged_at),
         "expected_reply_by": iso(case.expected_reply_by),
         "closed_at": iso(case.closed_at),

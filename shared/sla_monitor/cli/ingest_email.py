@@ -62,11 +62,21 @@ def run(args: argparse.Namespace) -> int:
                 _print(args, {"file": str(path), "outcome": "error", "reason": error.strerror})
                 continue
             key = f"{settings.raw_mail_prefix}eml-{hashlib.sha256(raw).hexdigest()[:40]}"
-            s3.put_object(Bucket=bucket, Key=key, Body=raw, ContentType="message/rfc822")
-            delivery = delivery_for_object(
-                bucket, key, prefix=settings.raw_mail_prefix, received_at=received_at
-            )
-            outcome = take_in_delivery(delivery, intake=intake, now=now)
+            try:
+                s3.put_object(Bucket=bucket, Key=key, Body=raw, ContentType="message/rfc822")
+                delivery = delivery_for_object(
+                    bucket, key, prefix=settings.raw_mail_prefix, received_at=received_at
+                )
+                outcome = take_in_delivery(delivery, intake=intake, now=now)
+            # One file the product cannot take in must not stop the batch: it is reported, the
+            # rest go on, and the exit code says something failed. Only the error's type is
+            # printed; its message may quote the mail.
+            except Exception as error:
+                failures += 1
+                _print(
+                    args, {"file": str(path), "outcome": "error", "reason": type(error).__name__}
+                )
+                continue
             _print(args, _line(path, outcome))
     return 1 if failures else 0
 

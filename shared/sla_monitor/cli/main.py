@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.calendar",
     "sla_monitor.cli.case",
     "sla_monitor.cli.report",
+    "sla_monitor.cli.classifier",
 )
 
 

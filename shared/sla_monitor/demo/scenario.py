@@ -368,8 +368,9 @@ SCRIPT: tuple[Step, ...] = (
         "recycling-again",
         RESIDENTS["okafor"],
         "Recycling not collected",
-        "My recycling was not collected on Monday. It is the third time since November, and "
-        "each time I was told it would be sorted.\n\nDaniel Okafor, 8 Forest Road, Coalville",
+        # Read alone it is a first report; the council's own records show it is not.
+        "My recycling was not collected on Monday. Could someone come back for it?\n\n"
+        "Daniel Okafor, 8 Forest Road, Coalville",
     ),
     StaffAction(
         at(1, 6, 10, 30),
@@ -378,7 +379,8 @@ SCRIPT: tuple[Step, ...] = (
         "head-waste-services",
         {
             "type": "complaint",
-            "reason": "third missed collection after we said it would be sorted",
+            "reason": "our records show the third missed collection since November, after we "
+            "said it would be sorted",
         },
     ),
     StaffAction(

@@ -1,8 +1,14 @@
 """The first classification of a message: complaint, service request, enquiry, compliment or
-comment, from rules a council edits in `config/classification.yaml`.
+comment.
 
-Deliberately plain: ordered phrase rules, first match wins, and the reason names the rule and
-the words that matched, so anyone can see why a case got its type and staff can correct it.
+Two passes, each of which can say why. First the phrase rules a council edits in
+`config/classification.yaml`: ordered, first match wins, and the reason names the rule and the
+words that matched. Then the learned model (`learned.py`), which reads every message: where no
+rule matched it gives the type, with its score; and whatever gave the type, when the model finds
+a complaint likely enough, the case is a *possible complaint*. A possible complaint is timed by
+the complaint promises until staff confirm or correct it, because a missed complaint is worse
+than a reclassified request (the council's own rule: "When unsure, treat it as a possible
+complaint").
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from sla_monitor.cases import CaseType
+from sla_monitor.mail.learned import LearnedModel
 
 Place = Literal["subject", "body"]
 
@@ -72,13 +79,65 @@ class Classification:
     case_type: CaseType
     reason: str
     rule: str | None = None  # the rule's name; safe to log, unlike the words that matched
+    # Unsure whether it is a complaint: timed as one (`case_type` is complaint) until staff
+    # confirm the type; `suggested_type` is what it looked like otherwise.
+    possible_complaint: bool = False
+    suggested_type: CaseType | None = None
+    complaint_score: float | None = None  # the model's probability of a complaint
 
 
 def _normalise(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
 
 
-def classify(subject: str, body: str, rules: ClassificationRules) -> Classification:
+def classify(
+    subject: str, body: str, rules: ClassificationRules, model: LearnedModel | None = None
+) -> Classification:
+    """The case type this subject and body are given, with the reason: by the rules, then by
+    the model, and a possible complaint where the model finds a complaint likely enough."""
+    by_rule = classify_by_rules(subject, body, rules)
+    if model is None:
+        return by_rule
+    scores = model.scores(subject, body)
+    if scores.known_features == 0:
+        # Nothing the model has seen before: its answer would be no more than its priors.
+        return by_rule
+    complaint = scores.of(CaseType.COMPLAINT)
+    if by_rule.rule is not None:
+        if by_rule.case_type is CaseType.COMPLAINT or complaint < model.possible_complaint_at:
+            return by_rule
+        return _possible_complaint(by_rule.case_type, complaint, f"{by_rule.reason}, but ")
+    best, probability = scores.best
+    if best is CaseType.COMPLAINT and complaint >= model.complaint_at:
+        return Classification(
+            case_type=CaseType.COMPLAINT,
+            reason=f"model: complaint, score {complaint:.2f}",
+            complaint_score=complaint,
+        )
+    if complaint >= model.possible_complaint_at:
+        suggested = best if best is not CaseType.COMPLAINT else scores.ranked[1][0]
+        return _possible_complaint(suggested, complaint, "")
+    return Classification(
+        case_type=best,
+        reason=f"model: {best.label}, score {probability:.2f} (complaint {complaint:.2f})",
+        complaint_score=complaint,
+    )
+
+
+def _possible_complaint(suggested: CaseType, score: float, before: str) -> Classification:
+    return Classification(
+        case_type=CaseType.COMPLAINT,
+        reason=(
+            f"{before}model: possible complaint, score {score:.2f} (else {suggested.label}); "
+            "timed as a complaint until staff confirm"
+        ),
+        possible_complaint=True,
+        suggested_type=suggested,
+        complaint_score=score,
+    )
+
+
+def classify_by_rules(subject: str, body: str, rules: ClassificationRules) -> Classification:
     """The case type the rules give this subject and body, with the reason."""
     places: dict[Place, str] = {
         "subject": _normalise(subject),

@@ -38,6 +38,9 @@ class MailSettings(BaseModel):
 
     raw_mail_prefix: str = Field(default="inbound/", min_length=1)
     attachment_prefix: str = Field(default="attachments/", min_length=1)
+    # Past these, new messages wait in triage with no automatic reply (see ArrivalLimits).
+    new_cases_per_address_per_hour: int = Field(default=5, ge=1)
+    new_cases_per_source_per_hour: int = Field(default=20, ge=1)
 
     @field_validator("raw_mail_prefix", "attachment_prefix")
     @classmethod
@@ -50,8 +53,10 @@ class MailSettings(BaseModel):
         values = {
             "raw_mail_prefix": env.get("RAW_MAIL_PREFIX"),
             "attachment_prefix": env.get("ATTACHMENT_PREFIX"),
+            "new_cases_per_address_per_hour": env.get("NEW_CASES_PER_ADDRESS_PER_HOUR"),
+            "new_cases_per_source_per_hour": env.get("NEW_CASES_PER_SOURCE_PER_HOUR"),
         }
-        return cls(**{k: v for k, v in values.items() if v})
+        return cls.model_validate({k: v for k, v in values.items() if v})
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,9 @@ class _SesReceipt(_Lenient):
     # SES's own field names.
     spamVerdict: _Verdict | None = None
     virusVerdict: _Verdict | None = None
+    spfVerdict: _Verdict | None = None
+    dkimVerdict: _Verdict | None = None
+    dmarcVerdict: _Verdict | None = None
 
 
 class _SesMail(_Lenient):
@@ -195,6 +203,9 @@ def _from_ses(record: _SesRecord, *, bucket: str, prefix: str) -> MailDelivery:
         verdicts=Verdicts(
             spam=receipt.spamVerdict.status if receipt.spamVerdict else None,
             virus=receipt.virusVerdict.status if receipt.virusVerdict else None,
+            spf=receipt.spfVerdict.status if receipt.spfVerdict else None,
+            dkim=receipt.dkimVerdict.status if receipt.dkimVerdict else None,
+            dmarc=receipt.dmarcVerdict.status if receipt.dmarcVerdict else None,
         ),
         envelope_sender=mail.source,
     )

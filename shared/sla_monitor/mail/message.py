@@ -28,9 +28,19 @@ from sla_monitor.mail.html_text import html_to_text
 MAX_TEXT = 30_000
 MAX_SUBJECT = 998  # the longest line RFC 5322 allows
 MAX_ATTACHMENTS = 100
+# A display name longer than this is not a name; what is kept of it stays short enough to store.
+MAX_NAME = 200
+# RFC 5322 lines are at most 998 characters: a longer Message-ID is not one any mailer made, and
+# as a key it would pass DynamoDB's 2 KB limit.
+MAX_MESSAGE_ID = 998
+MAX_FILENAME = 255
 _MAX_HEADERS = 500
 _MAX_HEADER_VALUE = 4_000
 _MAX_THREAD_IDS = 50
+# A one-part message larger than this is read only as far as a case could use its text.
+_READ_WHOLE = 8 * 1024 * 1024
+_ONE_PART_BODY_READ = 4 * 1024 * 1024
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 # Headers only email has; a "message" with none of them is not an email we can read.
 _MAIL_HEADERS = frozenset(
@@ -51,6 +61,9 @@ _LOSSY = re.compile(r"[\ufffd\ud800-\udfff]")
 _BOUNDARY_LINE = re.compile(r"^--([^\s\"]{1,200}?)(--)?[ \t\r]*$", re.MULTILINE)
 _UU_BEGIN = re.compile(r"^begin [0-7]{3,4} (\S[^\n]*)$", re.MULTILINE)
 _UU_END = re.compile(r"^end[ \t]*$", re.MULTILINE)
+# Bidirectional controls and other invisible format characters: in a file name they make
+# "invoice\u202efdp.exe" read as "invoiceexe.pdf".
+_FORMAT_CHARACTERS = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -116,7 +129,7 @@ class ParsedEmail:
 def parse_email(raw: bytes) -> ParsedEmail:
     """Read a raw RFC 5322 message. Never raises; anything unreadable is listed in `defects`."""
     defects: list[str] = []
-    message = _parse_bytes(raw, defects)
+    message = _parse_bytes(_readable_part(raw, defects), defects)
     if message is None:
         return ParsedEmail(defects=tuple(defects))
     reader = _Reader(message, defects)
@@ -132,7 +145,37 @@ def message_ids(text: str | None) -> tuple[str, ...]:
         # Some mailers drop the angle brackets; one bare token is still an id.
         token = text.strip()
         found = [token] if token and not _WHITESPACE.search(token) else []
-    return tuple(dict.fromkeys(found))[:_MAX_THREAD_IDS]
+    usable = (i for i in found if len(i) <= MAX_MESSAGE_ID)
+    return tuple(dict.fromkeys(usable))[:_MAX_THREAD_IDS]
+
+
+def _readable_part(raw: bytes, defects: list[str]) -> bytes:
+    """The message, or of a huge one-part message only its start.
+
+    A case keeps at most `MAX_TEXT` characters, and the parser needs several times a message's
+    size in memory: a 40 MB page of HTML would cost the function its memory for text nobody
+    reads. A multipart message is read whole, since its attachments are kept.
+    """
+    if len(raw) <= _READ_WHOLE:
+        return raw
+    match = _HEADER_END.search(raw, 0, _READ_WHOLE)
+    if match is None:
+        return raw
+    head = raw[: match.end()]
+    try:
+        content_type = (
+            BytesParser(policy=email_policy.compat32)
+            .parsebytes(head, headersonly=True)
+            .get_content_maintype()
+        )
+    except Exception:
+        return raw
+    if content_type in ("multipart", "message"):
+        return raw
+    limit = match.end() + _ONE_PART_BODY_READ
+    cut = raw.rfind(b"\n", match.end(), limit)
+    defects.append(f"a one-part message of {len(raw)} bytes: only its start was read")
+    return raw[: cut + 1 if cut > match.end() else limit]
 
 
 def _parse_bytes(raw: bytes, defects: list[str]) -> Message | None:
@@ -198,7 +241,8 @@ def _addresses(message: Message, name: str, raw_value: str) -> list[MailAddress]
         if not _ADDRESS.fullmatch(address):
             continue
         local, _, domain = address.rpartition("@")
-        name_text = _one_line(undo_surrogate_escape(display or "")).strip("\"'") or None
+        shown = _one_line(undo_surrogate_escape(display or "")[: MAX_NAME * 4])
+        name_text = _FORMAT_CHARACTERS.sub("", shown).strip("\"'")[:MAX_NAME].strip() or None
         found.append(MailAddress(address=f"{local}@{domain.lower()}", name=name_text))
     return found
 
@@ -244,7 +288,8 @@ def _filename(part: Message) -> str | None:
     if not isinstance(name, str):
         return None
     name = _legacy_header_text(name) if "=?" in name else undo_surrogate_escape(name)
-    name = _one_line(name).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = _FORMAT_CHARACTERS.sub("", _one_line(name[: MAX_FILENAME * 4]))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[-MAX_FILENAME:]
     return name or None
 
 
@@ -259,10 +304,18 @@ def _payload_bytes(part: Message) -> bytes:
 
 
 def _part_text(part: Message) -> str:
-    text = decode_bytes(_payload_bytes(part), _safe(part.get_content_charset))
+    html = _content_type(part) == "text/html"
+    # Far more than a case keeps is not worth decoding (a 40 MB page would be copied twice more);
+    # four bytes a character covers any charset, and the whole part stays in the raw copy.
+    limit = MAX_TEXT * (20 if html else 2) * 4
+    data = _payload_bytes(part)
+    if len(data) > limit:
+        # Cut at a line end so no character is split (a split one would fail the charset).
+        cut = data.rfind(b"\n", 0, limit)
+        data = data[: cut if cut > limit // 2 else limit]
+    text = decode_bytes(data, _safe(part.get_content_charset))
     text = text.replace("\r\n", "\n")
-    if _content_type(part) == "text/html":
-        # Far more markup than a case keeps as text is not worth converting.
+    if html:
         return html_to_text(text[: MAX_TEXT * 20])
     return text
 
@@ -340,6 +393,9 @@ class _Reader:
         self._attach(*uu_files)
         self._note_message_defects(self.message, root)
         date_raw = self._first_raw("date")
+        for name in ("message-id", "in-reply-to", "references"):
+            if any(len(v) > MAX_MESSAGE_ID for v in self.headers.get(name, ())):
+                self.defects.append(f"an id in {name} longer than {MAX_MESSAGE_ID} characters")
         reply_to = self._addresses_of("reply-to")
         return ParsedEmail(
             # Sender stands in when From is unreadable (RFC 5322 names the mailbox that sent it).

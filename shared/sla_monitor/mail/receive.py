@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -19,20 +19,30 @@ from urllib.parse import quote
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import CaseType, Channel, Customer
 from sla_monitor.intake import (
+    ArrivalLimits,
     Attachment,
     CustomerReply,
     NewCase,
     TriageRecord,
+    is_from_customer,
+    over_arrival_limits,
     record_customer_reply,
     record_triage,
     register_case,
 )
 from sla_monitor.mail.classification import ClassificationRules, classify
 from sla_monitor.mail.events import MailDelivery, MailSettings
+from sla_monitor.mail.learned import LearnedModel, load_learned_model
 from sla_monitor.mail.message import MailAttachment, ParsedEmail, parse_email
 from sla_monitor.mail.raw_mail import RawMailStore, S3RawMailStore
 from sla_monitor.mail.replies import ThreadMatch, case_of_message, find_thread, new_words
-from sla_monitor.mail.triage import TriageFinding, TriageReason, find_triage
+from sla_monitor.mail.triage import (
+    TriageFinding,
+    TriageReason,
+    find_triage,
+    sender_verified,
+    virus_scan_unfinished,
+)
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
 
@@ -40,10 +50,14 @@ if TYPE_CHECKING:
     from sla_monitor.runtime import Services
 
 ORIGINAL_EMAIL = "original-email.eml"
+# Under the attachment prefix: where files whose virus scan did not finish are kept.
+QUARANTINE = "quarantine/"
 # A reply races the deadline checker for the same case now and then; re-reading settles it.
 _STALE_RETRIES = 3
 _UNSAFE_KEY_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
+# The hop SES itself adds on receipt: "from host (host [192.0.2.10]) by inbound-smtp...".
+_SES_HOP = re.compile(r"\[([0-9a-fA-F:.]{3,45})\]\)?\s+by\s+inbound-smtp\.[^\s;]*amazonaws\.com")
 
 
 class EmailOutcomeKind(enum.StrEnum):
@@ -94,10 +108,16 @@ class MailIntake:
     # The product's own sending addresses: mail from them is a loop, never a case.
     council_addresses: frozenset[str]
     attachment_prefix: str = "attachments/"
+    # The learned second pass of the classification; rules alone without it.
+    model: LearnedModel | None = None
+    limits: ArrivalLimits = field(default_factory=ArrivalLimits)
 
 
 def mail_intake(
-    services: Services, settings: MailSettings, rules: ClassificationRules
+    services: Services,
+    settings: MailSettings,
+    rules: ClassificationRules,
+    model: LearnedModel | None = None,
 ) -> MailIntake:
     """Email intake wired to the deployed (or embedded) resources."""
     return MailIntake(
@@ -111,6 +131,11 @@ def mail_intake(
             {services.settings.sender_address, services.council.customer_services_email}
         ),
         attachment_prefix=settings.attachment_prefix,
+        model=model or load_learned_model(),
+        limits=ArrivalLimits(
+            per_address=settings.new_cases_per_address_per_hour,
+            per_source=settings.new_cases_per_source_per_hour,
+        ),
     )
 
 
@@ -144,10 +169,40 @@ def receive_email(
             return _triage(parsed, delivery, finding, intake=intake, reference=known)
     thread = find_thread(parsed, store=intake.store, prefix=intake.reference_prefix)
     if thread is not None:
+        case = intake.store.get_case(thread.reference)
+        sender = parsed.sender.address if parsed.sender else None
+        if case is not None and not is_from_customer(case, sender):
+            # Quoting a reference or a Message-ID proves nothing: only the customer's own
+            # address speaks for them, resumes their clock or reopens their case.
+            finding = TriageFinding(
+                TriageReason.REPLY_FROM_ANOTHER_ADDRESS,
+                f"names {thread.reference} (by {thread.matched_by}) from an address the "
+                "customer has not used",
+            )
+            return _triage(parsed, delivery, finding, intake=intake, reference=thread.reference)
         outcome = _reply(parsed, raw, delivery, thread, intake=intake, now=now)
         if outcome is not None:
             return outcome
+    over = over_arrival_limits(
+        address=parsed.customer_address.address if parsed.customer_address else None,
+        source=connecting_address(parsed),
+        at=delivery.received_at,
+        store=intake.store,
+        limits=intake.limits,
+    )
+    if over is not None:
+        finding = TriageFinding(TriageReason.TOO_MANY_MESSAGES, over)
+        return _triage(parsed, delivery, finding, intake=intake)
     return _new_case(parsed, raw, delivery, intake=intake, now=now)
+
+
+def connecting_address(parsed: ParsedEmail) -> str | None:
+    """The IP address that handed the message to SES, from the Received line SES added."""
+    for received in parsed.header("received")[:3]:
+        match = _SES_HOP.search(received)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _repeated(outcome: str, reference: str | None) -> EmailOutcome:
@@ -217,6 +272,7 @@ def _reply(
         idempotency_key=delivery.idempotency_key,
         message_id=parsed.message_id,
         attachments=attachments,
+        sender=parsed.sender.address if parsed.sender else None,
     )
     repeated = False
     for attempt in range(_STALE_RETRIES):
@@ -246,8 +302,17 @@ def _reply(
 def _new_case(
     parsed: ParsedEmail, raw: bytes, delivery: MailDelivery, *, intake: MailIntake, now: datetime
 ) -> EmailOutcome:
-    classification = classify(parsed.subject, parsed.text, intake.rules)
+    classification = classify(parsed.subject, parsed.text, intake.rules, intake.model)
     address = parsed.customer_address
+    sender = parsed.sender
+    # Verified only when the reply goes to the From address DMARC vouched for: a Reply-To is
+    # whatever the sender typed.
+    verified = (
+        address is not None
+        and sender is not None
+        and address.address.lower() == sender.address.lower()
+        and sender_verified(parsed, delivery.verdicts)
+    )
     attachments = _keep_attachments(parsed, raw, delivery, intake=intake)
     registration = register_case(
         NewCase(
@@ -259,8 +324,11 @@ def _new_case(
             customer=Customer(
                 name=address.name if address else None,
                 email=address.address if address else None,
+                email_verified=verified,
             ),
             classification_reason=classification.reason,
+            possible_complaint=classification.possible_complaint,
+            reply_addresses=(sender.address,) if sender else (),
             idempotency_key=delivery.idempotency_key,
             source_message_id=parsed.message_id,
             attachments=attachments,
@@ -287,23 +355,36 @@ def _keep_attachments(
     parsed: ParsedEmail, raw: bytes, delivery: MailDelivery, *, intake: MailIntake
 ) -> tuple[Attachment, ...]:
     """Store each attachment beside the raw message and describe it; the first entry is the
-    original email itself, so staff can always open what the customer sent."""
+    original email itself, so staff can always open what the customer sent.
+
+    When SES could not finish its virus scan, the files go to a quarantine folder as plain
+    bytes, and every entry (the original too, which holds them) is marked quarantined, so no
+    page offers them as safe to open."""
+    unscanned = virus_scan_unfinished(parsed, delivery.verdicts)
     kept = [
         Attachment(
             filename=ORIGINAL_EMAIL,
             content_type="message/rfc822",
             size=len(raw),
             s3_key=delivery.key,
+            quarantined=unscanned is not None,
         )
     ]
-    folder = f"{intake.attachment_prefix}{delivery.token}/"
+    if unscanned is not None:
+        folder = f"{intake.attachment_prefix}{QUARANTINE}{delivery.token}/"
+    else:
+        folder = f"{intake.attachment_prefix}{delivery.token}/"
     for number, attachment in enumerate(parsed.attachments, start=1):
         key = f"{folder}{number:03d}-{safe_file_name(attachment.filename)}"
+        metadata = _metadata(attachment, delivery)
+        if unscanned is not None:
+            metadata["virus-verdict"] = unscanned
         intake.raw_mail.keep(
             key,
             attachment.content,
-            content_type=attachment.content_type,
-            metadata=_metadata(attachment, delivery),
+            # Never served as what it claims to be while unscanned.
+            content_type="application/octet-stream" if unscanned else attachment.content_type,
+            metadata=metadata,
         )
         kept.append(
             Attachment(
@@ -311,15 +392,16 @@ def _keep_attachments(
                 content_type=attachment.content_type,
                 size=attachment.size,
                 s3_key=key,
+                quarantined=unscanned is not None,
             )
         )
     return tuple(kept)
 
 
 def _metadata(attachment: MailAttachment, delivery: MailDelivery) -> dict[str, str]:
-    # S3 metadata must be ASCII: the filename is percent-encoded.
+    # S3 metadata must be ASCII (the filename is percent-encoded), and all of it at most 2 KB.
     return {
-        "filename": quote(attachment.filename, safe=" "),
+        "filename": quote(attachment.filename, safe=" ")[:1024],
         "message": delivery.idempotency_key,
         "raw-location": quote(delivery.raw_location, safe="/:"),
     }

@@ -28,6 +28,9 @@ class TriageReason(enum.StrEnum):
     MAIL_LOOP = "mail_loop"
     NO_SENDER = "no_sender"
     DUPLICATE_MESSAGE = "duplicate_message"
+    UNVERIFIED_SENDER = "unverified_sender"
+    REPLY_FROM_ANOTHER_ADDRESS = "reply_from_another_address"
+    TOO_MANY_MESSAGES = "too_many_messages"
 
     @property
     def label(self) -> str:
@@ -43,15 +46,23 @@ _LABELS = {
     TriageReason.MAIL_LOOP: "sent from the council's own address",
     TriageReason.NO_SENDER: "no address to reply to",
     TriageReason.DUPLICATE_MESSAGE: "a message already on a case, delivered again",
+    TriageReason.UNVERIFIED_SENDER: "unverified sender: the sender's domain did not vouch for it",
+    TriageReason.REPLY_FROM_ANOTHER_ADDRESS: "reply from another address: staff to link",
+    TriageReason.TOO_MANY_MESSAGES: "too many messages from one sender in an hour",
 }
 
 
 @dataclass(frozen=True)
 class Verdicts:
-    """SES's spam and virus scan results for one message (PASS, FAIL, GRAY, PROCESSING_FAILED)."""
+    """SES's scan and authentication results for one message (PASS, FAIL, GRAY,
+    PROCESSING_FAILED): spam, virus, and whether the sender's domain vouches for it (SPF, DKIM,
+    DMARC)."""
 
     spam: str | None = None
     virus: str | None = None
+    spf: str | None = None
+    dkim: str | None = None
+    dmarc: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ _REPORT_PARTS = frozenset(
 _DAEMONS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"})
 _AUTOMATIC_PRECEDENCE = frozenset({"bulk", "auto_reply", "junk"})
 _NOT_SET = frozenset({"", "no", "false", "0"})
+_UNFINISHED_SCANS = frozenset({"GRAY", "PROCESSING_FAILED"})
 
 # Only at the start of the subject, where mail systems put them; a resident who writes "your
 # auto-reply told me nothing" further in is still a resident.
@@ -106,6 +118,67 @@ def _verdict(event_value: str | None, parsed: ParsedEmail, header: str) -> str |
     # (SES puts its own first; a forged later one cannot hide it).
     value = event_value or parsed.first_header(header)
     return _token(value).upper() if value else None
+
+
+# SES writes its own Authentication-Results first; only one it wrote is read.
+_SES_AUTHENTICATION = re.compile(r"^\s*amazonses\.com\s*;", re.IGNORECASE)
+_AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)=([a-z]+)", re.IGNORECASE)
+_RESULT_VERDICTS = {
+    "pass": "PASS",
+    "fail": "FAIL",
+    "softfail": "FAIL",
+    "permerror": "FAIL",
+    "none": "GRAY",
+    "neutral": "GRAY",
+    "temperror": "PROCESSING_FAILED",
+}
+
+
+def authentication(parsed: ParsedEmail, verdicts: Verdicts) -> dict[str, str]:
+    """SPF, DKIM and DMARC as SES judged them: from the receipt event, else from the
+    Authentication-Results header SES put on the stored message. Missing when neither says."""
+    found: dict[str, str] = {}
+    first = parsed.first_header("authentication-results")
+    if first and _SES_AUTHENTICATION.match(first):
+        for method, result in _AUTH_RESULT.findall(first):
+            found.setdefault(method.lower(), _RESULT_VERDICTS.get(result.lower(), "GRAY"))
+    for method, value in (
+        ("spf", verdicts.spf),
+        ("dkim", verdicts.dkim),
+        ("dmarc", verdicts.dmarc),
+    ):
+        if value:
+            found[method] = _token(value).upper()
+    return found
+
+
+def unverified_sender(parsed: ParsedEmail, verdicts: Verdicts) -> str | None:
+    """Why the From address cannot be trusted to be the writer's, or None. DMARC failing says
+    the domain disowns the message; with no DMARC answer and neither SPF nor DKIM passing,
+    nothing vouches for it. With no verdicts at all (a file an administrator ingests), the
+    sender is not judged here."""
+    checks = authentication(parsed, verdicts)
+    if checks.get("dmarc") == "FAIL":
+        return "DMARC verdict FAIL"
+    nothing_passed = checks.get("spf") not in ("PASS", None) and checks.get("dkim") not in (
+        "PASS",
+        None,
+    )
+    if checks.get("dmarc") != "PASS" and nothing_passed:
+        return f"SPF {checks['spf']} and DKIM {checks['dkim']}, no DMARC pass"
+    return None
+
+
+def sender_verified(parsed: ParsedEmail, verdicts: Verdicts) -> bool:
+    """The From address is shown to be the writer's: DMARC passed (it checks the From domain)."""
+    return authentication(parsed, verdicts).get("dmarc") == "PASS"
+
+
+def virus_scan_unfinished(parsed: ParsedEmail, verdicts: Verdicts) -> str | None:
+    """SES's virus verdict when its scan could not finish (GRAY or PROCESSING_FAILED): the
+    message may still be read, but its attachments are kept in quarantine."""
+    virus = _verdict(verdicts.virus, parsed, "x-ses-virus-verdict")
+    return virus if virus in _UNFINISHED_SCANS else None
 
 
 def _bounce_by_structure(parsed: ParsedEmail) -> str | None:
@@ -188,4 +261,9 @@ def find_triage(
             return TriageFinding(TriageReason.MAIL_LOOP, "From or Reply-To is the council's own")
     if parsed.customer_address is None:
         return TriageFinding(TriageReason.NO_SENDER, "no readable From or Reply-To address")
+    # It may be anyone's: no acknowledgement, and it waits for staff rather than becoming a
+    # case or speaking on one.
+    unverified = unverified_sender(parsed, verdicts)
+    if unverified:
+        return TriageFinding(TriageReason.UNVERIFIED_SENDER, unverified)
     return None

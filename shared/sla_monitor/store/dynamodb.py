@@ -9,7 +9,9 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     DELIVERY#<key>          DELIVERY                 what one delivery became (idempotency)
     MESSAGE#<message-id>    MESSAGE                  an email Message-ID that threads to a case
     COUNTER#<prefix>-<year> COUNTER                  the atomic reference counter
+    RATE#<kind>#<digest>    HOUR#<utc hour>          new cases from one address or source (TTL)
     TRIAGE                  <utc>#<key>              a message that did not become a case
+    CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
 
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over `DUE_SHARDS` shards so writes never pile onto one
@@ -23,6 +25,7 @@ the environment of the function or CLI, which is only known then.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import uuid
 import zlib
@@ -76,7 +79,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import TriageRecord
+from sla_monitor.intake import ClassificationExample, TriageRecord
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -90,6 +93,8 @@ from sla_monitor.store.schema import (
     OPEN_CASES_INDEX,
     RECEIVED_MONTH_INDEX,
 )
+
+_LONGEST_KEPT_MESSAGE_ID = 1024
 
 
 def _shard(reference: str) -> int:
@@ -106,6 +111,15 @@ def open_shard(reference: str) -> str:
     return f"OPEN#{_shard(reference)}"
 
 
+def message_key(message_id: str) -> str:
+    """The partition key of an email Message-ID's marker. A key may be at most 2 KB: an id long
+    enough to come near it is keyed by its digest instead."""
+    if len(message_id.encode("utf-8", "surrogatepass")) <= _LONGEST_KEPT_MESSAGE_ID:
+        return f"MESSAGE#{message_id}"
+    digest = hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"MESSAGE#sha256:{digest}"
+
+
 def index_instant(instant: datetime) -> str:
     """A UTC instant as a string that sorts in time order (the index's range key)."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -120,6 +134,7 @@ class CaseTableModels:
     marker: Any
     counter: Any
     triage: Any
+    example: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -160,6 +175,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         email = UnicodeAttribute(null=True)
         phone = UnicodeAttribute(null=True)
         address = UnicodeAttribute(null=True)
+        email_verified = BooleanAttribute(null=True)
 
     class PreferencesMap(MapAttribute):
         language = UnicodeAttribute(default="en")
@@ -249,6 +265,8 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
         ombudsman_referral = OmbudsmanReferralMap(null=True)
+        possible_complaint = BooleanAttribute(null=True)
+        reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)
@@ -293,6 +311,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         value = NumberAttribute(default=0)
+        expires_at = TTLAttribute(null=True)  # arrival counters only; references never expire
 
     class TriageItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -307,7 +326,20 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         details: MapAttribute = MapAttribute(default=dict)
         expires_at = TTLAttribute(null=True)
 
-    return CaseTableModels(CaseItem, EventItem, ClaimItem, MarkerItem, CounterItem, TriageItem)
+    class ExampleItem(Model):
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        subject = UnicodeAttribute()
+        body = UnicodeAttribute()
+        label = UnicodeAttribute()
+        first_type = UnicodeAttribute()
+        labelled_at = UTCDateTimeAttribute()
+        expires_at = TTLAttribute(null=True)
+
+    return CaseTableModels(
+        CaseItem, EventItem, ClaimItem, MarkerItem, CounterItem, TriageItem, ExampleItem
+    )
 
 
 class DynamoDBCaseStore:
@@ -346,7 +378,7 @@ class DynamoDBCaseStore:
 
     def find_case_by_message_id(self, message_id: str) -> str | None:
         try:
-            marker = self.models.marker.get(f"MESSAGE#{message_id}", "MESSAGE")
+            marker = self.models.marker.get(message_key(message_id), "MESSAGE")
         except DoesNotExist:
             return None
         return marker.reference
@@ -373,6 +405,7 @@ class DynamoDBCaseStore:
                 "email": case.customer.email,
                 "phone": case.customer.phone,
                 "address": case.customer.address,
+                "email_verified": case.customer.email_verified,
             },
             preferences={
                 "language": case.preferences.language,
@@ -465,6 +498,8 @@ class DynamoDBCaseStore:
                 if case.ombudsman_referral
                 else None
             ),
+            possible_complaint=case.possible_complaint or None,
+            reply_addresses=list(case.reply_addresses) or None,
             due_shard=due_shard(case.reference) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference) if case.is_open else None,
@@ -492,6 +527,7 @@ class DynamoDBCaseStore:
                 email=customer.email,
                 phone=customer.phone,
                 address=customer.address,
+                email_verified=bool(customer.email_verified),
             ),
             preferences=Preferences(
                 language=prefs.language or "en",
@@ -585,6 +621,8 @@ class DynamoDBCaseStore:
                 if item.ombudsman_referral
                 else None
             ),
+            possible_complaint=bool(item.possible_complaint),
+            reply_addresses=tuple(item.reply_addresses or ()),
             revision=int(item.revision or 0),
         )
 
@@ -644,7 +682,7 @@ class DynamoDBCaseStore:
             for message_id in set(message_ids):
                 tx.save(
                     m.marker(
-                        f"MESSAGE#{message_id}", "MESSAGE", outcome="case", reference=case.reference
+                        message_key(message_id), "MESSAGE", outcome="case", reference=case.reference
                     )
                 )
 
@@ -840,6 +878,44 @@ class DynamoDBCaseStore:
                 return False
             raise
         return True
+
+    def keep_classification_example(self, example: ClassificationExample) -> None:
+        # Kept as long as a case closed at the moment of labelling would be: never longer than
+        # the case itself.
+        self.models.example(
+            "CLASSIFIER_EXAMPLE",
+            example.reference,
+            subject=example.subject or "",
+            body=example.body or "",
+            label=example.label.value,
+            first_type=example.first_type.value,
+            labelled_at=example.labelled_at,
+            expires_at=example.labelled_at + self.retention,
+        ).save()
+
+    def classification_examples(self) -> list[ClassificationExample]:
+        found = [
+            ClassificationExample(
+                reference=item.sk,
+                subject=item.subject,
+                body=item.body,
+                label=CaseType(item.label),
+                first_type=CaseType(item.first_type),
+                labelled_at=item.labelled_at,
+            )
+            for item in self.models.example.query("CLASSIFIER_EXAMPLE")
+        ]
+        return sorted(found, key=lambda e: e.labelled_at)
+
+    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
+        counter = self.models.counter(f"RATE#{key}", f"HOUR#{hour}")
+        counter.update(
+            actions=[
+                self.models.counter.value.add(1),
+                self.models.counter.expires_at.set(expires_at),
+            ]
+        )
+        return int(counter.value)
 
     def triage_records(self) -> list[TriageRecord]:
         return [

@@ -15,7 +15,7 @@ from typing import Any
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import TriageRecord
+from sla_monitor.intake import ClassificationExample, TriageRecord
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -36,6 +36,8 @@ class InMemoryCaseStore:
         self.triage: dict[str, TriageRecord] = {}
         self.claims: dict[tuple[str, str], Claim] = {}
         self.counters: dict[int, int] = {}
+        self.arrivals: dict[tuple[str, str], int] = {}
+        self.examples: dict[str, ClassificationExample] = {}
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -123,6 +125,18 @@ class InMemoryCaseStore:
 
     def triage_records(self) -> list[TriageRecord]:
         return sorted(self.triage.values(), key=lambda r: r.received_at)
+
+    def keep_classification_example(self, example: ClassificationExample) -> None:
+        self.examples[example.reference] = example
+
+    def classification_examples(self) -> list[ClassificationExample]:
+        return sorted(self.examples.values(), key=lambda e: e.labelled_at)
+
+    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
+        with self._lock:
+            count = self.arrivals.get((key, hour), 0) + 1
+            self.arrivals[(key, hour)] = count
+            return count
 
     def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
         due = sorted((at, ref) for ref, at in self.next_due.items() if at <= now)

@@ -14,7 +14,7 @@ from sla_monitor.cases import Case, TimelineEvent
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
-    from sla_monitor.intake import TriageRecord
+    from sla_monitor.intake import ClassificationExample, TriageRecord
 
 
 def month_received(received_at: datetime) -> str:
@@ -106,6 +106,20 @@ class CaseStore(Protocol):
         ...
 
     def record_triage(self, record: TriageRecord) -> bool: ...
+
+    def keep_classification_example(self, example: ClassificationExample) -> None:
+        """Keep the type staff gave a case's message (one a case: a later one replaces it),
+        for as long as cases are kept."""
+        ...
+
+    def classification_examples(self) -> list[ClassificationExample]:
+        """Every kept example, oldest first (a query of their own partition, never a scan)."""
+        ...
+
+    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
+        """Add one to the counter of `key` in `hour` (atomically) and return the new count.
+        The counter expires at `expires_at`."""
+        ...
 
     def triage_records(self) -> list[TriageRecord]: ...
 

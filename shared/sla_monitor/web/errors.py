@@ -63,5 +63,20 @@ class SuspectedSpam(FormNotAccepted):
         super().__init__("honeypot filled")
 
 
+class TooManyMessages(FormNotAccepted):
+    """More new cases from one email address or one computer in an hour than the council
+    takes automatically: the message is kept for staff, without an acknowledgement."""
+
+    title = "We have kept your message"
+    advice = (
+        "We have had a lot of messages from you in the last hour, so this one will be read by "
+        "a member of staff rather than registered straight away. You do not need to send it "
+        "again."
+    )
+
+    def __init__(self, evidence: str) -> None:
+        super().__init__(evidence)
+
+
 class ReceiptNotRecognised(Exception):
     """A confirmation page was asked for with a receipt we did not issue (or for no case)."""

@@ -50,6 +50,7 @@ def web_request(event: APIGatewayProxyEvent) -> WebRequest:
         else:
             body = event.body.encode("utf-8")
     proto = event.headers.get("x-forwarded-proto") or "https"
+    identity = raw.get("identity")
     return WebRequest(
         base_path=base_path,
         secure=proto != "http",
@@ -57,6 +58,7 @@ def web_request(event: APIGatewayProxyEvent) -> WebRequest:
         query=dict(event.query_string_parameters or {}),
         body=body,
         content_type=event.headers.get("content-type"),
+        source_ip=identity.get("sourceIp") if isinstance(identity, dict) else None,
     )
 
 

@@ -25,7 +25,15 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import CaseType, Channel
 from sla_monitor.council import Council
 from sla_monitor.directory import Department
-from sla_monitor.intake import NewCase, Registration, register_case
+from sla_monitor.intake import (
+    ArrivalLimits,
+    NewCase,
+    Registration,
+    TriageRecord,
+    over_arrival_limits,
+    record_triage,
+    register_case,
+)
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.errors import (
@@ -34,6 +42,7 @@ from sla_monitor.web.errors import (
     FormNotAccepted,
     ReceiptNotRecognised,
     SuspectedSpam,
+    TooManyMessages,
 )
 from sla_monitor.web.forms import (
     CASE_TYPE_CHOICES,
@@ -96,6 +105,8 @@ class WebRequest:
     query: Mapping[str, str] = field(default_factory=dict)
     body: bytes | None = None
     content_type: str | None = None
+    # The address the request came from, as API Gateway saw it (for the arrival limits).
+    source_ip: str | None = None
 
     @property
     def urls(self) -> Urls:
@@ -156,8 +167,10 @@ class HaveYourSay:
         store: CaseStore | None = None,
         policy: Policy | None = None,
         calendar: WorkingDayCalendar | None = None,
+        limits: ArrivalLimits | None = None,
     ) -> None:
         self.council = council
+        self.limits = limits or ArrivalLimits()
         self.signer = signer
         self.departments = tuple(departments)
         self._store = store
@@ -226,7 +239,9 @@ class HaveYourSay:
                 values=invalid.values,
                 errors=invalid.errors,
             )
-        registration = self._register(answers, submission_id=submission_id, now=now)
+        registration = self._register(
+            answers, submission_id=submission_id, source_ip=request.source_ip, now=now
+        )
         receipt = self.signer.sign("receipt", registration.case.reference, issued_at=now)
         return WebResponse(
             status=303,
@@ -356,8 +371,30 @@ class HaveYourSay:
         return str(submission_id), values
 
     def _register(
-        self, answers: HaveYourSayAnswers, *, submission_id: str, now: datetime
+        self,
+        answers: HaveYourSayAnswers,
+        *,
+        submission_id: str,
+        source_ip: str | None,
+        now: datetime,
     ) -> Registration:
+        key = f"have-your-say:{submission_id}"
+        earlier = self.store.find_delivery(key)
+        if earlier is None:
+            # A new submission counts against its address's and its computer's hour; a
+            # repeat of one already taken in (a double click) does not.
+            over = over_arrival_limits(
+                address=answers.email,
+                source=source_ip,
+                at=now,
+                store=self.store,
+                limits=self.limits,
+            )
+            if over is not None:
+                self._keep_for_staff(answers, key=key, evidence=over, now=now)
+                raise TooManyMessages(over)
+        elif earlier.outcome == "triage":
+            raise TooManyMessages("a submission kept for staff before")
         department = next((d for d in self.departments if d.code == answers.department), None)
         label = answers.about.label
         subject = f"{label[0].upper()}{label[1:]} from the Have Your Say form"
@@ -373,11 +410,39 @@ class HaveYourSay:
             preferences=answers.preferences(),
             department=answers.department,
             classification_reason="chosen by the customer on the Have Your Say form",
-            idempotency_key=f"have-your-say:{submission_id}",
+            idempotency_key=key,
             actor=ACTOR,
         )
         return register_case(
             new_case, store=self.store, policy=self.policy, calendar=self.calendar, now=now
+        )
+
+    def _keep_for_staff(
+        self, answers: HaveYourSayAnswers, *, key: str, evidence: str, now: datetime
+    ) -> None:
+        """A submission over the limits, kept whole in triage for staff to register by hand."""
+        kept = {
+            "label": "too many messages from one sender in an hour",
+            "evidence": evidence,
+            "channel": Channel.WEB.value,
+            "about": answers.about.value,
+            "details": answers.details,
+            "name": answers.name or "",
+            "phone": answers.phone or "",
+            "address": answers.address or "",
+            "department": answers.department or "",
+        }
+        record_triage(
+            TriageRecord(
+                idempotency_key=key,
+                received_at=now,
+                reason="too_many_messages",
+                sender=answers.email,
+                subject=f"{answers.about.label} from the Have Your Say form",
+                raw_location=None,
+                details={k: v for k, v in kept.items() if v},
+            ),
+            store=self.store,
         )
 
     def _form(

@@ -215,7 +215,10 @@ def test_nothing_a_customer_writes_can_add_a_header_or_markup(town):
     case = town.receive(
         MONDAY,
         subject='Bins\r\nBcc: attacker@evil.example\r\n<script>alert("x")</script>',
-        customer=Customer(name="<b>Ann</b>\r\nX-Injected: yes", email=RESIDENT),
+        # Verified, so the letter does repeat the subject and name: escaped.
+        customer=Customer(
+            name="<b>Ann</b>\r\nX-Injected: yes", email=RESIDENT, email_verified=True
+        ),
     )
 
     town.sweep(MONDAY)

@@ -11,6 +11,7 @@ import pytest
 from sla_monitor.calendar import LONDON
 from sla_monitor.mail.classification import load_classification_rules
 from sla_monitor.mail.events import MailDelivery, delivery_for_object
+from sla_monitor.mail.learned import load_learned_model
 from sla_monitor.mail.raw_mail import InMemoryRawMailStore
 from sla_monitor.mail.receive import EmailOutcome, MailIntake, take_in_delivery
 from sla_monitor.mail.triage import Verdicts
@@ -43,6 +44,7 @@ def intake(store, raw_mail, policy, calendar) -> MailIntake:
         calendar=calendar,
         raw_mail=raw_mail,
         rules=load_classification_rules(),
+        model=load_learned_model(),
         reference_prefix="NWL",
         council_addresses=frozenset({COUNCIL_ADDRESS}),
     )

@@ -35,7 +35,9 @@ def test_ses_lambda_action_event():
     assert delivery.key == "inbound/o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"
     assert delivery.idempotency_key == "email:o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"
     assert delivery.received_at == datetime(2026, 3, 3, 9, 15, 2, 28000, tzinfo=UTC)
-    assert delivery.verdicts == Verdicts(spam="PASS", virus="PASS")
+    assert delivery.verdicts == Verdicts(
+        spam="PASS", virus="PASS", spf="PASS", dkim="PASS", dmarc="PASS"
+    )
     assert delivery.envelope_sender == "prvs=144d0cba7=jane.resident@example.org"
     assert delivery.raw_location == (
         "s3://sla-monitor-raw-mail/inbound/o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"
@@ -45,7 +47,9 @@ def test_ses_lambda_action_event():
 def test_ses_verdicts_are_carried():
     (delivery,) = read(event("ses_lambda_action_spam"))
 
-    assert delivery.verdicts == Verdicts(spam="FAIL", virus="PASS")
+    assert delivery.verdicts == Verdicts(
+        spam="FAIL", virus="PASS", spf="FAIL", dkim="GRAY", dmarc="FAIL"
+    )
 
 
 def test_s3_event_for_the_same_message_gives_the_same_idempotency_key():
