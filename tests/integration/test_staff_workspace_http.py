@@ -14,7 +14,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -27,76 +26,7 @@ from sla_monitor.web.local_server import LocalLambdaContext, proxy_event
 from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
 from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
 
-PASSWORD = "Local-only-Passw0rd!"
-EMAILS = {
-    "officer": "jo.patel@nwleicestershire.gov.uk",
-    "head_of_service": "head.housing@nwleicestershire.gov.uk",
-    "corporate_complaints_officer": "complaints@nwleicestershire.gov.uk",
-    "chief_executive": "chief.executive@nwleicestershire.gov.uk",
-    "administrator": "it.administrator@nwleicestershire.gov.uk",
-}
-ROLES = list(EMAILS)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: Any
-    body: str
-
-    @property
-    def location(self) -> str:
-        return str(self.headers.get("Location", ""))
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Browser:
-    """A cookie jar and no redirects followed, so each answer is seen as it is."""
-
-    def __init__(self, workspace: str) -> None:
-        self.base = workspace.rstrip("/")
-        self.jar = http.cookiejar.CookieJar()
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects()
-        )
-
-    def _open(self, request: urllib.request.Request) -> Answer:
-        try:
-            with self._opener.open(request, timeout=30) as answer:
-                return Answer(answer.status, answer.headers, answer.read().decode())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, error.headers, error.read().decode())
-
-    def get(self, path: str) -> Answer:
-        return self._open(urllib.request.Request(self.base + path))
-
-    def follow(self, location: str) -> Answer:
-        """An address the workspace gave (it starts with the workspace's base path)."""
-        origin = self.base[: self.base.index("/", len("http://"))]
-        return self._open(urllib.request.Request(origin + location))
-
-    def post(self, path: str, fields: dict[str, str]) -> Answer:
-        data = urllib.parse.urlencode(fields).encode()
-        return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
-
-    def csrf(self, path: str) -> str:
-        page = self.get(path)
-        assert page.status == 200, (path, page.status)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.body).group(1)
-
-    def cookie(self, name: str) -> str | None:
-        return next((c.value for c in self.jar if c.name == name), None)
-
-    def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
-        token = self.csrf("/sign-in")
-        return self.post(
-            "/sign-in",
-            {"csrf_token": token, "email": email, "password": password, "return_to": "/staff/"},
-        )
+from .staff_support import EMAILS, PASSWORD, ROLES, Browser
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +117,8 @@ def test_the_sign_in_form_needs_its_csrf_token(stack):
 
 def test_home_sends_each_role_to_its_first_page(browsers):
     assert browsers["officer"].get("/").location == "/staff/cases"
-    assert browsers["administrator"].get("/").location == "/staff/account"
+    assert browsers["chief_executive"].get("/").location == "/staff/cases"
+    assert browsers["administrator"].get("/").location == "/staff/triage"
 
 
 # -- the permission matrix, over HTTP ------------------------------------------------------------
@@ -229,7 +160,18 @@ def test_a_case_page_opens_only_for_the_roles_that_may_see_it(stack, browsers, r
         assert case.customer.name not in answer.body
 
 
-STEPS = ("assign", "pause", "resume", "extend", "note", "respond")
+STEPS = (
+    "assign",
+    "pause",
+    "resume",
+    "extend",
+    "note",
+    "respond",
+    "reply",
+    "reclassify",
+    "stage-2",
+    "acknowledged",
+)
 # For each role: a case it may work on (None: none) and one it may not touch.
 OWN_AND_OTHER = {
     "officer": ("bins", "damp"),

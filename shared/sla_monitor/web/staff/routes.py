@@ -24,7 +24,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
+from sla_monitor.checker.wiring import deliver_now
+from sla_monitor.mail.events import MailSettings
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
 from sla_monitor.web.errors import FormNotAccepted
@@ -49,12 +52,15 @@ from sla_monitor.web.staff.auth import (
     TokenVerifier,
     jwks_signing_key,
 )
+from sla_monitor.web.staff.log_case import LogCasePages
 from sla_monitor.web.staff.pages import (
     ACTIONS,
+    AttachmentNotOffered,
     FormRefused,
     StaffPages,
     StaffUrls,
     Visit,
+    home_of,
     redirect,
     render_page,
 )
@@ -64,7 +70,6 @@ from sla_monitor.web.staff.permissions import (
     NotSignedIn,
     Permission,
     Viewer,
-    may,
     requires,
     viewer_from_claims,
 )
@@ -118,6 +123,24 @@ def reset_collaborators() -> None:
     _sessions.cache_clear()
 
 
+def _deliver(reference: str, now: datetime) -> bool:
+    """Send at once what a step left owed on the case, as `sla-monitor case` does. The step is
+    recorded already: if sending fails, what it owes stays owed for the scheduled sweep."""
+    try:
+        report = deliver_now(services(), reference, now)
+    except Exception as error:  # any failure to send leaves the step as it is, and owed
+        logger.warning("sending after a step failed", extra={"error_type": type(error).__name__})
+        return False
+    if report.failures:
+        logger.warning("sending after a step failed", extra={"errors": report.failures})
+    return not (report.failures or report.deferred)
+
+
+def _attachment_links() -> AttachmentLinks:
+    bundle = services()
+    return S3AttachmentLinks(bundle.client("s3"), bundle.settings.raw_mail_bucket)
+
+
 def _pages() -> StaffPages:
     bundle = services()
     return StaffPages(
@@ -127,6 +150,9 @@ def _pages() -> StaffPages:
         policy=bundle.policy,
         calendar=bundle.calendar,
         directory=bundle.directory,
+        deliver=_deliver,
+        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_links=_attachment_links,
     )
 
 
@@ -248,10 +274,7 @@ def _problem(
 @requires(None)
 def home() -> Response:
     current = _current()
-    viewer = current.viewer()
-    target = (
-        current.urls.cases() if may(viewer, Permission.VIEW_WORK_LIST) else current.urls.account
-    )
+    target = home_of(current.viewer(), current.urls)
     return _respond(redirect(target, secure=current.request.secure))
 
 
@@ -276,11 +299,30 @@ def cases_csv() -> Response:
     return _respond(_pages().work_list_csv(_current().visit()))
 
 
+@app.get("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case_form() -> Response:
+    return _respond(LogCasePages(_pages()).form(_current().visit()))
+
+
+@app.post("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case() -> Response:
+    return _respond(LogCasePages(_pages()).log(_current().visit()))
+
+
 @app.get("/cases/<reference>")
 @requires(Permission.VIEW_CASE)
 def case(reference: str) -> Response:
     current = _current()
     return _respond(_pages().case_page(current.visit(), current.case(reference)))
+
+
+@app.get("/cases/<reference>/attachments/<attachment>")
+@requires(Permission.DOWNLOAD_ATTACHMENT)
+def attachment(reference: str, attachment: str) -> Response:
+    current = _current()
+    return _respond(_pages().attachment(current.visit(), current.case(reference), attachment))
 
 
 # -- the steps on a case: a form (GET) and its answer (POST) each ---------------------------------
@@ -366,6 +408,54 @@ def respond_form(reference: str) -> Response:
 @requires(Permission.RECORD_RESPONSE)
 def respond(reference: str) -> Response:
     return _step(reference, "respond")
+
+
+@app.get("/cases/<reference>/reply")
+@requires(Permission.REPLY_TO_CUSTOMER)
+def reply_form(reference: str) -> Response:
+    return _form(reference, "reply")
+
+
+@app.post("/cases/<reference>/reply")
+@requires(Permission.REPLY_TO_CUSTOMER)
+def reply(reference: str) -> Response:
+    return _step(reference, "reply")
+
+
+@app.get("/cases/<reference>/reclassify")
+@requires(Permission.RECLASSIFY_CASE)
+def reclassify_form(reference: str) -> Response:
+    return _form(reference, "reclassify")
+
+
+@app.post("/cases/<reference>/reclassify")
+@requires(Permission.RECLASSIFY_CASE)
+def reclassify(reference: str) -> Response:
+    return _step(reference, "reclassify")
+
+
+@app.get("/cases/<reference>/stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def stage_2_form(reference: str) -> Response:
+    return _form(reference, "stage-2")
+
+
+@app.post("/cases/<reference>/stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def stage_2(reference: str) -> Response:
+    return _step(reference, "stage-2")
+
+
+@app.get("/cases/<reference>/acknowledged")
+@requires(Permission.RECORD_ACKNOWLEDGEMENT)
+def acknowledged_form(reference: str) -> Response:
+    return _form(reference, "acknowledged")
+
+
+@app.post("/cases/<reference>/acknowledged")
+@requires(Permission.RECORD_ACKNOWLEDGEMENT)
+def acknowledged(reference: str) -> Response:
+    return _step(reference, "acknowledged")
 
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -656,6 +746,12 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 @app.exception_handler(CaseNotFound)
 def case_not_found(_: CaseNotFound) -> Response:
     _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(AttachmentNotOffered)
+def attachment_not_offered(_: AttachmentNotOffered) -> Response:
+    _refusal("no such attachment offered", 404)
     return not_found(None)
 
 
