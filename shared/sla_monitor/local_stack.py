@@ -22,6 +22,7 @@ from sla_monitor.local_staff import (
     add_sample_users,
     create_staff_pool,
     seed_casework,
+    seed_set_aside_mail,
 )
 from sla_monitor.provisioning import provision
 from sla_monitor.runtime import Services, reset_services, services
@@ -155,6 +156,7 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         stack.callback(reset_collaborators)
         seed_sample_cases(bundle, now)
         samples = seed_casework(bundle, now)
+        seed_set_aside_mail(bundle, now, samples)
         web = LocalApiServer(
             {
                 PUBLIC_FORM_BASE_PATH: have_your_say.handler,

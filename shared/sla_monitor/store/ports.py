@@ -13,7 +13,7 @@ from sla_monitor.cases import Case, TimelineEvent
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
-    from sla_monitor.intake import TriageRecord
+    from sla_monitor.intake import TriageRecord, TriageResolution
 
 
 class DuplicateDeliveryError(Exception):
@@ -101,6 +101,11 @@ class CaseStore(Protocol):
     def record_triage(self, record: TriageRecord) -> bool: ...
 
     def triage_records(self) -> list[TriageRecord]: ...
+
+    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
+        """Mark a triage record dealt with (it is never deleted). False, changing nothing, when
+        it was marked before or is not stored."""
+        ...
 
     def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
         """Open cases whose next due instant is at or before `now`, oldest first, read through

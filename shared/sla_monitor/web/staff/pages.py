@@ -1179,6 +1179,12 @@ class StaffPages:
 
     # -- rendering ------------------------------------------------------------------------------
 
+    def page(
+        self, visit: Visit, template: str, *, status: int = 200, **context: Any
+    ) -> WebResponse:
+        """A signed-in page of the workspace."""
+        return self._page(visit, template, status=status, **context)
+
     def _page(
         self, visit: Visit, template: str, *, status: int = 200, **context: Any
     ) -> WebResponse:

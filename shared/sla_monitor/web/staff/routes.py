@@ -28,8 +28,10 @@ from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
 from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.mail.events import MailSettings
+from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
+from sla_monitor.triage_actions import TriageItemNotFound
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.forms import FieldError, read_form
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
@@ -83,6 +85,7 @@ from sla_monitor.web.staff.session import (
     Session,
     Sessions,
 )
+from sla_monitor.web.staff.triage import TriagePages
 
 logger = Logger(service="staff-workspace")
 app = APIGatewayRestResolver()
@@ -458,6 +461,66 @@ def acknowledged(reference: str) -> Response:
     return _step(reference, "acknowledged")
 
 
+# -- the set-aside mail ------------------------------------------------------------------------
+
+
+def _triage() -> TriagePages:
+    bundle = services()
+    return TriagePages(
+        _pages(),
+        raw_mail=S3RawMailStore(bundle.client("s3"), bundle.settings.raw_mail_bucket),
+        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+    )
+
+
+@app.get("/triage")
+@requires(Permission.HANDLE_TRIAGE)
+def triage() -> Response:
+    return _respond(_triage().list(_current().visit()))
+
+
+@app.get("/triage/<item>")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_item(item: str) -> Response:
+    return _respond(_triage().item(_current().visit(), item))
+
+
+@app.get("/triage/<item>/case")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_case_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "case"))
+
+
+@app.post("/triage/<item>/case")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_case(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "case"))
+
+
+@app.get("/triage/<item>/attach")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_attach_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "attach"))
+
+
+@app.post("/triage/<item>/attach")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_attach(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "attach"))
+
+
+@app.get("/triage/<item>/dismiss")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_dismiss_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "dismiss"))
+
+
+@app.post("/triage/<item>/dismiss")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_dismiss(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "dismiss"))
+
+
 # -- signing in and out ---------------------------------------------------------------------------
 
 
@@ -746,6 +809,12 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 @app.exception_handler(CaseNotFound)
 def case_not_found(_: CaseNotFound) -> Response:
     _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(TriageItemNotFound)
+def triage_item_not_found(_: TriageItemNotFound) -> Response:
+    _refusal("no such set-aside message", 404)
     return not_found(None)
 
 
