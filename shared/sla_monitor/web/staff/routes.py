@@ -31,6 +31,7 @@ from sla_monitor.mail.events import MailSettings
 from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
+from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
 from sla_monitor.triage_actions import TriageItemNotFound
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.forms import FieldError, read_form
@@ -42,6 +43,12 @@ from sla_monitor.web.security import (
     SecretSource,
     csrf_token_for,
     csrf_token_is_valid,
+)
+from sla_monitor.web.staff.administration import (
+    CalendarPages,
+    DirectoryPages,
+    NotInTheDirectory,
+    UserPages,
 )
 from sla_monitor.web.staff.auth import (
     Authorization,
@@ -71,6 +78,7 @@ from sla_monitor.web.staff.permissions import (
     NotPermitted,
     NotSignedIn,
     Permission,
+    StaffRole,
     Viewer,
     requires,
     viewer_from_claims,
@@ -476,7 +484,7 @@ def _triage() -> TriagePages:
 @app.get("/triage")
 @requires(Permission.HANDLE_TRIAGE)
 def triage() -> Response:
-    return _respond(_triage().list(_current().visit()))
+    return _respond(_triage().overview(_current().visit()))
 
 
 @app.get("/triage/<item>")
@@ -519,6 +527,198 @@ def triage_dismiss_form(item: str) -> Response:
 @requires(Permission.HANDLE_TRIAGE)
 def triage_dismiss(item: str) -> Response:
     return _respond(_triage().act(_current().visit(), item, "dismiss"))
+
+
+# -- administration: the directory, closure days, staff accounts ---------------------------------
+
+
+def _directory() -> DirectoryPages:
+    bundle = services()
+    return DirectoryPages(_pages(), store=bundle.directory_store, forget=bundle.forget_staff_data)
+
+
+def _calendar() -> CalendarPages:
+    bundle = services()
+    return CalendarPages(
+        _pages(),
+        store=bundle.directory_store,
+        calendar=lambda: bundle.calendar,
+        configured=bundle.council.calendar_settings.closure_days,
+        forget=bundle.forget_staff_data,
+    )
+
+
+def _users() -> UserPages:
+    def accounts() -> StaffAccounts:
+        return CognitoStaffAccounts(
+            services().client("cognito-idp"),
+            cognito_settings().user_pool_id,
+            known_groups=[r.value for r in StaffRole],
+        )
+
+    return UserPages(_pages(), accounts=accounts)
+
+
+@app.get("/directory")
+@requires(Permission.MANAGE_DIRECTORY)
+def directory() -> Response:
+    return _respond(_directory().overview(_current().visit()))
+
+
+@app.get("/directory/roles")
+@requires(Permission.MANAGE_DIRECTORY)
+def roles_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "roles", None, "change"))
+
+
+@app.post("/directory/roles")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_roles() -> Response:
+    return _respond(_directory().change(_current().visit(), "roles", None, "change"))
+
+
+@app.get("/directory/departments/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_department_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", None, "add"))
+
+
+@app.post("/directory/departments/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_department() -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", None, "add"))
+
+
+@app.get("/directory/departments/<code>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_department_form(code: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", code, "change"))
+
+
+@app.post("/directory/departments/<code>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_department(code: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", code, "change"))
+
+
+@app.get("/directory/departments/<code>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_department_form(code: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", code, "retire"))
+
+
+@app.post("/directory/departments/<code>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_department(code: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", code, "retire"))
+
+
+@app.get("/directory/officers/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_officer_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", None, "add"))
+
+
+@app.post("/directory/officers/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_officer() -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", None, "add"))
+
+
+@app.get("/directory/officers/<officer_id>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_officer_form(officer_id: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", officer_id, "change"))
+
+
+@app.post("/directory/officers/<officer_id>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_officer(officer_id: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", officer_id, "change"))
+
+
+@app.get("/directory/officers/<officer_id>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_officer_form(officer_id: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", officer_id, "retire"))
+
+
+@app.post("/directory/officers/<officer_id>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_officer(officer_id: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", officer_id, "retire"))
+
+
+@app.get("/calendar")
+@requires(Permission.MANAGE_CALENDAR)
+def calendar() -> Response:
+    return _respond(_calendar().overview(_current().visit()))
+
+
+@app.get("/calendar/close")
+@requires(Permission.MANAGE_CALENDAR)
+def close_day_form() -> Response:
+    return _respond(_calendar().close_form(_current().visit()))
+
+
+@app.post("/calendar/close")
+@requires(Permission.MANAGE_CALENDAR)
+def close_day() -> Response:
+    return _respond(_calendar().close(_current().visit()))
+
+
+@app.get("/calendar/<day>/open")
+@requires(Permission.MANAGE_CALENDAR)
+def open_day_form(day: str) -> Response:
+    return _respond(_calendar().open_form(_current().visit(), day))
+
+
+@app.post("/calendar/<day>/open")
+@requires(Permission.MANAGE_CALENDAR)
+def open_day(day: str) -> Response:
+    return _respond(_calendar().open(_current().visit(), day))
+
+
+@app.get("/users")
+@requires(Permission.MANAGE_USERS)
+def users() -> Response:
+    return _respond(_users().overview(_current().visit()))
+
+
+@app.get("/users/invite")
+@requires(Permission.MANAGE_USERS)
+def invite_form() -> Response:
+    return _respond(_users().form(_current().visit(), None, "invite"))
+
+
+@app.post("/users/invite")
+@requires(Permission.MANAGE_USERS)
+def invite() -> Response:
+    return _respond(_users().change(_current().visit(), None, "invite"))
+
+
+@app.get("/users/<username>/groups")
+@requires(Permission.MANAGE_USERS)
+def user_groups_form(username: str) -> Response:
+    return _respond(_users().form(_current().visit(), username, "groups"))
+
+
+@app.post("/users/<username>/groups")
+@requires(Permission.MANAGE_USERS)
+def user_groups(username: str) -> Response:
+    return _respond(_users().change(_current().visit(), username, "groups"))
+
+
+@app.get("/users/<username>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_user_form(username: str) -> Response:
+    return _respond(_users().form(_current().visit(), username, "disable"))
+
+
+@app.post("/users/<username>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_user(username: str) -> Response:
+    return _respond(_users().change(_current().visit(), username, "disable"))
 
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -809,6 +1009,12 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 @app.exception_handler(CaseNotFound)
 def case_not_found(_: CaseNotFound) -> Response:
     _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(NotInTheDirectory)
+def not_in_the_directory(_: NotInTheDirectory) -> Response:
+    _refusal("no such directory entry, closure day or account", 404)
     return not_found(None)
 
 

@@ -86,7 +86,7 @@ class TriagePages:
 
     # -- the list ---------------------------------------------------------------------------
 
-    def list(self, visit: Visit) -> WebResponse:
+    def overview(self, visit: Visit) -> WebResponse:
         show_done = visit.request.query.get("show") == "done"
         records = [
             r for r in set_aside(self.pages.store) if (r.resolution is not None) is show_done
