@@ -67,6 +67,11 @@ class Browser:
         data = urllib.parse.urlencode(fields).encode()
         return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
 
+    def post_pairs(self, path: str, pairs: list[tuple[str, str]]) -> Answer:
+        """A form with a field given more than once (checkboxes of one name)."""
+        data = urllib.parse.urlencode(pairs).encode()
+        return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
+
     def csrf(self, path: str) -> str:
         page = self.get(path)
         assert page.status == 200, (path, page.status)

@@ -238,6 +238,7 @@ def environment() -> Environment:
     env.filters["iso_date"] = iso_date
     env.filters["when"] = when
     env.filters["file_size"] = file_size
+    env.filters["sentence"] = sentence
     return env
 
 
