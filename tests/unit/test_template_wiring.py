@@ -123,7 +123,7 @@ def _gateway_route_for(
                 return False
         return True
 
-    candidates = [r for r in routed if r[1] == method and fits(r[0])]
+    candidates = [r for r in routed if r[1] in (method, "ANY") and fits(r[0])]
     if not candidates:
         return None
     # Most specific first: static segments before parameters, level by level.
@@ -135,8 +135,9 @@ def _gateway_route_for(
 
 def test_the_staff_api_routes_every_page_the_workspace_serves_and_nothing_else():
     # The workspace's routes live in the shared package (the handler only calls `handle`). The
-    # API routes some kinds of page by a parameter (`/cases/{reference}/{step}` for every step),
-    # so the function's resource policy stays small; the function answers an unknown step 404.
+    # API routes some kinds of page by a parameter (`/cases/{reference}/{step}` for every step)
+    # and a form's GET and POST by one ANY, so the function's resource policy stays small; the
+    # function answers an unknown step, or another method, 404.
     workspace = _resources()["StaffWorkspaceFunction"]["Properties"]
     routed = {
         (e["Properties"]["Path"], e["Properties"]["Method"].upper())
