@@ -488,7 +488,7 @@ def request_stage_2(
         reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
         if reviewer is None:
             raise ActionNotAllowed(
-                "name a stage 2 officer who did not handle stage 1 (--officer)",
+                "name a stage 2 officer who did not handle stage 1",
                 argument="officer_id",
             )
         if reviewer in handled_stage_1:

@@ -366,6 +366,13 @@ class DirectoryPages:
 # -- closure days -------------------------------------------------------------------------------
 
 
+def _day_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 class CalendarPages:
     def __init__(
         self,
@@ -419,7 +426,7 @@ class CalendarPages:
             "calendar/overview.html",
             title="Closure days",
             done=done if done in ("closed", "opened") else None,
-            done_day=done_day if re.fullmatch(r"\d{4}-\d\d-\d\d", done_day) else "",
+            done_day=_day_or_none(done_day),
             moved_count=int(query["moved"]) if query.get("moved", "").isdigit() else 0,
             moved=moved,
             closures=[c for c in closures if c["day"] >= today],
