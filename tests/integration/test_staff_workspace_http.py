@@ -317,6 +317,21 @@ def test_each_page_about_no_case_is_only_for_the_roles_that_may(
     assert _service_state(stack) == before
 
 
+@pytest.mark.parametrize(
+    "page", [name for name, (_, _, empty) in SERVICE_PAGES.items() if empty is not None]
+)
+def test_every_new_form_needs_its_csrf_token(stack, browsers, service_page_values, page):
+    path_template, allowed, _ = SERVICE_PAGES[page]
+    path = path_template.format(**service_page_values)
+    browser = browsers[sorted(allowed)[0]]
+    before = _service_state(stack)
+    for token in ({}, {"csrf_token": "forged"}):
+        answer = browser.post(path, {"reason": "x", "case_type": "enquiry", **token})
+        assert answer.status == 403
+        assert "this form has expired" in answer.body
+    assert _service_state(stack) == before
+
+
 def test_the_navigation_offers_each_role_only_its_own_sections(browsers):
     sections = {
         "officer": {"Cases"},
@@ -405,11 +420,13 @@ def test_without_a_session_every_page_sends_the_browser_to_sign_in(stack):
     assert _timeline_length(stack, reference) == before
 
 
-def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stack, browsers):
+@pytest.mark.parametrize("step", STEPS)
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stack, browsers, step):
     reference = _cases(stack)["bins"]
     before = _timeline_length(stack, reference)
+    fields = {"text": "x", "reason": "x", "how": "x", "case_type": "enquiry", "channel": "letter"}
     for token in ({}, {"csrf_token": "forged"}):
-        answer = browsers["officer"].post(f"/cases/{reference}/note", {"text": "x", **token})
+        answer = browsers["officer"].post(f"/cases/{reference}/{step}", {**fields, **token})
         assert answer.status == 403
         assert "this form has expired" in answer.body
     assert _timeline_length(stack, reference) == before
