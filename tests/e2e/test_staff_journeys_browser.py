@@ -287,3 +287,82 @@ def test_an_administrator_closes_a_day_and_adds_an_officer(
     row = page.locator("tbody tr", has_text="sam.lamp@nwleicestershire.gov.uk")
     expect(row).to_contain_text("Invited: not signed in yet")
     sign_out(page, stack)
+
+
+def test_every_other_new_page_is_accessible(staff_page: Page, staff_stack: LocalStack):
+    """The forms and pages the journeys above do not pass through, each checked as a role that
+    may use it."""
+    page, stack = staff_page, staff_stack
+    bundle = stack.services
+    workspace = stack.workspace
+    garden = stack.sample_cases["garden"]
+
+    sign_in(page, stack, "officer")
+    for step, heading in (
+        ("reclassify", "Reclassify the case"),
+        ("acknowledged", "Record an acknowledgement sent by hand"),
+    ):
+        page.goto(f"{workspace}cases/{garden}/{step}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        accessible(page, f"other-{step}")
+    page.get_by_role("button", name="Sign out").click()
+
+    from sla_monitor.web.staff.triage import item_id
+
+    bounce = next(r for r in bundle.store.triage_records() if r.reason == "bounce")
+    sign_in(page, stack, "corporate_complaints_officer")
+    for action, heading in (
+        ("attach", "Add the message to a case"),
+        ("dismiss", "Dismiss the message"),
+    ):
+        page.goto(f"{workspace}triage/{item_id(bounce.idempotency_key)}/{action}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        accessible(page, f"other-triage-{action}")
+    page.get_by_role("button", name="Dismiss it").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    page.get_by_label("Why does it need no action?").fill("A bounce of our own letter")
+    page.get_by_role("button", name="Dismiss it").click()
+    page.get_by_role("link", name="Dealt with").click()
+    expect(page.locator("tbody")).to_contain_text("A bounce of our own letter")
+    accessible(page, "other-triage-dealt-with")
+    page.get_by_role("button", name="Sign out").click()
+
+    from sla_monitor.calendar import ClosureDay
+
+    calendar = bundle.calendar
+    day = calendar.next_working_day(calendar.local(datetime.now(UTC)).date() + timedelta(days=40))
+    bundle.directory_store.add_closure_day(
+        ClosureDay(
+            day=day, reason="Election count", added_by="it-admin", added_at=datetime.now(UTC)
+        )
+    )
+    cognito = bundle.client("cognito-idp")
+    officer = cognito.admin_get_user(
+        UserPoolId=stack.staff_pool.user_pool_id, Username=stack.sample_users[0].email
+    )["Username"]
+    sign_in(page, stack, "administrator")
+    for path, name in (
+        ("directory/roles", "roles"),
+        ("directory/departments/new", "add-department"),
+        ("directory/departments/planning/change", "change-department"),
+        ("directory/departments/planning/retire", "retire-department"),
+        ("directory/officers/waste-officer/change", "change-officer"),
+        ("directory/officers/waste-officer/retire", "retire-officer"),
+        (f"calendar/{day.isoformat()}/open", "open-a-day"),
+        (f"users/{officer}/groups", "change-roles"),
+        (f"users/{officer}/disable", "disable"),
+        ("account", "administrator-account"),
+    ):
+        response = page.goto(f"{workspace}{path}")
+        assert response is not None and response.status == 200, path
+        accessible(page, f"other-{name}")
+    page.goto(f"{workspace}users/{officer}/groups")
+    page.get_by_label("Officer", exact=True).uncheck()
+    page.get_by_role("button", name="Save the roles").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    accessible(page, "other-change-roles-with-error")
+    response = page.goto(f"{workspace}directory/officers/nobody-here/change")
+    assert response is not None and response.status == 404
+    accessible(page, "other-not-found")
+    page.goto(f"{workspace}directory")
+    sign_out(page, stack)
