@@ -25,62 +25,71 @@ _IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
 class DirectoryChangeRefused(ValueError):
-    """The change cannot be made as the directory or calendar stands; the message says why."""
+    """The change cannot be made as the directory or calendar stands; the message says why, and
+    `argument`, where one argument is at fault, names it (so a form can put the error there)."""
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 # -- checks -----------------------------------------------------------------------------------
 
 
-def _identifier(value: str, what: str) -> str:
+def _identifier(value: str, what: str, argument: str) -> str:
     if not _IDENTIFIER.match(value):
         raise DirectoryChangeRefused(
-            f"{what} {value!r} must be lower-case letters, digits and hyphens, like 'housing'"
+            f"{what} {value!r} must be lower-case letters, digits and hyphens, like 'housing'",
+            argument=argument,
         )
     return value
 
 
-def _text(value: str, what: str) -> str:
+def _text(value: str, what: str, argument: str) -> str:
     cleaned = " ".join(value.split())
     if not cleaned:
-        raise DirectoryChangeRefused(f"{what} must not be empty")
+        raise DirectoryChangeRefused(f"{what} must not be empty", argument=argument)
     return cleaned
 
 
-def _email(value: str, what: str) -> str:
+def _email(value: str, what: str, argument: str) -> str:
     cleaned = value.strip()
     if not valid_address(cleaned):
         raise DirectoryChangeRefused(
-            f"{what} {value!r} is not a plain email address, like name@council.gov.uk"
+            f"{what} {value!r} is not a plain email address, like name@council.gov.uk",
+            argument=argument,
         )
     return cleaned
 
 
-def _department(directory: Directory, code: str) -> Department:
+def _department(directory: Directory, code: str, argument: str = "code") -> Department:
     found = directory.department(code)
     if found is None:
-        raise DirectoryChangeRefused(f"no department has the code {code!r}")
+        raise DirectoryChangeRefused(f"no department has the code {code!r}", argument=argument)
     return found
 
 
-def _active_department(directory: Directory, code: str) -> Department:
-    found = _department(directory, code)
+def _active_department(directory: Directory, code: str, argument: str = "code") -> Department:
+    found = _department(directory, code, argument)
     if found.retired:
-        raise DirectoryChangeRefused(f"department {code} is retired")
+        raise DirectoryChangeRefused(f"department {code} is retired", argument=argument)
     return found
 
 
-def _officer(directory: Directory, officer_id: str) -> Officer:
+def _officer(directory: Directory, officer_id: str, argument: str = "officer_id") -> Officer:
     found = directory.officer(officer_id)
     if found is None:
-        raise DirectoryChangeRefused(f"no officer has the id {officer_id!r}")
+        raise DirectoryChangeRefused(f"no officer has the id {officer_id!r}", argument=argument)
     return found
 
 
-def _active_officer(directory: Directory, officer_id: str, as_what: str = "") -> Officer:
-    found = _officer(directory, officer_id)
+def _active_officer(
+    directory: Directory, officer_id: str, as_what: str = "", argument: str = "officer_id"
+) -> Officer:
+    found = _officer(directory, officer_id, argument)
     if found.retired:
         suffix = f" and cannot be {as_what}" if as_what else ""
-        raise DirectoryChangeRefused(f"officer {officer_id} is retired{suffix}")
+        raise DirectoryChangeRefused(f"officer {officer_id} is retired{suffix}", argument=argument)
     return found
 
 
@@ -98,14 +107,20 @@ def add_department(
     store: DirectoryStore,
 ) -> Department:
     directory = store.load_directory()
-    _identifier(code, "a department code")
+    _identifier(code, "a department code", "code")
     if directory.department(code) is not None:
-        raise DirectoryChangeRefused(f"a department with the code {code} exists already")
+        raise DirectoryChangeRefused(
+            f"a department with the code {code} exists already", argument="code"
+        )
     department = Department(
         code=code,
-        name=_text(name, "the department's name"),
-        head_of_service=_active_officer(directory, head_of_service, "Head of Service").officer_id,
-        team_email=_email(team_email, "the team email") if team_email is not None else None,
+        name=_text(name, "the department's name", "name"),
+        head_of_service=_active_officer(
+            directory, head_of_service, "Head of Service", "head_of_service"
+        ).officer_id,
+        team_email=(
+            _email(team_email, "the team email", "team_email") if team_email is not None else None
+        ),
         changed_by=by,
         changed_at=require_aware(now),
     )
@@ -132,14 +147,18 @@ def change_department(
     current = _active_department(directory, code)
     changed = replace(
         current,
-        name=_text(name, "the department's name") if name is not None else current.name,
+        name=_text(name, "the department's name", "name") if name is not None else current.name,
         head_of_service=(
-            _active_officer(directory, head_of_service, "Head of Service").officer_id
+            _active_officer(
+                directory, head_of_service, "Head of Service", "head_of_service"
+            ).officer_id
             if head_of_service is not None
             else current.head_of_service
         ),
         team_email=(
-            _email(team_email, "the team email") if team_email is not None else current.team_email
+            _email(team_email, "the team email", "team_email")
+            if team_email is not None
+            else current.team_email
         ),
         changed_by=by,
         changed_at=require_aware(now),
@@ -178,15 +197,19 @@ def add_officer(
     store: DirectoryStore,
 ) -> Officer:
     directory = store.load_directory()
-    _identifier(officer_id, "an officer id")
+    _identifier(officer_id, "an officer id", "officer_id")
     if directory.officer(officer_id) is not None:
-        raise DirectoryChangeRefused(f"an officer with the id {officer_id} exists already")
+        raise DirectoryChangeRefused(
+            f"an officer with the id {officer_id} exists already", argument="officer_id"
+        )
     officer = Officer(
         officer_id=officer_id,
-        name=_text(name, "the officer's name"),
-        email=_email(email, "the email"),
-        job_title=_text(job_title, "the job title"),
-        department=_active_department(directory, department).code if department else None,
+        name=_text(name, "the officer's name", "name"),
+        email=_email(email, "the email", "email"),
+        job_title=_text(job_title, "the job title", "job_title"),
+        department=(
+            _active_department(directory, department, "department").code if department else None
+        ),
         changed_by=by,
         changed_at=require_aware(now),
     )
@@ -214,11 +237,15 @@ def change_officer(
     current = _active_officer(directory, officer_id)
     changed = replace(
         current,
-        name=_text(name, "the officer's name") if name is not None else current.name,
-        email=_email(email, "the email") if email is not None else current.email,
-        job_title=_text(job_title, "the job title") if job_title is not None else current.job_title,
+        name=_text(name, "the officer's name", "name") if name is not None else current.name,
+        email=_email(email, "the email", "email") if email is not None else current.email,
+        job_title=(
+            _text(job_title, "the job title", "job_title")
+            if job_title is not None
+            else current.job_title
+        ),
         department=(
-            _active_department(directory, department).code
+            _active_department(directory, department, "department").code
             if department is not None
             else current.department
         ),
@@ -268,9 +295,9 @@ def set_role(role: str, value: str, *, by: str, now: datetime, store: DirectoryS
         )
     directory = store.load_directory()
     if role == "default_department":
-        value = _active_department(directory, value).code
+        value = _active_department(directory, value, "value").code
     else:
-        value = _active_officer(directory, value, role.replace("_", " ")).officer_id
+        value = _active_officer(directory, value, role.replace("_", " "), "value").officer_id
     store.save_role(role, value, changed_by=by, changed_at=require_aware(now))
     return value
 
@@ -287,7 +314,8 @@ def _not_in_the_past(day: date, calendar: WorkingDayCalendar, now: datetime) -> 
     if day < today:
         raise DirectoryChangeRefused(
             f"{day.isoformat()} is in the past (today is {today.isoformat()}): "
-            "the deadlines counted over it stand"
+            "the deadlines counted over it stand",
+            argument="day",
         )
 
 
@@ -304,26 +332,32 @@ def close_day(
 
     `calendar` is the council's working-day calendar: its closure days (configured in
     council.yaml, and stored ones if it has them) count as closed already."""
-    reason = _text(reason, "the reason for closing")
+    reason = _text(reason, "the reason for closing", "reason")
     _not_in_the_past(day, calendar, now)
     if day.weekday() >= 5:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is a {day:%A}: the council is closed at weekends anyway"
+            f"{day.isoformat()} is a {day:%A}: the council is closed at weekends anyway",
+            argument="day",
         )
     holiday = calendar.bank_holiday_name(day)
     if holiday:
-        raise DirectoryChangeRefused(f"{day.isoformat()} is a bank holiday ({holiday})")
+        raise DirectoryChangeRefused(
+            f"{day.isoformat()} is a bank holiday ({holiday})", argument="day"
+        )
     stored = _stored_closure(store, day)
     if stored is not None:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is closed already ({stored.reason}, added by {stored.added_by})"
+            f"{day.isoformat()} is closed already ({stored.reason}, added by {stored.added_by})",
+            argument="day",
         )
     if day in calendar.closure_days:
-        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already in council.yaml")
+        raise DirectoryChangeRefused(
+            f"{day.isoformat()} is closed already in council.yaml", argument="day"
+        )
     closure = ClosureDay(day=day, reason=reason, added_by=by, added_at=require_aware(now))
     if not store.add_closure_day(closure):
         # Someone else closed it between the check and the write.
-        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already")
+        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already", argument="day")
     return closure
 
 
@@ -337,9 +371,10 @@ def reopen_day(
     if stored is None:
         if day in calendar.closure_days:
             raise DirectoryChangeRefused(
-                f"{day.isoformat()} is closed in council.yaml: change it there and redeploy"
+                f"{day.isoformat()} is closed in council.yaml: change it there and redeploy",
+                argument="day",
             )
-        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day")
+        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day", argument="day")
     if not store.remove_closure_day(day):
-        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day")
+        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day", argument="day")
     return stored

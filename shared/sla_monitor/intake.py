@@ -7,6 +7,7 @@ clock or the environment.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -94,6 +95,26 @@ class CustomerReply:
     sender: str | None = None
 
 
+class TriageOutcome(enum.StrEnum):
+    """What staff made of a message set aside."""
+
+    MADE_CASE = "made_case"
+    ADDED_TO_CASE = "added_to_case"  # as the customer's reply on an existing case
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class TriageResolution:
+    """Who dealt with a set-aside message, when, what they made of it and why. A triage record
+    is never deleted: it is marked with this, once."""
+
+    outcome: TriageOutcome
+    by: str
+    at: datetime
+    reason: str | None = None
+    reference: str | None = None  # the case it became or was added to
+
+
 @dataclass(frozen=True)
 class TriageRecord:
     """A message that did not become a case, kept with the reason so staff can look at it."""
@@ -105,6 +126,7 @@ class TriageRecord:
     subject: str | None
     raw_location: str | None
     details: dict[str, str] = field(default_factory=dict)
+    resolution: TriageResolution | None = None
 
 
 @dataclass(frozen=True)

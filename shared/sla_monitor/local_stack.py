@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from sla_monitor.local_staff import (
     add_sample_users,
     create_staff_pool,
     seed_casework,
+    seed_set_aside_mail,
 )
 from sla_monitor.provisioning import provision
 from sla_monitor.runtime import Services, reset_services, services
@@ -124,6 +126,12 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         stack.callback(moto_server.stop)
         host, port = moto_server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
+        # moto keeps its resources in this process, not in the server: start from nothing, as a
+        # stack started earlier in the same process (another test module) left its own.
+        reset = urllib.request.Request(  # noqa: S310 - http to the server started above
+            f"{endpoint}/moto-api/reset", data=b"", method="POST"
+        )
+        urllib.request.urlopen(reset, timeout=30).close()  # noqa: S310
         stack.enter_context(
             mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": endpoint, **LOCAL_CREDENTIALS})
         )
@@ -155,6 +163,7 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         stack.callback(reset_collaborators)
         seed_sample_cases(bundle, now)
         samples = seed_casework(bundle, now)
+        seed_set_aside_mail(bundle, now, samples)
         web = LocalApiServer(
             {
                 PUBLIC_FORM_BASE_PATH: have_your_say.handler,

@@ -1,7 +1,7 @@
 """The staff side of the local stack: a Cognito user pool in moto set up as the template sets up
 the council's (the five role groups, an app client, the officer id attribute), one sample user
-per role, and casework in several states, each reached through the staff use cases and the
-deadline checker as it would be in production.
+per role, casework in several states, each reached through the staff use cases and the
+deadline checker as it would be in production, and a few messages email intake set aside.
 
 For a person's own computer only: the sample users share one password printed on start, and the
 pool asks for no second factor (the deployed pool does).
@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from email.message import EmailMessage
 from typing import Any
 
 from sla_monitor import staff
 from sla_monitor.cases import CaseType, Channel, Customer, Outcome, Preferences
 from sla_monitor.checker.wiring import run_schedule
 from sla_monitor.intake import NewCase, register_case
+from sla_monitor.mail.classification import load_classification_rules
+from sla_monitor.mail.events import MailSettings, delivery_for_object
+from sla_monitor.mail.receive import mail_intake, take_in_delivery
 from sla_monitor.runtime import Services
 from sla_monitor.web.staff.permissions import StaffRole
 
@@ -168,6 +172,64 @@ _SAMPLES = (
         "Council tax bill wrong again", "Gary Lowe", "gary.lowe@example.org",
     ),
 )  # fmt: skip
+
+
+def _set_aside_samples(
+    references: dict[str, str], council_address: str
+) -> list[tuple[str, int, EmailMessage]]:
+    """(token, working days ago, message): a resident's complaint SES wrongly marked as spam,
+    an out-of-office reply to an acknowledgement, and a bounce."""
+    complaint = EmailMessage()
+    complaint["From"] = "Helen Carter <helen.carter@example.org>"
+    complaint["To"] = council_address
+    complaint["Subject"] = "Street lights out on Ashby Road for two weeks"
+    complaint["Message-ID"] = "<local-sample-spam-0001@example.org>"
+    # SES's verdict, as its S3 action leaves it on the stored message.
+    complaint["X-SES-Spam-Verdict"] = "FAIL"
+    complaint.set_content(
+        "I reported the street lights on Ashby Road as broken two weeks ago and nobody has "
+        "come. Nobody called me back as promised either. It is dark and unsafe on the way home "
+        "from the bus stop.\n\nHelen Carter\n12 Ashby Road"
+    )
+    away = EmailMessage()
+    away["From"] = "Margaret Hill <margaret.hill@example.org>"
+    away["To"] = council_address
+    away["Subject"] = f"Automatic reply: your complaint {references.get('bins', '')}".strip()
+    away["Message-ID"] = "<local-sample-ooo-0001@example.org>"
+    away["Auto-Submitted"] = "auto-replied"
+    away.set_content("I am away until Monday with no access to email.")
+    bounce = EmailMessage()
+    bounce["From"] = "Mail Delivery System <MAILER-DAEMON@example.net>"
+    bounce["To"] = council_address
+    bounce["Subject"] = "Undelivered Mail Returned to Sender"
+    bounce["Message-ID"] = "<local-sample-bounce-0001@example.net>"
+    bounce.set_content("This is the mail system. Your message could not be delivered.")
+    return [
+        ("local-sample-spam-0001", 1, complaint),
+        ("local-sample-ooo-0001", 2, away),
+        ("local-sample-bounce-0001", 3, bounce),
+    ]
+
+
+def seed_set_aside_mail(bundle: Services, now: datetime, references: dict[str, str]) -> None:
+    """A few messages taken in by email intake, as SES would deliver them, that it sets aside
+    for staff to look at."""
+    settings = MailSettings()
+    intake = mail_intake(bundle, settings, load_classification_rules())
+    calendar = bundle.calendar
+    s3 = bundle.client("s3")
+    for token, days_ago, message in _set_aside_samples(references, bundle.settings.sender_address):
+        day = calendar.subtract_working_days(calendar.local(now).date(), days_ago)
+        received = min(now, calendar.at(day, time(8, 40)))
+        key = f"{settings.raw_mail_prefix}{token}"
+        s3.put_object(Bucket=bundle.settings.raw_mail_bucket, Key=key, Body=message.as_bytes())
+        delivery = delivery_for_object(
+            bundle.settings.raw_mail_bucket,
+            key,
+            prefix=settings.raw_mail_prefix,
+            received_at=received,
+        )
+        take_in_delivery(delivery, intake=intake, now=received)
 
 
 def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:

@@ -56,7 +56,12 @@ class CaseNotFound(LookupError):
 
 
 class ActionNotAllowed(ValueError):
-    """The change cannot be made to this case as it stands; the message says why."""
+    """The change cannot be made to this case as it stands; the message says why, and
+    `argument`, where one argument is at fault, names it (so a form can put the error there)."""
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 @dataclass(frozen=True)
@@ -156,10 +161,11 @@ def log_case(
     if case_type is CaseType.COMPLAINT and not customer.has_contact_details:
         raise ActionNotAllowed(
             "a formal complaint needs the customer's contact details (an email address, a "
-            "phone number or a postal address)"
+            "phone number or a postal address)",
+            argument="customer",
         )
     if received_at > now:
-        raise ActionNotAllowed("a case cannot be received in the future")
+        raise ActionNotAllowed("a case cannot be received in the future", argument="received_at")
     if department is not None and directory.department(department) is None:
         raise ActionNotAllowed(f"there is no department {department!r} in the directory")
     registration = register_case(
@@ -484,10 +490,14 @@ def request_stage_2(
                 handled_stage_1.add(head.officer_id)
         reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
         if reviewer is None:
-            raise ActionNotAllowed("name a stage 2 officer who did not handle stage 1 (--officer)")
+            raise ActionNotAllowed(
+                "name a stage 2 officer who did not handle stage 1",
+                argument="officer_id",
+            )
         if reviewer in handled_stage_1:
             raise ActionNotAllowed(
-                f"{reviewer} handled stage 1 of {reference}: stage 2 needs a different officer"
+                f"{reviewer} handled stage 1 of {reference}: stage 2 needs a different officer",
+                argument="officer_id",
             )
         changed = replace(
             case,

@@ -8,97 +8,22 @@ STAFF_WORKSPACE_SCREENSHOTS to a folder to keep a screenshot of each page at bot
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from sla_monitor.local_stack import LocalStack, local_stack
+from sla_monitor.local_stack import LocalStack
+
+from .staff_browser import accessible
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = Axe()
-DESKTOP = {"width": 1280, "height": 900}
-NARROW = {"width": 320, "height": 720}  # WCAG 1.4.10: content reflows at 320 CSS pixels
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=datetime.now(UTC)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (or set CHROMIUM)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-
-    def console(message: ConsoleMessage) -> None:
-        # Chromium reports every 4xx page as an error; those statuses are asserted in the tests.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(message.text)
-
-    page.on("console", console)
-    yield page
-    context.close()
-    # No script error and nothing refused by the content security policy on any page.
-    assert problems == []
-
-
-def accessible(page: Page, name: str) -> None:
-    """No serious or critical accessibility problem on this page (axe-core), on a desktop
-    screen and at 320 px; nothing wider than the screen at 320 px but the tables' own scrolling
-    panes; keep a picture of each."""
-    folder = os.environ.get("STAFF_WORKSPACE_SCREENSHOTS")
-    for label, viewport in (("desktop", DESKTOP), ("320px", NARROW)):
-        page.set_viewport_size(viewport)
-        results = AXE.run(page)
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name} at {label}: {serious}"
-        if label == "320px":
-            overflow = page.evaluate("document.documentElement.scrollWidth")
-            assert overflow <= viewport["width"], f"{name} is {overflow} px wide at 320 px"
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
-
 
 def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
-    page: Page, stack: LocalStack
+    staff_page: Page, staff_stack: LocalStack
 ):
+    page, stack = staff_page, staff_stack
     sample = stack.sample_users[0]
     assert sample.role.value == "officer"
     reference = (stack.sample_cases or {})["bins"]
@@ -162,8 +87,10 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     page.get_by_label("Officer").select_option(label="Head of Waste Services (Waste Services)")
     page.get_by_role("button", name="Assign").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("assigned")
+    expect(page.locator(".moj-timeline")).to_contain_text("assigned to head-waste-services")
+    # The customer knew who was dealing with it: they are told the new name at once.
     expect(page.locator(".moj-timeline__item").first).to_contain_text(
-        "assigned to head-waste-services"
+        "update on the case emailed to the customer"
     )
     accessible(page, "8-case-after-steps")
 
@@ -178,7 +105,10 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the staff workspace")
 
 
-def test_the_pages_for_refusals_and_the_other_forms_are_accessible(page: Page, stack: LocalStack):
+def test_the_pages_for_refusals_and_the_other_forms_are_accessible(
+    staff_page: Page, staff_stack: LocalStack
+):
+    page, stack = staff_page, staff_stack
     officer = stack.sample_users[0]
     cases = stack.sample_cases or {}
     page.goto(f"{stack.workspace}sign-in")

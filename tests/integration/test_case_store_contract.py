@@ -19,7 +19,7 @@ from sla_monitor.cases import (
     SentAction,
     TimelineEvent,
 )
-from sla_monitor.intake import TriageRecord
+from sla_monitor.intake import TriageOutcome, TriageRecord, TriageResolution
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.ports import DuplicateDeliveryError, StaleCaseError
 
@@ -148,6 +148,41 @@ def test_triage_is_kept_once(store):
     assert store.record_triage(record) is False
     assert [r.reason for r in store.triage_records()] == ["auto-reply"]
     assert store.find_delivery("ses-3").outcome == "triage"
+
+
+def test_a_triage_record_is_marked_dealt_with_once_and_kept(store):
+    record = TriageRecord(
+        idempotency_key="email:ses-4",
+        received_at=NOW,
+        reason="bounce",
+        sender="mailer-daemon@example.org",
+        subject="Undeliverable",
+        raw_location="s3://bucket/inbound/ses-4",
+        details={"evidence": "multipart/report"},
+    )
+    other = replace(record, idempotency_key="email:ses-5", received_at=NOW + timedelta(minutes=1))
+    store.record_triage(record)
+    store.record_triage(other)
+    dismissed = TriageResolution(
+        outcome=TriageOutcome.DISMISSED, by="complaints-officer", at=NOW, reason="a bounce"
+    )
+    assert store.resolve_triage(record, dismissed) is True
+    # Once only: a second officer acting at the same time is told it was dealt with.
+    made = TriageResolution(
+        outcome=TriageOutcome.MADE_CASE, by="it-admin", at=NOW, reference="NWL-2026-000009"
+    )
+    assert store.resolve_triage(record, made) is False
+    kept = {r.idempotency_key: r for r in store.triage_records()}
+    assert set(kept) == {"email:ses-4", "email:ses-5"}  # nothing is deleted
+    assert kept["email:ses-4"].resolution == dismissed
+    assert kept["email:ses-4"].details == {"evidence": "multipart/report"}
+    assert kept["email:ses-5"].resolution is None
+    assert store.resolve_triage(other, made) is True
+    assert {r.idempotency_key: r for r in store.triage_records()}["email:ses-5"].resolution == made
+    # A record that was never stored is not made up.
+    never = replace(record, idempotency_key="email:never")
+    assert store.resolve_triage(never, dismissed) is False
+    assert len(store.triage_records()) == 2
 
 
 def test_an_action_is_claimed_by_one_sweep_until_its_lease_runs_out(store):

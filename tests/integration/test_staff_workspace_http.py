@@ -14,7 +14,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -27,76 +26,7 @@ from sla_monitor.web.local_server import LocalLambdaContext, proxy_event
 from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
 from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
 
-PASSWORD = "Local-only-Passw0rd!"
-EMAILS = {
-    "officer": "jo.patel@nwleicestershire.gov.uk",
-    "head_of_service": "head.housing@nwleicestershire.gov.uk",
-    "corporate_complaints_officer": "complaints@nwleicestershire.gov.uk",
-    "chief_executive": "chief.executive@nwleicestershire.gov.uk",
-    "administrator": "it.administrator@nwleicestershire.gov.uk",
-}
-ROLES = list(EMAILS)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: Any
-    body: str
-
-    @property
-    def location(self) -> str:
-        return str(self.headers.get("Location", ""))
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Browser:
-    """A cookie jar and no redirects followed, so each answer is seen as it is."""
-
-    def __init__(self, workspace: str) -> None:
-        self.base = workspace.rstrip("/")
-        self.jar = http.cookiejar.CookieJar()
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects()
-        )
-
-    def _open(self, request: urllib.request.Request) -> Answer:
-        try:
-            with self._opener.open(request, timeout=30) as answer:
-                return Answer(answer.status, answer.headers, answer.read().decode())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, error.headers, error.read().decode())
-
-    def get(self, path: str) -> Answer:
-        return self._open(urllib.request.Request(self.base + path))
-
-    def follow(self, location: str) -> Answer:
-        """An address the workspace gave (it starts with the workspace's base path)."""
-        origin = self.base[: self.base.index("/", len("http://"))]
-        return self._open(urllib.request.Request(origin + location))
-
-    def post(self, path: str, fields: dict[str, str]) -> Answer:
-        data = urllib.parse.urlencode(fields).encode()
-        return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
-
-    def csrf(self, path: str) -> str:
-        page = self.get(path)
-        assert page.status == 200, (path, page.status)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.body).group(1)
-
-    def cookie(self, name: str) -> str | None:
-        return next((c.value for c in self.jar if c.name == name), None)
-
-    def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
-        token = self.csrf("/sign-in")
-        return self.post(
-            "/sign-in",
-            {"csrf_token": token, "email": email, "password": password, "return_to": "/staff/"},
-        )
+from .staff_support import EMAILS, PASSWORD, ROLES, Browser
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +117,8 @@ def test_the_sign_in_form_needs_its_csrf_token(stack):
 
 def test_home_sends_each_role_to_its_first_page(browsers):
     assert browsers["officer"].get("/").location == "/staff/cases"
-    assert browsers["administrator"].get("/").location == "/staff/account"
+    assert browsers["chief_executive"].get("/").location == "/staff/cases"
+    assert browsers["administrator"].get("/").location == "/staff/triage"
 
 
 # -- the permission matrix, over HTTP ------------------------------------------------------------
@@ -229,7 +160,18 @@ def test_a_case_page_opens_only_for_the_roles_that_may_see_it(stack, browsers, r
         assert case.customer.name not in answer.body
 
 
-STEPS = ("assign", "pause", "resume", "extend", "note", "respond")
+STEPS = (
+    "assign",
+    "pause",
+    "resume",
+    "extend",
+    "note",
+    "respond",
+    "reply",
+    "reclassify",
+    "stage-2",
+    "acknowledged",
+)
 # For each role: a case it may work on (None: none) and one it may not touch.
 OWN_AND_OTHER = {
     "officer": ("bins", "damp"),
@@ -265,6 +207,145 @@ def test_each_step_is_offered_and_taken_only_where_the_role_may(stack, browsers,
     )
     assert answer.status == 403
     assert _timeline_length(stack, reference) == before
+
+
+# The pages about no case in particular: who may use each, and what posting its form with
+# nothing filled in gives a role that may: 400 and the error summary; CONFIRM for a
+# confirmation page, whose empty form is the whole answer (not posted here); None for a page
+# without a form.
+CONFIRM = "confirm"
+LOGS_CASES = {"officer", "head_of_service", "corporate_complaints_officer"}
+TRIAGES = {"corporate_complaints_officer", "administrator"}
+ADMINISTERS = {"administrator"}
+SERVICE_PAGES: dict[str, tuple[str, set[str], int | str | None]] = {
+    "log a case": ("/cases/new", LOGS_CASES, 400),
+    "set-aside mail": ("/triage", TRIAGES, None),
+    "a set-aside message": ("/triage/{item}", TRIAGES, None),
+    "make a case of it": ("/triage/{item}/case", TRIAGES, 400),
+    "add it to a case": ("/triage/{item}/attach", TRIAGES, 400),
+    "dismiss it": ("/triage/{item}/dismiss", TRIAGES, 400),
+    "directory": ("/directory", ADMINISTERS, None),
+    "council-wide roles": ("/directory/roles", ADMINISTERS, 400),
+    "add a department": ("/directory/departments/new", ADMINISTERS, 400),
+    "change a department": ("/directory/departments/planning/change", ADMINISTERS, 400),
+    "retire a department": ("/directory/departments/planning/retire", ADMINISTERS, CONFIRM),
+    "add an officer": ("/directory/officers/new", ADMINISTERS, 400),
+    "change an officer": ("/directory/officers/waste-officer/change", ADMINISTERS, 400),
+    "retire an officer": ("/directory/officers/waste-officer/retire", ADMINISTERS, CONFIRM),
+    "closure days": ("/calendar", ADMINISTERS, None),
+    "close a day": ("/calendar/close", ADMINISTERS, 400),
+    "open a day": ("/calendar/{closure}/open", ADMINISTERS, CONFIRM),
+    "staff accounts": ("/users", ADMINISTERS, None),
+    "invite someone": ("/users/invite", ADMINISTERS, 400),
+    "change roles": ("/users/{user}/groups", ADMINISTERS, 400),
+    "disable an account": ("/users/{user}/disable", ADMINISTERS, CONFIRM),
+}
+
+
+@pytest.fixture(scope="module")
+def service_page_values(stack: LocalStack) -> dict[str, str]:
+    """The set-aside message, the closure day and the account the pages above are about."""
+    from sla_monitor.calendar import ClosureDay
+    from sla_monitor.web.staff.triage import item_id
+
+    bundle = stack.services
+    calendar = bundle.calendar
+    day = calendar.next_working_day(calendar.local(datetime.now(UTC)).date() + timedelta(days=60))
+    bundle.directory_store.add_closure_day(
+        ClosureDay(
+            day=day, reason="Staff training", added_by="it-admin", added_at=datetime.now(UTC)
+        )
+    )
+    cognito = bundle.client("cognito-idp")
+    officer = cognito.admin_get_user(
+        UserPoolId=stack.staff_pool.user_pool_id, Username=EMAILS["officer"]
+    )
+    record = bundle.store.triage_records()[0]
+    return {
+        "item": item_id(record.idempotency_key),
+        "closure": day.isoformat(),
+        "user": officer["Username"],
+    }
+
+
+def _service_state(stack: LocalStack) -> tuple:
+    """What a refused page must not change."""
+    bundle = stack.services
+    users = bundle.client("cognito-idp").list_users(UserPoolId=stack.staff_pool.user_pool_id)
+    return (
+        sorted((r.idempotency_key, r.resolution) for r in bundle.store.triage_records()),
+        bundle.directory_store.load_directory(),
+        sorted(c.day for c in bundle.directory_store.closure_days()),
+        sorted((u["Username"], u["Enabled"]) for u in users["Users"]),
+        len(list(bundle.store.open_cases())),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(SERVICE_PAGES))
+def test_each_page_about_no_case_is_only_for_the_roles_that_may(
+    stack, browsers, service_page_values, role, page
+):
+    path_template, allowed, empty_post = SERVICE_PAGES[page]
+    path = path_template.format(**service_page_values)
+    browser = browsers[role]
+    token = browser.csrf("/account")
+    before = _service_state(stack)
+    if role in allowed:
+        assert browser.get(path).status == 200
+        if isinstance(empty_post, int):
+            answer = browser.post(path, {"csrf_token": token})
+            assert answer.status == empty_post, answer.body[:400]
+            assert "govuk-error-summary" in answer.body
+    else:
+        refused = browser.get(path)
+        assert refused.status == 403
+        assert "You do not have permission" in refused.body
+    if role not in allowed and empty_post is not None:
+        answer = browser.post(
+            path,
+            {
+                "csrf_token": token,
+                "reason": "x",
+                "case_type": "enquiry",
+                "code": "x",
+                "name": "x",
+                "groups": "administrator",
+            },
+        )
+        assert answer.status == 403
+    assert _service_state(stack) == before
+
+
+@pytest.mark.parametrize(
+    "page", [name for name, (_, _, empty) in SERVICE_PAGES.items() if empty is not None]
+)
+def test_every_new_form_needs_its_csrf_token(stack, browsers, service_page_values, page):
+    path_template, allowed, _ = SERVICE_PAGES[page]
+    path = path_template.format(**service_page_values)
+    browser = browsers[sorted(allowed)[0]]
+    before = _service_state(stack)
+    for token in ({}, {"csrf_token": "forged"}):
+        answer = browser.post(path, {"reason": "x", "case_type": "enquiry", **token})
+        assert answer.status == 403
+        assert "this form has expired" in answer.body
+    assert _service_state(stack) == before
+
+
+def test_the_navigation_offers_each_role_only_its_own_sections(browsers):
+    sections = {
+        "officer": {"Cases"},
+        "head_of_service": {"Cases"},
+        "corporate_complaints_officer": {"Cases", "Set-aside mail"},
+        "chief_executive": {"Cases"},
+        "administrator": {"Set-aside mail", "Directory", "Closure days", "Staff accounts"},
+    }
+    every = {"Cases", "Set-aside mail", "Directory", "Closure days", "Staff accounts"}
+    for role, expected in sections.items():
+        page = browsers[role].get("/account").body
+        navigation = page.split('class="govuk-service-navigation__list"', 1)[1].split("</ul>")[0]
+        shown = {name for name in every if re.search(rf">\s*{name}\s*<", navigation)}
+        assert shown == expected, role
 
 
 def test_the_chief_executive_reads_a_referred_complaint_but_may_not_change_it(stack, browsers):
@@ -339,11 +420,13 @@ def test_without_a_session_every_page_sends_the_browser_to_sign_in(stack):
     assert _timeline_length(stack, reference) == before
 
 
-def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stack, browsers):
+@pytest.mark.parametrize("step", STEPS)
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(stack, browsers, step):
     reference = _cases(stack)["bins"]
     before = _timeline_length(stack, reference)
+    fields = {"text": "x", "reason": "x", "how": "x", "case_type": "enquiry", "channel": "letter"}
     for token in ({}, {"csrf_token": "forged"}):
-        answer = browsers["officer"].post(f"/cases/{reference}/note", {"text": "x", **token})
+        answer = browsers["officer"].post(f"/cases/{reference}/{step}", {**fields, **token})
         assert answer.status == 403
         assert "this form has expired" in answer.body
     assert _timeline_length(stack, reference) == before

@@ -79,7 +79,12 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import ClassificationExample, TriageRecord
+from sla_monitor.intake import (
+    ClassificationExample,
+    TriageOutcome,
+    TriageRecord,
+    TriageResolution,
+)
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -325,6 +330,12 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         raw_location = UnicodeAttribute(null=True)
         details: MapAttribute = MapAttribute(default=dict)
         expires_at = TTLAttribute(null=True)
+        # Set once, when staff deal with it (the record itself is kept).
+        resolved_outcome = UnicodeAttribute(null=True)
+        resolved_by = UnicodeAttribute(null=True)
+        resolved_at = UTCDateTimeAttribute(null=True)
+        resolved_reason = UnicodeAttribute(null=True)
+        resolved_reference = UnicodeAttribute(null=True)
 
     class ExampleItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -927,9 +938,40 @@ class DynamoDBCaseStore:
                 subject=t.subject,
                 raw_location=t.raw_location,
                 details={k: str(v) for k, v in (t.details.as_dict() if t.details else {}).items()},
+                resolution=(
+                    TriageResolution(
+                        outcome=TriageOutcome(t.resolved_outcome),
+                        by=t.resolved_by or "",
+                        at=t.resolved_at,
+                        reason=t.resolved_reason,
+                        reference=t.resolved_reference,
+                    )
+                    if t.resolved_outcome and t.resolved_at
+                    else None
+                ),
             )
-            for t in self.models.triage.query("TRIAGE")
+            for t in self.models.triage.query("TRIAGE", consistent_read=True)
         ]
+
+    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
+        m = self.models.triage
+        item = m("TRIAGE", f"{index_instant(record.received_at)}#{record.idempotency_key}")
+        actions = [
+            m.resolved_outcome.set(resolution.outcome.value),
+            m.resolved_by.set(resolution.by),
+            m.resolved_at.set(resolution.at),
+        ]
+        if resolution.reason:
+            actions.append(m.resolved_reason.set(resolution.reason))
+        if resolution.reference:
+            actions.append(m.resolved_reference.set(resolution.reference))
+        try:
+            item.update(actions=actions, condition=m.pk.exists() & m.resolved_at.does_not_exist())
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     # -- claims on owed actions -------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Any
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import ClassificationExample, TriageRecord
+from sla_monitor.intake import ClassificationExample, TriageRecord, TriageResolution
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -137,6 +137,14 @@ class InMemoryCaseStore:
             count = self.arrivals.get((key, hour), 0) + 1
             self.arrivals[(key, hour)] = count
             return count
+
+    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
+        with self._lock:
+            stored = self.triage.get(record.idempotency_key)
+            if stored is None or stored.resolution is not None:
+                return False
+            self.triage[record.idempotency_key] = replace(stored, resolution=resolution)
+            return True
 
     def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
         due = sorted((at, ref) for ref, at in self.next_due.items() if at <= now)

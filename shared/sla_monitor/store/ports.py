@@ -14,7 +14,7 @@ from sla_monitor.cases import Case, TimelineEvent
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
-    from sla_monitor.intake import ClassificationExample, TriageRecord
+    from sla_monitor.intake import ClassificationExample, TriageRecord, TriageResolution
 
 
 def month_received(received_at: datetime) -> str:
@@ -122,6 +122,11 @@ class CaseStore(Protocol):
         ...
 
     def triage_records(self) -> list[TriageRecord]: ...
+
+    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
+        """Mark a triage record dealt with (it is never deleted). False, changing nothing, when
+        it was marked before or is not stored."""
+        ...
 
     def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
         """Open cases whose next due instant is at or before `now`, oldest first, read through

@@ -24,9 +24,11 @@ from urllib.parse import quote, urlencode
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
 from sla_monitor import staff
+from sla_monitor.attachments import AttachmentLinks, case_attachments, find_attachment
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import (
     COMPLAINT_OUTCOMES,
+    AccessibleFormat,
     Case,
     CaseType,
     Channel,
@@ -37,7 +39,7 @@ from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
-from sla_monitor.web.forms import LANGUAGE_NAMES, FieldError, read_form
+from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, FieldError, read_form
 from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import long_date
 from sla_monitor.web.staff.permissions import Permission, StaffRole, Viewer, may
@@ -62,6 +64,7 @@ ASSETS: dict[str, str] = {
 MAX_REASON = 1000
 MAX_TEXT = 5000
 MAX_DUE_WITHIN = 60
+MAX_MESSAGE = 20_000
 
 # MOJ badge colours: the words say the state; the colour only repeats it.
 BADGE_CLASSES: Mapping[Standing, str] = {
@@ -128,12 +131,26 @@ class StaffUrls:
     def cases_csv(self, query: str = "") -> str:
         return f"{self.base_path}/cases.csv" + (f"?{query}" if query else "")
 
-    def case(self, reference: str, *, done: str | None = None) -> str:
+    def case(self, reference: str, *, done: str | None = None, held: bool = False) -> str:
         address = f"{self.base_path}/cases/{quote(reference, safe='')}"
-        return address + (f"?done={quote(done, safe='')}" if done else "")
+        query = [("done", done)] if done else []
+        if held:
+            query.append(("held", "yes"))
+        return address + (f"?{urlencode(query)}" if query else "")
 
     def action(self, reference: str, action: str) -> str:
         return f"{self.base_path}/cases/{quote(reference, safe='')}/{action}"
+
+    def attachment(self, reference: str, attachment_id: str) -> str:
+        return f"{self.action(reference, 'attachments')}/{quote(attachment_id, safe='')}"
+
+    @property
+    def log_case(self) -> str:
+        return f"{self.base_path}/cases/new"
+
+    def page(self, path: str, query: str = "") -> str:
+        """Any page of the workspace by its path under the base path."""
+        return f"{self.base_path}/{path.lstrip('/')}" + (f"?{query}" if query else "")
 
     def asset(self, name: str) -> str:
         return f"{self.base_path}/assets/{name}"
@@ -183,6 +200,21 @@ def iso_date(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def sentence(message: str) -> str:
+    """A refusal as a GOV.UK error message: it starts with a capital."""
+    return message[:1].upper() + message[1:]
+
+
+def file_size(size: int | None) -> str:
+    if size is None:
+        return "size not known"
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def _safe_csv(value: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -205,6 +237,8 @@ def environment() -> Environment:
     env.filters["short_date"] = short_date
     env.filters["iso_date"] = iso_date
     env.filters["when"] = when
+    env.filters["file_size"] = file_size
+    env.filters["sentence"] = sentence
     return env
 
 
@@ -350,6 +384,12 @@ class CaseAction:
     check: Callable[[Mapping[str, str], StaffPages, Case], list[FieldError]]
     run: Run
     shown: Callable[[Case], bool] = field(default=lambda case: case.is_open)
+    # Where a refusal naming one of the use case's arguments is shown (else the first field).
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+    def field_for(self, refusal: staff.ActionNotAllowed) -> str:
+        named = self.arguments.get(refusal.argument or "")
+        return named or (self.fields[0] if self.fields else "submit")
 
 
 def _required(name: str, message: str, limit: int = MAX_REASON) -> Callable[..., list[FieldError]]:
@@ -411,6 +451,27 @@ def _no_fields(values: Mapping[str, str], pages: StaffPages, case: Case) -> list
     return []
 
 
+def _check_reclassify(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    errors = []
+    if values.get("case_type", "") not in {t.value for t in CaseType}:
+        errors.append(FieldError("case_type", "Choose what the case is"))
+    return errors + _required("reason", "Enter why the case is reclassified")(values, pages, case)
+
+
+def _check_stage_2(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    errors = _required("reason", "Enter why the customer asks for a review")(values, pages, case)
+    if values.get("channel", "") not in {c.value for c in Channel}:
+        errors.append(FieldError("channel", "Choose how the customer asked"))
+    officer = values.get("officer", "")
+    if officer and pages.directory.active_officer(officer) is None:
+        errors.append(FieldError("officer", "Choose an officer from the list"))
+    return errors
+
+
+def _check_reply(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    return _required("text", "Enter your message to the customer", MAX_MESSAGE)(values, pages, case)
+
+
 def _assign(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
     return staff.assign_case(
         case.reference,
@@ -467,6 +528,62 @@ def _respond(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, s
         by=visit.viewer.officer_id,
         **pages.casework(visit.now),
     )
+
+
+def _reclassify(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.reclassify_case(
+        case.reference,
+        case_type=CaseType(values["case_type"]),
+        reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _stage_2(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.request_stage_2(
+        case.reference,
+        reason=values["reason"].strip(),
+        channel=Channel(values["channel"]),
+        officer_id=values.get("officer") or None,
+        by=visit.viewer.officer_id,
+        directory=pages.directory,
+        **pages.casework(visit.now),
+    )
+
+
+def _acknowledged(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.record_acknowledgement_sent(
+        case.reference,
+        how=values["how"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _reply(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.reply_to_customer(
+        case.reference,
+        text=values["text"],
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _may_go_to_stage_2(case: Case) -> bool:
+    return (
+        case.case_type is CaseType.COMPLAINT
+        and case.stage_2 is None
+        and case.response_at(1) is not None
+    )
+
+
+def _acknowledgement_owed(case: Case) -> bool:
+    if not case.is_open:
+        return False
+    if case.stage_2 is not None:
+        return case.stage_2.acknowledged_at is None
+    return case.acknowledged_at is None
 
 
 ACTIONS: Mapping[str, CaseAction] = {
@@ -536,11 +653,64 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=_check_respond,
             run=_respond,
         ),
+        CaseAction(
+            name="reply",
+            permission=Permission.REPLY_TO_CUSTOMER,
+            title="Write to the customer",
+            button="Send the message",
+            done="Your message has been sent to the customer and added to the timeline.",
+            fields=("text",),
+            check=_check_reply,
+            run=_reply,
+            shown=lambda case: True,
+        ),
+        CaseAction(
+            name="reclassify",
+            permission=Permission.RECLASSIFY_CASE,
+            title="Reclassify the case",
+            button="Reclassify",
+            done="The case has been reclassified and re-timed.",
+            fields=("case_type", "reason"),
+            check=_check_reclassify,
+            run=_reclassify,
+            shown=lambda case: case.is_open and case.stage_2 is None,
+        ),
+        CaseAction(
+            name="stage-2",
+            permission=Permission.REQUEST_STAGE_2,
+            title="Start a stage 2 review",
+            button="Start stage 2",
+            done="The complaint is at stage 2. The reviewing officer will be told, and the "
+            "customer sent an acknowledgement.",
+            fields=("reason", "channel", "officer"),
+            check=_check_stage_2,
+            run=_stage_2,
+            shown=_may_go_to_stage_2,
+            arguments={"officer_id": "officer"},
+        ),
+        CaseAction(
+            name="acknowledged",
+            permission=Permission.RECORD_ACKNOWLEDGEMENT,
+            title="Record an acknowledgement sent by hand",
+            button="Record the acknowledgement",
+            done="The acknowledgement has been recorded.",
+            fields=("how",),
+            check=_required("how", "Enter how the acknowledgement was sent", 200),
+            run=_acknowledged,
+            shown=_acknowledgement_owed,
+        ),
     )
 }
 
 
 # -- the pages --------------------------------------------------------------------------------
+
+
+Deliver = Callable[[str, datetime], bool]
+
+
+def _nothing_sent(reference: str, now: datetime) -> bool:
+    return True
 
 
 class StaffPages:
@@ -553,6 +723,9 @@ class StaffPages:
         policy: Policy,
         calendar: WorkingDayCalendar,
         directory: Directory,
+        deliver: Deliver = _nothing_sent,
+        attachment_prefix: str = "attachments/",
+        attachment_links: Callable[[], AttachmentLinks] | None = None,
     ) -> None:
         self.council = council
         self.sessions = sessions
@@ -560,6 +733,11 @@ class StaffPages:
         self.policy = policy
         self.calendar = calendar
         self.directory = directory
+        # Sends at once what a step left owed on a case; False when something stays owed for
+        # the scheduled sweep (the step itself is recorded either way).
+        self.deliver = deliver
+        self.attachment_prefix = attachment_prefix
+        self._attachment_links = attachment_links
 
     def casework(self, now: datetime) -> dict[str, Any]:
         """What every staff use case takes besides its own arguments."""
@@ -594,6 +772,7 @@ class StaffPages:
         return self._page(
             visit,
             "work_list.html",
+            can_log=may(visit.viewer, Permission.LOG_CASE),
             status=400 if query.errors else 200,
             title="Cases",
             query=query,
@@ -729,6 +908,23 @@ class StaffPages:
             now=visit.now,
         )
         done = ACTIONS.get(visit.request.query.get("done", ""))
+        banner = DONE_ELSEWHERE.get(visit.request.query.get("done", "")) or (
+            done.done if done else None
+        )
+        timeline = self.store.timeline(case.reference)
+        attachments = [
+            {
+                "name": a.filename,
+                "size": a.size,
+                "type": a.content_type,
+                "received": a.received_at,
+                "href": visit.urls.attachment(case.reference, a.attachment_id)
+                if a.offered and may(visit.viewer, Permission.DOWNLOAD_ATTACHMENT, case)
+                else None,
+                "unsafe": not a.offered,
+            }
+            for a in case_attachments(timeline, prefix=self.attachment_prefix)
+        ]
         clocks = []
         for c in view.clocks:
             state = standing(c, policy=self.policy, calendar=self.calendar, now=visit.now)
@@ -753,17 +949,38 @@ class StaffPages:
             type_name=_TYPE_NAMES[case.case_type],
             channel_name=_CHANNEL_NAMES[case.channel],
             language=LANGUAGE_NAMES.get(case.preferences.language, case.preferences.language),
+            preferences=preferences_to_heed(case),
             department=self.directory.department(view.department),
             officer=self.directory.officer(case.assigned_officer),
             owner=self.directory.officer(view.owner),
             clocks=clocks,
-            timeline=[self._event(e) for e in reversed(self.store.timeline(case.reference))],
+            timeline=[self._event(e) for e in reversed(timeline)],
+            attachments=attachments,
             actions=[
                 {"title": a.title, "href": visit.urls.action(case.reference, a.name)}
                 for a in ACTIONS.values()
                 if a.shown(case) and may(visit.viewer, a.permission, case)
             ],
-            done=done.done if done else None,
+            done=banner,
+            held=bool(banner) and visit.request.query.get("held") == "yes",
+        )
+
+    def attachment(self, visit: Visit, case: Case, attachment_id: str) -> WebResponse:
+        """A short-lived link to one of the case's attachments, made as it is asked for."""
+        found = find_attachment(
+            self.store.timeline(case.reference), attachment_id, prefix=self.attachment_prefix
+        )
+        if found is None or not found.offered or self._attachment_links is None:
+            raise AttachmentNotOffered(attachment_id)
+        return WebResponse(
+            status=303,
+            body="",
+            headers={
+                "Location": self._attachment_links().link(found),
+                **security_headers("-", secure=visit.request.secure),
+            },
+            log_message="attachment link given",
+            log_fields={"reference": case.reference, "attachment": found.attachment_id},
         )
 
     def _event(self, event: TimelineEvent) -> dict[str, Any]:
@@ -811,6 +1028,15 @@ class StaffPages:
             max_extension=response.max_extension if response else None,
             outcomes=[{"value": o.value, "text": o.label.capitalize()} for o in outcomes_for(case)],
             is_complaint=case.case_type is CaseType.COMPLAINT,
+            preferences=preferences_to_heed(case),
+            case_types=[
+                {"value": t.value, "text": _TYPE_NAMES[t]}
+                for t in CaseType
+                if t is not case.case_type
+            ],
+            channels=[{"value": c.value, "text": _CHANNEL_NAMES[c]} for c in Channel],
+            reviewers=[{"value": "", "text": "Choose for me"}]
+            + [o for o in self._officer_items(case)[1:] if o["value"] != case.assigned_officer],
         )
 
     def _officer_items(self, case: Case) -> list[dict[str, Any]]:
@@ -837,21 +1063,18 @@ class StaffPages:
         try:
             action.run(self, visit, case, values)
         except staff.ActionNotAllowed as refusal:
-            first = action.fields[0] if action.fields else "submit"
-            message = str(refusal)
-            message = message[:1].upper() + message[1:]  # GOV.UK errors start with a capital
-            return self._refused(
-                visit, case, action, values, [FieldError(first, message)], "step refused"
-            )
+            error = FieldError(action.field_for(refusal), sentence(str(refusal)))
+            return self._refused(visit, case, action, values, [error], "step refused")
+        sent = self.deliver(case.reference, visit.now)
         return WebResponse(
             status=303,
             body="",
             headers={
-                "Location": visit.urls.case(case.reference, done=action.name),
+                "Location": visit.urls.case(case.reference, done=action.name, held=not sent),
                 **security_headers("-", secure=visit.request.secure),
             },
             log_message="case step taken",
-            log_fields={"step": action.name, "reference": case.reference},
+            log_fields={"step": action.name, "reference": case.reference, "sent": sent},
         )
 
     def _refused(
@@ -870,6 +1093,52 @@ class StaffPages:
             headers=page.headers,
             log_message=why,
             log_fields={"step": action.name, "fields": [e.field for e in errors]},
+        )
+
+    def form_page(
+        self,
+        visit: Visit,
+        template: str,
+        *,
+        title: str,
+        values: Mapping[str, str] | None = None,
+        errors: Sequence[FieldError] = (),
+        why: str | None = None,
+        **context: Any,
+    ) -> WebResponse:
+        """A page with a form: its answers kept, its errors summarised and beside their
+        fields (400), and a CSRF token of this session. `why` is logged when it was refused."""
+        page = self._page(
+            visit,
+            template,
+            status=400 if errors else 200,
+            title=title,
+            values=values or {},
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
+            field_errors={e.field: {"text": e.message} for e in errors},
+            csrf_token=self.sessions.csrf_token(visit.session, now=visit.now),
+            **context,
+        )
+        if not errors:
+            return page
+        return WebResponse(
+            status=page.status,
+            body=page.body,
+            headers=page.headers,
+            log_message=why or "answers need correcting",
+            log_fields={"page": template, "fields": [e.field for e in errors]},
+        )
+
+    def see_other(
+        self, visit: Visit, location: str, log_message: str, **log_fields: Any
+    ) -> WebResponse:
+        """Where the browser goes after a form was taken (POST, redirect, GET)."""
+        return WebResponse(
+            status=303,
+            body="",
+            headers={"Location": location, **security_headers("-", secure=visit.request.secure)},
+            log_message=log_message,
+            log_fields=log_fields,
         )
 
     def trusted_form(self, visit: Visit) -> dict[str, str]:
@@ -911,6 +1180,12 @@ class StaffPages:
 
     # -- rendering ------------------------------------------------------------------------------
 
+    def page(
+        self, visit: Visit, template: str, *, status: int = 200, **context: Any
+    ) -> WebResponse:
+        """A signed-in page of the workspace."""
+        return self._page(visit, template, status=status, **context)
+
     def _page(
         self, visit: Visit, template: str, *, status: int = 200, **context: Any
     ) -> WebResponse:
@@ -925,7 +1200,61 @@ class StaffPages:
         )
 
 
-_DETAILS_SHOWN = {"reason": "Reason", "classification": "Classification", "detail": "Detail"}
+def navigation(viewer: Viewer, urls: StaffUrls) -> list[dict[str, str]]:
+    """The workspace's sections the viewer may use, each named by the page's `nav`."""
+    sections = (
+        ("cases", "Cases", urls.cases(), Permission.VIEW_WORK_LIST),
+        ("triage", "Set-aside mail", urls.page("triage"), Permission.HANDLE_TRIAGE),
+        ("directory", "Directory", urls.page("directory"), Permission.MANAGE_DIRECTORY),
+        ("calendar", "Closure days", urls.page("calendar"), Permission.MANAGE_CALENDAR),
+        ("users", "Staff accounts", urls.page("users"), Permission.MANAGE_USERS),
+    )
+    return [
+        {"key": key, "text": text, "href": href}
+        for key, text, href, permission in sections
+        if may(viewer, permission)
+    ]
+
+
+def home_of(viewer: Viewer, urls: StaffUrls) -> str:
+    """Where the viewer starts: the first section they may use, else their account."""
+    sections = navigation(viewer, urls)
+    return sections[0]["href"] if sections else urls.account
+
+
+_DETAILS_SHOWN = {
+    "reason": "Reason",
+    "classification": "Classification",
+    "detail": "Detail",
+    "text": "Message",
+    "body": "What they wrote",
+    "findings": "Findings",
+}
+
+# Banners of pages that end on the case page but are not a step on it.
+DONE_ELSEWHERE: Mapping[str, str] = {
+    "logged": "The case has been logged. What it owes the customer is sent at once.",
+    "made-from-triage": "The case has been made from the set-aside message.",
+    "attached-from-triage": "The message has been added to the case as the customer's reply.",
+}
+
+
+class AttachmentNotOffered(LookupError):
+    """No attachment of this case has that id, or it is not offered (its scan was not clean)."""
+
+
+def preferences_to_heed(case: Case) -> list[str]:
+    """What the customer asked for that changes how staff write to or speak with them."""
+    prefs = case.preferences
+    heed = []
+    if prefs.language != "en":
+        heed.append(f"Write in {LANGUAGE_NAMES.get(prefs.language, prefs.language)}")
+    if prefs.accessible_format is not None:
+        how = "as" if prefs.accessible_format is AccessibleFormat.AUDIO else "in"
+        heed.append(f"Send what you write {how} {FORMAT_NAMES[prefs.accessible_format].lower()}")
+    if prefs.interpreter:
+        heed.append("Arrange an interpreter for calls and visits")
+    return heed
 
 
 def render_page(
@@ -939,14 +1268,16 @@ def render_page(
 ) -> WebResponse:
     """A page of the workspace, signed in or not, with its security headers."""
     nonce = secrets.token_urlsafe(16)
+    urls = StaffUrls(request.base_path)
     body = (
         environment()
         .get_template(template)
         .render(
-            urls=StaffUrls(request.base_path),
+            urls=urls,
             council=council,
             csp_nonce=nonce,
             viewer=viewer,
+            navigation=navigation(viewer, urls) if viewer else [],
             **context,
         )
     )

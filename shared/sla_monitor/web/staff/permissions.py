@@ -12,8 +12,10 @@ departments, every complaint for the Corporate Complaints Officer, the complaint
 the Chief Executive. A permission that names no case (the work list) is held when any grant of
 it is held; the work list then shows only the cases the viewer may view.
 
-A later step (triage, reclassify, stage 2, log a case, the directory and the calendar) slots in
-as one more `Permission` member and one more entry per role below.
+A permission about no case in particular (logging a new case, the set-aside mail, the
+directory, closure days, staff accounts) is granted over the whole service (`Scope.SERVICE`).
+
+A new step slots in as one more `Permission` member and one more entry per role below.
 """
 
 from __future__ import annotations
@@ -63,11 +65,22 @@ class Permission(enum.StrEnum):
     EXTEND_DEADLINE = "extend_deadline"
     ADD_NOTE = "add_note"
     RECORD_RESPONSE = "record_response"
+    RECLASSIFY_CASE = "reclassify_case"
+    REQUEST_STAGE_2 = "request_stage_2"
+    RECORD_ACKNOWLEDGEMENT = "record_acknowledgement"
+    REPLY_TO_CUSTOMER = "reply_to_customer"
+    DOWNLOAD_ATTACHMENT = "download_attachment"
+    # About no case in particular.
+    LOG_CASE = "log_case"
+    HANDLE_TRIAGE = "handle_triage"
+    MANAGE_DIRECTORY = "manage_directory"
+    MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_USERS = "manage_users"
 
     @property
     def on_a_case(self) -> bool:
-        """Asked about one case (the route names it), rather than about the work list."""
-        return self not in (Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST)
+        """Asked about one case (the route names it), rather than about the service."""
+        return self not in _NOT_ON_A_CASE
 
     @property
     def description(self) -> str:
@@ -83,7 +96,29 @@ _DESCRIPTIONS = {
     Permission.EXTEND_DEADLINE: "extend a deadline",
     Permission.ADD_NOTE: "add a note",
     Permission.RECORD_RESPONSE: "record a formal response",
+    Permission.RECLASSIFY_CASE: "reclassify a case",
+    Permission.REQUEST_STAGE_2: "take a complaint to stage 2",
+    Permission.RECORD_ACKNOWLEDGEMENT: "record an acknowledgement sent by hand",
+    Permission.REPLY_TO_CUSTOMER: "write to the customer",
+    Permission.DOWNLOAD_ATTACHMENT: "download a case's attachments",
+    Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
+    Permission.HANDLE_TRIAGE: "deal with the mail set aside",
+    Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
+    Permission.MANAGE_CALENDAR: "close and open days",
+    Permission.MANAGE_USERS: "manage staff accounts",
 }
+
+_NOT_ON_A_CASE = frozenset(
+    {
+        Permission.VIEW_WORK_LIST,
+        Permission.EXPORT_WORK_LIST,
+        Permission.LOG_CASE,
+        Permission.HANDLE_TRIAGE,
+        Permission.MANAGE_DIRECTORY,
+        Permission.MANAGE_CALENDAR,
+        Permission.MANAGE_USERS,
+    }
+)
 
 
 class Scope(enum.StrEnum):
@@ -92,6 +127,7 @@ class Scope(enum.StrEnum):
     OWN_DEPARTMENTS = "own_departments"  # dealt with by a department the viewer is in or heads
     COMPLAINTS = "complaints"
     REFERRED_COMPLAINTS = "referred_complaints"  # complaints referred to the Chief Executive
+    SERVICE = "service"  # no case in particular: the service as a whole
 
 
 _CASEWORK = (
@@ -103,18 +139,42 @@ _CASEWORK = (
     Permission.EXTEND_DEADLINE,
     Permission.ADD_NOTE,
     Permission.RECORD_RESPONSE,
+    Permission.RECLASSIFY_CASE,
+    Permission.REQUEST_STAGE_2,
+    Permission.RECORD_ACKNOWLEDGEMENT,
+    Permission.REPLY_TO_CUSTOMER,
+    Permission.DOWNLOAD_ATTACHMENT,
 )
-_READING = (Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST, Permission.VIEW_CASE)
+_READING = (
+    Permission.VIEW_WORK_LIST,
+    Permission.EXPORT_WORK_LIST,
+    Permission.VIEW_CASE,
+    Permission.DOWNLOAD_ATTACHMENT,
+)
+_ADMINISTRATION = (
+    Permission.HANDLE_TRIAGE,
+    Permission.MANAGE_DIRECTORY,
+    Permission.MANAGE_CALENDAR,
+    Permission.MANAGE_USERS,
+)
 
 # The matrix. A role not listed against a permission does not hold it.
 MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
-    StaffRole.OFFICER: dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
-    StaffRole.HEAD_OF_SERVICE: dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
-    StaffRole.CORPORATE_COMPLAINTS_OFFICER: dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
+    StaffRole.OFFICER: {
+        **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+        Permission.LOG_CASE: Scope.SERVICE,
+    },
+    StaffRole.HEAD_OF_SERVICE: {
+        **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+        Permission.LOG_CASE: Scope.SERVICE,
+    },
+    StaffRole.CORPORATE_COMPLAINTS_OFFICER: {
+        **dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
+        Permission.LOG_CASE: Scope.SERVICE,
+        Permission.HANDLE_TRIAGE: Scope.SERVICE,
+    },
     StaffRole.CHIEF_EXECUTIVE: dict.fromkeys(_READING, Scope.REFERRED_COMPLAINTS),
-    # The directory, closure days and users: managed with `sla-monitor directory` and
-    # `sla-monitor calendar` and in Cognito until their pages come.
-    StaffRole.ADMINISTRATOR: {},
+    StaffRole.ADMINISTRATOR: dict.fromkeys(_ADMINISTRATION, Scope.SERVICE),
 }
 
 
@@ -184,6 +244,8 @@ def viewer_from_claims(claims: Mapping[str, Any], directory: Directory) -> Viewe
 
 
 def covers(scope: Scope, viewer: Viewer, case: Case) -> bool:
+    if scope is Scope.SERVICE:
+        return False  # a grant about no case gives nothing on one
     if scope is Scope.OWN_DEPARTMENTS:
         department = viewer.directory.department_of(case)
         code = department.code if department else case.department

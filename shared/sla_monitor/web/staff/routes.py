@@ -24,9 +24,15 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
+from sla_monitor.checker.wiring import deliver_now
+from sla_monitor.mail.events import MailSettings
+from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
+from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
+from sla_monitor.triage_actions import TriageItemNotFound
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.forms import FieldError, read_form
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
@@ -37,6 +43,12 @@ from sla_monitor.web.security import (
     SecretSource,
     csrf_token_for,
     csrf_token_is_valid,
+)
+from sla_monitor.web.staff.administration import (
+    CalendarPages,
+    DirectoryPages,
+    NotInTheDirectory,
+    UserPages,
 )
 from sla_monitor.web.staff.auth import (
     Authorization,
@@ -49,12 +61,15 @@ from sla_monitor.web.staff.auth import (
     TokenVerifier,
     jwks_signing_key,
 )
+from sla_monitor.web.staff.log_case import LogCasePages
 from sla_monitor.web.staff.pages import (
     ACTIONS,
+    AttachmentNotOffered,
     FormRefused,
     StaffPages,
     StaffUrls,
     Visit,
+    home_of,
     redirect,
     render_page,
 )
@@ -63,8 +78,8 @@ from sla_monitor.web.staff.permissions import (
     NotPermitted,
     NotSignedIn,
     Permission,
+    StaffRole,
     Viewer,
-    may,
     requires,
     viewer_from_claims,
 )
@@ -78,6 +93,7 @@ from sla_monitor.web.staff.session import (
     Session,
     Sessions,
 )
+from sla_monitor.web.staff.triage import TriagePages
 
 logger = Logger(service="staff-workspace")
 app = APIGatewayRestResolver()
@@ -118,6 +134,24 @@ def reset_collaborators() -> None:
     _sessions.cache_clear()
 
 
+def _deliver(reference: str, now: datetime) -> bool:
+    """Send at once what a step left owed on the case, as `sla-monitor case` does. The step is
+    recorded already: if sending fails, what it owes stays owed for the scheduled sweep."""
+    try:
+        report = deliver_now(services(), reference, now)
+    except Exception as error:  # any failure to send leaves the step as it is, and owed
+        logger.warning("sending after a step failed", extra={"error_type": type(error).__name__})
+        return False
+    if report.failures:
+        logger.warning("sending after a step failed", extra={"errors": report.failures})
+    return not (report.failures or report.deferred)
+
+
+def _attachment_links() -> AttachmentLinks:
+    bundle = services()
+    return S3AttachmentLinks(bundle.client("s3"), bundle.settings.raw_mail_bucket)
+
+
 def _pages() -> StaffPages:
     bundle = services()
     return StaffPages(
@@ -127,6 +161,9 @@ def _pages() -> StaffPages:
         policy=bundle.policy,
         calendar=bundle.calendar,
         directory=bundle.directory,
+        deliver=_deliver,
+        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_links=_attachment_links,
     )
 
 
@@ -248,10 +285,7 @@ def _problem(
 @requires(None)
 def home() -> Response:
     current = _current()
-    viewer = current.viewer()
-    target = (
-        current.urls.cases() if may(viewer, Permission.VIEW_WORK_LIST) else current.urls.account
-    )
+    target = home_of(current.viewer(), current.urls)
     return _respond(redirect(target, secure=current.request.secure))
 
 
@@ -276,11 +310,30 @@ def cases_csv() -> Response:
     return _respond(_pages().work_list_csv(_current().visit()))
 
 
+@app.get("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case_form() -> Response:
+    return _respond(LogCasePages(_pages()).form(_current().visit()))
+
+
+@app.post("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case() -> Response:
+    return _respond(LogCasePages(_pages()).log(_current().visit()))
+
+
 @app.get("/cases/<reference>")
 @requires(Permission.VIEW_CASE)
 def case(reference: str) -> Response:
     current = _current()
     return _respond(_pages().case_page(current.visit(), current.case(reference)))
+
+
+@app.get("/cases/<reference>/attachments/<attachment>")
+@requires(Permission.DOWNLOAD_ATTACHMENT)
+def attachment(reference: str, attachment: str) -> Response:
+    current = _current()
+    return _respond(_pages().attachment(current.visit(), current.case(reference), attachment))
 
 
 # -- the steps on a case: a form (GET) and its answer (POST) each ---------------------------------
@@ -366,6 +419,306 @@ def respond_form(reference: str) -> Response:
 @requires(Permission.RECORD_RESPONSE)
 def respond(reference: str) -> Response:
     return _step(reference, "respond")
+
+
+@app.get("/cases/<reference>/reply")
+@requires(Permission.REPLY_TO_CUSTOMER)
+def reply_form(reference: str) -> Response:
+    return _form(reference, "reply")
+
+
+@app.post("/cases/<reference>/reply")
+@requires(Permission.REPLY_TO_CUSTOMER)
+def reply(reference: str) -> Response:
+    return _step(reference, "reply")
+
+
+@app.get("/cases/<reference>/reclassify")
+@requires(Permission.RECLASSIFY_CASE)
+def reclassify_form(reference: str) -> Response:
+    return _form(reference, "reclassify")
+
+
+@app.post("/cases/<reference>/reclassify")
+@requires(Permission.RECLASSIFY_CASE)
+def reclassify(reference: str) -> Response:
+    return _step(reference, "reclassify")
+
+
+@app.get("/cases/<reference>/stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def stage_2_form(reference: str) -> Response:
+    return _form(reference, "stage-2")
+
+
+@app.post("/cases/<reference>/stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def stage_2(reference: str) -> Response:
+    return _step(reference, "stage-2")
+
+
+@app.get("/cases/<reference>/acknowledged")
+@requires(Permission.RECORD_ACKNOWLEDGEMENT)
+def acknowledged_form(reference: str) -> Response:
+    return _form(reference, "acknowledged")
+
+
+@app.post("/cases/<reference>/acknowledged")
+@requires(Permission.RECORD_ACKNOWLEDGEMENT)
+def acknowledged(reference: str) -> Response:
+    return _step(reference, "acknowledged")
+
+
+# -- the set-aside mail ------------------------------------------------------------------------
+
+
+def _triage() -> TriagePages:
+    bundle = services()
+    return TriagePages(
+        _pages(),
+        raw_mail=S3RawMailStore(bundle.client("s3"), bundle.settings.raw_mail_bucket),
+        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+    )
+
+
+@app.get("/triage")
+@requires(Permission.HANDLE_TRIAGE)
+def triage() -> Response:
+    return _respond(_triage().overview(_current().visit()))
+
+
+@app.get("/triage/<item>")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_item(item: str) -> Response:
+    return _respond(_triage().item(_current().visit(), item))
+
+
+@app.get("/triage/<item>/case")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_case_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "case"))
+
+
+@app.post("/triage/<item>/case")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_case(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "case"))
+
+
+@app.get("/triage/<item>/attach")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_attach_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "attach"))
+
+
+@app.post("/triage/<item>/attach")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_attach(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "attach"))
+
+
+@app.get("/triage/<item>/dismiss")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_dismiss_form(item: str) -> Response:
+    return _respond(_triage().form(_current().visit(), item, "dismiss"))
+
+
+@app.post("/triage/<item>/dismiss")
+@requires(Permission.HANDLE_TRIAGE)
+def triage_dismiss(item: str) -> Response:
+    return _respond(_triage().act(_current().visit(), item, "dismiss"))
+
+
+# -- administration: the directory, closure days, staff accounts ---------------------------------
+
+
+def _directory() -> DirectoryPages:
+    bundle = services()
+    return DirectoryPages(_pages(), store=bundle.directory_store, forget=bundle.forget_staff_data)
+
+
+def _calendar() -> CalendarPages:
+    bundle = services()
+    return CalendarPages(
+        _pages(),
+        store=bundle.directory_store,
+        calendar=lambda: bundle.calendar,
+        configured=bundle.council.calendar_settings.closure_days,
+        forget=bundle.forget_staff_data,
+    )
+
+
+def _users() -> UserPages:
+    def accounts() -> StaffAccounts:
+        return CognitoStaffAccounts(
+            services().client("cognito-idp"),
+            cognito_settings().user_pool_id,
+            known_groups=[r.value for r in StaffRole],
+        )
+
+    return UserPages(_pages(), accounts=accounts)
+
+
+@app.get("/directory")
+@requires(Permission.MANAGE_DIRECTORY)
+def directory() -> Response:
+    return _respond(_directory().overview(_current().visit()))
+
+
+@app.get("/directory/roles")
+@requires(Permission.MANAGE_DIRECTORY)
+def roles_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "roles", None, "change"))
+
+
+@app.post("/directory/roles")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_roles() -> Response:
+    return _respond(_directory().change(_current().visit(), "roles", None, "change"))
+
+
+@app.get("/directory/departments/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_department_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", None, "add"))
+
+
+@app.post("/directory/departments/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_department() -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", None, "add"))
+
+
+@app.get("/directory/departments/<code>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_department_form(code: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", code, "change"))
+
+
+@app.post("/directory/departments/<code>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_department(code: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", code, "change"))
+
+
+@app.get("/directory/departments/<code>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_department_form(code: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "departments", code, "retire"))
+
+
+@app.post("/directory/departments/<code>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_department(code: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "departments", code, "retire"))
+
+
+@app.get("/directory/officers/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_officer_form() -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", None, "add"))
+
+
+@app.post("/directory/officers/new")
+@requires(Permission.MANAGE_DIRECTORY)
+def add_officer() -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", None, "add"))
+
+
+@app.get("/directory/officers/<officer_id>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_officer_form(officer_id: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", officer_id, "change"))
+
+
+@app.post("/directory/officers/<officer_id>/change")
+@requires(Permission.MANAGE_DIRECTORY)
+def change_officer(officer_id: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", officer_id, "change"))
+
+
+@app.get("/directory/officers/<officer_id>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_officer_form(officer_id: str) -> Response:
+    return _respond(_directory().form(_current().visit(), "officers", officer_id, "retire"))
+
+
+@app.post("/directory/officers/<officer_id>/retire")
+@requires(Permission.MANAGE_DIRECTORY)
+def retire_officer(officer_id: str) -> Response:
+    return _respond(_directory().change(_current().visit(), "officers", officer_id, "retire"))
+
+
+@app.get("/calendar")
+@requires(Permission.MANAGE_CALENDAR)
+def calendar() -> Response:
+    return _respond(_calendar().overview(_current().visit()))
+
+
+@app.get("/calendar/close")
+@requires(Permission.MANAGE_CALENDAR)
+def close_day_form() -> Response:
+    return _respond(_calendar().close_form(_current().visit()))
+
+
+@app.post("/calendar/close")
+@requires(Permission.MANAGE_CALENDAR)
+def close_day() -> Response:
+    return _respond(_calendar().close(_current().visit()))
+
+
+@app.get("/calendar/<day>/open")
+@requires(Permission.MANAGE_CALENDAR)
+def open_day_form(day: str) -> Response:
+    return _respond(_calendar().open_form(_current().visit(), day))
+
+
+@app.post("/calendar/<day>/open")
+@requires(Permission.MANAGE_CALENDAR)
+def open_day(day: str) -> Response:
+    return _respond(_calendar().open(_current().visit(), day))
+
+
+@app.get("/users")
+@requires(Permission.MANAGE_USERS)
+def users() -> Response:
+    return _respond(_users().overview(_current().visit()))
+
+
+@app.get("/users/invite")
+@requires(Permission.MANAGE_USERS)
+def invite_form() -> Response:
+    return _respond(_users().form(_current().visit(), None, "invite"))
+
+
+@app.post("/users/invite")
+@requires(Permission.MANAGE_USERS)
+def invite() -> Response:
+    return _respond(_users().change(_current().visit(), None, "invite"))
+
+
+@app.get("/users/<username>/groups")
+@requires(Permission.MANAGE_USERS)
+def user_groups_form(username: str) -> Response:
+    return _respond(_users().form(_current().visit(), username, "groups"))
+
+
+@app.post("/users/<username>/groups")
+@requires(Permission.MANAGE_USERS)
+def user_groups(username: str) -> Response:
+    return _respond(_users().change(_current().visit(), username, "groups"))
+
+
+@app.get("/users/<username>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_user_form(username: str) -> Response:
+    return _respond(_users().form(_current().visit(), username, "disable"))
+
+
+@app.post("/users/<username>/disable")
+@requires(Permission.MANAGE_USERS)
+def disable_user(username: str) -> Response:
+    return _respond(_users().change(_current().visit(), username, "disable"))
 
 
 # -- signing in and out ---------------------------------------------------------------------------
@@ -656,6 +1009,24 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 @app.exception_handler(CaseNotFound)
 def case_not_found(_: CaseNotFound) -> Response:
     _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(NotInTheDirectory)
+def not_in_the_directory(_: NotInTheDirectory) -> Response:
+    _refusal("no such directory entry, closure day or account", 404)
+    return not_found(None)
+
+
+@app.exception_handler(TriageItemNotFound)
+def triage_item_not_found(_: TriageItemNotFound) -> Response:
+    _refusal("no such set-aside message", 404)
+    return not_found(None)
+
+
+@app.exception_handler(AttachmentNotOffered)
+def attachment_not_offered(_: AttachmentNotOffered) -> Response:
+    _refusal("no such attachment offered", 404)
     return not_found(None)
 
 

@@ -87,6 +87,11 @@ CASEWORK = (
     Permission.EXTEND_DEADLINE,
     Permission.ADD_NOTE,
     Permission.RECORD_RESPONSE,
+    Permission.RECLASSIFY_CASE,
+    Permission.REQUEST_STAGE_2,
+    Permission.RECORD_ACKNOWLEDGEMENT,
+    Permission.REPLY_TO_CUSTOMER,
+    Permission.DOWNLOAD_ATTACHMENT,
 )
 
 # The cases each role may work on (every case permission), and may only read.
@@ -110,8 +115,9 @@ CELLS = [(who, permission, what) for who in VIEWERS for permission in CASEWORK f
 
 @pytest.mark.parametrize(("who", "permission", "what"), CELLS)
 def test_each_role_on_each_kind_of_case(who: str, permission: Permission, what: str):
+    reading = (Permission.VIEW_CASE, Permission.DOWNLOAD_ATTACHMENT)
     expected = what in WORKS_ON[who] or (
-        permission is Permission.VIEW_CASE and what in READS_ONLY.get(who, set())
+        permission in reading and what in READS_ONLY.get(who, set())
     )
     assert may(VIEWERS[who], permission, CASES[what]) is expected
 
@@ -120,6 +126,29 @@ def test_each_role_on_each_kind_of_case(who: str, permission: Permission, what: 
 @pytest.mark.parametrize("permission", [Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST])
 def test_the_work_list_is_for_every_role_with_cases(who: str, permission: Permission):
     assert may(VIEWERS[who], permission) is (who in HAS_WORK_LIST)
+
+
+# Permissions about no case in particular, role by role.
+SERVICE_WIDE = {
+    Permission.LOG_CASE: {"officer", "head of service", "corporate complaints officer"},
+    Permission.HANDLE_TRIAGE: {"corporate complaints officer", "administrator"},
+    Permission.MANAGE_DIRECTORY: {"administrator"},
+    Permission.MANAGE_CALENDAR: {"administrator"},
+    Permission.MANAGE_USERS: {"administrator"},
+}
+
+
+@pytest.mark.parametrize("who", list(VIEWERS))
+@pytest.mark.parametrize("permission", list(SERVICE_WIDE))
+def test_each_role_on_each_page_about_no_case(who: str, permission: Permission):
+    assert may(VIEWERS[who], permission) is (who in SERVICE_WIDE[permission])
+    # Holding one gives nothing on any case.
+    assert not any(may(VIEWERS[who], permission, case) for case in CASES.values())
+
+
+def test_every_permission_is_in_one_of_the_tables_here():
+    listed = {Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST, *CASEWORK, *SERVICE_WIDE}
+    assert listed == set(Permission)
 
 
 @pytest.mark.parametrize("permission", CASEWORK)

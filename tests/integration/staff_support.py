@@ -1,0 +1,100 @@
+"""A browser without a browser for the staff workspace over HTTP: a cookie jar, no redirects
+followed (so each answer is seen as it is), and the sample sign-ins of the local stack."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+PASSWORD = "Local-only-Passw0rd!"
+EMAILS = {
+    "officer": "jo.patel@nwleicestershire.gov.uk",
+    "head_of_service": "head.housing@nwleicestershire.gov.uk",
+    "corporate_complaints_officer": "complaints@nwleicestershire.gov.uk",
+    "chief_executive": "chief.executive@nwleicestershire.gov.uk",
+    "administrator": "it.administrator@nwleicestershire.gov.uk",
+}
+ROLES = list(EMAILS)
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Any
+    body: str
+
+    @property
+    def location(self) -> str:
+        return str(self.headers.get("Location", ""))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Browser:
+    """A cookie jar and no redirects followed, so each answer is seen as it is."""
+
+    def __init__(self, workspace: str) -> None:
+        self.base = workspace.rstrip("/")
+        self.jar = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects()
+        )
+
+    def _open(self, request: urllib.request.Request) -> Answer:
+        try:
+            with self._opener.open(request, timeout=30) as answer:
+                return Answer(answer.status, answer.headers, answer.read().decode())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, error.headers, error.read().decode())
+
+    def get(self, path: str) -> Answer:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def follow(self, location: str) -> Answer:
+        """An address the workspace gave (it starts with the workspace's base path)."""
+        origin = self.base[: self.base.index("/", len("http://"))]
+        return self._open(urllib.request.Request(origin + location))
+
+    def post(self, path: str, fields: dict[str, str]) -> Answer:
+        data = urllib.parse.urlencode(fields).encode()
+        return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
+
+    def post_pairs(self, path: str, pairs: list[tuple[str, str]]) -> Answer:
+        """A form with a field given more than once (checkboxes of one name)."""
+        data = urllib.parse.urlencode(pairs).encode()
+        return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
+
+    def csrf(self, path: str) -> str:
+        page = self.get(path)
+        assert page.status == 200, (path, page.status)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.body).group(1)
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
+        token = self.csrf("/sign-in")
+        return self.post(
+            "/sign-in",
+            {"csrf_token": token, "email": email, "password": password, "return_to": "/staff/"},
+        )
+
+    def submit(self, path: str, fields: dict[str, str], *, form: str | None = None) -> Answer:
+        """Post `fields` to `path` with the CSRF token (and hidden fields) of its form page
+        (`form`, else `path` itself), as a person filling it in would."""
+        page = self.get(form or path)
+        assert page.status == 200, (form or path, page.status, page.body[:300])
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.body))
+        return self.post(path, {**hidden, **fields})
+
+
+def references_in(body: str) -> set[str]:
+    return set(re.findall(r"NWL-\d{4}-\d{6}", body))

@@ -1,0 +1,332 @@
+"""The set-aside mail and the administrators' pages over HTTP, through the real handler against
+moto: a message made into a case (timed from when it arrived, acknowledged at once), added to a
+case, dismissed; departments, officers and roles changed; a day closed and opened again with
+the open cases it moves re-timed; staff accounts invited, regrouped and disabled in moto's
+Cognito. Refusals come back beside their field, with the answers kept."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sla_monitor.intake import TriageOutcome
+from sla_monitor.local_stack import LocalStack, local_stack
+from sla_monitor.web.staff.triage import item_id
+
+from .staff_support import EMAILS, Browser
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with local_stack(aws_port=0, web_port=0, now=NOW) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browsers(stack: LocalStack) -> dict[str, Browser]:
+    signed_in = {}
+    for role, email in EMAILS.items():
+        browser = Browser(stack.workspace)
+        assert browser.sign_in(email).status == 303
+        signed_in[role] = browser
+    return signed_in
+
+
+def _set_aside(stack: LocalStack, reason: str):
+    return next(r for r in stack.services.store.triage_records() if r.reason == reason)
+
+
+# -- set-aside mail -------------------------------------------------------------------------------
+
+
+def test_the_set_aside_list_shows_why_each_message_was_set_aside(stack, browsers):
+    page = browsers["corporate_complaints_officer"].get("/triage")
+    assert page.status == 200
+    for label in ("SES marked it as spam", "Automatic reply or out-of-office", "Bounce"):
+        assert label in page.body
+    assert "helen.carter@example.org" in page.body
+    assert "Street lights out on Ashby Road" in page.body
+
+
+def test_a_complaint_marked_as_spam_is_made_a_case_timed_from_its_arrival(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    record = _set_aside(stack, "spam")
+    item = item_id(record.idempotency_key)
+    page = cco.get(f"/triage/{item}")
+    assert "It is dark and unsafe" in page.body  # the message itself, to decide on
+
+    refused = cco.submit(f"/triage/{item}/case", {"department": "environmental-health"})
+    assert refused.status == 400
+    assert 'href="#case_type"' in refused.body
+
+    answer = cco.submit(
+        f"/triage/{item}/case", {"case_type": "complaint", "department": "environmental-health"}
+    )
+    assert answer.status == 303
+    assert "done=made-from-triage" in answer.location
+    reference = urllib.parse.urlsplit(answer.location).path.rsplit("/", 1)[-1]
+    case = stack.services.store.get_case(reference)
+    assert case.received_at == record.received_at
+    assert case.customer.email == "helen.carter@example.org"
+    assert case.department == "environmental-health"
+    kinds = [e.kind for e in stack.services.store.timeline(reference)]
+    assert "message_sent" in kinds  # acknowledged at once
+    marked = next(
+        r
+        for r in stack.services.store.triage_records()
+        if r.idempotency_key == record.idempotency_key
+    )
+    assert marked.resolution.outcome is TriageOutcome.MADE_CASE
+    assert marked.resolution.by == "complaints-officer"
+    assert marked.resolution.reference == reference
+
+    # Dealt with: listed apart, and a second go is refused.
+    assert "Street lights out" not in cco.get("/triage").body
+    assert "Street lights out" in cco.get("/triage?show=done").body
+    again = cco.submit(
+        f"/triage/{item}/case",
+        {"case_type": "complaint"},
+        form=f"/triage/{item}/dismiss",
+    )
+    assert again.status == 400
+    assert "dealt with already" in again.body
+
+
+def test_an_out_of_office_reply_is_dismissed_with_a_reason_and_kept(stack, browsers):
+    admin = browsers["administrator"]
+    record = _set_aside(stack, "auto_reply")
+    item = item_id(record.idempotency_key)
+    empty = admin.submit(f"/triage/{item}/dismiss", {"reason": ""})
+    assert empty.status == 400
+    answer = admin.submit(f"/triage/{item}/dismiss", {"reason": "An out-of-office reply"})
+    assert answer.status == 303
+    assert answer.location == "/staff/triage?done=dismissed"
+    done = admin.get("/triage?show=done")
+    assert "An out-of-office reply" in done.body
+    assert "Dismissed" in done.body
+
+
+def test_a_message_is_added_to_a_case_only_once_the_sender_is_confirmed(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    record = _set_aside(stack, "bounce")
+    item = item_id(record.idempotency_key)
+    reference = stack.sample_cases["repairs"]
+    unconfirmed = cco.submit(f"/triage/{item}/attach", {"reference": reference})
+    assert unconfirmed.status == 400
+    assert 'href="#sender_confirmed"' in unconfirmed.body
+    assert f'value="{reference}"' in unconfirmed.body
+    unknown = cco.submit(
+        f"/triage/{item}/attach", {"reference": "NWL-1999-000001", "sender_confirmed": "yes"}
+    )
+    assert unknown.status == 400
+    assert 'href="#reference"' in unknown.body
+    answer = cco.submit(
+        f"/triage/{item}/attach", {"reference": reference, "sender_confirmed": "yes"}
+    )
+    assert answer.status == 303
+    assert "done=attached-from-triage" in answer.location
+    replies = [e for e in stack.services.store.timeline(reference) if e.kind == "customer_reply"]
+    assert replies and "added by complaints-officer" in replies[-1].summary
+
+
+# -- the directory ------------------------------------------------------------------------------
+
+
+def test_an_administrator_adds_a_department_and_an_officer(stack, browsers):
+    admin = browsers["administrator"]
+    refused = admin.submit(
+        "/directory/departments/new",
+        {"code": "Street Lighting", "name": "Street Lighting", "head_of_service": "head-housing"},
+    )
+    assert refused.status == 400
+    assert 'href="#code"' in refused.body
+    assert 'value="Street Lighting"' in refused.body
+    added = admin.submit(
+        "/directory/departments/new",
+        {
+            "code": "street-lighting",
+            "name": "Street Lighting",
+            "head_of_service": "head-environmental-health",
+            "team_email": "lighting@nwleicestershire.gov.uk",
+        },
+    )
+    assert added.status == 303
+    assert added.location == "/staff/directory?done=department-added"
+
+    officer = admin.submit(
+        "/directory/officers/new",
+        {
+            "officer_id": "sam-lamp",
+            "name": "Sam Lamp",
+            "email": "not an address",
+            "job_title": "Lighting Engineer",
+            "department": "street-lighting",
+        },
+    )
+    assert officer.status == 400
+    assert 'href="#email"' in officer.body
+    officer = admin.submit(
+        "/directory/officers/new",
+        {
+            "officer_id": "sam-lamp",
+            "name": "Sam Lamp",
+            "email": "sam.lamp@nwleicestershire.gov.uk",
+            "job_title": "Lighting Engineer",
+            "department": "street-lighting",
+        },
+    )
+    assert officer.status == 303
+    directory = stack.services.directory_store.load_directory()
+    assert directory.department("street-lighting").head_of_service == "head-environmental-health"
+    found = directory.officer("sam-lamp")
+    assert (found.department, found.changed_by) == ("street-lighting", "it-admin")
+    page = admin.get("/directory")
+    assert "Sam Lamp" in page.body and "Street Lighting" in page.body
+
+
+def test_a_head_of_service_cannot_be_retired_before_another_is_named(stack, browsers):
+    admin = browsers["administrator"]
+    answer = admin.submit("/directory/officers/head-planning/retire", {})
+    assert answer.status == 400
+    assert "Head of Service of planning" in answer.body
+    assert not stack.services.directory_store.load_directory().officer("head-planning").retired
+
+
+def test_the_council_wide_roles_are_changed_on_one_form(stack, browsers):
+    admin = browsers["administrator"]
+    answer = admin.submit(
+        "/directory/roles",
+        {
+            "corporate_complaints_officer": "complaints-officer",
+            "chief_executive": "chief-executive",
+            "default_department": "housing",
+        },
+    )
+    assert answer.status == 303
+    assert stack.services.directory_store.load_directory().default_department == "housing"
+    admin.submit(
+        "/directory/roles",
+        {
+            "corporate_complaints_officer": "complaints-officer",
+            "chief_executive": "chief-executive",
+            "default_department": "customer-services",
+        },
+    )
+
+
+# -- closure days -------------------------------------------------------------------------------
+
+
+def _date_fields(day) -> dict[str, str]:
+    return {"day-day": str(day.day), "day-month": str(day.month), "day-year": str(day.year)}
+
+
+def test_closing_a_day_retimes_the_open_cases_it_moves_and_opening_it_moves_them_back(
+    stack, browsers
+):
+    admin = browsers["administrator"]
+    bundle = stack.services
+    calendar = bundle.calendar
+    day = calendar.next_working_day(calendar.local(NOW).date())
+    reference = stack.sample_cases["garden"]
+
+    weekend = day + timedelta(days=(5 - day.weekday()) % 7)
+    refused = admin.submit("/calendar/close", {**_date_fields(weekend), "reason": "Training"})
+    assert refused.status == 400
+    assert 'href="#day"' in refused.body
+
+    answer = admin.submit("/calendar/close", {**_date_fields(day), "reason": "Staff training"})
+    assert answer.status == 303
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.location).query))
+    assert query["done"] == "closed"
+    assert int(query["moved"]) >= 1
+    page = admin.follow(answer.location)
+    assert "re-timed" in page.body
+    assert any(c.day == day for c in bundle.directory_store.closure_days())
+    assert any(e.kind == "retimed" for e in bundle.store.timeline(reference)), [
+        e.kind for e in bundle.store.timeline(reference)
+    ]
+
+    opened = admin.submit(f"/calendar/{day.isoformat()}/open", {})
+    assert opened.status == 303
+    assert "done=opened" in opened.location
+    assert not any(c.day == day for c in bundle.directory_store.closure_days())
+    assert admin.get(f"/calendar/{day.isoformat()}/open").status == 404
+
+
+# -- staff accounts -----------------------------------------------------------------------------
+
+
+def test_an_administrator_invites_someone_changes_their_roles_and_disables_them(stack, browsers):
+    admin = browsers["administrator"]
+    cognito = stack.services.client("cognito-idp")
+    pool = stack.staff_pool.user_pool_id
+
+    no_role = admin.submit(
+        "/users/invite", {"email": "ravi.evans@nwleicestershire.gov.uk", "officer": ""}
+    )
+    assert no_role.status == 400
+    assert 'href="#groups"' in no_role.body
+    not_officer = admin.post(
+        "/users/invite",
+        {
+            "csrf_token": admin.csrf("/users/invite"),
+            "email": "ravi.evans@nwleicestershire.gov.uk",
+            "officer": "",
+            "groups": "officer",
+        },
+    )
+    assert not_officer.status == 400
+    assert 'href="#officer"' in not_officer.body
+
+    invited = admin.post(
+        "/users/invite",
+        {
+            "csrf_token": admin.csrf("/users/invite"),
+            "email": "ravi.evans@nwleicestershire.gov.uk",
+            "officer": "housing-officer",
+            "groups": "officer",
+        },
+    )
+    assert invited.status == 303
+    user = cognito.admin_get_user(UserPoolId=pool, Username="ravi.evans@nwleicestershire.gov.uk")
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes["custom:officer_id"] == "housing-officer"
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    username = user["Username"]
+    listing = admin.get("/users")
+    assert "ravi.evans@nwleicestershire.gov.uk" in listing.body
+    assert "Invited: not signed in yet" in listing.body
+
+    # Two roles at once: checkboxes of one name.
+    token = admin.csrf(f"/users/{username}/groups")
+    regrouped = admin.post_pairs(
+        f"/users/{username}/groups",
+        [("csrf_token", token), ("groups", "officer"), ("groups", "head_of_service")],
+    )
+    assert regrouped.status == 303
+    groups = cognito.admin_list_groups_for_user(UserPoolId=pool, Username=username)["Groups"]
+    assert {g["GroupName"] for g in groups} == {"officer", "head_of_service"}
+
+    disabled = admin.submit(f"/users/{username}/disable", {})
+    assert disabled.status == 303
+    assert cognito.admin_get_user(UserPoolId=pool, Username=username)["Enabled"] is False
+
+
+def test_an_administrator_cannot_disable_their_own_account(stack, browsers):
+    admin = browsers["administrator"]
+    cognito = stack.services.client("cognito-idp")
+    me = cognito.admin_get_user(
+        UserPoolId=stack.staff_pool.user_pool_id, Username=EMAILS["administrator"]
+    )["Username"]
+    answer = admin.submit(f"/users/{me}/disable", {})
+    assert answer.status == 400
+    assert "your own account" in answer.body
+    removed = admin.submit(f"/users/{me}/groups", {"groups": "officer"})
+    assert removed.status == 400
+    assert "your own administrator role" in removed.body

@@ -1,0 +1,335 @@
+"""The case steps of the staff workspace over HTTP, through the real handler against moto: log a
+case that came by phone or letter, write to the customer, reclassify, start stage 2, record a
+hand-sent acknowledgement, download an attachment. Each step goes through its use case, what it
+owes the customer is sent at once through SES, and the use case's refusals come back beside the
+field they concern with the answers kept."""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sla_monitor.calendar import LONDON
+from sla_monitor.cases import Channel, TimelineEvent
+from sla_monitor.intake import Attachment, CustomerReply, record_customer_reply
+from sla_monitor.local_stack import LocalStack, local_stack
+
+from .staff_support import EMAILS, Answer, Browser
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with local_stack(aws_port=0, web_port=0, now=NOW) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browsers(stack: LocalStack) -> dict[str, Browser]:
+    signed_in = {}
+    for role, email in EMAILS.items():
+        browser = Browser(stack.workspace)
+        assert browser.sign_in(email).status == 303
+        signed_in[role] = browser
+    return signed_in
+
+
+def _received_fields(at: datetime) -> dict[str, str]:
+    local = at.astimezone(LONDON)
+    return {
+        "received-day": str(local.day),
+        "received-month": str(local.month),
+        "received-year": str(local.year),
+        "received_time": f"{local:%H:%M}",
+    }
+
+
+def _log(browser: Browser, **fields: str) -> Answer:
+    answers = {
+        "channel": "telephone",
+        "case_type": "complaint",
+        "name": "Ann Example",
+        "email": "ann.example@example.org",
+        "summary": "Nobody came to fix the streetlight",
+        "details": "Reported twice, still dark.",
+        "department": "waste-services",
+        "contact_method": "email",
+        "language": "en",
+        **_received_fields(NOW - timedelta(minutes=5)),
+        **fields,
+    }
+    return browser.submit("/cases/new", answers)
+
+
+def _reference(location: str) -> str:
+    return urllib.parse.urlsplit(location).path.rsplit("/", 1)[-1]
+
+
+def _kinds(stack: LocalStack, reference: str) -> list[str]:
+    return [e.kind for e in stack.services.store.timeline(reference)]
+
+
+# -- logging a case ---------------------------------------------------------------------------
+
+
+def test_a_logged_complaint_needs_contact_details_and_says_so_beside_them(stack, browsers):
+    answer = _log(browsers["officer"], email="", summary="A complaint with no way to reply")
+    assert answer.status == 400
+    assert 'href="#email"' in answer.body  # the error summary points at the contact details
+    assert "needs the customer&#39;s contact details" in answer.body
+    assert 'value="A complaint with no way to reply"' in answer.body  # the answers are kept
+    assert "A complaint with no way to reply" not in {
+        c.subject for c in stack.services.store.open_cases()
+    }
+
+
+def test_a_case_received_in_the_future_is_refused_beside_the_date(browsers):
+    answer = _log(browsers["officer"], **_received_fields(NOW + timedelta(days=2)))
+    assert answer.status == 400
+    assert 'href="#received"' in answer.body
+
+
+def test_a_logged_case_is_acknowledged_at_once_and_opens_on_its_page(stack, browsers):
+    answer = _log(browsers["officer"])
+    assert answer.status == 303
+    assert "?done=logged" in answer.location
+    reference = _reference(answer.location.split("?")[0])
+    case = stack.services.store.get_case(reference)
+    assert case.channel is Channel.TELEPHONE
+    assert case.received_at < NOW
+    page = browsers["officer"].follow(answer.location)
+    assert "The case has been logged" in page.body
+    sent = [e for e in stack.services.store.timeline(reference) if e.kind == "message_sent"]
+    assert sent, _kinds(stack, reference)  # the acknowledgement went through SES at once
+
+
+def test_logging_the_same_form_twice_makes_one_case(stack, browsers):
+    browser = browsers["officer"]
+    page = browser.get("/cases/new")
+    submission = page.body.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    token = browser.csrf("/cases/new")
+    answers = {
+        "csrf_token": token,
+        "submission": submission,
+        "channel": "letter",
+        "case_type": "enquiry",
+        "name": "Bea Twice",
+        "summary": "Sent once, clicked twice",
+        "contact_method": "letter",
+        "language": "en",
+        "address": "1 High Street",
+        **_received_fields(NOW - timedelta(hours=1)),
+    }
+    first = browser.post("/cases/new", answers)
+    second = browser.post("/cases/new", answers)
+    assert first.status == second.status == 303
+    assert _reference(first.location.split("?")[0]) == _reference(second.location.split("?")[0])
+
+
+def test_an_officer_logging_for_another_department_is_told_where_it_went(stack, browsers):
+    answer = _log(browsers["officer"], department="housing", summary="Damp in the hallway")
+    assert answer.status == 303
+    assert answer.location.startswith("/staff/cases/new?logged=NWL-")
+    page = browsers["officer"].follow(answer.location)
+    assert "It is not in your work list" in page.body
+
+
+def test_preferences_are_shown_at_the_top_of_the_case(stack, browsers):
+    answer = _log(
+        browsers["officer"],
+        language="cy",
+        accessible_format="large_print",
+        interpreter="yes",
+        summary="Missed collection, Welsh speaker",
+    )
+    page = browsers["officer"].follow(answer.location)
+    top = page.body.split('id="clocks"', 1)[0]
+    assert "Write in Welsh" in top
+    assert "Send what you write in large print" in top
+    assert "Arrange an interpreter" in top
+
+
+# -- the steps on a case ----------------------------------------------------------------------
+
+
+def test_an_officer_writes_to_the_customer_and_the_words_are_on_the_timeline(stack, browsers):
+    reference = stack.sample_cases["garden"]
+    words = "The crew will come back on Thursday morning.\nSorry for the wait."
+    answer = browsers["officer"].submit(f"/cases/{reference}/reply", {"text": words})
+    assert answer.status == 303
+    assert answer.location.endswith("?done=reply")
+    page = browsers["officer"].follow(answer.location)
+    assert "The crew will come back on Thursday morning." in page.body
+    events = stack.services.store.timeline(reference)
+    written = next(e for e in events if e.kind == "officer_message")
+    assert written.details["text"] == words
+    assert any(
+        e.kind == "message_sent" and e.details.get("action") == "officer_message" for e in events
+    )
+
+
+def test_reclassifying_needs_a_type_and_a_reason_then_retimes_the_case(stack, browsers):
+    reference = stack.sample_cases["bulky"]
+    refused = browsers["officer"].submit(f"/cases/{reference}/reclassify", {"reason": "x"})
+    assert refused.status == 400
+    assert 'href="#case_type"' in refused.body
+    answer = browsers["officer"].submit(
+        f"/cases/{reference}/reclassify",
+        {"case_type": "service_request", "reason": "They are asking us to collect it"},
+    )
+    assert answer.status == 303
+    assert stack.services.store.get_case(reference).case_type.value == "service_request"
+
+
+def test_stage_2_refuses_the_stage_1_officer_beside_the_officer(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    logged = _log(cco, department="housing", summary="Rent account wrong for months")
+    reference = _reference(logged.location.split("?")[0])
+    answered = cco.submit(
+        f"/cases/{reference}/respond",
+        {"outcome": "upheld", "summary": "The account was corrected."},
+    )
+    assert answered.status == 303
+    refused = cco.submit(
+        f"/cases/{reference}/stage-2",
+        {
+            "reason": "The customer says it is still wrong",
+            "channel": "telephone",
+            "officer": "complaints-officer",  # who recorded the stage 1 response
+        },
+    )
+    assert refused.status == 400
+    assert 'href="#officer"' in refused.body
+    assert "stage 2 needs a different officer" in refused.body
+    assert "The customer says it is still wrong" in refused.body
+    # Nobody was assigned at stage 1, so the Head of Service had it; the Corporate Complaints
+    # Officer answered it: neither may review it, and the use case says to name someone.
+    unnamed = cco.submit(
+        f"/cases/{reference}/stage-2",
+        {"reason": "The customer says it is still wrong", "channel": "telephone"},
+    )
+    assert unnamed.status == 400
+    assert 'href="#officer"' in unnamed.body
+    answer = cco.submit(
+        f"/cases/{reference}/stage-2",
+        {
+            "reason": "The customer says it is still wrong",
+            "channel": "telephone",
+            "officer": "housing-officer",
+        },
+    )
+    assert answer.status == 303
+    case = stack.services.store.get_case(reference)
+    assert case.stage == 2
+    assert case.assigned_officer == "housing-officer"
+
+
+def test_an_acknowledgement_sent_by_hand_is_recorded_once(stack, browsers):
+    # A letter case for housing, logged by its Head of Service.
+    head = browsers["head_of_service"]
+    logged = _log(
+        head,
+        channel="letter",
+        case_type="enquiry",
+        department="housing",
+        summary="Question about the housing register",
+    )
+    reference = _reference(logged.location.split("?")[0])
+    case = stack.services.store.get_case(reference)
+    if case.acknowledged_at is None:
+        answer = head.submit(f"/cases/{reference}/acknowledged", {"how": "letter posted"})
+        assert answer.status == 303
+    again = head.submit(f"/cases/{reference}/acknowledged", {"how": "phone call"})
+    assert again.status == 400
+    assert "acknowledged already" in again.body
+
+
+# -- attachments --------------------------------------------------------------------------------
+
+
+def _attach(stack: LocalStack, reference: str, name: str, content: bytes, **details: str) -> str:
+    """What email intake does with an attachment: the file in the bucket, an event naming it."""
+    bundle = stack.services
+    key = f"attachments/test-{name}/001-{name}"
+    bundle.client("s3").put_object(Bucket=bundle.settings.raw_mail_bucket, Key=key, Body=content)
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=datetime.now(UTC),
+            channel=Channel.EMAIL,
+            summary="customer replied by email",
+            body="Photos attached.",
+            attachments=(Attachment(name, "image/jpeg", len(content), key),),
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+    if details:
+        case = bundle.store.get_case(reference)
+        event = TimelineEvent(
+            at=datetime.now(UTC),
+            kind="attachment",
+            actor="customer",
+            summary=f"attachment kept: {name}",
+            details={"s3_key": key, "content_type": "image/jpeg", **details},
+        )
+        bundle.store.save_case(case, events=[event], next_due=None)
+    return key
+
+
+def _attachment_links(body: str, reference: str) -> list[str]:
+    marker = f'href="/staff/cases/{reference}/attachments/'
+    found = [part.split('"', 1)[0] for part in body.split(marker)[1:]]
+    return [f"/cases/{reference}/attachments/{one}" for one in found]
+
+
+def test_an_attachment_downloads_through_a_short_lived_link(stack, browsers):
+    reference = stack.sample_cases["bins"]
+    _attach(stack, reference, "kitchen.jpg", b"jpeg bytes")
+    page = browsers["officer"].get(f"/cases/{reference}")
+    (link,) = _attachment_links(page.body, reference)
+    answer = browsers["officer"].get(link)
+    assert answer.status == 303
+    presigned = urllib.parse.urlsplit(answer.location)
+    query = dict(urllib.parse.parse_qsl(presigned.query))
+    assert presigned.path.endswith("/attachments/test-kitchen.jpg/001-kitchen.jpg")
+    assert int(query["X-Amz-Expires"]) <= 300
+    assert "attachment" in query["response-content-disposition"]
+    with urllib.request.urlopen(answer.location, timeout=30) as download:
+        assert download.read() == b"jpeg bytes"
+
+
+def test_attachments_are_only_for_those_who_may_see_the_case(stack, browsers):
+    reference = stack.sample_cases["garden"]
+    _attach(stack, reference, "bin.jpg", b"a bin")
+    (link,) = _attachment_links(browsers["officer"].get(f"/cases/{reference}").body, reference)
+    assert browsers["head_of_service"].get(link).status == 403
+    assert browsers["chief_executive"].get(link).status == 403
+    # Another case's address with this attachment's id: not one of that case's files.
+    other = stack.sample_cases["bulky"]
+    assert browsers["officer"].get(link.replace(reference, other)).status == 404
+
+
+def test_an_attachment_whose_scan_was_not_clean_is_not_offered(stack, browsers):
+    reference = stack.sample_cases["damp"]
+    _attach(stack, reference, "invoice.exe", b"MZ", virus_verdict="FAIL")
+    page = browsers["head_of_service"].get(f"/cases/{reference}")
+    assert "invoice.exe" in page.body
+    assert "Not scanned clean" in page.body
+    assert _attachment_links(page.body, reference) == []
+    from sla_monitor.attachments import attachment_id
+
+    key = "attachments/test-invoice.exe/001-invoice.exe"
+    assert (
+        browsers["head_of_service"]
+        .get(f"/cases/{reference}/attachments/{attachment_id(key)}")
+        .status
+        == 404
+    )
