@@ -54,8 +54,10 @@ browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# Two workers, one per core; a test file stays on one worker, so a module's fixtures (the demo's
+# month, a local stack) are built once.
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations 15
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
