@@ -10,6 +10,8 @@ are the whole council's figures and name no one: whoever may see reports sees al
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from urllib.parse import urlencode
@@ -40,6 +42,26 @@ def _refusal(refused: ReportRefused) -> str:
     if "is not a year" in text:
         return "Enter the year as 4 digits, like 2026"
     return sentence(text.split(":")[0]) + ". Enter one that has begun"
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+
+
+def scrolling_tables(body: str) -> str:
+    """The report's tables each in the workspace's scrolling pane (a region named by the table's
+    caption, reachable by keyboard), so on a narrow screen a wide table scrolls by itself and the
+    page does not."""
+
+    def wrap(found: re.Match[str]) -> str:
+        caption = _CAPTION.search(found[0])
+        label = re.sub(r"<[^>]+>|\s+", " ", caption[1]).strip() if caption else "Table"
+        return (
+            f'<div class="app-table-scroll" role="region" tabindex="0" '
+            f'aria-label="{html.escape(html.unescape(label), quote=True)}">{found[0]}</div>'
+        )
+
+    return _TABLE.sub(wrap, body)
 
 
 class ReportPages:
@@ -81,7 +103,7 @@ class ReportPages:
             MONTHLY,
             {"month": month.key},
             title=f"Promises kept: cases received in {month.label}",
-            body=lambda nonce: monthly_report_body(report, csp_nonce=nonce),
+            body=lambda nonce: scrolling_tables(monthly_report_body(report, csp_nonce=nonce)),
             csv_url=self._address(visit, report=MONTHLY, month=month.key, format="csv"),
             csv_label=f"Download the report for {month.label} as a spreadsheet (CSV)",
         )
@@ -107,7 +129,7 @@ class ReportPages:
             ANNUAL,
             values,
             title=f"Annual complaints report {period.label}",
-            body=lambda nonce: annual_report_body(report, csp_nonce=nonce),
+            body=lambda nonce: scrolling_tables(annual_report_body(report, csp_nonce=nonce)),
             csv_url=self._address(
                 visit,
                 report=ANNUAL,
