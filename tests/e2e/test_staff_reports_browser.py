@@ -88,6 +88,7 @@ def test_a_possible_complaint_is_confirmed_from_its_page(staff_page: Page, staff
 
     page.get_by_role("link", name=reference).click()
     expect(page.locator("#possible-complaint")).to_contain_text("Possible complaint")
+    accessible(page, "confirm-type-0-case")
     page.locator("#possible-complaint").get_by_role("link", name="Confirm the type").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm the type")
     accessible(page, "confirm-type-1-form")

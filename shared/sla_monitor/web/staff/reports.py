@@ -161,7 +161,8 @@ class ReportPages:
             visit,
             "reports.html",
             status=400 if errors else 200,
-            title=title or ("Annual complaints report" if kind == ANNUAL else "Monthly report"),
+            title=title
+            or ("Annual complaints report" if kind == ANNUAL else "Monthly compliance report"),
             kind=kind,
             values=values,
             errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
