@@ -536,6 +536,8 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("dynamodb:GetItem", cases),
                 ("dynamodb:Query", cases),
                 ("dynamodb:Query", f"{cases}/index/open-cases"),
+                # The reports page reads by received month.
+                ("dynamodb:Query", f"{cases}/index/received-month"),
                 ("dynamodb:PutItem", cases),
                 ("dynamodb:UpdateItem", cases),
                 # A step's letters go at once: a claim released when sending failed.

@@ -217,6 +217,12 @@ CONFIRM = "confirm"
 LOGS_CASES = {"officer", "head_of_service", "corporate_complaints_officer"}
 TRIAGES = {"corporate_complaints_officer", "administrator"}
 ADMINISTERS = {"administrator"}
+SEES_REPORTS = {
+    "head_of_service",
+    "corporate_complaints_officer",
+    "chief_executive",
+    "administrator",
+}
 SERVICE_PAGES: dict[str, tuple[str, set[str], int | str | None]] = {
     "log a case": ("/cases/new", LOGS_CASES, 400),
     "set-aside mail": ("/triage", TRIAGES, None),
@@ -239,6 +245,9 @@ SERVICE_PAGES: dict[str, tuple[str, set[str], int | str | None]] = {
     "invite someone": ("/users/invite", ADMINISTERS, 400),
     "change roles": ("/users/{user}/groups", ADMINISTERS, 400),
     "disable an account": ("/users/{user}/disable", ADMINISTERS, CONFIRM),
+    "reports": ("/reports", SEES_REPORTS, None),
+    "a month's report as CSV": ("/reports?month={month}&format=csv", SEES_REPORTS, None),
+    "the annual report": ("/reports?report=annual&year={year}", SEES_REPORTS, None),
 }
 
 
@@ -265,6 +274,8 @@ def service_page_values(stack: LocalStack) -> dict[str, str]:
         "item": item_id(record.idempotency_key),
         "closure": day.isoformat(),
         "user": officer["Username"],
+        "month": calendar.local(datetime.now(UTC)).strftime("%Y-%m"),
+        "year": str(calendar.local(datetime.now(UTC)).year),
     }
 
 
@@ -675,3 +686,191 @@ def test_the_code_flow_with_pkce_signs_someone_in_through_the_callback(stack, mo
     finally:
         monkeypatch.undo()
         routes.reset_collaborators()
+
+
+# -- the reports ---------------------------------------------------------------------------------
+
+
+def test_the_reports_page_shows_last_month_by_default_with_its_csv_link(stack, browsers):
+    from sla_monitor.web.staff.reports import last_month
+
+    month = last_month(datetime.now(UTC))
+    answer = browsers["corporate_complaints_officer"].get("/reports")
+    assert answer.status == 200
+    assert f"Promises kept: cases received in {month.label}" in answer.body
+    assert f'value="{month.key}"' in answer.body
+    assert f"/staff/reports?report=monthly&amp;month={month.key}&amp;format=csv" in answer.body
+    # The charts' stylesheets carry the page's nonce, which its content security policy allows.
+    nonce = re.search(
+        r"style-src 'self' 'nonce-([^']+)'", answer.headers["Content-Security-Policy"]
+    )
+    assert nonce is not None
+
+
+def test_this_months_report_counts_the_sample_cases_and_downloads_as_csv(stack, browsers):
+    browser = browsers["head_of_service"]
+    month = datetime.now(UTC).strftime("%Y-%m")
+    page = browser.get(f"/reports?month={month}")
+    assert page.status == 200
+    assert "<svg" in page.body
+    assert "govuk-table" in page.body
+    # Reports name no one.
+    for key in SAMPLES:
+        case = stack.services.store.get_case(_cases(stack)[key])
+        assert case.customer.name not in page.body
+    download = browser.get(f"/reports?month={month}&format=csv")
+    assert download.status == 200
+    assert download.headers["Content-Type"].startswith("text/csv")
+    assert f"promises-kept-{month}.csv" in download.headers["Content-Disposition"]
+    assert download.body.startswith(f"month,{month}")
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("May 2026", "Enter the month as a year and month, like 2026-05"),
+        ("2026-13", "Enter the month as a year and month, like 2026-05"),
+        ("2999-01", "January 2999 has not begun yet"),
+    ],
+)
+def test_a_malformed_or_future_month_is_shown_back_as_a_field_error(browsers, month, message):
+    answer = browsers["chief_executive"].get(f"/reports?month={urllib.parse.quote(month)}")
+    assert answer.status == 400
+    assert "govuk-error-summary" in answer.body
+    assert 'href="#month"' in answer.body
+    assert message in answer.body
+    assert "govuk-input--error" in answer.body
+    assert "<svg" not in answer.body
+
+
+def test_the_annual_report_for_a_chosen_year_and_a_future_year_refused(browsers):
+    browser = browsers["administrator"]
+    year = datetime.now(UTC).year
+    answer = browser.get(f"/reports?report=annual&year={year - 1}")
+    assert answer.status == 200
+    assert f"{year - 1}" in answer.body
+    assert "Annual complaints report" in answer.body
+    financial = browser.get(f"/reports?report=annual&year={year - 1}&financial=yes")
+    assert financial.status == 200
+    assert f"{year - 1}/{year % 100:02d}" in financial.body
+    download = browser.get(f"/reports?report=annual&year={year - 1}&format=csv")
+    assert download.status == 200
+    assert download.headers["Content-Type"].startswith("text/csv")
+    refused = browser.get("/reports?report=annual&year=2999")
+    assert refused.status == 400
+    assert 'href="#year"' in refused.body
+
+
+def test_the_navigation_offers_reports_only_to_the_roles_that_may(browsers):
+    for role in ROLES:
+        shown = 'href="/staff/reports"' in browsers[role].get("/account").body
+        assert shown is (role in SEES_REPORTS), role
+
+
+# -- possible complaints -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def possible_complaint(stack: LocalStack) -> str:
+    """A waste complaint email intake was not sure of: timed as a complaint, flagged."""
+    from sla_monitor.cases import CaseType, Channel, Customer, Preferences
+    from sla_monitor.intake import NewCase, register_case
+
+    bundle = stack.services
+    bins = bundle.store.get_case(_cases(stack)["bins"])
+    registration = register_case(
+        NewCase(
+            case_type=CaseType.COMPLAINT,
+            channel=Channel.EMAIL,
+            received_at=datetime.now(UTC) - timedelta(hours=1),
+            subject="Bin not emptied again",
+            description="Third week running the bin was not emptied.",
+            customer=Customer(name="Sam Possible", email="sam.possible@example.com"),
+            preferences=Preferences(),
+            department=bins.department,
+            idempotency_key="http-test-possible-complaint",
+            possible_complaint=True,
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+    assert registration.case.possible_complaint
+    return registration.case.reference
+
+
+def test_a_possible_complaint_is_badged_in_the_work_list_and_on_its_page(
+    browsers, possible_complaint
+):
+    browser = browsers["officer"]
+    listed = browser.get("/cases")
+    row = listed.body.split(f">{possible_complaint}</a>")[1].split("</tr>")[0]
+    assert "Possible complaint" in row
+    page = browser.get(f"/cases/{possible_complaint}")
+    assert page.status == 200
+    assert "Possible complaint" in page.body
+    assert f"/staff/cases/{possible_complaint}/confirm-type" in page.body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_confirming_the_type_is_for_whoever_may_reclassify(
+    stack, browsers, possible_complaint, role
+):
+    browser = browsers[role]
+    # The officer (its department) and the Corporate Complaints Officer (a complaint) may.
+    allowed = role in {"officer", "corporate_complaints_officer"}
+    path = f"/cases/{possible_complaint}/confirm-type"
+    before = _timeline_length(stack, possible_complaint)
+    token = browser.csrf("/account")
+    if allowed:
+        form = browser.get(path)
+        assert form.status == 200
+        assert 'name="case_type"' in form.body
+        unanswered = browser.post(path, {"csrf_token": token})
+        assert unanswered.status == 400
+        assert "Choose what the case is" in unanswered.body
+    else:
+        assert browser.get(path).status == 403
+        assert browser.post(path, {"csrf_token": token, "case_type": "enquiry"}).status == 403
+    assert _timeline_length(stack, possible_complaint) == before
+    assert stack.services.store.get_case(possible_complaint).possible_complaint
+
+
+def test_confirming_a_possible_complaint_clears_the_flag(stack, browsers):
+    from sla_monitor.cases import CaseType, Channel, Customer, Preferences
+    from sla_monitor.intake import NewCase, register_case
+
+    bundle = stack.services
+    reference = register_case(
+        NewCase(
+            case_type=CaseType.COMPLAINT,
+            channel=Channel.EMAIL,
+            received_at=datetime.now(UTC) - timedelta(hours=1),
+            subject="Council tax bill wrong",
+            description="My bill is wrong and nobody answers.",
+            customer=Customer(name="Alex Unsure", email="alex.unsure@example.com"),
+            preferences=Preferences(),
+            department=None,
+            idempotency_key="http-test-possible-complaint-confirmed",
+            possible_complaint=True,
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    ).case.reference
+    browser = browsers["corporate_complaints_officer"]
+    token = browser.csrf(f"/cases/{reference}/confirm-type")
+    answer = browser.post(
+        f"/cases/{reference}/confirm-type", {"csrf_token": token, "case_type": "complaint"}
+    )
+    assert answer.status == 303, answer.body[:400]
+    assert answer.location.startswith(f"/staff/cases/{reference}?done=confirm-type")
+    case = bundle.store.get_case(reference)
+    assert not case.possible_complaint
+    assert case.case_type is CaseType.COMPLAINT
+    page = browser.get(f"/cases/{reference}")
+    assert "confirmed" in page.body
+    assert 'id="possible-complaint"' not in page.body  # the badge is gone (the timeline keeps it)
+    assert "Confirm the type" not in page.body

@@ -64,6 +64,14 @@ def _accessible(
     # pygal writes its configuration for its tooltips script even with no script to load:
     # the charts need no script, and a page's content security policy would refuse it.
     svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S)
+    # Nor its tooltips' empty overlay, hidden by an inline style attribute, which a page's
+    # content security policy (styles by nonce only) would refuse.
+    svg = re.sub(
+        r'<g [^>]*class="plot tooltip-overlay">'
+        r'<g [^>]*class="tooltip"><rect [^>]*/><g class="text" /></g></g>',
+        "",
+        svg,
+    )
     if nonce:
         svg = svg.replace("<style ", f'<style nonce="{html.escape(nonce, quote=True)}" ')
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"

@@ -247,7 +247,8 @@ def security_headers(nonce: str, *, secure: bool) -> dict[str, str]:
         "Content-Security-Policy": (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            # The reports' SVG charts carry their own stylesheet, with the page's nonce.
+            f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
         ),
         "X-Content-Type-Options": "nosniff",
@@ -458,6 +459,14 @@ def _check_reclassify(values: Mapping[str, str], pages: StaffPages, case: Case) 
     return errors + _required("reason", "Enter why the case is reclassified")(values, pages, case)
 
 
+def _check_confirm_type(
+    values: Mapping[str, str], pages: StaffPages, case: Case
+) -> list[FieldError]:
+    if values.get("case_type", "") not in {t.value for t in CaseType}:
+        return [FieldError("case_type", "Choose what the case is")]
+    return []
+
+
 def _check_stage_2(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
     errors = _required("reason", "Enter why the customer asks for a review")(values, pages, case)
     if values.get("channel", "") not in {c.value for c in Channel}:
@@ -535,6 +544,15 @@ def _reclassify(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str
         case.reference,
         case_type=CaseType(values["case_type"]),
         reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _confirm_type(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.confirm_case_type(
+        case.reference,
+        case_type=CaseType(values["case_type"]),
         by=visit.viewer.officer_id,
         **pages.casework(visit.now),
     )
@@ -676,6 +694,17 @@ ACTIONS: Mapping[str, CaseAction] = {
             shown=lambda case: case.is_open and case.stage_2 is None,
         ),
         CaseAction(
+            name="confirm-type",
+            permission=Permission.RECLASSIFY_CASE,
+            title="Confirm the type",
+            button="Confirm the type",
+            done="The case's type has been confirmed.",
+            fields=("case_type",),
+            check=_check_confirm_type,
+            run=_confirm_type,
+            shown=lambda case: case.is_open and case.possible_complaint and case.stage_2 is None,
+        ),
+        CaseAction(
             name="stage-2",
             permission=Permission.REQUEST_STAGE_2,
             title="Start a stage 2 review",
@@ -807,6 +836,7 @@ class StaffPages:
             "reference": case.reference,
             "customer": case.customer.name or case.customer.email or "Not given",
             "type": _TYPE_NAMES[case.case_type],
+            "possible_complaint": case.possible_complaint,
             "stage": case.stage,
             "channel": _CHANNEL_NAMES[case.channel],
             "owner": (owner.name if owner else view.owner) or "Nobody",
@@ -961,6 +991,8 @@ class StaffPages:
                 for a in ACTIONS.values()
                 if a.shown(case) and may(visit.viewer, a.permission, case)
             ],
+            can_confirm_type=ACTIONS["confirm-type"].shown(case)
+            and may(visit.viewer, Permission.RECLASSIFY_CASE, case),
             done=banner,
             held=bool(banner) and visit.request.query.get("held") == "yes",
         )
@@ -1034,6 +1066,7 @@ class StaffPages:
                 for t in CaseType
                 if t is not case.case_type
             ],
+            every_case_type=[{"value": t.value, "text": _TYPE_NAMES[t]} for t in CaseType],
             channels=[{"value": c.value, "text": _CHANNEL_NAMES[c]} for c in Channel],
             reviewers=[{"value": "", "text": "Choose for me"}]
             + [o for o in self._officer_items(case)[1:] if o["value"] != case.assigned_officer],
@@ -1208,6 +1241,7 @@ def navigation(viewer: Viewer, urls: StaffUrls) -> list[dict[str, str]]:
         ("directory", "Directory", urls.page("directory"), Permission.MANAGE_DIRECTORY),
         ("calendar", "Closure days", urls.page("calendar"), Permission.MANAGE_CALENDAR),
         ("users", "Staff accounts", urls.page("users"), Permission.MANAGE_USERS),
+        ("reports", "Reports", urls.page("reports"), Permission.VIEW_REPORTS),
     )
     return [
         {"key": key, "text": text, "href": href}

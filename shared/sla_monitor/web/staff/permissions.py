@@ -76,6 +76,7 @@ class Permission(enum.StrEnum):
     MANAGE_DIRECTORY = "manage_directory"
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_USERS = "manage_users"
+    VIEW_REPORTS = "view_reports"
 
     @property
     def on_a_case(self) -> bool:
@@ -106,6 +107,7 @@ _DESCRIPTIONS = {
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
     Permission.MANAGE_CALENDAR: "close and open days",
     Permission.MANAGE_USERS: "manage staff accounts",
+    Permission.VIEW_REPORTS: "see the monthly and annual reports",
 }
 
 _NOT_ON_A_CASE = frozenset(
@@ -117,6 +119,7 @@ _NOT_ON_A_CASE = frozenset(
         Permission.MANAGE_DIRECTORY,
         Permission.MANAGE_CALENDAR,
         Permission.MANAGE_USERS,
+        Permission.VIEW_REPORTS,
     }
 )
 
@@ -158,7 +161,8 @@ _ADMINISTRATION = (
     Permission.MANAGE_USERS,
 )
 
-# The matrix. A role not listed against a permission does not hold it.
+# The matrix. A role not listed against a permission does not hold it. The reports are the
+# whole council's figures and hold no personal data: every role but the officer sees them.
 MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
     StaffRole.OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
@@ -167,14 +171,22 @@ MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
     StaffRole.HEAD_OF_SERVICE: {
         **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
         Permission.LOG_CASE: Scope.SERVICE,
+        Permission.VIEW_REPORTS: Scope.SERVICE,
     },
     StaffRole.CORPORATE_COMPLAINTS_OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
         Permission.LOG_CASE: Scope.SERVICE,
         Permission.HANDLE_TRIAGE: Scope.SERVICE,
+        Permission.VIEW_REPORTS: Scope.SERVICE,
     },
-    StaffRole.CHIEF_EXECUTIVE: dict.fromkeys(_READING, Scope.REFERRED_COMPLAINTS),
-    StaffRole.ADMINISTRATOR: dict.fromkeys(_ADMINISTRATION, Scope.SERVICE),
+    StaffRole.CHIEF_EXECUTIVE: {
+        **dict.fromkeys(_READING, Scope.REFERRED_COMPLAINTS),
+        Permission.VIEW_REPORTS: Scope.SERVICE,
+    },
+    StaffRole.ADMINISTRATOR: {
+        **dict.fromkeys(_ADMINISTRATION, Scope.SERVICE),
+        Permission.VIEW_REPORTS: Scope.SERVICE,
+    },
 }
 
 

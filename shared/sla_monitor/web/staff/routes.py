@@ -83,6 +83,7 @@ from sla_monitor.web.staff.permissions import (
     requires,
     viewer_from_claims,
 )
+from sla_monitor.web.staff.reports import ReportPages
 from sla_monitor.web.staff.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -445,6 +446,18 @@ def reclassify(reference: str) -> Response:
     return _step(reference, "reclassify")
 
 
+@app.get("/cases/<reference>/confirm-type")
+@requires(Permission.RECLASSIFY_CASE)
+def confirm_type_form(reference: str) -> Response:
+    return _form(reference, "confirm-type")
+
+
+@app.post("/cases/<reference>/confirm-type")
+@requires(Permission.RECLASSIFY_CASE)
+def confirm_type(reference: str) -> Response:
+    return _step(reference, "confirm-type")
+
+
 @app.get("/cases/<reference>/stage-2")
 @requires(Permission.REQUEST_STAGE_2)
 def stage_2_form(reference: str) -> Response:
@@ -467,6 +480,15 @@ def acknowledged_form(reference: str) -> Response:
 @requires(Permission.RECORD_ACKNOWLEDGEMENT)
 def acknowledged(reference: str) -> Response:
     return _step(reference, "acknowledged")
+
+
+# -- the reports ------------------------------------------------------------------------------
+
+
+@app.get("/reports")
+@requires(Permission.VIEW_REPORTS)
+def reports() -> Response:
+    return _respond(ReportPages(_pages()).show(_current().visit()))
 
 
 # -- the set-aside mail ------------------------------------------------------------------------

@@ -135,6 +135,13 @@ SERVICE_WIDE = {
     Permission.MANAGE_DIRECTORY: {"administrator"},
     Permission.MANAGE_CALENDAR: {"administrator"},
     Permission.MANAGE_USERS: {"administrator"},
+    # The reports are the whole council's figures and name no one; not for plain officers.
+    Permission.VIEW_REPORTS: {
+        "head of service",
+        "corporate complaints officer",
+        "chief executive",
+        "administrator",
+    },
 }
 
 
