@@ -17,6 +17,7 @@ import pytest
 from functions.have_your_say import app
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel
+from sla_monitor.web import have_your_say_routes as routes
 from sla_monitor.web.local_server import LocalLambdaContext
 from sla_monitor.web.visit import FormNotSent, HaveYourSayVisit
 
@@ -262,7 +263,7 @@ def test_the_deployed_handler_reads_its_secret_from_secrets_manager(embedded, mo
     )
     monkeypatch.setenv("FORM_SECRET_PARAMETER", secret["ARN"])
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "have-your-say")
-    app._signer.cache_clear()
+    routes._signer.cache_clear()
 
     response = app.handler(rest_event("GET", "/form"), LocalLambdaContext())
 
@@ -271,19 +272,19 @@ def test_the_deployed_handler_reads_its_secret_from_secrets_manager(embedded, mo
     from sla_monitor.web.security import FormSigner
 
     FormSigner(b"k" * 64).unsign("csrf", token, now=datetime.now(LONDON), max_age=None)
-    app._signer.cache_clear()
+    routes._signer.cache_clear()
 
 
 def test_a_deployed_handler_without_its_secret_fails_safe(embedded, monkeypatch):
     monkeypatch.delenv("FORM_SECRET_PARAMETER", raising=False)
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "have-your-say")
-    app._signer.cache_clear()
+    routes._signer.cache_clear()
 
     response = call(rest_event("GET", "/form"))
 
     assert response["statusCode"] == 500
     assert "have_your_say_csrf" not in set_cookies(response)
-    app._signer.cache_clear()
+    routes._signer.cache_clear()
 
 
 def test_a_visit_played_at_a_simulated_time_registers_the_case_then(embedded):
