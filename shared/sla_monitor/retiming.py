@@ -199,7 +199,3 @@ def _retime(
 
 def _day(day: date | None) -> str:
     return day.isoformat() if day else "none"
-
-
-def touched(results: Iterable[Retiming]) -> list[Retiming]:
-    return [r for r in results if r.moved]

@@ -14,7 +14,7 @@ acting at once either both land or one is refused, never one silently lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -62,16 +62,6 @@ class ActionNotAllowed(ValueError):
     def __init__(self, message: str, *, argument: str | None = None) -> None:
         super().__init__(message)
         self.argument = argument
-
-
-@dataclass(frozen=True)
-class Casework:
-    """What every staff step works with."""
-
-    store: CaseStore
-    policy: Policy
-    calendar: WorkingDayCalendar
-    directory: Directory
 
 
 def change_case(
@@ -794,9 +784,3 @@ def record_ombudsman_referral(
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
-
-
-def feedback_settled(case: Case) -> bool:
-    """A compliment or comment is closed once it has been acknowledged (where owed) and passed
-    to the service concerned."""
-    return case.case_type in _FEEDBACK and all(case.was_sent(n.key) for n in case.notifications)

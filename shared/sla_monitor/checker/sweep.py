@@ -36,6 +36,7 @@ from sla_monitor.cases import (
     AccessibleFormat,
     Case,
     CaseStatus,
+    CaseType,
     NotificationKind,
     SentAction,
     TimelineEvent,
@@ -64,7 +65,6 @@ from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate
 from sla_monitor.policy import Policy, Role
-from sla_monitor.staff import feedback_settled
 from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
 
 ACTOR = "deadline-checker"
@@ -526,8 +526,10 @@ class _Sweep:
     ) -> tuple[Case, list[TimelineEvent]]:
         """A compliment or comment closes once it is acknowledged (where that is owed) and
         passed to the service concerned: nothing more is promised on it."""
-        if not case.is_open or not feedback_settled(case):
+        if case.case_type not in (CaseType.COMPLIMENT, CaseType.COMMENT) or not case.is_open:
             return case, events
+        if case.notifications_unsent():
+            return case, events  # not yet passed to the service
         evaluation = evaluate(case, self.policy, self.calendar, at)
         if any(a.action is Action.ACKNOWLEDGE for a in (*evaluation.owed, *evaluation.upcoming)):
             return case, events
