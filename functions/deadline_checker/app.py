@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.checker.budget import Countdown
-from sla_monitor.checker.wiring import SWEEP, run_schedule
+from sla_monitor.checker.wiring import run_schedule, scheduled_job
 from sla_monitor.runtime import services
 
 logger = Logger(service="deadline-checker")
@@ -30,9 +30,10 @@ metrics = Metrics(namespace="SlaMonitor", service="deadline-checker")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = datetime.now(UTC)
     budget = Countdown(lambda: context.get_remaining_time_in_millis() / 1000)
-    # The sweep schedule sends no input; the daily digest schedule sends {"job": "daily-digest"}.
-    job = str(event.get("job") or SWEEP) if isinstance(event, dict) else SWEEP
-    run = run_schedule(services(), now, budget=budget, job=job)
+    # The sweep's state machine sends {"job": "sweep", "shard": n}, one invocation per index
+    # shard; the daily digest schedule sends {"job": "daily-digest"}.
+    job, shard = scheduled_job(event)
+    run = run_schedule(services(), now, budget=budget, job=job, shard=shard)
     report = run.sweep
     for name, value in report.metrics().items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
@@ -49,7 +50,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "digests_sent": len(run.digest.sent_to),
     }
     logger.info(
-        "schedule job finished", extra={"job": job, "duration_seconds": duration, **summary}
+        "schedule job finished",
+        extra={"job": job, "shard": shard, "duration_seconds": duration, **summary},
     )
     for reference, error in report.failures:
         logger.warning("case could not be swept", reference=reference, error=error)

@@ -39,6 +39,9 @@ def embedded_aws(directory: Directory | None = None) -> Iterator[Services]:
         raise EmbeddedAWSUnavailable(
             "embedded AWS needs moto: install the project with its 'dev' extra"
         ) from error
+    from sla_monitor import emulator
+
+    emulator.install()  # moto's DynamoDB at a real council's size (see the module)
     hidden = {k: "" for k in ("AWS_ENDPOINT_URL", "AWS_PROFILE") if k in os.environ}
     with mock.patch.dict(os.environ, {**_DUMMY_ENVIRONMENT, **hidden}):
         for key in hidden:

@@ -113,6 +113,8 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
     the staff workspace."""
     from moto.server import ThreadedMotoServer
 
+    from sla_monitor import emulator
+
     from functions.have_your_say import app as have_your_say
     from functions.staff_workspace import app as staff_workspace
     from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
@@ -120,6 +122,8 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
 
     # The moto server would print a line for every AWS call; the person wants the addresses.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # The server runs in this process: the emulator's fixes reach it (see the module).
+    emulator.install()
     with ExitStack() as stack:
         moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
         moto_server.start()

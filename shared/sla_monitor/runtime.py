@@ -79,6 +79,7 @@ class Services:
             host=self.settings.endpoint_url,
             reference_prefix=self.council.reference_prefix,
             retention_days=self.council.retention_days,
+            shards=self.settings.index_shards,
         )
 
     @cached_property

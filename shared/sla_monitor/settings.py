@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
+from sla_monitor.store.schema import DUE_SHARDS
+
 
 class ResourceSettings(BaseModel):
     cases_table: str = Field(default="sla-monitor-cases")
@@ -20,6 +22,9 @@ class ResourceSettings(BaseModel):
     region: str = Field(default="eu-west-2")
     endpoint_url: str | None = None
     ses_configuration_set: str | None = None
+    # The next-due and open-cases indexes' shards (template.yaml's IndexShards): a scheduled
+    # sweep runs once per shard, all at once. Only ever raised.
+    index_shards: int = Field(default=DUE_SHARDS, ge=1)
 
     @classmethod
     def from_environment(cls) -> ResourceSettings:
@@ -32,8 +37,10 @@ class ResourceSettings(BaseModel):
             "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
             "ses_configuration_set": env.get("SES_CONFIGURATION_SET") or None,
+            "index_shards": env.get("INDEX_SHARDS") or None,
         }
-        return cls(**{k: v for k, v in values.items() if v is not None})
+        # pydantic validates and converts each value (INDEX_SHARDS is text in the environment).
+        return cls.model_validate({k: v for k, v in values.items() if v is not None})
 
 
 @lru_cache(maxsize=1)

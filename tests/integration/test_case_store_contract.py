@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime, timedelta
+
+from unittest import mock
 
 import pytest
 
@@ -34,6 +37,18 @@ def store(request):
     from sla_monitor.embedded import embedded_aws
 
     with embedded_aws() as bundle:
+        yield bundle.store
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def four_shard_store(request):
+    """A store whose deployment set INDEX_SHARDS to 4."""
+    if request.param == "memory":
+        yield InMemoryCaseStore(shards=4)
+        return
+    from sla_monitor.embedded import embedded_aws
+
+    with mock.patch.dict(os.environ, {"INDEX_SHARDS": "4"}), embedded_aws() as bundle:
         yield bundle.store
 
 
@@ -121,6 +136,30 @@ def test_only_due_cases_are_read_oldest_first(store):
         middle.reference,
     ]
     assert later.reference in [c.reference for c in store.cases_due(NOW + timedelta(days=1))]
+
+
+def test_each_index_shard_holds_its_own_due_cases_and_together_all(four_shard_store):
+    store = four_shard_store
+    assert store.shards == 4
+    made = [
+        store.create_case(a_case(store), events=[], next_due=NOW - timedelta(minutes=n))
+        for n in range(24)
+    ]
+    every = [c.reference for c in store.cases_due(NOW)]
+    by_shard = [[c.reference for c in store.cases_due(NOW, shards=[n])] for n in range(4)]
+
+    assert sorted(every) == sorted(c.reference for c in made)
+    assert sorted(r for shard in by_shard for r in shard) == sorted(every)
+    assert all(by_shard), "24 references spread over every one of 4 shards"
+    for shard in by_shard:  # each shard oldest first, as the whole index is
+        assert shard == [r for r in every if r in shard]
+    two = {c.reference for c in store.cases_due(NOW, shards=[1, 3])}
+    assert two == set(by_shard[1]) | set(by_shard[3])
+
+
+def test_a_shard_the_store_does_not_have_is_refused(four_shard_store):
+    with pytest.raises(ValueError, match="0 to 3"):
+        list(four_shard_store.cases_due(NOW, shards=[4]))
 
 
 def test_clearing_the_due_instant_takes_a_case_out_of_the_index(store):

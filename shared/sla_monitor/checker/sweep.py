@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -98,6 +98,7 @@ def sweep(
     composer: Composer | None = None,
     sleep: Callable[[float], None] = time.sleep,
     reference: str | None = None,
+    shards: Sequence[int] | None = None,
 ) -> SweepReport:
     """One sweep at `now`: every due case, oldest first, within the time budget.
 
@@ -106,7 +107,11 @@ def sweep(
 
     With `reference`, only that case, whether the index says it is due or not: what a staff
     step owes goes at once instead of at the next scheduled sweep, under the same claims, so
-    whichever gets there first sends it, once."""
+    whichever gets there first sends it, once.
+
+    With `shards`, only the due cases in those shards of the next-due index: a fanned-out
+    schedule runs one sweep per shard at once, each with its own time budget (docs/scaling.md).
+    A case is in one shard only, and the claims keep each action once whatever overlaps."""
     run = _Sweep(
         now=require_aware(now),
         store=store,
@@ -120,6 +125,7 @@ def sweep(
         settings=settings or SweepSettings(),
         composer=composer or Composer(council),
         sleep=sleep,
+        shards=tuple(shards) if shards is not None else None,
     )
     return run.run() if reference is None else run.run_one(reference)
 
@@ -138,6 +144,7 @@ class _Sweep:
     settings: SweepSettings
     composer: Composer
     sleep: Callable[[float], None]
+    shards: tuple[int, ...] | None = None
     report: SweepReport = field(init=False)
 
     def __post_init__(self) -> None:
@@ -160,7 +167,8 @@ class _Sweep:
 
     def run(self) -> SweepReport:
         seen: set[str] = set()
-        for case in self.store.cases_due(self.now, limit=self.settings.max_cases):
+        due = self.store.cases_due(self.now, limit=self.settings.max_cases, shards=self.shards)
+        for case in due:
             # A case saved still due this sweep can come round again later in the index.
             if case.reference in seen:
                 continue

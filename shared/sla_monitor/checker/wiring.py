@@ -41,9 +41,10 @@ def sweep_with(
     mailer: Mailer | None = None,
     settings: SweepSettings | None = None,
     reference: str | None = None,
+    shard: int | None = None,
 ) -> SweepReport:
-    """One sweep over the services' store (or, with `reference`, of that case only), sending
-    through SES unless told otherwise."""
+    """One sweep over the services' store (or, with `reference`, of that case only; with
+    `shard`, of that index shard's due cases), sending through SES unless told otherwise."""
     return sweep(
         now,
         store=services.store,
@@ -59,6 +60,7 @@ def sweep_with(
         settings=settings,
         composer=composer_for(services.council),
         reference=reference,
+        shards=None if shard is None else (shard,),
     )
 
 
@@ -89,6 +91,21 @@ DAILY_DIGEST = "daily-digest"
 JOBS = (SWEEP, DAILY_DIGEST)
 
 
+def scheduled_job(event: object) -> tuple[str, int | None]:
+    """The job and index shard a schedule's input names: {"job": "sweep", "shard": 3} from the
+    sweep's state machine, {"job": "daily-digest"} from the morning schedule, nothing at all
+    (every shard) from an older schedule. ValueError for anything else."""
+    if not isinstance(event, dict):
+        return SWEEP, None
+    job = event.get("job") or SWEEP
+    shard = event.get("shard")
+    if job not in JOBS:
+        raise ValueError(f"unknown job {job!r}: expected one of {', '.join(JOBS)}")
+    if shard is not None and (isinstance(shard, bool) or not isinstance(shard, int) or shard < 0):
+        raise ValueError("a shard is a whole number from 0")
+    return str(job), shard
+
+
 @dataclass(frozen=True)
 class ScheduledRun:
     sweep: SweepReport
@@ -96,16 +113,22 @@ class ScheduledRun:
 
 
 def run_schedule(
-    services: Services, now: datetime, *, budget: Budget | None = None, job: str = SWEEP
+    services: Services,
+    now: datetime,
+    *,
+    budget: Budget | None = None,
+    job: str = SWEEP,
+    shard: int | None = None,
 ) -> ScheduledRun:
-    """What a schedule runs: every few minutes the sweep; at the start of each working day
-    (a schedule of its own) the officers' digests, which skip bank holidays and closure days."""
+    """What a schedule runs: every few minutes the sweep (of every index shard, or of one when
+    the schedule fans out one sweep per shard); at the start of each working day (a schedule of
+    its own) the officers' digests, which skip bank holidays and closure days."""
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}: expected one of {', '.join(JOBS)}")
     _keep_policy_once(services)
     if job == SWEEP:
         skipped = DigestReport(skipped_because="digests run on their own daily schedule")
-        return ScheduledRun(sweep_with(services, now, budget=budget), skipped)
+        return ScheduledRun(sweep_with(services, now, budget=budget, shard=shard), skipped)
     digest = send_daily_digests(
         now,
         store=services.store,

@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sla_monitor.checker.budget import Countdown
 from sla_monitor.checker.wiring import DAILY_DIGEST, SWEEP, run_schedule
-from sla_monitor.cli.common import add_target_arguments, instant_argument, target_services
+from sla_monitor.cli.common import (
+    UsageError,
+    add_target_arguments,
+    instant_argument,
+    target_services,
+)
 
 # As long as the Lambda function may run at most: a sweep that stops leaves the rest due.
 _TIME_LIMIT = timedelta(minutes=14)
@@ -36,19 +41,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="send the officers' daily digests instead of sweeping",
     )
+    parser.add_argument(
+        "--shard",
+        type=int,
+        metavar="N",
+        help=(
+            "sweep only the due cases in shard N of the next-due index (0 to INDEX_SHARDS - 1), "
+            "as each invocation of a fanned-out schedule does"
+        ),
+    )
     add_target_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
+    if args.shard is not None and args.daily_digest:
+        raise UsageError("--shard is for a sweep, not the daily digests")
     deadline = time.monotonic() + _TIME_LIMIT.total_seconds()
     with target_services(args) as bundle:
+        shards = bundle.settings.index_shards
+        if args.shard is not None and not 0 <= args.shard < shards:
+            raise UsageError(f"--shard must be from 0 to {shards - 1} (INDEX_SHARDS is {shards})")
         run = run_schedule(
             bundle,
             now,
             budget=Countdown(lambda: deadline - time.monotonic()),
             job=DAILY_DIGEST if args.daily_digest else SWEEP,
+            shard=args.shard,
         )
     report = run.sweep
     for line in report.lines():

@@ -14,8 +14,9 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
 
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
-`next_due_at`. Its partition key is spread over `DUE_SHARDS` shards so writes never pile onto one
-partition; the checker queries each shard for `next_due_at <= now` and merges them oldest first.
+`next_due_at`. Its partition key is spread over the deployment's index shards (`DUE_SHARDS` unless
+set) so writes never pile onto one partition; a sweep queries each shard it is given for
+`next_due_at <= now` and merges them oldest first.
 Every case item also carries `received_month` ("2026-12"), the key of the received-month index
 the reports read one month at a time.
 
@@ -28,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import uuid
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -97,23 +97,20 @@ from sla_monitor.store.schema import (
     NEXT_DUE_INDEX,
     OPEN_CASES_INDEX,
     RECEIVED_MONTH_INDEX,
+    shard_of,
 )
 
 _LONGEST_KEPT_MESSAGE_ID = 1024
 
 
-def _shard(reference: str) -> int:
-    return zlib.crc32(reference.encode("utf-8")) % DUE_SHARDS
-
-
-def due_shard(reference: str) -> str:
+def due_shard(reference: str, shards: int = DUE_SHARDS) -> str:
     """The index partition a case's due instant is written to: stable for a reference."""
-    return f"DUE#{_shard(reference)}"
+    return f"DUE#{shard_of(reference, shards)}"
 
 
-def open_shard(reference: str) -> str:
+def open_shard(reference: str, shards: int = DUE_SHARDS) -> str:
     """The open-cases index partition of a case while it is open."""
-    return f"OPEN#{_shard(reference)}"
+    return f"OPEN#{shard_of(reference, shards)}"
 
 
 def message_key(message_id: str) -> str:
@@ -364,8 +361,12 @@ class DynamoDBCaseStore:
         host: str | None = None,
         reference_prefix: str,
         retention_days: int,
+        shards: int = DUE_SHARDS,
     ) -> None:
+        if shards < 1:
+            raise ValueError("a case store needs at least one index shard")
         self.models = case_table_models(table_name, region, host)
+        self.shards = shards
         self.table_name = table_name
         self.reference_prefix = reference_prefix
         self.retention = timedelta(days=retention_days)
@@ -511,9 +512,9 @@ class DynamoDBCaseStore:
             ),
             possible_complaint=case.possible_complaint or None,
             reply_addresses=list(case.reply_addresses) or None,
-            due_shard=due_shard(case.reference) if next_due else None,
+            due_shard=due_shard(case.reference, self.shards) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
-            open_shard=open_shard(case.reference) if case.is_open else None,
+            open_shard=open_shard(case.reference, self.shards) if case.is_open else None,
             received_month=month_received(case.received_at),
             expires_at=self._expires_at(case),
         )
@@ -789,24 +790,35 @@ class DynamoDBCaseStore:
             for e in m.query(f"CASE#{reference}", m.sk.startswith("EVENT#"))
         ]
 
-    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
-        """Query every shard of the sparse next-due index and merge them oldest first."""
+    def cases_due(
+        self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
+    ) -> Iterator[Case]:
+        """Query each shard of the sparse next-due index (every shard, or those given) and
+        merge them oldest first."""
         index = self.models.case.next_due_index
         bound = index_instant(now)
-        shards = [
+        queries = [
             index.query(
                 f"DUE#{shard}",
                 self.models.case.next_due_at <= bound,
                 page_size=100,
             )
-            for shard in range(DUE_SHARDS)
+            for shard in self._shards(shards)
         ]
-        merged = heapq.merge(*shards, key=lambda item: item.next_due_at)
+        merged = heapq.merge(*queries, key=lambda item: item.next_due_at)
         for count, item in enumerate(merged):
             if limit is not None and count >= limit:
                 return
             self.items_read += 1
             yield self._case(item)
+
+    def _shards(self, chosen: Iterable[int] | None) -> list[int]:
+        if chosen is None:
+            return list(range(self.shards))
+        shards = sorted(set(chosen))
+        if any(not 0 <= shard < self.shards for shard in shards):
+            raise ValueError(f"index shards run from 0 to {self.shards - 1}")
+        return shards
 
     def bulk_load(self, cases: Iterable[tuple[Case, datetime | None]]) -> int:
         """Write many new cases with batch writes (load tests and benchmarks): the same items,
@@ -822,7 +834,7 @@ class DynamoDBCaseStore:
     def open_cases(self) -> Iterator[Case]:
         """Every open case, oldest first, through the sparse open-cases index (never a scan)."""
         index = self.models.case.open_cases_index
-        shards = [index.query(f"OPEN#{shard}", page_size=100) for shard in range(DUE_SHARDS)]
+        shards = [index.query(f"OPEN#{shard}", page_size=100) for shard in range(self.shards)]
         for item in heapq.merge(*shards, key=lambda item: item.received_at):
             self.items_read += 1
             yield self._case(item)

@@ -23,11 +23,13 @@ from sla_monitor.store.ports import (
     StaleCaseError,
     month_received,
 )
+from sla_monitor.store.schema import DUE_SHARDS, shard_of
 
 
 class InMemoryCaseStore:
-    def __init__(self, reference_prefix: str = "NWL") -> None:
+    def __init__(self, reference_prefix: str = "NWL", *, shards: int = DUE_SHARDS) -> None:
         self.reference_prefix = reference_prefix
+        self.shards = shards
         self.cases: dict[str, Case] = {}
         self.events: dict[str, list[TimelineEvent]] = {}
         self.next_due: dict[str, datetime] = {}
@@ -146,8 +148,17 @@ class InMemoryCaseStore:
             self.triage[record.idempotency_key] = replace(stored, resolution=resolution)
             return True
 
-    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
-        due = sorted((at, ref) for ref, at in self.next_due.items() if at <= now)
+    def cases_due(
+        self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
+    ) -> Iterator[Case]:
+        chosen = set(range(self.shards) if shards is None else shards)
+        if not chosen <= set(range(self.shards)):
+            raise ValueError(f"index shards run from 0 to {self.shards - 1}")
+        due = sorted(
+            (at, ref)
+            for ref, at in self.next_due.items()
+            if at <= now and shard_of(ref, self.shards) in chosen
+        )
         for count, (_, reference) in enumerate(due):
             if limit is not None and count >= limit:
                 return

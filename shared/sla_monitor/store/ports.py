@@ -128,9 +128,13 @@ class CaseStore(Protocol):
         it was marked before or is not stored."""
         ...
 
-    def cases_due(self, now: datetime, *, limit: int | None = None) -> Iterator[Case]:
+    def cases_due(
+        self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
+    ) -> Iterator[Case]:
         """Open cases whose next due instant is at or before `now`, oldest first, read through
-        the sparse next-due index (never a scan)."""
+        the sparse next-due index (never a scan): from every index shard, or only those in
+        `shards` (one invocation of a fanned-out sweep each). ValueError for a shard the store
+        does not have."""
         ...
 
     def open_cases(self) -> Iterator[Case]:

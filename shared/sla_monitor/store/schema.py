@@ -7,6 +7,7 @@ them. Change a table here and the template test tells you what to change in the 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +32,18 @@ OPEN_CASES_INDEX = "open-cases"
 # or referral fell in the period is the one thing it misses; a key by closing month would not
 # catch it either (the case may close after the period), only a key per event would.
 RECEIVED_MONTH_INDEX = "received-month"
-# Writes spread over this many partitions of each index so no single partition runs hot. A
-# partition takes about 1,000 writes a second, far above a council's case volume (thousands of
-# cases a year); each shard costs every sweep one query, so keep it small. Raise it for several
-# councils in one deployment. Only ever raise it: cases already written to a shard above a
-# lowered count would go unread.
+# Writes spread over this many partitions of the next-due and open-cases indexes by default, so
+# no single partition runs hot. A partition takes about 1,000 writes a second, far above one
+# council's case volume (thousands of cases a year); each shard costs every sweep one query. A
+# deployment sets its own count (INDEX_SHARDS, the template's IndexShards) to fan the sweep out:
+# each shard can be swept by its own invocation at once (docs/scaling.md). Only ever raise it:
+# cases already written to a shard above a lowered count would go unread until saved again.
 DUE_SHARDS = 2
+
+
+def shard_of(reference: str, shards: int) -> int:
+    """The index shard a case's keys are written to: stable for a reference and a count."""
+    return zlib.crc32(reference.encode("utf-8")) % shards
 
 
 @dataclass(frozen=True)

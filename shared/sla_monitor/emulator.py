@@ -1,0 +1,172 @@
+"""Local only: three narrow fixes to moto's DynamoDB emulation, for the demo, the tests and the
+local stack. Nothing deployed imports this module; on AWS, DynamoDB does all of it itself.
+
+1. moto backs up *every table a transaction names* with a deep copy before each
+   TransactWriteItems call, to restore them if it fails. With tens of thousands of cases, each
+   transactional save then copies the whole archive: seconds a save and gigabytes of memory. The
+   fix backs up only the items the transaction writes, and restores just those on failure, which
+   is what a transaction's atomicity asks for.
+2. moto's threaded server answers requests on several threads with no locking, and a failed
+   transaction restores whole tables, losing any write another client made meanwhile: two
+   concurrent sweeps against a local stack could then send a message twice. The fix answers
+   DynamoDB requests one at a time, as if each were atomic, which on AWS each item write is.
+
+3. moto answers a query of a global secondary index by sorting every item of the index
+   partition and working out the size of each, matching or not, before it applies the key
+   condition: a sweep's query for the few cases due costs a walk of every open case. The fix
+   hands moto's query only the items that meet the key conditions (the hash key, and the range
+   key's comparison), which is what DynamoDB reads; the rest of moto's query, its order, pages
+   and projection, is unchanged.
+
+`install()` applies all three, once per process. tests/integration/test_emulator.py checks that a
+failed transaction still leaves nothing behind, that a concurrent write survives it, that the copy
+is no longer made and that index queries answer as before, so an upgrade of moto that changes
+what is patched fails there first.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+_LOCK = threading.RLock()
+_INSTALLED = False
+
+
+class _TablesNotCopied:
+    """The `copy` module as moto's DynamoDB backend sees it: a table is never deep-copied (its
+    backup becomes the table itself, so moto's own rollback changes nothing), anything else is."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        from moto.dynamodb.models.table import Table
+
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _snapshot(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each item the transaction names, as it stands (None where there is none yet)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved = []
+    for entry in transact_items:
+        if len(entry) != 1:
+            continue  # moto refuses it before writing anything
+        op = next(iter(entry.values()))
+        table = backend.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        attrs = op.get("Key") or op.get("Item") or {}
+        if table.hash_key_attr not in attrs:
+            continue
+        hash_value = DynamoType(attrs[table.hash_key_attr])
+        range_value = None
+        if table.range_key_attr is not None:
+            if table.range_key_attr not in attrs:
+                continue
+            range_value = DynamoType(attrs[table.range_key_attr])
+        current = table.get_item(hash_value, range_value)
+        saved.append((table, hash_value, range_value, copy.deepcopy(current)))
+    return saved
+
+
+def _restore(saved: list[tuple[Any, ...]]) -> None:
+    for table, hash_value, range_value, item in reversed(saved):
+        if item is None:
+            table.delete_item(hash_value, range_value)
+        elif range_value is not None:
+            table.items[hash_value][range_value] = item
+        else:
+            table.items[hash_value] = item
+
+
+def _meets_key_conditions(item: Any, arguments: dict[str, Any]) -> bool:
+    for name, value in arguments.get("hash_key_conditions") or ():
+        found = item.attrs.get(name)
+        if not found or found != value:
+            return False
+    ranges = arguments.get("range_key_conditions") or ()
+    for name, _comparison, values in ranges[:-1]:  # all but the last are equalities
+        found = item.attrs.get(name)
+        if not found or found != values[0]:
+            return False
+    comparison = arguments.get("range_comparison")
+    if ranges and comparison:
+        found = item.attrs.get(ranges[-1][0])
+        if not found or not found.compare(comparison, arguments.get("range_objs") or []):
+            return False
+    return True
+
+
+def _every_item(table: Any) -> Iterator[Any]:
+    for stored in table.items.values():
+        if table.range_key_attr:
+            yield from stored.values()
+        else:
+            yield stored
+
+
+def install() -> None:
+    """Apply the fixes to moto in this process (again is harmless)."""
+    global _INSTALLED
+    with _LOCK:
+        if _INSTALLED:
+            return
+        from moto.dynamodb import models
+        from moto.dynamodb.responses import DynamoHandler
+
+        models.copy = _TablesNotCopied  # type: ignore[assignment]
+        original_transaction = models.DynamoDBBackend.transact_write_items
+
+        @functools.wraps(original_transaction)
+        def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+            with _LOCK:
+                saved = _snapshot(self, transact_items)
+                try:
+                    original_transaction(self, transact_items)
+                except Exception:
+                    _restore(saved)
+                    raise
+
+        models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+        original_call = DynamoHandler.call_action
+
+        @functools.wraps(original_call)
+        def call_action(self: Any) -> Any:
+            with _LOCK:
+                return original_call(self)
+
+        DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+        from moto.dynamodb.models.dynamo_type import Item
+        from moto.dynamodb.models.table import Table
+
+        original_query = Table.query
+        signature = inspect.signature(original_query)
+
+        @functools.wraps(original_query)
+        def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+            arguments = signature.bind(self, *args, **kwargs).arguments
+            if not arguments.get("index_name") or not arguments.get("hash_key_conditions"):
+                return original_query(self, *args, **kwargs)
+            with _LOCK:
+                # In no order (moto's `all_items` sorts the whole table): an index query sorts
+                # what it finds by the index's keys.
+                candidates = [
+                    item
+                    for item in _every_item(self)
+                    if isinstance(item, Item) and _meets_key_conditions(item, arguments)
+                ]
+                self.all_items = lambda: candidates
+                try:
+                    return original_query(self, *args, **kwargs)
+                finally:
+                    del self.all_items
+
+        Table.query = query  # type: ignore[method-assign]
+        _INSTALLED = True
