@@ -1,7 +1,8 @@
 """The local stack: a moto server standing in for AWS on 127.0.0.1, the product's resources on
 it, cases to look at, and the public form, the open status API (Open311) and the staff workspace
-served through the real Lambda handlers. The workspace signs staff in against moto's Cognito: a user pool like the
-template's with one sample user per role, and the same token verification as in AWS."""
+served through the real Lambda handlers. The workspace signs staff in against moto's Cognito: a
+user pool like the template's with one sample user per role, and the same token verification as
+in AWS."""
 
 from __future__ import annotations
 

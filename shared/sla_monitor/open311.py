@@ -290,18 +290,21 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _REMOVED = "[removed]"
 _MAX_DESCRIPTION = 280
 # Capitalised words that name nobody; any other capitalised word may be a person or a place
-# and is removed.
+# and is removed (so are the months and words that are also first names: May, June, Will).
 _COMMON_CAPITALISED = frozenset(
-    """
+    re.split(
+        r"\s+",
+        """
     a an and are as at but can could council did do does dont for from had has have hello
     hi how i i'm i've i'd i'll if in is it it's its my no nobody not of on our please she he
     so that the their there they this thank thanks to was we were what when where which who
-    why will with would yes you your after again also any before both each every just last
+    why with would yes you your after again also any before both each every just last
     many more most much next now once only other over same since some still then these those
     today tomorrow too under until very yesterday
     monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    """.split()
+    january february march april july september october november december
+    """.strip(),
+    )
 )
 
 
@@ -309,7 +312,12 @@ def anonymised_description(text: str, *, known_names: Iterable[str] = ()) -> str
     """What the customer wrote with anything that could identify someone taken out: emails,
     web addresses, postcodes, every figure, every capitalised word but the commonest, and the
     names the case knows. None when too little would be left to mean anything."""
-    names = {part.lower() for name in known_names for part in _WORD.findall(name) if len(part) > 1}
+    names = {
+        part.lower()
+        for name in known_names
+        for part in _WORD.findall(name)
+        if len(part) > 1 and part.lower() not in _COMMON_CAPITALISED
+    }
     kept = _EMAIL.sub(_REMOVED, text)
     kept = _URL.sub(_REMOVED, kept)
     kept = _POSTCODE.sub(_REMOVED, kept)
@@ -328,7 +336,7 @@ def anonymised_description(text: str, *, known_names: Iterable[str] = ()) -> str
     kept = kept.replace("\x00", _REMOVED)
     kept = re.sub(r"\s+", " ", kept).strip()
     # Runs of removals read as one.
-    kept = re.sub(r"(?:\[removed\][\s,.'’-]*){2,}", f"{_REMOVED} ", kept).strip()
+    kept = re.sub(r"(?:\[removed\][\s,.:;'’-]*){2,}", f"{_REMOVED} ", kept).strip()
     words = _WORD.findall(kept.replace(_REMOVED, ""))
     removed = kept.count(_REMOVED)
     if len(words) < 3 or removed > len(words) / 2:
@@ -467,9 +475,7 @@ def parse_requests_query(
                 raise BadRequest(f"status {status[:20]!r} must be open or closed")
         statuses = frozenset(listed)
     start = (
-        parse_w3c_datetime(values["start_date"], "start_date")
-        if "start_date" in values
-        else None
+        parse_w3c_datetime(values["start_date"], "start_date") if "start_date" in values else None
     )
     end = (
         parse_w3c_datetime(values["end_date"], "end_date", end_of_day=True)

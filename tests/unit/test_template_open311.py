@@ -25,10 +25,14 @@ def test_the_public_api_routes_exactly_what_the_open311_function_serves():
         assert event["Properties"]["RestApiId"] == {"Ref": "HaveYourSayApi"}
         routed.add((event["Properties"]["Path"], event["Properties"]["Method"].upper()))
     served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "open311_routes.py")
-    assert routed == served == {
-        ("/open311/v2/{document}", "GET"),
-        ("/open311/v2/requests/{request}", "GET"),
-    }
+    assert (
+        routed
+        == served
+        == {
+            ("/open311/v2/{document}", "GET"),
+            ("/open311/v2/requests/{request}", "GET"),
+        }
+    )
 
 
 def test_the_open311_role_only_reads():

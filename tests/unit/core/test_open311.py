@@ -44,8 +44,9 @@ from sla_monitor.policy import Policy
 from sla_monitor.store.memory import InMemoryCaseStore
 from tests.unit.core.builders import a_case, london
 
-PUBLICATION = Publication(council_name="North West Leicestershire District Council",
-                          jurisdiction_id="nwleics.gov.uk")
+PUBLICATION = Publication(
+    council_name="North West Leicestershire District Council", jurisdiction_id="nwleics.gov.uk"
+)
 DIRECTORY = default_directory()
 RECEIVED = london(2026, 12, 1, 10, 0)  # a Tuesday
 
@@ -466,8 +467,11 @@ def test_a_window_reads_each_month_it_covers_and_keeps_only_its_own_cases(policy
     )
     status = _open_status(store, policy, calendar)
     found = status.requests(query(start_date="2026-09-16"), now=NOW)
-    assert [r.service_request_id for r in found] == ["NWL-2026-000004", "NWL-2026-000003",
-                                                     "NWL-2026-000002"]
+    assert [r.service_request_id for r in found] == [
+        "NWL-2026-000004",
+        "NWL-2026-000003",
+        "NWL-2026-000002",
+    ]
 
 
 def test_filters_by_status_and_service(policy, calendar):
