@@ -246,6 +246,11 @@ def _expected(clock: Clock | None) -> datetime | None:
     return clock.due - timedelta(seconds=1)
 
 
+def case_service_code(case: Case, directory: Directory) -> str:
+    department = directory.department_of(case)
+    return service_code(case.case_type, department.code if department else None)
+
+
 def service_request(
     case: Case,
     evaluation: Evaluation,
@@ -269,7 +274,7 @@ def service_request(
         status="open" if case.is_open else "closed",
         status_notes=_status_notes(case, clock),
         service_name=_service_name(case.case_type, department.name if department else None),
-        service_code=service_code(case.case_type, department.code if department else None),
+        service_code=case_service_code(case, directory),
         description=description,
         agency_responsible=department.name if department else publication.council_name,
         service_notice=promise.description if promise is not None else None,
@@ -318,7 +323,9 @@ def anonymised_description(text: str, *, known_names: Iterable[str] = ()) -> str
         for part in _WORD.findall(name)
         if len(part) > 1 and part.lower() not in _COMMON_CAPITALISED
     }
-    kept = _EMAIL.sub(_REMOVED, text)
+    # Control characters have no place in a description (nor in XML).
+    kept = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+    kept = _EMAIL.sub(_REMOVED, kept)
     kept = _URL.sub(_REMOVED, kept)
     kept = _POSTCODE.sub(_REMOVED, kept)
     kept = _NUMBER.sub(_REMOVED, kept)
@@ -539,18 +546,21 @@ class OpenStatus:
             return [self._record(c, now) for c in cases if c.received_at <= now]
         assert query.start is not None and query.end is not None
         start, end = query.start, min(query.end, now)
-        records = []
+        chosen = []
         for case in self._received_between(start, end):
             if not is_published(case):
                 continue
             if query.statuses and ("open" if case.is_open else "closed") not in query.statuses:
                 continue
-            record = self._record(case, now)
-            if query.service_codes and record.service_code not in query.service_codes:
+            if (
+                query.service_codes
+                and case_service_code(case, self.directory) not in query.service_codes
+            ):
                 continue
-            records.append(record)
-        records.sort(key=lambda r: (r.requested_datetime, r.service_request_id), reverse=True)
-        return records[:MAX_REQUESTS]
+            chosen.append(case)
+        # Only the requests answered are evaluated by the engine: at most MAX_REQUESTS.
+        chosen.sort(key=lambda c: (c.received_at, c.reference), reverse=True)
+        return [self._record(c, now) for c in chosen[:MAX_REQUESTS]]
 
     def _received_between(self, start: datetime, end: datetime) -> Iterator[Case]:
         """Cases received from `start` to `end` inclusive, a month's partition of the

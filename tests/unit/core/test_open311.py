@@ -320,6 +320,11 @@ def test_a_description_that_is_mostly_names_and_figures_is_not_published():
     assert anonymised_description("Help") is None
 
 
+def test_control_characters_do_not_survive():
+    found = anonymised_description("the bin\x00 was\x07 missed\x1b again")
+    assert found == "the bin was missed again"
+
+
 def test_a_long_description_is_cut_at_a_word():
     found = anonymised_description("the bin was missed again " * 40)
     assert found is not None
