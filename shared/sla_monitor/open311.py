@@ -191,7 +191,7 @@ def is_published(case: Case) -> bool:
 
 def _status_notes(case: Case, clock: Clock | None) -> str:
     if not case.is_open:
-        return "Closed: the council has responded."
+        return "Closed: the council has responded." if case.responses else "Closed."
     if case.status is CaseStatus.WAITING_ON_CUSTOMER or case.open_pause is not None:
         return "On hold: waiting for more information."
     if case.stage_2 is not None:

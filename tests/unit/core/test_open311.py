@@ -15,6 +15,8 @@ from sla_monitor.cases import (
     Channel,
     Customer,
     Extension,
+    FormalResponse,
+    Outcome,
     Pause,
     SentAction,
     Stage2,
@@ -207,16 +209,36 @@ def test_an_overdue_response_says_so(policy, calendar):
 
 
 def test_a_closed_case_is_closed_and_keeps_the_date_it_was_due(policy, calendar):
+    answered = london(2026, 12, 10, 15, 0)
     closed = complaint(
         status=CaseStatus.CLOSED,
-        responded_at=london(2026, 12, 10, 15, 0),
-        closed_at=london(2026, 12, 10, 15, 0),
+        responded_at=answered,
+        closed_at=answered,
+        outcome=Outcome.UPHELD,
+        responses=(
+            FormalResponse(
+                stage=1,
+                outcome=Outcome.UPHELD,
+                findings="The officer did not call back as promised.",
+                recorded_at=answered,
+                recorded_by="head-planning",
+            ),
+        ),
     )
     found = record(closed, policy, calendar, london(2026, 12, 20, 9, 0))
     assert found.status == "closed"
     assert found.status_notes == "Closed: the council has responded."
-    assert found.updated_datetime == london(2026, 12, 10, 15, 0)
+    assert found.updated_datetime == answered
     assert found.expected_datetime == london(2026, 12, 15, 23, 59, 59)
+    # Neither the outcome nor the findings are published.
+    assert "upheld" not in str(asdict(found)).lower()
+    assert "call back" not in str(asdict(found))
+
+
+def test_a_case_closed_without_a_response_says_only_closed(policy, calendar):
+    closed = complaint(status=CaseStatus.CLOSED, closed_at=london(2026, 12, 3, 9, 0))
+    found = record(closed, policy, calendar, london(2026, 12, 20, 9, 0))
+    assert (found.status, found.status_notes) == ("closed", "Closed.")
 
 
 def test_at_stage_2_the_expected_date_is_the_review_s_once_acknowledged(policy, calendar):
