@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -46,6 +47,16 @@ class Ombudsman(_Strict):
     phone: str
 
 
+class OpenData(_Strict):
+    """The open status API (Open311 GeoReport v2). It never publishes personal data; with
+    `publish_descriptions` it also publishes what the customer wrote, anonymised (figures,
+    addresses, postcodes and capitalised words taken out), and nothing where in doubt."""
+
+    publish_descriptions: bool = False
+    # GeoReport's jurisdiction_id; by default the host of the council's website, without www.
+    jurisdiction_id: str | None = Field(default=None, pattern=r"^[a-z0-9.-]{1,100}$")
+
+
 class Council(_Strict):
     name: str
     short_name: str
@@ -58,6 +69,14 @@ class Council(_Strict):
     calendar_settings: CalendarSettings = Field(default=CalendarSettings(), alias="calendar")
     retention_days: int = Field(default=2190, ge=30)
     ombudsman: Ombudsman
+    open_data: OpenData = OpenData()
+
+    @property
+    def jurisdiction_id(self) -> str:
+        if self.open_data.jurisdiction_id:
+            return self.open_data.jurisdiction_id
+        host = urlsplit(self.website).hostname or self.short_name.lower()
+        return host.removeprefix("www.")
 
     def calendar(self, stored_closure_days: Iterable[date] = ()) -> WorkingDayCalendar:
         """The working-day calendar: the closure days configured here, and any an administrator

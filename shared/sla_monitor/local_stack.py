@@ -1,7 +1,8 @@
 """The local stack: a moto server standing in for AWS on 127.0.0.1, the product's resources on
-it, cases to look at, and the public form and the staff workspace served through the real
-Lambda handlers. The workspace signs staff in against moto's Cognito: a user pool like the
-template's with one sample user per role, and the same token verification as in AWS."""
+it, cases to look at, and the public form, the open status API (Open311) and the staff workspace
+served through the real Lambda handlers. The workspace signs staff in against moto's Cognito: a
+user pool like the template's with one sample user per role, and the same token verification as
+in AWS."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ class LocalStack:
     staff_pool: StaffPool | None = None
     sample_users: tuple[SampleUser, ...] = ()
     sample_cases: dict[str, str] | None = None
+    open_status: str = ""
 
     def environment(self) -> dict[str, str]:
         """What another shell needs so `sla-monitor` commands talk to this stack."""
@@ -59,6 +61,7 @@ class LocalStack:
         return {
             "public_form": self.public_form,
             "workspace": self.workspace,
+            "open_status": self.open_status,
             "aws_endpoint": self.aws_endpoint,
             "environment": self.environment(),
             "staff_user_pool_id": self.staff_pool.user_pool_id if self.staff_pool else None,
@@ -116,8 +119,14 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
     from sla_monitor import emulator
 
     from functions.have_your_say import app as have_your_say
+    from functions.open311 import app as open311
     from functions.staff_workspace import app as staff_workspace
-    from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
+    from sla_monitor.web.local_server import (
+        OPEN311_ROUTE_PREFIX,
+        PUBLIC_FORM_BASE_PATH,
+        LocalApiServer,
+        routed_by_path,
+    )
     from sla_monitor.web.staff.routes import reset_collaborators
 
     # The moto server would print a line for every AWS call; the person wants the addresses.
@@ -170,7 +179,11 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         seed_set_aside_mail(bundle, now, samples)
         web = LocalApiServer(
             {
-                PUBLIC_FORM_BASE_PATH: have_your_say.handler,
+                # One public API, as in AWS: Open311's routes to its function, the rest to
+                # the form's.
+                PUBLIC_FORM_BASE_PATH: routed_by_path(
+                    {OPEN311_ROUTE_PREFIX: open311.handler}, otherwise=have_your_say.handler
+                ),
                 STAFF_BASE_PATH: staff_workspace.handler,
             },
             port=web_port,
@@ -185,4 +198,5 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
             staff_pool=pool,
             sample_users=users,
             sample_cases=samples,
+            open_status=f"{web.url}{PUBLIC_FORM_BASE_PATH}{OPEN311_ROUTE_PREFIX}v2/",
         )

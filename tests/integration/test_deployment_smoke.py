@@ -74,7 +74,7 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
 }
 
 ASYNC_FUNCTIONS = ("EmailIntakeFunction", "DeadlineCheckerFunction", "DeliveryEventsFunction")
-FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction", "StaffWorkspaceFunction")
+FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction", "Open311Function", "StaffWorkspaceFunction")
 
 
 class Deployment:
@@ -422,10 +422,17 @@ def _allows(
         return value if isinstance(value, list) else [value]
 
     def keys_allowed(statement: dict[str, Any]) -> bool:
-        condition = statement.get("Condition", {}).get("ForAllValues:StringEquals", {})
-        if "dynamodb:LeadingKeys" not in condition:
-            return True
-        return leading_key in listed(condition["dynamodb:LeadingKeys"])
+        conditions = statement.get("Condition", {})
+        equals = conditions.get("ForAllValues:StringEquals", {})
+        like = conditions.get("ForAllValues:StringLike", {})
+        if "dynamodb:LeadingKeys" in equals:
+            return leading_key in listed(equals["dynamodb:LeadingKeys"])
+        if "dynamodb:LeadingKeys" in like:
+            return leading_key is not None and any(
+                fnmatch.fnmatchcase(leading_key, pattern)
+                for pattern in listed(like["dynamodb:LeadingKeys"])
+            )
+        return True
 
     return any(
         s["Effect"] == "Allow"
@@ -529,6 +536,36 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("s3:GetObject", f"{bucket}/inbound/abc123"),
                 ("sqs:SendMessage", queue),
                 ("secretsmanager:GetSecretValue", staff_secret),
+            ],
+        ),
+        # The open status API reads a case by its key and a month through the received-month
+        # index, and the directory: nothing else, and it changes nothing.
+        "Open311Function": (
+            [
+                ("dynamodb:GetItem", cases, "CASE#NWL-2026-000001"),
+                ("dynamodb:Query", f"{cases}/index/received-month"),
+                ("dynamodb:GetItem", directory),
+                ("dynamodb:Query", directory),
+                ("logs:PutLogEvents", log("open311")),
+            ],
+            [
+                ("dynamodb:GetItem", cases, "TRIAGE"),
+                ("dynamodb:GetItem", cases),
+                ("dynamodb:Query", cases),
+                ("dynamodb:Scan", cases),
+                ("dynamodb:Scan", f"{cases}/index/received-month"),
+                ("dynamodb:Query", f"{cases}/index/open-cases"),
+                ("dynamodb:Query", f"{cases}/index/next-due"),
+                ("dynamodb:PutItem", cases, "CASE#NWL-2026-000001"),
+                ("dynamodb:UpdateItem", cases, "CASE#NWL-2026-000001"),
+                ("dynamodb:DeleteItem", cases, "CASE#NWL-2026-000001"),
+                ("dynamodb:PutItem", directory),
+                ("secretsmanager:GetSecretValue", secret),
+                ("secretsmanager:GetSecretValue", staff_secret),
+                ("ses:SendEmail", identity),
+                ("s3:GetObject", f"{bucket}/attachments/abc123/001-photo.jpg"),
+                ("sqs:SendMessage", queue),
+                ("logs:PutLogEvents", log("have-your-say")),
             ],
         ),
         "StaffWorkspaceFunction": (
@@ -814,16 +851,17 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
     gateway = deployed.client("apigateway")
     api = deployed.physical("HaveYourSayApi")
     form = deployed.function("HaveYourSayFunction")["FunctionArn"]
-    routes = set()
+    open311 = deployed.function("Open311Function")["FunctionArn"]
+    routes: dict[str, set[tuple[str, str]]] = {form: set(), open311: set()}
     for resource in gateway.get_resources(restApiId=api)["items"]:
         for method in resource.get("resourceMethods", {}):
             integration = gateway.get_integration(
                 restApiId=api, resourceId=resource["id"], httpMethod=method
             )
             assert integration["type"].upper() == "AWS_PROXY"
-            assert form in integration["uri"]
-            routes.add((resource["path"], method))
-    assert routes == {
+            (function,) = [f for f in routes if f in integration["uri"]]
+            routes[function].add((resource["path"], method))
+    assert routes[form] == {
         ("/", "GET"),
         ("/form", "GET"),
         ("/form", "POST"),
@@ -831,6 +869,11 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
         ("/check", "POST"),
         ("/confirmation", "GET"),
         ("/assets/{name}", "GET"),
+    }
+    # The open status API is on the same public API, to its own function.
+    assert routes[open311] == {
+        ("/open311/v2/{document}", "GET"),
+        ("/open311/v2/requests/{request}", "GET"),
     }
     stages = [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]]
     assert stages == ["have-your-say"]

@@ -28,12 +28,13 @@ def _globals() -> dict[str, Any]:
 FUNCTIONS = sorted(k for k, r in _resources().items() if r["Type"] == "AWS::Serverless::Function")
 
 
-def test_the_template_deploys_the_five_functions():
+def test_the_template_deploys_the_six_functions():
     assert FUNCTIONS == [
         "DeadlineCheckerFunction",
         "DeliveryEventsFunction",
         "EmailIntakeFunction",
         "HaveYourSayFunction",
+        "Open311Function",
         "StaffWorkspaceFunction",
     ]
 

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     with local_stack(aws_port=args.aws_port, web_port=args.port, now=datetime.now(UTC)) as stack:
         print(f"public form:      {stack.public_form}")
         print(f"staff workspace:  {stack.workspace}")
+        print(f"open status API:  {stack.open_status}services.json")
         print(f"AWS endpoint:     {stack.aws_endpoint}")
         print(f"Sample staff sign-ins (local only), each with the password {LOCAL_PASSWORD}:")
         for user in stack.sample_users:

@@ -34,6 +34,9 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 STAGE = "local"
 # Where the public form is mounted locally (in AWS: its API's stage or base path mapping).
 PUBLIC_FORM_BASE_PATH = "/have-your-say"
+# The open status API's routes on the public API (in AWS too: the form's API sends them to the
+# Open311 function).
+OPEN311_ROUTE_PREFIX = "/open311/"
 _TEXT_TYPES = ("text/", "application/x-www-form-urlencoded", "application/json", "application/xml")
 
 
@@ -136,6 +139,21 @@ def proxy_event(
         "body": text_body,
         "isBase64Encoded": is_base64,
     }
+
+
+def routed_by_path(routes: Mapping[str, ProxyHandler], *, otherwise: ProxyHandler) -> ProxyHandler:
+    """One API whose routes go to different functions, as API Gateway sends each route of an
+    API to its own: the first prefix of `routes` the event's path starts with picks the handler,
+    `otherwise` takes the rest."""
+
+    def route(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        path = str(event.get("path") or "/")
+        for prefix, handler in routes.items():
+            if path.startswith(prefix):
+                return handler(event, context)
+        return otherwise(event, context)
+
+    return route
 
 
 class LocalApiServer:

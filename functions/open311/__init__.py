@@ -1,0 +1,1 @@
+"""The open status API (Open311 GeoReport v2) behind API Gateway."""
