@@ -116,11 +116,10 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
     the staff workspace."""
     from moto.server import ThreadedMotoServer
 
-    from sla_monitor import emulator
-
     from functions.have_your_say import app as have_your_say
     from functions.open311 import app as open311
     from functions.staff_workspace import app as staff_workspace
+    from sla_monitor import emulator
     from sla_monitor.web.local_server import (
         OPEN311_ROUTE_PREFIX,
         PUBLIC_FORM_BASE_PATH,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import datetime, timedelta
-
 from unittest import mock
 
 import pytest

@@ -91,3 +91,31 @@ def test_seed_refuses_more_due_cases_than_cases(endpoint, capsys):
 def test_check_on_embedded_aws_runs_on_an_empty_council(capsys):
     assert main(["check", "--embedded", "--now", NOW]) == 0
     assert capsys.readouterr().out.splitlines() == ["0 due case(s) read, 0 action(s) done"]
+
+
+def test_each_shard_is_swept_on_its_own_and_together_they_sweep_every_due_case(
+    endpoint, capsys, monkeypatch
+):
+    monkeypatch.setenv("INDEX_SHARDS", "3")
+    reset_services()
+    assert main(["init"]) == 0
+    assert main(["seed", "--cases", "30", "--due", "9", "--now", NOW]) == 0
+    capsys.readouterr()
+
+    swept: list[list[str]] = []
+    for shard in range(3):
+        assert main(["check", "--now", NOW, "--shard", str(shard)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        swept.append([line.split()[0] for line in lines[:-1]])
+    everyone = sorted(reference for shard in swept for reference in shard)
+    assert everyone == [f"NWL-LOAD-{n:07d}" for n in range(1, 10)]  # each once, none missed
+    assert sum(1 for shard in swept if shard) >= 2  # nine cases spread over the shards
+
+    assert main(["check", "--now", NOW]) == 0  # nothing left owed
+    assert capsys.readouterr().out.splitlines() == ["0 due case(s) read, 0 action(s) done"]
+
+
+def test_a_shard_the_deployment_does_not_have_is_refused(endpoint, capsys):
+    assert main(["init"]) == 0
+    assert main(["check", "--now", NOW, "--shard", "2"]) == 2
+    assert "--shard must be from 0 to 1 (INDEX_SHARDS is 2)" in capsys.readouterr().err

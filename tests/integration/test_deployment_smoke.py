@@ -673,26 +673,63 @@ def test_the_data_key_rotates_and_lets_services_use_it_only_for_this_account(dep
 # -- the schedule ------------------------------------------------------------------------------
 
 
-def test_the_checker_is_swept_every_five_minutes_by_a_role_that_can_only_invoke_it(deployed):
-    schedule = deployed.client("scheduler").get_schedule(
-        Name=deployed.physical("DeadlineCheckerFunctionSweep")
-    )
-    checker = deployed.function("DeadlineCheckerFunction")["FunctionArn"]
-    assert schedule["State"] == "ENABLED"
-    assert schedule["ScheduleExpression"] == "rate(5 minutes)"
-    assert schedule["Target"]["Arn"] == checker
-    assert schedule["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 0
-
+def _inline_statements(deployed, role_arn: str) -> tuple[dict, list[dict]]:
     iam = deployed.client("iam")
-    role = iam.get_role(RoleName=schedule["Target"]["RoleArn"].rsplit("/", 1)[1])["Role"]
-    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
-    assert trust["Principal"] == {"Service": ["scheduler.amazonaws.com"]}
+    role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[1])["Role"]
     statements = []
     for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
         document = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)
         statements += policy_document(document["PolicyDocument"])["Statement"]
+    return role, statements
+
+
+def test_every_five_minutes_the_schedule_starts_the_sweep_of_every_shard(deployed):
+    schedule = deployed.client("scheduler").get_schedule(
+        Name=deployed.physical("SweepStateMachineSweep")
+    )
+    machine = deployed.physical("SweepStateMachine")
+    assert schedule["State"] == "ENABLED"
+    assert schedule["ScheduleExpression"] == "rate(5 minutes)"
+    assert schedule["Target"]["Arn"] == machine
+    assert schedule["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 0
+
+    role, statements = _inline_statements(deployed, schedule["Target"]["RoleArn"])
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": ["scheduler.amazonaws.com"]}
+    assert [(s["Action"], s["Resource"]) for s in statements] == [
+        ("states:StartExecution", machine)
+    ]
+
+
+def test_the_sweep_state_machine_can_only_invoke_the_checker(deployed):
+    checker = deployed.function("DeadlineCheckerFunction")["FunctionArn"]
+    described = deployed.client("stepfunctions").describe_state_machine(
+        stateMachineArn=deployed.physical("SweepStateMachine")
+    )
+    definition = json.loads(described["definition"])
+    task = definition["States"]["SweepEachShard"]["ItemProcessor"]["States"]["SweepShard"]
+    # Step Functions fills the placeholders in from DefinitionSubstitutions when it takes the
+    # definition; moto's CloudFormation hands the definition over as written.
+    assert task["Parameters"]["FunctionName"] == "${DeadlineCheckerArn}"
+    assert "${IndexShards}" in definition["States"]["Shards"]["Parameters"]["shards.$"]
+    substitutions = deployed.template["Resources"]["SweepStateMachine"]["Properties"][
+        "DefinitionSubstitutions"
+    ]
+    assert substitutions == {
+        "DeadlineCheckerArn": {"Fn::GetAtt": ["DeadlineCheckerFunction", "Arn"]},
+        "IndexShards": {"Ref": "IndexShards"},
+    }
+
+    role, statements = _inline_statements(deployed, described["roleArn"])
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "states.amazonaws.com"}
     assert statements == [
-        {"Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": checker}
+        {
+            "Sid": "InvokeTheChecker",
+            "Action": "lambda:InvokeFunction",
+            "Effect": "Allow",
+            "Resource": checker,
+        }
     ]
 
 

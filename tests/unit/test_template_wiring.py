@@ -188,7 +188,11 @@ def test_the_checker_sweeps_on_one_schedule_and_sends_digests_on_another():
     from sla_monitor.checker.wiring import DAILY_DIGEST, JOBS
 
     events = _resources()["DeadlineCheckerFunction"]["Properties"]["Events"]
-    assert "Input" not in events["Sweep"]["Properties"]  # no input: the sweep
+    assert set(events) == {"DailyDigest"}  # the sweep's schedule starts the state machine
+    sweep = _resources()["SweepStateMachine"]["Properties"]["Events"]["Sweep"]["Properties"]
+    assert sweep["ScheduleExpression"] == {
+        "Fn::FindInMap": ["CheckerRate", {"Ref": "CheckerRateMinutes"}, "ScheduleExpression"]
+    }
     digest = events["DailyDigest"]["Properties"]
     assert digest["ScheduleExpression"] == "cron(0 9 ? * MON-FRI *)"
     assert digest["ScheduleExpressionTimezone"] == "Europe/London"
@@ -203,3 +207,48 @@ def test_an_unknown_job_is_refused_before_anything_runs():
 
     with pytest.raises(ValueError, match="unknown job"):
         run_schedule(None, None, job="spring-clean")  # type: ignore[arg-type]
+
+
+def _shard_states():
+    machine = _resources()["SweepStateMachine"]["Properties"]
+    return machine, machine["Definition"]["States"]
+
+
+def test_the_sweep_fans_out_one_checker_invocation_per_index_shard():
+    from sla_monitor.checker.wiring import SWEEP, scheduled_job
+
+    machine, states = _shard_states()
+    assert machine["DefinitionSubstitutions"] == {
+        "DeadlineCheckerArn": {"Fn::GetAtt": ["DeadlineCheckerFunction", "Arn"]},
+        "IndexShards": {"Ref": "IndexShards"},
+    }
+    # Shards 0 to IndexShards - 1, each one item of the map, all at once.
+    assert states["Shards"]["Parameters"] == {
+        "shards.$": "States.ArrayRange(0, States.MathAdd(${IndexShards}, -1), 1)"
+    }
+    each = states["SweepEachShard"]
+    assert each["ItemsPath"] == "$.shards"
+    assert each["MaxConcurrency"] == 0
+    assert each["ItemSelector"] == {"shard.$": "$$.Map.Item.Value"}
+    task = each["ItemProcessor"]["States"]["SweepShard"]
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke"
+    assert task["Parameters"]["FunctionName"] == "${DeadlineCheckerArn}"
+    payload = task["Parameters"]["Payload"]
+    assert payload == {"job": SWEEP, "shard.$": "$.shard"}
+    # What the checker receives for shard 3 is what its handler reads.
+    assert scheduled_job({"job": payload["job"], "shard": 3}) == (SWEEP, 3)
+    # One shard's failure leaves the others running; nothing is retried but Lambda's own
+    # brief refusals.
+    assert task["Catch"][0]["ErrorEquals"] == ["States.ALL"]
+    assert all(e.startswith("Lambda.") for r in task["Retry"] for e in r["ErrorEquals"])
+
+
+def test_every_function_knows_the_index_shards_and_they_are_only_raised():
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    variables = _globals()["Environment"]["Variables"]
+    assert variables["INDEX_SHARDS"] == {"Ref": "IndexShards"}
+    from sla_monitor.store.schema import DUE_SHARDS
+
+    parameter = template["Parameters"]["IndexShards"]
+    assert parameter["Default"] == DUE_SHARDS
+    assert parameter["MinValue"] == DUE_SHARDS  # a lower count would strand written cases
