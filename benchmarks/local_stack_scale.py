@@ -1,0 +1,215 @@
+"""A real council's archive on the local stack (`make bench`).
+
+Starts `sla-monitor local` as a person would, loads N = 50,000 cases into it with `sla-monitor
+seed` (M = 50 of them due), and runs `sla-monitor check` against it:
+
+1. one sweep alone: its time (the whole command, start-up included) against the 10 s target;
+2. the same 50 cases made due again, then two sweeps started at once, as two overlapping
+   schedules or a schedule and a staff step would: every message must be sent exactly once
+   (SES's count of sent mail, each case's record and the two sweeps' own lines agree);
+3. the local stack's memory (its peak resident size) against the 2 GB target.
+
+The local stack is moto's server in the `sla-monitor local` process, with the emulator's fixes
+(sla_monitor.emulator): without them a sweep at this size copied the whole table on every save.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+CASES = int(os.environ.get("LOCAL_STACK_CASES", "50000"))
+DUE = 50
+SWEEP_TARGET_SECONDS = 10.0
+MEMORY_TARGET_MB = 2048.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "sla_monitor.cli.main", *args]
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args[3:])} failed:\n{done.stdout}\n{done.stderr}")
+    return seconds, done.stdout
+
+
+def _peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _sent_so_far(env: dict[str, str]) -> int:
+    import boto3
+
+    ses = boto3.client(
+        "ses", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_DEFAULT_REGION"]
+    )
+    return int(ses.get_send_quota()["SentLast24Hours"])
+
+
+def _make_due_again(env: dict[str, str], now: datetime) -> None:
+    """The M due cases as they were before the first sweep, and their claims gone."""
+    from sla_monitor.checker.seeding import synthetic_cases
+    from sla_monitor.runtime import reset_services, services
+
+    reset_services()
+    bundle = services()
+    due = list(
+        itertools.islice(
+            synthetic_cases(
+                CASES,
+                due=DUE,
+                now=now,
+                policy=bundle.policy,
+                calendar=bundle.calendar,
+                reference_prefix=bundle.council.reference_prefix,
+            ),
+            DUE,
+        )
+    )
+    bundle.store.bulk_load(due)
+    client = bundle.client("dynamodb")
+    for case, _ in due:
+        client.delete_item(
+            TableName=bundle.settings.cases_table,
+            Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CLAIM#acknowledge"}},
+        )
+
+
+def _acknowledgements_recorded(env: dict[str, str]) -> dict[str, int]:
+    from sla_monitor.runtime import services
+
+    store = services().store
+    return {
+        f"NWL-LOAD-{n:07d}": sum(
+            1
+            for sent in store.get_case(f"NWL-LOAD-{n:07d}").sent  # type: ignore[union-attr]
+            if sent.key == "acknowledge"
+        )
+        for n in range(1, DUE + 1)
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        info_file = Path(folder) / "local.json"
+        stack = subprocess.Popen(  # noqa: S603
+            _command(
+                "local",
+                "--port",
+                str(_free_port()),
+                "--aws-port",
+                str(_free_port()),
+                "--info",
+                str(info_file),
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            return _measure(stack, info_file)
+        finally:
+            stack.terminate()
+            stack.wait(timeout=30)
+
+
+def _measure(stack: subprocess.Popen[str], info_file: Path) -> int:
+    started = time.perf_counter()
+    while not info_file.exists():
+        if stack.poll() is not None:
+            raise SystemExit(
+                f"sla-monitor local stopped:\n{stack.stderr.read() if stack.stderr else ''}"
+            )
+        if time.perf_counter() - started > 300:
+            raise SystemExit("sla-monitor local did not start in 5 minutes")
+        time.sleep(0.5)
+    time.sleep(0.5)  # the file is written whole before the stack serves; give it a moment
+    info = json.loads(info_file.read_text())
+    os.environ.update(info["environment"])  # this process talks to the stack too
+    env = dict(os.environ)
+    print(f"The local stack (`sla-monitor local`) with {CASES:,} cases, {DUE} of them due.\n")
+
+    # Whatever the stack's own sample cases owe now is sent first, so the sweeps below do only
+    # the seeded cases' work.
+    _run(_command("check"), env)
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    at = now.isoformat()
+
+    seed_seconds, _ = _run(
+        _command("seed", "--cases", str(CASES), "--due", str(DUE), "--now", at), env
+    )
+    print(f"seeding {CASES:,} cases:                 {seed_seconds:7.1f} s")
+
+    sent_before = _sent_so_far(env)
+    alone_seconds, alone = _run(_command("check", "--now", at), env)
+    alone_sent = _sent_so_far(env) - sent_before
+    alone_emailed = sum(" emailed " in line for line in alone.splitlines())
+    alone_ok = alone_seconds <= SWEEP_TARGET_SECONDS and alone_emailed == DUE
+    print(
+        f"one sweep of {DUE} due cases:             {alone_seconds:7.1f} s  "
+        f"(target {SWEEP_TARGET_SECONDS:.0f} s, command start-up included; {alone_emailed} "
+        f"emailed)  {'met' if alone_ok else 'MISSED'}"
+    )
+
+    _make_due_again(env, now)
+    sent_before = _sent_so_far(env)
+    pair_started = time.perf_counter()
+    sweeps = [
+        subprocess.Popen(  # noqa: S603
+            _command("check", "--now", at), env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [sweep.communicate()[0] for sweep in sweeps]
+    pair_seconds = time.perf_counter() - pair_started
+    sent = _sent_so_far(env) - sent_before
+    emailed = [
+        line.split()[0] for output in outputs for line in output.splitlines() if " emailed " in line
+    ]
+    recorded = _acknowledgements_recorded(env)
+    # moto's SES counts recipients (each twice: the destinations and the To header), so the
+    # pair's count is compared with the single sweep's for the same fifty letters.
+    exactly_once = (
+        sent == alone_sent and sorted(emailed) == sorted(recorded) and set(recorded.values()) == {1}
+    )
+    shares = " + ".join(str(sum(" emailed " in line for line in o.splitlines())) for o in outputs)
+    verdict = "exactly once" if exactly_once else "NOT EXACTLY ONCE"
+    print(
+        f"two sweeps at once over {DUE} due cases:  {pair_seconds:7.1f} s  "
+        f"(SES counted {sent} as for one sweep {alone_sent}; the sweeps emailed {shares}; "
+        "each case recorded once: "
+        f"{set(recorded.values()) == {1}})  {verdict}"
+    )
+
+    peak = _peak_memory_mb(stack.pid)
+    memory_ok = peak <= MEMORY_TARGET_MB
+    print(
+        f"the local stack's peak memory:          {peak:7.0f} MB  "
+        f"(target {MEMORY_TARGET_MB:.0f} MB)  {'met' if memory_ok else 'MISSED'}"
+    )
+    return 0 if alone_ok and exactly_once and memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
