@@ -327,3 +327,68 @@ def test_a_visit_whose_answers_need_correcting_is_not_sent(embedded):
     assert refused.value.status == 400
     assert "formal complaints procedure" in refused.value.page
     assert list(embedded.store.all_cases()) == []
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/form", 200),
+        ("GET", "/check", 303),
+        ("GET", "/accessibility", 200),
+        ("GET", "/privacy", 200),
+        ("GET", "/cookies", 200),
+        ("GET", "/assets/council.css", 200),
+        ("GET", "/assets/govuk-frontend.min.js", 200),
+        ("GET", "/nowhere", 404),
+        ("POST", "/form", 415),
+    ],
+)
+def test_every_answer_carries_the_security_headers(embedded, method, path, status):
+    response = call(rest_event(method, path, body="{}" if method == "POST" else None))
+
+    assert response["statusCode"] == status
+    for name in SECURITY_HEADERS:
+        assert header(response, name), name
+    assert header(response, "Strict-Transport-Security") == "max-age=31536000; includeSubDomains"
+    assert "frame-ancestors 'none'" in header(response, "Content-Security-Policy")
+
+
+def test_the_footer_pages_are_served_under_the_stage(embedded):
+    for path, words in (
+        ("/accessibility", "Accessibility statement for Have Your Say"),
+        ("/privacy", "is the data controller"),
+        ("/cookies", "have_your_say_csrf"),
+    ):
+        response = call(rest_event("GET", path))
+        assert response["statusCode"] == 200
+        assert words in response["body"]
+        assert f'href="/{STAGE}/privacy">Privacy notice</a>' in response["body"]
+
+
+def test_back_from_the_confirmation_and_sending_again_makes_no_second_case(embedded, visit):
+    visit.get("/form")
+    check = visit.answer_every_question(**COMPLAINT)
+    checked = dict(visit.hidden)
+    assert header(check, "Cache-Control") == "private, no-cache"  # kept for Back, by nobody else
+
+    first = visit.post("/check")
+    visit.hidden = checked  # the check page again, from the browser's history
+    again = visit.post("/check", now=NOW + timedelta(minutes=2))
+
+    assert first["statusCode"] == again["statusCode"] == 303
+    assert header(first, "Cache-Control") == "no-store"
+    (case,) = embedded.store.all_cases()
+    for sent in (first, again):
+        receipt = parse_qs(urlsplit(header(sent, "Location")).query)["receipt"][0]
+        assert case.reference in visit.get("/confirmation", receipt=receipt)["body"]
