@@ -8,7 +8,7 @@ from datetime import date, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,26 @@ class OpenData(_Strict):
     jurisdiction_id: str | None = Field(default=None, pattern=r"^[a-z0-9.-]{1,100}$")
 
 
+class Privacy(_Strict):
+    """What the privacy notice says about the council as data controller."""
+
+    # Where to write about personal data; the customer services address when not given.
+    data_protection_officer_email: str | None = None
+    ico_registration_number: str | None = None
+
+
+class Accessibility(_Strict):
+    """What the accessibility statement says beyond the automated test results."""
+
+    statement_prepared: date
+    statement_reviewed: date
+    # How quickly the council answers a request for information in another format.
+    reply_within_working_days: int = Field(default=5, ge=1, le=30)
+    # Who enforces the regulations: the Equality and Human Rights Commission (England, Scotland
+    # and Wales) or the Equality Commission for Northern Ireland.
+    enforcement_body: Literal["EHRC", "ECNI"] = "EHRC"
+
+
 class Council(_Strict):
     name: str
     short_name: str
@@ -70,6 +90,8 @@ class Council(_Strict):
     retention_days: int = Field(default=2190, ge=30)
     ombudsman: Ombudsman
     open_data: OpenData = OpenData()
+    privacy: Privacy = Privacy()
+    accessibility: Accessibility | None = None
 
     @property
     def jurisdiction_id(self) -> str:

@@ -174,6 +174,8 @@ class Resolver:
             return f"arn:aws:s3:::{physical}"
         if (kind, attribute) == ("AWS::WAFv2::WebACL", "Arn"):
             return physical
+        if (kind, attribute) == ("AWS::Logs::LogGroup", "Arn"):
+            return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{physical}:*"
         raise NotImplementedError(f"GetAtt {name}.{attribute} ({kind})")
 
     def _substitute(self, text: str, variables: Mapping[str, Any]) -> str:
@@ -342,7 +344,27 @@ def create_what_moto_cannot(
         gateway = client("apigateway")
         gateway.put_rest_api(restApiId=api, mode="overwrite", body=json.dumps(body))
         gateway.create_deployment(restApiId=api, stageName=p["StageName"])
+        if "AccessLogSetting" in p:
+            gateway.update_stage(
+                restApiId=api,
+                stageName=p["StageName"],
+                patchOperations=[
+                    {"op": "replace", "path": f"/accessLogSettings/{name}", "value": value}
+                    for name, value in (
+                        ("destinationArn", p["AccessLogSetting"]["DestinationArn"]),
+                        ("format", p["AccessLogSetting"]["Format"]),
+                    )
+                ],
+            )
         return p["StageName"]
+
+    def account(p: dict[str, Any], logical_id: str) -> str | None:
+        client("apigateway").update_account(
+            patchOperations=[
+                {"op": "replace", "path": "/cloudwatchRoleArn", "value": p["CloudWatchRoleArn"]}
+            ]
+        )
+        return None
 
     def web_acl(p: dict[str, Any], logical_id: str) -> str | None:
         created = client("wafv2").create_web_acl(**p)
@@ -403,6 +425,7 @@ def create_what_moto_cannot(
         "AWS::Logs::MetricFilter": metric_filter,
         "AWS::Lambda::EventInvokeConfig": invoke_config,
         "AWS::Scheduler::Schedule": schedule,
+        "AWS::ApiGateway::Account": account,
         "AWS::ApiGateway::Stage": stage,
         "AWS::WAFv2::WebACL": web_acl,
         "AWS::WAFv2::WebACLAssociation": web_acl_association,

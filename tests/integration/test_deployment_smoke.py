@@ -50,6 +50,7 @@ PARAMETERS = {
 
 # What moto's CloudFormation skips, each created through its service's API instead.
 NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
+    "AWS::ApiGateway::Account",
     "AWS::ApiGateway::Stage",
     "AWS::CloudWatch::Alarm",
     "AWS::Lambda::EventInvokeConfig",
@@ -371,10 +372,11 @@ def test_functions_are_arm64_with_the_shared_layer_tracing_and_own_log_group(dep
     assert props["TracingConfig"] == {"Mode": "Active"}
 
     group = deployed.resolver.resolve(props["LoggingConfig"]["LogGroup"])
-    (described,) = deployed.client("logs").describe_log_groups(logGroupNamePrefix=group)[
-        "logGroups"
+    (described,) = [
+        g
+        for g in deployed.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+        if g["logGroupName"] == group
     ]
-    assert described["logGroupName"] == group
     assert described["retentionInDays"] == 90  # the LogRetentionDays default
 
 
@@ -905,6 +907,9 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
         ("/check", "GET"),
         ("/check", "POST"),
         ("/confirmation", "GET"),
+        ("/accessibility", "GET"),
+        ("/privacy", "GET"),
+        ("/cookies", "GET"),
         ("/assets/{name}", "GET"),
     }
     # The open status API is on the same public API, to its own function.
@@ -914,6 +919,22 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
     }
     stages = [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]]
     assert stages == ["have-your-say"]
+
+
+def test_the_form_stage_writes_access_logs_through_the_accounts_logging_role(deployed):
+    gateway = deployed.client("apigateway")
+    api = deployed.physical("HaveYourSayApi")
+    stage = gateway.get_stage(restApiId=api, stageName="have-your-say")
+    group = deployed.physical("HaveYourSayAccessLogGroup")
+    assert stage["accessLogSettings"]["destinationArn"].split(":log-group:")[1] == f"{group}:*"
+    assert '"resourcePath":"$context.resourcePath"' in stage["accessLogSettings"]["format"]
+    assert "sourceIp" not in stage["accessLogSettings"]["format"]
+    role = gateway.get_account()["cloudwatchRoleArn"]
+    assert role.rsplit("/", 1)[1] == deployed.physical("ApiGatewayLoggingRole")
+    (described,) = deployed.client("logs").describe_log_groups(logGroupNamePrefix=group)[
+        "logGroups"
+    ]
+    assert described["retentionInDays"] == 90
 
 
 def test_the_public_api_is_throttled_on_its_stage(deployed):

@@ -107,6 +107,14 @@ class Visit:
         event = rest_event("POST", path, body=body, content_type=FORM, cookies=self.cookies)
         return self._keep(call(event, now=now))
 
+    def answer_every_question(self, **answers: str) -> dict[str, Any]:
+        """Post the answers to each question page in turn: the check page, or the first page
+        that has a problem."""
+        page = self.post("/form", **answers)
+        while page["statusCode"] == 200 and 'id="check-answers"' not in page["body"]:
+            page = self.post("/form", **answers)
+        return page
+
     def _keep(self, response: dict[str, Any]) -> dict[str, Any]:
         self.cookies.update(set_cookies(response))
         if response["statusCode"] in (200, 400):
@@ -134,9 +142,10 @@ def test_a_complaint_is_stored_in_dynamodb_once_and_confirmed(embedded, visit):
     form = visit.get("/form")
     assert form["statusCode"] == 200
     assert "have_your_say_csrf" in visit.cookies
-    assert 'option value="housing"' in form["body"]  # the departments come from the directory
+    service = visit.post("/form", **COMPLAINT)
+    assert 'option value="housing"' in service["body"]  # the departments come from the directory
 
-    check = visit.post("/form", **COMPLAINT)
+    check = visit.answer_every_question(**COMPLAINT)
     assert check["statusCode"] == 200, check["body"]
     assert "Check your answers" in check["body"]
 
@@ -164,12 +173,23 @@ def test_a_complaint_is_stored_in_dynamodb_once_and_confirmed(embedded, visit):
 
 def test_errors_come_back_with_status_400_and_the_answers_kept(embedded, visit):
     visit.get("/form")
-    response = visit.post("/form", about="complaint", details="", name="Sam <b>Tenant</b>")
+    response = visit.answer_every_question(
+        about="complaint", details="", name="Sam <b>Tenant</b>", contact_method="none"
+    )
 
     assert response["statusCode"] == 400
     assert "There is a problem" in response["body"]
     assert "Enter the details of your message" in response["body"]
-    assert 'value="Sam &lt;b&gt;Tenant&lt;/b&gt;"' in response["body"]
+    response = visit.answer_every_question(
+        details="It was damp.", contact_method="phone", phone="not a number"
+    )
+    assert response["statusCode"] == 400
+    assert 'value="not a number"' in response["body"]
+    response = visit.answer_every_question(
+        contact_method="phone", phone="01530 454545", name="Sam <b>Tenant</b>"
+    )
+    assert response["statusCode"] == 200
+    assert "Sam &lt;b&gt;Tenant&lt;/b&gt;" in response["body"]
     assert list(embedded.store.all_cases()) == []
 
 
@@ -181,7 +201,7 @@ def test_a_base64_encoded_body_is_read_as_the_same_form(embedded, visit):
     )
     response = call(event)
     assert response["statusCode"] == 200
-    assert "Check your answers" in response["body"]
+    assert "Which service is it about?" in response["body"]
 
 
 @pytest.mark.parametrize(
@@ -209,6 +229,7 @@ def test_a_request_we_cannot_use_gets_a_clear_page_never_a_stack_trace(
 def test_the_honeypot_and_a_missing_cookie_are_turned_away(embedded, visit):
     visit.get("/form")
     assert visit.post("/form", **COMPLAINT, website="http://spam.example")["statusCode"] == 400
+    visit.get("/form")
     visit.cookies.clear()
     assert visit.post("/form", **COMPLAINT)["statusCode"] == 403
     assert list(embedded.store.all_cases()) == []
@@ -240,7 +261,7 @@ def test_an_unexpected_failure_shows_a_sorry_page_and_logs_no_personal_data(
         raise RuntimeError("cannot store the case of sam@example.org")
 
     visit.get("/form")
-    visit.post("/form", **COMPLAINT)
+    visit.answer_every_question(**COMPLAINT)
     monkeypatch.setattr("sla_monitor.web.have_your_say.register_case", broken)
 
     response = visit.post("/check")
@@ -306,3 +327,68 @@ def test_a_visit_whose_answers_need_correcting_is_not_sent(embedded):
     assert refused.value.status == 400
     assert "formal complaints procedure" in refused.value.page
     assert list(embedded.store.all_cases()) == []
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/form", 200),
+        ("GET", "/check", 303),
+        ("GET", "/accessibility", 200),
+        ("GET", "/privacy", 200),
+        ("GET", "/cookies", 200),
+        ("GET", "/assets/council.css", 200),
+        ("GET", "/assets/govuk-frontend.min.js", 200),
+        ("GET", "/nowhere", 404),
+        ("POST", "/form", 415),
+    ],
+)
+def test_every_answer_carries_the_security_headers(embedded, method, path, status):
+    response = call(rest_event(method, path, body="{}" if method == "POST" else None))
+
+    assert response["statusCode"] == status
+    for name in SECURITY_HEADERS:
+        assert header(response, name), name
+    assert header(response, "Strict-Transport-Security") == "max-age=31536000; includeSubDomains"
+    assert "frame-ancestors 'none'" in header(response, "Content-Security-Policy")
+
+
+def test_the_footer_pages_are_served_under_the_stage(embedded):
+    for path, words in (
+        ("/accessibility", "Accessibility statement for Have Your Say"),
+        ("/privacy", "is the data controller"),
+        ("/cookies", "have_your_say_csrf"),
+    ):
+        response = call(rest_event("GET", path))
+        assert response["statusCode"] == 200
+        assert words in response["body"]
+        assert f'href="/{STAGE}/privacy">Privacy notice</a>' in response["body"]
+
+
+def test_back_from_the_confirmation_and_sending_again_makes_no_second_case(embedded, visit):
+    visit.get("/form")
+    check = visit.answer_every_question(**COMPLAINT)
+    checked = dict(visit.hidden)
+    assert header(check, "Cache-Control") == "private, no-cache"  # kept for Back, by nobody else
+
+    first = visit.post("/check")
+    visit.hidden = checked  # the check page again, from the browser's history
+    again = visit.post("/check", now=NOW + timedelta(minutes=2))
+
+    assert first["statusCode"] == again["statusCode"] == 303
+    assert header(first, "Cache-Control") == "no-store"
+    (case,) = embedded.store.all_cases()
+    for sent in (first, again):
+        receipt = parse_qs(urlsplit(header(sent, "Location")).query)["receipt"][0]
+        assert case.reference in visit.get("/confirmation", receipt=receipt)["body"]

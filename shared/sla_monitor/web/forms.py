@@ -40,16 +40,50 @@ ANSWER_FIELDS: tuple[str, ...] = (
     "about",
     "department",
     "details",
-    "name",
+    "contact_method",
     "email",
     "phone",
     "address",
-    "contact_method",
+    "name",
     "language",
     "accessible_format",
     "interpreter",
 )
 MULTI_LINE_FIELDS = frozenset({"details", "address"})
+
+
+@dataclass(frozen=True)
+class Question:
+    """One page of the form: its address in the signed answers, and the answers it asks for."""
+
+    slug: str
+    fields: tuple[str, ...]
+
+
+# One thing per page, as the GOV.UK Design System asks; a page asks for more than one answer
+# only where the answers are one thing to the person (how to contact them and the address to
+# use; the language and format of our reply).
+QUESTIONS: tuple[Question, ...] = (
+    Question("about", ("about",)),
+    Question("service", ("department",)),
+    Question("details", ("details",)),
+    Question("contact", ("contact_method", "email", "phone", "address")),
+    Question("name", ("name",)),
+    Question("needs", ("language", "accessible_format", "interpreter")),
+)
+QUESTION_SLUGS = tuple(q.slug for q in QUESTIONS)
+# How to contact the person decides which one contact detail is kept (the GOV.UK "contact
+# preferences" pattern): a detail typed under another choice, then abandoned, is not kept.
+CONTACT_DETAIL: dict[str, str] = {"email": "email", "phone": "phone", "letter": "address"}
+
+
+def question(slug: str) -> Question:
+    return QUESTIONS[QUESTION_SLUGS.index(slug)]
+
+
+def question_asking(field: str) -> Question:
+    """The page that asks for `field`."""
+    return next(q for q in QUESTIONS if field in q.fields)
 
 
 class ReplyBy(enum.StrEnum):
@@ -396,6 +430,15 @@ def _contact_problems(values: Mapping[str, str], already: set[str]) -> list[Fiel
         need("address", "Enter your postal address, or choose another way for us to contact you")
         need("name", "Enter your name so we can address our letter to you")
     return problems
+
+
+def keep_chosen_contact_detail(values: Mapping[str, str]) -> dict[str, str]:
+    """The answers with only the contact detail of the chosen way to contact the person."""
+    kept = CONTACT_DETAIL.get(values.get("contact_method", ""))
+    return {
+        name: ("" if name in CONTACT_DETAIL.values() and name != kept else value)
+        for name, value in values.items()
+    }
 
 
 def check_answers(form: Mapping[str, str], *, departments: Sequence[str]) -> HaveYourSayAnswers:

@@ -1,22 +1,31 @@
-"""The "Have Your Say" pages: start, the form, check your answers, and the confirmation.
+"""The "Have Your Say" pages: start, one page for each question, check your answers, the
+confirmation, and the accessibility statement, privacy notice and cookies pages.
 
 No AWS here and no clock: the Lambda function turns an API Gateway event into a `WebRequest`,
 calls one method with `now`, and turns the `WebResponse` back. A submission becomes a case through
 `register_case`, the same use case as email intake, so the deadline checker treats both alike.
 
-The pages keep no session. The form carries a CSRF token and a submission id; the check answers
-page carries the checked answers, signed, so what the person checked is exactly what is sent, and
-the submission id makes a double click or a retry register one case.
+The pages keep no session. Every question page carries a CSRF token and the answers so far,
+signed (a `Draft`): each "Continue" posts them back with the new answer, and the answers come back
+signed with the next page. What the person checked is exactly what is sent. The submission id and
+the answers make the idempotency key, so a double click, a retry or "Accept and send" pressed
+again after going Back registers one case.
+
+"Accept and send" answers with a redirect (303) to the confirmation page, so refreshing it or going
+Back never posts again. The pages that answer a post may be kept by the browser for its own
+history ("private, no-cache"): Back then shows the page again instead of asking to resend a form;
+no shared cache may keep them, and every ordinary visit asks the server again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -46,20 +55,29 @@ from sla_monitor.web.errors import (
 )
 from sla_monitor.web.forms import (
     CASE_TYPE_CHOICES,
+    CONTACT_DETAIL,
     FORMAT_NAMES,
     LANGUAGE_NAMES,
     LANGUAGES,
     MAX_DETAILS,
     NO_FORMAT,
     NOT_KNOWN,
+    QUESTION_SLUGS,
+    QUESTIONS,
     REPLY_BY_NAMES,
     FieldError,
     HaveYourSayAnswers,
     InvalidAnswers,
+    Question,
     ReplyBy,
     check_answers,
+    clean_values,
+    keep_chosen_contact_detail,
+    question,
+    question_asking,
     read_form,
 )
+from sla_monitor.web.information import AccessibilityResults, load_accessibility_results
 from sla_monitor.web.next_steps import what_happens_next
 from sla_monitor.web.pages import Urls, clock_time, render
 from sla_monitor.web.security import (
@@ -73,9 +91,10 @@ from sla_monitor.web.security import (
 )
 
 HONEYPOT_FIELD = "website"
-SUBMISSION_FIELD = "submission_id"
 ANSWERS_FIELD = "answers"
 CHANGE_FIELD = "change"
+BACK_FIELD = "back"
+CHECK = "check"  # where a draft is once every question is answered
 ANSWERS_MAX_AGE = timedelta(days=1)
 RECEIPT_MAX_AGE = timedelta(days=90)
 ACTOR = "have_your_say"
@@ -84,6 +103,25 @@ _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 ASSETS: dict[str, str] = {
     "council.css": "text/css; charset=utf-8",
     "govuk-frontend.min.js": "text/javascript; charset=utf-8",
+}
+
+# The pages about the service itself, linked from every page's footer.
+INFORMATION_PAGES: dict[str, str] = {
+    "accessibility": "Accessibility statement",
+    "privacy": "Privacy notice",
+    "cookies": "Cookies",
+}
+
+# The cookie of the residents' signed-in pages ("your cases"), listed on the cookies page.
+YOUR_CASES_COOKIE = "your_cases_session"
+
+_QUESTION_TITLES: dict[str, str] = {
+    "about": "What is your message about?",
+    "service": "Which service is it about?",
+    "details": "Tell us about your {noun}",
+    "contact": "How would you like us to contact you?",
+    "name": "What is your name?",
+    "needs": "Language and accessible formats",
 }
 
 _NOUNS: dict[CaseType, str] = {
@@ -136,23 +174,52 @@ class WebResponse:
     log_fields: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _security_headers(nonce: str, *, secure: bool, cacheable: bool = False) -> dict[str, str]:
-    headers = {
-        "Content-Security-Policy": (
+# Browsers that no longer need to use a feature are told never to.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+NO_STORE = "no-store"
+# A page that answers a post: the browser may keep it for Back, nobody else may keep it.
+PRIVATE_HISTORY = "private, no-cache"
+ASSET_CACHE = "public, max-age=86400"
+
+
+def security_headers(*, secure: bool, script_nonce: str | None = None) -> dict[str, str]:
+    """The headers every response carries, a page, a file or a redirect alike."""
+    if script_nonce is None:
+        # Not a page (a style sheet, a script, a redirect): it may load nothing.
+        policy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    else:
+        policy = (
             "default-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; "
+            f"script-src 'self' 'nonce-{script_nonce}'; "
             "style-src 'self'; img-src 'self' data:; font-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-        ),
+        )
+    headers = {
+        "Content-Security-Policy": policy,
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         # The confirmation address carries a receipt; never pass it on to another site.
         "Referrer-Policy": "no-referrer",
-        "Cache-Control": "public, max-age=86400" if cacheable else "no-store",
+        "Permissions-Policy": PERMISSIONS_POLICY,
     }
     if secure:
-        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        headers["Strict-Transport-Security"] = HSTS
     return headers
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The answers so far, carried signed from page to page: `at` is the question being asked
+    (or "check"); `returning` sends the person back to check their answers after it."""
+
+    submission_id: str
+    values: Mapping[str, str]
+    at: str
+    returning: bool = False
 
 
 class HaveYourSay:
@@ -184,63 +251,71 @@ class HaveYourSay:
 
     def blank_form(self, request: WebRequest, *, now: datetime) -> WebResponse:
         csrf = csrf_token_for(self.signer, request.cookies.get(CSRF_COOKIE), now=now)
-        return self._form(request, csrf=csrf, submission_id=uuid.uuid4().hex, values={})
+        draft = Draft(submission_id=uuid.uuid4().hex, values={}, at=QUESTIONS[0].slug)
+        return self._question(request, draft, csrf=csrf, now=now, cache=NO_STORE)
 
-    def review_answers(self, request: WebRequest, *, now: datetime) -> WebResponse:
-        """The form was posted: show the errors, or the answers to check before sending."""
+    def answer_question(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        """A question page was posted: "Continue" checks the answer and asks the next question
+        (or shows the answers to check); "Back" shows the page before."""
         form = self._trusted_form(request, now=now)
         if form.get(HONEYPOT_FIELD):
             raise SuspectedSpam()
-        submission_id = _submission_id(form.get(SUBMISSION_FIELD))
+        draft = self._draft(form, now=now)
+        if draft.at == CHECK:
+            raise AnswersAltered("a check page's answers posted to a question")
         csrf = form[CSRF_FIELD]
-        try:
-            answers = check_answers(form, departments=self._department_codes())
-        except InvalidAnswers as invalid:
-            return self._form(
-                request,
-                csrf=csrf,
-                submission_id=submission_id,
-                values=invalid.values,
-                errors=invalid.errors,
+        asked = question(draft.at)
+        if BACK_FIELD in form:
+            if draft.returning:
+                return self._check_or_ask_again(request, draft, csrf=csrf, now=now)
+            index = QUESTION_SLUGS.index(asked.slug)
+            earlier = QUESTIONS[max(index - 1, 0)].slug
+            return self._question(request, replace(draft, at=earlier), csrf=csrf, now=now)
+        typed = clean_values(form)
+        values = {**draft.values, **{name: typed[name] for name in asked.fields}}
+        errors = self._errors_on(asked, values)
+        if errors:
+            return self._question(
+                request, replace(draft, values=values), csrf=csrf, now=now, errors=errors
             )
-        signed = self.signer.sign(
-            "answers",
-            json.dumps({"submission_id": submission_id, "answers": answers.form_values()}),
-            issued_at=now,
-        )
-        return self._page(
-            request,
-            "check.html",
-            title="Check your answers before sending your message",
-            csrf_token=csrf,
-            signed_answers=signed,
-            rows=self._summary_rows(answers),
+        if asked.slug == "contact":
+            values = keep_chosen_contact_detail(values)
+        answered = replace(draft, values=values)
+        index = QUESTION_SLUGS.index(asked.slug)
+        if draft.returning or index == len(QUESTIONS) - 1:
+            return self._check_or_ask_again(request, answered, csrf=csrf, now=now)
+        return self._question(
+            request, replace(answered, at=QUESTIONS[index + 1].slug), csrf=csrf, now=now
         )
 
     def answer_check_page(self, request: WebRequest, *, now: datetime) -> WebResponse:
-        """The check page was posted: "Change" shows the form filled in with the answers,
-        "Accept and send" registers the case (once per submission) and goes on to the
-        confirmation page."""
+        """The check page was posted: "Change" asks that question again, "Back" goes to the last
+        question, and "Accept and send" registers the case (once for these answers) and
+        redirects to the confirmation page."""
         form = self._trusted_form(request, now=now)
-        submission_id, values = self._signed_answers(form, now=now)
+        draft = self._draft(form, now=now)
+        if draft.at != CHECK:
+            raise AnswersAltered("a question's answers posted as checked")
+        csrf = form[CSRF_FIELD]
         if CHANGE_FIELD in form:
-            return self._form(
-                request, csrf=form[CSRF_FIELD], submission_id=submission_id, values=values
+            slug = form[CHANGE_FIELD]
+            if slug not in QUESTION_SLUGS:
+                raise AnswersAltered("no such question")
+            return self._question(
+                request, replace(draft, at=slug, returning=True), csrf=csrf, now=now
+            )
+        if BACK_FIELD in form:
+            return self._question(
+                request, replace(draft, at=QUESTIONS[-1].slug, returning=False), csrf=csrf, now=now
             )
         try:
-            answers = check_answers(values, departments=self._department_codes())
-        except InvalidAnswers as invalid:
+            answers = check_answers(draft.values, departments=self._department_codes())
+        except InvalidAnswers:
             # The answers were fine when checked, but something changed since (a service was
             # removed from the list): ask again rather than fail.
-            return self._form(
-                request,
-                csrf=form[CSRF_FIELD],
-                submission_id=submission_id,
-                values=invalid.values,
-                errors=invalid.errors,
-            )
+            return self._check_or_ask_again(request, draft, csrf=csrf, now=now)
         registration = self._register(
-            answers, submission_id=submission_id, source_ip=request.source_ip, now=now
+            answers, submission_id=draft.submission_id, source_ip=request.source_ip, now=now
         )
         receipt = self.signer.sign("receipt", registration.case.reference, issued_at=now)
         return WebResponse(
@@ -248,7 +323,8 @@ class HaveYourSay:
             body="",
             headers={
                 "Location": request.urls.confirmation(receipt),
-                **_security_headers(secrets.token_urlsafe(16), secure=request.secure),
+                "Cache-Control": NO_STORE,
+                **security_headers(secure=request.secure),
             },
             log_message="case registered" if registration.created else "submission repeated",
             log_fields={
@@ -257,6 +333,49 @@ class HaveYourSay:
                 "new_case": registration.created,
             },
         )
+
+    def redirect_to_start(self, request: WebRequest) -> WebResponse:
+        """A page that exists only as the answer to a post, asked for again (a bookmark)."""
+        return WebResponse(
+            status=303,
+            body="",
+            headers={
+                "Location": request.urls.start,
+                "Cache-Control": NO_STORE,
+                **security_headers(secure=request.secure),
+            },
+        )
+
+    def information_page(self, request: WebRequest, name: str) -> WebResponse:
+        """The accessibility statement, the privacy notice or the cookies page."""
+        return self._page(
+            request,
+            f"{name}.html",
+            title=INFORMATION_PAGES[name],
+            results=self.accessibility_results,
+            cookies=self.cookies(),
+        )
+
+    def cookies(self) -> list[dict[str, str]]:
+        """Every cookie the public pages may set, as the cookies page lists them."""
+        return [
+            {
+                "name": CSRF_COOKIE,
+                "purpose": (
+                    "Keeps the form secure: it proves that the answers you send come from the "
+                    "form you opened, in your browser"
+                ),
+                "expires": f"{int(CSRF_MAX_AGE.total_seconds() // 3600)} hours",
+            },
+            {
+                "name": YOUR_CASES_COOKIE,
+                "purpose": (
+                    "Only if you sign in to see your cases: keeps you signed in as you move "
+                    "from page to page"
+                ),
+                "expires": "When you sign out, close your browser or stop using the service",
+            },
+        ]
 
     def confirmation(self, request: WebRequest, *, now: datetime) -> WebResponse:
         receipt = request.query.get("receipt", "")
@@ -277,6 +396,7 @@ class HaveYourSay:
             noun=noun,
             next=upcoming,
             cut_off=clock_time(self.calendar.cut_off),
+            cache=NO_STORE,
         )
 
     def problem(self, request: WebRequest, error: FormNotAccepted, *, status: int) -> WebResponse:
@@ -313,7 +433,7 @@ class HaveYourSay:
         )
 
     @staticmethod
-    def asset(name: str) -> WebResponse | None:
+    def asset(request: WebRequest, name: str) -> WebResponse | None:
         """A file of the page styles or scripts; None for any other name."""
         content_type = ASSETS.get(name)
         if content_type is None:
@@ -323,8 +443,12 @@ class HaveYourSay:
             status=200,
             body=text,
             content_type=content_type,
-            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+            headers={"Cache-Control": ASSET_CACHE, **security_headers(secure=request.secure)},
         )
+
+    @property
+    def accessibility_results(self) -> AccessibilityResults:
+        return load_accessibility_results()
 
     # -- collaborators used only when sending ----------------------------------------------------
 
@@ -354,21 +478,70 @@ class HaveYourSay:
             raise FormExpired("csrf check failed")
         return form
 
-    def _signed_answers(
-        self, form: Mapping[str, str], *, now: datetime
-    ) -> tuple[str, dict[str, str]]:
+    def _draft(self, form: Mapping[str, str], *, now: datetime) -> Draft:
         try:
             text, _ = self.signer.unsign(
                 "answers", form.get(ANSWERS_FIELD, ""), now=now, max_age=ANSWERS_MAX_AGE
             )
             data = json.loads(text)
-            submission_id = data["submission_id"]
-            values = {str(k): str(v) for k, v in data["answers"].items()}
+            draft = Draft(
+                submission_id=str(data["submission_id"]),
+                values={str(k): str(v) for k, v in data["answers"].items()},
+                at=str(data["at"]),
+                returning=bool(data["returning"]),
+            )
         except (BadToken, ValueError, KeyError, TypeError, AttributeError):
             raise AnswersAltered("signed answers rejected") from None
-        if not _SUBMISSION_ID.match(str(submission_id)):
+        if not _SUBMISSION_ID.match(draft.submission_id):
             raise AnswersAltered("bad submission id")
-        return str(submission_id), values
+        if draft.at not in (*QUESTION_SLUGS, CHECK):
+            raise AnswersAltered("no such question")
+        return draft
+
+    def _signed(self, draft: Draft, *, now: datetime) -> str:
+        data = {
+            "submission_id": draft.submission_id,
+            "answers": dict(draft.values),
+            "at": draft.at,
+            "returning": draft.returning,
+        }
+        return self.signer.sign("answers", json.dumps(data), issued_at=now)
+
+    def _errors_on(self, asked: Question, values: Mapping[str, str]) -> list[FieldError]:
+        """The problems with the answers this page asks for, given the answers so far."""
+        try:
+            check_answers(values, departments=self._department_codes())
+        except InvalidAnswers as invalid:
+            return [e for e in invalid.errors if e.field in asked.fields]
+        return []
+
+    def _check_or_ask_again(
+        self, request: WebRequest, draft: Draft, *, csrf: str, now: datetime
+    ) -> WebResponse:
+        """The answers to check; or, when an answer no longer fits the others (a complaint
+        needs a name), the first page with a problem, which comes back here once answered."""
+        try:
+            answers = check_answers(draft.values, departments=self._department_codes())
+        except InvalidAnswers as invalid:
+            first = question_asking(invalid.errors[0].field)
+            errors = [e for e in invalid.errors if e.field in first.fields]
+            return self._question(
+                request,
+                replace(draft, at=first.slug, returning=True),
+                csrf=csrf,
+                now=now,
+                errors=errors,
+            )
+        checked = replace(draft, values=answers.form_values(), at=CHECK, returning=False)
+        return self._page(
+            request,
+            "check.html",
+            title="Check your answers before sending your message",
+            csrf_token=csrf,
+            signed_answers=self._signed(checked, now=now),
+            rows=self._summary_rows(answers),
+            cache=PRIVATE_HISTORY,
+        )
 
     def _register(
         self,
@@ -378,7 +551,12 @@ class HaveYourSay:
         source_ip: str | None,
         now: datetime,
     ) -> Registration:
-        key = f"have-your-say:{submission_id}"
+        # The same answers sent twice (a double click, a retry, "Accept and send" again after
+        # going Back) make one case; answers changed after going Back make a new one.
+        digest = hashlib.sha256(
+            json.dumps(answers.form_values(), sort_keys=True).encode("utf-8")
+        ).hexdigest()[:16]
+        key = f"have-your-say:{submission_id}:{digest}"
         earlier = self.store.find_delivery(key)
         if earlier is None:
             # A new submission counts against its address's and its computer's hour; a
@@ -445,27 +623,40 @@ class HaveYourSay:
             store=self.store,
         )
 
-    def _form(
+    def _question(
         self,
         request: WebRequest,
+        draft: Draft,
         *,
         csrf: str,
-        submission_id: str,
-        values: Mapping[str, str],
+        now: datetime,
         errors: Sequence[FieldError] = (),
+        cache: str = PRIVATE_HISTORY,
     ) -> WebResponse:
+        """The page of the question the draft is at, filled in with the answers so far."""
+        values = draft.values
+        about = values.get("about", "")
+        noun = next((n for t, n in _NOUNS.items() if t.value == about), "message")
+        reply_by = [
+            m for m in ReplyBy if m is not ReplyBy.NONE or about not in ("complaint", "enquiry")
+        ]
         response = self._page(
             request,
-            "form.html",
+            f"question-{draft.at}.html",
             status=400 if errors else 200,
-            title="Tell us what it is about",
+            title=_QUESTION_TITLES[draft.at].format(noun=noun),
             # Each field's id is its name (for radios and checkboxes, the first option's id), so
             # the error summary links straight to it.
             errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
             field_errors={e.field: {"text": e.message} for e in errors},
             values=values,
             csrf_token=csrf,
-            submission_id=submission_id,
+            signed_answers=self._signed(draft, now=now),
+            first_question=draft.at == QUESTIONS[0].slug,
+            returning=draft.returning,
+            noun=noun,
+            about=about,
+            name_needed=about == "complaint" or values.get("contact_method") == "letter",
             max_details=MAX_DETAILS,
             case_types=[
                 {"value": t.value, "text": text, "hint": {"text": hint}}
@@ -476,12 +667,13 @@ class HaveYourSay:
                 *({"value": d.code, "text": d.name} for d in self.departments),
                 {"value": NOT_KNOWN, "text": "I do not know"},
             ],
-            contact_methods=[{"value": m.value, "text": REPLY_BY_NAMES[m]} for m in ReplyBy],
+            contact_methods=[{"value": m.value, "text": REPLY_BY_NAMES[m]} for m in reply_by],
             languages=[{"value": code, "text": name} for code, name in LANGUAGES],
             formats=[
                 {"value": NO_FORMAT, "text": "No, the usual format"},
                 *({"value": f.value, "text": name} for f, name in FORMAT_NAMES.items()),
             ],
+            cache=cache,
         )
         cookie = SetCookie(
             name=CSRF_COOKIE,
@@ -508,43 +700,49 @@ class HaveYourSay:
         needs = [FORMAT_NAMES[answers.accessible_format]] if answers.accessible_format else []
         if answers.interpreter:
             needs.append("An interpreter")
+        contact = REPLY_BY_NAMES[answers.contact_method]
+        detail = CONTACT_DETAIL.get(answers.contact_method.value)
+        if detail is not None:
+            contact += "\n" + str(getattr(answers, detail) or "")
         rows = [
             ("What it is about", about, "about", "what it is about"),
-            ("Service", department, "department", "the service"),
+            ("Service", department, "service", "the service"),
             ("Details", answers.details, "details", "the details"),
-            ("Full name", answers.name or "Not given", "name", "your name"),
-            ("Email address", answers.email or "Not given", "email", "your email address"),
-            ("Phone number", answers.phone or "Not given", "phone", "your phone number"),
-            ("Postal address", answers.address or "Not given", "address", "your postal address"),
-            (
-                "How to contact you",
-                REPLY_BY_NAMES[answers.contact_method],
-                "contact_method",
-                "how to contact you",
-            ),
-            ("Language", LANGUAGE_NAMES[answers.language], "language", "the language"),
+            ("How to contact you", contact, "contact", "how to contact you"),
+            ("Name", answers.name or "Not given", "name", "your name"),
+            ("Language", LANGUAGE_NAMES[answers.language], "needs", "the language"),
             (
                 "Accessible format or interpreter",
                 ", ".join(needs) or "None",
-                "accessible_format",
+                "needs",
                 "the accessible format or interpreter",
             ),
         ]
         return [
-            {"key": key, "value": value, "anchor": anchor, "hidden_text": hidden}
-            for key, value, anchor, hidden in rows
+            {"key": key, "value": value, "question": slug, "hidden_text": hidden}
+            for key, value, slug, hidden in rows
         ]
 
     def _page(
-        self, request: WebRequest, template: str, *, status: int = 200, **context: Any
+        self,
+        request: WebRequest,
+        template: str,
+        *,
+        status: int = 200,
+        cache: str = NO_STORE,
+        **context: Any,
     ) -> WebResponse:
         nonce = secrets.token_urlsafe(16)
-        body = render(template, urls=request.urls, council=self.council, csp_nonce=nonce, **context)
-        return WebResponse(
-            status=status, body=body, headers=_security_headers(nonce, secure=request.secure)
+        body = render(
+            template,
+            urls=request.urls,
+            council=self.council,
+            csp_nonce=nonce,
+            information_pages=INFORMATION_PAGES,
+            **context,
         )
-
-
-def _submission_id(value: str | None) -> str:
-    """The form's own submission id, or a new one when it is missing or malformed."""
-    return value if value and _SUBMISSION_ID.match(value) else uuid.uuid4().hex
+        headers = {
+            "Cache-Control": cache,
+            **security_headers(secure=request.secure, script_nonce=nonce),
+        }
+        return WebResponse(status=status, body=body, headers=headers)

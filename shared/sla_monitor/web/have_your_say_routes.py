@@ -29,7 +29,13 @@ from sla_monitor.web.errors import (
     WrongContentType,
 )
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
-from sla_monitor.web.have_your_say import HaveYourSay, WebRequest, WebResponse
+from sla_monitor.web.have_your_say import (
+    NO_STORE,
+    HaveYourSay,
+    WebRequest,
+    WebResponse,
+    security_headers,
+)
 from sla_monitor.web.security import FormSigner, SecretSource
 
 logger = Logger(service="have-your-say")
@@ -96,14 +102,14 @@ def blank_form() -> Response:
 
 
 @app.post("/form")
-def review_answers() -> Response:
-    return _respond(_pages(departments=True).review_answers(_request(), now=_now()))
+def answer_question() -> Response:
+    return _respond(_pages(departments=True).answer_question(_request(), now=_now()))
 
 
 @app.get("/check")
 def check_page_again() -> Response:
     # The check page exists only as the answer to a post: a bookmark or a reload goes to the start.
-    return Response(status_code=303, headers={"Location": _request().urls.start}, body="")
+    return _respond(_pages().redirect_to_start(_request()))
 
 
 @app.post("/check")
@@ -117,9 +123,24 @@ def confirmation() -> Response:
     return _respond(_pages(store=True).confirmation(_request(), now=_now()))
 
 
+@app.get("/accessibility")
+def accessibility_statement() -> Response:
+    return _respond(_pages().information_page(_request(), "accessibility"))
+
+
+@app.get("/privacy")
+def privacy_notice() -> Response:
+    return _respond(_pages().information_page(_request(), "privacy"))
+
+
+@app.get("/cookies")
+def cookies() -> Response:
+    return _respond(_pages().information_page(_request(), "cookies"))
+
+
 @app.get("/assets/<name>")
 def asset(name: str) -> Response:
-    found = HaveYourSay.asset(name)
+    found = HaveYourSay.asset(_request(), name)
     return _respond(found) if found else _respond(_pages().not_found(_request()))
 
 
@@ -168,6 +189,7 @@ def _problem_page() -> WebResponse:
             status=500,
             body="Sorry, there is a problem with the service. Try again later.",
             content_type="text/plain; charset=utf-8",
+            headers={"Cache-Control": NO_STORE, **security_headers(secure=True)},
         )
 
 

@@ -35,6 +35,10 @@ class Urls:
     def confirmation(self, receipt: str) -> str:
         return f"{self.base_path}/confirmation?receipt={quote(receipt, safe='')}"
 
+    def information(self, page: str) -> str:
+        """The accessibility statement, privacy notice or cookies page."""
+        return f"{self.base_path}/{page}"
+
     def asset(self, name: str) -> str:
         return f"{self.base_path}/assets/{name}"
 

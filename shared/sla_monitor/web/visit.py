@@ -22,6 +22,8 @@ from sla_monitor.web.local_server import (
 )
 
 _REFERENCE = re.compile(r"[A-Z]{2,6}-\d{4}-\d{6}")
+_CHECK_PAGE = 'id="check-answers"'  # the check answers page's form
+MAX_PAGES = 10  # more than the form has questions
 
 
 class TimedHandler(Protocol):
@@ -72,11 +74,17 @@ class HaveYourSayVisit:
         return self._send("POST", self.base_path + path, body, now=now)
 
     def submit(self, answers: Mapping[str, str], *, now: datetime) -> str:
-        """Fill in the form, accept the answers and send: the case reference it was given."""
+        """Answer each question page in turn, accept the answers and send: the case reference
+        it was given. Each page reads only its own answers from what is posted."""
         self.get("/form", now=now)
-        checked = self.post("/form", answers, now=now)
-        if checked["statusCode"] != 200:
-            raise FormNotSent(checked["statusCode"], checked.get("body") or "")
+        for _ in range(MAX_PAGES):
+            page = self.post("/form", answers, now=now)
+            if page["statusCode"] != 200:
+                raise FormNotSent(page["statusCode"], page.get("body") or "")
+            if _CHECK_PAGE in (page.get("body") or ""):
+                break
+        else:
+            raise FormNotSent(page["statusCode"], page.get("body") or "")
         sent = self.post("/check", {}, now=now)
         if sent["statusCode"] != 303:
             raise FormNotSent(sent["statusCode"], sent.get("body") or "")
