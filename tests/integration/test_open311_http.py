@@ -237,7 +237,10 @@ def get(path: str, now: datetime = NOW, **query: str) -> dict[str, Any]:
     event = proxy_event(
         method="GET",
         target=target,
-        headers=[("Host", "abcdef1234.execute-api.eu-west-2.amazonaws.com")],
+        headers=[
+            ("Host", "abcdef1234.execute-api.eu-west-2.amazonaws.com"),
+            ("X-Forwarded-Proto", "https"),  # as API Gateway sends it
+        ],
         body=b"",
         client_ip="198.51.100.10",
         received_at=now,
@@ -537,6 +540,13 @@ def test_open_data_headers(cases):
     for response in (services, requests, refused):
         assert header(response, "Access-Control-Allow-Origin") == "*"
         assert header(response, "X-Content-Type-Options") == "nosniff"
+        # The public API's security headers, as on the form's pages.
+        assert (
+            header(response, "Strict-Transport-Security") == "max-age=31536000; includeSubDomains"
+        )
+        assert "default-src 'none'" in header(response, "Content-Security-Policy")
+        assert header(response, "X-Frame-Options") == "DENY"
+        assert header(response, "Referrer-Policy") == "no-referrer"
     assert header(services, "Cache-Control") == "public, max-age=300"
     assert header(requests, "Cache-Control") == "public, max-age=60"
     assert header(refused, "Cache-Control") == "no-store"

@@ -38,6 +38,7 @@ from sla_monitor.open311 import (
     single_values,
 )
 from sla_monitor.runtime import services
+from sla_monitor.web.have_your_say import security_headers
 
 logger = Logger(service="open311")
 app = APIGatewayRestResolver()
@@ -118,11 +119,14 @@ def _answer(
     else:
         body = json.dumps(list(documents), ensure_ascii=False)
     cache = f"public, max-age={max_age}" if max_age is not None else "no-store"
+    # The public API's headers on every answer (HSTS over HTTPS, a policy that loads nothing),
+    # then open data's own: anyone's page may read it.
+    secure = (app.current_event.headers.get("x-forwarded-proto") or "https") != "http"
     return Response(
         status_code=status,
         content_type=CONTENT_TYPES[extension],
         body=body,
-        headers={**_HEADERS, "Cache-Control": cache},
+        headers={**security_headers(secure=secure), **_HEADERS, "Cache-Control": cache},
     )
 
 
