@@ -62,11 +62,14 @@ test: $(STAMP) browser lint
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
-# What one deadline sweep and one month's report read as the archive grows, beside a Scan
-# (minutes; not in `make test`).
+# What one deadline sweep and one month's report read as the archive grows, beside a Scan; a
+# real council's archive on the local stack; sweep time against due cases for 1 and N shards
+# (tens of minutes; not in `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
 	$(BIN)/python benchmarks/report_reads.py
+	$(BIN)/python benchmarks/local_stack_scale.py
+	$(BIN)/python benchmarks/sweep_fan_out.py
 
 # How well the first classification of email does on residents' messages it was never trained
 # on: precision and recall of each type, and the accuracy (tests/data/resident_messages.jsonl).
