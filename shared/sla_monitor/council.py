@@ -58,6 +58,13 @@ class Council(_Strict):
     calendar_settings: CalendarSettings = Field(default=CalendarSettings(), alias="calendar")
     retention_days: int = Field(default=2190, ge=30)
     ombudsman: Ombudsman
+    # Where residents see their own cases (the public API's `/your-cases`, no trailing slash);
+    # letters link to each case's page there. Set by the deployment (YOUR_CASES_URL).
+    your_cases_url: str | None = None
+
+    def case_page_url(self, reference: str) -> str | None:
+        """The address of a case's page for its resident, where the deployment has one."""
+        return f"{self.your_cases_url}/{reference}" if self.your_cases_url else None
 
     def calendar(self, stored_closure_days: Iterable[date] = ()) -> WorkingDayCalendar:
         """The working-day calendar: the closure days configured here, and any an administrator
@@ -84,6 +91,8 @@ def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
         data["name"] = env["COUNCIL_NAME"]
     if env.get("COUNCIL_BRANDING_COLOUR"):
         data["branding"] = {**data.get("branding", {}), "colour": env["COUNCIL_BRANDING_COLOUR"]}
+    if env.get("YOUR_CASES_URL"):
+        data["your_cases_url"] = env["YOUR_CASES_URL"].rstrip("/")
     if env.get("RETENTION_DAYS"):
         data["retention_days"] = int(env["RETENTION_DAYS"])
     return data
@@ -92,7 +101,8 @@ def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_council() -> Council:
     """The council settings shipped with the product (`config/council.yaml`), with the
-    deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS) on top.
+    deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS,
+    YOUR_CASES_URL) on top.
     Read when first needed, never at import."""
     text = resources.files("sla_monitor").joinpath("config/council.yaml").read_text("utf-8")
     return Council.model_validate(_deployment_overrides(yaml.safe_load(text)))
