@@ -5,13 +5,17 @@ template's with one sample user per role, and the same token verification as in 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import os
+import re
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from unittest import mock
 
 from sla_monitor.cases import CaseType, Channel, Customer, Preferences
@@ -49,6 +53,23 @@ class LocalStack:
     staff_pool: StaffPool | None = None
     sample_users: tuple[SampleUser, ...] = ()
     sample_cases: dict[str, str] | None = None
+    your_cases: str = ""
+
+    def sign_in_links(self) -> list[tuple[str, str]]:
+        """Every sign-in link the residents' pages have emailed, with the address it went to,
+        oldest first: moto keeps what SES was asked to send, in this process. Local only."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        found = []
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.services.settings.region]
+        for sent in backend.sent_messages:
+            message = email.message_from_string(sent.raw_data, policy=email.policy.default)
+            body = message.get_body(preferencelist=("plain",)) if message.is_multipart() else None
+            text = body.get_content() if body is not None else ""
+            for link in re.findall(r"\S+/your-cases/link\?token=\S+", text):
+                found.extend((destination, link) for destination in sent.destinations)
+        return found
 
     def environment(self) -> dict[str, str]:
         """What another shell needs so `sla-monitor` commands talk to this stack."""
@@ -65,6 +86,7 @@ class LocalStack:
             "staff_client_id": self.staff_pool.client_id if self.staff_pool else None,
             "sign_ins": [u.as_json() for u in self.sample_users],
             "sample_cases": dict(self.sample_cases or {}),
+            "your_cases": self.your_cases,
         }
 
 
@@ -107,6 +129,19 @@ def seed_sample_cases(bundle: Services, now: datetime) -> list[str]:
     return references
 
 
+def public_api(form: Any, your_cases: Any) -> Any:
+    """The public API as API Gateway routes it: `/your-cases` and below to the residents'
+    function, everything else to the form's."""
+
+    def route(event: dict[str, Any], context: Any) -> Any:
+        path = str(event.get("path") or "/")
+        if path == "/your-cases" or path.startswith("/your-cases/"):
+            return your_cases(event, context)
+        return form(event, context)
+
+    return route
+
+
 @contextmanager
 def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[LocalStack]:
     """Start moto on 127.0.0.1, create and seed the resources, and serve the public form and
@@ -115,6 +150,7 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
 
     from functions.have_your_say import app as have_your_say
     from functions.staff_workspace import app as staff_workspace
+    from functions.your_cases import app as your_cases
     from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
     from sla_monitor.web.staff.routes import reset_collaborators
 
@@ -161,18 +197,21 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         )
         reset_collaborators()
         stack.callback(reset_collaborators)
-        seed_sample_cases(bundle, now)
-        samples = seed_casework(bundle, now)
-        seed_set_aside_mail(bundle, now, samples)
         web = LocalApiServer(
             {
-                PUBLIC_FORM_BASE_PATH: have_your_say.handler,
+                PUBLIC_FORM_BASE_PATH: public_api(have_your_say.handler, your_cases.handler),
                 STAFF_BASE_PATH: staff_workspace.handler,
             },
             port=web_port,
         )
-        web.start()
         stack.callback(web.stop)
+        # Letters link to each case's page, as YOUR_CASES_URL makes them in AWS.
+        your_cases_url = f"{web.url}{PUBLIC_FORM_BASE_PATH}/your-cases"
+        bundle.council = bundle.council.model_copy(update={"your_cases_url": your_cases_url})
+        seed_sample_cases(bundle, now)
+        samples = seed_casework(bundle, now)
+        seed_set_aside_mail(bundle, now, samples)
+        web.start()
         yield LocalStack(
             aws_endpoint=endpoint,
             public_form=f"{web.url}{PUBLIC_FORM_BASE_PATH}/",
@@ -181,4 +220,5 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
             staff_pool=pool,
             sample_users=users,
             sample_cases=samples,
+            your_cases=f"{your_cases_url}",
         )

@@ -149,8 +149,12 @@ class YourCases:
         mailer: Mailer | None = None,
         sender: str | None = None,
         limits: SignInLimits | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.council = council
+        # Where the pages are as the browser sees them (API Gateway's own domain name and the
+        # base path), for the link in the email; the council's setting wins where it has one.
+        self.public_url = council.your_cases_url or public_url
         self.signer = signer
         self.sessions = ResidentSessions(signer)
         self.store = store
@@ -472,12 +476,12 @@ class YourCases:
         return form
 
     def _send_link(self, address: str, token: str, expires_at: datetime, *, now: datetime) -> None:
-        if self.mailer is None or self.sender is None or not self.council.your_cases_url:
-            raise RuntimeError("the residents' pages need a mailer, a sender and YOUR_CASES_URL")
+        if self.mailer is None or self.sender is None or not self.public_url:
+            raise RuntimeError("the residents' pages need a mailer, a sender and their address")
         local = self.calendar.local(expires_at)
         letter = Composer(self.council).compose(
             SIGN_IN_TEMPLATE,
-            link=f"{self.council.your_cases_url}/link?token={token}",
+            link=f"{self.public_url}/link?token={token}",
             expires_at=local.strftime("%H:%M"),
             expires_on=local.date(),
         )

@@ -52,7 +52,20 @@ def _pages() -> YourCases:
             configuration_set=settings.ses_configuration_set,
         ),
         sender=settings.sender_address,
+        public_url=_public_url(),
     )
+
+
+def _public_url() -> str | None:
+    """The pages' address as the browser used it: the domain name API Gateway served (never a
+    header the caller chose) and the base path."""
+    event = app.current_event
+    domain = event.request_context.domain_name
+    if not domain:
+        return None
+    request = web_request(event)
+    scheme = "https" if request.secure else "http"
+    return f"{scheme}://{domain}{request.base_path}/your-cases"
 
 
 def _now() -> datetime:
