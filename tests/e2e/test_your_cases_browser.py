@@ -274,7 +274,7 @@ def test_a_complainant_asks_for_stage_2_after_the_response(page: Page, site: str
         reference,
         summary="We looked at the repair records.",
         outcome=Outcome.NOT_UPHELD,
-        by="complaints-officer",
+        by="head-housing",
         store=embedded.store,
         policy=embedded.policy,
         calendar=embedded.calendar,
