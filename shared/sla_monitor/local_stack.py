@@ -61,7 +61,7 @@ class LocalStack:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
-        found = []
+        found: list[tuple[str, str]] = []
         backend = ses_backends[DEFAULT_ACCOUNT_ID][self.services.settings.region]
         for sent in backend.sent_messages:
             message = email.message_from_string(sent.raw_data, policy=email.policy.default)

@@ -363,9 +363,7 @@ def change_preferences(
         )
 
     case_of(resident, reference, store=store)
-    return change_case(
-        reference, change, store=store, policy=policy, calendar=calendar, now=now
-    )
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 _FORMAT_WORDS = {
@@ -383,4 +381,3 @@ def describe_preferences(preferences: Preferences) -> str:
     if preferences.interpreter:
         parts.append("an interpreter")
     return ", ".join(parts)
-

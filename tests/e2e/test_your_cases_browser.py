@@ -1,3 +1,5 @@
+# The browser fixtures are the form's own (imported below), which pytest hands in by name.
+# ruff: noqa: F811
 """A resident follows their own cases online in a real browser (headless Chromium), on embedded
 AWS and the local API Gateway adapter: they send the form, sign in by the link emailed to them
 (read back from SES on moto), see their case and when to expect a reply, send more information
@@ -64,11 +66,11 @@ def site(embedded, clock: Clock) -> Iterator[str]:
 
 def sign_in_links(address: str) -> list[str]:
     """The sign-in links SES (moto) was asked to send to `address`, oldest first."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
     import email
     import email.policy
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
 
     found = []
     for sent in ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-2"].sent_messages:

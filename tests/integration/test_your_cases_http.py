@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+
+from functions.your_cases import app
 from integration.checker_support import mail_to
 from integration.test_have_your_say_function import (
     FORM,
@@ -18,8 +20,6 @@ from integration.test_have_your_say_function import (
     rest_event,
     set_cookies,
 )
-
-from functions.your_cases import app
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind
 from sla_monitor.intake import NewCase, register_case
@@ -80,7 +80,9 @@ def location(response: dict[str, Any]) -> str:
 
 def links_in(address: str) -> list[str]:
     return [
-        m for mail in mail_to(address) for m in re.findall(rf"{re.escape(PUBLIC)}/link\S+", mail.text())
+        m
+        for mail in mail_to(address)
+        for m in re.findall(rf"{re.escape(PUBLIC)}/link\S+", mail.text())
     ]
 
 

@@ -267,7 +267,9 @@ class YourCases:
 
     def case_list(self, request: WebRequest, *, now: datetime) -> WebResponse:
         session = self._session(request, now=now)
-        rows = [self._summary(case, now=now) for case in cases_of(session.resident, store=self.store)]
+        rows = [
+            self._summary(case, now=now) for case in cases_of(session.resident, store=self.store)
+        ]
         return self._signed_in_page(
             request,
             session,
@@ -300,12 +302,16 @@ class YourCases:
             sent=request.query.get("sent"),
         )
 
-    def more_information(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
+    def more_information(
+        self, request: WebRequest, reference: str, *, now: datetime
+    ) -> WebResponse:
         session = self._session(request, now=now, return_to=reference)
         case = self._case(session, reference)
         return self._information_form(request, session, case, now=now)
 
-    def send_information(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
+    def send_information(
+        self, request: WebRequest, reference: str, *, now: datetime
+    ) -> WebResponse:
         session = self._session(request, now=now, return_to=reference)
         form = self._trusted_session_form(request, session, now=now)
         case = self._case(session, reference)
@@ -372,7 +378,9 @@ class YourCases:
             log_fields={"reference": case.reference},
         )
 
-    def preferences_form(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
+    def preferences_form(
+        self, request: WebRequest, reference: str, *, now: datetime
+    ) -> WebResponse:
         session = self._session(request, now=now, return_to=reference)
         case = self._case(session, reference)
         return self._preferences_form(request, session, case, now=now)
@@ -451,7 +459,9 @@ class YourCases:
         try:
             return self.sessions.read(request.cookies.get(SESSION_COOKIE), now=now)
         except NoSession as error:
-            raise NotSignedIn(error.reason, return_to if is_reference(return_to) else None) from None
+            raise NotSignedIn(
+                error.reason, return_to if is_reference(return_to) else None
+            ) from None
 
     def _case(self, session: ResidentSession, reference: str) -> Case:
         try:

@@ -27,6 +27,7 @@ LONGEST_SESSION = timedelta(hours=8)
 _SESSION = "your-cases-session"
 _CSRF = "your-cases-csrf"
 
+
 @dataclass(frozen=True)
 class ResidentSession:
     session_id: str

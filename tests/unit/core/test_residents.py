@@ -248,9 +248,10 @@ def test_stage_2_is_asked_for_only_after_the_response_and_within_the_window(
     case = answered_complaint(store, policy, calendar, at=answered_at)
     until = stage_2_open_until(case, policy=policy, calendar=calendar)
     assert until is not None
-    assert calendar.working_days_between(
-        calendar.start_day(answered_at), until.date()
-    ) == policy.stage_2_request_window
+    assert (
+        calendar.working_days_between(calendar.start_day(answered_at), until.date())
+        == policy.stage_2_request_window
+    )
     kwargs = dict(
         resident=SAM_KEY,
         store=store,
