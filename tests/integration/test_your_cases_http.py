@@ -268,3 +268,33 @@ def test_sessions_end_when_idle_and_on_sign_out(bundle, cases):
     idle.sign_in_with(links_in(RESIDENT)[-1])
     idle.now = NOW + timedelta(minutes=31)
     assert location(idle.get("/your-cases")).endswith("/your-cases/sign-in")
+
+
+def test_without_a_configured_address_the_link_is_on_the_domain_api_gateway_served(
+    embedded, cases_without_address
+):
+    Resident().ask_for_link(RESIDENT)
+    [mail] = mail_to(RESIDENT)
+    assert (
+        "https://abcdef1234.execute-api.eu-west-2.amazonaws.com/have-your-say/your-cases/link?token="
+        in mail.text()
+    )
+
+
+def test_a_link_that_cannot_be_sent_shows_the_same_page(bundle, cases, monkeypatch):
+    from sla_monitor.checker.mailer import SESMailer, TransientSendError
+
+    def refuse(self, outbound):
+        raise TransientSendError("Throttling")
+
+    monkeypatch.setattr(SESMailer, "send", refuse)
+    asked = Resident().ask_for_link(RESIDENT)
+    assert (asked["statusCode"], location(asked)) == (
+        303,
+        "/have-your-say/your-cases/check-your-email",
+    )
+
+
+@pytest.fixture
+def cases_without_address(embedded) -> str:
+    return a_case(embedded, RESIDENT, "Damp in the bathroom", key="one")

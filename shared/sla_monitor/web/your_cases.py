@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import AccessibleFormat, Case, CaseStatus
-from sla_monitor.checker.mailer import Mailer
+from sla_monitor.checker.mailer import Mailer, SendError
 from sla_monitor.checker.messages import Composer, build_email, case_type_label, new_message_id
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
@@ -195,12 +195,19 @@ class YourCases:
             store=self.store,
             limits=self.limits,
         )
+        outcome = "not sent"
         if issued is not None:
-            self._send_link(issued.address, issued.token, issued.expires_at, now=now)
+            try:
+                self._send_link(issued.address, issued.token, issued.expires_at, now=now)
+                outcome = "sent"
+            except SendError as error:
+                # The resident sees the same page (they may ask again); the service is told.
+                outcome = f"send failed: {type(error).__name__}"
         return self._redirect(
             request,
             YourCasesUrls(request.base_path).check_email,
             log_message="sign-in link asked for",
+            log_fields={"link": outcome},
         )
 
     def check_email_page(self, request: WebRequest) -> WebResponse:
