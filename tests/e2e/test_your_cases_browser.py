@@ -171,6 +171,9 @@ def test_a_resident_signs_in_by_the_emailed_link_follows_their_case_and_signs_ou
     page.get_by_label("What do you want to tell us?").fill(
         "The damp has spread to the bedroom wall since I wrote."
     )
+    page.get_by_label("Add files (optional)").set_input_files(
+        files=[{"name": "bedroom.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" * 50}]
+    )
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "We have added your information to the case"
@@ -180,6 +183,8 @@ def test_a_resident_signs_in_by_the_emailed_link_follows_their_case_and_signs_ou
     assert [e.details["body"] for e in replies] == [
         "The damp has spread to the bedroom wall since I wrote."
     ]
+    [photo] = [e for e in embedded.store.timeline(reference) if e.kind == "attachment"]
+    assert photo.details["quarantined"] == "yes" and photo.summary.endswith("bedroom.jpg")
 
     page.get_by_role("link", name="Change how you want to hear from us").click()
     accessible(page, "your-cases-10-preferences")

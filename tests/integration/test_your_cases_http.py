@@ -298,3 +298,72 @@ def test_a_link_that_cannot_be_sent_shows_the_same_page(bundle, cases, monkeypat
 @pytest.fixture
 def cases_without_address(embedded) -> str:
     return a_case(embedded, RESIDENT, "Damp in the bathroom", key="one")
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = "----residents-test-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value.encode()
+            + b"\r\n"
+        )
+    for filename, content_type, content in files:
+        parts.append(
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def test_files_sent_with_more_information_are_kept_in_quarantine(bundle, cases):
+    sam = Resident()
+    sam.ask_for_link(RESIDENT)
+    sam.sign_in_with(links_in(RESIDENT)[0])
+    sam.get(f"/your-cases/{cases['mine']}/more-information")
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    body, content_type = multipart(
+        {**sam.hidden, "information": "Photos of the mould"},
+        [("../bedroom wall.png", "image/png", photo)],
+    )
+    event = rest_event(
+        "POST",
+        f"/your-cases/{cases['mine']}/more-information",
+        body=body,
+        content_type=content_type,
+        cookies=sam.cookies,
+        base64_encoded=True,
+    )
+    response = call(event, NOW)
+    assert response["statusCode"] == 303, response["body"][:500]
+    [kept] = [e for e in bundle.store.timeline(cases["mine"]) if e.kind == "attachment"]
+    assert kept.details["quarantined"] == "yes"
+    key = kept.details["s3_key"]
+    assert key.startswith("attachments/quarantine/your-cases-") and key.endswith("bedroom-wall.png")
+    stored = bundle.client("s3").get_object(Bucket=bundle.settings.raw_mail_bucket, Key=key)
+    assert stored["Body"].read() == photo
+    assert stored["ContentType"] == "application/octet-stream"
+
+    # Too many files: nothing kept, the form says why.
+    sam.get(f"/your-cases/{cases['mine']}/more-information")
+    body, content_type = multipart(
+        {**sam.hidden, "information": "More"}, [(f"{n}.txt", "text/plain", b"x") for n in range(6)]
+    )
+    event = rest_event(
+        "POST",
+        f"/your-cases/{cases['mine']}/more-information",
+        body=body,
+        content_type=content_type,
+        cookies=sam.cookies,
+        base64_encoded=True,
+    )
+    refused = call(event, NOW)
+    assert refused["statusCode"] == 400 and "Select up to 5 files" in refused["body"]
+    assert len([e for e in bundle.store.timeline(cases["mine"]) if e.kind == "attachment"]) == 1

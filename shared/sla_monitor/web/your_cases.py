@@ -28,6 +28,7 @@ from sla_monitor.checker.mailer import Mailer, SendError
 from sla_monitor.checker.messages import Composer, build_email, case_type_label, new_message_id
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
+from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.policy import Policy
 from sla_monitor.residents import (
     SignInLimits,
@@ -68,6 +69,13 @@ from sla_monitor.web.your_cases_session import (
     SESSION_COOKIE,
     ResidentSession,
     ResidentSessions,
+)
+from sla_monitor.web.your_cases_uploads import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    check_uploads,
+    keep_uploads,
+    read_form_with_files,
 )
 
 MAX_EMAIL = 254
@@ -150,7 +158,9 @@ class YourCases:
         sender: str | None = None,
         limits: SignInLimits | None = None,
         public_url: str | None = None,
+        raw_mail: RawMailStore | None = None,
     ) -> None:
+        self.raw_mail = raw_mail
         self.council = council
         # Where the pages are as the browser sees them (API Gateway's own domain name and the
         # base path), for the link in the email; the council's setting wins where it has one.
@@ -320,17 +330,28 @@ class YourCases:
         self, request: WebRequest, reference: str, *, now: datetime
     ) -> WebResponse:
         session = self._session(request, now=now, return_to=reference)
-        form = self._trusted_session_form(request, session, now=now)
+        form, uploads = read_form_with_files(request.body, request.content_type)
+        if not self.sessions.csrf_is_valid(session, form.get(CSRF_FIELD), now=now):
+            raise FormExpired("csrf check failed")
         case = self._case(session, reference)
         submission = form.get("submission_id", "")
         if len(submission) != 32 or not submission.isalnum():
             submission = uuid.uuid4().hex
         try:
+            check_uploads(uploads)
+            if uploads and self.raw_mail is None:
+                raise RuntimeError("the residents' pages need the raw-mail bucket for files")
+            attachments = (
+                keep_uploads(uploads, submission_id=submission, raw_mail=self.raw_mail)
+                if uploads and self.raw_mail is not None
+                else ()
+            )
             send_more_information(
                 case.reference,
                 form.get("information", ""),
                 resident=session.resident,
                 submission_id=submission,
+                attachments=attachments,
                 store=self.store,
                 policy=self.policy,
                 calendar=self.calendar,
@@ -569,6 +590,8 @@ class YourCases:
             error=error,
             value=value,
             submission_id=uuid.uuid4().hex,
+            max_files=MAX_FILES,
+            max_megabytes=MAX_FILE_BYTES // (1024 * 1024),
         )
 
     def _stage_2_form(

@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.checker.mailer import SESMailer
+from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.web.errors import FormExpired, FormNotAccepted
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
@@ -53,6 +54,7 @@ def _pages() -> YourCases:
         ),
         sender=settings.sender_address,
         public_url=_public_url(),
+        raw_mail=S3RawMailStore(bundle.client("s3"), settings.raw_mail_bucket),
     )
 
 
