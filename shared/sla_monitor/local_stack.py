@@ -68,7 +68,8 @@ class LocalStack:
             body = message.get_body(preferencelist=("plain",)) if message.is_multipart() else None
             text = body.get_content() if body is not None else ""
             for link in re.findall(r"\S+/your-cases/link\?token=\S+", text):
-                found.extend((destination, link) for destination in sent.destinations)
+                # moto lists an address once per header and per envelope: each once here.
+                found.extend((address, link) for address in dict.fromkeys(sent.destinations))
         return found
 
     def environment(self) -> dict[str, str]:
