@@ -92,6 +92,9 @@ class Council(_Strict):
     open_data: OpenData = OpenData()
     privacy: Privacy = Privacy()
     accessibility: Accessibility | None = None
+    # Where residents see their own cases (the public API's `/your-cases`, no trailing slash);
+    # letters link to each case's page there. Set by the deployment (YOUR_CASES_URL).
+    your_cases_url: str | None = None
 
     @property
     def jurisdiction_id(self) -> str:
@@ -99,6 +102,10 @@ class Council(_Strict):
             return self.open_data.jurisdiction_id
         host = urlsplit(self.website).hostname or self.short_name.lower()
         return host.removeprefix("www.")
+
+    def case_page_url(self, reference: str) -> str | None:
+        """The address of a case's page for its resident, where the deployment has one."""
+        return f"{self.your_cases_url}/{reference}" if self.your_cases_url else None
 
     def calendar(self, stored_closure_days: Iterable[date] = ()) -> WorkingDayCalendar:
         """The working-day calendar: the closure days configured here, and any an administrator
@@ -125,6 +132,8 @@ def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
         data["name"] = env["COUNCIL_NAME"]
     if env.get("COUNCIL_BRANDING_COLOUR"):
         data["branding"] = {**data.get("branding", {}), "colour": env["COUNCIL_BRANDING_COLOUR"]}
+    if env.get("YOUR_CASES_URL"):
+        data["your_cases_url"] = env["YOUR_CASES_URL"].rstrip("/")
     if env.get("RETENTION_DAYS"):
         data["retention_days"] = int(env["RETENTION_DAYS"])
     return data
@@ -133,7 +142,8 @@ def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_council() -> Council:
     """The council settings shipped with the product (`config/council.yaml`), with the
-    deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS) on top.
+    deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS,
+    YOUR_CASES_URL) on top.
     Read when first needed, never at import."""
     text = resources.files("sla_monitor").joinpath("config/council.yaml").read_text("utf-8")
     return Council.model_validate(_deployment_overrides(yaml.safe_load(text)))

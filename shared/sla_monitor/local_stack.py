@@ -6,8 +6,11 @@ in AWS."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import os
+import re
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -51,6 +54,24 @@ class LocalStack:
     sample_users: tuple[SampleUser, ...] = ()
     sample_cases: dict[str, str] | None = None
     open_status: str = ""
+    your_cases: str = ""
+
+    def sign_in_links(self) -> list[tuple[str, str]]:
+        """Every sign-in link the residents' pages have emailed, with the address it went to,
+        oldest first: moto keeps what SES was asked to send, in this process. Local only."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        found: list[tuple[str, str]] = []
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.services.settings.region]
+        for sent in backend.sent_messages:
+            message = email.message_from_string(sent.raw_data, policy=email.policy.default)
+            body = message.get_body(preferencelist=("plain",)) if message.is_multipart() else None
+            text = body.get_content() if body is not None else ""
+            for link in re.findall(r"\S+/your-cases/link\?token=\S+", text):
+                # moto lists an address once per header and per envelope: each once here.
+                found.extend((address, link) for address in dict.fromkeys(sent.destinations))
+        return found
 
     def environment(self) -> dict[str, str]:
         """What another shell needs so `sla-monitor` commands talk to this stack."""
@@ -68,6 +89,7 @@ class LocalStack:
             "staff_client_id": self.staff_pool.client_id if self.staff_pool else None,
             "sign_ins": [u.as_json() for u in self.sample_users],
             "sample_cases": dict(self.sample_cases or {}),
+            "your_cases": self.your_cases,
         }
 
 
@@ -119,6 +141,7 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
     from functions.have_your_say import app as have_your_say
     from functions.open311 import app as open311
     from functions.staff_workspace import app as staff_workspace
+    from functions.your_cases import app as your_cases
     from sla_monitor import emulator
     from sla_monitor.web.local_server import (
         OPEN311_ROUTE_PREFIX,
@@ -173,22 +196,26 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         )
         reset_collaborators()
         stack.callback(reset_collaborators)
-        seed_sample_cases(bundle, now)
-        samples = seed_casework(bundle, now)
-        seed_set_aside_mail(bundle, now, samples)
         web = LocalApiServer(
             {
-                # One public API, as in AWS: Open311's routes to its function, the rest to
-                # the form's.
+                # One public API, as in AWS: Open311's routes and the residents' pages to their
+                # own functions, the rest to the form's.
                 PUBLIC_FORM_BASE_PATH: routed_by_path(
-                    {OPEN311_ROUTE_PREFIX: open311.handler}, otherwise=have_your_say.handler
+                    {OPEN311_ROUTE_PREFIX: open311.handler, "/your-cases": your_cases.handler},
+                    otherwise=have_your_say.handler,
                 ),
                 STAFF_BASE_PATH: staff_workspace.handler,
             },
             port=web_port,
         )
-        web.start()
         stack.callback(web.stop)
+        # Letters link to each case's page, as YOUR_CASES_URL makes them in AWS.
+        your_cases_url = f"{web.url}{PUBLIC_FORM_BASE_PATH}/your-cases"
+        bundle.council = bundle.council.model_copy(update={"your_cases_url": your_cases_url})
+        seed_sample_cases(bundle, now)
+        samples = seed_casework(bundle, now)
+        seed_set_aside_mail(bundle, now, samples)
+        web.start()
         yield LocalStack(
             aws_endpoint=endpoint,
             public_form=f"{web.url}{PUBLIC_FORM_BASE_PATH}/",
@@ -198,4 +225,5 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
             sample_users=users,
             sample_cases=samples,
             open_status=f"{web.url}{PUBLIC_FORM_BASE_PATH}{OPEN311_ROUTE_PREFIX}v2/",
+            your_cases=f"{your_cases_url}",
         )

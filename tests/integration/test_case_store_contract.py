@@ -23,7 +23,12 @@ from sla_monitor.cases import (
 )
 from sla_monitor.intake import TriageOutcome, TriageRecord, TriageResolution
 from sla_monitor.store.memory import InMemoryCaseStore
-from sla_monitor.store.ports import DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    DuplicateDeliveryError,
+    SignInLink,
+    StaleCaseError,
+    customer_key,
+)
 
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
 
@@ -351,3 +356,36 @@ def test_arrivals_are_counted_per_key_and_hour(store):
     counts.append(store.count_arrival("address#a", hour="2026-12-23T11", expires_at=expires))
 
     assert counts == [1, 2, 1, 1]
+
+
+def test_a_residents_cases_are_found_by_the_digest_of_their_address_only(store):
+    mine = a_case(store, customer=Customer(email="Resident@Example.org "))
+    store.create_case(mine, events=[received()], next_due=None)
+    theirs = a_case(store, customer=Customer(email="neighbour@example.org"))
+    store.create_case(theirs, events=[received()], next_due=None)
+    no_email = a_case(store, customer=Customer(phone="01530 454545"))
+    store.create_case(no_email, events=[received()], next_due=None)
+    closed = replace(mine, status=CaseStatus.CLOSED, closed_at=NOW, revision=1)
+    store.save_case(closed, next_due=None)
+
+    key = customer_key("resident@example.org")
+    assert key is not None and "resident" not in key
+    assert [c.reference for c in store.cases_of_customer(key)] == [mine.reference]
+    assert store.cases_of_customer(customer_key("nobody@example.org")) == []
+
+
+def test_a_sign_in_link_can_be_used_once(store):
+    link = SignInLink(
+        token_digest="d" * 64,
+        customer_key="CUSTOMER#abc",
+        issued_at=NOW,
+        expires_at=NOW + timedelta(minutes=20),
+        return_to="NWL-2026-000001",
+    )
+    store.keep_sign_in_link(link)
+    used = store.use_sign_in_link("d" * 64)
+    assert used is not None
+    assert (used.customer_key, used.return_to) == ("CUSTOMER#abc", "NWL-2026-000001")
+    assert used.expires_at == link.expires_at
+    assert store.use_sign_in_link("d" * 64) is None
+    assert store.use_sign_in_link("e" * 64) is None

@@ -15,6 +15,7 @@ from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
 
 from sla_monitor.cli.main import main
 from sla_monitor.runtime import services
+from sla_monitor.store.ports import customer_key
 
 
 @pytest.fixture
@@ -164,6 +165,31 @@ def test_cases_saved_before_the_index_are_given_their_month_once(aws, capsys, tm
         UpdateExpression="REMOVE received_month",
     )
     assert [c.reference for c in store.cases_received("2026-03")] == []
-    assert run(capsys, "report backfill") == (0, "1 case(s) given their received month\n", "")
+    code, out, _ = run(capsys, "report backfill")
+    assert (code, out.splitlines()[0]) == (0, "1 case(s) given their received month")
     assert [c.reference for c in store.cases_received("2026-03")] == ["NWL-2026-000010"]
-    assert run(capsys, "report backfill")[1] == "0 case(s) given their received month\n"
+    assert run(capsys, "report backfill")[1].splitlines()[0] == (
+        "0 case(s) given their received month"
+    )
+
+
+def test_cases_saved_before_the_residents_index_are_given_their_key_once(aws, capsys):
+    _store_the_year()
+    store = services().store
+    case = store.get_case("NWL-2026-000010")
+    assert case is not None and case.customer.email
+    key = customer_key(case.customer.email)
+    assert key is not None
+    before = [c.reference for c in store.cases_of_customer(key)]
+    assert case.reference in before
+    # As a case saved before the upgrade: no customer_key on it.
+    services().client("dynamodb").update_item(
+        TableName=services().settings.cases_table,
+        Key={"pk": {"S": "CASE#NWL-2026-000010"}, "sk": {"S": "CASE"}},
+        UpdateExpression="REMOVE customer_key",
+    )
+    assert case.reference not in [c.reference for c in store.cases_of_customer(key)]
+    out = run(capsys, "report backfill")[1]
+    assert out.splitlines()[1] == "1 case(s) given their resident's key (for the residents' pages)"
+    assert [c.reference for c in store.cases_of_customer(key)] == before
+    assert run(capsys, "report backfill")[1].splitlines()[1].startswith("0 case(s)")

@@ -37,7 +37,13 @@ def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases()
         # The workspace is served beside the form, and asks for a sign-in.
         with urllib.request.urlopen(stack.workspace + "sign-in", timeout=10) as page:
             assert "Sign in to the staff workspace" in page.read().decode("utf-8")
+        # The residents' pages are on the form's API, and the seeded letters link to them.
+        with urllib.request.urlopen(stack.your_cases, timeout=10) as page:
+            assert page.url.endswith("/have-your-say/your-cases/sign-in")
+            assert "Sign in to see your cases" in page.read().decode("utf-8")
+        assert stack.sign_in_links() == []
         info = stack.info()
+        assert info["your_cases"] == stack.your_cases
         assert info["workspace"] == stack.workspace
         assert {u["role"] for u in info["sign_ins"]} == {
             "officer",

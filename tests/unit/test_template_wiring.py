@@ -36,6 +36,7 @@ def test_the_template_deploys_the_six_functions():
         "HaveYourSayFunction",
         "Open311Function",
         "StaffWorkspaceFunction",
+        "YourCasesFunction",
     ]
 
 
@@ -152,6 +153,31 @@ def test_the_staff_api_routes_every_page_the_workspace_serves_and_nothing_else()
         assert through is not None, f"the API does not route {route}"
         used.add(through)
     assert routed == used, f"API routes that serve no page: {routed - used}"
+
+
+def test_the_public_api_routes_every_residents_page_and_nothing_else():
+    pages = _resources()["YourCasesFunction"]["Properties"]
+    routed = {
+        (e["Properties"]["Path"], e["Properties"]["Method"].upper())
+        for e in pages["Events"].values()
+        if e["Type"] == "Api"
+    }
+    assert {e["Properties"]["RestApiId"]["Ref"] for e in pages["Events"].values()} == {
+        "HaveYourSayApi"
+    }
+    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "your_cases_routes.py")
+    used = set()
+    for route in sorted(served):
+        through = _gateway_route_for(route, routed)
+        assert through is not None, f"the API does not route {route}"
+        used.add(through)
+    assert routed == used, f"API routes that serve no page: {routed - used}"
+
+
+def test_letters_link_to_the_residents_pages_from_every_function_that_sends_them():
+    for logical_id in ("DeadlineCheckerFunction", "StaffWorkspaceFunction"):
+        variables = _resources()[logical_id]["Properties"]["Environment"]["Variables"]
+        assert variables["YOUR_CASES_URL"]["Fn::Sub"].endswith("/have-your-say/your-cases")
 
 
 def test_every_workspace_route_but_signing_in_and_assets_carries_the_permission_decorator():

@@ -312,6 +312,8 @@ class LetterWriter:
         }
         if not may_repeat_their_words(case):
             facts["about"] = None
+        # Every letter leads to the case's own page (sign-in by a link to the case's address).
+        facts["case_url"] = self.council.case_page_url(case.reference)
         facts["today"] = self.calendar.local(at).date()
         facts["reply_how"] = (
             f"write to us at {self.council.address}" if by_post else "reply to this email"

@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sla_monitor.local_stack import local_stack
+from sla_monitor.local_stack import LocalStack, local_stack
 from sla_monitor.local_staff import LOCAL_PASSWORD
 
 
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     with local_stack(aws_port=args.aws_port, web_port=args.port, now=datetime.now(UTC)) as stack:
         print(f"public form:      {stack.public_form}")
+        print(f"your cases:       {stack.your_cases}")
         print(f"staff workspace:  {stack.workspace}")
         print(f"open status API:  {stack.open_status}services.json")
         print(f"AWS endpoint:     {stack.aws_endpoint}")
@@ -53,9 +54,27 @@ def run(args: argparse.Namespace) -> int:
         print("In another shell, to use the other commands against this stack:")
         print("  export " + " ".join(f"{k}={v}" for k, v in stack.environment().items()))
         print("  sla-monitor check")
+        print(
+            "Residents sign in by emailed links; here each link sent is printed below. The sample "
+            "cases' residents are resident1@example.org to resident4@example.org."
+        )
         print("Ctrl-C stops it.", flush=True)
+        threading.Thread(
+            target=_print_sign_in_links, args=(stack, stop), name="sign-in-links", daemon=True
+        ).start()
         try:
             stop.wait()
         except KeyboardInterrupt:
             print("stopping")
     return 0
+
+
+def _print_sign_in_links(stack: LocalStack, stop: threading.Event) -> None:
+    """Print each sign-in link as the residents' pages send it (local only: in AWS it is in
+    the resident's inbox and nowhere else)."""
+    shown = 0
+    while not stop.wait(1.0):
+        links = stack.sign_in_links()
+        for address, link in links[shown:]:
+            print(f"sign-in link for {address}: {link}", flush=True)
+        shown = len(links)

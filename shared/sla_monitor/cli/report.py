@@ -104,7 +104,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _backfill(args: argparse.Namespace) -> int:
     with target_services(args) as bundle:
         changed = bundle.store.index_received_months()
+        keyed = bundle.store.index_customer_keys()
     print(f"{changed} case(s) given their received month")
+    print(f"{keyed} case(s) given their resident's key (for the residents' pages)")
     return 0
 
 

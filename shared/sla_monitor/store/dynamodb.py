@@ -10,6 +10,7 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     MESSAGE#<message-id>    MESSAGE                  an email Message-ID that threads to a case
     COUNTER#<prefix>-<year> COUNTER                  the atomic reference counter
     RATE#<kind>#<digest>    HOUR#<utc hour>          new cases from one address or source (TTL)
+    SIGN_IN#<token digest>  SIGN_IN                  a resident's one-time sign-in link (TTL)
     TRIAGE                  <utc>#<key>              a message that did not become a case
     CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
 
@@ -18,7 +19,8 @@ The next-due index is sparse: only case items with a due instant carry `due_shar
 set) so writes never pile onto one partition; a sweep queries each shard it is given for
 `next_due_at <= now` and merges them oldest first.
 Every case item also carries `received_month` ("2026-12"), the key of the received-month index
-the reports read one month at a time.
+the reports read one month at a time. A case with an email address carries `customer_key` (a
+digest of the address), the key of the sparse customer-cases index the residents' pages read.
 
 Model classes are made per table name when first used, never at import: the table name comes from
 the environment of the function or CLI, which is only known then.
@@ -89,10 +91,13 @@ from sla_monitor.store.ports import (
     Claim,
     Delivery,
     DuplicateDeliveryError,
+    SignInLink,
     StaleCaseError,
+    customer_key,
     month_received,
 )
 from sla_monitor.store.schema import (
+    CUSTOMER_CASES_INDEX,
     DUE_SHARDS,
     NEXT_DUE_INDEX,
     OPEN_CASES_INDEX,
@@ -137,6 +142,7 @@ class CaseTableModels:
     counter: Any
     triage: Any
     example: Any
+    sign_in: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -170,6 +176,14 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
             projection = AllProjection()
 
         received_month = UnicodeAttribute(hash_key=True)
+        received_at = UTCDateTimeAttribute(range_key=True)
+
+    class CustomerCasesIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = CUSTOMER_CASES_INDEX
+            projection = AllProjection()
+
+        customer_key = UnicodeAttribute(hash_key=True)
         received_at = UTCDateTimeAttribute(range_key=True)
 
     class PersonMap(MapAttribute):
@@ -274,10 +288,12 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         next_due_at = UnicodeAttribute(null=True)
         open_shard = UnicodeAttribute(null=True)
         received_month = UnicodeAttribute(null=True)
+        customer_key = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
         next_due_index = NextDueIndex()
         open_cases_index = OpenCasesIndex()
         received_month_index = ReceivedMonthIndex()
+        customer_cases_index = CustomerCasesIndex()
 
     class EventItem(Model):
         Meta = meta  # type: ignore[assignment]
@@ -345,8 +361,25 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         labelled_at = UTCDateTimeAttribute()
         expires_at = TTLAttribute(null=True)
 
+    class SignInItem(Model):
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        customer_key = UnicodeAttribute()
+        issued_at = UTCDateTimeAttribute()
+        valid_until = UTCDateTimeAttribute()
+        return_to = UnicodeAttribute(null=True)
+        expires_at = TTLAttribute(null=True)
+
     return CaseTableModels(
-        CaseItem, EventItem, ClaimItem, MarkerItem, CounterItem, TriageItem, ExampleItem
+        CaseItem,
+        EventItem,
+        ClaimItem,
+        MarkerItem,
+        CounterItem,
+        TriageItem,
+        ExampleItem,
+        SignInItem,
     )
 
 
@@ -520,6 +553,7 @@ class DynamoDBCaseStore:
             next_due_at=index_instant(next_due) if next_due else None,
             open_shard=open_shard(case.reference, self.shards) if case.is_open else None,
             received_month=month_received(case.received_at),
+            customer_key=customer_key(case.customer.email),
             expires_at=self._expires_at(case),
         )
         # pynamodb's VersionAttribute makes the save conditional on this revision.
@@ -881,6 +915,69 @@ class DynamoDBCaseStore:
                 continue
             changed += 1
         return changed
+
+    def index_customer_keys(self) -> int:
+        """Give every case with an email address saved before the customer-cases index existed
+        its key, so its resident finds it when signed in: a Scan, run once by hand after
+        upgrading (`sla-monitor report backfill`). Returns how many cases it changed."""
+        m = self.models.case
+        changed = 0
+        for item in m.scan((m.sk == "CASE") & m.customer_key.does_not_exist()):
+            key = customer_key(item.customer.email if item.customer else None)
+            if key is None:
+                continue
+            try:
+                item.update(
+                    actions=[m.customer_key.set(key)], condition=m.customer_key.does_not_exist()
+                )
+            except UpdateError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                continue
+            changed += 1
+        return changed
+
+    def cases_of_customer(self, key: str) -> list[Case]:
+        found = []
+        for item in self.models.case.customer_cases_index.query(key, page_size=100):
+            self.items_read += 1
+            found.append(self._case(item))
+        return found
+
+    # -- residents' sign-in links ----------------------------------------------------------
+
+    def keep_sign_in_link(self, link: SignInLink) -> None:
+        m = self.models.sign_in
+        m(
+            f"SIGN_IN#{link.token_digest}",
+            "SIGN_IN",
+            customer_key=link.customer_key,
+            issued_at=link.issued_at,
+            valid_until=link.expires_at,
+            return_to=link.return_to,
+            expires_at=link.expires_at,
+        ).save(condition=m.pk.does_not_exist())
+
+    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
+        m = self.models.sign_in
+        try:
+            item = m.get(f"SIGN_IN#{token_digest}", "SIGN_IN", consistent_read=True)
+        except DoesNotExist:
+            return None
+        try:
+            # Only the request whose delete removes the item may use it.
+            item.delete(condition=m.pk.exists())
+        except DeleteError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return SignInLink(
+            token_digest=token_digest,
+            customer_key=item.customer_key,
+            issued_at=item.issued_at,
+            expires_at=item.valid_until,
+            return_to=item.return_to,
+        )
 
     def all_cases(self) -> Iterator[Case]:
         m = self.models.case

@@ -20,7 +20,9 @@ from sla_monitor.store.ports import (
     Claim,
     Delivery,
     DuplicateDeliveryError,
+    SignInLink,
     StaleCaseError,
+    customer_key,
     month_received,
 )
 from sla_monitor.store.schema import DUE_SHARDS, shard_of
@@ -40,6 +42,7 @@ class InMemoryCaseStore:
         self.counters: dict[int, int] = {}
         self.arrivals: dict[tuple[str, str], int] = {}
         self.examples: dict[str, ClassificationExample] = {}
+        self.sign_in_links: dict[str, SignInLink] = {}
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -167,6 +170,20 @@ class InMemoryCaseStore:
 
     def open_cases(self) -> Iterator[Case]:
         yield from (c for c in self.all_cases() if c.is_open)
+
+    def cases_of_customer(self, key: str) -> list[Case]:
+        found = [c for c in self.cases.values() if customer_key(c.customer.email) == key]
+        return sorted(found, key=lambda c: c.received_at)
+
+    def keep_sign_in_link(self, link: SignInLink) -> None:
+        with self._lock:
+            if link.token_digest in self.sign_in_links:
+                raise ValueError("a sign-in link with this token is kept already")
+            self.sign_in_links[link.token_digest] = link
+
+    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
+        with self._lock:
+            return self.sign_in_links.pop(token_digest, None)
 
     def all_cases(self) -> Iterator[Case]:
         yield from sorted(self.cases.values(), key=lambda c: c.received_at)

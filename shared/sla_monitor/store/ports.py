@@ -3,6 +3,7 @@ adapter stands in for it in unit tests; both pass the same contract tests."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,38 @@ def month_received(received_at: datetime) -> str:
     """The month a case was received in, in London time, as the reports and the received-month
     index name it: "2026-12"."""
     return received_at.astimezone(LONDON).strftime("%Y-%m")
+
+
+def normalise_email(address: str | None) -> str | None:
+    """An email address as residents' pages compare it: trimmed, lower case; None when it is
+    not an address at all."""
+    text = (address or "").strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in text):
+        return None
+    return text
+
+
+def customer_key(address: str | None) -> str | None:
+    """The key of a resident's cases in the customer-cases index: a digest of their normalised
+    email address, so the index key is no address itself. None without a usable address."""
+    normalised = normalise_email(address)
+    if normalised is None:
+        return None
+    digest = hashlib.sha256(f"sla-monitor customer\x00{normalised}".encode()).hexdigest()
+    return f"CUSTOMER#{digest}"
+
+
+@dataclass(frozen=True)
+class SignInLink:
+    """A one-time sign-in link as stored: only the digest of its token, whose cases it opens,
+    the page to go back to, and when it stops working."""
+
+    token_digest: str
+    customer_key: str
+    issued_at: datetime
+    expires_at: datetime
+    return_to: str | None = None
 
 
 class DuplicateDeliveryError(Exception):
@@ -150,6 +183,20 @@ class CaseStore(Protocol):
     def all_cases(self) -> Iterator[Case]:
         """Every case, closed ones too: a Scan, for reports run by hand and the demo; the
         deployed functions are not allowed to scan."""
+        ...
+
+    def cases_of_customer(self, key: str) -> list[Case]:
+        """Every case whose email address has the digest `key` (see `customer_key`), oldest
+        first, closed ones too, through the sparse customer-cases index (never a scan)."""
+        ...
+
+    def keep_sign_in_link(self, link: SignInLink) -> None:
+        """Keep a sign-in link (it expires by itself at `expires_at`)."""
+        ...
+
+    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
+        """Take a sign-in link, once: the link as it was kept, removed in the same step, or None
+        when it was never kept or has been used. Two uses at once: one gets it."""
         ...
 
     def claim_action(

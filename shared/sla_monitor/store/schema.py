@@ -32,6 +32,11 @@ OPEN_CASES_INDEX = "open-cases"
 # or referral fell in the period is the one thing it misses; a key by closing month would not
 # catch it either (the case may close after the period), only a key per event would.
 RECEIVED_MONTH_INDEX = "received-month"
+# A resident's own cases, newest last, for the residents' pages: sparse, keyed by
+# `customer_key` (a digest of the case's email address, never the address itself), which only
+# cases with an email address carry. A resident signed in by a link sent to that address reads
+# their partition of it, never the table.
+CUSTOMER_CASES_INDEX = "customer-cases"
 # Writes spread over this many partitions of the next-due and open-cases indexes by default, so
 # no single partition runs hot. A partition takes about 1,000 writes a second, far above one
 # council's case volume (thousands of cases a year); each shard costs every sweep one query. A
@@ -89,6 +94,7 @@ CASES = TableDefinition(
         ("open_shard", "S"),
         ("received_at", "S"),
         ("received_month", "S"),
+        ("customer_key", "S"),
     ),
     key=(("pk", "HASH"), ("sk", "RANGE")),
     global_indexes=(
@@ -112,6 +118,14 @@ CASES = TableDefinition(
             "IndexName": RECEIVED_MONTH_INDEX,
             "KeySchema": [
                 {"AttributeName": "received_month", "KeyType": "HASH"},
+                {"AttributeName": "received_at", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        {
+            "IndexName": CUSTOMER_CASES_INDEX,
+            "KeySchema": [
+                {"AttributeName": "customer_key", "KeyType": "HASH"},
                 {"AttributeName": "received_at", "KeyType": "RANGE"},
             ],
             "Projection": {"ProjectionType": "ALL"},

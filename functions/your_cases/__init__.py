@@ -1,0 +1,1 @@
+"""Residents' own cases, behind the public API's `/your-cases`."""

@@ -1,0 +1,231 @@
+"""The "Your cases" routes: API Gateway requests in, residents' pages out.
+
+Each route builds a `WebRequest` from the event and calls one method of
+`sla_monitor.web.your_cases.YourCases`; which HTTP answer a refusal gets is decided here, in one
+place, by the exception handlers. The Lambda handler (functions/your_cases) only calls `handle`.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sla_monitor.checker.mailer import SESMailer
+from sla_monitor.mail.raw_mail import S3RawMailStore
+from sla_monitor.runtime import services
+from sla_monitor.web.errors import FormExpired, FormNotAccepted
+from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
+from sla_monitor.web.have_your_say import WebRequest, WebResponse
+from sla_monitor.web.security import FormSigner, SecretSource
+from sla_monitor.web.your_cases import CaseNotShown, NotSignedIn, YourCases
+
+logger = Logger(service="your-cases")
+app = APIGatewayRestResolver()
+
+
+@lru_cache(maxsize=4)
+def _signer(source: SecretSource) -> FormSigner:
+    # The form's own secret (FORM_SECRET_PARAMETER): the pages share its CSRF cookie.
+    return FormSigner(source.resolve(fetch_stored_secret))
+
+
+def _pages() -> YourCases:
+    bundle = services()
+    settings = bundle.settings
+    return YourCases(
+        council=bundle.council,
+        signer=_signer(SecretSource.from_environment(os.environ)),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        directory=bundle.directory,
+        mailer=SESMailer(
+            bundle.client("ses"),
+            region=settings.region,
+            configuration_set=settings.ses_configuration_set,
+        ),
+        sender=settings.sender_address,
+        public_url=_public_url(),
+        raw_mail=S3RawMailStore(bundle.client("s3"), settings.raw_mail_bucket),
+    )
+
+
+def _public_url() -> str | None:
+    """The pages' address as the browser used it: the domain name API Gateway served (never a
+    header the caller chose) and the base path."""
+    event = app.current_event
+    domain = event.request_context.domain_name
+    if not domain:
+        return None
+    request = web_request(event)
+    scheme = "https" if request.secure else "http"
+    return f"{scheme}://{domain}{request.base_path}/your-cases"
+
+
+def _now() -> datetime:
+    now: datetime = app.context["now"]
+    return now
+
+
+def _request() -> WebRequest:
+    return web_request(app.current_event)
+
+
+def _respond(page: WebResponse) -> Response:
+    if page.log_message:
+        logger.info(page.log_message, extra=dict(page.log_fields))
+    return gateway_response(page)
+
+
+# -- signing in and out (registered before the case pages, whose paths they would match) -------
+
+
+@app.get("/your-cases")
+def case_list() -> Response:
+    return _respond(_pages().case_list(_request(), now=_now()))
+
+
+@app.get("/your-cases/sign-in")
+def sign_in_page() -> Response:
+    return _respond(_pages().sign_in_page(_request(), now=_now()))
+
+
+@app.post("/your-cases/sign-in")
+def ask_for_link() -> Response:
+    return _respond(_pages().ask_for_link(_request(), now=_now()))
+
+
+@app.get("/your-cases/check-your-email")
+def check_email() -> Response:
+    return _respond(_pages().check_email_page(_request()))
+
+
+@app.get("/your-cases/link")
+def link_page() -> Response:
+    return _respond(_pages().link_page(_request(), now=_now()))
+
+
+@app.post("/your-cases/link")
+def use_link() -> Response:
+    return _respond(_pages().use_link(_request(), now=_now()))
+
+
+@app.post("/your-cases/sign-out")
+def sign_out() -> Response:
+    return _respond(_pages().sign_out(_request(), now=_now()))
+
+
+@app.get("/your-cases/signed-out")
+def signed_out() -> Response:
+    return _respond(_pages().signed_out_page(_request()))
+
+
+# -- a resident's case ---------------------------------------------------------------------------
+
+
+@app.get("/your-cases/<reference>")
+def case_page(reference: str) -> Response:
+    return _respond(_pages().case_page(_request(), reference, now=_now()))
+
+
+@app.get("/your-cases/<reference>/more-information")
+def more_information(reference: str) -> Response:
+    return _respond(_pages().more_information(_request(), reference, now=_now()))
+
+
+@app.post("/your-cases/<reference>/more-information")
+def send_information(reference: str) -> Response:
+    return _respond(_pages().send_information(_request(), reference, now=_now()))
+
+
+@app.get("/your-cases/<reference>/stage-2")
+def stage_2_form(reference: str) -> Response:
+    return _respond(_pages().stage_2_form(_request(), reference, now=_now()))
+
+
+@app.post("/your-cases/<reference>/stage-2")
+def ask_for_stage_2(reference: str) -> Response:
+    return _respond(_pages().ask_for_stage_2(_request(), reference, now=_now()))
+
+
+@app.get("/your-cases/<reference>/preferences")
+def preferences_form(reference: str) -> Response:
+    return _respond(_pages().preferences_form(_request(), reference, now=_now()))
+
+
+@app.post("/your-cases/<reference>/preferences")
+def change_preferences(reference: str) -> Response:
+    return _respond(_pages().change_preferences(_request(), reference, now=_now()))
+
+
+# -- why a request was turned away, as HTTP ------------------------------------------------------
+
+
+@app.not_found
+def not_found(_: Exception) -> Response:
+    return _respond(_pages().not_found(_request()))
+
+
+@app.exception_handler(NotSignedIn)
+def not_signed_in(error: NotSignedIn) -> Response:
+    logger.info("not signed in", extra={"reason": error.reason})
+    return _respond(_pages().not_signed_in(_request(), error))
+
+
+@app.exception_handler(CaseNotShown)
+def case_not_shown(_: CaseNotShown) -> Response:
+    # Someone else's case and no case at all answer alike.
+    logger.info("case not shown")
+    return _respond(_pages().not_found(_request()))
+
+
+@app.exception_handler(FormNotAccepted)
+def form_not_accepted(error: FormNotAccepted) -> Response:
+    status = 403 if isinstance(error, FormExpired) else 400
+    logger.info("form not accepted", extra={"reason": type(error).__name__, "status": status})
+    page = _pages().expired(_request())
+    return _respond(
+        WebResponse(
+            status=status,
+            body=page.body,
+            content_type=page.content_type,
+            headers=page.headers,
+        )
+    )
+
+
+@app.exception_handler(Exception)
+def unexpected(error: Exception) -> Response:
+    # The type and where it happened, never the message: it may quote what a person typed.
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    logger.error(
+        "unexpected error",
+        extra={
+            "error_type": type(error).__name__,
+            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
+        },
+    )
+    return _respond(
+        WebResponse(
+            status=500,
+            body="Sorry, there is a problem with the service. Try again later.",
+            content_type="text/plain; charset=utf-8",
+        )
+    )
+
+
+def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> dict[str, Any]:
+    """Answer one API Gateway event as if the time were `now`."""
+    app.append_context(now=now)
+    try:
+        return app.resolve(event, context)
+    finally:
+        app.clear_context()
