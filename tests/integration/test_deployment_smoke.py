@@ -891,7 +891,8 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
     api = deployed.physical("HaveYourSayApi")
     form = deployed.function("HaveYourSayFunction")["FunctionArn"]
     open311 = deployed.function("Open311Function")["FunctionArn"]
-    routes: dict[str, set[tuple[str, str]]] = {form: set(), open311: set()}
+    your_cases = deployed.function("YourCasesFunction")["FunctionArn"]
+    routes: dict[str, set[tuple[str, str]]] = {form: set(), open311: set(), your_cases: set()}
     for resource in gateway.get_resources(restApiId=api)["items"]:
         for method in resource.get("resourceMethods", {}):
             integration = gateway.get_integration(
@@ -916,6 +917,12 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
     assert routes[open311] == {
         ("/open311/v2/{document}", "GET"),
         ("/open311/v2/requests/{request}", "GET"),
+    }
+    # So are the residents' own pages.
+    assert routes[your_cases] == {
+        ("/your-cases", "GET"),
+        ("/your-cases/{step}", "X-AMAZON-APIGATEWAY-ANY-METHOD"),
+        ("/your-cases/{reference}/{step}", "X-AMAZON-APIGATEWAY-ANY-METHOD"),
     }
     stages = [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]]
     assert stages == ["have-your-say"]
