@@ -50,6 +50,7 @@ from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, LANGUAGES, NO_FORMAT, read_form
 from sla_monitor.web.have_your_say import (
+    INFORMATION_PAGES,
     SetCookie,
     WebRequest,
     WebResponse,
@@ -735,6 +736,7 @@ class YourCases:
             urls=request.urls,
             council=self.council,
             csp_nonce=nonce,
+            information_pages=INFORMATION_PAGES,  # the footer's links, as on the form's pages
             your=YourCasesUrls(request.base_path),
             **context,
         )
