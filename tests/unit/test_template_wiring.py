@@ -177,7 +177,11 @@ def test_the_public_api_routes_every_residents_page_and_nothing_else():
 def test_letters_link_to_the_residents_pages_from_every_function_that_sends_them():
     for logical_id in ("DeadlineCheckerFunction", "StaffWorkspaceFunction"):
         variables = _resources()[logical_id]["Properties"]["Environment"]["Variables"]
-        assert variables["YOUR_CASES_URL"]["Fn::Sub"].endswith("/have-your-say/your-cases")
+        condition, on_domain, on_api = variables["YOUR_CASES_URL"]["Fn::If"]
+        # The council's own domain when the form has one, else API Gateway's address.
+        assert condition == "HasPublicFormDomain"
+        assert on_domain["Fn::Sub"] == "https://${PublicFormDomainName}/your-cases"
+        assert on_api["Fn::Sub"].endswith("/have-your-say/your-cases")
 
 
 def test_every_workspace_route_but_signing_in_and_assets_carries_the_permission_decorator():
