@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -24,7 +24,6 @@ from sla_monitor.mail.receive import EmailOutcome, mail_intake, take_in_delivery
 from sla_monitor.runtime import services
 
 logger = Logger(service="email-intake")
-tracer = Tracer(service="email-intake")
 metrics = Metrics(namespace="SlaMonitor", service="email-intake")
 
 _METRIC_OF_OUTCOME = {"case": "EmailCases", "reply": "EmailReplies", "triage": "EmailTriaged"}
@@ -38,7 +37,6 @@ def _count(outcome: EmailOutcome) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, context, now=datetime.now(UTC))
