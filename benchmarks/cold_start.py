@@ -88,8 +88,15 @@ def install_runtime_sdk(folder: Path) -> Path:
     """boto3 (and botocore) as the Lambda runtime has them, apart from the layer."""
     subprocess.run(  # noqa: S603 - this interpreter, pip
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--target", str(folder), f"boto3=={metadata.version('boto3')}",
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(folder),
+            f"boto3=={metadata.version('boto3')}",
         ],
         check=True,
     )
@@ -204,14 +211,14 @@ def main(argv: list[str] | None = None) -> None:
         form = first_response(layer, runtime, max(3, arguments.runs // 2))
         layer_bytes = folder_size(layer)
         package_bytes = folder_size(layer / "sla_monitor")
-        left_to_runtime = sorted(
-            p.name.split("-")[0] for p in runtime.glob("*.dist-info")
-        )
+        left_to_runtime = sorted(p.name.split("-")[0] for p in runtime.glob("*.dist-info"))
         doubled = sorted(
             name for name in left_to_runtime if next(layer.glob(f"{name}-*.dist-info"), None)
         )
 
-    print(f"\nImporting each handler as Lambda does (median of {arguments.runs}, {sys.version.split()[0]})")
+    print(
+        f"\nImporting each handler as Lambda does (median of {arguments.runs}, {sys.version.split()[0]})"
+    )
     print(f"{'':20} {'import (ms)':>12} {'x boto3':>8}  within {TARGET_RATIO}x")
     failed = []
     for row in rows:

@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--platform", help="the wheels' platform, e.g. manylinux2014_aarch64")
     parser.add_argument("--compile", action="store_true", help="compile to bytecode")
     arguments = parser.parse_args(argv)
-    removed = build(arguments.target, platform=arguments.platform, compile_bytecode=arguments.compile)
+    removed = build(
+        arguments.target, platform=arguments.platform, compile_bytecode=arguments.compile
+    )
     print(f"layer built; left to the runtime: {', '.join(removed) or 'nothing'}")
 
 

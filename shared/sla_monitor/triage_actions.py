@@ -34,7 +34,6 @@ from sla_monitor.intake import (
 )
 from sla_monitor.mail.message import ParsedEmail, parse_email
 from sla_monitor.mail.raw_mail import RawMailStore
-from sla_monitor.mail.receive import ORIGINAL_EMAIL, safe_file_name
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
 from sla_monitor.policy import Policy
@@ -133,6 +132,9 @@ def _keep_attachments(
 ) -> tuple[Attachment, ...]:
     """As intake keeps them: the original email first, then each file beside it under the
     attachments prefix."""
+    # Intake's own rules for the kept files; its module (classification and all) loads only here.
+    from sla_monitor.mail.receive import ORIGINAL_EMAIL, safe_file_name
+
     kept = [Attachment(ORIGINAL_EMAIL, "message/rfc822", len(raw), raw_key)]
     token = record.idempotency_key.partition(":")[2] or record.idempotency_key
     if not _SAFE_TOKEN.match(token):

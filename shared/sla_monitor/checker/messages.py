@@ -141,8 +141,13 @@ class Composer:
     @cached_property
     def _environment(self) -> Environment:
         # jinja2 loads with the first letter, not with the checker: most sweeps send nothing.
-        from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
-        from jinja2 import select_autoescape
+        from jinja2 import (
+            Environment,
+            PackageLoader,
+            StrictUndefined,
+            pass_context,
+            select_autoescape,
+        )
 
         environment = Environment(
             loader=PackageLoader("sla_monitor.checker", "templates"),

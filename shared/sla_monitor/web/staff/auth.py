@@ -28,8 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import jwt
-
 TokenUse = Literal["id", "access"]
 
 # Lambda functions and Cognito may read slightly different clocks.
@@ -113,6 +111,9 @@ SigningKey = Callable[[str], Any]  # the token -> the public key that should hav
 def jwks_signing_key(jwks_url: str) -> SigningKey:
     """The pool's published keys, fetched when first needed and cached (PyJWT's PyJWKClient
     fetches again only for a key id it has not seen, as after Cognito rotates its keys)."""
+    # PyJWT and cryptography load with the first token checked, not with the workspace.
+    import jwt
+
     client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=10)
 
     def key_for(token: str) -> Any:
@@ -138,6 +139,8 @@ class TokenVerifier:
 
     def verify(self, token: str, *, use: TokenUse, now: datetime) -> dict[str, Any]:
         """The token's claims once every check passed; `use` is its `token_use`."""
+        import jwt
+
         if not token or token.count(".") != 2:
             raise BadToken("malformed")
         key = self._signing_key(token)

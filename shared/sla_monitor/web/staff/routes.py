@@ -16,7 +16,7 @@ import traceback
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
@@ -26,9 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
-from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.mail.events import MailSettings
-from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
 from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
@@ -83,7 +81,6 @@ from sla_monitor.web.staff.permissions import (
     requires,
     viewer_from_claims,
 )
-from sla_monitor.web.staff.reports import ReportPages
 from sla_monitor.web.staff.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -94,7 +91,9 @@ from sla_monitor.web.staff.session import (
     Session,
     Sessions,
 )
-from sla_monitor.web.staff.triage import TriagePages
+
+if TYPE_CHECKING:
+    from sla_monitor.web.staff.triage import TriagePages
 
 logger = Logger(service="staff-workspace")
 app = APIGatewayRestResolver()
@@ -138,6 +137,9 @@ def reset_collaborators() -> None:
 def _deliver(reference: str, now: datetime) -> bool:
     """Send at once what a step left owed on the case, as `sla-monitor case` does. The step is
     recorded already: if sending fails, what it owes stays owed for the scheduled sweep."""
+    # The checker's sweep loads with the first step that owes something, not with every page.
+    from sla_monitor.checker.wiring import deliver_now
+
     try:
         report = deliver_now(services(), reference, now)
     except Exception as error:  # any failure to send leaves the step as it is, and owed
@@ -488,6 +490,9 @@ def acknowledged(reference: str) -> Response:
 @app.get("/reports")
 @requires(Permission.VIEW_REPORTS)
 def reports() -> Response:
+    # The reports' code loads with the first report asked for.
+    from sla_monitor.web.staff.reports import ReportPages
+
     return _respond(ReportPages(_pages()).show(_current().visit()))
 
 
@@ -495,6 +500,10 @@ def reports() -> Response:
 
 
 def _triage() -> TriagePages:
+    # Reading set-aside mail loads with the first triage page.
+    from sla_monitor.mail.raw_mail import S3RawMailStore
+    from sla_monitor.web.staff.triage import TriagePages
+
     bundle = services()
     return TriagePages(
         _pages(),
