@@ -9,8 +9,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-_RETRIES = {"max_attempts": 5, "mode": "standard"}
-
 
 @lru_cache(maxsize=32)
 def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
@@ -20,7 +18,7 @@ def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
     from botocore.config import Config
 
     make_client: Any = boto3.client  # one factory for every service name
-    config = Config(retries=_RETRIES)
+    config = Config(retries={"max_attempts": 5, "mode": "standard"})
     return make_client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
