@@ -67,6 +67,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
 	$(BIN)/python benchmarks/report_reads.py
+	$(BIN)/python benchmarks/cold_start.py
 
 # How well the first classification of email does on residents' messages it was never trained
 # on: precision and recall of each type, and the accuracy (tests/data/resident_messages.jsonl).

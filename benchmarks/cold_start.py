@@ -171,6 +171,7 @@ def build_layer(folder: Path) -> Path:
 def install_runtime_sdk(folder: Path) -> Path:
     """boto3 (and botocore) as the Lambda runtime has them, apart from the layer."""
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    pip.append("--no-warn-conflicts")
     subprocess.run(  # noqa: S603 - this interpreter, pip
         [*pip, "--target", str(folder), f"boto3=={metadata.version('boto3')}"], check=True
     )

@@ -86,13 +86,16 @@ def build(
     site = target / "python"
     site.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # The target is a folder of its own: what this interpreter has installed is no conflict.
+    command += ["--no-warn-conflicts"]
     command += ["--target", str(site), "--upgrade", "--no-compile", "-r", str(REQUIREMENTS)]
     if platform:
         command += ["--platform", platform, "--implementation", "cp", "--only-binary=:all:"]
     subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and arguments
     removed = remove_distributions(site, runtime_provided())
-    # Console scripts cannot run from a layer.
-    shutil.rmtree(site / "bin", ignore_errors=True)
+    # Console scripts and manual pages: nothing in a layer runs or reads them.
+    for folder in ("bin", "share"):
+        shutil.rmtree(site / folder, ignore_errors=True)
     shutil.copytree(
         PACKAGE, site / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -73,6 +72,8 @@ class Council(_Strict):
 
 
 def load_council_file(path: Path) -> Council:
+    import yaml  # with the first settings read, not with the module
+
     with path.open(encoding="utf-8") as handle:
         return Council.model_validate(yaml.safe_load(handle))
 
@@ -94,5 +95,7 @@ def load_council() -> Council:
     """The council settings shipped with the product (`config/council.yaml`), with the
     deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS) on top.
     Read when first needed, never at import."""
+    import yaml
+
     text = resources.files("sla_monitor").joinpath("config/council.yaml").read_text("utf-8")
     return Council.model_validate(_deployment_overrides(yaml.safe_load(text)))

@@ -20,9 +20,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Loaded by no handler at import: tracing is Lambda's active tracing, without the X-Ray SDK;
-# the SDK, the table models and the bank holidays come with the first use.
+# the SDK, the table models, the bank holidays and the YAML of the settings come with the first
+# use.
 NEVER_AT_IMPORT = (
     "aws_xray_sdk",
+    "yaml",
     "boto3",
     "botocore.client",
     "pynamodb",

@@ -4,7 +4,7 @@ With SnapStart, Lambda runs the function's initialisation once, when a version i
 starts each new execution environment from a snapshot of it. The handler module is kept lean, so
 that a plain cold start pays for little before its first request; under SnapStart the work the
 first request would do is better done before the snapshot, where no visitor waits for it. So
-`warm_up` loads the modules and compiles the templates the form's pages need. It opens no
+`warm_up` loads the modules and compiles the templates the form's pages use. It opens no
 connection, reads no secret and no table: whatever it made would be shared by every environment
 restored from the snapshot.
 
@@ -32,7 +32,6 @@ _MODULES = (
     "holidays",
     "sla_monitor.store.dynamodb",
 )
-_TEMPLATES = ("start.html", "form.html", "check.html", "confirmation.html", "problem.html")
 # Services whose models the first requests load: the directory's table and the form's secret.
 _SERVICE_MODELS = ("dynamodb", "secretsmanager")
 
@@ -45,8 +44,10 @@ def warm_up() -> None:
     from sla_monitor.policy import load_policy
     from sla_monitor.web.pages import environment
 
+    # Every template, GOV.UK Frontend's components too: a page compiles what it extends and
+    # includes only as it renders, and compiling is most of a first page's time.
     pages = environment()
-    for template in _TEMPLATES:
+    for template in pages.list_templates():
         pages.get_template(template)
     # Any day will do: the first question loads the bank holidays' country module.
     load_council().calendar().is_working_day(date(2026, 1, 1))
