@@ -32,8 +32,8 @@ _MODULES = (
     "holidays",
     "sla_monitor.store.dynamodb",
 )
-# Services whose models the first requests load: the directory's table and the form's secret.
-_SERVICE_MODELS = ("dynamodb", "secretsmanager")
+# The form's secret is read through boto3's default session (pynamodb makes sessions of its own).
+_SERVICE_MODELS = ("secretsmanager",)
 
 
 def warm_up() -> None:
@@ -54,8 +54,8 @@ def warm_up() -> None:
     load_policy()
     import boto3
 
-    # The service descriptions, parsed once into the default session's loader (no client, so
-    # no credentials and no connection are captured in the snapshot).
+    # The service descriptions, parsed once into the default session's loader (its botocore
+    # session's): no client, so no credentials and no connection are captured in the snapshot.
     if boto3.DEFAULT_SESSION is None:
         boto3.setup_default_session()
     session = boto3.DEFAULT_SESSION
