@@ -20,9 +20,7 @@ import base64
 import hashlib
 import json
 import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -239,6 +237,11 @@ def post_form(url: str, fields: Mapping[str, str]) -> dict[str, Any]:
     """POST a form to Cognito's token endpoint and read its JSON answer."""
     if not url.startswith("https://"):
         raise SignInFailed("the token endpoint must be https")
+    # urllib.request (http.client, email's parser) loads with the first sign-in, not with every
+    # page of the workspace.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(  # noqa: S310 - https only, checked above
         url,
         data=urllib.parse.urlencode(fields).encode("ascii"),

@@ -26,7 +26,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
-from sla_monitor.mail.events import MailSettings
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
 from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
@@ -155,6 +154,13 @@ def _attachment_links() -> AttachmentLinks:
     return S3AttachmentLinks(bundle.client("s3"), bundle.settings.raw_mail_bucket)
 
 
+def _attachment_prefix() -> str:
+    # Intake's settings: the module, with its models of SES's events, loads with the first page.
+    from sla_monitor.mail.events import MailSettings
+
+    return MailSettings.from_environment().attachment_prefix
+
+
 def _pages() -> StaffPages:
     bundle = services()
     return StaffPages(
@@ -165,7 +171,7 @@ def _pages() -> StaffPages:
         calendar=bundle.calendar,
         directory=bundle.directory,
         deliver=_deliver,
-        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_prefix=_attachment_prefix(),
         attachment_links=_attachment_links,
     )
 
@@ -508,7 +514,7 @@ def _triage() -> TriagePages:
     return TriagePages(
         _pages(),
         raw_mail=S3RawMailStore(bundle.client("s3"), bundle.settings.raw_mail_bucket),
-        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_prefix=_attachment_prefix(),
     )
 
 
