@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -20,12 +20,10 @@ from sla_monitor.checker.wiring import run_schedule, scheduled_job
 from sla_monitor.runtime import services
 
 logger = Logger(service="deadline-checker")
-tracer = Tracer(service="deadline-checker")
 metrics = Metrics(namespace="SlaMonitor", service="deadline-checker")
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = datetime.now(UTC)

@@ -12,19 +12,19 @@ can fix, so it propagates to the function's failure destination.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.mail.classification import load_classification_rules
 from sla_monitor.mail.events import MailSettings, deliveries_from_event
-from sla_monitor.mail.receive import EmailOutcome, mail_intake, take_in_delivery
 from sla_monitor.runtime import services
 
+if TYPE_CHECKING:
+    from sla_monitor.mail.receive import EmailOutcome
+
 logger = Logger(service="email-intake")
-tracer = Tracer(service="email-intake")
 metrics = Metrics(namespace="SlaMonitor", service="email-intake")
 
 _METRIC_OF_OUTCOME = {"case": "EmailCases", "reply": "EmailReplies", "triage": "EmailTriaged"}
@@ -38,7 +38,6 @@ def _count(outcome: EmailOutcome) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, context, now=datetime.now(UTC))
@@ -46,6 +45,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> dict[str, Any]:
     """Take in the event's mail as if the time were `now` (the demo plays simulated time)."""
+    # The mail parser and the classification (rules and weights) load with the first event,
+    # not with the module.
+    from sla_monitor.mail.classification import load_classification_rules
+    from sla_monitor.mail.receive import mail_intake, take_in_delivery
+
     settings = MailSettings.from_environment()
     bundle = services()
     deliveries = deliveries_from_event(

@@ -9,16 +9,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-_RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"})
-
 
 @lru_cache(maxsize=32)
 def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
+    # boto3 is imported with the first client, not with the module: a function's cold start
+    # does not pay for it before it needs AWS (and some requests never do).
+    import boto3
+    from botocore.config import Config
+
     make_client: Any = boto3.client  # one factory for every service name
-    return make_client(service, region_name=region, endpoint_url=endpoint_url, config=_RETRIES)
+    config = Config(retries={"max_attempts": 5, "mode": "standard"})
+    return make_client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def forget_clients() -> None:

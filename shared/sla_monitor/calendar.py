@@ -17,9 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -66,6 +68,9 @@ class WorkingDayCalendar:
 
     @cached_property
     def _bank_holidays(self) -> holidays.HolidayBase:
+        # Imported with the first day counted, not with the module (a cold start need not).
+        import holidays
+
         # `expand=True` (the default) fills in further years as dates from them are asked about.
         return holidays.country_holidays("GB", subdiv="ENG")
 

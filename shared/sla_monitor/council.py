@@ -12,7 +12,6 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -121,6 +120,8 @@ class Council(_Strict):
 
 
 def load_council_file(path: Path) -> Council:
+    import yaml  # with the first settings read, not with the module
+
     with path.open(encoding="utf-8") as handle:
         return Council.model_validate(yaml.safe_load(handle))
 
@@ -145,5 +146,7 @@ def load_council() -> Council:
     deployment's parameters (COUNCIL_NAME, COUNCIL_BRANDING_COLOUR, RETENTION_DAYS,
     YOUR_CASES_URL) on top.
     Read when first needed, never at import."""
+    import yaml
+
     text = resources.files("sla_monitor").joinpath("config/council.yaml").read_text("utf-8")
     return Council.model_validate(_deployment_overrides(yaml.safe_load(text)))

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 
-import yaml
-
 from sla_monitor.cases import Case
 from sla_monitor.policy import Role
 
@@ -132,5 +130,7 @@ def directory_from_mapping(data: dict) -> Directory:
 
 def default_directory() -> Directory:
     """The starting directory shipped in `config/directory.yaml`."""
+    import yaml  # with the first directory read, not with the module
+
     text = resources.files("sla_monitor").joinpath("config/directory.yaml").read_text("utf-8")
     return directory_from_mapping(yaml.safe_load(text))

@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Self
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sla_monitor.cases import Case, CaseType, Channel
@@ -150,6 +149,8 @@ class PolicyError(ValueError):
 
 
 def parse_policy(text: str) -> Policy:
+    import yaml  # with the first policy read, not with the module
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

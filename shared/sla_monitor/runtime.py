@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sla_monitor import aws
 from sla_monitor.calendar import WorkingDayCalendar
@@ -14,11 +14,10 @@ from sla_monitor.council import Council, load_council
 from sla_monitor.directory import Directory
 from sla_monitor.policy import Policy, load_policy
 from sla_monitor.settings import ResourceSettings, reset_settings_cache, resource_settings
-from sla_monitor.store.dynamodb import (
-    DynamoDBCaseStore,
-    DynamoDBDirectoryStore,
-    forget_bound_models,
-)
+
+if TYPE_CHECKING:
+    # pynamodb and botocore are imported with the first table a function uses, not at import.
+    from sla_monitor.store.dynamodb import DynamoDBCaseStore, DynamoDBDirectoryStore
 
 T = TypeVar("T")
 
@@ -73,6 +72,8 @@ class Services:
 
     @cached_property
     def store(self) -> DynamoDBCaseStore:
+        from sla_monitor.store.dynamodb import DynamoDBCaseStore
+
         return DynamoDBCaseStore(
             self.settings.cases_table,
             region=self.settings.region,
@@ -84,6 +85,8 @@ class Services:
 
     @cached_property
     def directory_store(self) -> DynamoDBDirectoryStore:
+        from sla_monitor.store.dynamodb import DynamoDBDirectoryStore
+
         return DynamoDBDirectoryStore(
             self.settings.directory_table,
             region=self.settings.region,
@@ -117,6 +120,8 @@ def services() -> Services:
 
 def reset_services() -> None:
     """Forget every cached client, model and setting (the environment or the mock changed)."""
+    from sla_monitor.store.dynamodb import forget_bound_models
+
     services.cache_clear()
     reset_settings_cache()
     aws.forget_clients()

@@ -18,6 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel, Customer
@@ -32,13 +33,14 @@ from sla_monitor.intake import (
     record_customer_reply,
     register_case,
 )
-from sla_monitor.mail.message import ParsedEmail, parse_email
 from sla_monitor.mail.raw_mail import RawMailStore
-from sla_monitor.mail.receive import ORIGINAL_EMAIL, safe_file_name
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+
+if TYPE_CHECKING:
+    from sla_monitor.mail.message import ParsedEmail
 
 _STALE_RETRIES = 3
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -125,6 +127,9 @@ def _read(record: TriageRecord, raw_mail: RawMailStore) -> tuple[ParsedEmail, by
     if not location.startswith("s3://") or not bucket or not key:
         raise TriageActionRefused("the message's stored copy cannot be found: dismiss it")
     raw = raw_mail.read(bucket, key)
+    # The mail parser loads with the first set-aside message read, not with the staff pages.
+    from sla_monitor.mail.message import parse_email
+
     return parse_email(raw), raw, key
 
 
@@ -133,6 +138,9 @@ def _keep_attachments(
 ) -> tuple[Attachment, ...]:
     """As intake keeps them: the original email first, then each file beside it under the
     attachments prefix."""
+    # Intake's own rules for the kept files; its module (classification and all) loads only here.
+    from sla_monitor.mail.receive import ORIGINAL_EMAIL, safe_file_name
+
     kept = [Attachment(ORIGINAL_EMAIL, "message/rfc822", len(raw), raw_key)]
     token = record.idempotency_key.partition(":")[2] or record.idempotency_key
     if not _SAFE_TOKEN.match(token):

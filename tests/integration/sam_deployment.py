@@ -40,6 +40,19 @@ ARTIFACT_BUCKET = "sla-monitor-deployment-artifacts"
 LEFT_FOR_LATER = {"AWS::ApiGateway::Deployment"}
 
 
+def _names_an_alias(template: dict[str, Any], resource: dict[str, Any]) -> bool:
+    """A permission on a function's alias (AutoPublishAlias): moto's CloudFormation makes no
+    alias, and fails on a permission that names one, so both are made through the API."""
+    if resource["Type"] != "AWS::Lambda::Permission":
+        return False
+    target = resource["Properties"].get("FunctionName")
+    return (
+        isinstance(target, dict)
+        and "Ref" in target
+        and template["Resources"][target["Ref"]]["Type"] == "AWS::Lambda::Alias"
+    )
+
+
 def load_sam_template() -> dict[str, Any]:
     return yaml_parse(TEMPLATE.read_text())
 
@@ -93,7 +106,9 @@ def create_stack(
     body = {
         **template,
         "Resources": {
-            k: v for k, v in template["Resources"].items() if v["Type"] not in LEFT_FOR_LATER
+            k: v
+            for k, v in template["Resources"].items()
+            if v["Type"] not in LEFT_FOR_LATER and not _names_an_alias(template, v)
         },
     }
     with warnings.catch_warnings(record=True) as caught:
@@ -176,6 +191,12 @@ class Resolver:
             return physical
         if (kind, attribute) == ("AWS::Logs::LogGroup", "Arn"):
             return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{physical}:*"
+        if (kind, attribute) == ("AWS::Lambda::Version", "Version"):
+            function = self.resolve(self.template["Resources"][name]["Properties"]["FunctionName"])
+            listed = self.client("lambda").list_versions_by_function(FunctionName=function)
+            return max(
+                (v["Version"] for v in listed["Versions"] if v["Version"] != "$LATEST"), key=int
+            )
         raise NotImplementedError(f"GetAtt {name}.{attribute} ({kind})")
 
     def _substitute(self, text: str, variables: Mapping[str, Any]) -> str:
@@ -338,6 +359,24 @@ def create_what_moto_cannot(
         client("scheduler").create_schedule(Name=logical_id, **p)
         return logical_id
 
+    def alias(p: dict[str, Any], logical_id: str) -> str | None:
+        created = client("lambda").create_alias(
+            FunctionName=p["FunctionName"], Name=p["Name"], FunctionVersion=p["FunctionVersion"]
+        )
+        return str(created["AliasArn"])
+
+    def alias_permission(p: dict[str, Any], logical_id: str) -> str | None:
+        function, _, qualifier = p["FunctionName"].rpartition(":")
+        client("lambda").add_permission(
+            FunctionName=function,
+            Qualifier=qualifier,
+            StatementId=logical_id,
+            Action=p["Action"],
+            Principal=p["Principal"],
+            SourceArn=p["SourceArn"],
+        )
+        return logical_id
+
     def stage(p: dict[str, Any], logical_id: str) -> str | None:
         api = p["RestApiId"]
         body = resolver.resolve(template["Resources"][_logical_id_of(api)]["Properties"]["Body"])
@@ -426,6 +465,9 @@ def create_what_moto_cannot(
         "AWS::Lambda::EventInvokeConfig": invoke_config,
         "AWS::Scheduler::Schedule": schedule,
         "AWS::ApiGateway::Account": account,
+        # Before the stage: the API's body names the alias.
+        "AWS::Lambda::Alias": alias,
+        "AWS::Lambda::Permission": alias_permission,
         "AWS::ApiGateway::Stage": stage,
         "AWS::WAFv2::WebACL": web_acl,
         "AWS::WAFv2::WebACLAssociation": web_acl_association,
@@ -438,6 +480,8 @@ def create_what_moto_cannot(
     handled: dict[str, str] = {}
     for kind, create in creators.items():
         for logical_id, resource in _of_type(template, [kind]):
+            if kind == "AWS::Lambda::Permission" and not _names_an_alias(template, resource):
+                continue  # moto's CloudFormation made it
             condition = resource.get("Condition")
             if condition and not resolver.condition(condition):
                 continue

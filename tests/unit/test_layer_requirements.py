@@ -1,14 +1,20 @@
-"""The Lambda layer installs what pyproject.toml says the package depends on.
+"""The Lambda layer installs what pyproject.toml says the package depends on, and no package the
+Lambda runtime already provides.
 
-`sam build` installs shared/requirements.txt into the layer; pyproject.toml is what the tests and
-the command line run against. If they drift, code that passes here fails in Lambda on an import.
+`sam build` installs shared/requirements.txt into the layer (shared/build_layer.py);
+pyproject.toml is what the tests and the command line run against. If they drift, code that
+passes here fails in Lambda on an import. boto3, botocore and what they need come with the
+runtime (shared/runtime-provided.txt): the build leaves them out even when pip brings them in.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -62,3 +68,96 @@ def test_every_left_out_dependency_is_a_project_dependency_with_a_reason():
         assert name in project, f"{name} is marked not-in-layer but is no project dependency"
         assert name not in installed
         assert reason.strip()
+
+
+# -- what the layer leaves to the Lambda runtime -------------------------------------------------
+
+RUNTIME_PROVIDED = ROOT / "shared" / "runtime-provided.txt"
+
+
+def _build_layer_module() -> Any:
+    """shared/build_layer.py, the script `sam build` runs (it is no module of the package)."""
+    spec = importlib.util.spec_from_file_location("build_layer", ROOT / "shared" / "build_layer.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _runtime_provided() -> set[str]:
+    return {canonicalize_name(name) for name in _build_layer_module().runtime_provided()}
+
+
+def test_the_layer_requirements_name_no_package_the_runtime_provides():
+    installed, _ = _layer()
+
+    assert not set(installed) & _runtime_provided()
+    assert "boto3" in _runtime_provided()
+
+
+def test_what_the_runtime_provides_includes_everything_boto3_needs():
+    """boto3's requirements, and theirs, as installed here: a package missing from the list
+    would be installed into the layer beside the runtime's copy."""
+    needed, waiting = set(), ["boto3"]
+    while waiting:
+        name = canonicalize_name(waiting.pop())
+        if name in needed:
+            continue
+        needed.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                waiting.append(requirement.name)
+
+    assert needed <= _runtime_provided(), needed - _runtime_provided()
+
+
+def _installed(site: Path, name: str, files: dict[str, str]) -> None:
+    dist_info = site / f"{name}-1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    for path, text in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text)
+    record = [f"{path},," for path in files] + [f"{dist_info.name}/METADATA,,"]
+    (dist_info / "RECORD").write_text("\n".join(record) + "\n")
+
+
+def test_the_build_removes_runtime_packages_file_by_file_and_keeps_the_rest(tmp_path):
+    build_layer = _build_layer_module()
+    site = tmp_path / "python"
+    _installed(site, "python_dateutil", {"dateutil/__init__.py": "", "dateutil/tz/tz.py": ""})
+    _installed(site, "pynamodb", {"pynamodb/__init__.py": "", "pynamodb/models.py": ""})
+    # Another distribution's file in a shared folder stays.
+    (site / "dateutil" / "zoneinfo").mkdir()
+    (site / "dateutil" / "zoneinfo" / "kept.txt").write_text("not python-dateutil's")
+
+    removed = build_layer.remove_distributions(site, {"python-dateutil", "botocore"})
+
+    assert removed == ["python-dateutil"]
+    assert not (site / "python_dateutil-1.0.dist-info").exists()
+    assert not (site / "dateutil" / "tz").exists()
+    assert not (site / "dateutil" / "__init__.py").exists()
+    assert (site / "dateutil" / "zoneinfo" / "kept.txt").exists()
+    assert (site / "pynamodb" / "models.py").exists()
+    assert (site / "pynamodb-1.0.dist-info" / "RECORD").exists()
+
+
+def test_the_layer_is_built_for_the_template_s_runtime_and_architecture():
+    from samtranslator.yaml_helper import yaml_parse
+
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    layer = template["Resources"]["SharedLayer"]
+    runtime = template["Globals"]["Function"]["Runtime"]
+    makefile = (ROOT / "shared" / "Makefile").read_text()
+    settings = dict(re.findall(r"^(LAMBDA_\w+) \?= (\S+)$", makefile, re.MULTILINE))
+
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)
+    assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
+    assert settings["LAMBDA_PYTHON"] == runtime
+    architecture = {"arm64": "aarch64", "x86_64": "x86_64"}[layer["Metadata"]["BuildArchitecture"]]
+    assert settings["LAMBDA_PLATFORM"].endswith(f"_{architecture}")
+    assert template["Globals"]["Function"]["Architectures"] == [
+        layer["Metadata"]["BuildArchitecture"]
+    ]

@@ -16,9 +16,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
 
 
 class SendError(Exception):
@@ -122,6 +123,9 @@ class SESMailer:
         )
 
     def send(self, outbound: OutboundEmail) -> SentEmail:
+        # botocore (and urllib3 under it) loads with the first message sent, not with the port.
+        from botocore.exceptions import BotoCoreError, ClientError
+
         arguments: dict[str, Any] = {
             "Source": outbound.sender,
             "Destinations": list(outbound.recipients),

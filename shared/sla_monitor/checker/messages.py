@@ -19,15 +19,16 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from functools import cached_property
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
-from jinja2.runtime import Context
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.checker.mailer import OutboundEmail
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.runtime import Context
 
 DEFAULT_LANGUAGE = "en"
 
@@ -139,6 +140,15 @@ class Composer:
 
     @cached_property
     def _environment(self) -> Environment:
+        # jinja2 loads with the first letter, not with the checker: most sweeps send nothing.
+        from jinja2 import (
+            Environment,
+            PackageLoader,
+            StrictUndefined,
+            pass_context,
+            select_autoescape,
+        )
+
         environment = Environment(
             loader=PackageLoader("sla_monitor.checker", "templates"),
             # HTML is escaped; the text part and the subject are plain text.
@@ -148,7 +158,7 @@ class Composer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        environment.filters["long_date"] = _long_date_filter
+        environment.filters["long_date"] = pass_context(_long_date_filter)
         return environment
 
     @cached_property
@@ -183,7 +193,6 @@ class Composer:
         return Letter(subject=subject, text=text, html=html, language=language)
 
 
-@pass_context
 def _long_date_filter(context: Context, day: date | datetime | None) -> str:
     if day is None:
         return ""

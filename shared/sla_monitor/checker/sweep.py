@@ -60,7 +60,6 @@ from sla_monitor.checker.messages import (
     new_message_id,
 )
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
-from sla_monitor.checker.printable import printable_letter
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate
@@ -361,6 +360,9 @@ class _Sweep:
 
     def _printable(self, case: Case, letter: Letter, at: datetime) -> Attachment:
         """The customer's letter as an A4 PDF with the council's address block, to post."""
+        # fpdf2, fontTools and Pillow load with the first letter to post, not with the sweep.
+        from sla_monitor.checker.printable import printable_letter
+
         body = letter.text.split("\n--\n", 1)[0].rstrip()  # the email footer is the letterhead
         data = printable_letter(
             council=self.council,

@@ -20,7 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from sla_monitor.cases import CaseType
@@ -158,6 +157,8 @@ def classify_by_rules(subject: str, body: str, rules: ClassificationRules) -> Cl
 
 
 def parse_classification_rules(text: str) -> ClassificationRules:
+    import yaml  # with the first rules read, not with the module
+
     return ClassificationRules.model_validate(yaml.safe_load(text) or {})
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sla_monitor.cases import Case
-from sla_monitor.mail.message import ParsedEmail
+
+if TYPE_CHECKING:
+    # Only its type: the parser loads where mail is parsed.
+    from sla_monitor.mail.message import ParsedEmail
 
 # A long thread's References can name dozens of messages; the latest few are enough.
 _REFERENCES_FOLLOWED = 10

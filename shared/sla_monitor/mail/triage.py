@@ -15,8 +15,11 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sla_monitor.mail.message import ParsedEmail
+if TYPE_CHECKING:
+    # Only its type: the parser loads where mail is parsed.
+    from sla_monitor.mail.message import ParsedEmail
 
 
 class TriageReason(enum.StrEnum):

@@ -14,41 +14,45 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
-import pygal
-from pygal.style import Style
 
-# GOV.UK design system colours: a light blue whose bars carry black value labels at better than
-# 4.5:1, then green, orange, red; near-black text; mid-grey guides.
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    colors=("#5694ca", "#00703c", "#f47738", "#d4351c", "#4c2c92"),
-    font_family="Arial, Helvetica, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=13,
-    value_label_font_size=13,
-    title_font_size=16,
-    legend_font_size=13,
-    opacity="1",
-    opacity_hover="1",
-    guide_stroke_color="#b1b4b6",
-    major_guide_stroke_color="#b1b4b6",
-)
+@lru_cache(maxsize=1)
+def _common() -> dict[str, Any]:
+    """What every chart shares. pygal loads with the first chart, not with the reports: a staff
+    page without one, and the functions that never draw, do not pay for it."""
+    from pygal.style import Style
 
-_COMMON = {
-    "style": _STYLE,
-    "js": [],  # no script: the chart must read without JavaScript
-    "disable_xml_declaration": True,
-    "explicit_size": False,
-    "show_legend": False,
-    "print_values": True,
-    "margin": 12,
-}
+    # GOV.UK design system colours: a light blue whose bars carry black value labels at better than
+    # 4.5:1, then green, orange, red; near-black text; mid-grey guides.
+    return {
+        "style": Style(
+            background="#ffffff",
+            plot_background="#ffffff",
+            foreground="#0b0c0c",
+            foreground_strong="#0b0c0c",
+            foreground_subtle="#505a5f",
+            colors=("#5694ca", "#00703c", "#f47738", "#d4351c", "#4c2c92"),
+            font_family="Arial, Helvetica, sans-serif",
+            label_font_size=13,
+            major_label_font_size=13,
+            value_font_size=13,
+            value_label_font_size=13,
+            title_font_size=16,
+            legend_font_size=13,
+            opacity="1",
+            opacity_hover="1",
+            guide_stroke_color="#b1b4b6",
+            major_guide_stroke_color="#b1b4b6",
+        ),
+        "js": [],  # no script: the chart must read without JavaScript
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "show_legend": False,
+        "print_values": True,
+        "margin": 12,
+    }
 
 
 def _accessible(
@@ -99,8 +103,10 @@ def bar_chart(
     nonce: str | None = None,
 ) -> str:
     """A horizontal bar chart (long labels read across), one bar per label."""
+    import pygal
+
     chart = pygal.HorizontalBar(
-        **_COMMON,
+        **_common(),
         width=720,
         height=height or max(160, 60 + 34 * len(labels)),
         range=(0, 100) if percent else None,
@@ -132,8 +138,10 @@ def line_chart(
     nonce: str | None = None,
 ) -> str:
     """A percentage over time, one point a month; a month with nothing to count is a gap."""
+    import pygal
+
     chart = pygal.Line(
-        **{**_COMMON, "print_values": False},  # the table beside it gives each month's figure
+        **{**_common(), "print_values": False},  # the table beside it gives each month's figure
         width=720,
         height=300,
         range=(0, 100),

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from sla_monitor.reports import charts
 from sla_monitor.reports.annual import AnnualComplaintsReport
 from sla_monitor.reports.compliance import MonthlyReport, Tally
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -53,6 +56,9 @@ def tally_sentence(tally: Tally, what: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # jinja2 loads with the first report, not with the functions that import this module.
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     env = Environment(
         loader=PackageLoader("sla_monitor.reports", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),

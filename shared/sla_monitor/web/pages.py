@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
-
 from sla_monitor.council import Council
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ def clock_time(value: time) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # jinja2 and the templates load with the first page, not with the function.
+    from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
+
     env = Environment(
         loader=ChoiceLoader(
             [

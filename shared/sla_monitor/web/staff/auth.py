@@ -20,15 +20,11 @@ import base64
 import hashlib
 import json
 import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
-
-import jwt
 
 TokenUse = Literal["id", "access"]
 
@@ -113,6 +109,9 @@ SigningKey = Callable[[str], Any]  # the token -> the public key that should hav
 def jwks_signing_key(jwks_url: str) -> SigningKey:
     """The pool's published keys, fetched when first needed and cached (PyJWT's PyJWKClient
     fetches again only for a key id it has not seen, as after Cognito rotates its keys)."""
+    # PyJWT and cryptography load with the first token checked, not with the workspace.
+    import jwt
+
     client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=10)
 
     def key_for(token: str) -> Any:
@@ -138,6 +137,8 @@ class TokenVerifier:
 
     def verify(self, token: str, *, use: TokenUse, now: datetime) -> dict[str, Any]:
         """The token's claims once every check passed; `use` is its `token_use`."""
+        import jwt
+
         if not token or token.count(".") != 2:
             raise BadToken("malformed")
         key = self._signing_key(token)
@@ -236,6 +237,11 @@ def post_form(url: str, fields: Mapping[str, str]) -> dict[str, Any]:
     """POST a form to Cognito's token endpoint and read its JSON answer."""
     if not url.startswith("https://"):
         raise SignInFailed("the token endpoint must be https")
+    # urllib.request (http.client, email's parser) loads with the first sign-in, not with every
+    # page of the workspace.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(  # noqa: S310 - https only, checked above
         url,
         data=urllib.parse.urlencode(fields).encode("ascii"),

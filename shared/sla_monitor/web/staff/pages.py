@@ -18,10 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
-
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
 from sla_monitor import staff
 from sla_monitor.attachments import AttachmentLinks, case_attachments, find_attachment
@@ -53,6 +51,9 @@ from sla_monitor.work_list import (
     standing,
     work_list,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 ASSETS: dict[str, str] = {
     "staff.css": "text/css; charset=utf-8",
@@ -222,6 +223,9 @@ def _safe_csv(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # jinja2 and the templates load with the first page, not with the function.
+    from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
+
     env = Environment(
         loader=ChoiceLoader(
             [

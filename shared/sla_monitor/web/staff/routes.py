@@ -16,7 +16,7 @@ import traceback
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
@@ -26,9 +26,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
-from sla_monitor.checker.wiring import deliver_now
-from sla_monitor.mail.events import MailSettings
-from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.staff import CaseNotFound
 from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
@@ -83,7 +80,6 @@ from sla_monitor.web.staff.permissions import (
     requires,
     viewer_from_claims,
 )
-from sla_monitor.web.staff.reports import ReportPages
 from sla_monitor.web.staff.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -94,7 +90,9 @@ from sla_monitor.web.staff.session import (
     Session,
     Sessions,
 )
-from sla_monitor.web.staff.triage import TriagePages
+
+if TYPE_CHECKING:
+    from sla_monitor.web.staff.triage import TriagePages
 
 logger = Logger(service="staff-workspace")
 app = APIGatewayRestResolver()
@@ -138,6 +136,9 @@ def reset_collaborators() -> None:
 def _deliver(reference: str, now: datetime) -> bool:
     """Send at once what a step left owed on the case, as `sla-monitor case` does. The step is
     recorded already: if sending fails, what it owes stays owed for the scheduled sweep."""
+    # The checker's sweep loads with the first step that owes something, not with every page.
+    from sla_monitor.checker.wiring import deliver_now
+
     try:
         report = deliver_now(services(), reference, now)
     except Exception as error:  # any failure to send leaves the step as it is, and owed
@@ -153,6 +154,13 @@ def _attachment_links() -> AttachmentLinks:
     return S3AttachmentLinks(bundle.client("s3"), bundle.settings.raw_mail_bucket)
 
 
+def _attachment_prefix() -> str:
+    # Intake's settings: the module, with its models of SES's events, loads with the first page.
+    from sla_monitor.mail.events import MailSettings
+
+    return MailSettings.from_environment().attachment_prefix
+
+
 def _pages() -> StaffPages:
     bundle = services()
     return StaffPages(
@@ -163,7 +171,7 @@ def _pages() -> StaffPages:
         calendar=bundle.calendar,
         directory=bundle.directory,
         deliver=_deliver,
-        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_prefix=_attachment_prefix(),
         attachment_links=_attachment_links,
     )
 
@@ -488,6 +496,9 @@ def acknowledged(reference: str) -> Response:
 @app.get("/reports")
 @requires(Permission.VIEW_REPORTS)
 def reports() -> Response:
+    # The reports' code loads with the first report asked for.
+    from sla_monitor.web.staff.reports import ReportPages
+
     return _respond(ReportPages(_pages()).show(_current().visit()))
 
 
@@ -495,11 +506,15 @@ def reports() -> Response:
 
 
 def _triage() -> TriagePages:
+    # Reading set-aside mail loads with the first triage page.
+    from sla_monitor.mail.raw_mail import S3RawMailStore
+    from sla_monitor.web.staff.triage import TriagePages
+
     bundle = services()
     return TriagePages(
         _pages(),
         raw_mail=S3RawMailStore(bundle.client("s3"), bundle.settings.raw_mail_bucket),
-        attachment_prefix=MailSettings.from_environment().attachment_prefix,
+        attachment_prefix=_attachment_prefix(),
     )
 
 

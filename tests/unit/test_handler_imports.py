@@ -1,0 +1,92 @@
+"""What importing a handler loads: only what every invocation needs, as a cold start pays for it.
+
+Each handler is imported in a fresh interpreter with its function folder and the layer's code
+first on the path, as Lambda does, and in Lambda's environment (a function name set). The heavy
+modules below load when first used, never at import: a module-level import of one would put it
+back on every cold start. How long the imports take is measured by `make bench`
+(benchmarks/cold_start.py), not here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Loaded by no handler at import: tracing is Lambda's active tracing, without the X-Ray SDK;
+# the SDK, the table models, the bank holidays and the YAML of the settings come with the first
+# use.
+NEVER_AT_IMPORT = (
+    "aws_xray_sdk",
+    "yaml",
+    "boto3",
+    "botocore.client",
+    "pynamodb",
+    "holidays",
+    "jinja2",
+    "fpdf",
+    "fontTools",
+    "PIL",
+    "pygal",
+    "jwt",
+    "cryptography",
+)
+
+ALSO_NOT = {
+    "deadline_checker": ("sla_monitor.checker.printable", "sla_monitor.reports.html"),
+    "delivery_events": ("sla_monitor.checker.printable", "sla_monitor.mail.message"),
+    # The mail parser and the classification come with the first event.
+    "email_intake": (
+        "sla_monitor.mail.message",
+        "sla_monitor.mail.receive",
+        "sla_monitor.mail.classification",
+        "sla_monitor.mail.learned",
+    ),
+    "have_your_say": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    # The sweep, the reports and reading set-aside mail come with the routes that use them.
+    "staff_workspace": (
+        "sla_monitor.checker.sweep",
+        "sla_monitor.reports.html",
+        "sla_monitor.mail.receive",
+        "sla_monitor.mail.message",
+        "sla_monitor.mail.events",
+        "urllib.request",  # with the first sign-in
+    ),
+}
+
+
+def _modules_after_importing(function: str) -> set[str]:
+    code = (
+        "import json, sys\n"
+        f"sys.path[:0] = [{str(ROOT / 'functions' / function)!r}, {str(ROOT / 'shared')!r}]\n"
+        "import app\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    environment = {
+        **os.environ,
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_REGION": "eu-west-2",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_every_function_is_covered():
+    assert sorted(ALSO_NOT) == sorted(p.parent.name for p in ROOT.glob("functions/*/app.py"))
+
+
+@pytest.mark.parametrize("function", sorted(ALSO_NOT))
+def test_a_handler_imports_nothing_heavy_it_can_load_when_first_used(function: str):
+    loaded = _modules_after_importing(function)
+
+    assert "app" in loaded and "sla_monitor" in loaded  # the import did happen
+    assert not loaded & set(NEVER_AT_IMPORT + ALSO_NOT[function])
