@@ -49,6 +49,15 @@ ALSO_NOT = {
         "sla_monitor.mail.learned",
     ),
     "have_your_say": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    # Read-only: it never renders a page or reads mail.
+    "open311": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "sla_monitor.staff"),
+    # The mail intake's parser comes with the first files a resident sends.
+    "your_cases": (
+        "sla_monitor.store.dynamodb",
+        "sla_monitor.mail.receive",
+        "sla_monitor.mail.message",
+        "sla_monitor.mail.classification",
+    ),
     # The sweep, the reports and reading set-aside mail come with the routes that use them.
     "staff_workspace": (
         "sla_monitor.checker.sweep",

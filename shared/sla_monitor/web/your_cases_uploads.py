@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 from sla_monitor.intake import Attachment
 from sla_monitor.mail.raw_mail import RawMailStore
-from sla_monitor.mail.receive import QUARANTINE, safe_file_name
 from sla_monitor.residents import StepNotAvailable
 from sla_monitor.web.errors import FormTooLarge, UnreadableForm, WrongContentType
 from sla_monitor.web.forms import read_form
@@ -98,6 +97,9 @@ def keep_uploads(
     uploads: list[Upload], *, submission_id: str, raw_mail: RawMailStore
 ) -> tuple[Attachment, ...]:
     """Keep each file in quarantine and describe it for the case's timeline."""
+    # Loaded with the first files, not on every cold start: the mail intake's module is large.
+    from sla_monitor.mail.receive import QUARANTINE, safe_file_name
+
     folder = f"{ATTACHMENT_PREFIX}{QUARANTINE}your-cases-{submission_id}/"
     kept = []
     for number, upload in enumerate(uploads, start=1):
