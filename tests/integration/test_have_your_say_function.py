@@ -262,7 +262,7 @@ def test_an_unexpected_failure_shows_a_sorry_page_and_logs_no_personal_data(
 
     visit.get("/form")
     visit.answer_every_question(**COMPLAINT)
-    monkeypatch.setattr("sla_monitor.web.have_your_say.register_case", broken)
+    monkeypatch.setattr("sla_monitor.intake.register_case", broken)
 
     response = visit.post("/check")
 

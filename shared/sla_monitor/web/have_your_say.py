@@ -28,21 +28,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import CaseType, Channel
 from sla_monitor.council import Council
 from sla_monitor.directory import Department
-from sla_monitor.intake import (
-    ArrivalLimits,
-    NewCase,
-    Registration,
-    TriageRecord,
-    over_arrival_limits,
-    record_triage,
-    register_case,
-)
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.errors import (
@@ -78,7 +69,6 @@ from sla_monitor.web.forms import (
     read_form,
 )
 from sla_monitor.web.information import AccessibilityResults, load_accessibility_results
-from sla_monitor.web.next_steps import what_happens_next
 from sla_monitor.web.pages import Urls, clock_time, render
 from sla_monitor.web.security import (
     CSRF_COOKIE,
@@ -89,6 +79,13 @@ from sla_monitor.web.security import (
     csrf_token_for,
     csrf_token_is_valid,
 )
+
+if TYPE_CHECKING:
+    from sla_monitor.intake import ArrivalLimits, Registration
+
+# Recording a case (the intake use case, the engine it times cases with) loads with the first
+# form sent, not on every cold start: the pages a resident reads first need neither. The
+# SnapStart warm-up loads them before the snapshot (web/snapstart.py).
 
 HONEYPOT_FIELD = "website"
 ANSWERS_FIELD = "answers"
@@ -237,7 +234,7 @@ class HaveYourSay:
         limits: ArrivalLimits | None = None,
     ) -> None:
         self.council = council
-        self.limits = limits or ArrivalLimits()
+        self.limits = limits  # None: the intake's own limits
         self.signer = signer
         self.departments = tuple(departments)
         self._store = store
@@ -386,6 +383,8 @@ class HaveYourSay:
         case = self.store.get_case(reference)
         if case is None:
             raise ReceiptNotRecognised()
+        from sla_monitor.web.next_steps import what_happens_next
+
         upcoming = what_happens_next(case, policy=self.policy, calendar=self.calendar, now=now)
         noun = _NOUNS[case.case_type]
         return self._page(
@@ -551,6 +550,8 @@ class HaveYourSay:
         source_ip: str | None,
         now: datetime,
     ) -> Registration:
+        from sla_monitor.intake import ArrivalLimits, NewCase, over_arrival_limits, register_case
+
         # The same answers sent twice (a double click, a retry, "Accept and send" again after
         # going Back) make one case; answers changed after going Back make a new one.
         digest = hashlib.sha256(
@@ -566,7 +567,7 @@ class HaveYourSay:
                 source=source_ip,
                 at=now,
                 store=self.store,
-                limits=self.limits,
+                limits=self.limits or ArrivalLimits(),
             )
             if over is not None:
                 self._keep_for_staff(answers, key=key, evidence=over, now=now)
@@ -599,6 +600,8 @@ class HaveYourSay:
         self, answers: HaveYourSayAnswers, *, key: str, evidence: str, now: datetime
     ) -> None:
         """A submission over the limits, kept whole in triage for staff to register by hand."""
+        from sla_monitor.intake import TriageRecord, record_triage
+
         kept = {
             "label": "too many messages from one sender in an hour",
             "evidence": evidence,

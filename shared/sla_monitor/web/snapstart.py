@@ -31,6 +31,9 @@ _MODULES = (
     "botocore.client",
     "holidays",
     "sla_monitor.store.dynamodb",
+    # Recording a case and saying what happens next (loaded by the first form sent).
+    "sla_monitor.intake",
+    "sla_monitor.web.next_steps",
 )
 # The form's secret is read through boto3's default session (pynamodb makes sessions of its own).
 _SERVICE_MODELS = ("secretsmanager",)
