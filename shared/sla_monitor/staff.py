@@ -44,15 +44,12 @@ from sla_monitor.intake import (
     register_case,
     resume_from_pause,
 )
+from sla_monitor.lookups import CaseNotFound
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, StaleCaseError
 
 _ATTEMPTS = 5
 _FEEDBACK = (CaseType.COMPLIMENT, CaseType.COMMENT)
-
-
-class CaseNotFound(LookupError):
-    """No case has that reference."""
 
 
 class ActionNotAllowed(ValueError):

@@ -33,6 +33,7 @@ from sla_monitor.intake import (
     record_customer_reply,
     register_case,
 )
+from sla_monitor.lookups import TriageItemNotFound
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
@@ -46,10 +47,6 @@ _STALE_RETRIES = 3
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 # A message SES found a virus in is never made into a case or added to one: only dismissed.
 _NEVER_TAKEN_IN = frozenset({TriageReason.VIRUS.value})
-
-
-class TriageItemNotFound(LookupError):
-    """No set-aside message has that key."""
 
 
 class TriageActionRefused(ValueError):

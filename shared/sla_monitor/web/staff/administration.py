@@ -29,6 +29,7 @@ from sla_monitor.directory_changes import (
     retire_officer,
     set_role,
 )
+from sla_monitor.lookups import NotInTheDirectory
 from sla_monitor.retiming import Retiming, retime_open_cases
 from sla_monitor.staff_accounts import (
     AccountChangeRefused,
@@ -47,10 +48,6 @@ from sla_monitor.web.staff.permissions import StaffRole
 
 _IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_NAME = 200
-
-
-class NotInTheDirectory(LookupError):
-    """No department or officer has that code or id (or no closure day is stored for it)."""
 
 
 def _error(refusal: DirectoryChangeRefused | AccountChangeRefused, fields: Mapping[str, str]):

@@ -26,10 +26,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.cases import Case
+from sla_monitor.lookups import CaseNotFound, NotInTheDirectory, TriageItemNotFound
 from sla_monitor.runtime import services
-from sla_monitor.staff import CaseNotFound
-from sla_monitor.staff_accounts import CognitoStaffAccounts, StaffAccounts
-from sla_monitor.triage_actions import TriageItemNotFound
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.forms import FieldError, read_form
 from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
@@ -40,12 +38,6 @@ from sla_monitor.web.security import (
     SecretSource,
     csrf_token_for,
     csrf_token_is_valid,
-)
-from sla_monitor.web.staff.administration import (
-    CalendarPages,
-    DirectoryPages,
-    NotInTheDirectory,
-    UserPages,
 )
 from sla_monitor.web.staff.auth import (
     Authorization,
@@ -58,7 +50,6 @@ from sla_monitor.web.staff.auth import (
     TokenVerifier,
     jwks_signing_key,
 )
-from sla_monitor.web.staff.log_case import LogCasePages
 from sla_monitor.web.staff.pages import (
     ACTIONS,
     AttachmentNotOffered,
@@ -92,7 +83,12 @@ from sla_monitor.web.staff.session import (
 )
 
 if TYPE_CHECKING:
+    from sla_monitor.staff_accounts import StaffAccounts
+    from sla_monitor.web.staff.administration import CalendarPages, DirectoryPages, UserPages
     from sla_monitor.web.staff.triage import TriagePages
+
+# The administration pages, staff accounts and logging a case load with the first route that
+# uses them, not on every cold start (most requests are an officer's casework).
 
 logger = Logger(service="staff-workspace")
 app = APIGatewayRestResolver()
@@ -322,12 +318,16 @@ def cases_csv() -> Response:
 @app.get("/cases/new")
 @requires(Permission.LOG_CASE)
 def log_case_form() -> Response:
+    from sla_monitor.web.staff.log_case import LogCasePages
+
     return _respond(LogCasePages(_pages()).form(_current().visit()))
 
 
 @app.post("/cases/new")
 @requires(Permission.LOG_CASE)
 def log_case() -> Response:
+    from sla_monitor.web.staff.log_case import LogCasePages
+
     return _respond(LogCasePages(_pages()).log(_current().visit()))
 
 
@@ -570,11 +570,15 @@ def triage_dismiss(item: str) -> Response:
 
 
 def _directory() -> DirectoryPages:
+    from sla_monitor.web.staff.administration import DirectoryPages
+
     bundle = services()
     return DirectoryPages(_pages(), store=bundle.directory_store, forget=bundle.forget_staff_data)
 
 
 def _calendar() -> CalendarPages:
+    from sla_monitor.web.staff.administration import CalendarPages
+
     bundle = services()
     return CalendarPages(
         _pages(),
@@ -586,6 +590,9 @@ def _calendar() -> CalendarPages:
 
 
 def _users() -> UserPages:
+    from sla_monitor.staff_accounts import CognitoStaffAccounts
+    from sla_monitor.web.staff.administration import UserPages
+
     def accounts() -> StaffAccounts:
         return CognitoStaffAccounts(
             services().client("cognito-idp"),
