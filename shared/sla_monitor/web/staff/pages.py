@@ -951,7 +951,7 @@ class StaffPages:
                 "href": visit.urls.attachment(case.reference, a.attachment_id)
                 if a.offered and may(visit.viewer, Permission.DOWNLOAD_ATTACHMENT, case)
                 else None,
-                "unsafe": not a.offered,
+                "unsafe": a.not_offered_because,
             }
             for a in case_attachments(timeline, prefix=self.attachment_prefix)
         ]
