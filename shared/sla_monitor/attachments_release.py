@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -33,6 +33,9 @@ from sla_monitor.engine import next_due_instant
 from sla_monitor.mail.receive import QUARANTINE
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+
+if TYPE_CHECKING:
+    from sla_monitor.runtime import Services
 
 SCAN_RESULT = "GuardDuty Malware Protection Object Scan Result"
 # Under the attachments prefix: where a clean copy of a quarantined file is kept.
@@ -198,6 +201,19 @@ class QuarantineRelease:
     @property
     def quarantine_prefix(self) -> str:
         return f"{self.attachment_prefix}{QUARANTINE}"
+
+
+def quarantine_release(services: Services, attachment_prefix: str) -> QuarantineRelease:
+    """The release wired to the deployed (or embedded) raw-mail bucket and case store."""
+    bucket = services.settings.raw_mail_bucket
+    return QuarantineRelease(
+        store=services.store,
+        policy=services.policy,
+        calendar=services.calendar,
+        bucket=S3QuarantineBucket(services.client("s3"), bucket),
+        bucket_name=bucket,
+        attachment_prefix=attachment_prefix,
+    )
 
 
 def delivery_of_file(key: str, *, quarantine_prefix: str) -> tuple[str, str] | None:

@@ -134,10 +134,7 @@ def test_a_clean_file_is_copied_out_of_quarantine_and_offered(store, work, photo
     assert work.bucket.copies == {
         released: (photo, "v1", {"case": reference, "scan-result": "NO_THREATS_FOUND"})
     }
-    [(name, (is_offered, key))] = [
-        (n, v) for n, v in offered(store, reference).items() if n == "bedroom-wall.png"
-    ]
-    assert (is_offered, key) == (True, released)
+    assert offered(store, reference)["bedroom-wall.png"] == (True, released)
     [event] = [e for e in store.timeline(reference) if e.details.get("released_from") == photo]
     assert event.kind == "attachment" and event.at == LATER
     assert event.details["scan_verdict"] == "NO_THREATS_FOUND"
