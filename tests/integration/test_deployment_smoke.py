@@ -72,9 +72,15 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::ManagedLoginBranding",
+    "AWS::GuardDuty::MalwareProtectionPlan",
 }
 
-ASYNC_FUNCTIONS = ("EmailIntakeFunction", "DeadlineCheckerFunction", "DeliveryEventsFunction")
+ASYNC_FUNCTIONS = (
+    "EmailIntakeFunction",
+    "DeadlineCheckerFunction",
+    "DeliveryEventsFunction",
+    "ScanResultsFunction",
+)
 FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction", "Open311Function", "StaffWorkspaceFunction")
 
 
@@ -623,6 +629,34 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("cognito-idp:CreateGroup", pool),
                 ("cognito-idp:AdminInitiateAuth", pool),
                 ("logs:PutLogEvents", log("have-your-say")),
+            ],
+        ),
+        # Records a scan result on the case and copies a clean file out of quarantine: never
+        # into quarantine, never anything else of the bucket, nothing sent.
+        "ScanResultsFunction": (
+            [
+                ("dynamodb:GetItem", cases),
+                ("dynamodb:Query", cases),
+                ("dynamodb:PutItem", cases),
+                ("dynamodb:UpdateItem", cases),
+                ("dynamodb:Query", directory),
+                ("s3:GetObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:GetObjectVersion", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:PutObject", f"{bucket}/attachments/scanned/abc123/001-photo.jpg"),
+                ("sqs:SendMessage", queue),
+                ("logs:PutLogEvents", log("scan-results")),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                ("dynamodb:DeleteItem", cases),
+                ("dynamodb:PutItem", directory),
+                ("s3:PutObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:PutObject", f"{bucket}/attachments/abc123/001-photo.jpg"),
+                ("s3:DeleteObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("ses:SendEmail", identity),
+                ("secretsmanager:GetSecretValue", secret),
+                ("logs:PutLogEvents", log("email-intake")),
             ],
         ),
         "DeliveryEventsFunction": (
