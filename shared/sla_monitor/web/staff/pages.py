@@ -1263,6 +1263,7 @@ _DETAILS_SHOWN = {
     "text": "Message",
     "body": "What they wrote",
     "findings": "Findings",
+    "threats": "Threats found",
 }
 
 # Banners of pages that end on the case page but are not a step on it.
