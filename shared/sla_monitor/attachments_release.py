@@ -10,6 +10,9 @@ result on EventBridge. For each result this records, once, on the case the file 
 - threats found: the file is withheld for good, and stays in quarantine;
 - not scanned (unsupported, access denied, failed, skipped): it stays in quarantine, not offered.
 
+The officer dealing with an open case is told, through the case's outbox, what became of the
+file: they heard of the customer's reply while the file could not yet be opened.
+
 Nothing in the event is trusted: the bucket and the key's place must be ours, the case is found
 from the delivery that kept the file (the key's folder), and the case's own timeline must name
 that very key.
@@ -28,10 +31,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.engine import next_due_instant
 from sla_monitor.mail.receive import QUARANTINE
-from sla_monitor.policy import Policy
+from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
 
 if TYPE_CHECKING:
@@ -288,7 +291,7 @@ def record_scan_result(result: ScanResult, *, work: QuarantineRelease, now: date
             to=event.details["s3_key"],
             metadata={"case": reference, "scan-result": NO_THREATS_FOUND},
         )
-    if not _save(reference, event, idempotency_key, work=work, now=now):
+    if not _save(reference, event, outcome, idempotency_key, work=work, now=now):
         return ScanRecord(ScanOutcome.REPEATED, reference)
     return ScanRecord(outcome, reference, result.status.lower())
 
@@ -343,16 +346,26 @@ def _scan_event(
 def _save(
     reference: str,
     event: TimelineEvent,
+    outcome: ScanOutcome,
     idempotency_key: str,
     *,
     work: QuarantineRelease,
     now: datetime,
 ) -> bool:
-    """Append the event once; False when this result was recorded before."""
+    """Append the event once, and on an open case owe its officer a message saying what
+    became of the file (the outbox the deadline checker sends from); False when this result
+    was recorded before."""
     for _ in range(_SAVE_ATTEMPTS):
         case: Case | None = work.store.get_case(reference)
         if case is None:
             raise CaseNotRecordedYet(reference)
+        if case.is_open:
+            case = case.notify(
+                NotificationKind.FILE_SCANNED,
+                at=now,
+                roles=(Role.OWNER.value,),
+                outcome=outcome.value,
+            )
         try:
             work.store.save_case(
                 case,

@@ -140,6 +140,11 @@ def test_a_clean_file_is_copied_out_of_quarantine_and_offered(store, work, photo
     assert event.details["scan_verdict"] == "NO_THREATS_FOUND"
     assert event.details["content_type"] == "image/png"
     assert "no threats found" in event.summary
+    # The officer, told of the reply while the file could not be opened, is told it now can.
+    [told] = [
+        n for n in store.get_case(reference).notifications_unsent() if n.kind == "file_scanned"
+    ]
+    assert (told.roles, told.details) == (("owner",), {"outcome": "released"})
 
 
 def test_a_file_with_a_threat_is_withheld_and_stays_in_quarantine(store, work, photos):
