@@ -4,7 +4,10 @@ Intake keeps each attachment in the raw-mail bucket under the attachments prefix
 on the case's timeline (an `attachment` event naming its key). Staff download one through a
 short-lived link (an S3 presigned GET) made only when they ask for it, only for a key that the
 case's own timeline names under that prefix, and never for a file whose virus scan, where the
-timeline records one, was not clean.
+timeline records one, was not clean, nor for a file kept in quarantine.
+
+A quarantined file whose scan later finds no threat is copied out of quarantine and recorded
+again (`released_from` naming the quarantined key): from then on the copy stands in its place.
 """
 
 from __future__ import annotations
@@ -23,9 +26,22 @@ from sla_monitor.cases import TimelineEvent
 LINK_LIFETIME_SECONDS = 300
 
 # Where a scan verdict would be recorded on an attachment's timeline event, and the verdicts
-# that mean clean (SES writes PASS; other scanners say CLEAN).
+# that mean clean (SES writes PASS; GuardDuty NO_THREATS_FOUND; other scanners say CLEAN).
 _VERDICT_DETAILS = ("virus_verdict", "scan_verdict", "scan", "verdict")
-_CLEAN = frozenset({"PASS", "CLEAN"})
+_CLEAN = frozenset({"PASS", "CLEAN", "NO_THREATS_FOUND"})
+# The verdict of a file kept in quarantine (`quarantined: yes`) until a scan says otherwise.
+QUARANTINED = "QUARANTINED"
+# Verdicts that say only that no scan has cleared the file yet: a later clean scan may.
+_NOT_SCANNED = frozenset({QUARANTINED, "UNSUPPORTED", "ACCESS_DENIED", "FAILED", "SKIPPED"})
+# Why a file is not offered, as staff read it beside the file's name.
+_NOT_OFFERED_BECAUSE = {
+    QUARANTINED: "In quarantine until it is scanned: not offered for download",
+    "THREATS_FOUND": "The virus scan found a threat: withheld",
+    "UNSUPPORTED": "Could not be scanned: kept in quarantine, not offered for download",
+    "ACCESS_DENIED": "Could not be scanned: kept in quarantine, not offered for download",
+    "FAILED": "Could not be scanned: kept in quarantine, not offered for download",
+    "SKIPPED": "Could not be scanned: kept in quarantine, not offered for download",
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,15 @@ class CaseAttachment:
         """May be downloaded: no verdict recorded, or a clean one."""
         return self.scanned_clean is not False
 
+    @property
+    def not_offered_because(self) -> str | None:
+        """Why staff may not download it, in a few words; None when they may."""
+        if self.offered:
+            return None
+        return _NOT_OFFERED_BECAUSE.get(
+            (self.scan or "").upper(), "Not scanned clean: not offered for download"
+        )
+
 
 def attachment_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
@@ -63,10 +88,16 @@ def _filename(event: TimelineEvent, key: str) -> str:
     return rest if dash and number.isdigit() and rest else last
 
 
+def _clean(verdict: str) -> bool:
+    return verdict.upper() in _CLEAN
+
+
 def case_attachments(timeline: Iterable[TimelineEvent], *, prefix: str) -> list[CaseAttachment]:
     """The attachments the case's timeline records under `prefix`, in the order they came. A
-    key named by more than one event is one attachment; a verdict that was not clean, on any
-    of them, stays with it."""
+    key named by more than one event is one attachment; once a verdict that was not clean is
+    recorded on any of them, no later clean one makes it safe (a later verdict that is not
+    clean either says more, and replaces it). A clean copy released from quarantine takes the
+    quarantined file's place, and is not offered either if that file was found not clean."""
     found: dict[str, CaseAttachment] = {}
     for event in timeline:
         key = event.details.get("s3_key", "")
@@ -74,10 +105,24 @@ def case_attachments(timeline: Iterable[TimelineEvent], *, prefix: str) -> list[
             continue
         size = event.details.get("size", "")
         verdict = next((event.details[d] for d in _VERDICT_DETAILS if event.details.get(d)), None)
+        if verdict is None and event.details.get("quarantined") == "yes":
+            verdict = QUARANTINED
         earlier = found.get(key)
         if earlier is not None:
-            if verdict is not None and earlier.scanned_clean is not False:
+            if verdict is not None and (earlier.scanned_clean is not False or not _clean(verdict)):
                 found[key] = replace(earlier, scan=verdict)
+            continue
+        released_from = found.get(event.details.get("released_from", ""))
+        if released_from is not None:
+            # The copy stands where the quarantined file stood; a file a scan found not clean
+            # stays not clean whatever its copy says.
+            if (released_from.scan or "").upper() not in _NOT_SCANNED and not released_from.offered:
+                verdict = released_from.scan
+            copy = replace(released_from, attachment_id=attachment_id(key), key=key, scan=verdict)
+            found = {
+                (key if k == released_from.key else k): (copy if k == released_from.key else a)
+                for k, a in found.items()
+            }
             continue
         found[key] = CaseAttachment(
             attachment_id=attachment_id(key),

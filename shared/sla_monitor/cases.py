@@ -90,6 +90,7 @@ class NotificationKind(enum.StrEnum):
     EXTENSION_GRANTED = "extension_granted"
     RESPONSE_RECORDED = "response_recorded"
     FEEDBACK_RECEIVED = "feedback_received"
+    FILE_SCANNED = "file_scanned"  # a quarantined file released, withheld or not scannable
 
     @property
     def to_customer(self) -> bool:

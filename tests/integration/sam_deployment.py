@@ -447,6 +447,20 @@ def create_what_moto_cannot(
         )
         return None
 
+    def malware_protection_plan(p: dict[str, Any], logical_id: str) -> str | None:
+        # moto has no GuardDuty Malware Protection: check that the plan names the role made
+        # for it (trusted by GuardDuty) and a bucket that exists.
+        role_name = p["Role"].rsplit("/", 1)[1]
+        trust = policy_document(
+            client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+        )
+        (statement,) = trust["Statement"]
+        assert statement["Principal"] == {
+            "Service": "malware-protection-plan.guardduty.amazonaws.com"
+        }
+        client("s3").head_bucket(Bucket=p["ProtectedResource"]["S3Bucket"]["BucketName"])
+        return f"arn:aws:guardduty:{REGION}:{ACCOUNT}:malware-protection-plan/{logical_id}"
+
     def _logical_id_of(physical: str) -> str:
         return next(k for k, v in resolver.physical_ids.items() if v == physical)
 
@@ -476,6 +490,7 @@ def create_what_moto_cannot(
         "AWS::Cognito::UserPoolClient": user_pool_client,
         "AWS::Cognito::UserPoolDomain": user_pool_domain,
         "AWS::Cognito::ManagedLoginBranding": managed_login_branding,
+        "AWS::GuardDuty::MalwareProtectionPlan": malware_protection_plan,
     }
     handled: dict[str, str] = {}
     for kind, create in creators.items():

@@ -74,12 +74,18 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::Cognito::ManagedLoginBranding",
     # The public form's alias (SnapStart applies to published versions).
     "AWS::Lambda::Alias",
+    "AWS::GuardDuty::MalwareProtectionPlan",
 }
 # Made through the API too, though moto's CloudFormation knows the type: the permissions that
 # let API Gateway call the form's alias (see sam_deployment._names_an_alias).
 ALSO_CREATED_THROUGH_APIS = {"AWS::Lambda::Permission"}
 
-ASYNC_FUNCTIONS = ("EmailIntakeFunction", "DeadlineCheckerFunction", "DeliveryEventsFunction")
+ASYNC_FUNCTIONS = (
+    "EmailIntakeFunction",
+    "DeadlineCheckerFunction",
+    "DeliveryEventsFunction",
+    "ScanResultsFunction",
+)
 FUNCTIONS = (*ASYNC_FUNCTIONS, "HaveYourSayFunction", "Open311Function", "StaffWorkspaceFunction")
 
 
@@ -424,7 +430,7 @@ def test_the_layer_carries_the_package_and_its_configuration(deployed):
 def _allows(
     statements: list[dict[str, Any]], action: str, resource: str, leading_key: str | None = None
 ) -> bool:
-    """Whether a statement allows `action` on `resource`; a statement limited to some items'
+    """Whether the statements allow `action` on `resource`; a statement limited to some items'
     partition keys (dynamodb:LeadingKeys) allows it only for an item under one of them."""
 
     def listed(value: Any) -> list[str]:
@@ -443,13 +449,16 @@ def _allows(
             )
         return True
 
-    return any(
-        s["Effect"] == "Allow"
-        and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in listed(s["Action"]))
-        and any(fnmatch.fnmatchcase(resource, r) for r in listed(s["Resource"]))
-        and keys_allowed(s)
-        for s in statements
-    )
+    def matches(s: dict[str, Any]) -> bool:
+        return (
+            any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in listed(s["Action"]))
+            and any(fnmatch.fnmatchcase(resource, r) for r in listed(s["Resource"]))
+            and keys_allowed(s)
+        )
+
+    # As IAM decides: an explicit deny wins over any allow.
+    allowed = any(s["Effect"] == "Allow" and matches(s) for s in statements)
+    return allowed and not any(s["Effect"] == "Deny" and matches(s) for s in statements)
 
 
 @pytest.mark.parametrize("function_id", FUNCTIONS)
@@ -619,6 +628,8 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("s3:GetObject", f"{bucket}/elsewhere/abc123"),
                 ("s3:PutObject", f"{bucket}/inbound/abc123"),
                 ("s3:DeleteObject", f"{bucket}/attachments/abc123/001-photo.jpg"),
+                # A quarantined file is offered only once a clean copy is out of quarantine.
+                ("s3:GetObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
                 ("sqs:SendMessage", queue),
                 (
                     "cognito-idp:AdminCreateUser",
@@ -630,6 +641,34 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("cognito-idp:CreateGroup", pool),
                 ("cognito-idp:AdminInitiateAuth", pool),
                 ("logs:PutLogEvents", log("have-your-say")),
+            ],
+        ),
+        # Records a scan result on the case and copies a clean file out of quarantine: never
+        # into quarantine, never anything else of the bucket, nothing sent.
+        "ScanResultsFunction": (
+            [
+                ("dynamodb:GetItem", cases),
+                ("dynamodb:Query", cases),
+                ("dynamodb:PutItem", cases),
+                ("dynamodb:UpdateItem", cases),
+                ("dynamodb:Query", directory),
+                ("s3:GetObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:GetObjectVersion", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:PutObject", f"{bucket}/attachments/scanned/abc123/001-photo.jpg"),
+                ("sqs:SendMessage", queue),
+                ("logs:PutLogEvents", log("scan-results")),
+            ],
+            [
+                ("dynamodb:Scan", cases),
+                ("dynamodb:DeleteItem", cases),
+                ("dynamodb:PutItem", directory),
+                ("s3:PutObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:PutObject", f"{bucket}/attachments/abc123/001-photo.jpg"),
+                ("s3:DeleteObject", f"{bucket}/attachments/quarantine/abc123/001-photo.jpg"),
+                ("s3:GetObject", f"{bucket}/inbound/abc123"),
+                ("ses:SendEmail", identity),
+                ("secretsmanager:GetSecretValue", secret),
+                ("logs:PutLogEvents", log("email-intake")),
             ],
         ),
         "DeliveryEventsFunction": (
@@ -1085,3 +1124,73 @@ def test_the_workspace_is_told_its_pool_client_domain_and_never_the_local_form(d
     assert variables["FORM_SECRET_PARAMETER"] == deployed.physical("StaffSessionSecret")
     assert "STAFF_LOCAL_SIGN_IN" not in variables
     assert "STAFF_LOCAL_SIGN_IN" not in json.dumps(deployed.template)
+
+
+# -- quarantined files scanned -----------------------------------------------------------------
+
+
+def test_guardduty_scan_results_of_the_quarantine_folder_reach_the_scan_results_function(
+    deployed,
+):
+    events = deployed.client("events")
+    function_arn = deployed.function("ScanResultsFunction")["FunctionArn"]
+    (rule,) = [
+        r
+        for r in events.list_rules()["Rules"]
+        if any(
+            t["Arn"] == function_arn for t in events.list_targets_by_rule(Rule=r["Name"])["Targets"]
+        )
+    ]
+    assert rule["State"] == "ENABLED"
+    assert json.loads(rule["EventPattern"]) == {
+        "source": ["aws.guardduty"],
+        "detail-type": ["GuardDuty Malware Protection Object Scan Result"],
+        "detail": {
+            "resourceType": ["S3_OBJECT"],
+            "s3ObjectDetails": {
+                "bucketName": [deployed.physical("RawMailBucket")],
+                "objectKey": [{"prefix": "attachments/quarantine/"}],
+            },
+        },
+    }
+    permission = json.loads(
+        deployed.client("lambda").get_policy(FunctionName=function_arn)["Policy"]
+    )
+    (statement,) = permission["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+
+
+def test_guardduty_may_read_and_tag_only_the_quarantine_folder(deployed):
+    plan = deployed.resolved("QuarantineMalwareProtectionPlan")
+    assert plan["ProtectedResource"]["S3Bucket"] == {
+        "BucketName": deployed.physical("RawMailBucket"),
+        "ObjectPrefixes": ["attachments/quarantine/"],
+    }
+    assert plan["Actions"] == {"Tagging": {"Status": "ENABLED"}}
+    role, statements = _inline_statements(deployed, plan["Role"])
+    (trust,) = policy_document(role["AssumeRolePolicyDocument"])["Statement"]
+    assert trust["Principal"] == {"Service": "malware-protection-plan.guardduty.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    bucket = deployed.arn("RawMailBucket")
+    quarantined = f"{bucket}/attachments/quarantine/your-cases-abc/001-photo.jpg"
+    for action in ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObjectTagging"):
+        assert _allows(statements, action, quarantined), action
+    assert _allows(
+        statements, "s3:PutObject", f"{bucket}/malware-protection-resource-validation-object"
+    )
+    assert _allows(statements, "s3:PutBucketNotification", bucket)
+    for action, resource in (
+        ("s3:GetObject", f"{bucket}/attachments/abc/001-photo.jpg"),
+        ("s3:GetObject", f"{bucket}/inbound/abc123"),
+        ("s3:PutObject", quarantined),
+        ("s3:DeleteObject", quarantined),
+        ("s3:PutObjectTagging", f"{bucket}/inbound/abc123"),
+        ("events:PutRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/anything"),
+    ):
+        assert not _allows(statements, action, resource), (action, resource)
+    (decrypt,) = [s for s in statements if "kms:Decrypt" in s["Action"]]
+    assert decrypt["Resource"] == deployed.arn("DataKey")
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}
+    }

@@ -333,3 +333,58 @@ def test_an_attachment_whose_scan_was_not_clean_is_not_offered(stack, browsers):
         .status
         == 404
     )
+
+
+def test_a_quarantined_file_is_offered_once_its_scan_releases_it(stack, browsers):
+    from sla_monitor.attachments import attachment_id
+    from sla_monitor.attachments_release import (
+        ScanResult,
+        quarantine_release,
+        record_scan_result,
+    )
+
+    bundle = stack.services
+    reference = stack.sample_cases["bins"]
+    key = "attachments/quarantine/your-cases-0123456789abcdef0123456789abcd99/001-bin-store.jpg"
+    bundle.client("s3").put_object(
+        Bucket=bundle.settings.raw_mail_bucket, Key=key, Body=b"photo of the bin store"
+    )
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=datetime.now(UTC),
+            channel=Channel.WEB,
+            summary="the customer sent more information through their online account",
+            body="A photo of the bin store.",
+            idempotency_key="your-cases:0123456789abcdef0123456789abcd99",
+            attachments=(Attachment("bin-store.jpg", "image/jpeg", 22, key, quarantined=True),),
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+    page = browsers["officer"].get(f"/cases/{reference}")
+    assert "bin-store.jpg" in page.body
+    assert "In quarantine until it is scanned" in page.body
+    # The case's other files (other tests attach some) are offered; this one is not.
+    others = set(_attachment_links(page.body, reference))
+    quarantined = f"/cases/{reference}/attachments/{attachment_id(key)}"
+    assert quarantined not in others
+    assert browsers["officer"].get(quarantined).status == 404
+
+    record = record_scan_result(
+        ScanResult(bundle.settings.raw_mail_bucket, key, None, "NO_THREATS_FOUND"),
+        work=quarantine_release(bundle, "attachments/"),
+        now=datetime.now(UTC),
+    )
+    assert record.outcome == "released"
+
+    page = browsers["officer"].get(f"/cases/{reference}")
+    assert "In quarantine" not in page.body
+    (link,) = set(_attachment_links(page.body, reference)) - others
+    answer = browsers["officer"].get(link)
+    assert answer.status == 303
+    assert "/attachments/scanned/your-cases-" in urllib.parse.urlsplit(answer.location).path
+    with urllib.request.urlopen(answer.location, timeout=30) as download:
+        assert download.read() == b"photo of the bin store"

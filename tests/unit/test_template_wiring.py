@@ -35,6 +35,7 @@ def test_the_template_deploys_the_six_functions():
         "EmailIntakeFunction",
         "HaveYourSayFunction",
         "Open311Function",
+        "ScanResultsFunction",
         "StaffWorkspaceFunction",
         "YourCasesFunction",
     ]

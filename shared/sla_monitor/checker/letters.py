@@ -65,6 +65,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.EXTENSION_GRANTED: "extension",
     NotificationKind.RESPONSE_RECORDED: "response recorded",
     NotificationKind.FEEDBACK_RECEIVED: "compliment or comment",
+    NotificationKind.FILE_SCANNED: "file scanned for viruses",
 }
 
 ROLE_TITLES: dict[Role, str] = {

@@ -1,9 +1,10 @@
 """Files a resident sends with more information: read from a multipart form, kept in the
 raw-mail bucket under the attachments prefix, as email attachments are.
 
-Nothing scans a file uploaded here (SES scans only what arrives by email), so every upload is
-kept as email attachments are when SES could not finish its scan: in the quarantine folder, as
-plain bytes, marked quarantined, and never offered to staff as safe to open.
+SES scans only what arrives by email, so every upload is kept as email attachments are when SES
+could not finish its scan: in the quarantine folder, as plain bytes, marked quarantined, and not
+offered to staff until GuardDuty's malware scan finds it clean and a copy is released
+(`sla_monitor.attachments_release`).
 """
 
 from __future__ import annotations

@@ -955,7 +955,7 @@ class StaffPages:
                 "href": visit.urls.attachment(case.reference, a.attachment_id)
                 if a.offered and may(visit.viewer, Permission.DOWNLOAD_ATTACHMENT, case)
                 else None,
-                "unsafe": not a.offered,
+                "unsafe": a.not_offered_because,
             }
             for a in case_attachments(timeline, prefix=self.attachment_prefix)
         ]
@@ -1267,6 +1267,7 @@ _DETAILS_SHOWN = {
     "text": "Message",
     "body": "What they wrote",
     "findings": "Findings",
+    "threats": "Threats found",
 }
 
 # Banners of pages that end on the case page but are not a step on it.

@@ -55,6 +55,37 @@ def test_a_file_whose_scan_was_not_clean_is_not_offered_whatever_came_first():
     assert offered == {"a.pdf": False, "b.pdf": True, "c.pdf": False}
 
 
+def test_a_quarantined_file_is_offered_only_once_a_clean_copy_is_released():
+    quarantined = "attachments/quarantine/abc/001-damp.jpg"
+    released = "attachments/scanned/abc/001-damp.jpg"
+    timeline = [kept(quarantined, quarantined="yes"), kept("attachments/abc/002-b.jpg")]
+    (damp, other) = case_attachments(timeline, prefix="attachments/")
+    assert not damp.offered and damp.scan == "QUARANTINED"
+    assert damp.not_offered_because == "In quarantine until it is scanned: not offered for download"
+
+    timeline.append(
+        kept(released, released_from=quarantined, scan_verdict="NO_THREATS_FOUND", size="")
+    )
+    (damp, again) = case_attachments(timeline, prefix="attachments/")
+    assert again == other
+    assert damp.offered and damp.not_offered_because is None
+    assert (damp.key, damp.attachment_id) == (released, attachment_id(released))
+    assert (damp.filename, damp.size) == ("damp.jpg", 2048)
+    assert find_attachment(timeline, attachment_id(quarantined), prefix="attachments/") is None
+
+
+def test_a_copy_of_a_file_found_infected_is_never_offered():
+    quarantined = "attachments/quarantine/abc/001-a.exe"
+    timeline = [
+        kept(quarantined, quarantined="yes"),
+        kept(quarantined, scan_verdict="THREATS_FOUND"),
+        kept("attachments/scanned/abc/001-a.exe", released_from=quarantined, scan_verdict="CLEAN"),
+    ]
+    (program,) = case_attachments(timeline, prefix="attachments/")
+    assert not program.offered
+    assert program.not_offered_because == "The virus scan found a threat: withheld"
+
+
 def test_the_link_is_a_short_lived_download_of_that_key(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
