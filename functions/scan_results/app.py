@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,11 +22,9 @@ from sla_monitor.attachments_release import (
     record_scan_result,
     scan_result_from_event,
 )
-from sla_monitor.mail.events import MailSettings
 from sla_monitor.runtime import services
 
 logger = Logger(service="scan-results")
-tracer = Tracer(service="scan-results")
 metrics = Metrics(namespace="SlaMonitor", service="scan-results")
 
 _METRIC_OF_OUTCOME = {
@@ -39,7 +37,6 @@ _METRIC_OF_OUTCOME = {
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, context, now=datetime.now(UTC))
@@ -52,6 +49,8 @@ def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> d
         logger.warning("event is not a malware scan result")
         metrics.add_metric(name="ScanResultsUnreadable", unit=MetricUnit.Count, value=1)
         return {"outcome": "unreadable"}
+    from sla_monitor.mail.events import MailSettings  # with the first event: the mail modules
+
     work = quarantine_release(services(), MailSettings.from_environment().attachment_prefix)
     record = record_scan_result(result, work=work, now=now)
     # The key holds the file's name: only the case, the outcome and the scan's status are logged.

@@ -33,7 +33,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.engine import next_due_instant
-from sla_monitor.mail.receive import QUARANTINE
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
 
@@ -203,6 +202,8 @@ class QuarantineRelease:
 
     @property
     def quarantine_prefix(self) -> str:
+        from sla_monitor.mail.receive import QUARANTINE  # the mail intake's module is large
+
         return f"{self.attachment_prefix}{QUARANTINE}"
 
 

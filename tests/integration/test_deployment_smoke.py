@@ -983,7 +983,7 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
     policy = deployed.client("lambda").get_policy(
         FunctionName=deployed.physical("HaveYourSayFunction"), Qualifier=alias
     )["Policy"]
-    assert len(json.loads(policy)["Statement"]) == len(routes)
+    assert len(json.loads(policy)["Statement"]) == len(routes[form])
 
 
 def test_the_form_stage_writes_access_logs_through_the_accounts_logging_role(deployed):

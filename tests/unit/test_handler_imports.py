@@ -49,6 +49,8 @@ ALSO_NOT = {
         "sla_monitor.mail.learned",
     ),
     "have_your_say": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    # The mail intake's settings and folders come with the first scan result.
+    "scan_results": ("sla_monitor.store.dynamodb", "sla_monitor.mail.receive"),
     # Read-only: it never renders a page or reads mail.
     "open311": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "sla_monitor.staff"),
     # The mail intake's parser comes with the first files a resident sends.
