@@ -134,24 +134,37 @@ def _keep_attachments(
     record: TriageRecord, parsed: ParsedEmail, raw: bytes, raw_key: str, work: TriageWork
 ) -> tuple[Attachment, ...]:
     """As intake keeps them: the original email first, then each file beside it under the
-    attachments prefix."""
+    attachments prefix; in quarantine, as plain bytes and marked so, when SES could not finish
+    its virus scan (a message with a virus is never made a case at all)."""
     # Intake's own rules for the kept files; its module (classification and all) loads only here.
-    from sla_monitor.mail.receive import ORIGINAL_EMAIL, safe_file_name
+    from sla_monitor.mail.receive import ORIGINAL_EMAIL, QUARANTINE, safe_file_name
+    from sla_monitor.mail.triage import Verdicts, virus_scan_unfinished
 
-    kept = [Attachment(ORIGINAL_EMAIL, "message/rfc822", len(raw), raw_key)]
+    # The verdict SES wrote on the stored message (the event's own verdicts are not kept).
+    unscanned = virus_scan_unfinished(parsed, Verdicts())
+    quarantined = unscanned is not None
+    kept = [Attachment(ORIGINAL_EMAIL, "message/rfc822", len(raw), raw_key, quarantined)]
     token = record.idempotency_key.partition(":")[2] or record.idempotency_key
     if not _SAFE_TOKEN.match(token):
         token = "triage-" + hashlib.sha256(record.idempotency_key.encode()).hexdigest()[:32]
-    folder = f"{work.attachment_prefix}{token}/"
+    folder = f"{work.attachment_prefix}{QUARANTINE if quarantined else ''}{token}/"
     for number, attachment in enumerate(parsed.attachments, start=1):
         key = f"{folder}{number:03d}-{safe_file_name(attachment.filename)}"
+        metadata = {"message": record.idempotency_key}
+        if unscanned is not None:
+            metadata["virus-verdict"] = unscanned
         work.raw_mail.keep(
             key,
             attachment.content,
-            content_type=attachment.content_type,
-            metadata={"message": record.idempotency_key},
+            # Never served as what it claims to be while unscanned.
+            content_type="application/octet-stream" if quarantined else attachment.content_type,
+            metadata=metadata,
         )
-        kept.append(Attachment(attachment.filename, attachment.content_type, attachment.size, key))
+        kept.append(
+            Attachment(
+                attachment.filename, attachment.content_type, attachment.size, key, quarantined
+            )
+        )
     return tuple(kept)
 
 

@@ -277,3 +277,26 @@ def test_set_aside_messages_are_listed_newest_first_with_their_reason(store, raw
     assert reason_label(newer) == "bounce or delivery report"
     assert reason_label(older) == "automatic reply or out-of-office"
     assert reason_label(later_reason).startswith("unverified sender")
+
+
+def test_files_whose_virus_scan_did_not_finish_stay_in_quarantine_when_made_a_case(
+    store, raw_mail, work
+):
+    record = set_aside_message(store, raw_mail, "virus_scan_unfinished", reason="unverified_sender")
+    case = make_case(
+        record.idempotency_key,
+        case_type=CaseType.ENQUIRY,
+        department=None,
+        by="complaints-officer",
+        now=NOW,
+        work=work,
+        directory=DIRECTORY,
+    )
+    files = [e for e in store.timeline(case.reference) if e.kind == "attachment"]
+    assert files, "the fixture carries files"
+    assert all(e.details.get("quarantined") == "yes" for e in files)
+    kept = [e.details["s3_key"] for e in files]
+    assert all(k.startswith("attachments/quarantine/msg-1/") for k in kept[1:])
+    assert not any(key.startswith("attachments/msg-1/") for _, key in raw_mail.objects), (
+        "nothing outside quarantine"
+    )
