@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import traceback
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -81,3 +83,14 @@ def gateway_response(page: WebResponse) -> Response:
             for c in page.cookies
         ],
     )
+
+
+def unexpected_error_fields(error: BaseException) -> dict[str, Any]:
+    """What a route's last-resort handler logs of an error: its type and the last five places it
+    passed through, never its message or the source lines (either may quote what a person typed
+    or what a case holds)."""
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    return {
+        "error_type": type(error).__name__,
+        "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
+    }

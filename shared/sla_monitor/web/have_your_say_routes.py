@@ -9,10 +9,8 @@ Lambda handler (functions/have_your_say) only calls `handle`.
 from __future__ import annotations
 
 import os
-import traceback
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -28,7 +26,12 @@ from sla_monitor.web.errors import (
     TooManyMessages,
     WrongContentType,
 )
-from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
+from sla_monitor.web.gateway import (
+    fetch_stored_secret,
+    gateway_response,
+    unexpected_error_fields,
+    web_request,
+)
 from sla_monitor.web.have_your_say import (
     NO_STORE,
     HaveYourSay,
@@ -167,16 +170,7 @@ def receipt_not_recognised(_: ReceiptNotRecognised) -> Response:
 
 @app.exception_handler(Exception)
 def unexpected(error: Exception) -> Response:
-    # The type and where it happened, never the message or the source lines: either may quote
-    # what the person typed.
-    frames = traceback.extract_tb(error.__traceback__)[-5:]
-    logger.error(
-        "unexpected error",
-        extra={
-            "error_type": type(error).__name__,
-            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
-        },
-    )
+    logger.error("unexpected error", extra=unexpected_error_fields(error))
     return _respond(_problem_page())
 
 

@@ -13,10 +13,8 @@ calls `handle`.
 from __future__ import annotations
 
 import json
-import traceback
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -38,6 +36,7 @@ from sla_monitor.open311 import (
     single_values,
 )
 from sla_monitor.runtime import services
+from sla_monitor.web.gateway import unexpected_error_fields
 from sla_monitor.web.have_your_say import security_headers
 
 logger = Logger(service="open311")
@@ -225,15 +224,7 @@ def refused(error: Open311Error) -> Response:
 
 @app.exception_handler(Exception)
 def unexpected(error: Exception) -> Response:
-    # The type and where it happened, never the message: it may quote a case.
-    frames = traceback.extract_tb(error.__traceback__)[-5:]
-    logger.error(
-        "unexpected error",
-        extra={
-            "error_type": type(error).__name__,
-            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
-        },
-    )
+    logger.error("unexpected error", extra=unexpected_error_fields(error))
     return _error(500, "the service is not available: try again later")
 
 

@@ -8,10 +8,8 @@ place, by the exception handlers. The Lambda handler (functions/your_cases) only
 from __future__ import annotations
 
 import os
-import traceback
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,7 +20,12 @@ from sla_monitor.checker.mailer import SESMailer
 from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.web.errors import FormExpired, FormNotAccepted
-from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
+from sla_monitor.web.gateway import (
+    fetch_stored_secret,
+    gateway_response,
+    unexpected_error_fields,
+    web_request,
+)
 from sla_monitor.web.have_your_say import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
 from sla_monitor.web.your_cases import CaseNotShown, NotSignedIn, YourCases
@@ -204,15 +207,7 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 
 @app.exception_handler(Exception)
 def unexpected(error: Exception) -> Response:
-    # The type and where it happened, never the message: it may quote what a person typed.
-    frames = traceback.extract_tb(error.__traceback__)[-5:]
-    logger.error(
-        "unexpected error",
-        extra={
-            "error_type": type(error).__name__,
-            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
-        },
-    )
+    logger.error("unexpected error", extra=unexpected_error_fields(error))
     return _respond(
         WebResponse(
             status=500,

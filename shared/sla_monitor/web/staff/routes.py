@@ -12,10 +12,8 @@ The Lambda handler (`functions/staff_workspace/app.py`) only calls `handle`.
 from __future__ import annotations
 
 import os
-import traceback
 from datetime import datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -30,7 +28,12 @@ from sla_monitor.lookups import CaseNotFound, NotInTheDirectory, TriageItemNotFo
 from sla_monitor.runtime import services
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.forms import FieldError, read_form
-from sla_monitor.web.gateway import fetch_stored_secret, gateway_response, web_request
+from sla_monitor.web.gateway import (
+    fetch_stored_secret,
+    gateway_response,
+    unexpected_error_fields,
+    web_request,
+)
 from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.security import (
     CSRF_MAX_AGE,
@@ -1076,15 +1079,7 @@ def attachment_not_offered(_: AttachmentNotOffered) -> Response:
 
 @app.exception_handler(Exception)
 def unexpected(error: Exception) -> Response:
-    # The type and where it happened, never the message: it may quote what someone typed.
-    frames = traceback.extract_tb(error.__traceback__)[-5:]
-    logger.error(
-        "unexpected error",
-        extra={
-            "error_type": type(error).__name__,
-            "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
-        },
-    )
+    logger.error("unexpected error", extra=unexpected_error_fields(error))
     try:
         return _problem(500, "Sorry, there is a problem with the service", "Try again later.")
     except Exception:  # the last resort must not fail
