@@ -102,18 +102,19 @@ from sla_monitor.store.schema import (
     NEXT_DUE_INDEX,
     OPEN_CASES_INDEX,
     RECEIVED_MONTH_INDEX,
+    chosen_shards,
     shard_of,
 )
 
 _LONGEST_KEPT_MESSAGE_ID = 1024
 
 
-def due_shard(reference: str, shards: int = DUE_SHARDS) -> str:
+def due_shard(reference: str, shards: int) -> str:
     """The index partition a case's due instant is written to: stable for a reference."""
     return f"DUE#{shard_of(reference, shards)}"
 
 
-def open_shard(reference: str, shards: int = DUE_SHARDS) -> str:
+def open_shard(reference: str, shards: int) -> str:
     """The open-cases index partition of a case while it is open."""
     return f"OPEN#{shard_of(reference, shards)}"
 
@@ -853,7 +854,7 @@ class DynamoDBCaseStore:
                 self.models.case.next_due_at <= bound,
                 page_size=100,
             )
-            for shard in self._shards(shards)
+            for shard in chosen_shards(shards, self.shards)
         ]
         merged = heapq.merge(*queries, key=lambda item: item.next_due_at)
         for count, item in enumerate(merged):
@@ -861,14 +862,6 @@ class DynamoDBCaseStore:
                 return
             self.items_read += 1
             yield self._case(item)
-
-    def _shards(self, chosen: Iterable[int] | None) -> list[int]:
-        if chosen is None:
-            return list(range(self.shards))
-        shards = sorted(set(chosen))
-        if any(not 0 <= shard < self.shards for shard in shards):
-            raise ValueError(f"index shards run from 0 to {self.shards - 1}")
-        return shards
 
     def bulk_load(self, cases: Iterable[tuple[Case, datetime | None]]) -> int:
         """Write many new cases with batch writes (load tests and benchmarks): the same items,

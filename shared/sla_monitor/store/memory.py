@@ -25,7 +25,7 @@ from sla_monitor.store.ports import (
     customer_key,
     month_received,
 )
-from sla_monitor.store.schema import DUE_SHARDS, shard_of
+from sla_monitor.store.schema import DUE_SHARDS, chosen_shards, shard_of
 
 
 class InMemoryCaseStore:
@@ -154,9 +154,7 @@ class InMemoryCaseStore:
     def cases_due(
         self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
     ) -> Iterator[Case]:
-        chosen = set(range(self.shards) if shards is None else shards)
-        if not chosen <= set(range(self.shards)):
-            raise ValueError(f"index shards run from 0 to {self.shards - 1}")
+        chosen = set(chosen_shards(shards, self.shards))
         due = sorted(
             (at, ref)
             for ref, at in self.next_due.items()

@@ -8,6 +8,7 @@ them. Change a table here and the template test tells you what to change in the 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,17 @@ DUE_SHARDS = 2
 def shard_of(reference: str, shards: int) -> int:
     """The index shard a case's keys are written to: stable for a reference and a count."""
     return zlib.crc32(reference.encode("utf-8")) % shards
+
+
+def chosen_shards(chosen: Iterable[int] | None, shards: int) -> list[int]:
+    """The shards a read takes, in order: every one of `shards`, or those `chosen`. ValueError
+    for a shard the store does not have."""
+    if chosen is None:
+        return list(range(shards))
+    taken = sorted(set(chosen))
+    if any(not 0 <= shard < shards for shard in taken):
+        raise ValueError(f"index shards run from 0 to {shards - 1}")
+    return taken
 
 
 @dataclass(frozen=True)
