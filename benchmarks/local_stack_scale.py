@@ -15,7 +15,6 @@ The local stack is moto's server in the `sla-monitor local` process, with the em
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import socket
@@ -67,36 +66,7 @@ def _sent_so_far(env: dict[str, str]) -> int:
     return int(ses.get_send_quota()["SentLast24Hours"])
 
 
-def _make_due_again(env: dict[str, str], now: datetime) -> None:
-    """The M due cases as they were before the first sweep, and their claims gone."""
-    from sla_monitor.checker.seeding import synthetic_cases
-    from sla_monitor.runtime import reset_services, services
-
-    reset_services()
-    bundle = services()
-    due = list(
-        itertools.islice(
-            synthetic_cases(
-                CASES,
-                due=DUE,
-                now=now,
-                policy=bundle.policy,
-                calendar=bundle.calendar,
-                reference_prefix=bundle.council.reference_prefix,
-            ),
-            DUE,
-        )
-    )
-    bundle.store.bulk_load(due)
-    client = bundle.client("dynamodb")
-    for case, _ in due:
-        client.delete_item(
-            TableName=bundle.settings.cases_table,
-            Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CLAIM#acknowledge"}},
-        )
-
-
-def _acknowledgements_recorded(env: dict[str, str]) -> dict[str, int]:
+def _acknowledgements_recorded() -> dict[str, int]:
     from sla_monitor.runtime import services
 
     store = services().store
@@ -172,7 +142,12 @@ def _measure(stack: subprocess.Popen[str], info_file: Path) -> int:
         f"emailed)  {'met' if alone_ok else 'MISSED'}"
     )
 
-    _make_due_again(env, now)
+    from seeded_cases import make_due_again
+
+    from sla_monitor.runtime import reset_services, services
+
+    reset_services()  # this process's services, now for the stack
+    make_due_again(services(), cases=CASES, due=DUE, now=now)
     sent_before = _sent_so_far(env)
     pair_started = time.perf_counter()
     sweeps = [
@@ -187,7 +162,7 @@ def _measure(stack: subprocess.Popen[str], info_file: Path) -> int:
     emailed = [
         line.split()[0] for output in outputs for line in output.splitlines() if " emailed " in line
     ]
-    recorded = _acknowledgements_recorded(env)
+    recorded = _acknowledgements_recorded()
     # moto's SES counts recipients (each twice: the destinations and the To header), so the
     # pair's count is compared with the single sweep's for the same fifty letters.
     exactly_once = (

@@ -18,7 +18,6 @@ one page, which reads the same items as DynamoDB's many pages would.
 
 from __future__ import annotations
 
-import itertools
 import sys
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import Any
 from unittest import mock
 
 from dynamodb_reads import counting_reads
+from seeded_cases import make_due_again
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case
@@ -102,18 +102,6 @@ def _cases(services: Services, count: int) -> Iterator[tuple[Case, datetime | No
     )
 
 
-def _make_due_again(services: Services, count: int) -> None:
-    """Put the M due cases back as they were, so the second sweep has the same work."""
-    due = list(itertools.islice(_cases(services, count), DUE))
-    services.store.bulk_load(due)
-    client = services.client("dynamodb")
-    for case, _ in due:
-        client.delete_item(
-            TableName=services.settings.cases_table,
-            Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CLAIM#acknowledge"}},
-        )
-
-
 def measure(count: int) -> Row:
     with embedded_aws() as services, counting_reads() as reads:
         seed_seconds = _seed(services, count)
@@ -129,7 +117,7 @@ def measure(count: int) -> Row:
         index_seconds = time.perf_counter() - started
         index_items = reads.total
 
-        _make_due_again(services, count)
+        make_due_again(services, cases=count, due=DUE, now=NOW)
         reads.clear()
         scanning = ScanningStore(store, services.client("dynamodb"))
         started = time.perf_counter()
