@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,9 +54,11 @@ def chromium() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def staff_page(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
+@contextmanager
+def watched_page(chromium: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    """A page in a context of its own, which must end with no script error and nothing refused
+    by the content security policy on any page it showed."""
+    context = chromium.new_context(viewport=viewport, locale="en-GB")
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -68,8 +71,13 @@ def staff_page(chromium: Browser) -> Iterator[Page]:
     page.on("console", console)
     yield page
     context.close()
-    # No script error and nothing refused by the content security policy on any page.
     assert problems == []
+
+
+@pytest.fixture
+def staff_page(chromium: Browser) -> Iterator[Page]:
+    with watched_page(chromium, DESKTOP) as page:
+        yield page
 
 
 def accessible(page: Page, name: str) -> None:

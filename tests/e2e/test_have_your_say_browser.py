@@ -16,41 +16,22 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from functions.have_your_say.app import handler
 from sla_monitor.web.information import BLOCKING_IMPACTS, load_accessibility_results
 from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
 from sla_monitor.web.pages import long_date
 
+from .staff_browser import watched_page
+
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Axe()
 DESKTOP = {"width": 1024, "height": 900}
 NARROW = {"width": 320, "height": 640}
 # What axe-core found on each page, for the last test to hold against the statement's record.
 FOUND: dict[str, set[tuple[str, str]]] = {}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run `make browser` (or set CHROMIUM)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -60,22 +41,9 @@ def site(embedded) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-
-    def console(message: ConsoleMessage) -> None:
-        # Chromium reports every 4xx page as an error; those statuses are asserted in the tests.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(message.text)
-
-    page.on("console", console)
-    yield page
-    context.close()
-    # No script error and nothing refused by the content security policy on any page.
-    assert problems == []
+def page(chromium: Browser) -> Iterator[Page]:
+    with watched_page(chromium, DESKTOP) as opened:
+        yield opened
 
 
 def accessible(page: Page, name: str) -> None:
@@ -243,9 +211,9 @@ def test_a_resident_makes_a_complaint_corrects_mistakes_and_gets_a_reference(
 
 
 def test_with_javascript_off_the_choice_still_reveals_its_detail_and_only_it_is_kept(
-    browser: Browser, site: str, embedded
+    chromium: Browser, site: str, embedded
 ):
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site}/form")
     page.get_by_label("A request for a service").check()

@@ -31,7 +31,6 @@ from sla_monitor.web.pages import long_date
 
 from .test_have_your_say_browser import (  # noqa: F401
     accessible,
-    browser,
     page,
     statement_agrees,
 )
@@ -229,7 +228,7 @@ def test_a_resident_signs_in_by_the_emailed_link_follows_their_case_and_signs_ou
 
 
 def test_a_stranger_or_a_late_link_is_refused_and_a_link_to_a_case_returns_to_it(
-    browser: Browser, page: Page, site: str, embedded, clock: Clock
+    chromium: Browser, page: Page, site: str, embedded, clock: Clock
 ):
     reference = send_the_form(page, site)
 
@@ -255,7 +254,7 @@ def test_a_stranger_or_a_late_link_is_refused_and_a_link_to_a_case_returns_to_it
     sign_in(page, site, RESIDENT)
     link = sign_in_links(RESIDENT)[-1]
     # Someone else's browser that opened the link first spends it, and nobody else gets in.
-    stranger = browser.new_context()
+    stranger = chromium.new_context()
     try:
         stranger_page = stranger.new_page()
         stranger_page.goto(link)
