@@ -16,8 +16,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sla_monitor.web.security import CSRF_MAX_AGE, BadToken, FormSigner
-from sla_monitor.web.staff.session import NoSession
+from sla_monitor.web.security import FormSigner
+from sla_monitor.web.staff.session import NoSession, SignedSessions
 
 SESSION_COOKIE = "your_cases_session"
 CSRF_FIELD = "csrf_token"
@@ -35,10 +35,11 @@ class ResidentSession:
     signed_in_at: datetime
 
 
-class ResidentSessions:
+class ResidentSessions(SignedSessions):
     def __init__(self, signer: FormSigner, *, idle_timeout: timedelta = IDLE_TIMEOUT) -> None:
-        self._signer = signer
-        self.idle_timeout = idle_timeout
+        super().__init__(
+            signer, idle_timeout=idle_timeout, session_purpose=_SESSION, csrf_purpose=_CSRF
+        )
 
     def start(self, resident: str, *, now: datetime) -> ResidentSession:
         return ResidentSession(
@@ -53,15 +54,10 @@ class ResidentSessions:
                 "since": int(session.signed_in_at.timestamp()),
             }
         )
-        return self._signer.sign(_SESSION, payload, issued_at=now)
+        return self._signed(payload, now=now)
 
     def read(self, cookie: str | None, *, now: datetime) -> ResidentSession:
-        if not cookie:
-            raise NoSession("no session")
-        try:
-            text, _ = self._signer.unsign(_SESSION, cookie, now=now, max_age=self.idle_timeout)
-        except BadToken as error:
-            raise NoSession("idle timeout" if str(error) == "expired" else "tampered") from None
+        text = self._payload(cookie, now=now)
         try:
             data = json.loads(text)
             since = datetime.fromtimestamp(int(data["since"]), tz=now.tzinfo)
@@ -73,15 +69,3 @@ class ResidentSessions:
         if now - session.signed_in_at > LONGEST_SESSION:
             raise NoSession("session too old")
         return session
-
-    def csrf_token(self, session: ResidentSession, *, now: datetime) -> str:
-        return self._signer.sign(_CSRF, session.session_id, issued_at=now)
-
-    def csrf_is_valid(self, session: ResidentSession, token: str | None, *, now: datetime) -> bool:
-        if not token:
-            return False
-        try:
-            value, _ = self._signer.unsign(_CSRF, token, now=now, max_age=CSRF_MAX_AGE)
-        except BadToken:
-            return False
-        return secrets.compare_digest(value.encode(), session.session_id.encode())

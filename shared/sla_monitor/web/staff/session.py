@@ -17,6 +17,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sla_monitor.web.security import CSRF_MAX_AGE, BadToken, FormSigner
 
@@ -49,10 +50,64 @@ class Session:
     id_token: str
 
 
-class Sessions:
-    def __init__(self, signer: FormSigner, *, idle_timeout: timedelta = IDLE_TIMEOUT) -> None:
+class _HasSessionId(Protocol):
+    @property
+    def session_id(self) -> str: ...
+
+
+class SignedSessions:
+    """What a signed session cookie does, whoever it is for: read back under its purpose within
+    the idle timeout, and every form's CSRF token bound to the session's random id. The staff
+    workspace's sessions and the residents' pages' each say what their cookie holds."""
+
+    def __init__(
+        self,
+        signer: FormSigner,
+        *,
+        idle_timeout: timedelta,
+        session_purpose: str,
+        csrf_purpose: str,
+    ) -> None:
         self._signer = signer
         self.idle_timeout = idle_timeout
+        self._session_purpose = session_purpose
+        self._csrf_purpose = csrf_purpose
+
+    def _signed(self, payload: str, *, now: datetime) -> str:
+        return self._signer.sign(self._session_purpose, payload, issued_at=now)
+
+    def _payload(self, cookie: str | None, *, now: datetime) -> str:
+        """What the cookie holds, if it is signed and its last request within the idle timeout."""
+        if not cookie:
+            raise NoSession("no session")
+        try:
+            text, _ = self._signer.unsign(
+                self._session_purpose, cookie, now=now, max_age=self.idle_timeout
+            )
+        except BadToken as error:
+            raise NoSession("idle timeout" if str(error) == "expired" else "tampered") from None
+        return text
+
+    # -- CSRF -----------------------------------------------------------------------------------
+
+    def csrf_token(self, session: _HasSessionId, *, now: datetime) -> str:
+        return self._signer.sign(self._csrf_purpose, session.session_id, issued_at=now)
+
+    def csrf_is_valid(self, session: _HasSessionId, token: str | None, *, now: datetime) -> bool:
+        if not token:
+            return False
+        try:
+            value, _ = self._signer.unsign(self._csrf_purpose, token, now=now, max_age=CSRF_MAX_AGE)
+        except BadToken:
+            return False
+        return secrets.compare_digest(value.encode(), session.session_id.encode())
+
+
+class Sessions(SignedSessions):
+    def __init__(self, signer: FormSigner, *, idle_timeout: timedelta = IDLE_TIMEOUT) -> None:
+        super().__init__(
+            signer, idle_timeout=idle_timeout, session_purpose=_SESSION, csrf_purpose=_CSRF
+        )
 
     @property
     def signer(self) -> FormSigner:
@@ -65,34 +120,15 @@ class Sessions:
     def cookie_value(self, session: Session, *, now: datetime) -> str:
         """The cookie for a session active at `now` (sent again with every page)."""
         payload = json.dumps({"sid": session.session_id, "id": session.id_token})
-        return self._signer.sign(_SESSION, payload, issued_at=now)
+        return self._signed(payload, now=now)
 
     def read(self, cookie: str | None, *, now: datetime) -> Session:
-        if not cookie:
-            raise NoSession("no session")
-        try:
-            text, _ = self._signer.unsign(_SESSION, cookie, now=now, max_age=self.idle_timeout)
-        except BadToken as error:
-            raise NoSession("idle timeout" if str(error) == "expired" else "tampered") from None
+        text = self._payload(cookie, now=now)
         try:
             data = json.loads(text)
             return Session(session_id=str(data["sid"]), id_token=str(data["id"]))
         except (ValueError, KeyError, TypeError):
             raise NoSession("tampered") from None
-
-    # -- CSRF -----------------------------------------------------------------------------------
-
-    def csrf_token(self, session: Session, *, now: datetime) -> str:
-        return self._signer.sign(_CSRF, session.session_id, issued_at=now)
-
-    def csrf_is_valid(self, session: Session, token: str | None, *, now: datetime) -> bool:
-        if not token:
-            return False
-        try:
-            value, _ = self._signer.unsign(_CSRF, token, now=now, max_age=CSRF_MAX_AGE)
-        except BadToken:
-            return False
-        return secrets.compare_digest(value.encode(), session.session_id.encode())
 
     # -- a sign-in on its way through Cognito ---------------------------------------------------
 
