@@ -158,6 +158,19 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class Breach:
+    """A promise broken: the clock (its policy name, stage and occurrence) and the instant it was
+    due. Recorded once the council's records show it, and never removed or moved: whatever is
+    granted, paused or re-timed later, the promise stays broken in every view and report."""
+
+    clock: str
+    stage: int
+    occurrence: int
+    due: datetime
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class SentAction:
     """An owed action that was done: the ledger the engine reads to know what is no longer owed."""
 
@@ -193,6 +206,10 @@ class Stage2:
     stage_1_officer: str | None
     acknowledged_at: datetime | None = None
     responded_at: datetime | None = None
+    # Everyone who dealt with stage 1 when the review was asked for (its owner, whoever
+    # recorded its response, and their Head of Service unless the policy lets them review):
+    # none of them may be given the review, on any path.
+    stage_1_handlers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +274,7 @@ class Case:
     outcome_summary: str | None = None
     pauses: tuple[Pause, ...] = ()
     extensions: tuple[Extension, ...] = ()
+    breaches: tuple[Breach, ...] = ()
     sent: tuple[SentAction, ...] = ()
     source_message_id: str | None = None
     responses: tuple[FormalResponse, ...] = ()
@@ -308,6 +326,17 @@ class Case:
 
     def notifications_unsent(self) -> tuple[Notification, ...]:
         return tuple(n for n in self.notifications if not self.was_sent(n.key))
+
+    def breach_of(self, clock: str, stage: int, occurrence: int = 1) -> Breach | None:
+        """The recorded breach of one clock, if it was ever breached."""
+        return next(
+            (
+                b
+                for b in self.breaches
+                if (b.clock, b.stage, b.occurrence) == (clock, stage, occurrence)
+            ),
+            None,
+        )
 
     def was_sent(self, key: str) -> bool:
         return any(s.key == key for s in self.sent)

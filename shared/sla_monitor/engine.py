@@ -18,17 +18,22 @@ How the clocks run:
   stage 2 clocks, which count from the request for the review (or its acknowledgement).
 - A holding update gives the customer a date; that date is a clock too, and its breach is
   escalated to the owner and the Head of Service.
+- A breach is a fact for ever. A clock breached once stays breached, whatever is granted, paused
+  or re-timed afterwards: a breach the case has recorded (`Case.breaches`, written by every
+  change through `record_breaches`) keeps its clock breached at the due it missed, and an
+  extension granted once its deadline had passed moves the date the council now works to but
+  not the breach. A promise answered after it was breached is "kept late", never "met".
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Case, Notification
+from sla_monitor.cases import Breach, Case, Notification
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
@@ -78,6 +83,9 @@ class Clock:
     remaining_working_days: int | None = None  # while paused
     occurrence: int = 1  # which progress update interval
     stage: int = 1
+    # The instant the promise was broken: the due it missed, which a later extension, pause or
+    # re-timing never moves (`due` is the date the council works to now).
+    breached_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,24 @@ class _CaseClocks:
     def _extension_days(self, promise: Promise) -> int:
         return sum(e.working_days for e in self.case.extensions if e.clock == promise.name)
 
+    def _missed_before_extension(self, promise: Promise, start: date) -> datetime | None:
+        """The due an extension came too late for: granted once that deadline had passed, it
+        moves the date the council works to, never the breach."""
+        assert promise.within is not None
+        days = promise.within
+        extensions = sorted(
+            (e for e in self.case.extensions if e.clock == promise.name),
+            key=lambda e: e.granted_at,
+        )
+        for extension in extensions:
+            before = self._timing(promise, start, days)
+            if before.due_day is not None:
+                due = self.calendar.end_of_day(before.due_day)
+                if extension.granted_at >= due:
+                    return due
+            days += extension.working_days
+        return None
+
     def _timing(self, promise: Promise, start_day: date, working_days: int) -> _Timing:
         cal = self.calendar
         due_day = cal.add_working_days(start_day, working_days)
@@ -204,10 +230,29 @@ class _CaseClocks:
             due_day = cal.add_working_days(due_day, days)
         return _Timing(due_day, lost, None)
 
-    def _state(self, due: datetime, satisfied_at: datetime | None) -> ClockState:
+    def _broken_at(
+        self,
+        name: str,
+        occurrence: int,
+        due: datetime,
+        satisfied_at: datetime | None,
+        missed: datetime | None = None,
+    ) -> datetime | None:
+        """When the promise was broken, or None while it is not: the breach the case recorded,
+        else a due it missed before a late extension moved it, else this due if it passed unmet."""
+        recorded = self.case.breach_of(name, self.stage, occurrence)
+        if recorded is not None:
+            return recorded.due
+        if missed is not None and (satisfied_at is None or satisfied_at >= missed):
+            return missed
         if satisfied_at is not None:
-            return ClockState.MET if satisfied_at < due else ClockState.BREACHED
-        return ClockState.BREACHED if self.now >= due else ClockState.RUNNING
+            return due if satisfied_at >= due else None
+        return due if self.now >= due else None
+
+    def _state(self, broken_at: datetime | None, satisfied_at: datetime | None) -> ClockState:
+        if broken_at is not None:
+            return ClockState.BREACHED
+        return ClockState.MET if satisfied_at is not None else ClockState.RUNNING
 
     def _clock(
         self,
@@ -216,15 +261,18 @@ class _CaseClocks:
         timing: _Timing,
         satisfied_at: datetime | None,
         occurrence: int = 1,
+        missed: datetime | None = None,
     ) -> Clock:
-        """A clock with a due day: met, breached or running as `satisfied_at` and now say."""
+        """A clock with a due day: met, breached or running as `satisfied_at`, the case's
+        recorded breaches and now say."""
         assert timing.due_day is not None
         due = self.calendar.end_of_day(timing.due_day)
+        broken_at = self._broken_at(promise.name, occurrence, due, satisfied_at, missed)
         return Clock(
             promise=promise.name,
             kind=promise.kind,
             description=promise.description,
-            state=self._state(due, satisfied_at),
+            state=self._state(broken_at, satisfied_at),
             start_day=start,
             due_day=timing.due_day,
             due=due,
@@ -232,6 +280,7 @@ class _CaseClocks:
             paused_working_days=timing.paused_working_days,
             occurrence=occurrence,
             stage=self.stage,
+            breached_at=broken_at,
         )
 
     def _staff_time(self, instant: datetime) -> datetime:
@@ -281,7 +330,8 @@ class _CaseClocks:
             return
         due_day = timing.due_day
         due = self.calendar.end_of_day(due_day)
-        self.clocks.append(self._clock(promise, start, timing, self.answered_at))
+        missed = self._missed_before_extension(promise, start)
+        self.clocks.append(self._clock(promise, start, timing, self.answered_at, missed=missed))
         promised_day = (
             self.calendar.add_working_days(due_day, promise.holding_update.expect_reply_within)
             if promise.holding_update is not None
@@ -337,17 +387,19 @@ class _CaseClocks:
         owner and the Head of Service hear of."""
         due = self.calendar.end_of_day(promised_day)
         name = promised_date_clock(promise.name)
+        broken_at = self._broken_at(name, 1, due, self.answered_at)
         self.clocks.append(
             Clock(
                 promise=name,
                 kind=PromiseKind.PROMISED_DATE,
                 description=f"Reply by the date the holding update gave: {promise.description}",
-                state=self._state(due, self.answered_at),
+                state=self._state(broken_at, self.answered_at),
                 start_day=start,
                 due_day=promised_day,
                 due=due,
                 satisfied_at=self.answered_at,
                 stage=self.stage,
+                breached_at=broken_at,
             )
         )
         if self.answered_at is None and self.case.is_open:
@@ -447,6 +499,22 @@ class _CaseClocks:
             )
 
     def _paused(self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1) -> Clock:
+        recorded = self.case.breach_of(promise.name, self.stage, occurrence)
+        if recorded is not None:
+            # Breached before the pause began: a pause never takes a breach back.
+            return Clock(
+                promise=promise.name,
+                kind=promise.kind,
+                description=promise.description,
+                state=ClockState.BREACHED,
+                start_day=start,
+                due_day=self.calendar.start_day(recorded.due),
+                due=recorded.due,
+                paused_working_days=timing.paused_working_days,
+                occurrence=occurrence,
+                stage=self.stage,
+                breached_at=recorded.due,
+            )
         return Clock(
             promise=promise.name,
             kind=promise.kind,
@@ -525,6 +593,28 @@ def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: date
             elif promise.kind is PromiseKind.HANDOVER:
                 clocks.handover(promise)
     return clocks.evaluation()
+
+
+def record_breaches(
+    case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> Case:
+    """The case with every breach it shows at `now` recorded as a fact, so that no later change
+    (an extension, a pause, a closure day, a new policy) can make it look kept. Every change
+    to a case records its breaches first, as the case stood before the change."""
+    new = tuple(
+        Breach(
+            clock=c.promise,
+            stage=c.stage,
+            occurrence=c.occurrence,
+            due=c.breached_at,
+            recorded_at=now,
+        )
+        for c in evaluate(case, policy, calendar, now).clocks
+        if c.state is ClockState.BREACHED
+        and c.breached_at is not None
+        and case.breach_of(c.promise, c.stage, c.occurrence) is None
+    )
+    return replace(case, breaches=(*case.breaches, *new)) if new else case
 
 
 def notification_owed_from(notification: Notification, calendar: WorkingDayCalendar) -> datetime:

@@ -24,7 +24,7 @@ from sla_monitor.cases import (
     Preferences,
     TimelineEvent,
 )
-from sla_monitor.engine import next_due_instant
+from sla_monitor.engine import next_due_instant, record_breaches
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 
@@ -269,6 +269,7 @@ def record_customer_reply(
     case = store.get_case(reply.reference)
     if case is None:
         raise LookupError(f"no case {reply.reference}")
+    case = record_breaches(case, policy, calendar, now)
     details = {"channel": reply.channel.value, "body": reply.body}
     if reply.sender:
         details["sender"] = reply.sender

@@ -98,6 +98,15 @@ class Policy(_Strict):
     # A customer writing within this many working days of a complaint's stage 1 response is
     # put to the owner as a possible stage 2 request; a later reply reopens the case.
     stage_2_request_window: int = Field(default=20, ge=0, le=250)
+    # An extension is agreed before the deadline it moves. A council whose policy lets staff
+    # extend a deadline already missed sets this: the extension then gives the customer a new
+    # date, and the breach still counts in every report.
+    late_extensions: bool = False
+    # The Complaint Handling Code wants stage 2 reviewed by someone not involved in stage 1.
+    # The Head of Service was handed the complaint at stage 1, so by default they may not
+    # review it; a council whose Heads of Service review their own department's stage 2 sets
+    # this.
+    stage_2_by_head_of_service: bool = False
     promises: tuple[Promise, ...]
     fingerprint: str = ""
     # The file as written, so the version can be kept and a later policy compared with it.

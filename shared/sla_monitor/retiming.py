@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, TimelineEvent
-from sla_monitor.engine import Clock, evaluate
+from sla_monitor.engine import Clock, evaluate, record_breaches
 from sla_monitor.policy import Policy, PolicyError, parse_policy
 from sla_monitor.staff import change_case
 from sla_monitor.store.ports import CaseStore, DirectoryStore
@@ -150,6 +150,7 @@ def retime_open_cases(
             _retime(
                 case.reference,
                 retiming,
+                before=(old_policy or policy, old_calendar or calendar),
                 store=store,
                 policy=policy,
                 calendar=calendar,
@@ -164,6 +165,7 @@ def _retime(
     reference: str,
     retiming: Retiming,
     *,
+    before: tuple[Policy, WorkingDayCalendar],
     store: CaseStore,
     policy: Policy,
     calendar: WorkingDayCalendar,
@@ -174,6 +176,8 @@ def _retime(
     moved = retiming.moved
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
+        # Breaches under the old policy and calendar stay breaches under the new ones.
+        case = record_breaches(case, *before, now)
         summary = (
             f"re-timed ({why}): "
             + "; ".join(

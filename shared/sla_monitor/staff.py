@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -35,7 +35,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import Directory
-from sla_monitor.engine import next_due_instant
+from sla_monitor.engine import Clock, ClockState, evaluate, next_due_instant, record_breaches
 from sla_monitor.intake import (
     ClassificationExample,
     NewCase,
@@ -76,7 +76,8 @@ def change_case(
         case = store.get_case(reference)
         if case is None:
             raise CaseNotFound(reference)
-        changed, event = change(case)
+        # What the case shows now is a fact before anything changes it: a breach stays one.
+        changed, event = change(record_breaches(case, policy, calendar, now))
         try:
             store.save_case(
                 changed,
@@ -206,19 +207,32 @@ def assign_case(
         new_department = department or case.department
         if officer_id == case.assigned_officer and new_department == case.department:
             raise ActionNotAllowed(f"{reference} is already with {officer_id}")
+        if case.stage_2 is not None and officer_id in _stage_1_people(case):
+            raise ActionNotAllowed(
+                f"{officer_id} dealt with stage 1 of {reference}: the stage 2 review needs "
+                "someone who did not",
+                argument="officer_id",
+            )
+        # A case logged without a department is with the default one: moving it from there
+        # is a move like any other, and the new department's Head of Service must hear of it.
+        old_department = case.department or (
+            directory.default_department if directory is not None else None
+        )
+        moved = department is not None and department != old_department
         changed = replace(case, assigned_officer=officer_id, department=new_department)
         if officer_id != case.assigned_officer:
             changed = changed.notify(
                 NotificationKind.ASSIGNED, at=now, officers=(officer_id,), assigned_by=by
             )
-            if case.assigned_officer is not None:
-                changed = _customer_update(changed, "reassigned", now)
-        if new_department != case.department and case.department is not None:
+        if officer_id != case.assigned_officer or moved:
+            # The acknowledgement named who deals with the case: whoever does now, they hear.
+            changed = _customer_update(changed, "moved" if moved else "reassigned", now)
+        if moved:
             changed = changed.notify(
                 NotificationKind.DEPARTMENT_HANDOVER,
                 at=now,
                 roles=(Role.HEAD_OF_SERVICE.value,),
-                moved_from=case.department,
+                moved_from=old_department or "",
                 moved_by=by,
             )
         summary = f"assigned to {officer_id}" + (
@@ -312,6 +326,15 @@ def extend_deadline(
             )
         if any(e.clock == response.name for e in case.extensions):
             raise ActionNotAllowed(f"{reference}'s response deadline has been extended once")
+        clock = _response_clock(case, response.name, policy, calendar, now)
+        late = clock is not None and clock.state is ClockState.BREACHED
+        if late and not policy.late_extensions:
+            raise ActionNotAllowed(
+                f"{reference}'s response was due by {_day(clock, calendar)} and that deadline "
+                "has passed: an extension can only be agreed before the deadline. Reply as soon "
+                "as you can; you can tell the customer when in a message",
+                argument="working_days",
+            )
         extension = Extension(
             clock=response.name,
             working_days=working_days,
@@ -332,15 +355,39 @@ def extend_deadline(
                 working_days=str(working_days),
                 granted_by=by,
             )
+        summary = f"{response.name.replace('_', ' ')} extended by {working_days} working days"
+        if late:
+            summary += f" after it was breached (due by {_day(clock, calendar)}): the breach stands"
         return changed, TimelineEvent(
             at=now,
             kind="extended",
             actor=by,
-            summary=f"{response.name.replace('_', ' ')} extended by {working_days} working days",
-            details={"reason": reason},
+            summary=summary,
+            details={"reason": reason, **({"late": "yes"} if late else {})},
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _response_clock(
+    case: Case, name: str, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> Clock | None:
+    clocks = [
+        c
+        for c in evaluate(case, policy, calendar, now).clocks
+        if c.promise == name and c.stage == case.stage
+    ]
+    return clocks[-1] if clocks else None
+
+
+def _day(clock: Clock | None, calendar: WorkingDayCalendar) -> str:
+    """The last day a clock gave (the one it missed, if breached), in words: "Monday 30
+    November 2026". A due is the midnight that ends that day."""
+    due = (clock.breached_at or clock.due) if clock is not None else None
+    if due is None:
+        return "its deadline"
+    day = (due.astimezone(calendar.timezone) - timedelta(microseconds=1)).date()
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def record_response(
@@ -470,11 +517,7 @@ def request_stage_2(
             raise ActionNotAllowed(
                 f"{reference} has no stage 1 response yet: stage 2 reviews that response"
             )
-        handled_stage_1 = {o for o in (case.assigned_officer, stage_1.recorded_by) if o is not None}
-        if not case.assigned_officer:
-            head = directory.head_of_service(case)
-            if head is not None:
-                handled_stage_1.add(head.officer_id)
+        handled_stage_1 = _stage_1_handlers(case, directory, policy)
         reviewer = officer_id or _stage_2_reviewer(case, directory, handled_stage_1)
         if reviewer is None:
             raise ActionNotAllowed(
@@ -493,6 +536,7 @@ def request_stage_2(
                 reason=reason.strip(),
                 channel=channel,
                 stage_1_officer=case.assigned_officer or stage_1.recorded_by,
+                stage_1_handlers=tuple(sorted(handled_stage_1)),
             ),
             status=CaseStatus.OPEN,
             closed_at=None,
@@ -510,6 +554,29 @@ def request_stage_2(
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _stage_1_handlers(case: Case, directory: Directory, policy: Policy) -> set[str]:
+    """Who dealt with stage 1: its owner, whoever recorded its response, and the Head of
+    Service it was passed to (who owned it while unassigned, and otherwise unless the policy
+    lets Heads of Service review stage 2)."""
+    stage_1 = case.response_at(1)
+    handlers = {o for o in (case.assigned_officer, stage_1.recorded_by if stage_1 else None) if o}
+    if not case.assigned_officer or not policy.stage_2_by_head_of_service:
+        head = directory.head_of_service(case)
+        if head is not None:
+            handlers.add(head.officer_id)
+    return handlers
+
+
+def _stage_1_people(case: Case) -> set[str]:
+    """Who may not be given a case's stage 2 review: everyone recorded as dealing with stage 1."""
+    assert case.stage_2 is not None
+    stage_1 = case.response_at(1)
+    people = {*case.stage_2.stage_1_handlers, case.stage_2.stage_1_officer}
+    if stage_1 is not None:
+        people.add(stage_1.recorded_by)
+    return {p for p in people if p}
 
 
 def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> str | None:

@@ -62,7 +62,13 @@ from sla_monitor.checker.messages import (
 from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate
+from sla_monitor.engine import (
+    Action,
+    Evaluation,
+    acknowledgement_key,
+    evaluate,
+    record_breaches,
+)
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
 
@@ -557,6 +563,8 @@ class _Sweep:
         current = case
         for _ in range(self.settings.save_attempts):
             updated, events, message_ids, applied = _apply(current, outcomes)
+            # A breach the sweep sees is recorded with what it did, so nothing later undoes it.
+            updated = record_breaches(updated, self.policy, self.calendar, at)
             if applied:
                 updated, events = self._settle_feedback(updated, events, at)
             next_due = self._next_due(updated, at)

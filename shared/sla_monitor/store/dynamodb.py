@@ -62,6 +62,7 @@ from pynamodb.transactions import TransactWrite
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import (
     AccessibleFormat,
+    Breach,
     Case,
     CaseStatus,
     CaseType,
@@ -212,6 +213,13 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         granted_at = UTCDateTimeAttribute()
         granted_by = UnicodeAttribute()
 
+    class BreachMap(MapAttribute):
+        clock = UnicodeAttribute()
+        stage = NumberAttribute()
+        occurrence = NumberAttribute()
+        due = UTCDateTimeAttribute()
+        recorded_at = UTCDateTimeAttribute()
+
     class SentMap(MapAttribute):
         key = UnicodeAttribute()
         action = UnicodeAttribute()
@@ -236,6 +244,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         stage_1_officer = UnicodeAttribute(null=True)
         acknowledged_at = UTCDateTimeAttribute(null=True)
         responded_at = UTCDateTimeAttribute(null=True)
+        stage_1_handlers = ListAttribute(of=UnicodeAttribute, null=True)
 
     class OmbudsmanReferralMap(MapAttribute):
         referred_at = UTCDateTimeAttribute()
@@ -275,6 +284,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         outcome_summary = UnicodeAttribute(null=True)
         pauses = ListAttribute(of=PauseMap, default=list)
         extensions = ListAttribute(of=ExtensionMap, default=list)
+        breaches = ListAttribute(of=BreachMap, null=True)
         sent = ListAttribute(of=SentMap, default=list)
         source_message_id = UnicodeAttribute(null=True)
         responses = ListAttribute(of=ResponseMap, default=list)
@@ -491,6 +501,17 @@ class DynamoDBCaseStore:
                 }
                 for e in case.extensions
             ],
+            breaches=[
+                {
+                    "clock": b.clock,
+                    "stage": b.stage,
+                    "occurrence": b.occurrence,
+                    "due": b.due,
+                    "recorded_at": b.recorded_at,
+                }
+                for b in case.breaches
+            ]
+            or None,
             sent=[
                 {
                     "key": s.key,
@@ -523,6 +544,7 @@ class DynamoDBCaseStore:
                     "stage_1_officer": case.stage_2.stage_1_officer,
                     "acknowledged_at": case.stage_2.acknowledged_at,
                     "responded_at": case.stage_2.responded_at,
+                    "stage_1_handlers": list(case.stage_2.stage_1_handlers) or None,
                 }
                 if case.stage_2
                 else None
@@ -613,6 +635,16 @@ class DynamoDBCaseStore:
                 )
                 for e in item.extensions or ()
             ),
+            breaches=tuple(
+                Breach(
+                    clock=b.clock,
+                    stage=int(b.stage),
+                    occurrence=int(b.occurrence),
+                    due=b.due,
+                    recorded_at=b.recorded_at,
+                )
+                for b in item.breaches or ()
+            ),
             sent=tuple(
                 SentAction(
                     key=s.key,
@@ -645,6 +677,7 @@ class DynamoDBCaseStore:
                     stage_1_officer=item.stage_2.stage_1_officer,
                     acknowledged_at=item.stage_2.acknowledged_at,
                     responded_at=item.stage_2.responded_at,
+                    stage_1_handlers=tuple(item.stage_2.stage_1_handlers or ()),
                 )
                 if item.stage_2
                 else None
