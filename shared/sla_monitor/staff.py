@@ -226,7 +226,8 @@ def assign_case(
             )
         if officer_id != case.assigned_officer or moved:
             # The acknowledgement named who deals with the case: whoever does now, they hear.
-            changed = _customer_update(changed, "moved" if moved else "reassigned", now)
+            why = "moved" if moved else "reassigned" if case.assigned_officer else "assigned"
+            changed = _customer_update(changed, why, now)
         if moved:
             changed = changed.notify(
                 NotificationKind.DEPARTMENT_HANDOVER,

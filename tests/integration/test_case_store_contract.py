@@ -11,6 +11,7 @@ import pytest
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import (
+    Breach,
     Case,
     CaseStatus,
     CaseType,
@@ -19,6 +20,7 @@ from sla_monitor.cases import (
     OmbudsmanReferral,
     Pause,
     SentAction,
+    Stage2,
     TimelineEvent,
 )
 from sla_monitor.intake import TriageOutcome, TriageRecord, TriageResolution
@@ -97,6 +99,33 @@ def test_a_case_round_trips_with_everything_on_it(store):
     assert loaded.sent[0].message_id == "m1"
     assert loaded.ombudsman_referral.reference == "26 012 345"
     assert [e.kind for e in store.timeline(case.reference)] == ["received"]
+
+
+def test_breaches_and_stage_1_handlers_round_trip(store):
+    case = a_case(
+        store,
+        breaches=(
+            Breach(
+                clock="respond_to_complaint",
+                stage=1,
+                occurrence=1,
+                due=NOW,
+                recorded_at=NOW + timedelta(hours=10),
+            ),
+        ),
+        stage_2=Stage2(
+            requested_at=NOW,
+            reason="not satisfied",
+            channel=Channel.EMAIL,
+            stage_1_officer="housing-officer",
+            stage_1_handlers=("head-housing", "housing-officer"),
+        ),
+    )
+    stored = store.create_case(case, events=[received()], next_due=NOW)
+    loaded = store.get_case(case.reference)
+    assert loaded == stored
+    assert loaded.breach_of("respond_to_complaint", 1).due == NOW
+    assert loaded.stage_2.stage_1_handlers == ("head-housing", "housing-officer")
 
 
 def test_the_same_delivery_twice_makes_one_case(store):
