@@ -3,6 +3,7 @@ that was broken look kept, in the case's clocks or in any report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -119,9 +120,7 @@ def test_an_extension_granted_late_is_read_as_late_even_without_a_recorded_breac
         **world(town),
     )
     forgotten = town.case(case.reference)
-    town.store.cases[case.reference] = type(forgotten)(
-        **{**forgotten.__dict__, "breaches": ()}
-    )
+    town.store.cases[case.reference] = replace(forgotten, breaches=())
     clock = response_clock(town, case.reference, late)
     assert clock.state is ClockState.BREACHED
     assert clock.breached_at == town.calendar.end_of_day(date(2026, 11, 30))
