@@ -30,9 +30,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sla_monitor.calendar import WorkingDayCalendar, require_aware
+from sla_monitor.calendar import LONDON, WorkingDayCalendar, require_aware
 from sla_monitor.cases import Breach, Case, Notification
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
 
@@ -86,6 +86,13 @@ class Clock:
     # The instant the promise was broken: the due it missed, which a later extension, pause or
     # re-timing never moves (`due` is the date the council works to now).
     breached_at: datetime | None = None
+
+    @property
+    def missed_day(self) -> date | None:
+        """The last day a broken promise gave: the day its breach began at midnight."""
+        if self.breached_at is None:
+            return None
+        return (self.breached_at.astimezone(LONDON) - timedelta(microseconds=1)).date()
 
 
 @dataclass(frozen=True)

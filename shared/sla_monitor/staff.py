@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -331,7 +331,7 @@ def extend_deadline(
         late = clock is not None and clock.state is ClockState.BREACHED
         if late and not policy.late_extensions:
             raise ActionNotAllowed(
-                f"{reference}'s response was due by {_day(clock, calendar)} and that deadline "
+                f"{reference}'s response was due by {_day(clock)} and that deadline "
                 "has passed: an extension can only be agreed before the deadline. Reply as soon "
                 "as you can; you can tell the customer when in a message",
                 argument="working_days",
@@ -358,7 +358,7 @@ def extend_deadline(
             )
         summary = f"{response.name.replace('_', ' ')} extended by {working_days} working days"
         if late:
-            summary += f" after it was breached (due by {_day(clock, calendar)}): the breach stands"
+            summary += f" after it was breached (due by {_day(clock)}): the breach stands"
         return changed, TimelineEvent(
             at=now,
             kind="extended",
@@ -381,13 +381,12 @@ def _response_clock(
     return clocks[-1] if clocks else None
 
 
-def _day(clock: Clock | None, calendar: WorkingDayCalendar) -> str:
+def _day(clock: Clock | None) -> str:
     """The last day a clock gave (the one it missed, if breached), in words: "Monday 30
-    November 2026". A due is the midnight that ends that day."""
-    due = (clock.breached_at or clock.due) if clock is not None else None
-    if due is None:
+    November 2026"."""
+    day = clock.missed_day or clock.due_day if clock is not None else None
+    if day is None:
         return "its deadline"
-    day = (due.astimezone(calendar.timezone) - timedelta(microseconds=1)).date()
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 

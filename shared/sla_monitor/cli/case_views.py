@@ -52,10 +52,13 @@ def clock_state(clock: Clock) -> str:
     due = on(clock.due_day)
     if clock.state is ClockState.RUNNING:
         return f"due {due}"
-    if clock.state is ClockState.BREACHED and clock.satisfied_at is None:
-        return f"BREACHED: was due {due}"
     if clock.state is ClockState.BREACHED:
-        return f"BREACHED: kept late, {when(clock.satisfied_at)} (was due {due})"
+        missed = on(clock.missed_day or clock.due_day)
+        # A late extension gave a new date to work to; the promise missed stays missed.
+        now_due = f"; now due {due}" if clock.due_day and clock.due_day != clock.missed_day else ""
+        if clock.satisfied_at is None:
+            return f"BREACHED: was due {missed}{now_due}"
+        return f"BREACHED: kept late, {when(clock.satisfied_at)} (was due {missed})"
     if clock.state is ClockState.MET:
         return f"met {when(clock.satisfied_at)} (due {due})"
     if clock.state is ClockState.PAUSED:
@@ -74,6 +77,7 @@ def clock_json(clock: Clock) -> dict[str, Any]:
         "due_day": clock.due_day.isoformat() if clock.due_day else None,
         "due": iso(clock.due),
         "satisfied_at": iso(clock.satisfied_at),
+        "breached_at": iso(clock.breached_at),
         "remaining_working_days": clock.remaining_working_days,
     }
 

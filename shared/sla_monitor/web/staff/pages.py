@@ -968,6 +968,8 @@ class StaffPages:
                     "description": c.description,
                     "stage": c.stage,
                     "due": c.due_day,
+                    # The day a broken promise gave, which a late extension never moves.
+                    "missed": c.missed_day,
                     "met": c.satisfied_at,
                     "state": state,
                     "badge": BADGE_CLASSES[state],
