@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 
 class CaseType(enum.StrEnum):
@@ -197,6 +197,28 @@ class FormalResponse:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """One thing a formal response promised to do to put matters right, by a date. A promise
+    like any other: the case's owner is reminded before the date and the Head of Service is
+    told once it passes, the case stays open until every one is done, and the customer hears
+    when each is."""
+
+    number: int  # 1, 2, ... on the case
+    action: str  # "repair the gutter at the back of the house"
+    due_on: date  # the date the letter gave
+    stage: int
+    promised_at: datetime
+    promised_by: str
+    done_at: datetime | None = None
+    done_by: str | None = None
+    done_note: str | None = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+@dataclass(frozen=True)
 class Stage2:
     """A complaint taken to stage 2: a review by a different officer, with clocks of its own."""
 
@@ -278,6 +300,7 @@ class Case:
     sent: tuple[SentAction, ...] = ()
     source_message_id: str | None = None
     responses: tuple[FormalResponse, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
     stage_2: Stage2 | None = None
     notifications: tuple[Notification, ...] = ()
     reopened_at: datetime | None = None
@@ -302,6 +325,13 @@ class Case:
     @property
     def stage(self) -> int:
         return 2 if self.stage_2 is not None else 1
+
+    @property
+    def remedies_outstanding(self) -> tuple[Remedy, ...]:
+        return tuple(r for r in self.remedies if not r.is_done)
+
+    def remedy(self, number: int) -> Remedy | None:
+        return next((r for r in self.remedies if r.number == number), None)
 
     def response_at(self, stage: int) -> FormalResponse | None:
         """The formal response recorded at `stage` (the latest, if the case was reopened)."""

@@ -18,6 +18,10 @@ How the clocks run:
   stage 2 clocks, which count from the request for the review (or its acknowledgement).
 - A holding update gives the customer a date; that date is a clock too, and its breach is
   escalated to the owner and the Head of Service.
+- Each action a formal response promised by a date (`Case.remedies`) is a clock named "remedy"
+  (its occurrence is the action's number): the owner is reminded the working day before, and
+  the owner and the Head of Service (and, for a complaint, the Corporate Complaints Officer)
+  are told once the date passes with the action not done.
 - A breach is a fact for ever. A clock breached once stays breached, whatever is granted, paused
   or re-timed afterwards: a breach the case has recorded (`Case.breaches`, written by every
   change through `record_breaches`) keeps its clock breached at the due it missed, and an
@@ -33,11 +37,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar, require_aware
-from sla_monitor.cases import Breach, Case, Notification
+from sla_monitor.cases import Breach, Case, CaseType, Notification
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
 _MAX_INTERVALS = 260
+
+# The clock of each action a formal response promised (`Case.remedies`); its occurrence is the
+# action's number on the case.
+REMEDY_CLOCK = "remedy"
+REMEDY_DESCRIPTION = "Do what a formal response promised to put things right, by the date it gave"
 
 
 class ClockState(enum.StrEnum):
@@ -56,6 +65,8 @@ class Action(enum.StrEnum):
     ESCALATE_TO_HEAD_OF_SERVICE = "escalate_to_head_of_service"
     REFER_TO_CHIEF_EXECUTIVE = "refer_to_chief_executive"
     PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"  # noqa: S105 - not a password
+    REMIND_OF_REMEDY = "remind_of_remedy"
+    CHASE_REMEDY = "chase_remedy"
 
     @property
     def to_customer(self) -> bool:
@@ -505,6 +516,62 @@ class _CaseClocks:
                 )
             )
 
+    def remedies(self) -> None:
+        """The actions formal responses promised, each by the date the letter gave."""
+        cal = self.calendar
+        is_complaint = self.case.case_type is CaseType.COMPLAINT
+        for remedy in self.case.remedies:
+            self.stage = remedy.stage
+            due = cal.end_of_day(remedy.due_on)
+            broken_at = self._broken_at(REMEDY_CLOCK, remedy.number, due, remedy.done_at)
+            self.clocks.append(
+                Clock(
+                    promise=REMEDY_CLOCK,
+                    kind=PromiseKind.REMEDY,
+                    description=REMEDY_DESCRIPTION,
+                    state=self._state(broken_at, remedy.done_at),
+                    start_day=cal.local(remedy.promised_at).date(),
+                    due_day=remedy.due_on,
+                    due=due,
+                    satisfied_at=remedy.done_at,
+                    occurrence=remedy.number,
+                    stage=remedy.stage,
+                    breached_at=broken_at,
+                )
+            )
+            if remedy.is_done:
+                continue
+            remind_day = cal.subtract_working_days(remedy.due_on, 1)
+            remind_from = self._staff_time(cal.at(remind_day, cal.office_opens))
+            if remind_from > remedy.promised_at and remind_from < due and self.now < due:
+                self._owe(
+                    OwedAction(
+                        action=Action.REMIND_OF_REMEDY,
+                        key=f"remind_of_remedy:{remedy.number}:{remedy.due_on.isoformat()}",
+                        promise=REMEDY_CLOCK,
+                        owed_from=remind_from,
+                        due=due,
+                        recipients=(Role.OWNER,),
+                        occurrence=remedy.number,
+                        warning_days=1,
+                    )
+                )
+            self._owe(
+                OwedAction(
+                    action=Action.CHASE_REMEDY,
+                    key=f"chase_remedy:{remedy.number}",
+                    promise=REMEDY_CLOCK,
+                    owed_from=self._staff_time(due),
+                    due=due,
+                    recipients=(
+                        (Role.OWNER, Role.HEAD_OF_SERVICE, Role.CORPORATE_COMPLAINTS_OFFICER)
+                        if is_complaint
+                        else (Role.OWNER, Role.HEAD_OF_SERVICE)
+                    ),
+                    occurrence=remedy.number,
+                )
+            )
+
     def _paused(self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1) -> Clock:
         recorded = self.case.breach_of(promise.name, self.stage, occurrence)
         if recorded is not None:
@@ -599,6 +666,7 @@ def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: date
                 clocks.escalation(promise)
             elif promise.kind is PromiseKind.HANDOVER:
                 clocks.handover(promise)
+    clocks.remedies()
     return clocks.evaluation()
 
 

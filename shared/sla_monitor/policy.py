@@ -23,6 +23,8 @@ class PromiseKind(enum.StrEnum):
     HANDOVER = "handover"
     # Not written in a policy: the date a holding update gave the customer, kept as a clock.
     PROMISED_DATE = "promised_date"
+    # Not written in a policy: an action a formal response promised by a date (`Case.remedies`).
+    REMEDY = "remedy"
 
 
 class Role(enum.StrEnum):
@@ -71,6 +73,8 @@ class Promise(_Strict):
         kind = self.kind
         if kind is PromiseKind.PROMISED_DATE:
             raise ValueError(f"{self.name}: promised_date clocks come from holding updates")
+        if kind is PromiseKind.REMEDY:
+            raise ValueError(f"{self.name}: remedy clocks come from formal responses")
         if kind is PromiseKind.PROGRESS_UPDATE:
             if self.every is None:
                 raise ValueError(f"{self.name}: a progress_update promise needs 'every'")

@@ -13,9 +13,9 @@ acting at once either both land or one is refused, never one silently lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -31,6 +31,7 @@ from sla_monitor.cases import (
     OmbudsmanReferral,
     Outcome,
     Preferences,
+    Remedy,
     Stage2,
     TimelineEvent,
 )
@@ -404,6 +405,7 @@ def record_response(
     remedy: str | None = None,
     lessons_learned: str | None = None,
     close: bool = True,
+    remedies: Sequence[tuple[str, date]] = (),
 ) -> Case:
     """The council's formal response at the case's current stage: its clocks stop, the case
     closes, and the response letter is owed to the customer (the checker sends it; the timeline
@@ -411,6 +413,16 @@ def record_response(
     complaint's response."""
     if not summary.strip():
         raise ActionNotAllowed("a response needs a summary of what was looked at and found")
+    today = calendar.local(now).date()
+    for action, due_on in remedies:
+        if not action.strip():
+            raise ActionNotAllowed("say what will be done to put things right", argument="remedies")
+        if due_on <= today:
+            raise ActionNotAllowed(
+                f"the date to {action.strip()} must be after today: a letter never promises a "
+                "date already past",
+                argument="remedies",
+            )
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         _require_open(case, "answered")
@@ -438,13 +450,27 @@ def record_response(
             remedy=(remedy or "").strip() or None,
             lessons_learned=(lessons_learned or "").strip() or None,
         )
+        promised = tuple(
+            Remedy(
+                number=len(case.remedies) + n,
+                action=action.strip(),
+                due_on=due_on,
+                stage=case.stage,
+                promised_at=now,
+                promised_by=by,
+            )
+            for n, (action, due_on) in enumerate(remedies, start=1)
+        )
+        # A case whose response promised actions stays open until they are done.
+        closing = close and not promised and not case.remedies_outstanding
         changed = replace(
             resume_from_pause(case, at=now),
             responses=(*case.responses, response),
+            remedies=(*case.remedies, *promised),
             outcome=outcome,
             outcome_summary=response.findings,
-            status=CaseStatus.CLOSED if close else CaseStatus.OPEN,
-            closed_at=now if close else None,
+            status=CaseStatus.CLOSED if closing else CaseStatus.OPEN,
+            closed_at=now if closing else None,
         )
         if case.stage_2 is not None:
             changed = replace(
@@ -461,22 +487,89 @@ def record_response(
                 roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
                 stage=str(case.stage),
                 outcome=outcome.value,
-                closed="yes" if close else "no",
+                closed="yes" if closing else "no",
                 recorded_by=by,
             )
         stage = f"stage {case.stage} " if is_complaint else ""
+        recorded = f"{stage}response recorded ({outcome.label}); the letter goes to the customer"
+        if promised:
+            recorded += (
+                f"; it promises {len(promised)} action{'s' if len(promised) != 1 else ''} to put "
+                "things right, and the case stays open until they are done"
+            )
         return changed, TimelineEvent(
             at=now,
             kind="response_recorded",
             actor=by,
-            summary=f"{stage}response recorded ({outcome.label}); the letter goes to the customer",
+            summary=recorded,
             details={
                 "outcome": outcome.value,
                 "findings": response.findings,
                 "apology": response.apology or "",
                 "remedy": response.remedy or "",
                 "lessons_learned": response.lessons_learned or "",
+                **{f"remedy_{r.number}": f"{r.action} by {r.due_on.isoformat()}" for r in promised},
             },
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def record_remedy_done(
+    reference: str,
+    *,
+    number: int,
+    note: str | None,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """An action a formal response promised has been done: its clock stops, the customer is
+    told, and once nothing promised is outstanding a case kept open for it closes."""
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        remedy = case.remedy(number)
+        if remedy is None:
+            raise ActionNotAllowed(
+                f"{reference} has no action number {number} to put things right",
+                argument="number",
+            )
+        if remedy.is_done:
+            raise ActionNotAllowed(
+                f"action {number} on {reference} ({remedy.action}) was recorded as done already",
+                argument="number",
+            )
+        done = replace(remedy, done_at=now, done_by=by, done_note=(note or "").strip() or None)
+        changed = replace(
+            case, remedies=tuple(done if r.number == number else r for r in case.remedies)
+        )
+        answered = case.response_at(case.stage) is not None
+        closes = case.is_open and answered and not changed.remedies_outstanding
+        if closes:
+            changed = replace(changed, status=CaseStatus.CLOSED, closed_at=now)
+        changed = changed.notify(
+            NotificationKind.CASE_UPDATE,
+            at=now,
+            why="remedy_done",
+            action=remedy.action,
+            closed="yes" if closes else "no",
+        )
+        late = calendar.local(now).date() > remedy.due_on
+        summary = f"done: {remedy.action}" + (
+            f" (late: promised by {remedy.due_on:%A} {remedy.due_on.day} {remedy.due_on:%B %Y})"
+            if late
+            else ""
+        )
+        if closes:
+            summary += "; everything promised is done and the case is closed"
+        return changed, TimelineEvent(
+            at=now,
+            kind="remedy_done",
+            actor=by,
+            summary=summary,
+            details={"number": str(number), "note": done.done_note or ""},
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)

@@ -29,7 +29,14 @@ from sla_monitor.checker.messages import (
 )
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Action, Evaluation, acknowledgement_key, base_promise, evaluate
+from sla_monitor.engine import (
+    REMEDY_CLOCK,
+    Action,
+    Evaluation,
+    acknowledgement_key,
+    base_promise,
+    evaluate,
+)
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role
 
 CUSTOMER_TEMPLATES: dict[Action, str] = {
@@ -52,6 +59,8 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     Action.ESCALATE_TO_HEAD_OF_SERVICE: "breach alert",
     Action.REFER_TO_CHIEF_EXECUTIVE: "referral to the Chief Executive",
     Action.PASS_TO_HEAD_OF_SERVICE: "handover to the Head of Service",
+    Action.REMIND_OF_REMEDY: "reminder of an action promised",
+    Action.CHASE_REMEDY: "action promised not done",
     Notice.PASS_PREFERENCES_TO_OWNER: "customer's requests",
     NotificationKind.FORMAL_RESPONSE: "formal response",
     NotificationKind.CASE_UPDATE: "update on the case",
@@ -337,6 +346,7 @@ class LetterWriter:
             stage = int(details.get("stage", "1"))
             facts["stage"] = stage
             facts["response"] = case.response_at(stage)
+            facts["case_remedies"] = case.remedies
             facts["ombudsman"] = self.council.ombudsman
             sent_on = self.calendar.local(duty.notification.raised_at).date()
             facts["stage_2_by"] = self.calendar.add_working_days(
@@ -370,7 +380,7 @@ class LetterWriter:
         **extra: Any,
     ) -> Letter:
         department = self.directory.department_of(case)
-        promise = self.policy.promise(base_promise(duty.promise)) if duty.promise else None
+        promise = self._policy_promise(duty.promise)
         progress = self._promise(case, PromiseKind.PROGRESS_UPDATE)
         response = self._promise(case, PromiseKind.RESPONSE)
         facts: dict[str, Any] = {
@@ -394,6 +404,18 @@ class LetterWriter:
             "description": case.description,
             "response": case.responses[-1] if case.responses else None,
             "officer_name": self._officer_name,
+            "remedy": case.remedy(duty.owed.occurrence)
+            if duty.owed and duty.promise == REMEDY_CLOCK
+            else None,
             **extra,
         }
         return self.composer.compose(name, **facts)
+
+    def _policy_promise(self, clock: str | None) -> Promise | None:
+        """The policy's promise behind a clock (none for an action a response promised)."""
+        if not clock:
+            return None
+        try:
+            return self.policy.promise(base_promise(clock))
+        except KeyError:
+            return None

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sla_monitor import staff
@@ -137,6 +137,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     respond.add_argument(
         "--keep-open", action="store_true", help="record the response but leave the case open"
     )
+    respond.add_argument(
+        "--remedy-action",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="an action promised to put things right, kept as a promise with a clock "
+        "(repeat for each; the case stays open until each is done)",
+    )
+    respond.add_argument(
+        "--remedy-by",
+        action="append",
+        default=[],
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the date the action before it is promised by (one for each --remedy-action)",
+    )
+
+    remedy_done = _step(
+        actions,
+        "remedy-done",
+        "record that an action promised to put things right is done (the customer is told)",
+        _remedy_done,
+    )
+    remedy_done.add_argument(
+        "--action", dest="number", required=True, type=int, metavar="N", help="its number"
+    )
+    remedy_done.add_argument("--note", metavar="TEXT", help="what was done, for colleagues")
 
     stage_2 = _step(actions, "stage-2", "take a complaint to a stage 2 review", _stage_2)
     stage_2.add_argument("--reason", required=True, metavar="TEXT", help="why the customer asks")
@@ -411,8 +438,19 @@ def _confirm_type(args: argparse.Namespace) -> int:
         )
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-05") from None
+
+
 def _respond(args: argparse.Namespace) -> int:
     now = _now(args)
+    if len(args.remedy_action) != len(args.remedy_by):
+        raise staff.ActionNotAllowed(
+            "give each --remedy-action its --remedy-by date, in the same order"
+        )
     with target_services(args) as bundle:
         case = staff.record_response(
             args.reference,
@@ -422,6 +460,7 @@ def _respond(args: argparse.Namespace) -> int:
             remedy=args.remedy,
             lessons_learned=args.lessons,
             close=not args.keep_open,
+            remedies=list(zip(args.remedy_action, args.remedy_by, strict=True)),
             by=args.actor,
             **_casework(bundle, now),
         )
@@ -430,6 +469,24 @@ def _respond(args: argparse.Namespace) -> int:
             f"{case.reference}: stage {response.stage} response recorded "
             f"({response.outcome.label}); the case is "
             + ("closed" if not case.is_open else "still open")
+        )
+        return _done(args, bundle, case, now, result)
+
+
+def _remedy_done(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.record_remedy_done(
+            args.reference,
+            number=args.number,
+            note=args.note,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        remedy = case.remedy(args.number)
+        assert remedy is not None
+        result = f"{case.reference}: action {args.number} done ({remedy.action}); the case is " + (
+            "closed" if not case.is_open else "still open"
         )
         return _done(args, bundle, case, now, result)
 

@@ -18,7 +18,7 @@ from sla_monitor.checker.letters import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Clock, ClockState
+from sla_monitor.engine import REMEDY_CLOCK, Clock, ClockState
 from sla_monitor.policy import Role
 from sla_monitor.work_list import CaseView, promise_label
 
@@ -261,6 +261,15 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
             ):
                 if text:
                     lines.append(f"    {title}: {text}")
+    if case.remedies:
+        lines += ["", "Actions promised to put things right"]
+        for m in case.remedies:
+            state = (
+                f"done {when(m.done_at)} by {m.done_by}"
+                if m.done_at
+                else ("OVERDUE" if view.clocks and _overdue(view, m.number) else "to do")
+            )
+            lines.append(f"  {m.number}. {m.action}: by {on(m.due_on)}; {state}")
     lines += ["", "Timeline"]
     rows = [(when(e.at), e.kind, e.actor) for e in timeline]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
@@ -269,6 +278,13 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
         lines.append(f"  {cells}  {event.summary}")
         lines += [f"      {k}: {v}" for k, v in event.details.items() if v and k in _SHOWN]
     return lines
+
+
+def _overdue(view: CaseView, number: int) -> bool:
+    return any(
+        c.promise == REMEDY_CLOCK and c.occurrence == number and c.state is ClockState.BREACHED
+        for c in view.clocks
+    )
 
 
 # Details worth an officer's eye; the rest (message ids, keys) stay in the JSON.
@@ -343,6 +359,20 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
                 "recorded_by": r.recorded_by,
             }
             for r in case.responses
+        ],
+        "remedies": [
+            {
+                "number": m.number,
+                "action": m.action,
+                "due_on": m.due_on.isoformat(),
+                "stage": m.stage,
+                "promised_at": iso(m.promised_at),
+                "promised_by": m.promised_by,
+                "done_at": iso(m.done_at),
+                "done_by": m.done_by,
+                "note": m.done_note,
+            }
+            for m in case.remedies
         ],
         "timeline": [event_json(e) for e in timeline],
     }

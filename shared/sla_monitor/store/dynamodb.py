@@ -77,6 +77,7 @@ from sla_monitor.cases import (
     Outcome,
     Pause,
     Preferences,
+    Remedy,
     SentAction,
     Stage2,
     TimelineEvent,
@@ -237,6 +238,17 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         remedy = UnicodeAttribute(null=True)
         lessons_learned = UnicodeAttribute(null=True)
 
+    class RemedyMap(MapAttribute):
+        number = NumberAttribute()
+        action = UnicodeAttribute()
+        due_on = UnicodeAttribute()  # ISO date
+        stage = NumberAttribute()
+        promised_at = UTCDateTimeAttribute()
+        promised_by = UnicodeAttribute()
+        done_at = UTCDateTimeAttribute(null=True)
+        done_by = UnicodeAttribute(null=True)
+        done_note = UnicodeAttribute(null=True)
+
     class Stage2Map(MapAttribute):
         requested_at = UTCDateTimeAttribute()
         reason = UnicodeAttribute()
@@ -288,6 +300,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         sent = ListAttribute(of=SentMap, default=list)
         source_message_id = UnicodeAttribute(null=True)
         responses = ListAttribute(of=ResponseMap, default=list)
+        remedies = ListAttribute(of=RemedyMap, null=True)
         stage_2 = Stage2Map(null=True)
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
@@ -536,6 +549,21 @@ class DynamoDBCaseStore:
                 }
                 for r in case.responses
             ],
+            remedies=[
+                {
+                    "number": r.number,
+                    "action": r.action,
+                    "due_on": r.due_on.isoformat(),
+                    "stage": r.stage,
+                    "promised_at": r.promised_at,
+                    "promised_by": r.promised_by,
+                    "done_at": r.done_at,
+                    "done_by": r.done_by,
+                    "done_note": r.done_note,
+                }
+                for r in case.remedies
+            ]
+            or None,
             stage_2=(
                 {
                     "requested_at": case.stage_2.requested_at,
@@ -668,6 +696,20 @@ class DynamoDBCaseStore:
                     lessons_learned=r.lessons_learned,
                 )
                 for r in item.responses or ()
+            ),
+            remedies=tuple(
+                Remedy(
+                    number=int(r.number),
+                    action=r.action,
+                    due_on=date.fromisoformat(r.due_on),
+                    stage=int(r.stage),
+                    promised_at=r.promised_at,
+                    promised_by=r.promised_by,
+                    done_at=r.done_at,
+                    done_by=r.done_by,
+                    done_note=r.done_note,
+                )
+                for r in item.remedies or ()
             ),
             stage_2=(
                 Stage2(
