@@ -388,3 +388,44 @@ def test_a_quarantined_file_is_offered_once_its_scan_releases_it(stack, browsers
     assert "/attachments/scanned/your-cases-" in urllib.parse.urlsplit(answer.location).path
     with urllib.request.urlopen(answer.location, timeout=30) as download:
         assert download.read() == b"photo of the bin store"
+
+
+def test_a_response_promises_actions_with_dates_and_each_is_recorded_done(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    logged = _log(cco, department="housing", summary="The gutter was left broken")
+    reference = _reference(logged.location.split("?")[0])
+    undated = cco.submit(
+        f"/cases/{reference}/respond",
+        {
+            "outcome": "upheld",
+            "summary": "The roofers left it broken.",
+            "remedy_action_1": "repair the gutter",
+        },
+    )
+    assert undated.status == 400
+    assert 'href="#remedy_by_1"' in undated.body
+    assert stack.services.store.get_case(reference).responses == ()
+    answered = cco.submit(
+        f"/cases/{reference}/respond",
+        {
+            "outcome": "upheld",
+            "summary": "The roofers left it broken.",
+            "remedy_action_1": "repair the gutter",
+            "remedy_by_1-day": "5",
+            "remedy_by_1-month": "2",
+            "remedy_by_1-year": "2030",
+        },
+    )
+    assert answered.status == 303
+    case = stack.services.store.get_case(reference)
+    assert case.is_open and [(r.action, r.due_on.isoformat()) for r in case.remedies] == [
+        ("repair the gutter", "2030-02-05")
+    ]
+    page = cco.follow(answered.location)
+    assert "Actions promised to put things right" in page.body
+    assert "To do by Tuesday 5 February 2030" in page.body
+    assert f"/cases/{reference}/remedy-done" in page.body
+    done = cco.submit(f"/cases/{reference}/remedy-done", {"number": "1", "note": "Fitted"})
+    assert done.status == 303
+    case = stack.services.store.get_case(reference)
+    assert not case.is_open and case.remedies[0].done_by == "complaints-officer"

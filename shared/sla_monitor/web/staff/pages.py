@@ -40,6 +40,7 @@ from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, FieldError, read_form
 from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import long_date
+from sla_monitor.web.staff.answers import day_from
 from sla_monitor.web.staff.permissions import Permission, StaffRole, Viewer, may
 from sla_monitor.web.staff.session import CSRF_FIELD, Session, Sessions
 from sla_monitor.work_list import (
@@ -433,6 +434,36 @@ def _check_extend(values: Mapping[str, str], pages: StaffPages, case: Case) -> l
     )
 
 
+# How many actions to put things right the response form offers at once.
+REMEDY_SLOTS = 3
+
+
+def remedies_from(
+    values: Mapping[str, str],
+) -> tuple[list[tuple[str, date]], list[FieldError]]:
+    """The actions promised in the response form, each with its date; errors where an action
+    has no real date, or a date no action."""
+    promised: list[tuple[str, date]] = []
+    errors: list[FieldError] = []
+    for n in range(1, REMEDY_SLOTS + 1):
+        action = values.get(f"remedy_action_{n}", "").strip()
+        dated = any(values.get(f"remedy_by_{n}-{p}", "").strip() for p in ("day", "month", "year"))
+        if not action and not dated:
+            continue
+        if not action:
+            errors.append(FieldError(f"remedy_action_{n}", "Enter what will be done by that date"))
+            continue
+        if len(action) > MAX_REASON:
+            errors.append(FieldError(f"remedy_action_{n}", f"Use {MAX_REASON} characters or fewer"))
+            continue
+        day, error = day_from(values, f"remedy_by_{n}", "the date it will be done by")
+        if error is not None:
+            errors.append(error)
+        elif day is not None:
+            promised.append((action, day))
+    return promised, errors
+
+
 def _check_respond(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
     errors = []
     if values.get("outcome", "") not in {o.value for o in outcomes_for(case)}:
@@ -443,6 +474,18 @@ def _check_respond(values: Mapping[str, str], pages: StaffPages, case: Case) -> 
     for name in ("apology", "remedy", "lessons"):
         if len(values.get(name, "")) > MAX_TEXT:
             errors.append(FieldError(name, f"Use {MAX_TEXT} characters or fewer"))
+    return errors + remedies_from(values)[1]
+
+
+def _check_remedy_done(
+    values: Mapping[str, str], pages: StaffPages, case: Case
+) -> list[FieldError]:
+    outstanding = {str(r.number) for r in case.remedies_outstanding}
+    errors = []
+    if values.get("number", "") not in outstanding:
+        errors.append(FieldError("number", "Choose the action that has been done"))
+    if len(values.get("note", "")) > MAX_TEXT:
+        errors.append(FieldError("note", f"Use {MAX_TEXT} characters or fewer"))
     return errors
 
 
@@ -538,6 +581,17 @@ def _respond(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, s
         apology=values.get("apology"),
         remedy=values.get("remedy"),
         lessons_learned=values.get("lessons"),
+        remedies=remedies_from(values)[0],
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _remedy_done(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.record_remedy_done(
+        case.reference,
+        number=int(values["number"]),
+        note=values.get("note"),
         by=visit.viewer.officer_id,
         **pages.casework(visit.now),
     )
@@ -669,11 +723,32 @@ ACTIONS: Mapping[str, CaseAction] = {
             permission=Permission.RECORD_RESPONSE,
             title="Record the formal response",
             button="Record the response",
-            done="The response has been recorded and the case closed. The letter goes to the "
-            "customer.",
-            fields=("outcome", "summary", "apology", "remedy", "lessons"),
+            done="The response has been recorded. The letter goes to the customer. The case "
+            "closes, unless it promised actions still to do.",
+            fields=(
+                "outcome",
+                "summary",
+                "apology",
+                "remedy",
+                "lessons",
+                *(f"remedy_action_{n}" for n in range(1, REMEDY_SLOTS + 1)),
+                *(f"remedy_by_{n}" for n in range(1, REMEDY_SLOTS + 1)),
+            ),
             check=_check_respond,
             run=_respond,
+            arguments={"remedies": "remedy_action_1"},
+        ),
+        CaseAction(
+            name="remedy-done",
+            permission=Permission.RECORD_RESPONSE,
+            title="Record an action as done",
+            button="Record it as done",
+            done="The action has been recorded as done. The customer will be told.",
+            fields=("number", "note"),
+            check=_check_remedy_done,
+            run=_remedy_done,
+            shown=lambda case: bool(case.remedies_outstanding),
+            arguments={"number": "number"},
         ),
         CaseAction(
             name="reply",
@@ -990,6 +1065,24 @@ class StaffPages:
             officer=self.directory.officer(case.assigned_officer),
             owner=self.directory.officer(view.owner),
             clocks=clocks,
+            remedies=[
+                {
+                    "key": {"text": r.action},
+                    "value": {
+                        "text": (
+                            f"Done {when(r.done_at)}"
+                            if r.done_at
+                            else f"To do by {long_date(r.due_on)}"
+                            + (
+                                " (overdue)"
+                                if visit.now >= self.calendar.end_of_day(r.due_on)
+                                else ""
+                            )
+                        )
+                    },
+                }
+                for r in case.remedies
+            ],
             timeline=[self._event(e) for e in reversed(timeline)],
             attachments=attachments,
             actions=[
@@ -1066,6 +1159,15 @@ class StaffPages:
             max_extension=response.max_extension if response else None,
             outcomes=[{"value": o.value, "text": o.label.capitalize()} for o in outcomes_for(case)],
             is_complaint=case.case_type is CaseType.COMPLAINT,
+            remedy_slots=REMEDY_SLOTS,
+            remedies_to_do=[
+                {
+                    "value": str(r.number),
+                    "text": r.action,
+                    "hint": {"text": f"Promised by {long_date(r.due_on)}"},
+                }
+                for r in case.remedies_outstanding
+            ],
             preferences=preferences_to_heed(case),
             case_types=[
                 {"value": t.value, "text": _TYPE_NAMES[t]}

@@ -433,6 +433,18 @@ def respond(reference: str) -> Response:
     return _step(reference, "respond")
 
 
+@app.get("/cases/<reference>/remedy-done")
+@requires(Permission.RECORD_RESPONSE)
+def remedy_done_form(reference: str) -> Response:
+    return _form(reference, "remedy-done")
+
+
+@app.post("/cases/<reference>/remedy-done")
+@requires(Permission.RECORD_RESPONSE)
+def remedy_done(reference: str) -> Response:
+    return _step(reference, "remedy-done")
+
+
 @app.get("/cases/<reference>/reply")
 @requires(Permission.REPLY_TO_CUSTOMER)
 def reply_form(reference: str) -> Response:
