@@ -435,3 +435,49 @@ def test_a_time_that_is_not_iso_is_a_usage_error(aws, capsys):
         main(["case", "list", "--now", "yesterday"])
     assert exit_info.value.code == 2
     assert "not an ISO 8601 date-time" in capsys.readouterr().err
+
+
+def test_an_extension_after_the_deadline_is_refused_with_the_day_it_was_due(aws, capsys):
+    reference = log_complaint(capsys)  # respond by Tue 15 Dec
+    reason = refused(
+        capsys,
+        f"extend {reference} --working-days 5 --reason 'Waiting for the crew' "
+        "--now 2026-12-17T10:00",
+    )
+    assert reason.startswith(
+        f"{reference}'s response was due by Tuesday 15 December 2026 and that deadline has passed"
+    )
+    assert stored(reference).extensions == ()
+    shown = run_json(capsys, f"show {reference} --now 2026-12-17T10:00")
+    assert clock(shown, "respond_to_complaint")["state"] == "breached"
+    assert clock(shown, "respond_to_complaint")["breached_at"] == "2026-12-16T00:00:00+00:00"
+
+
+def test_actions_promised_in_a_response_keep_the_case_open_until_done(aws, capsys):
+    reference = log_complaint(capsys)
+    mismatched = refused(
+        capsys,
+        f"respond {reference} --outcome upheld --summary 'We got it wrong' "
+        "--remedy-action 'Repair the bin store' --now 2026-12-08T10:00",
+    )
+    assert "give each --remedy-action its --remedy-by date" in mismatched
+    answered = run_json(
+        capsys,
+        f"respond {reference} --outcome upheld --summary 'We got it wrong' "
+        "--remedy-action 'Repair the bin store' --remedy-by 2027-01-15 "
+        "--remedy-action 'Replace the bin' --remedy-by 2026-12-18 --now 2026-12-08T10:00",
+    )
+    assert answered["result"].endswith("the case is still open")
+    code, out, _ = run(capsys, f"show {reference} --now 2026-12-21T10:00")
+    assert code == 0
+    assert "Actions promised to put things right" in out
+    assert "1. Repair the bin store: by Fri 15 Jan 2027; to do" in out
+    assert "2. Replace the bin: by Fri 18 Dec 2026; OVERDUE" in out
+    done = run_json(
+        capsys, f"remedy-done {reference} --action 2 --note 'New bin' --now 2026-12-21T11:00"
+    )
+    assert done["result"] == f"{reference}: action 2 done (Replace the bin); the case is still open"
+    assert "case_update" in {s["message"] for s in done["sent"]}
+    last = run_json(capsys, f"remedy-done {reference} --action 1 --now 2027-01-14T11:00")
+    assert last["result"].endswith("the case is closed")
+    assert not stored(reference).is_open

@@ -76,6 +76,18 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class RemedyFigures:
+    """What formal responses sent in the year promised to do to put things right, and how
+    those promises stand: done by the date given, done late, or not done yet (overdue or not)."""
+
+    promised: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    outstanding: int = 0
+    overdue: int = 0  # of the outstanding, past their date
+
+
+@dataclass(frozen=True)
 class Feedback:
     department: str
     compliments: int
@@ -93,6 +105,7 @@ class AnnualComplaintsReport:
     departments: list[DepartmentTheme]
     lessons: list[Lesson]
     feedback: list[Feedback]
+    remedies: RemedyFigures = field(default_factory=RemedyFigures)
     cases_read: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -197,6 +210,23 @@ def _stage_figures(
     )
 
 
+def _remedy_figures(
+    complaints: Sequence[Case], period: ReportYear, calendar: WorkingDayCalendar, now: datetime
+) -> RemedyFigures:
+    promised = [r for case in complaints for r in case.remedies if period.holds(r.promised_at)]
+    today = calendar.local(now).date()
+    done = [r for r in promised if r.done_at is not None]
+    late = [r for r in done if r.done_at and calendar.local(r.done_at).date() > r.due_on]
+    outstanding = [r for r in promised if r.done_at is None]
+    return RemedyFigures(
+        promised=len(promised),
+        done_on_time=len(done) - len(late),
+        done_late=len(late),
+        outstanding=len(outstanding),
+        overdue=sum(1 for r in outstanding if r.due_on < today),
+    )
+
+
 def compile_annual_report(
     cases: Sequence[Case],
     *,
@@ -272,5 +302,6 @@ def compile_annual_report(
             Feedback(name, counted[CaseType.COMPLIMENT], counted[CaseType.COMMENT])
             for name, counted in sorted(feedback.items())
         ],
+        remedies=_remedy_figures(complaints, period, calendar, now),
         cases_read=len(cases),
     )

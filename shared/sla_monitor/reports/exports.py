@@ -139,6 +139,14 @@ def annual_rows(report: AnnualComplaintsReport) -> list[tuple[str, str, str, Any
         ]
         rows += [("outcomes", stage, o.label, n) for o, n in s.outcomes.items()]
     rows.append(("ombudsman", "all", "referrals", report.ombudsman_referrals))
+    m = report.remedies
+    rows += [
+        ("putting things right", "all", "actions promised", m.promised),
+        ("putting things right", "all", "done by the date given", m.done_on_time),
+        ("putting things right", "all", "done late", m.done_late),
+        ("putting things right", "all", "not done yet", m.outstanding),
+        ("putting things right", "all", "not done and past their date", m.overdue),
+    ]
     for d in report.departments:
         rows += [
             ("department", d.department, "stage 1 complaints", d.complaints),

@@ -125,3 +125,36 @@ def test_a_year_malformed_or_not_begun_is_refused(typed, financial, reason):
     with pytest.raises(ReportRefused) as refused:
         parse_year(typed, financial=financial, now=london(2027, 3, 31, 12, 0))
     assert str(refused.value).startswith(reason)
+
+
+def test_actions_promised_to_put_things_right_are_counted_as_they_stand(policy, calendar):
+    from dataclasses import replace
+
+    from sla_monitor.cases import Remedy
+
+    def remedy(number, due_on, promised_at, done_at=None):
+        return Remedy(
+            number=number,
+            action=f"action {number}",
+            due_on=due_on,
+            stage=1,
+            promised_at=promised_at,
+            promised_by="housing-officer",
+            done_at=done_at,
+        )
+
+    with_remedies = replace(
+        R,
+        remedies=(
+            remedy(1, date(2026, 7, 3), london(2026, 6, 19, 10), london(2026, 7, 1, 10)),
+            remedy(2, date(2026, 7, 3), london(2026, 6, 19, 10), london(2026, 7, 8, 10)),
+            remedy(3, date(2026, 7, 3), london(2026, 6, 19, 10)),
+            remedy(4, date(2027, 6, 3), london(2026, 12, 19, 10)),
+            # Promised the year before: another year's figure.
+            remedy(5, date(2025, 7, 3), london(2025, 6, 19, 10)),
+        ),
+    )
+    cases = [with_remedies if c is R else c for c in YEAR_2026]
+    report = compile_year(policy, calendar, cases=cases)
+    m = report.remedies
+    assert (m.promised, m.done_on_time, m.done_late, m.outstanding, m.overdue) == (4, 1, 1, 2, 1)
