@@ -72,6 +72,22 @@ class Outcome(enum.StrEnum):
 COMPLAINT_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD)
 
 
+class OmbudsmanDecision(enum.StrEnum):
+    """How the Local Government and Social Care Ombudsman decided a complaint, in the words of
+    its published decisions."""
+
+    UPHELD = "upheld"  # fault found
+    NOT_UPHELD = "not_upheld"  # no fault found
+    CLOSED_AFTER_INITIAL_ENQUIRIES = "closed_after_initial_enquiries"
+    REFERRED_BACK = "referred_back"  # premature: sent back for the council to finish its process
+    INVALID_OR_INCOMPLETE = "invalid_or_incomplete"
+    ADVICE_GIVEN = "advice_given"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
 class NotificationKind(enum.StrEnum):
     """A message a staff step or a customer's reply owes someone. Written on the case with the
     change that owes it (an outbox), sent once by the deadline checker."""
@@ -243,6 +259,11 @@ class OmbudsmanReferral:
     referred_at: datetime
     reference: str
     recorded_by: str
+    # The Ombudsman's decision, once it is made (for the annual complaints report).
+    decision: OmbudsmanDecision | None = None
+    decided_at: datetime | None = None
+    decision_summary: str | None = None
+    decision_recorded_by: str | None = None
 
 
 @dataclass(frozen=True)

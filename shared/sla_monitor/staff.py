@@ -28,6 +28,7 @@ from sla_monitor.cases import (
     Extension,
     FormalResponse,
     NotificationKind,
+    OmbudsmanDecision,
     OmbudsmanReferral,
     Outcome,
     Preferences,
@@ -644,6 +645,49 @@ def request_stage_2(
             actor=by,
             summary=f"stage 2 review requested by {channel.value}; assigned to {reviewer}",
             details={"reason": reason},
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def record_ombudsman_decision(
+    reference: str,
+    *,
+    decision: OmbudsmanDecision,
+    summary: str | None,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """The Ombudsman decided a complaint taken to it: kept with the referral for the annual
+    complaints report. Nobody is sent anything and no clock is touched."""
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        referral = case.ombudsman_referral
+        if referral is None:
+            raise ActionNotAllowed(
+                f"{reference} has not been taken to the Ombudsman: record the referral first"
+            )
+        if referral.decision is not None:
+            raise ActionNotAllowed(
+                f"the Ombudsman's decision on {reference} was recorded already "
+                f"({referral.decision.label})"
+            )
+        decided = replace(
+            referral,
+            decision=decision,
+            decided_at=now,
+            decision_summary=(summary or "").strip() or None,
+            decision_recorded_by=by,
+        )
+        return replace(case, ombudsman_referral=decided), TimelineEvent(
+            at=now,
+            kind="ombudsman_decision",
+            actor=by,
+            summary=f"the Ombudsman's decision: {decision.label}",
+            details={"decision": decision.value, "summary": decided.decision_summary or ""},
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)

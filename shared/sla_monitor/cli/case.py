@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sla_monitor import staff
-from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
+from sla_monitor.cases import Case, CaseType, Channel, Customer, OmbudsmanDecision, Outcome
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.cli.case_views import (
@@ -190,6 +190,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help="the Ombudsman's reference for it",
     )
+
+    decided = _step(
+        actions,
+        "ombudsman-decision",
+        "record the Ombudsman's decision on a complaint taken to it",
+        _ombudsman_decision,
+    )
+    decided.add_argument("--decision", required=True, choices=[d.value for d in OmbudsmanDecision])
+    decided.add_argument("--summary", metavar="TEXT", help="what the Ombudsman found or asked")
 
     note = _step(actions, "note", "add a note for colleagues (the customer is not told)", _note)
     note.add_argument("--text", required=True, metavar="TEXT")
@@ -515,6 +524,20 @@ def _acknowledged(args: argparse.Namespace) -> int:
         )
         result = f"{case.reference}: acknowledgement recorded as sent by {args.how}"
         return _done(args, bundle, case, now, result)
+
+
+def _ombudsman_decision(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.record_ombudsman_decision(
+            args.reference,
+            decision=OmbudsmanDecision(args.decision),
+            summary=args.summary,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        result = f"{case.reference}: the Ombudsman's decision recorded ({args.decision})"
+        return _done(args, bundle, case, now, result, deliver=False)
 
 
 def _note(args: argparse.Namespace) -> int:

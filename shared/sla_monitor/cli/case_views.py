@@ -217,7 +217,12 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
             (
                 "Ombudsman:",
                 f"referred, their reference {case.ombudsman_referral.reference} "
-                f"(recorded {when(case.ombudsman_referral.referred_at)})",
+                f"(recorded {when(case.ombudsman_referral.referred_at)})"
+                + (
+                    f"; decided: {case.ombudsman_referral.decision.label}"
+                    if case.ombudsman_referral.decision
+                    else ""
+                ),
             )
         )
     if case.possible_complaint:
@@ -335,6 +340,10 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "reference": case.ombudsman_referral.reference,
             "referred_at": iso(case.ombudsman_referral.referred_at),
             "recorded_by": case.ombudsman_referral.recorded_by,
+            "decision": (
+                case.ombudsman_referral.decision.value if case.ombudsman_referral.decision else None
+            ),
+            "decided_at": iso(case.ombudsman_referral.decided_at),
         },
         "clocks": [clock_json(c) for c in view.clocks],
         "extensions": [

@@ -73,6 +73,7 @@ from sla_monitor.cases import (
     FormalResponse,
     Notification,
     NotificationKind,
+    OmbudsmanDecision,
     OmbudsmanReferral,
     Outcome,
     Pause,
@@ -262,6 +263,10 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         referred_at = UTCDateTimeAttribute()
         reference = UnicodeAttribute()
         recorded_by = UnicodeAttribute()
+        decision = UnicodeAttribute(null=True)
+        decided_at = UTCDateTimeAttribute(null=True)
+        decision_summary = UnicodeAttribute(null=True)
+        decision_recorded_by = UnicodeAttribute(null=True)
 
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
@@ -594,6 +599,14 @@ class DynamoDBCaseStore:
                     "referred_at": case.ombudsman_referral.referred_at,
                     "reference": case.ombudsman_referral.reference,
                     "recorded_by": case.ombudsman_referral.recorded_by,
+                    "decision": (
+                        case.ombudsman_referral.decision.value
+                        if case.ombudsman_referral.decision
+                        else None
+                    ),
+                    "decided_at": case.ombudsman_referral.decided_at,
+                    "decision_summary": case.ombudsman_referral.decision_summary,
+                    "decision_recorded_by": case.ombudsman_referral.decision_recorded_by,
                 }
                 if case.ombudsman_referral
                 else None
@@ -743,6 +756,14 @@ class DynamoDBCaseStore:
                     referred_at=item.ombudsman_referral.referred_at,
                     reference=item.ombudsman_referral.reference,
                     recorded_by=item.ombudsman_referral.recorded_by,
+                    decision=(
+                        OmbudsmanDecision(item.ombudsman_referral.decision)
+                        if item.ombudsman_referral.decision
+                        else None
+                    ),
+                    decided_at=item.ombudsman_referral.decided_at,
+                    decision_summary=item.ombudsman_referral.decision_summary,
+                    decision_recorded_by=item.ombudsman_referral.decision_recorded_by,
                 )
                 if item.ombudsman_referral
                 else None
