@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import COMPLAINT_OUTCOMES, Case, CaseType, Outcome
+from sla_monitor.cases import COMPLAINT_OUTCOMES, Case, CaseType, OmbudsmanDecision, Outcome
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate, stage_times
 from sla_monitor.policy import Policy, PromiseKind
 from sla_monitor.reports.compliance import department_code, department_label
 from sla_monitor.reports.periods import ReportYear
+from sla_monitor.reports.self_assessment import CodeRequirement, assess
 
 # The Complaint Handling Code's response timescales: (working days from the acknowledgement,
 # the most one extension may add), by stage.
@@ -106,6 +107,9 @@ class AnnualComplaintsReport:
     lessons: list[Lesson]
     feedback: list[Feedback]
     remedies: RemedyFigures = field(default_factory=RemedyFigures)
+    # The Ombudsman's decisions recorded in the year, by decision.
+    ombudsman_decisions: dict[OmbudsmanDecision, int] = field(default_factory=dict)
+    self_assessment: list[CodeRequirement] = field(default_factory=list)
     cases_read: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -227,6 +231,19 @@ def _remedy_figures(
     )
 
 
+def _ombudsman_decisions(
+    complaints: Sequence[Case], period: ReportYear
+) -> dict[OmbudsmanDecision, int]:
+    decided = Counter(
+        c.ombudsman_referral.decision
+        for c in complaints
+        if c.ombudsman_referral is not None
+        and c.ombudsman_referral.decision is not None
+        and period.holds(c.ombudsman_referral.decided_at)
+    )
+    return {d: decided[d] for d in OmbudsmanDecision if decided[d]}
+
+
 def compile_annual_report(
     cases: Sequence[Case],
     *,
@@ -303,5 +320,15 @@ def compile_annual_report(
             for name, counted in sorted(feedback.items())
         ],
         remedies=_remedy_figures(complaints, period, calendar, now),
+        ombudsman_decisions=_ombudsman_decisions(complaints, period),
+        self_assessment=assess(
+            complaints,
+            period=period,
+            policy=policy,
+            calendar=calendar,
+            directory=directory,
+            now=now,
+            within_code=lambda case, stage: within_code(case, stage, policy, calendar),
+        ),
         cases_read=len(cases),
     )

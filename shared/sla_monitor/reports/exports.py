@@ -139,6 +139,14 @@ def annual_rows(report: AnnualComplaintsReport) -> list[tuple[str, str, str, Any
         ]
         rows += [("outcomes", stage, o.label, n) for o, n in s.outcomes.items()]
     rows.append(("ombudsman", "all", "referrals", report.ombudsman_referrals))
+    rows += [
+        ("ombudsman", "all", f"decided: {d.label}", n)
+        for d, n in report.ombudsman_decisions.items()
+    ]
+    rows += [
+        ("self-assessment", r.section, r.requirement, f"{r.verdict}: {r.evidence}")
+        for r in report.self_assessment
+    ]
     m = report.remedies
     rows += [
         ("putting things right", "all", "actions promised", m.promised),

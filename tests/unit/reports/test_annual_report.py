@@ -158,3 +158,66 @@ def test_actions_promised_to_put_things_right_are_counted_as_they_stand(policy, 
     report = compile_year(policy, calendar, cases=cases)
     m = report.remedies
     assert (m.promised, m.done_on_time, m.done_late, m.outstanding, m.overdue) == (4, 1, 1, 2, 1)
+
+
+def test_the_self_assessment_answers_from_the_data_where_it_can(policy, calendar):
+    report = compile_year(policy, calendar)
+    by_requirement = {r.requirement: r for r in report.self_assessment}
+    stage_1 = by_requirement[
+        "Stage 1: answered within 10 working days of the acknowledgement (plus one extension "
+        "of up to 10)"
+    ]
+    # Two of the three stage 1 responses of the year were within the Code (Q and R): not met.
+    assert (stage_1.met, stage_1.evidence) == (
+        False,
+        "2 of 3 stage 1 responses sent were within the Code's timescale in the year.",
+    )
+    stage_2 = by_requirement[
+        "Stage 2: answered within 20 working days of the acknowledgement (plus one extension "
+        "of up to 20)"
+    ]
+    assert stage_2.met is False and stage_2.verdict == "not met"
+    sections = [r.section for r in report.self_assessment]
+    assert sections[0].startswith("1.") and sections[-1].startswith("9.")
+    assert {r.section.split(".")[0] for r in report.self_assessment} == {
+        str(n) for n in range(1, 10)
+    }
+    governance = by_requirement[
+        "The governing body scrutinises complaint handling and the lessons learned"
+    ]
+    assert governance.met is None and governance.verdict == "for the council to assess"
+    from sla_monitor.reports.exports import annual_rows
+
+    rows = annual_rows(report)
+    assert any(row[0] == "self-assessment" and row[3].startswith("not met: 2 of 3") for row in rows)
+
+
+def test_the_ombudsmans_decisions_are_counted_in_the_year_they_were_made(policy, calendar):
+    from dataclasses import replace
+
+    from sla_monitor.cases import OmbudsmanDecision, OmbudsmanReferral
+
+    referred = [c for c in YEAR_2026 if c.ombudsman_referral is not None]
+    assert referred
+    decided = replace(
+        referred[0],
+        ombudsman_referral=replace(
+            referred[0].ombudsman_referral,
+            decision=OmbudsmanDecision.NOT_UPHELD,
+            decided_at=london(2026, 11, 2, 10),
+        ),
+    )
+    last_year = replace(
+        referred[0],
+        reference="NWL-2025-009999",
+        ombudsman_referral=OmbudsmanReferral(
+            referred_at=london(2025, 1, 2, 10),
+            reference="24 000 001",
+            recorded_by="cco",
+            decision=OmbudsmanDecision.UPHELD,
+            decided_at=london(2025, 6, 2, 10),
+        ),
+    )
+    cases = [decided if c is referred[0] else c for c in YEAR_2026] + [last_year]
+    report = compile_year(policy, calendar, cases=cases)
+    assert report.ombudsman_decisions == {OmbudsmanDecision.NOT_UPHELD: 1}
