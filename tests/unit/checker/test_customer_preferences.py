@@ -291,7 +291,9 @@ def test_a_welsh_speakers_holding_update_and_officers_letters_go_in_welsh(town):
     message, holding = town.mail_to(RESIDENT)[1:]
     assert "A allwch chi anfon llun o'r lleithder?" in text_of(message)  # their own words
     assert "I ateb, atebwch yr e-bost hwn" in text_of(message)
-    assert "Rydym bellach yn disgwyl ateb erbyn dydd Llun 16 Mawrth 2026." in text_of(holding)
+    assert "Rydym bellach yn disgwyl anfon ateb atoch erbyn dydd Llun 16 Mawrth 2026." in text_of(
+        holding
+    )
 
 
 def test_a_welsh_speaker_told_the_case_waits_on_them_is_told_in_welsh(town):
