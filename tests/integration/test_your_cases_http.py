@@ -21,7 +21,7 @@ from integration.test_have_your_say_function import (
     set_cookies,
 )
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind
+from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Preferences
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.web.local_server import LocalLambdaContext
 from sla_monitor.web.pages import long_date
@@ -86,7 +86,9 @@ def links_in(address: str) -> list[str]:
     ]
 
 
-def a_case(bundle, address: str, subject: str, *, key: str) -> str:
+def a_case(
+    bundle, address: str, subject: str, *, key: str, preferences: Preferences | None = None
+) -> str:
     registration = register_case(
         NewCase(
             case_type=CaseType.ENQUIRY,
@@ -97,6 +99,7 @@ def a_case(bundle, address: str, subject: str, *, key: str) -> str:
             customer=Customer(name="A Resident", email=address),
             department="housing",
             idempotency_key=key,
+            preferences=preferences or Preferences(),
         ),
         store=bundle.store,
         policy=bundle.policy,
@@ -210,6 +213,23 @@ def test_the_page_is_the_same_for_an_unknown_address_and_no_link_is_sent(bundle,
     assert mail_to("stranger@example.org") == []
     page = Resident().get("/your-cases/check-your-email")
     assert "If we have cases for that email address" in page["body"]
+
+
+def test_a_welsh_speaker_gets_the_sign_in_link_in_welsh(bundle, cases):
+    welsh = "aled@example.org"
+    a_case(bundle, welsh, "Lleithder", key="welsh", preferences=Preferences(language="cy"))
+
+    Resident().ask_for_link(welsh)
+
+    [mail] = mail_to(welsh)
+    assert mail.subject == f"Eich dolen fewngofnodi ar gyfer {bundle.council.name}"
+    assert mail.message["Content-Language"] == "cy"
+    assert "Dim ond unwaith y mae'r ddolen yn gweithio" in mail.text()
+    assert links_in(welsh)
+    # Others still get theirs in English.
+    Resident().ask_for_link(RESIDENT)
+    [english] = mail_to(RESIDENT)
+    assert english.subject.startswith("Your sign-in link")
 
 
 def test_a_link_works_once_and_not_after_it_expires(bundle, cases):

@@ -27,6 +27,7 @@ from sla_monitor.checker.messages import (
     primary_language,
     valid_address,
 )
+from sla_monitor.checker.wording import reply_how
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import (
@@ -89,6 +90,13 @@ _FORMATS: dict[AccessibleFormat, str] = {
     AccessibleFormat.BRAILLE: "braille",
     AccessibleFormat.AUDIO: "audio",
 }
+# What staff must make of a letter in a format the checker cannot produce itself. Large print it
+# can: every letter to that customer carries a large-print PDF.
+_PRODUCED_AS: dict[AccessibleFormat, str] = {
+    AccessibleFormat.EASY_READ: "produced in easy read",
+    AccessibleFormat.BRAILLE: "produced in braille",
+    AccessibleFormat.AUDIO: "recorded as audio",
+}
 # Languages residents of English councils most often ask for; any other is named by its code.
 _LANGUAGE_NAMES = {
     "cy": "Welsh", "pl": "Polish", "ro": "Romanian", "pa": "Punjabi", "ur": "Urdu",
@@ -111,6 +119,11 @@ def may_repeat_their_words(case: Case) -> bool:
     if case.channel not in (Channel.EMAIL, Channel.WEB):
         return True
     return case.customer.email_verified
+
+
+def wants_large_print(case: Case) -> bool:
+    """Every letter to this customer is set in large print, the email and its PDF alike."""
+    return case.preferences.accessible_format is AccessibleFormat.LARGE_PRINT
 
 
 def greeting_name(case: Case) -> str | None:
@@ -260,6 +273,32 @@ class LetterWriter:
                 requests.append(f"letters in {_LANGUAGE_NAMES.get(language, language)}")
         return requests, english_only
 
+    def letter_needs(self, case: Case, letter: Letter) -> list[str]:
+        """What staff must do to this letter before it reaches the customer, in staff words
+        (`translated into Polish`, `produced in braille`): nothing for a letter in the language
+        they asked for and in print they can read. Such a letter goes to the owner, never to
+        the customer as it is."""
+        preferences = case.preferences
+        needs: list[str] = []
+        language = primary_language(preferences.language)
+        if language != letter.language:
+            needs.append(f"translated into {_LANGUAGE_NAMES.get(language, language)}")
+        if preferences.accessible_format in _PRODUCED_AS:
+            needs.append(_PRODUCED_AS[preferences.accessible_format])
+        if preferences.interpreter:
+            needs.append("explained to the customer through an interpreter")
+        return needs
+
+    def letters_held(self, case: Case) -> bool:
+        """Whether some letter to the customer will go to the owner to be made into what they
+        asked for, rather than to them."""
+        preferences = case.preferences
+        return (
+            preferences.accessible_format in _PRODUCED_AS
+            or preferences.interpreter
+            or bool(self.customer_requests(case)[1])
+        )
+
     def needs_notice(self, case: Case) -> bool:
         return bool(self.customer_requests(case)[0])
 
@@ -325,9 +364,9 @@ class LetterWriter:
         # Every letter leads to the case's own page (sign-in by a link to the case's address).
         facts["case_url"] = self.council.case_page_url(case.reference)
         facts["today"] = self.calendar.local(at).date()
-        facts["reply_how"] = (
-            f"write to us at {self.council.address}" if by_post else "reply to this email"
-        )
+        facts["ombudsman"] = self.council.ombudsman
+        facts["by_post"] = by_post
+        facts["reply_how"] = reply_how(language, by_post=by_post, address=self.council.address)
         if duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
             facts["expected_reply_by"] = duty.owed.expected_reply_by
         else:
@@ -336,7 +375,9 @@ class LetterWriter:
             facts["stage_2_requested_on"] = self.calendar.local(case.stage_2.requested_at).date()
         if duty.notification is not None:
             facts.update(self._notification_facts(case, duty, at))
-        return self.composer.compose(name, language=language, **facts)
+        return self.composer.compose(
+            name, language=language, large_print=wants_large_print(case), **facts
+        )
 
     def _notification_facts(self, case: Case, duty: Duty, at: datetime) -> dict[str, Any]:
         assert duty.notification is not None
@@ -347,7 +388,6 @@ class LetterWriter:
             facts["stage"] = stage
             facts["response"] = case.response_at(stage)
             facts["case_remedies"] = case.remedies
-            facts["ombudsman"] = self.council.ombudsman
             sent_on = self.calendar.local(duty.notification.raised_at).date()
             facts["stage_2_by"] = self.calendar.add_working_days(
                 sent_on, self.policy.stage_2_request_window
@@ -356,7 +396,6 @@ class LetterWriter:
             writer = self.directory.officer(details.get("sent_by"))
             facts["writer"] = writer
         if duty.kind is NotificationKind.CASE_UPDATE:
-            facts["ombudsman"] = self.council.ombudsman
             response = self.policy.response_promise(case)
             paused = evaluate(case, self.policy, self.calendar, at).clocks
             facts["remaining"] = next(

@@ -21,33 +21,22 @@ from email.utils import format_datetime, formataddr
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sla_monitor.cases import Case, CaseType
+from sla_monitor.cases import Case, Outcome
 from sla_monitor.checker.mailer import OutboundEmail
+from sla_monitor.checker.wording import (
+    DEFAULT_LANGUAGE,
+    in_language,
+    long_date,
+    on_date,
+    outcome_label,
+)
+from sla_monitor.checker.wording import case_type_label as case_type_label  # re-exported
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from jinja2.runtime import Context
-
-DEFAULT_LANGUAGE = "en"
-
-_CASE_TYPE_LABELS: dict[str, dict[CaseType, str]] = {
-    "en": {t: t.label for t in CaseType},
-    "cy": {
-        CaseType.COMPLAINT: "cwyn",
-        CaseType.SERVICE_REQUEST: "cais am wasanaeth",
-        CaseType.ENQUIRY: "ymholiad",
-        CaseType.COMPLIMENT: "canmoliaeth",
-        CaseType.COMMENT: "sylw",
-    },
-}
-_MONTHS = {
-    "cy": (
-        "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
-        "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
-    ),
-}  # fmt: skip
 
 # A plain address: no display name, no comments, no quoted local part. Anything else is not
 # mailed automatically; the owner gets the letter to send by hand instead.
@@ -61,6 +50,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
 _UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 _FILENAME_LENGTH = 100
+_FONT_SIZE = re.compile(r"font-size:(\d{1,3})px")
 _HEADERS_UNFOLDED = SMTP.clone(max_line_length=998)
 
 
@@ -80,18 +70,6 @@ def primary_language(tag: str | None) -> str:
     """`cy-GB` -> `cy`; empty -> the default."""
     primary = re.split(r"[-_]", (tag or "").strip().lower(), maxsplit=1)[0]
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) else DEFAULT_LANGUAGE
-
-
-def case_type_label(case_type: CaseType, language: str) -> str:
-    return _CASE_TYPE_LABELS.get(language, _CASE_TYPE_LABELS[DEFAULT_LANGUAGE])[case_type]
-
-
-def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
-    """`Friday 9 January 2026` in English; in Welsh without the weekday (`9 Ionawr 2026`),
-    whose name would mutate after the words that come before it."""
-    if language in _MONTHS:
-        return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -159,6 +137,9 @@ class Composer:
             keep_trailing_newline=True,
         )
         environment.filters["long_date"] = pass_context(_long_date_filter)
+        environment.filters["on_date"] = pass_context(_on_date_filter)
+        environment.filters["outcome_label"] = pass_context(_outcome_filter)
+        environment.filters["in_language"] = pass_context(_in_language_filter)
         return environment
 
     @cached_property
@@ -174,7 +155,14 @@ class Composer:
         language = primary_language(preferred)
         return language if language in self.languages_for(name) else DEFAULT_LANGUAGE
 
-    def compose(self, name: str, *, language: str = DEFAULT_LANGUAGE, **context: Any) -> Letter:
+    def compose(
+        self,
+        name: str,
+        *,
+        language: str = DEFAULT_LANGUAGE,
+        large_print: bool = False,
+        **context: Any,
+    ) -> Letter:
         context = {"council": self.council, "language": language, **context}
         environment = self._environment
         subject = environment.get_template(f"{language}/{name}.subject.j2").render(context)
@@ -185,12 +173,24 @@ class Composer:
         if html_name in self._names:
             html = environment.get_template(html_name).render({**context, "subject": subject})
         else:
-            # Staff messages have one source, the text; their HTML is its paragraphs, escaped.
             paragraphs = [p.splitlines() for p in re.split(r"\n\s*\n", text.strip()) if p]
-            html = environment.get_template(f"{DEFAULT_LANGUAGE}/paragraphs.html.j2").render(
+            # Staff messages and plain customer letters have one source, the text; their HTML is
+            # its paragraphs, escaped, in the letter's own layout (its footer, its words).
+            layout = f"{language}/paragraphs.html.j2"
+            if layout not in self._names:
+                layout = f"{DEFAULT_LANGUAGE}/paragraphs.html.j2"
+            html = environment.get_template(layout).render(
                 {**context, "subject": subject, "paragraphs": paragraphs}
             )
+        if large_print:
+            html = _FONT_SIZE.sub(_large_font_size, html)
         return Letter(subject=subject, text=text, html=html, language=language)
+
+
+def _large_font_size(match: re.Match[str]) -> str:
+    """Every size in the email set for a large-print reader: at least 22px (16.5 point, the
+    RNIB's clear print guidance for large print asks 16 at the least), headings still larger."""
+    return f"font-size:{max(round(int(match.group(1)) * 1.4), 22)}px"
 
 
 def _long_date_filter(context: Context, day: date | datetime | None) -> str:
@@ -199,6 +199,22 @@ def _long_date_filter(context: Context, day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         day = day.date()
     return long_date(day, str(context.get("language", DEFAULT_LANGUAGE)))
+
+
+def _on_date_filter(context: Context, day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return on_date(day, str(context.get("language", DEFAULT_LANGUAGE)))
+
+
+def _in_language_filter(context: Context, name: str) -> str:
+    return in_language(name, str(context.get("language", DEFAULT_LANGUAGE)))
+
+
+def _outcome_filter(context: Context, outcome: Outcome) -> str:
+    return outcome_label(outcome, str(context.get("language", DEFAULT_LANGUAGE)))
 
 
 @dataclass(frozen=True)

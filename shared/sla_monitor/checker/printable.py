@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -41,6 +42,33 @@ _HEADER_WIDTH = 75.0
 _BODY_LINE = 5.6
 _PARAGRAPH_GAP = 3.4
 _GREY = (80, 80, 80)
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """Point sizes of each part of the letter."""
+
+    council_name: float = 13.0
+    council_details: float = 9.5
+    recipient: float = 11.0
+    reference: float = 10.5
+    subject: float = 12.5
+    body: float = 11.0
+    footer: float = 8.5
+
+
+# Large print: every word on the page in 16 point or more, as the RNIB's clear print guidance
+# asks of large print at the least (the address too: the customer reads it before opening).
+_ORDINARY = _Sizes()
+_LARGE_PRINT = _Sizes(
+    council_name=18.0,
+    council_details=16.0,
+    recipient=16.0,
+    reference=16.0,
+    subject=18.0,
+    body=16.0,
+    footer=16.0,
+)
 
 _WORDS = {
     "en": {
@@ -78,11 +106,12 @@ def printable_letter(
 ) -> bytes:
     """The letter as PDF bytes. `body_text` is the plain-text letter: paragraphs separated by
     blank lines, lines within a paragraph kept as they are (a sign-off, a list). The same input
-    gives the same bytes. `large_print` sets the subject and body in 16 point and larger, for a
-    customer who asked for large print."""
+    gives the same bytes. `large_print` sets every word in 16 point or larger, for a customer
+    who asked for large print."""
     language = primary_language(language)
     words = _WORDS.get(language, _WORDS[DEFAULT_LANGUAGE])
-    pdf = _LetterPDF(reference=reference, page_label=words["page"])
+    sizes = _LARGE_PRINT if large_print else _ORDINARY
+    pdf = _LetterPDF(reference=reference, page_label=words["page"], sizes=sizes)
     text = pdf.printable
 
     pdf.set_title(text(subject))
@@ -92,19 +121,20 @@ def printable_letter(
     pdf.set_creation_date(datetime.combine(dated, time(0, 0), tzinfo=LONDON))
     pdf.add_page()
 
-    header_bottom = _council_block(pdf, council, text, words)
-    _recipient_block(pdf, recipient_name, recipient_address, text)
+    header_bottom = _council_block(pdf, council, text, words, sizes)
+    recipient_bottom = _recipient_block(pdf, recipient_name, recipient_address, text, sizes)
 
-    pdf.set_xy(_LEFT, max(_WINDOW_Y + _WINDOW_HEIGHT, header_bottom) + 6)
-    pdf.set_font(_FAMILY, "", 10.5)
+    pdf.set_xy(_LEFT, max(_WINDOW_Y + _WINDOW_HEIGHT, header_bottom, recipient_bottom) + 6)
+    pdf.set_font(_FAMILY, "", sizes.reference)
     pdf.set_text_color(0)
-    pdf.cell(text=f"{words['reference']}: {text(reference)}", new_x="LMARGIN", new_y="NEXT", h=5.5)
-    pdf.cell(
-        text=f"{words['date']}: {long_date(dated, language)}", new_x="LMARGIN", new_y="NEXT", h=5.5
-    )
+    meta_line = sizes.reference * 0.52
+    for line in (
+        f"{words['reference']}: {text(reference)}",
+        f"{words['date']}: {long_date(dated, language)}",
+    ):
+        pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT", h=meta_line)
 
-    # Large print: 16 point body text, as the RNIB's clear print guidance asks at the least.
-    body_size, subject_size = (16.0, 18.0) if large_print else (11.0, 12.5)
+    body_size, subject_size = sizes.body, sizes.subject
     body_line = _BODY_LINE * body_size / 11.0
     pdf.ln(8)
     pdf.set_font(_FAMILY, "B", subject_size)
@@ -126,12 +156,14 @@ def printable_letter(
 
 
 class _LetterPDF(FPDF):
-    def __init__(self, *, reference: str, page_label: str) -> None:
+    def __init__(self, *, reference: str, page_label: str, sizes: _Sizes) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.reference = reference
         self.page_label = page_label
+        self.sizes = sizes
         self.set_margins(_LEFT, _TOP, _RIGHT)
-        self.set_auto_page_break(auto=True, margin=_BOTTOM)
+        # Room at the foot of each page for the footer, in whatever size it is set.
+        self.set_auto_page_break(auto=True, margin=_BOTTOM + (sizes.footer - 8.5) * 0.6)
         self.alias_nb_pages(_TOTAL_PAGES)
         self.add_font(_FAMILY, "", FONTS / "NotoSans-Regular.ttf")
         self.add_font(_FAMILY, "B", FONTS / "NotoSans-Bold.ttf")
@@ -139,14 +171,15 @@ class _LetterPDF(FPDF):
 
     def footer(self) -> None:
         """The reference and `Page N of M` on every page, so loose pages find their letter."""
-        self.set_y(-15)
-        self.set_font(_FAMILY, "", 8.5)
+        self.set_y(-15 - (self.sizes.footer - 8.5) * 0.6)
+        self.set_font(_FAMILY, "", self.sizes.footer)
         self.set_text_color(*_GREY)
         self.set_draw_color(200)
         self.line(_LEFT, self.y - 2, self.w - _RIGHT, self.y - 2)
         label = self.page_label.format(page=self.page_no(), pages=_TOTAL_PAGES)
-        self.cell(w=self.epw / 2, h=5, text=self.printable(self.reference), align="L")
-        self.cell(w=self.epw / 2, h=5, text=label, align="R")
+        line = self.sizes.footer * 0.6
+        self.cell(w=self.epw / 2, h=line, text=self.printable(self.reference), align="L")
+        self.cell(w=self.epw / 2, h=line, text=label, align="R")
 
 
 class _Printable:
@@ -174,37 +207,57 @@ class _Printable:
         return " " if category.startswith("Z") else _MISSING
 
 
-def _council_block(pdf: FPDF, council: Council, text: _Printable, words: dict[str, str]) -> float:
+def _council_block(
+    pdf: FPDF, council: Council, text: _Printable, words: dict[str, str], sizes: _Sizes
+) -> float:
     """The council's name in its colour, its address, phone and website, top right. Returns
     where the block ends."""
     x = pdf.w - _RIGHT - _HEADER_WIDTH
     pdf.set_xy(x, _HEADER_Y)
-    pdf.set_font(_FAMILY, "B", 13)
+    pdf.set_font(_FAMILY, "B", sizes.council_name)
     pdf.set_text_color(*_rgb(council.branding.colour))
-    pdf.multi_cell(w=_HEADER_WIDTH, h=6, text=text(council.name), align="R", new_x="LEFT")
+    pdf.multi_cell(
+        w=_HEADER_WIDTH,
+        h=sizes.council_name * 0.46,
+        text=text(council.name),
+        align="R",
+        new_x="LEFT",
+    )
     pdf.ln(1.5)
     pdf.set_x(x)
-    pdf.set_font(_FAMILY, "", 9.5)
+    pdf.set_font(_FAMILY, "", sizes.council_details)
     pdf.set_text_color(*_GREY)
     lines = [
         *_address_lines(text(council.address)),
         f"{words['phone']}: {text(council.phone)}",
         text(_without_scheme(council.website)),
     ]
-    pdf.multi_cell(w=_HEADER_WIDTH, h=4.6, text="\n".join(lines), align="R", new_x="LEFT")
+    pdf.multi_cell(
+        w=_HEADER_WIDTH,
+        h=sizes.council_details * 0.48,
+        text="\n".join(lines),
+        align="R",
+        new_x="LEFT",
+    )
     pdf.set_text_color(0)
     return pdf.y
 
 
-def _recipient_block(pdf: FPDF, name: str | None, address: str | None, text: _Printable) -> None:
+def _recipient_block(
+    pdf: FPDF, name: str | None, address: str | None, text: _Printable, sizes: _Sizes
+) -> float:
+    """The name and address where the envelope's window shows them. Returns where it ends."""
     lines = [text(name).strip()] if name and name.strip() else []
     lines += _address_lines(text(address or ""))
     if not lines:
-        return
+        return _WINDOW_Y
     pdf.set_xy(_LEFT, _WINDOW_Y)
-    pdf.set_font(_FAMILY, "", 11)
+    pdf.set_font(_FAMILY, "", sizes.recipient)
     pdf.set_text_color(0)
-    pdf.multi_cell(w=_WINDOW_WIDTH, h=5.2, text="\n".join(lines), new_x="LMARGIN")
+    pdf.multi_cell(
+        w=_WINDOW_WIDTH, h=sizes.recipient * 0.47, text="\n".join(lines), new_x="LMARGIN"
+    )
+    return pdf.y
 
 
 def _address_lines(address: str) -> list[str]:

@@ -33,7 +33,6 @@ from functools import cached_property
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import (
-    AccessibleFormat,
     Case,
     CaseStatus,
     CaseType,
@@ -43,7 +42,7 @@ from sla_monitor.cases import (
 )
 from sla_monitor.checker.budget import Budget, Unlimited
 from sla_monitor.checker.duties import Duty, Notice, duties_owed, next_wake
-from sla_monitor.checker.letters import LetterWriter, Route, roles_text
+from sla_monitor.checker.letters import LetterWriter, Route, roles_text, wants_large_print
 from sla_monitor.checker.mailer import (
     Mailer,
     OutboundEmail,
@@ -299,9 +298,15 @@ class _Sweep:
     def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
         route = self.writer.route(case)
         letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
+        needs = self.writer.letter_needs(case, letter)
+        if needs:
+            return self._to_produce(case, duty, evaluation, at, letter, route, needs)
         if route is not None:
             return self._by_hand(case, duty, evaluation, at, letter, route)
         assert case.customer.email is not None
+        # A customer who asked for large print gets every letter with a large-print PDF of it,
+        # to read on screen or print; the email itself is set large too.
+        attachments = (self._printable(case, letter, at),) if wants_large_print(case) else ()
         outbound = build_email(
             letter,
             council=self.council,
@@ -312,6 +317,7 @@ class _Sweep:
             at=at,
             in_reply_to=case.source_message_id,
             auto_reply=duty.kind is Action.ACKNOWLEDGE,
+            attachments=attachments,
         )
         try:
             sent = self._send(outbound)
@@ -364,6 +370,61 @@ class _Sweep:
             **self._customer_fields(case, duty, at, delivered=False),
         )
 
+    def _to_produce(
+        self,
+        case: Case,
+        duty: Duty,
+        evaluation: Evaluation,
+        at: datetime,
+        letter: Letter,
+        route: Route | None,
+        needs: list[str],
+    ) -> Outcome:
+        """The customer asked for a language or format the checker cannot write: the owner gets
+        this letter, as it stands, to have it made into what they asked for and sent. Nothing
+        goes to the customer meanwhile in a form they did not ask for."""
+        # By email where they can be emailed, unless what they asked for cannot go that way
+        # (braille): the owner has every way of reaching them the case holds.
+        customer = case.customer
+        how = route.how if route is not None else "by email"
+        if route is None and customer.address:
+            how = "by email or by post"
+        detail = (
+            route.detail
+            if route is not None
+            else "\n".join(
+                f"{label}: {value}"
+                for label, value in (("Email", customer.email), ("Address", customer.address))
+                if value
+            )
+        )
+        task = self.writer.staff_letter(
+            "staff/letter_to_produce",
+            case,
+            duty,
+            at=at,
+            evaluation=evaluation,
+            letter=letter,
+            needs=needs,
+            route=how,
+            route_detail=detail,
+        )
+        sent, officers = self._send_to_officers(
+            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
+        )
+        once = f"{how} once {' and '.join(needs)}"
+        return Outcome(
+            duty=duty,
+            delivery=Delivery.TASK,
+            sent_at=at,
+            provider_id=sent.provider_id if sent else None,
+            audience=roles_text((Role.OWNER,)),
+            officers=officers,
+            language=letter.language,
+            detail=once if sent else f"{once} (the owner could not be emailed)",
+            **self._customer_fields(case, duty, at, delivered=False),
+        )
+
     def _printable(self, case: Case, letter: Letter, at: datetime) -> Attachment:
         """The customer's letter as an A4 PDF with the council's address block, to post."""
         # fpdf2, fontTools and Pillow load with the first letter to post, not with the sweep.
@@ -379,7 +440,7 @@ class _Sweep:
             subject=letter.subject,
             body_text=body,
             language=letter.language,
-            large_print=case.preferences.accessible_format is AccessibleFormat.LARGE_PRINT,
+            large_print=wants_large_print(case),
         )
         return Attachment(
             filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data
@@ -427,6 +488,8 @@ class _Sweep:
                 at=at,
                 requests=requests,
                 english_only=english_only,
+                large_print_letters=wants_large_print(case),
+                held=self.writer.letters_held(case),
             )
         else:
             letter = self.writer.staff_letter(
@@ -514,6 +577,11 @@ class _Sweep:
         )
         emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
         route = self.writer.route(case) if delivery is Delivery.TASK else None
+        detail = route.how if route else None
+        if delivery is Delivery.TASK and route is None:
+            detail = "once made as the customer asked"  # a letter to translate or produce
+        elif delivery is Delivery.FAILED:
+            detail = "refused"
         return Outcome(
             duty=duty,
             delivery=delivery,
@@ -525,7 +593,7 @@ class _Sweep:
                 else ()
             ),
             audience="customer" if emailed_customer else roles_text(duty.recipients),
-            detail=route.how if route else ("refused" if delivery is Delivery.FAILED else None),
+            detail=detail,
             recovered=True,
             **fields,
         )

@@ -46,7 +46,7 @@ from sla_monitor.residents import (
     stage_2_open_until,
     use_sign_in_link,
 )
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
+from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, customer_key
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, LANGUAGES, NO_FORMAT, read_form
 from sla_monitor.web.have_your_say import (
@@ -518,8 +518,19 @@ class YourCases:
         if self.mailer is None or self.sender is None or not self.public_url:
             raise RuntimeError("the residents' pages need a mailer, a sender and their address")
         local = self.calendar.local(expires_at)
-        letter = Composer(self.council).compose(
+        # In the language and print the resident asked for on their latest case, as every
+        # letter about their cases is (only the address's own mailbox ever sees it).
+        key = customer_key(address)
+        latest = next(iter(cases_of(key, store=self.store)), None) if key else None
+        composer = Composer(self.council)
+        letter = composer.compose(
             SIGN_IN_TEMPLATE,
+            language=composer.language_for(
+                latest.preferences.language if latest else None, SIGN_IN_TEMPLATE
+            ),
+            large_print=bool(
+                latest and latest.preferences.accessible_format is AccessibleFormat.LARGE_PRINT
+            ),
             link=f"{self.public_url}/link?token={token}",
             expires_at=local.strftime("%H:%M"),
             expires_on=local.date(),

@@ -22,6 +22,7 @@ from sla_monitor.checker.messages import (
     safe_filename,
     valid_address,
 )
+from sla_monitor.checker.wording import on_date
 from sla_monitor.council import load_council
 
 from .conftest import SENDER, london
@@ -54,12 +55,19 @@ def acknowledgement(composer: Composer, language: str = "en", **changes):
     ("day", "language", "written"),
     [
         (date(2026, 12, 29), "en", "Tuesday 29 December 2026"),
-        (date(2026, 12, 29), "cy", "29 Rhagfyr 2026"),
-        (date(2027, 3, 1), "cy", "1 Mawrth 2027"),
+        (date(2026, 12, 29), "cy", "dydd Mawrth 29 Rhagfyr 2026"),
+        (date(2027, 3, 1), "cy", "dydd Llun 1 Mawrth 2027"),
+        (date(2027, 1, 3), "cy", "dydd Sul 3 Ionawr 2027"),
     ],
 )
 def test_dates_are_written_out_in_the_letters_language(day, language, written):
     assert long_date(day, language) == written
+
+
+def test_on_a_day_welsh_mutates_the_weekday_where_english_adds_on():
+    # "Daeth i law ddydd Llun ...": Welsh says "on Monday" with the soft mutation, no "ar".
+    assert on_date(date(2026, 3, 2), "cy") == "ddydd Llun 2 Mawrth 2026"
+    assert on_date(date(2026, 3, 2), "en") == "on Monday 2 March 2026"
 
 
 @pytest.mark.parametrize(
@@ -104,7 +112,8 @@ def test_a_message_falls_back_to_english_where_no_template_is_in_the_language():
     composer = Composer(COUNCIL)
     assert composer.languages_for("customer/acknowledgement") >= {"en", "cy"}
     assert composer.language_for("cy", "customer/acknowledgement") == "cy"
-    assert composer.language_for("cy", "customer/holding_update") == "en"
+    assert composer.language_for("cy", "customer/holding_update") == "cy"
+    assert composer.language_for("pl", "customer/holding_update") == "en"
     assert composer.language_for("pl", "customer/acknowledgement") == "en"
 
 
@@ -135,6 +144,8 @@ def test_staff_html_is_the_text_escaped_paragraph_by_paragraph():
         owner=CONTACT,
         requests=["braille"],
         english_only=[],
+        large_print_letters=False,
+        held=True,
     )
     assert "About: <img src=x onerror=alert(1)>" in letter.text
     assert "<img" not in letter.html and "&lt;img src=x onerror=alert(1)&gt;" in letter.html

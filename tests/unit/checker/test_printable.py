@@ -113,7 +113,7 @@ def test_welsh_polish_and_irish_letters_survive():
     assert name in text
     assert "ynglŷn â'r ŵyr a'r ŷd" in text
     assert "Ein cyfeirnod: NWL-2026-000001" in text
-    assert "Dyddiad: 29 Rhagfyr 2026" in text
+    assert "Dyddiad: dydd Mawrth 29 Rhagfyr 2026" in text
     assert "Tudalen 1 o 1" in text
 
 

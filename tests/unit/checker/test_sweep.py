@@ -176,13 +176,17 @@ def test_a_welsh_speaker_is_acknowledged_in_welsh(town):
     assert '<html lang="cy">' in html_of(message)
 
 
-def test_a_language_without_templates_falls_back_to_english_and_staff_are_told(town):
+def test_a_language_without_templates_goes_to_the_owner_to_translate_and_staff_are_told(town):
     case = town.receive(MONDAY, preferences=Preferences(language="pl"))
 
     town.sweep(MONDAY)
 
-    [message] = town.mail_to(RESIDENT)
-    assert message["Content-Language"] == "en"
+    # Nothing goes to the customer in English meanwhile: the owner has the letter translated.
+    assert town.mail_to(RESIDENT) == []
+    assert (
+        f"{case.reference}: please have the acknowledgement translated into Polish, then send it"
+        in town.subjects_to(HEAD_OF_HOUSING)
+    )
     notice = [m for m in town.mail_to(HEAD_OF_HOUSING) if "asked for" in str(m["Subject"])]
     assert [str(m["Subject"]) for m in notice] == [
         f"{case.reference}: the customer asked for letters in Polish"
@@ -193,15 +197,14 @@ def test_a_language_without_templates_falls_back_to_english_and_staff_are_told(t
 def test_an_accessible_format_request_reaches_the_owner_once_in_office_hours(town):
     friday_night = london(2026, 3, 6, 21, 0)
     case = town.receive(
-        friday_night,
-        preferences=Preferences(accessible_format=AccessibleFormat.LARGE_PRINT, interpreter=True),
+        friday_night, preferences=Preferences(accessible_format=AccessibleFormat.LARGE_PRINT)
     )
 
     town.sweep_every(friday_night, london(2026, 3, 9, 12, 0))
 
     notices = [m for m in town.mail_to(HEAD_OF_HOUSING) if "asked for" in str(m["Subject"])]
     assert [str(m["Subject"]) for m in notices] == [
-        f"{case.reference}: the customer asked for large print and an interpreter"
+        f"{case.reference}: the customer asked for large print"
     ]
     assert notices[0]["Date"].datetime == london(2026, 3, 9, 9, 0)  # Monday, as the office opens
     # The customer was acknowledged straight away, that Friday night.
