@@ -257,12 +257,14 @@ def test_a_welsh_speakers_progress_updates_and_formal_response_go_in_welsh(town)
     subjects = town.subjects_to(RESIDENT)
     assert subjects == [
         f"{case.reference}: rydym wedi derbyn eich cwyn",
+        f"{case.reference}: y diweddaraf am eich cwyn",  # an officer now deals with it
         f"{case.reference}: y diweddaraf am eich cwyn",
         f"{case.reference}: ein hymateb i'ch cwyn",
     ]
     for message in town.mail_to(RESIDENT):
         assert message["Content-Language"] == "cy"
-    progress, formal = town.mail_to(RESIDENT)[1:]
+    assigned, progress, formal = town.mail_to(RESIDENT)[1:]
+    assert "Mae swyddog bellach wedi cael eich cwyn" in text_of(assigned)
     assert "erbyn dydd Llun 16 Mawrth 2026" in text_of(progress)
     assert "a ddaeth i law ddydd Llun 2 Mawrth 2026" in text_of(progress)
     assert "Mae eich cwyn wedi'i chadarnhau." in text_of(formal)
@@ -325,6 +327,7 @@ def test_every_letter_to_a_large_print_reader_carries_a_large_print_pdf(town):
     letters = town.mail_to(RESIDENT)
     assert [str(m["Subject"]).split(": ", 1)[1] for m in letters] == [
         "we have received your complaint",
+        "an update on your complaint",  # an officer now deals with it
         "progress on your complaint",
         "our response to your complaint",
     ]
