@@ -15,6 +15,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    ComplaintRefusal,
     Customer,
     OmbudsmanReferral,
     Pause,
@@ -97,6 +98,20 @@ def test_a_case_round_trips_with_everything_on_it(store):
     assert loaded.sent[0].message_id == "m1"
     assert loaded.ombudsman_referral.reference == "26 012 345"
     assert [e.kind for e in store.timeline(case.reference)] == ["received"]
+
+
+def test_a_refused_complaint_keeps_its_refusal(store):
+    refusal = ComplaintRefusal(
+        refused_at=NOW, reason="the matter is before the county court", refused_by="cco"
+    )
+    case = a_case(store, status=CaseStatus.CLOSED, closed_at=NOW, refusal=refusal)
+    store.create_case(case, events=[received()], next_due=None)
+
+    loaded = store.get_case(case.reference)
+
+    assert loaded.refusal == refusal
+    other = store.create_case(a_case(store), events=[received()], next_due=None)
+    assert store.get_case(other.reference).refusal is None
 
 
 def test_the_same_delivery_twice_makes_one_case(store):

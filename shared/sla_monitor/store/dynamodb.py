@@ -66,6 +66,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    ComplaintRefusal,
     ContactMethod,
     Customer,
     Extension,
@@ -242,6 +243,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reference = UnicodeAttribute()
         recorded_by = UnicodeAttribute()
 
+    class RefusalMap(MapAttribute):
+        refused_at = UTCDateTimeAttribute()
+        reason = UnicodeAttribute()
+        refused_by = UnicodeAttribute()
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -282,6 +288,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
         ombudsman_referral = OmbudsmanReferralMap(null=True)
+        refusal = RefusalMap(null=True)
         possible_complaint = BooleanAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
@@ -548,6 +555,15 @@ class DynamoDBCaseStore:
                 if case.ombudsman_referral
                 else None
             ),
+            refusal=(
+                {
+                    "refused_at": case.refusal.refused_at,
+                    "reason": case.refusal.reason,
+                    "refused_by": case.refusal.refused_by,
+                }
+                if case.refusal
+                else None
+            ),
             possible_complaint=case.possible_complaint or None,
             reply_addresses=list(case.reply_addresses) or None,
             due_shard=due_shard(case.reference, self.shards) if next_due else None,
@@ -670,6 +686,15 @@ class DynamoDBCaseStore:
                     recorded_by=item.ombudsman_referral.recorded_by,
                 )
                 if item.ombudsman_referral
+                else None
+            ),
+            refusal=(
+                ComplaintRefusal(
+                    refused_at=item.refusal.refused_at,
+                    reason=item.refusal.reason,
+                    refused_by=item.refusal.refused_by,
+                )
+                if item.refusal
                 else None
             ),
             possible_complaint=bool(item.possible_complaint),
