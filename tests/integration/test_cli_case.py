@@ -464,6 +464,11 @@ def test_a_complaint_refused_is_closed_and_the_customer_sent_the_reason(aws, cap
     text = letter.text()
     assert "the matter is before the county court" in text
     assert "Local Government and Social Care Ombudsman" in text and "0300 061 0614" in text
+    shown = run_json(capsys, f"show {reference} --now 2026-12-03T10:00")
+    assert shown["refusal"]["reason"] == "the matter is before the county court"
+    assert shown["refusal"]["refused_by"] == "complaints-officer"
+    _, text, _ = run(capsys, f"show {reference} --now 2026-12-03T10:00")
+    assert "Refused:" in text and "the matter is before the county court" in text
     reason = refused(capsys, f"refuse {reference} --reason again --now 2026-12-03T10:00")
     assert reason == f"{reference} is closed: it cannot be refused"
 

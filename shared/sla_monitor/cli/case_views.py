@@ -216,6 +216,14 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
                 f"(recorded {when(case.ombudsman_referral.referred_at)})",
             )
         )
+    if case.refusal:
+        facts.append(
+            (
+                "Refused:",
+                f"not taken through the complaints procedure by {case.refusal.refused_by} "
+                f"({when(case.refusal.refused_at)}): {case.refusal.reason}",
+            )
+        )
     if case.possible_complaint:
         facts.append(
             (
@@ -315,6 +323,13 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "reference": case.ombudsman_referral.reference,
             "referred_at": iso(case.ombudsman_referral.referred_at),
             "recorded_by": case.ombudsman_referral.recorded_by,
+        },
+        "refusal": None
+        if case.refusal is None
+        else {
+            "reason": case.refusal.reason,
+            "refused_at": iso(case.refusal.refused_at),
+            "refused_by": case.refusal.refused_by,
         },
         "clocks": [clock_json(c) for c in view.clocks],
         "extensions": [
