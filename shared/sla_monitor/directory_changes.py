@@ -321,14 +321,15 @@ def hand_over_cases_of_retired(
         ):
             raise _AlreadyHandedOver
         head = directory.head_of_service(case)
+        told = case.stage_2.acknowledged_at if case.stage_2 is not None else case.acknowledged_at
         changed = case.notify(
             NotificationKind.OWNER_RETIRED,
             at=now,
             roles=(Role.HEAD_OF_SERVICE.value,),
             retired=officer_id,
             retired_by=by,
+            customer_told="yes" if told is not None else "no",
         )
-        told = case.stage_2.acknowledged_at if case.stage_2 is not None else case.acknowledged_at
         if told is not None:
             changed = changed.notify(NotificationKind.CASE_UPDATE, at=now, why="reassigned")
         now_with = f"the Head of Service, {head.name}" if head else "the department"

@@ -195,7 +195,10 @@ class LetterWriter:
         why = duty.notification.details.get("why") if duty.notification else None
         if why not in _DATED_UPDATES:
             return self.reply_due(case, at)
-        day = customer_reply_day(evaluate(case, self.policy, self.calendar, at), case.stage)
+        if why == "retimed":
+            day = customer_reply_day(evaluate(case, self.policy, self.calendar, at), case.stage)
+        else:
+            day = self.reply_due(case, at)
         if day is None or day < self.calendar.local(at).date():
             return None
         return day

@@ -441,7 +441,11 @@ def test_a_leavers_open_cases_are_handed_to_the_head_of_service_each_once(store,
             if n.kind is NotificationKind.OWNER_RETIRED
         ]
         assert notice.roles == (Role.HEAD_OF_SERVICE.value,)
-        assert notice.details == {"retired": "jane-smith", "retired_by": "complaints-officer"}
+        assert notice.details == {
+            "retired": "jane-smith",
+            "retired_by": "complaints-officer",
+            "customer_told": "yes" if reference == "NWL-2026-000001" else "no",
+        }
     # and only the customer already told who deals with it is told who does now
     updates = {
         reference: [
