@@ -97,6 +97,7 @@ class NotificationKind(enum.StrEnum):
     CASE_UPDATE = "case_update"  # waiting on them, a new date, a new officer
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # reclassified into a complaint
     OFFICER_MESSAGE = "officer_message"  # an officer writing to the customer in their own words
+    COMPLAINT_REFUSED = "complaint_refused"  # not taken through the procedure: the reason
     # to staff
     ASSIGNED = "assigned"
     DEPARTMENT_HANDOVER = "department_handover"
@@ -107,6 +108,8 @@ class NotificationKind(enum.StrEnum):
     RESPONSE_RECORDED = "response_recorded"
     FEEDBACK_RECEIVED = "feedback_received"
     FILE_SCANNED = "file_scanned"  # a quarantined file released, withheld or not scannable
+    COMPLAINT_NOT_TAKEN = "complaint_not_taken"  # refused or downgraded (the complaints officer)
+    OWNER_RETIRED = "owner_retired"  # the officer left: the Head of Service has the case
 
     @property
     def to_customer(self) -> bool:
@@ -119,6 +122,7 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.CASE_UPDATE,
         NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         NotificationKind.OFFICER_MESSAGE,
+        NotificationKind.COMPLAINT_REFUSED,
     }
 )
 
@@ -267,6 +271,17 @@ class OmbudsmanReferral:
 
 
 @dataclass(frozen=True)
+class ComplaintRefusal:
+    """A complaint the council would not take through its procedure (outside its remit, a
+    matter already in court, older than 12 months): the reason the customer was given, when
+    and by whom (for the annual complaints report's "complaints refused, with reasons")."""
+
+    refused_at: datetime
+    reason: str
+    refused_by: str
+
+
+@dataclass(frozen=True)
 class Notification:
     """One message owed by a change to the case. The customer, or staff by role (`roles`, the
     policy's role names) and by name (`officers`). `details` are the facts the letter needs."""
@@ -326,6 +341,7 @@ class Case:
     notifications: tuple[Notification, ...] = ()
     reopened_at: datetime | None = None
     ombudsman_referral: OmbudsmanReferral | None = None
+    refusal: ComplaintRefusal | None = None
     # Intake was unsure whether this is a complaint: it is timed as one (`case_type` is
     # complaint) until staff confirm or correct the type.
     possible_complaint: bool = False

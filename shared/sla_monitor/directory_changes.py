@@ -5,6 +5,8 @@ Each use case reads the directory, checks the change against it, and writes the 
 changes. A change that cannot be made is refused with `DirectoryChangeRefused`, whose message is
 one line saying why (and, where something must happen first, what); nothing is written then.
 Nobody is deleted: officers and departments are retired, because old cases still name them.
+A retired officer's open cases are the Head of Service's; `hand_over_cases_of_retired` tells
+their customers and the Head of Service so.
 
 The CLI calls these; the staff pages will call the same ones.
 """
@@ -16,9 +18,12 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sla_monitor.calendar import ClosureDay, WorkingDayCalendar, require_aware
+from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.checker.messages import valid_address
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.store.ports import DirectoryStore
+from sla_monitor.policy import Policy, Role
+from sla_monitor.staff import change_case
+from sla_monitor.store.ports import CaseStore, DirectoryStore
 
 # Ids and codes appear in URLs, table keys and commands: keep them plain.
 _IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -281,6 +286,75 @@ def retire_officer(officer_id: str, *, by: str, now: datetime, store: DirectoryS
     retired = replace(current, retired=True, changed_by=by, changed_at=require_aware(now))
     store.save_officer(retired)
     return retired
+
+
+class _AlreadyHandedOver(Exception):
+    """The case is no longer the retired officer's, or its handover was recorded before."""
+
+
+def hand_over_cases_of_retired(
+    officer_id: str,
+    *,
+    by: str,
+    now: datetime,
+    store: CaseStore,
+    directory_store: DirectoryStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+) -> list[str]:
+    """After `retire_officer`: each open case still assigned to the officer is now its Head of
+    Service's (the directory makes them its owner). The Head of Service hears of each; a
+    customer already told who deals with their case is told who does now; the timeline records
+    the handover. Each case once, however often this runs. Returns the references."""
+    directory = directory_store.load_directory()
+    officer = _officer(directory, officer_id)
+    if not officer.retired:
+        raise DirectoryChangeRefused(f"officer {officer_id} is not retired")
+    handed: list[str] = []
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        if not case.is_open or case.assigned_officer != officer_id:
+            raise _AlreadyHandedOver
+        if any(
+            n.kind is NotificationKind.OWNER_RETIRED and n.details.get("retired") == officer_id
+            for n in case.notifications
+        ):
+            raise _AlreadyHandedOver
+        head = directory.head_of_service(case)
+        told = case.stage_2.acknowledged_at if case.stage_2 is not None else case.acknowledged_at
+        changed = case.notify(
+            NotificationKind.OWNER_RETIRED,
+            at=now,
+            roles=(Role.HEAD_OF_SERVICE.value,),
+            retired=officer_id,
+            retired_by=by,
+            customer_told="yes" if told is not None else "no",
+        )
+        if told is not None:
+            changed = changed.notify(NotificationKind.CASE_UPDATE, at=now, why="reassigned")
+        now_with = f"the Head of Service, {head.name}" if head else "the department"
+        return changed, TimelineEvent(
+            at=now,
+            kind="owner_retired",
+            actor=by,
+            summary=f"{officer.name} has left: the case is with {now_with} until someone is "
+            "assigned"
+            + ("; the customer is told who deals with it now" if told is not None else ""),
+            details={
+                "retired_officer": officer_id,
+                "head_of_service": head.officer_id if head else "",
+                "customer_told": "yes" if told is not None else "no",
+            },
+        )
+
+    references = [c.reference for c in store.open_cases() if c.assigned_officer == officer_id]
+    for reference in references:
+        try:
+            change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+        except _AlreadyHandedOver:
+            continue
+        handed.append(reference)
+    return handed
 
 
 # -- council-wide roles -----------------------------------------------------------------------

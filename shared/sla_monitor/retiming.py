@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.cases import Case, NotificationKind, TimelineEvent
+from sla_monitor.checker.letters import customer_reply_day
 from sla_monitor.engine import Clock, evaluate, record_breaches
 from sla_monitor.policy import Policy, PolicyError, parse_policy
 from sla_monitor.staff import change_case
@@ -46,10 +47,18 @@ class Retiming:
     old_version: str | None
     new_version: str
     clocks: tuple[ClockDates, ...]
+    # The day the customer is given to expect a reply, before and after (see customer_reply_day).
+    old_reply_day: date | None = None
+    new_reply_day: date | None = None
+    old_known: bool = True
 
     @property
     def moved(self) -> tuple[ClockDates, ...]:
         return tuple(c for c in self.clocks if c.moved)
+
+    @property
+    def reply_day_moved(self) -> bool:
+        return self.old_known and self.old_reply_day != self.new_reply_day
 
     @property
     def needs_saving(self) -> bool:
@@ -77,15 +86,22 @@ def compare(
     now: datetime,
 ) -> Retiming:
     """Each clock's due date under the old policy and calendar and under the new."""
-    new = {_key(c): c.due_day for c in evaluate(case, policy, calendar, now).clocks}
+    new_evaluation = evaluate(case, policy, calendar, now)
+    new = {_key(c): c.due_day for c in new_evaluation.clocks}
     old: dict[tuple[str, int, int], date | None] = {}
+    old_reply_day = None
     if old_policy is not None:
-        old = {_key(c): c.due_day for c in evaluate(case, old_policy, old_calendar, now).clocks}
+        old_evaluation = evaluate(case, old_policy, old_calendar, now)
+        old = {_key(c): c.due_day for c in old_evaluation.clocks}
+        old_reply_day = customer_reply_day(old_evaluation, case.stage)
     keys = list(dict.fromkeys([*old, *new]))
     return Retiming(
         reference=case.reference,
         old_version=case.policy_version,
         new_version=policy.version,
+        old_reply_day=old_reply_day,
+        new_reply_day=customer_reply_day(new_evaluation, case.stage),
+        old_known=old_policy is not None,
         clocks=tuple(
             ClockDates(
                 promise=k[0],
@@ -157,6 +173,7 @@ def retime_open_cases(
                 now=now,
                 by=by,
                 why=why,
+                cause="calendar" if old_calendar else "policy",
             )
     return results
 
@@ -172,6 +189,7 @@ def _retime(
     now: datetime,
     by: str,
     why: str,
+    cause: str,
 ) -> Case:
     moved = retiming.moved
 
@@ -187,18 +205,50 @@ def _retime(
             if moved
             else f"re-timed ({why}): no due date moved"
         )
-        return replace(case, policy_version=policy.version), TimelineEvent(
-            at=now,
-            kind="retimed",
-            actor=by,
-            summary=summary,
-            details={
-                "policy_version": policy.version,
-                "previous_policy_version": retiming.old_version or "",
-            },
+        details = {
+            "policy_version": policy.version,
+            "previous_policy_version": retiming.old_version or "",
+        }
+        changed = replace(case, policy_version=policy.version)
+        if _tells_new_date(case, retiming, calendar.local(now).date()):
+            assert retiming.new_reply_day is not None
+            if not _date_update_owed(case):
+                # One owed update gives the latest date when it goes: none is added beside it.
+                changed = changed.notify(
+                    NotificationKind.CASE_UPDATE,
+                    at=now,
+                    why="retimed",
+                    cause=cause,
+                    reply_by=retiming.new_reply_day.isoformat(),
+                )
+            summary += (
+                f"; the customer is told their new reply date, {_day(retiming.new_reply_day)}"
+            )
+            details["customer_told_reply_by"] = retiming.new_reply_day.isoformat()
+            details["previous_reply_by"] = _day(retiming.old_reply_day)
+        return changed, TimelineEvent(
+            at=now, kind="retimed", actor=by, summary=summary, details=details
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _tells_new_date(case: Case, retiming: Retiming, today: date) -> bool:
+    """Whether the customer must be told a new reply date: they were given one (the stage was
+    acknowledged; before that the acknowledgement gives the new date), it moved, and the new
+    one is still ahead (a date already past is no date to give)."""
+    new_day = retiming.new_reply_day
+    if not retiming.reply_day_moved or new_day is None or new_day < today:
+        return False
+    told = case.stage_2.acknowledged_at if case.stage_2 is not None else case.acknowledged_at
+    return told is not None
+
+
+def _date_update_owed(case: Case) -> bool:
+    return any(
+        n.kind is NotificationKind.CASE_UPDATE and n.details.get("why") == "retimed"
+        for n in case.notifications_unsent()
+    )
 
 
 def _day(day: date | None) -> str:

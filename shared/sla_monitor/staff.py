@@ -1,6 +1,7 @@
 """What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
-waiting on the customer; resume it; extend a deadline once; reclassify it; record the formal
-response; take a complaint to stage 2; record that it went to the Ombudsman; add a note.
+waiting on the customer; resume it; extend a deadline once; reclassify it; refuse a complaint;
+record the formal response; take a complaint to stage 2; record that it went to the Ombudsman;
+add a note.
 
 The CLI and the staff pages call these same use cases, and no rule of the procedure lives
 anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
@@ -24,6 +25,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    ComplaintRefusal,
     Customer,
     Extension,
     FormalResponse,
@@ -767,8 +769,11 @@ def reclassify_case(
 ) -> Case:
     """Correct intake's first classification; the case is re-timed under its new type. Made a
     complaint, it is acknowledged as one and handed over as if it had arrived as one; otherwise
-    the customer is told the date they can now expect. A possible complaint is settled by it.
-    The message and its new type are kept as a labelled example for retraining."""
+    the customer is told the date they can now expect. A complaint made something else is a
+    complaint downgraded: the customer is sent the reason, and how to ask for it to be treated
+    as a complaint and then go to the Ombudsman; the Corporate Complaints Officer is told. A
+    possible complaint is settled by it. The message and its new type are kept as a labelled
+    example for retraining."""
     if not reason.strip():
         raise ActionNotAllowed("say why the case is reclassified")
 
@@ -798,16 +803,26 @@ def confirm_case_type(
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
+    reason: str | None = None,
 ) -> Case:
     """Staff confirm what a case is. A possible complaint confirmed as a complaint keeps its
     clocks and loses the flag; given another type it is reclassified to it (re-timed, the
-    customer told their new date). Either way the message and its type are kept as a labelled
-    example for retraining."""
+    customer told their new date). A complaint confirmed as something else is downgraded, which
+    needs the `reason` the customer is sent. Either way the message and its type are kept as a
+    labelled example for retraining."""
+    why = (reason or "").strip()
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         _require_open(case, "confirmed")
         if case.case_type is not case_type:
-            return _retype(case, case_type, by=by, reason=f"confirmed as {_a(case_type)}", now=now)
+            if case.case_type is CaseType.COMPLAINT and not why:
+                raise ActionNotAllowed(
+                    f"say why {reference} is not a complaint: the customer is sent the reason",
+                    argument="reason",
+                )
+            return _retype(
+                case, case_type, by=by, reason=why or f"confirmed as {_a(case_type)}", now=now
+            )
         if not case.possible_complaint:
             raise ActionNotAllowed(
                 f"{reference} is {_a(case_type)} already and was not flagged to confirm"
@@ -848,6 +863,11 @@ def _retype(
     elif case_type is CaseType.COMPLAINT:
         changed = changed.notify(NotificationKind.COMPLAINT_ACKNOWLEDGEMENT, at=now)
         summary = f"reclassified from {case.case_type.label} to {case_type.label}"
+    elif case.case_type is CaseType.COMPLAINT:
+        changed = _downgraded(changed, by=by, reason=reason, now=now)
+        if case_type in _FEEDBACK:
+            changed = pass_feedback_to_service(changed, at=now)
+        summary = f"reclassified from {case.case_type.label} to {case_type.label}"
     else:
         changed = _customer_update(changed, "reclassified", now)
         if case_type in _FEEDBACK:
@@ -858,6 +878,86 @@ def _retype(
     return changed, TimelineEvent(
         at=now, kind="reclassified", actor=by, summary=summary, details={"reason": reason}
     )
+
+
+def _downgraded(case: Case, *, by: str, reason: str, now: datetime) -> Case:
+    """A complaint no longer handled as one owes the customer the reason and the way back (ask
+    for it to be treated as a complaint, then the Ombudsman), whether or not it had been
+    acknowledged; the Corporate Complaints Officer, who monitors every complaint, is told."""
+    changed = case.notify(
+        NotificationKind.CASE_UPDATE, at=now, why="downgraded", reason=reason, was="complaint"
+    )
+    return changed.notify(
+        NotificationKind.COMPLAINT_NOT_TAKEN,
+        at=now,
+        roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
+        how="downgraded",
+        reason=reason,
+        new_type=case.case_type.value,
+        decided_by=by,
+    )
+
+
+def refuse_complaint(
+    reference: str,
+    *,
+    reason: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """Refuse to take a complaint through the complaints procedure (outside the council's
+    remit, a matter already before a court, older than 12 months). The refusal and its reason
+    are kept on the case for the annual report; the case closes and its clocks stop; the
+    customer is sent the reason and how to go to the Ombudsman; the Corporate Complaints
+    Officer is told."""
+    why = reason.strip()
+    if not why:
+        raise ActionNotAllowed(
+            "say why the complaint is not taken through the complaints procedure: the customer "
+            "is sent the reason",
+            argument="reason",
+        )
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        _require_open(case, "refused")
+        if case.case_type is not CaseType.COMPLAINT:
+            raise ActionNotAllowed(
+                f"{reference} is {_a(case.case_type)}: only a complaint is refused"
+            )
+        if case.stage_2 is not None:
+            raise ActionNotAllowed(f"{reference} is at stage 2 of the complaints procedure")
+        if case.response_at(1) is not None:
+            raise ActionNotAllowed(f"{reference} has its stage 1 response already")
+        refusal = ComplaintRefusal(refused_at=now, reason=why, refused_by=by)
+        changed = replace(
+            resume_from_pause(case, at=now),
+            refusal=refusal,
+            possible_complaint=False,
+            status=CaseStatus.CLOSED,
+            closed_at=now,
+        )
+        changed = changed.notify(NotificationKind.COMPLAINT_REFUSED, at=now, reason=why)
+        changed = changed.notify(
+            NotificationKind.COMPLAINT_NOT_TAKEN,
+            at=now,
+            roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
+            how="refused",
+            reason=why,
+            decided_by=by,
+        )
+        return changed, TimelineEvent(
+            at=now,
+            kind="complaint_refused",
+            actor=by,
+            summary="complaint refused (not taken through the complaints procedure); the "
+            "reason and the Ombudsman's details go to the customer",
+            details={"reason": why},
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def _keep_example(

@@ -16,6 +16,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    ComplaintRefusal,
     Customer,
     OmbudsmanReferral,
     Pause,
@@ -126,6 +127,20 @@ def test_breaches_and_stage_1_handlers_round_trip(store):
     assert loaded == stored
     assert loaded.breach_of("respond_to_complaint", 1).due == NOW
     assert loaded.stage_2.stage_1_handlers == ("head-housing", "housing-officer")
+
+
+def test_a_refused_complaint_keeps_its_refusal(store):
+    refusal = ComplaintRefusal(
+        refused_at=NOW, reason="the matter is before the county court", refused_by="cco"
+    )
+    case = a_case(store, status=CaseStatus.CLOSED, closed_at=NOW, refusal=refusal)
+    store.create_case(case, events=[received()], next_due=None)
+
+    loaded = store.get_case(case.reference)
+
+    assert loaded.refusal == refusal
+    other = store.create_case(a_case(store), events=[received()], next_due=None)
+    assert store.get_case(other.reference).refusal is None
 
 
 def test_the_same_delivery_twice_makes_one_case(store):

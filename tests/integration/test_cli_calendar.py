@@ -189,3 +189,40 @@ def run_case(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(["case", *argv, "--now", NOW, "--json"])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def test_closing_a_day_tells_a_customer_whose_reply_date_moved(aws, capsys):
+    # Given a complaint by phone, acknowledged at once: a reply promised by Tuesday 15 December
+    code, out, _ = run_case(
+        capsys,
+        "log",
+        "--channel",
+        "telephone",
+        "--type",
+        "complaint",
+        "--name",
+        "Ann Example",
+        "--email",
+        "ann@example.org",
+        "--summary",
+        "The crew left my bin on the road again",
+        "--department",
+        "housing",
+    )
+    assert code == 0
+    reference = json.loads(out)["case"]["reference"]
+    assert services().store.get_case(reference).acknowledged_at is not None
+
+    # When the council closes on Friday 4 December
+    code, _, _ = run(capsys, "close", "2026-12-04", "--reason", "Staff training")
+
+    # Then the customer is owed a case update with the new date, and the timeline says so
+    assert code == 0
+    case = services().store.get_case(reference)
+    [update] = [n for n in case.notifications_unsent() if n.details.get("why") == "retimed"]
+    assert update.details["reply_by"] == "2026-12-16"
+    assert (
+        services()
+        .store.timeline(reference)[-1]
+        .summary.endswith("the customer is told their new reply date, 2026-12-16")
+    )

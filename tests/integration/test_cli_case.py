@@ -481,3 +481,55 @@ def test_actions_promised_in_a_response_keep_the_case_open_until_done(aws, capsy
     last = run_json(capsys, f"remedy-done {reference} --action 1 --now 2027-01-14T11:00")
     assert last["result"].endswith("the case is closed")
     assert not stored(reference).is_open
+
+
+def test_a_complaint_refused_is_closed_and_the_customer_sent_the_reason(aws, capsys):
+    reference = log_complaint(capsys)
+
+    code, out, err = run(
+        capsys,
+        f"refuse {reference} --reason 'the matter is before the county court' "
+        "--as complaints-officer --now 2026-12-02T10:00",
+    )
+
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        f"{reference}: complaint refused and closed; the customer is sent the reason\n"
+    )
+    case = stored(reference)
+    assert case.status is CaseStatus.CLOSED
+    assert case.refusal is not None
+    assert (case.refusal.reason, case.refusal.refused_by) == (
+        "the matter is before the county court",
+        "complaints-officer",
+    )
+    assert event(reference, "complaint_refused").details == {
+        "reason": "the matter is before the county court"
+    }
+    [letter] = [m for m in mail_to(RESIDENT) if "our decision about your complaint" in m.subject]
+    text = letter.text()
+    assert "the matter is before the county court" in text
+    assert "Local Government and Social Care Ombudsman" in text and "0300 061 0614" in text
+    shown = run_json(capsys, f"show {reference} --now 2026-12-03T10:00")
+    assert shown["refusal"]["reason"] == "the matter is before the county court"
+    assert shown["refusal"]["refused_by"] == "complaints-officer"
+    _, text, _ = run(capsys, f"show {reference} --now 2026-12-03T10:00")
+    assert "Refused:" in text and "the matter is before the county court" in text
+    reason = refused(capsys, f"refuse {reference} --reason again --now 2026-12-03T10:00")
+    assert reason == f"{reference} is closed: it cannot be refused"
+
+
+def test_refusing_says_what_it_did_in_json_and_an_enquiry_is_not_refused(aws, capsys):
+    reference = log_complaint(capsys)
+    done = run_json(
+        capsys, f"refuse {reference} --reason 'older than 12 months' --now 2026-12-02T10:00"
+    )
+    assert done["action"] == "refuse"
+    assert done["case"]["status"] == "closed"
+
+    enquiry = log_enquiry(capsys)
+    reason = refused(capsys, f"refuse {enquiry} --reason x --now 2026-12-02T10:00")
+    assert reason == f"{enquiry} is an enquiry: only a complaint is refused"
+    with pytest.raises(SystemExit):  # argparse: --reason is required
+        run(capsys, f"refuse {enquiry} --now 2026-12-02T10:00")
+    assert "--reason" in capsys.readouterr().err

@@ -71,7 +71,9 @@ def test_a_possible_complaint_is_listed_shown_and_confirmed(aws, capsys, tmp_pat
     assert json.loads(as_json)["possible_complaint"] is True
 
     code, out = sla_monitor(
-        capsys, f"case confirm-type {reference} --type service_request --now 2026-12-01T11:00"
+        capsys,
+        f"case confirm-type {reference} --type service_request --reason 'a first missed bin' "
+        "--now 2026-12-01T11:00",
     )
 
     assert code == 0 and "is confirmed as a service request" in out

@@ -212,3 +212,55 @@ def test_list_on_embedded_aws(capsys):
     code, out, _ = run(capsys, "list", "--embedded", "--json")
     assert code == 0
     assert len(json.loads(out)["departments"]) == 7
+
+
+def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(aws, capsys):
+    # Given Jane's complaint, acknowledged
+    add_jane(capsys)
+    code = main(
+        [
+            "case",
+            "log",
+            "--channel",
+            "telephone",
+            "--type",
+            "complaint",
+            "--name",
+            "Ann Example",
+            "--email",
+            "ann@example.org",
+            "--summary",
+            "The crew left my bin on the road again",
+            "--department",
+            "housing",
+            "--now",
+            NOW,
+            "--json",
+        ]
+    )
+    reference = json.loads(capsys.readouterr().out)["case"]["reference"]
+    assert code == 0
+    assert main(["case", "assign", reference, "--officer", "jane-smith", "--now", NOW]) == 0
+    capsys.readouterr()
+
+    # When she is retired
+    code, out, _ = run(capsys, "retire-officer", "jane-smith", "--now", "2026-12-02T10:00")
+
+    # Then her case is the Head of Service's, who is told, and so is the customer
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "1 open case(s) handed to their Head of Service, who is told; customers already told "
+        f"who deals with theirs are told who does now: {reference}"
+    )
+    case = services().store.get_case(reference)
+    owed = {(n.kind.value, n.details.get("why", "")) for n in case.notifications_unsent()}
+    assert {("owner_retired", ""), ("case_update", "reassigned")} <= owed
+    assert services().store.timeline(reference)[-1].kind == "owner_retired"
+
+
+def test_retiring_as_json_lists_the_cases_handed_over(aws, capsys):
+    add_jane(capsys)
+    code, out, _ = run(capsys, "retire-officer", "jane-smith", "--json", "--now", NOW)
+    assert code == 0
+    record = json.loads(out)
+    assert record["officer"]["retired"] is True and record["handed_over"] == []

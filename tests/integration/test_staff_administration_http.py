@@ -197,6 +197,57 @@ def test_a_head_of_service_cannot_be_retired_before_another_is_named(stack, brow
     assert not stack.services.directory_store.load_directory().officer("head-planning").retired
 
 
+def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(stack, browsers):
+    from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind
+    from sla_monitor.intake import NewCase, register_case
+    from sla_monitor.staff import assign_case
+
+    admin = browsers["administrator"]
+    added = admin.submit(
+        "/directory/officers/new",
+        {
+            "officer_id": "pat-leaver",
+            "name": "Pat Leaver",
+            "email": "pat.leaver@nwleicestershire.gov.uk",
+            "job_title": "Housing Officer",
+            "department": "housing",
+        },
+    )
+    assert added.status == 303
+    bundle = stack.services
+    bundle.forget_staff_data()
+    casework = {"store": bundle.store, "policy": bundle.policy, "calendar": bundle.calendar}
+    reference = register_case(
+        NewCase(
+            case_type=CaseType.COMPLAINT,
+            channel=Channel.EMAIL,
+            received_at=datetime.now(UTC) - timedelta(hours=1),
+            subject="Repairs never done",
+            description="The repair was booked twice and nobody came.",
+            customer=Customer(name="Ann Example", email="ann.leaver.case@example.org"),
+            department="housing",
+            idempotency_key="http-test-case-of-a-leaver",
+        ),
+        now=datetime.now(UTC),
+        **casework,
+    ).case.reference
+    assign_case(
+        reference,
+        officer_id="pat-leaver",
+        department=None,
+        by="head-housing",
+        now=datetime.now(UTC),
+        **casework,
+    )
+
+    answer = admin.submit("/directory/officers/pat-leaver/retire", {})
+
+    assert answer.status == 303
+    case = bundle.store.get_case(reference)
+    assert NotificationKind.OWNER_RETIRED in {n.kind for n in case.notifications}
+    assert bundle.store.timeline(reference)[-1].kind == "owner_retired"
+
+
 def test_the_council_wide_roles_are_changed_on_one_form(stack, browsers):
     admin = browsers["administrator"]
     answer = admin.submit(

@@ -429,3 +429,30 @@ def test_a_response_promises_actions_with_dates_and_each_is_recorded_done(stack,
     assert done.status == 303
     case = stack.services.store.get_case(reference)
     assert not case.is_open and case.remedies[0].done_by == "complaints-officer"
+
+
+def test_refusing_a_complaint_needs_the_reason_then_closes_it(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    logged = _log(cco, department="housing", summary="The court case about my eviction")
+    reference = _reference(logged.location.split("?")[0])
+    page = cco.get(f"/cases/{reference}")
+    assert f"/staff/cases/{reference}/refuse" in page.body
+    form = cco.get(f"/cases/{reference}/refuse")
+    assert form.status == 200 and 'name="reason"' in form.body
+
+    unanswered = cco.submit(f"/cases/{reference}/refuse", {"reason": " "})
+    assert unanswered.status == 400
+    assert 'href="#reason"' in unanswered.body
+    assert stack.services.store.get_case(reference).is_open
+
+    answer = cco.submit(
+        f"/cases/{reference}/refuse", {"reason": "the matter is before the county court"}
+    )
+    assert answer.status == 303
+    assert answer.location.startswith(f"/staff/cases/{reference}?done=refuse")
+    case = stack.services.store.get_case(reference)
+    assert not case.is_open
+    assert (
+        case.refusal is not None and case.refusal.reason == "the matter is before the county court"
+    )
+    assert f"/staff/cases/{reference}/refuse" not in cco.get(f"/cases/{reference}").body

@@ -169,6 +169,7 @@ STEPS = (
     "respond",
     "reply",
     "reclassify",
+    "refuse",
     "stage-2",
     "acknowledged",
 )

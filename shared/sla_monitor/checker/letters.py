@@ -50,6 +50,7 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.CASE_UPDATE: "customer/case_update",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "customer/acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "customer/officer_message",
+    NotificationKind.COMPLAINT_REFUSED: "customer/complaint_refused",
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -67,6 +68,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.CASE_UPDATE: "update on the case",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "message from the officer",
+    NotificationKind.COMPLAINT_REFUSED: "complaint refused",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
@@ -76,7 +78,11 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.RESPONSE_RECORDED: "response recorded",
     NotificationKind.FEEDBACK_RECEIVED: "compliment or comment",
     NotificationKind.FILE_SCANNED: "file scanned for viruses",
+    NotificationKind.COMPLAINT_NOT_TAKEN: "complaint refused or downgraded",
+    NotificationKind.OWNER_RETIRED: "case of an officer who has left",
 }
+# Case updates whose date is worked out afresh when the letter goes, and never given once past.
+_DATED_UPDATES = ("downgraded", "retimed")
 
 ROLE_TITLES: dict[Role, str] = {
     Role.OWNER: "officer dealing with the case",
@@ -109,6 +115,17 @@ _LANGUAGE_NAMES = {
 
 # A name as people write names: letters, spaces, hyphens, apostrophes and full stops, short.
 _PLAIN_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '.\-]){0,39}")
+
+
+def customer_reply_day(evaluation: Evaluation, stage: int) -> date | None:
+    """The day the customer is given to expect a reply at `stage`: the date a holding update
+    gave them, where one did, else the response clock's due day."""
+    clocks = [c for c in evaluation.clocks if c.stage == stage and c.due_day is not None]
+    promised = [c.due_day for c in clocks if c.kind is PromiseKind.PROMISED_DATE]
+    if promised:
+        return max(d for d in promised if d is not None)
+    due = [c.due_day for c in clocks if c.kind is PromiseKind.RESPONSE]
+    return min((d for d in due if d is not None), default=None)
 
 
 def may_repeat_their_words(case: Case) -> bool:
@@ -193,6 +210,20 @@ class LetterWriter:
             if c.kind is PromiseKind.RESPONSE and c.due_day is not None and c.stage == case.stage
         ]
         return min(days) if days else None
+
+    def update_reply_day(self, case: Case, duty: Duty, at: datetime) -> date | None:
+        """The day a case update gives the customer. A re-timed or downgraded case's is its
+        clock's now (a holding update's date, where one was given), and never a day past."""
+        why = duty.notification.details.get("why") if duty.notification else None
+        if why not in _DATED_UPDATES:
+            return self.reply_due(case, at)
+        if why == "retimed":
+            day = customer_reply_day(evaluate(case, self.policy, self.calendar, at), case.stage)
+        else:
+            day = self.reply_due(case, at)
+        if day is None or day < self.calendar.local(at).date():
+            return None
+        return day
 
     def expected_reply_by(self, day: date) -> datetime:
         # The end of office hours that day: read back as a date, it is still that day.
@@ -395,7 +426,11 @@ class LetterWriter:
         if duty.kind is NotificationKind.OFFICER_MESSAGE:
             writer = self.directory.officer(details.get("sent_by"))
             facts["writer"] = writer
+        if duty.kind is NotificationKind.COMPLAINT_REFUSED:
+            facts["ombudsman"] = self.council.ombudsman
         if duty.kind is NotificationKind.CASE_UPDATE:
+            if details.get("why") in _DATED_UPDATES:
+                facts["reply_due"] = self.update_reply_day(case, duty, at)
             response = self.policy.response_promise(case)
             paused = evaluate(case, self.policy, self.calendar, at).clocks
             facts["remaining"] = next(

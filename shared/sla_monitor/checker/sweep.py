@@ -284,7 +284,11 @@ class _Sweep:
             NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         ):
             fields["acknowledged"] = delivered and duty.kind is Action.ACKNOWLEDGE
-            day = self.writer.reply_due(case, at)
+            day = (
+                self.writer.update_reply_day(case, duty, at)
+                if duty.kind is NotificationKind.CASE_UPDATE
+                else self.writer.reply_due(case, at)
+            )
             if day is not None:
                 fields["expected_reply_by"] = self.writer.expected_reply_by(day)
         elif (

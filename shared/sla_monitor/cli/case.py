@@ -58,10 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="log a case, take a staff step on one, list or show them",
         description=(
             "Every staff step on a case: log one that came by phone, letter or a visit; assign, "
-            "pause, resume, extend, reclassify, answer it; take a complaint to stage 2; record a "
-            "hand-sent acknowledgement; add a note. List the open cases by their next deadline, "
-            "or show one with its clocks and timeline. What a step owes the customer is sent at "
-            "once (against real AWS this sends real mail); staff alerts go in office hours."
+            "pause, resume, extend, reclassify, answer it; refuse a complaint; take a complaint to "
+            "stage 2; record a hand-sent acknowledgement; add a note. List the open cases by "
+            "their next deadline, or show one with its clocks and timeline. What a step owes the "
+            "customer is sent at once (against real AWS this sends real mail); staff alerts go "
+            "in office hours."
         ),
     )
     actions = parser.add_subparsers(dest="case_action", required=True, metavar="ACTION")
@@ -123,6 +124,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _confirm_type,
     )
     confirm.add_argument("--type", required=True, choices=[t.value for t in CaseType])
+    confirm.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why a possible complaint is not one (needed then: the customer is sent it)",
+    )
+
+    refuse = _step(
+        actions,
+        "refuse",
+        "refuse a complaint: not taken through the complaints procedure (closes it; the "
+        "customer is sent the reason and the Ombudsman's details)",
+        _refuse,
+    )
+    refuse.add_argument("--reason", required=True, metavar="TEXT", help="as the customer is told")
 
     respond = _step(
         actions, "respond", "record the formal response; the letter goes to the customer", _respond
@@ -440,7 +455,11 @@ def _confirm_type(args: argparse.Namespace) -> int:
     now = _now(args)
     with target_services(args) as bundle:
         case = staff.confirm_case_type(
-            args.reference, case_type=CaseType(args.type), by=args.actor, **_casework(bundle, now)
+            args.reference,
+            case_type=CaseType(args.type),
+            reason=args.reason,
+            by=args.actor,
+            **_casework(bundle, now),
         )
         return _done(
             args, bundle, case, now, f"{case.reference} is confirmed as a {case.case_type.label}"
@@ -452,6 +471,21 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-02-05") from None
+
+
+def _refuse(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.refuse_complaint(
+            args.reference, reason=args.reason, by=args.actor, **_casework(bundle, now)
+        )
+        return _done(
+            args,
+            bundle,
+            case,
+            now,
+            f"{case.reference}: complaint refused and closed; the customer is sent the reason",
+        )
 
 
 def _respond(args: argparse.Namespace) -> int:

@@ -225,6 +225,14 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
                 ),
             )
         )
+    if case.refusal:
+        facts.append(
+            (
+                "Refused:",
+                f"not taken through the complaints procedure by {case.refusal.refused_by} "
+                f"({when(case.refusal.refused_at)}): {case.refusal.reason}",
+            )
+        )
     if case.possible_complaint:
         facts.append(
             (
@@ -344,6 +352,13 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
                 case.ombudsman_referral.decision.value if case.ombudsman_referral.decision else None
             ),
             "decided_at": iso(case.ombudsman_referral.decided_at),
+        },
+        "refusal": None
+        if case.refusal is None
+        else {
+            "reason": case.refusal.reason,
+            "refused_at": iso(case.refusal.refused_at),
+            "refused_by": case.refusal.refused_by,
         },
         "clocks": [clock_json(c) for c in view.clocks],
         "extensions": [

@@ -25,6 +25,7 @@ from sla_monitor.directory_changes import (
     add_officer,
     change_department,
     change_officer,
+    hand_over_cases_of_retired,
     retire_department,
     retire_officer,
     set_role,
@@ -296,11 +297,31 @@ def _change_officer(args: argparse.Namespace) -> int:
 
 
 def _retire_officer(args: argparse.Namespace) -> int:
+    now = _now(args)
     with target_services(args) as bundle:
         officer = retire_officer(
-            args.officer_id, by=args.actor, now=_now(args), store=bundle.directory_store
+            args.officer_id, by=args.actor, now=now, store=bundle.directory_store
         )
-    return _officer_done(args, "retired", officer)
+        # Their open cases are the Head of Service's now: the customers and heads hear.
+        handed = hand_over_cases_of_retired(
+            args.officer_id,
+            by=args.actor,
+            now=now,
+            store=bundle.store,
+            directory_store=bundle.directory_store,
+            policy=bundle.policy,
+            calendar=bundle.calendar,
+        )
+    if args.json:
+        return _done(args, "", officer=_jsonable(officer), handed_over=handed)
+    _officer_done(args, "retired", officer)
+    if handed:
+        print(
+            f"{len(handed)} open case(s) handed to their Head of Service, who is told; "
+            f"customers already told who deals with theirs are told who does now: "
+            + ", ".join(handed)
+        )
+    return 0
 
 
 def _set_role(args: argparse.Namespace) -> int:

@@ -4,8 +4,10 @@ Housing Ombudsman and LGSCO Complaint Handling Code (2024).
 Each figure counts what happened in the year: complaints received at stage 1 (the case was
 received in the year) and at stage 2 (the review was asked for in the year), responses sent in
 the year, extensions granted in it, referrals to the Ombudsman recorded in it, lessons learned
-recorded with responses in it, compliments and comments received in it. So a complaint received
-in December and answered in January is counted as received in one year and answered in the next.
+recorded with responses in it, complaints refused in it (with the reasons the customers were
+given; a refused complaint is not counted as answered), compliments and comments received in
+it. So a complaint received in December and answered in January is counted as received in one
+year and answered in the next.
 
 "Within the Code's timescale" counts from the acknowledgement (or the receipt, where none was
 recorded), in working days, without pauses: 10 at stage 1 and 20 at stage 2, plus an extension
@@ -89,6 +91,16 @@ class RemedyFigures:
 
 
 @dataclass(frozen=True)
+class RefusedComplaint:
+    """A complaint not taken through the complaints procedure, and the reason given."""
+
+    reference: str
+    department: str
+    refused_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Feedback:
     department: str
     compliments: int
@@ -110,6 +122,7 @@ class AnnualComplaintsReport:
     # The Ombudsman's decisions recorded in the year, by decision.
     ombudsman_decisions: dict[OmbudsmanDecision, int] = field(default_factory=dict)
     self_assessment: list[CodeRequirement] = field(default_factory=list)
+    refused: list[RefusedComplaint] = field(default_factory=list)
     cases_read: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -122,6 +135,7 @@ class AnnualComplaintsReport:
         return (
             not any(s.received or s.answered for s in self.stages)
             and not self.ombudsman_referrals
+            and not self.refused
             and not self.feedback
         )
 
@@ -182,7 +196,9 @@ def _stage_figures(
             return period.holds(case.received_at)
         return case.stage_2 is not None and period.holds(case.stage_2.requested_at)
 
-    answered = [c for c in complaints if period.holds(_stage_answered(c, stage))]
+    answered = [
+        c for c in complaints if c.refusal is None and period.holds(_stage_answered(c, stage))
+    ]
     responses = [
         p
         for p in policy.promises
@@ -292,6 +308,19 @@ def compile_annual_report(
         ),
         key=lambda lesson: (lesson.department, lesson.recorded_on, lesson.reference),
     )
+    refused = sorted(
+        (
+            RefusedComplaint(
+                reference=case.reference,
+                department=dept(case),
+                refused_on=calendar.local(case.refusal.refused_at).date(),
+                reason=case.refusal.reason,
+            )
+            for case in complaints
+            if case.refusal is not None and period.holds(case.refusal.refused_at)
+        ),
+        key=lambda r: (r.department, r.refused_on, r.reference),
+    )
     return AnnualComplaintsReport(
         council=council,
         period=period,
@@ -330,5 +359,6 @@ def compile_annual_report(
             now=now,
             within_code=lambda case, stage: within_code(case, stage, policy, calendar),
         ),
+        refused=refused,
         cases_read=len(cases),
     )

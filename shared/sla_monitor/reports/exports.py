@@ -167,6 +167,15 @@ def annual_rows(report: AnnualComplaintsReport) -> list[tuple[str, str, str, Any
             ("feedback", f.department, "compliments", f.compliments),
             ("feedback", f.department, "comments", f.comments),
         ]
+    for r in report.refused:
+        rows.append(
+            (
+                "refused",
+                f"{r.department}: {r.reference}, {r.refused_on.isoformat()}",
+                "reason",
+                r.reason,
+            )
+        )
     for lesson in report.lessons:
         rows.append(
             (

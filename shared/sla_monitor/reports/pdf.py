@@ -171,6 +171,20 @@ def annual_report_pdf(report: AnnualComplaintsReport) -> bytes:
         )
     else:
         pdf.paragraph("No complaints were received in the year.")
+    pdf.heading("Complaints refused")
+    if report.refused:
+        pdf.figures(
+            "Complaints not taken through the complaints procedure in the year, with the reasons",
+            ("Department", "Complaint", "Reason"),
+            [
+                (r.department, f"{r.reference}, {long_date(r.refused_on)}", r.reason)
+                for r in report.refused
+            ],
+            (40, 50, 84),
+            numeric_from=3,
+        )
+    else:
+        pdf.paragraph("No complaints were refused in the year.")
     pdf.heading("What we learned and changed")
     if report.lessons:
         pdf.figures(

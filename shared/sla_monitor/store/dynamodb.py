@@ -67,6 +67,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    ComplaintRefusal,
     ContactMethod,
     Customer,
     Extension,
@@ -268,6 +269,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         decision_summary = UnicodeAttribute(null=True)
         decision_recorded_by = UnicodeAttribute(null=True)
 
+    class RefusalMap(MapAttribute):
+        refused_at = UTCDateTimeAttribute()
+        reason = UnicodeAttribute()
+        refused_by = UnicodeAttribute()
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -310,6 +316,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         notifications = ListAttribute(of=NotificationMap, default=list)
         reopened_at = UTCDateTimeAttribute(null=True)
         ombudsman_referral = OmbudsmanReferralMap(null=True)
+        refusal = RefusalMap(null=True)
         possible_complaint = BooleanAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
@@ -611,6 +618,15 @@ class DynamoDBCaseStore:
                 if case.ombudsman_referral
                 else None
             ),
+            refusal=(
+                {
+                    "refused_at": case.refusal.refused_at,
+                    "reason": case.refusal.reason,
+                    "refused_by": case.refusal.refused_by,
+                }
+                if case.refusal
+                else None
+            ),
             possible_complaint=case.possible_complaint or None,
             reply_addresses=list(case.reply_addresses) or None,
             due_shard=due_shard(case.reference, self.shards) if next_due else None,
@@ -766,6 +782,15 @@ class DynamoDBCaseStore:
                     decision_recorded_by=item.ombudsman_referral.decision_recorded_by,
                 )
                 if item.ombudsman_referral
+                else None
+            ),
+            refusal=(
+                ComplaintRefusal(
+                    refused_at=item.refusal.refused_at,
+                    reason=item.refusal.reason,
+                    refused_by=item.refusal.refused_by,
+                )
+                if item.refusal
                 else None
             ),
             possible_complaint=bool(item.possible_complaint),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sla_monitor.calendar import ClosureDay, WorkingDayCalendar
+from sla_monitor.cases import CaseStatus, NotificationKind
 from sla_monitor.directory import Directory, default_directory
 from sla_monitor.directory_changes import (
     DirectoryChangeRefused,
@@ -16,13 +17,14 @@ from sla_monitor.directory_changes import (
     change_department,
     change_officer,
     close_day,
+    hand_over_cases_of_retired,
     reopen_day,
     retire_department,
     retire_officer,
     set_role,
 )
 from sla_monitor.policy import Role
-from sla_monitor.store.memory import InMemoryDirectoryStore
+from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
 from tests.unit.core.builders import a_case, london
 
 NOW = london(2026, 12, 1, 10, 0)
@@ -401,3 +403,62 @@ def test_only_a_stored_closure_day_ahead_can_be_opened(store, calendar):
     with refused("2026-12-31 is closed in council.yaml: change it there and redeploy"):
         reopen_day(date(2026, 12, 31), now=NOW, store=store, calendar=configured)
     assert len(store.closure_days()) == 1
+
+
+def test_a_leavers_open_cases_are_handed_to_the_head_of_service_each_once(store, policy, calendar):
+    # Given Jane's acknowledged case, her unacknowledged one, a closed one, and someone else's
+    with_jane(store)
+    cases = InMemoryCaseStore()
+    received = london(2026, 11, 30, 10, 0)
+    told = a_case(
+        reference="NWL-2026-000001",
+        department="housing",
+        assigned_officer="jane-smith",
+        received_at=received,
+        acknowledged_at=received,
+    )
+    untold = replace(told, reference="NWL-2026-000002", acknowledged_at=None)
+    closed = replace(told, reference="NWL-2026-000003", status=CaseStatus.CLOSED, closed_at=NOW)
+    others = replace(told, reference="NWL-2026-000004", assigned_officer="head-housing")
+    for case in (told, untold, closed, others):
+        cases.create_case(case, events=[], next_due=None)
+    arguments = {"store": cases, "directory_store": store, "policy": policy, "calendar": calendar}
+
+    # When she has not left yet, nothing is handed over
+    with refused("officer jane-smith is not retired"):
+        hand_over_cases_of_retired("jane-smith", **arguments, **BY)
+
+    # When she is retired and her cases handed over
+    retire_officer("jane-smith", store=store, **BY)
+    handed = hand_over_cases_of_retired("jane-smith", **arguments, **BY)
+
+    # Then her open cases are, each with the Head of Service told
+    assert handed == ["NWL-2026-000001", "NWL-2026-000002"]
+    for reference in handed:
+        [notice] = [
+            n
+            for n in cases.get_case(reference).notifications
+            if n.kind is NotificationKind.OWNER_RETIRED
+        ]
+        assert notice.roles == (Role.HEAD_OF_SERVICE.value,)
+        assert notice.details == {
+            "retired": "jane-smith",
+            "retired_by": "complaints-officer",
+            "customer_told": "yes" if reference == "NWL-2026-000001" else "no",
+        }
+    # and only the customer already told who deals with it is told who does now
+    updates = {
+        reference: [
+            n.details.get("why")
+            for n in cases.get_case(reference).notifications
+            if n.kind is NotificationKind.CASE_UPDATE
+        ]
+        for reference in handed
+    }
+    assert updates == {"NWL-2026-000001": ["reassigned"], "NWL-2026-000002": []}
+    event = cases.timeline("NWL-2026-000002")[-1]
+    assert (event.kind, event.details["customer_told"]) == ("owner_retired", "no")
+    assert not cases.get_case("NWL-2026-000003").notifications
+    assert not cases.get_case("NWL-2026-000004").notifications
+    # and a second run finds nothing more to hand over
+    assert hand_over_cases_of_retired("jane-smith", **arguments, **BY) == []

@@ -75,7 +75,12 @@ def test_confirming_another_type_reclassifies_and_re_times_it(world, store, poli
     case = possible_complaint(world)
 
     confirmed = confirm_case_type(
-        case.reference, case_type=CaseType.SERVICE_REQUEST, by="jo.patel", now=LATER, **world
+        case.reference,
+        case_type=CaseType.SERVICE_REQUEST,
+        reason="a first report of a missed bin",
+        by="jo.patel",
+        now=LATER,
+        **world,
     )
 
     assert confirmed.case_type is CaseType.SERVICE_REQUEST and not confirmed.possible_complaint
@@ -124,7 +129,12 @@ def test_confirming_a_type_already_settled_is_refused(world):
 def test_each_decision_keeps_the_message_and_its_type_as_an_example(world, store):
     case = possible_complaint(world)
     confirm_case_type(
-        case.reference, case_type=CaseType.SERVICE_REQUEST, by="jo", now=LATER, **world
+        case.reference,
+        case_type=CaseType.SERVICE_REQUEST,
+        reason="a first report of a missed bin",
+        by="jo",
+        now=LATER,
+        **world,
     )
     reclassify_case(
         case.reference,

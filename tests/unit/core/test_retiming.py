@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import CaseType, Channel, Customer, Outcome
+from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Outcome
+from sla_monitor.engine import evaluate
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.policy import load_policy, parse_policy
 from sla_monitor.retiming import retime_open_cases
@@ -116,8 +117,12 @@ def test_retiming_records_the_version_and_brings_the_next_due_forward(
     event = store.timeline(case.reference)[-1]
     assert (event.kind, event.actor) == ("retimed", "administrator")
     assert "respond to enquiry 2026-11-30 to 2026-11-26" in event.summary
-    # The warning a working day before the new due day (Wednesday 25th) is next.
-    assert store.due_at(case.reference) == london(2026, 11, 25, 9, 0)
+    # The customer, told to expect a reply by the 30th, is owed their new date at once; then
+    # the warning a working day before the new due day (Wednesday 25th) is next.
+    assert store.due_at(case.reference) == NOW
+    assert evaluate(retimed, shorter, calendar, NOW).upcoming[0].owed_from == london(
+        2026, 11, 25, 9, 0
+    )
     # The new version is kept, so a later policy can be compared with it.
     assert directory_store.policy_text(shorter.version) == shorter.source
 
@@ -189,3 +194,120 @@ def test_a_case_timed_by_a_version_never_kept_shows_its_old_dates_as_unknown(
     assert result.reference == case.reference
     assert result.moved == () and result.needs_saving
     assert all(not c.old_known for c in result.clocks)
+
+
+def _acknowledged(store, policy, calendar, case_type=CaseType.ENQUIRY):
+    case = new_case(store, policy, calendar, case_type)
+    record_acknowledgement_sent(
+        case.reference,
+        how="email",
+        by="x",
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=RECEIVED,
+    )
+    return case
+
+
+def _close(store, directory_store, policy, calendar, closed, now=NOW):
+    return retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=policy,
+        calendar=closed,
+        old_calendar=calendar,
+        now=now,
+        by="administrator",
+        dry_run=False,
+        why="closed",
+    )
+
+
+def _date_updates(case):
+    return [
+        n
+        for n in case.notifications_unsent()
+        if n.kind is NotificationKind.CASE_UPDATE and n.details.get("why") == "retimed"
+    ]
+
+
+def test_a_customer_given_a_date_is_owed_the_new_one_once(world, deployed, calendar):
+    store, directory_store = world
+    case = _acknowledged(store, deployed, calendar)  # told: a reply by Monday 30 November
+
+    _close(store, directory_store, deployed, calendar, WorkingDayCalendar([date(2026, 11, 27)]))
+    _close(
+        store,
+        directory_store,
+        deployed,
+        WorkingDayCalendar([date(2026, 11, 27)]),
+        WorkingDayCalendar([date(2026, 11, 27), date(2026, 11, 30)]),
+    )
+
+    # Two closures before the update went: one update, which gives the latest date when it goes.
+    [update] = _date_updates(store.get_case(case.reference))
+    assert update.details == {"why": "retimed", "cause": "calendar", "reply_by": "2026-12-01"}
+    last = store.timeline(case.reference)[-1]
+    assert last.details["customer_told_reply_by"] == "2026-12-02"
+    assert last.details["previous_reply_by"] == "2026-12-01"
+
+
+def test_a_customer_not_yet_acknowledged_is_not_sent_an_update(world, deployed, calendar):
+    store, directory_store = world
+    case = new_case(store, deployed, calendar)
+
+    _close(store, directory_store, deployed, calendar, WorkingDayCalendar([date(2026, 11, 27)]))
+
+    # The acknowledgement, when it goes, gives the new date.
+    assert _date_updates(store.get_case(case.reference)) == []
+    assert "customer_told_reply_by" not in store.timeline(case.reference)[-1].details
+
+
+def test_a_closure_that_leaves_the_reply_date_alone_sends_nothing(world, deployed, calendar):
+    store, directory_store = world
+    case = _acknowledged(store, deployed, calendar)  # reply by Monday 30 November
+
+    # Closing Wednesday 2 December moves no clock of this case.
+    results = _close(
+        store, directory_store, deployed, calendar, WorkingDayCalendar([date(2026, 12, 2)])
+    )
+
+    assert not results[0].reply_day_moved
+    assert _date_updates(store.get_case(case.reference)) == []
+
+
+def test_a_new_date_already_past_is_not_given(world, deployed, shorter, calendar):
+    store, directory_store = world
+    case = _acknowledged(store, deployed, calendar)  # reply by 30 November; 3 days: the 26th
+
+    retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=shorter,
+        calendar=calendar,
+        now=london(2026, 11, 27, 10, 0),
+        by="administrator",
+        dry_run=False,
+    )
+
+    assert _date_updates(store.get_case(case.reference)) == []
+    assert store.get_case(case.reference).policy_version == shorter.version
+
+
+def test_a_shorter_policy_tells_the_customer_their_earlier_date(world, deployed, shorter, calendar):
+    store, directory_store = world
+    case = _acknowledged(store, deployed, calendar)
+
+    retime_open_cases(
+        store=store,
+        directory_store=directory_store,
+        policy=shorter,
+        calendar=calendar,
+        now=NOW,
+        by="administrator",
+        dry_run=False,
+    )
+
+    [update] = _date_updates(store.get_case(case.reference))
+    assert update.details == {"why": "retimed", "cause": "policy", "reply_by": "2026-11-26"}

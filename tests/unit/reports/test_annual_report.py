@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from sla_monitor.cases import Outcome
+from sla_monitor.cases import CaseStatus, CaseType, Channel, ComplaintRefusal, Outcome
 from sla_monitor.directory import default_directory
-from sla_monitor.reports.annual import DepartmentTheme, Feedback, compile_annual_report
+from sla_monitor.reports.annual import (
+    DepartmentTheme,
+    Feedback,
+    RefusedComplaint,
+    compile_annual_report,
+)
+from sla_monitor.reports.exports import annual_rows
 from sla_monitor.reports.periods import ReportRefused, parse_year
 from sla_monitor.reports.reading import annual_report
 from sla_monitor.store.memory import InMemoryCaseStore
 
-from .cases import ANNUAL_AT, YEAR_2026, P, R, london
+from .cases import ANNUAL_AT, YEAR_2026, P, R, case, london
 
 
 def compile_year(policy, calendar, *, financial=False, cases=YEAR_2026):
@@ -221,3 +228,53 @@ def test_the_ombudsmans_decisions_are_counted_in_the_year_they_were_made(policy,
     cases = [decided if c is referred[0] else c for c in YEAR_2026] + [last_year]
     report = compile_year(policy, calendar, cases=cases)
     assert report.ombudsman_decisions == {OmbudsmanDecision.NOT_UPHELD: 1}
+
+
+def test_complaints_refused_are_listed_with_their_reasons_and_not_counted_as_answered(
+    policy, calendar
+):
+    # Given a complaint refused in May 2026, and one refused in December 2025
+    refused_in_may = case(
+        "NWL-2026-000050",
+        CaseType.COMPLAINT,
+        Channel.EMAIL,
+        london(2026, 5, 4, 10, 0),
+        "housing",
+        status=CaseStatus.CLOSED,
+        closed_at=london(2026, 5, 5, 10, 0),
+        refusal=ComplaintRefusal(
+            refused_at=london(2026, 5, 5, 10, 0),
+            reason="the matter is before the county court",
+            refused_by="cco",
+        ),
+    )
+    refused_before = replace(
+        refused_in_may,
+        reference="NWL-2025-000070",
+        received_at=london(2025, 12, 1, 10, 0),
+        refusal=ComplaintRefusal(
+            refused_at=london(2025, 12, 2, 10, 0), reason="older than 12 months", refused_by="cco"
+        ),
+    )
+
+    # When the 2026 report is compiled
+    report = compile_year(policy, calendar, cases=(*YEAR_2026, refused_in_may, refused_before))
+
+    # Then the year's refusal is listed with its reason, and is no stage 1 answer
+    assert report.refused == [
+        RefusedComplaint(
+            reference="NWL-2026-000050",
+            department="Housing",
+            refused_on=date(2026, 5, 5),
+            reason="the matter is before the county court",
+        )
+    ]
+    assert report.stage(1).received == 4  # Q, R, S and the refused one
+    assert report.stage(1).answered == 3  # P, Q, R, as before
+    rows = annual_rows(report)
+    assert (
+        "refused",
+        "Housing: NWL-2026-000050, 2026-05-05",
+        "reason",
+        "the matter is before the county court",
+    ) in rows

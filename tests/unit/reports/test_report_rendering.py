@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
+from sla_monitor.cases import ComplaintRefusal
 from sla_monitor.directory import default_directory
 from sla_monitor.reports.annual import compile_annual_report
 from sla_monitor.reports.compliance import compile_monthly_report
@@ -18,7 +20,7 @@ from sla_monitor.reports.html import annual_report_body, monthly_report_body, mo
 from sla_monitor.reports.pdf import annual_report_pdf
 from sla_monitor.reports.periods import Month, parse_year
 
-from .cases import ANNUAL_AT, NOVEMBER, REPORTED_AT, TEST_POLICY, YEAR_2026, F
+from .cases import ANNUAL_AT, NOVEMBER, REPORTED_AT, TEST_POLICY, YEAR_2026, F, Q, london
 
 NOV = Month(2026, 11)
 
@@ -154,3 +156,46 @@ def test_an_empty_year_says_so_in_every_format(policy, calendar):
     assert "there is nothing to report for the year" in annual_report_body(empty)
     text = PdfReader(io.BytesIO(annual_report_pdf(empty))).pages[0].extract_text()
     assert "nothing to report for the year" in text
+
+
+def test_complaints_refused_are_listed_with_their_reasons_in_html_and_pdf(policy, calendar):
+    refused = replace(
+        Q,
+        reference="NWL-2026-000050",
+        responses=(),
+        outcome=None,
+        responded_at=None,
+        refusal=ComplaintRefusal(
+            refused_at=london(2026, 5, 5, 10, 0),
+            reason="the matter is before the county court",
+            refused_by="cco",
+        ),
+    )
+    report = compile_annual_report(
+        [*YEAR_2026, refused],
+        period=parse_year("2026", financial=False, now=ANNUAL_AT),
+        council="Test Council",
+        policy=policy,
+        calendar=calendar,
+        directory=default_directory(),
+        now=ANNUAL_AT,
+    )
+
+    body = annual_report_body(report)
+    assert "Complaints refused" in body
+    assert "NWL-2026-000050" in body and "the matter is before the county court" in body
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(annual_report_pdf(report))).pages
+    )
+    assert "Complaints refused" in text and "before the county court" in text
+    assert "No complaints were refused in the year." in annual_report_body(
+        compile_annual_report(
+            list(YEAR_2026),
+            period=parse_year("2026", financial=False, now=ANNUAL_AT),
+            council="Test Council",
+            policy=policy,
+            calendar=calendar,
+            directory=default_directory(),
+            now=ANNUAL_AT,
+        )
+    )

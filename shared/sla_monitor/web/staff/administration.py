@@ -24,6 +24,7 @@ from sla_monitor.directory_changes import (
     change_department,
     change_officer,
     close_day,
+    hand_over_cases_of_retired,
     reopen_day,
     retire_department,
     retire_officer,
@@ -299,6 +300,16 @@ class DirectoryPages:
             elif section == "officers":
                 assert key is not None
                 retire_officer(key, **common)
+                # Their open cases are the Head of Service's now: the customers and heads hear.
+                hand_over_cases_of_retired(
+                    key,
+                    by=by,
+                    now=now,
+                    store=self.pages.store,
+                    directory_store=self.store,
+                    policy=self.pages.policy,
+                    calendar=self.pages.calendar,
+                )
                 done = "officer-retired"
             else:
                 current = self.store.load_directory()

@@ -509,8 +509,12 @@ def _check_reclassify(values: Mapping[str, str], pages: StaffPages, case: Case) 
 def _check_confirm_type(
     values: Mapping[str, str], pages: StaffPages, case: Case
 ) -> list[FieldError]:
-    if values.get("case_type", "") not in {t.value for t in CaseType}:
+    chosen = values.get("case_type", "")
+    if chosen not in {t.value for t in CaseType}:
         return [FieldError("case_type", "Choose what the case is")]
+    if case.case_type is CaseType.COMPLAINT and chosen != CaseType.COMPLAINT.value:
+        # Not a complaint after all: the customer is sent the reason.
+        return _required("reason", "Enter why it is not a complaint")(values, pages, case)
     return []
 
 
@@ -611,8 +615,27 @@ def _confirm_type(pages: StaffPages, visit: Visit, case: Case, values: Mapping[s
     return staff.confirm_case_type(
         case.reference,
         case_type=CaseType(values["case_type"]),
+        reason=values.get("reason", "").strip() or None,
         by=visit.viewer.officer_id,
         **pages.casework(visit.now),
+    )
+
+
+def _refuse(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.refuse_complaint(
+        case.reference,
+        reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _may_be_refused(case: Case) -> bool:
+    return (
+        case.is_open
+        and case.case_type is CaseType.COMPLAINT
+        and case.stage_2 is None
+        and case.response_at(1) is None
     )
 
 
@@ -778,10 +801,22 @@ ACTIONS: Mapping[str, CaseAction] = {
             title="Confirm the type",
             button="Confirm the type",
             done="The case's type has been confirmed.",
-            fields=("case_type",),
+            fields=("case_type", "reason"),
             check=_check_confirm_type,
             run=_confirm_type,
             shown=lambda case: case.is_open and case.possible_complaint and case.stage_2 is None,
+        ),
+        CaseAction(
+            name="refuse",
+            permission=Permission.RECLASSIFY_CASE,
+            title="Refuse the complaint",
+            button="Refuse the complaint",
+            done="The complaint has been refused and the case closed. The customer will be sent "
+            "the reason and the Ombudsman's details, and the Corporate Complaints Officer told.",
+            fields=("reason",),
+            check=_required("reason", "Enter why the complaint is not taken further"),
+            run=_refuse,
+            shown=_may_be_refused,
         ),
         CaseAction(
             name="stage-2",

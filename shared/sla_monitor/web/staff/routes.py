@@ -469,6 +469,18 @@ def reclassify(reference: str) -> Response:
     return _step(reference, "reclassify")
 
 
+@app.get("/cases/<reference>/refuse")
+@requires(Permission.RECLASSIFY_CASE)
+def refuse_form(reference: str) -> Response:
+    return _form(reference, "refuse")
+
+
+@app.post("/cases/<reference>/refuse")
+@requires(Permission.RECLASSIFY_CASE)
+def refuse(reference: str) -> Response:
+    return _step(reference, "refuse")
+
+
 @app.get("/cases/<reference>/confirm-type")
 @requires(Permission.RECLASSIFY_CASE)
 def confirm_type_form(reference: str) -> Response:
