@@ -178,6 +178,21 @@ SAMPLES = {
     "extended": ("case_update", welsh_facts(why="extended")),
     "reclassified": ("case_update", welsh_facts(CaseType.ENQUIRY, why="reclassified")),
     "reassigned": ("case_update", welsh_facts(why="reassigned")),
+    "assigned": ("case_update", welsh_facts(why="assigned")),
+    "moved": ("case_update", welsh_facts(why="moved")),
+    "retimed": (
+        "case_update",
+        welsh_facts(why="retimed", details={"cause": "calendar"}),
+    ),
+    "downgraded": ("case_update", welsh_facts(CaseType.ENQUIRY, why="downgraded")),
+    "complaint refused": ("complaint_refused", welsh_facts()),
+    "action done": (
+        "case_update",
+        welsh_facts(
+            why="remedy_done",
+            details={"action": "Trwsio'r cafn", "closed": "yes"},
+        ),
+    ),
     "formal response, upheld": ("formal_response", welsh_facts()),
     "formal response, partly upheld": (
         "formal_response",
