@@ -81,6 +81,7 @@ class NotificationKind(enum.StrEnum):
     CASE_UPDATE = "case_update"  # waiting on them, a new date, a new officer
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # reclassified into a complaint
     OFFICER_MESSAGE = "officer_message"  # an officer writing to the customer in their own words
+    REPLY_ACKNOWLEDGEMENT = "reply_acknowledgement"  # their reply on a case received, once a day
     # to staff
     ASSIGNED = "assigned"
     DEPARTMENT_HANDOVER = "department_handover"
@@ -103,6 +104,7 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.CASE_UPDATE,
         NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         NotificationKind.OFFICER_MESSAGE,
+        NotificationKind.REPLY_ACKNOWLEDGEMENT,
     }
 )
 

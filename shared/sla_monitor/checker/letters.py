@@ -29,7 +29,14 @@ from sla_monitor.checker.messages import (
 )
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Action, Evaluation, acknowledgement_key, base_promise, evaluate
+from sla_monitor.engine import (
+    Action,
+    ClockState,
+    Evaluation,
+    acknowledgement_key,
+    base_promise,
+    evaluate,
+)
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role
 
 CUSTOMER_TEMPLATES: dict[Action, str] = {
@@ -42,6 +49,7 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.CASE_UPDATE: "customer/case_update",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "customer/acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "customer/officer_message",
+    NotificationKind.REPLY_ACKNOWLEDGEMENT: "customer/reply_acknowledgement",
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -57,6 +65,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.CASE_UPDATE: "update on the case",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "message from the officer",
+    NotificationKind.REPLY_ACKNOWLEDGEMENT: "acknowledgement of the customer's reply",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
@@ -169,6 +178,22 @@ class LetterWriter:
             c.due_day
             for c in evaluation.clocks
             if c.kind is PromiseKind.RESPONSE and c.due_day is not None and c.stage == case.stage
+        ]
+        return min(days) if days else None
+
+    def reply_still_due(self, case: Case, at: datetime) -> date | None:
+        """The day the case's running response clock falls due, if that day has not passed:
+        what a letter may say the customer can still expect a reply by. None once the clock is
+        met, breached or not started (a letter never promises a day already gone)."""
+        today = self.calendar.local(at).date()
+        days = [
+            c.due_day
+            for c in evaluate(case, self.policy, self.calendar, at).clocks
+            if c.kind is PromiseKind.RESPONSE
+            and c.stage == case.stage
+            and c.state is ClockState.RUNNING
+            and c.due_day is not None
+            and c.due_day >= today
         ]
         return min(days) if days else None
 
@@ -345,6 +370,10 @@ class LetterWriter:
         if duty.kind is NotificationKind.OFFICER_MESSAGE:
             writer = self.directory.officer(details.get("sent_by"))
             facts["writer"] = writer
+        if duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
+            facts["message_on"] = self.calendar.local(duty.notification.raised_at).date()
+            facts["reopened"] = details.get("reopened") == "yes"
+            facts["reply_due"] = self.reply_still_due(case, at)
         if duty.kind is NotificationKind.CASE_UPDATE:
             facts["ombudsman"] = self.council.ombudsman
             response = self.policy.response_promise(case)

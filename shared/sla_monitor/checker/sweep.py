@@ -282,6 +282,10 @@ class _Sweep:
             day = self.writer.reply_due(case, at)
             if day is not None:
                 fields["expected_reply_by"] = self.writer.expected_reply_by(day)
+        elif duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
+            day = self.writer.reply_still_due(case, at)
+            if day is not None:
+                fields["expected_reply_by"] = self.writer.expected_reply_by(day)
         elif (
             duty.kind is Action.SEND_HOLDING_UPDATE
             and duty.owed is not None
@@ -305,7 +309,7 @@ class _Sweep:
             message_id=new_message_id(case.reference, duty.key, self.sender),
             at=at,
             in_reply_to=case.source_message_id,
-            auto_reply=duty.kind is Action.ACKNOWLEDGE,
+            auto_reply=duty.kind in (Action.ACKNOWLEDGE, NotificationKind.REPLY_ACKNOWLEDGEMENT),
         )
         try:
             sent = self._send(outbound)
