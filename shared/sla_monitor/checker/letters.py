@@ -65,7 +65,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.CASE_UPDATE: "update on the case",
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "message from the officer",
-    NotificationKind.REPLY_ACKNOWLEDGEMENT: "acknowledgement of the customer's reply",
+    NotificationKind.REPLY_ACKNOWLEDGEMENT: "reply acknowledgement",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
