@@ -235,8 +235,7 @@ def test_a_customer_who_chose_post_gets_a_printable_letter_through_the_owner(tow
     tasks = [
         m
         for m in town.mail_to(HEAD_OF_HOUSING)
-        if m["Subject"]
-        == f"{case.reference}: please send the reply acknowledgement by post"
+        if m["Subject"] == f"{case.reference}: please send the reply acknowledgement by post"
     ]
     [task] = tasks
     assert "Dear Bob Example," in text_of(task)
