@@ -98,6 +98,7 @@ class NotificationKind(enum.StrEnum):
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # reclassified into a complaint
     OFFICER_MESSAGE = "officer_message"  # an officer writing to the customer in their own words
     COMPLAINT_REFUSED = "complaint_refused"  # not taken through the procedure: the reason
+    REPLY_ACKNOWLEDGEMENT = "reply_acknowledgement"  # their reply on a case received, once a day
     # to staff
     ASSIGNED = "assigned"
     DEPARTMENT_HANDOVER = "department_handover"
@@ -123,6 +124,7 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         NotificationKind.OFFICER_MESSAGE,
         NotificationKind.COMPLAINT_REFUSED,
+        NotificationKind.REPLY_ACKNOWLEDGEMENT,
     }
 )
 

@@ -25,7 +25,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.engine import next_due_instant, record_breaches
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy import Policy, PromiseKind, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 
 
@@ -294,9 +294,11 @@ def record_customer_reply(
                 summary="clocks resumed: the customer replied",
             )
         )
+    before = case
     case, event = _tell_owner_of_reply(case, reply, policy=policy, calendar=calendar)
     if event is not None:
         events.append(event)
+    case = _acknowledge_reply(before, case, reply, policy=policy, calendar=calendar)
     store.save_case(
         case,
         events=events,
@@ -339,6 +341,47 @@ def _tell_owner_of_reply(
     changed = reopened.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner, reopened="yes")
     return changed, TimelineEvent(
         at=at, kind="reopened", actor="intake", summary="reopened: the customer wrote again"
+    )
+
+
+def _acknowledge_reply(
+    before: Case,
+    case: Case,
+    reply: CustomerReply,
+    *,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+) -> Case:
+    """The customer hears that their reply arrived, at most once a day per case: it came by a
+    channel the policy acknowledges in writing (email, the web), and the case is open after it.
+    A reply that left the case closed (put to the officer as a possible stage 2 request) or
+    that started stage 2 is acknowledged by the stage 2 path instead."""
+    if not case.is_open or (case.stage_2 is not None and before.stage_2 is None):
+        return case
+    if reply.channel not in _channels_acknowledged(policy):
+        return case
+    day = calendar.local(reply.received_at).date()
+    if any(
+        n.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT
+        and calendar.local(n.raised_at).date() == day
+        for n in case.notifications
+    ):
+        return case
+    if not before.is_open:
+        return case.notify(
+            NotificationKind.REPLY_ACKNOWLEDGEMENT, at=reply.received_at, reopened="yes"
+        )
+    return case.notify(NotificationKind.REPLY_ACKNOWLEDGEMENT, at=reply.received_at)
+
+
+def _channels_acknowledged(policy: Policy) -> frozenset[Channel]:
+    """The channels whose every message the policy acknowledges in writing ("acknowledge
+    receipt of all customer emails"). A call or a visit was answered there and then."""
+    return frozenset(
+        channel
+        for promise in policy.promises
+        if promise.kind is PromiseKind.ACKNOWLEDGEMENT
+        for channel in promise.channels
     )
 
 

@@ -16,6 +16,7 @@ from sla_monitor.cases import Case, CaseStatus, Channel, TimelineEvent
 from sla_monitor.checker.mailer import SendingUnavailableError, SESMailer
 from sla_monitor.checker.wiring import sweep_with
 from sla_monitor.cli.main import main
+from sla_monitor.intake import CustomerReply, record_customer_reply
 from sla_monitor.runtime import services
 
 from .checker_support import london, mail_to
@@ -152,6 +153,52 @@ def test_show_as_text_reads_as_the_case_file(aws, capsys):
     assert "Customer: Ann Example, ann@example.org, 01530 454545" in words
     assert "respond to complaint stage 1 due Tue 15 Dec 2026" in words
     assert {"Clocks", "Timeline"} <= set(lines)
+
+
+REPLY_WORDS = "The crew came back today.\n\nThey left the bin on the road again.\n\x1b[31mAnn"
+
+
+def reply_by_email(reference: str) -> None:
+    """What email intake does with the customer's reply to the acknowledgement."""
+    bundle = services()
+    received = london(2026, 12, 2, 9, 30)
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=received,
+            channel=Channel.EMAIL,
+            summary="customer replied by email (matched by reference)",
+            body=REPLY_WORDS,
+            sender=RESIDENT,
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=received,
+    )
+
+
+def test_show_gives_every_word_of_a_customers_reply_with_how_and_who_sent_it(aws, capsys):
+    reference = log_complaint(capsys)
+    reply_by_email(reference)
+
+    code, out, _ = run(capsys, f"show {reference} --now 2026-12-02T10:00")
+
+    assert code == 0
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if "customer replied by email" in line)
+    assert lines[start + 1 : start + 8] == [
+        "      channel: email",
+        f"      sender: {RESIDENT}",
+        "      what they wrote:",
+        "        The crew came back today.",
+        "",
+        "        They left the bin on the road again.",
+        "        [31mAnn",  # no escape sequence reaches the terminal
+    ]
+    shown = run_json(capsys, f"show {reference} --now 2026-12-02T10:00")
+    [reply] = [e for e in shown["timeline"] if e["kind"] == "customer_reply"]
+    assert reply["details"] == {"channel": "email", "body": REPLY_WORDS, "sender": RESIDENT}
 
 
 def test_a_complaint_without_contact_details_is_refused_and_nothing_is_stored(aws, capsys):

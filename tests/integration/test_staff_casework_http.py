@@ -249,6 +249,77 @@ def test_an_acknowledgement_sent_by_hand_is_recorded_once(stack, browsers):
     assert "acknowledged already" in again.body
 
 
+# -- the customer's replies ---------------------------------------------------------------------
+
+
+def _timeline_item(body: str, summary: str) -> str:
+    """The timeline entry of the page whose summary is `summary`, as HTML."""
+    items = body.split('<div class="moj-timeline__item">')[1:]
+    [item] = [i for i in items if summary in i]
+    return item
+
+
+def test_the_case_page_shows_every_word_of_an_emailed_reply_escaped(stack, browsers):
+    bundle = stack.services
+    reference = stack.sample_cases["bulky"]
+    long_line = "The van never came, " * 150  # one long paragraph, kept whole
+    words = f"<script>alert('x')</script> & more\n\nSecond paragraph.\n{long_line}"
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=datetime.now(UTC),
+            channel=Channel.EMAIL,
+            summary="customer replied by email (matched by reference)",
+            body=words,
+            sender="priya.shah@example.org",
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+
+    page = browsers["officer"].get(f"/cases/{reference}")
+
+    assert page.status == 200
+    item = _timeline_item(page.body, "customer replied by email (matched by reference)")
+    assert "<strong>Came by:</strong> Email" in item
+    assert "<strong>From:</strong> priya.shah@example.org" in item
+    written = (
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more\n\nSecond paragraph.\n"
+        + long_line.replace("'", "&#39;")
+    )
+    assert f'class="govuk-body app-written"><strong>What they wrote:</strong> {written}' in item
+    assert "<script>alert" not in page.body
+    # In that order: how it came, who from, then the words.
+    assert item.index("Came by:") < item.index("From:") < item.index("What they wrote:")
+
+
+def test_the_case_page_shows_what_a_resident_sent_through_their_account(stack, browsers):
+    from sla_monitor.residents import send_more_information
+    from sla_monitor.store.ports import customer_key
+
+    bundle = stack.services
+    reference = stack.sample_cases["garden"]
+    case = bundle.store.get_case(reference)
+    send_more_information(
+        reference,
+        "The bin is at the front gate.\nIt is the green one.",
+        resident=customer_key(case.customer.email),
+        submission_id="f" * 32,
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+
+    page = browsers["officer"].get(f"/cases/{reference}")
+
+    item = _timeline_item(page.body, "sent more information through their online account")
+    assert "<strong>Came by:</strong> Web" in item
+    assert "The bin is at the front gate.\nIt is the green one." in item
+
+
 # -- attachments --------------------------------------------------------------------------------
 
 

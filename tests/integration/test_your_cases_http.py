@@ -169,7 +169,9 @@ def test_a_resident_signs_in_by_the_emailed_link_and_sees_only_their_own_cases(b
     assert sam.get(f"/your-cases/{cases['theirs']}/more-information")["statusCode"] == 404
 
 
-def test_more_information_is_recorded_as_the_customers_reply_and_the_owner_told(bundle, cases):
+def test_more_information_is_recorded_as_the_customers_reply_the_owner_told_and_it_is_acknowledged(
+    bundle, cases
+):
     sam = Resident()
     sam.ask_for_link(RESIDENT)
     sam.sign_in_with(links_in(RESIDENT)[0])
@@ -191,7 +193,10 @@ def test_more_information_is_recorded_as_the_customers_reply_and_the_owner_told(
     reply = [e for e in timeline if e.kind == "customer_reply"]
     assert [e.details["body"] for e in reply] == ["The mould has spread to the bedroom."]
     case = bundle.store.get_case(cases["mine"])
-    assert [n.kind for n in case.notifications_unsent()] == [NotificationKind.CUSTOMER_REPLIED]
+    assert [n.kind for n in case.notifications_unsent()] == [
+        NotificationKind.CUSTOMER_REPLIED,
+        NotificationKind.REPLY_ACKNOWLEDGEMENT,
+    ]
 
     # Without the session's CSRF token nothing is recorded.
     sam.hidden = {}

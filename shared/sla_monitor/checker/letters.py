@@ -33,6 +33,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.engine import (
     REMEDY_CLOCK,
     Action,
+    ClockState,
     Evaluation,
     acknowledgement_key,
     base_promise,
@@ -51,6 +52,7 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "customer/acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "customer/officer_message",
     NotificationKind.COMPLAINT_REFUSED: "customer/complaint_refused",
+    NotificationKind.REPLY_ACKNOWLEDGEMENT: "customer/reply_acknowledgement",
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -69,6 +71,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.COMPLAINT_ACKNOWLEDGEMENT: "complaint acknowledgement",
     NotificationKind.OFFICER_MESSAGE: "message from the officer",
     NotificationKind.COMPLAINT_REFUSED: "complaint refused",
+    NotificationKind.REPLY_ACKNOWLEDGEMENT: "reply acknowledgement",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
@@ -224,6 +227,22 @@ class LetterWriter:
         if day is None or day < self.calendar.local(at).date():
             return None
         return day
+
+    def reply_still_due(self, case: Case, at: datetime) -> date | None:
+        """The day the case's running response clock falls due, if that day has not passed:
+        what a letter may say the customer can still expect a reply by. None once the clock is
+        met, breached or not started (a letter never promises a day already gone)."""
+        today = self.calendar.local(at).date()
+        days = [
+            c.due_day
+            for c in evaluate(case, self.policy, self.calendar, at).clocks
+            if c.kind is PromiseKind.RESPONSE
+            and c.stage == case.stage
+            and c.state is ClockState.RUNNING
+            and c.due_day is not None
+            and c.due_day >= today
+        ]
+        return min(days) if days else None
 
     def expected_reply_by(self, day: date) -> datetime:
         # The end of office hours that day: read back as a date, it is still that day.
@@ -428,6 +447,10 @@ class LetterWriter:
             facts["writer"] = writer
         if duty.kind is NotificationKind.COMPLAINT_REFUSED:
             facts["ombudsman"] = self.council.ombudsman
+        if duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
+            facts["message_on"] = self.calendar.local(duty.notification.raised_at).date()
+            facts["reopened"] = details.get("reopened") == "yes"
+            facts["reply_due"] = self.reply_still_due(case, at)
         if duty.kind is NotificationKind.CASE_UPDATE:
             if details.get("why") in _DATED_UPDATES:
                 facts["reply_due"] = self.update_reply_day(case, duty, at)

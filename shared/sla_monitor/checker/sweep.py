@@ -291,6 +291,10 @@ class _Sweep:
             )
             if day is not None:
                 fields["expected_reply_by"] = self.writer.expected_reply_by(day)
+        elif duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
+            day = self.writer.reply_still_due(case, at)
+            if day is not None:
+                fields["expected_reply_by"] = self.writer.expected_reply_by(day)
         elif (
             duty.kind is Action.SEND_HOLDING_UPDATE
             and duty.owed is not None
@@ -320,7 +324,7 @@ class _Sweep:
             message_id=new_message_id(case.reference, duty.key, self.sender),
             at=at,
             in_reply_to=case.source_message_id,
-            auto_reply=duty.kind is Action.ACKNOWLEDGE,
+            auto_reply=duty.kind in (Action.ACKNOWLEDGE, NotificationKind.REPLY_ACKNOWLEDGEMENT),
             attachments=attachments,
         )
         try:

@@ -9,6 +9,7 @@ decides anything about a case: the clocks come from the engine, the owner from t
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -290,6 +291,7 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
         cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         lines.append(f"  {cells}  {event.summary}")
         lines += [f"      {k}: {v}" for k, v in event.details.items() if v and k in _SHOWN]
+        lines += _written_lines(event)
     return lines
 
 
@@ -302,6 +304,29 @@ def _overdue(view: CaseView, number: int) -> bool:
 
 # Details worth an officer's eye; the rest (message ids, keys) stay in the JSON.
 _SHOWN = frozenset({"reason", "classification", "detail"})
+# A terminal obeys control characters: none of a customer's text reaches it but line breaks.
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _written_lines(event: TimelineEvent) -> list[str]:
+    """What the customer wrote in a reply, every word of it, with how it came and from whom."""
+    body = event.details.get("body")
+    if body is None:
+        return []
+    lines = [
+        f"      {k}: {' '.join(_printable(event.details[k]).split())}"
+        for k in ("channel", "sender")
+        if event.details.get(k)
+    ]
+    text = _printable(body).strip("\n")
+    if text.strip():
+        lines.append("      what they wrote:")
+        lines += [f"        {line}".rstrip() for line in text.split("\n")]
+    return lines
+
+
+def _printable(text: str) -> str:
+    return _CONTROL_BUT_LINES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def event_json(event: TimelineEvent) -> dict[str, Any]:

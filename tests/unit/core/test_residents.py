@@ -190,7 +190,9 @@ def test_the_letters_listed_are_those_to_the_customer_only():
 # -- what a resident does -----------------------------------------------------------------------
 
 
-def test_more_information_is_the_customers_reply_and_the_owner_is_told(store, policy, calendar):
+def test_more_information_is_the_customers_reply_the_owner_is_told_and_it_is_acknowledged(
+    store, policy, calendar
+):
     case = a_case(store, policy, calendar)
     at = MONDAY + timedelta(hours=2)
     send_more_information(
@@ -210,7 +212,10 @@ def test_more_information_is_the_customers_reply_and_the_owner_is_told(store, po
         "web",
     )
     stored = store.get_case(case.reference)
-    assert [n.kind for n in stored.notifications_unsent()] == [NotificationKind.CUSTOMER_REPLIED]
+    assert [n.kind for n in stored.notifications_unsent()] == [
+        NotificationKind.CUSTOMER_REPLIED,
+        NotificationKind.REPLY_ACKNOWLEDGEMENT,
+    ]
 
 
 def test_nothing_can_be_sent_to_another_residents_case_or_empty(store, policy, calendar):

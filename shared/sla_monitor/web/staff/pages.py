@@ -87,6 +87,7 @@ _TYPE_NAMES: Mapping[CaseType, str] = {
     CaseType.COMPLIMENT: "Compliment",
 }
 _CHANNEL_NAMES: Mapping[Channel, str] = {c: c.value.replace("_", " ").capitalize() for c in Channel}
+_CHANNEL_NAMES_BY_VALUE: Mapping[str, str] = {c.value: name for c, name in _CHANNEL_NAMES.items()}
 
 
 class FormRefused(Exception):
@@ -1152,12 +1153,15 @@ class StaffPages:
     def _event(self, event: TimelineEvent) -> dict[str, Any]:
         actor = self.directory.officer(event.actor)
         shown = {k: v for k, v in event.details.items() if v and k in _DETAILS_SHOWN}
+        if "channel" in shown:
+            shown["channel"] = _CHANNEL_NAMES_BY_VALUE.get(shown["channel"], shown["channel"])
         return {
             "label": event.kind.replace("_", " ").capitalize(),
             "by": actor.name if actor else event.actor.replace("_", " "),
             "at": event.at,
             "summary": event.summary,
-            "details": [(_DETAILS_SHOWN[k], v) for k, v in shown.items()],
+            # In the order of `_DETAILS_SHOWN`: how a reply came and from whom, then its words.
+            "details": [(title, shown[k]) for k, title in _DETAILS_SHOWN.items() if k in shown],
         }
 
     # -- the steps ---------------------------------------------------------------------------
@@ -1400,6 +1404,8 @@ def home_of(viewer: Viewer, urls: StaffUrls) -> str:
 
 
 _DETAILS_SHOWN = {
+    "channel": "Came by",
+    "sender": "From",
     "reason": "Reason",
     "classification": "Classification",
     "detail": "Detail",
