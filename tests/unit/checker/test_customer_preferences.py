@@ -186,6 +186,10 @@ SAMPLES = {
     ),
     "downgraded": ("case_update", welsh_facts(CaseType.ENQUIRY, why="downgraded")),
     "complaint refused": ("complaint_refused", welsh_facts()),
+    "reply acknowledged": (
+        "reply_acknowledgement",
+        welsh_facts(message_on=date(2026, 3, 4), reopened=True),
+    ),
     "action done": (
         "case_update",
         welsh_facts(
