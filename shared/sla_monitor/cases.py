@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 
 class CaseType(enum.StrEnum):
@@ -166,6 +166,8 @@ class SentAction:
     sent_at: datetime
     due: datetime | None = None
     message_id: str | None = None
+    # The reply date the letter gave the customer, as it gave it: the promise they now hold.
+    promised_day: date | None = None
 
 
 @dataclass(frozen=True)
