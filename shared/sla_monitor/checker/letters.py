@@ -223,7 +223,14 @@ class LetterWriter:
         """The reply date the customer letter for `duty` gives: the letter says it, and the
         case records it with the letter as the promise the customer now holds."""
         if duty.kind in (Action.SEND_HOLDING_UPDATE, Action.APOLOGISE_FOR_DELAY):
-            return ReplyDate(duty.owed.expected_reply_by if duty.owed else None)
+            # The engine's date for a letter going at `at` (a sweep recording a letter an
+            # earlier one sent asks as of when it went).
+            evaluation = evaluate(case, self.policy, self.calendar, at)
+            owed = next(
+                (a for a in (*evaluation.owed, *evaluation.upcoming) if a.key == duty.key),
+                duty.owed,
+            )
+            return ReplyDate(owed.expected_reply_by if owed else None)
         if duty.kind in (NotificationKind.FORMAL_RESPONSE, NotificationKind.OFFICER_MESSAGE):
             return ReplyDate(None)
         return self.reply_date(case, at, may_wait=duty.kind is Action.SEND_PROGRESS_UPDATE)

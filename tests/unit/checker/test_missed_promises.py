@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
+
 from sla_monitor.cases import CaseType, Channel, ContactMethod, Customer, Preferences
 from sla_monitor.checker.outcomes import Delivery
 from sla_monitor.engine import Action
@@ -199,3 +201,37 @@ def test_the_customer_is_told_once_that_the_complaint_was_referred_to_the_chief_
     assert sent == london(2026, 3, 31, 9, 0)
     assert sum(r.count(Action.TELL_CUSTOMER_OF_REFERRAL) for r in reports) == 1
     assert town.case(case.reference).was_sent("referral_letter:refer_to_chief_executive")
+
+
+class Crash(BaseException):
+    """The process dies here: nothing catches it, nothing after it runs."""
+
+
+class StoreThatDiesOnSave:
+    def __init__(self, store) -> None:
+        self._store = store
+
+    def __getattr__(self, name):
+        if name == "save_case":
+            raise Crash(name)
+        return getattr(self._store, name)
+
+
+def test_a_late_holding_update_recorded_days_later_keeps_the_date_it_gave(town):
+    # Given a late holding update sent on 11 January by a sweep that died before recording it
+    logged = london(2027, 1, 11, 10, 0)
+    case = logged_by_letter(town, CaseType.ENQUIRY, london(2026, 12, 21, 10, 0), logged)
+    with pytest.raises(Crash):
+        town.sweep(logged, store=StoreThatDiesOnSave(town.store))
+    [holding] = letters_to_customer(town, "when to expect our reply")
+    assert "We now expect to reply by Monday 18 January 2027." in text_of(holding)
+
+    # When a sweep two days later records it from the ledger
+    town.sweep(london(2027, 1, 13, 10, 0))
+
+    # Then the case keeps the date the letter gave, not one counted from the 13th
+    [record] = [
+        s for s in town.case(case.reference).sent if s.key == "holding_update:respond_to_enquiry"
+    ]
+    assert (record.sent_at, record.promised_day) == (logged, date(2027, 1, 18))
+    assert len(letters_to_customer(town, "when to expect our reply")) == 1
