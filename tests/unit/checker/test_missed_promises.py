@@ -12,7 +12,7 @@ import pytest
 from sla_monitor.cases import CaseType, Channel, ContactMethod, Customer, Preferences
 from sla_monitor.checker.outcomes import Delivery
 from sla_monitor.engine import Action
-from sla_monitor.staff import log_case
+from sla_monitor.staff import assign_case, log_case
 
 from .conftest import RESIDENT, london, text_of
 
@@ -174,6 +174,39 @@ def test_a_progress_update_after_a_missed_date_says_sorry_and_gives_the_date_sti
     text = text_of(progress[-1])
     assert "We aimed to send you our full response by Monday 16 March 2026" in text
     assert "We expect to send you our full response by Tuesday 31 March 2026." in text
+
+
+def test_a_case_update_after_a_missed_date_gives_the_date_still_to_come(town):
+    # Given a complaint whose response (due Monday 16 March) was missed and apologised for,
+    # the apology giving Tuesday 31 March
+    case = town.receive(MONDAY, case_type=CaseType.COMPLAINT)
+
+    def assign(officer_id, at):
+        assign_case(
+            case.reference,
+            officer_id=officer_id,
+            department=None,
+            by="head-housing",
+            store=town.store,
+            policy=town.policy,
+            calendar=town.calendar,
+            now=at,
+            directory=town.directory,
+        )
+
+    assign("head-housing", MONDAY)
+    town.sweep_every(MONDAY, london(2026, 3, 18, 9, 0), timedelta(hours=1))
+
+    # When another officer takes it on, on Wednesday 18 March
+    assign("housing-officer", london(2026, 3, 18, 10, 0))
+    town.sweep(london(2026, 3, 18, 10, 0))
+
+    # Then the customer's update gives the date still to come and says sorry for the one missed
+    [update] = letters_to_customer(town, "an update on your complaint")
+    text = text_of(update)
+    assert "We now aim to send you a full reply by Tuesday 31 March 2026." in text
+    assert "Monday 16 March 2026, and we are sorry that we have not done so." in text
+    assert "Ravi Evans" in text
 
 
 def test_the_customer_is_told_once_that_the_complaint_was_referred_to_the_chief_executive(town):
