@@ -201,6 +201,8 @@ class SentAction:
     sent_at: datetime
     due: datetime | None = None
     message_id: str | None = None
+    # The reply date the letter gave the customer, as it gave it: the promise they now hold.
+    promised_day: date | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ How the clocks run:
   change through `record_breaches`) keeps its clock breached at the due it missed, and an
   extension granted once its deadline had passed moves the date the council now works to but
   not the breach. A promise answered after it was breached is "kept late", never "met".
+- No letter gives a date already past: a holding update sent late counts its new date from the
+  day it goes. The date a letter gave is recorded with it (`SentAction.promised_day`), and the
+  promised date clock keeps that date.
+- A breached response promise (or promised date) owes the customer an apology with a new date,
+  once, the working day after; a complaint referred to the Chief Executive owes the customer a
+  letter saying so.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar, require_aware
-from sla_monitor.cases import Breach, Case, CaseType, Notification
+from sla_monitor.cases import Breach, Case, CaseType, Notification, SentAction
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
@@ -67,6 +73,8 @@ class Action(enum.StrEnum):
     PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"  # noqa: S105 - not a password
     REMIND_OF_REMEDY = "remind_of_remedy"
     CHASE_REMEDY = "chase_remedy"
+    APOLOGISE_FOR_DELAY = "apologise_for_delay"
+    TELL_CUSTOMER_OF_REFERRAL = "tell_customer_of_referral"
 
     @property
     def to_customer(self) -> bool:
@@ -74,7 +82,13 @@ class Action(enum.StrEnum):
 
 
 _CUSTOMER_ACTIONS = frozenset(
-    {Action.ACKNOWLEDGE, Action.SEND_HOLDING_UPDATE, Action.SEND_PROGRESS_UPDATE}
+    {
+        Action.ACKNOWLEDGE,
+        Action.SEND_HOLDING_UPDATE,
+        Action.SEND_PROGRESS_UPDATE,
+        Action.APOLOGISE_FOR_DELAY,
+        Action.TELL_CUSTOMER_OF_REFERRAL,
+    }
 )
 
 
@@ -308,6 +322,9 @@ class _CaseClocks:
         if not self.case.was_sent(action.key):
             self.actions.append(action)
 
+    def _sent(self, key: str) -> SentAction | None:
+        return next((s for s in self.case.sent if s.key == key), None)
+
     # -- promises ---------------------------------------------------------------------------
 
     def acknowledgements(self, promises: Iterable[Promise]) -> None:
@@ -350,12 +367,12 @@ class _CaseClocks:
         due = self.calendar.end_of_day(due_day)
         missed = self._missed_before_extension(promise, start)
         self.clocks.append(self._clock(promise, start, timing, self.answered_at, missed=missed))
-        promised_day = (
-            self.calendar.add_working_days(due_day, promise.holding_update.expect_reply_within)
-            if promise.holding_update is not None
-            else None
-        )
-        if promised_day is not None and self.case.was_sent(f"holding_update:{promise.name}"):
+        holding_update = self._sent(f"holding_update:{promise.name}")
+        if promise.holding_update is not None and holding_update is not None:
+            # The date the letter gave; letters recorded before dates were kept gave this one.
+            promised_day = holding_update.promised_day or self.calendar.add_working_days(
+                due_day, promise.holding_update.expect_reply_within
+            )
             self._promised_date(promise, start, promised_day)
         if self.answered_at is not None or not self.case.is_open:
             return
@@ -377,7 +394,9 @@ class _CaseClocks:
                     warning_days=days,
                 )
             )
-        if promised_day is not None:
+        if promise.holding_update is not None:
+            # Sent late, it counts the new date from the day it goes, never giving a past one.
+            sent_on = max(due_day, self.calendar.local(self.now).date())
             self._owe(
                 OwedAction(
                     action=Action.SEND_HOLDING_UPDATE,
@@ -385,9 +404,13 @@ class _CaseClocks:
                     promise=promise.name,
                     owed_from=self.calendar.at(due_day, self.policy.customer_updates_sent_at),
                     due=due,
-                    expected_reply_by=promised_day,
+                    expected_reply_by=reply_day_after_delay(promise, self.calendar, sent_on),
                 )
             )
+        else:
+            # A holding update is the letter that says sorry for this promise; without one,
+            # the customer gets an apology once it is breached.
+            self._apologise(promise.name, promise, due_day)
         if promise.escalate_to:
             self._owe(
                 OwedAction(
@@ -431,6 +454,38 @@ class _CaseClocks:
                     recipients=(Role.OWNER, Role.HEAD_OF_SERVICE),
                 )
             )
+            self._apologise(name, promise, promised_day)
+
+    def _apologise(self, clock: str, promise: Promise, due_day: date) -> None:
+        """Sorry, we said we would reply by `due_day` and did not: the customer is told once,
+        at the customer update time on the working day after, with the date they can now
+        expect. Not while the case waits on them, not before the acknowledgement (a late
+        acknowledgement says it), and not when a letter sent since the breach gave a later
+        date already."""
+        breached_at = self.calendar.end_of_day(due_day)
+        if self.case.open_pause is not None:
+            return
+        if any(a.key == acknowledgement_key(self.stage) for a in self.actions):
+            return
+        if any(
+            s.promised_day is not None and s.promised_day > due_day and s.sent_at >= breached_at
+            for s in self.case.sent
+        ):
+            return
+        send_from = self.calendar.at(
+            self.calendar.next_working_day(due_day), self.policy.customer_updates_sent_at
+        )
+        sent_on = self.calendar.local(max(send_from, self.now)).date()
+        self._owe(
+            OwedAction(
+                action=Action.APOLOGISE_FOR_DELAY,
+                key=f"apology:{clock}",
+                promise=clock,
+                owed_from=send_from,
+                due=breached_at,
+                expected_reply_by=reply_day_after_delay(promise, self.calendar, sent_on),
+            )
+        )
 
     def progress_updates(self, promise: Promise) -> None:
         assert promise.every is not None
@@ -502,6 +557,17 @@ class _CaseClocks:
                     recipients=promise.escalate_to,
                 )
             )
+            if action is Action.REFER_TO_CHIEF_EXECUTIVE:
+                # The customer is told of the referral when the Chief Executive is.
+                self._owe(
+                    OwedAction(
+                        action=Action.TELL_CUSTOMER_OF_REFERRAL,
+                        key=f"referral_letter:{promise.name}",
+                        promise=promise.name,
+                        owed_from=self._staff_time(due),
+                        due=due,
+                    )
+                )
 
     def handover(self, promise: Promise) -> None:
         if self.case.is_open and self.answered_at is None:
@@ -697,6 +763,14 @@ def notification_owed_from(notification: Notification, calendar: WorkingDayCalen
     if notification.to_customer:
         return notification.raised_at
     return calendar.next_office_hours(notification.raised_at)
+
+
+def reply_day_after_delay(promise: Promise, calendar: WorkingDayCalendar, sent_on: date) -> date:
+    """The reply date a letter sent on `sent_on` gives once a response promise is (or is about
+    to be) missed: the holding update's `expect_reply_within` working days later, or, for a
+    promise without holding updates, the promise's own working days again."""
+    days = promise.holding_update.expect_reply_within if promise.holding_update else promise.within
+    return calendar.add_working_days(sent_on, days or 1)
 
 
 def promised_date_clock(promise: str) -> str:

@@ -119,6 +119,24 @@ def test_the_unanswered_complaint_across_christmas(month):
     assert referral.at == london(1, 15, 9, 0)
 
 
+def test_the_unanswered_complaint_s_customer_hears_sorry_and_of_the_referral(month):
+    _, result, mail = month
+    reference = result.references["rude-officer"]
+    # The response was due Wednesday 30 December: the apology goes the working day after.
+    (apology,) = done_for(result, "rude-officer", Action.APOLOGISE_FOR_DELAY)
+    assert apology.at == london(12, 31, 14, 0)
+    [(at, _, text, _)] = mail_to(mail, BROWN, f"{reference}: we are sorry")
+    assert at == london(12, 31, 14, 0)
+    assert "by Wednesday 30 December 2026, and we have not done so" in text
+    # Ten working days from Thursday 31 December, New Year's Day skipped: Friday 15 January.
+    assert "We now expect to reply by Friday 15 January 2027." in text
+    # Told of the referral when the Chief Executive is.
+    (letter,) = done_for(result, "rude-officer", Action.TELL_CUSTOMER_OF_REFERRAL)
+    assert letter.at == london(1, 15, 9, 0)
+    [(_, _, text, _)] = mail_to(mail, BROWN, "referred to our Chief Executive")
+    assert "we have now referred yours" in text
+
+
 def test_the_extended_complaint_is_answered_in_time_and_never_referred(month):
     services, result, _ = month
     assert done_for(result, "housing-repair", Action.REFER_TO_CHIEF_EXECUTIVE) == []
@@ -165,6 +183,7 @@ HILL = "margaret.hill@example.org"
 CCO = "complaints@nwleicestershire.gov.uk"
 JO_PATEL = "jo.patel@nwleicestershire.gov.uk"
 HEAD_OF_WASTE = "head.waste@nwleicestershire.gov.uk"
+BROWN = "sam.brown@example.net"
 
 
 def test_the_reassigned_officer_and_the_customer_are_told(month):

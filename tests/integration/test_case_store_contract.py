@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -88,7 +88,15 @@ def test_a_case_round_trips_with_everything_on_it(store):
     case = a_case(
         store,
         pauses=(Pause(paused_at=NOW, reason="asked for photos", resumed_at=NOW + timedelta(1)),),
-        sent=(SentAction(key="acknowledge", action="acknowledge", sent_at=NOW, message_id="m1"),),
+        sent=(
+            SentAction(key="acknowledge", action="acknowledge", sent_at=NOW, message_id="m1"),
+            SentAction(
+                key="holding_update:respond_to_enquiry",
+                action="send_holding_update",
+                sent_at=NOW,
+                promised_day=date(2027, 1, 18),
+            ),
+        ),
         ombudsman_referral=OmbudsmanReferral(
             referred_at=NOW, reference="26 012 345", recorded_by="cco"
         ),
@@ -98,6 +106,7 @@ def test_a_case_round_trips_with_everything_on_it(store):
     assert loaded == stored
     assert loaded.pauses[0].reason == "asked for photos"
     assert loaded.sent[0].message_id == "m1"
+    assert (loaded.sent[0].promised_day, loaded.sent[1].promised_day) == (None, date(2027, 1, 18))
     assert loaded.ombudsman_referral.reference == "26 012 345"
     assert [e.kind for e in store.timeline(case.reference)] == ["received"]
 

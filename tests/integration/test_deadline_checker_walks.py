@@ -37,7 +37,17 @@ def test_a_complaint_over_christmas_and_new_year(embedded):
         (f"{case.reference}: we have received your complaint", received),
         # Ten working days from 23 December: Monday 11 January.
         (f"{case.reference}: progress on your complaint", london(2027, 1, 11, 14, 0)),
+        # The response missed, the customer hears sorry and a new date the working day after.
+        (
+            f"{case.reference}: we are sorry, our reply to your complaint is late",
+            london(2027, 1, 12, 14, 0),
+        ),
         (f"{case.reference}: progress on your complaint", london(2027, 1, 25, 14, 0)),
+        # Twenty working days: referred to the Chief Executive, and the customer told.
+        (
+            f"{case.reference}: your complaint has been referred to our Chief Executive",
+            london(2027, 1, 26, 9, 0),
+        ),
     ]
     assert "full reply by Monday 11 January 2027" in to_customer[0].text()
     to_head = [(m.subject, m.sent_at) for m in mail_to(HEAD_OF_HOUSING)]
@@ -68,7 +78,7 @@ def test_a_complaint_over_christmas_and_new_year(embedded):
     assert stored.acknowledged_at == received
     ses_ids = {m.ses_message_id for m in ses_sent()}
     assert {s.message_id for s in stored.sent} <= ses_ids
-    assert len(stored.sent) == len(ses_sent()) == 8
+    assert len(stored.sent) == len(ses_sent()) == 10
     # The timeline names the SES message id of everything sent.
     timeline = embedded.store.timeline(case.reference)
     sent_events = [e for e in timeline if e.kind == "message_sent"]

@@ -38,6 +38,7 @@ from sla_monitor.engine import (
     acknowledgement_key,
     base_promise,
     evaluate,
+    reply_day_after_delay,
 )
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role
 
@@ -45,6 +46,8 @@ CUSTOMER_TEMPLATES: dict[Action, str] = {
     Action.ACKNOWLEDGE: "customer/acknowledgement",
     Action.SEND_HOLDING_UPDATE: "customer/holding_update",
     Action.SEND_PROGRESS_UPDATE: "customer/progress_update",
+    Action.APOLOGISE_FOR_DELAY: "customer/apology_for_delay",
+    Action.TELL_CUSTOMER_OF_REFERRAL: "customer/referred_to_chief_executive",
 }
 NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.FORMAL_RESPONSE: "customer/formal_response",
@@ -65,6 +68,8 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     Action.PASS_TO_HEAD_OF_SERVICE: "handover to the Head of Service",
     Action.REMIND_OF_REMEDY: "reminder of an action promised",
     Action.CHASE_REMEDY: "action promised not done",
+    Action.APOLOGISE_FOR_DELAY: "apology for the delay",
+    Action.TELL_CUSTOMER_OF_REFERRAL: "letter on the referral to the Chief Executive",
     Notice.PASS_PREFERENCES_TO_OWNER: "customer's requests",
     NotificationKind.FORMAL_RESPONSE: "formal response",
     NotificationKind.CASE_UPDATE: "update on the case",
@@ -158,6 +163,15 @@ def greeting_name(case: Case) -> str | None:
 
 
 @dataclass(frozen=True)
+class ReplyDate:
+    """The reply date a letter gives (never before the working day after it goes), and the
+    date we aimed for or gave and have missed, which the letter says sorry for."""
+
+    day: date | None
+    missed: date | None = None
+
+
+@dataclass(frozen=True)
 class Route:
     """How a customer letter reaches the customer when it cannot be emailed."""
 
@@ -244,6 +258,58 @@ class LetterWriter:
         ]
         return min(days) if days else None
 
+    def reply_date(self, case: Case, at: datetime, *, may_wait: bool = False) -> ReplyDate:
+        """The reply date a letter going at `at` gives: the response's due day while it is
+        still to come; once it is today or past, the date a letter gave since, if that is still
+        to come, or else a new date counted from today (`reply_day_after_delay`). With
+        `may_wait`, a reply still due today leaves the letter without a date (a progress
+        update on the due day: the reply may yet go today, and the apology follows if not)."""
+        due_day = self.reply_due(case, at)
+        if due_day is None:
+            return ReplyDate(None)
+        today = self.calendar.local(at).date()
+        earliest = self.calendar.next_working_day(today)
+        if due_day >= earliest:
+            return ReplyDate(due_day)
+        if may_wait and due_day == today:
+            return ReplyDate(None)
+        told = (
+            self.calendar.local(case.expected_reply_by).date()
+            if case.expected_reply_by is not None
+            else None
+        )
+        if told is not None and told >= earliest:
+            return ReplyDate(told, missed=due_day)
+        response = self.policy.response_promise(case)
+        assert response is not None  # a due day comes from a response promise
+        missed = max(due_day, told) if told is not None else due_day
+        return ReplyDate(reply_day_after_delay(response, self.calendar, today), missed=missed)
+
+    def promised_reply(self, case: Case, duty: Duty, at: datetime) -> ReplyDate:
+        """The reply date the customer letter for `duty` gives: the letter says it, and the
+        case records it with the letter as the promise the customer now holds."""
+        if duty.kind in (Action.SEND_HOLDING_UPDATE, Action.APOLOGISE_FOR_DELAY):
+            # The engine's date for a letter going at `at` (a sweep recording a letter an
+            # earlier one sent asks as of when it went).
+            evaluation = evaluate(case, self.policy, self.calendar, at)
+            owed = next(
+                (a for a in (*evaluation.owed, *evaluation.upcoming) if a.key == duty.key),
+                duty.owed,
+            )
+            return ReplyDate(owed.expected_reply_by if owed else None)
+        if duty.kind in (
+            NotificationKind.FORMAL_RESPONSE,
+            NotificationKind.OFFICER_MESSAGE,
+            NotificationKind.COMPLAINT_REFUSED,
+        ):
+            return ReplyDate(None)
+        if duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
+            return ReplyDate(self.reply_still_due(case, at))
+        why = duty.notification.details.get("why") if duty.notification else None
+        if duty.kind is NotificationKind.CASE_UPDATE and why in _DATED_UPDATES:
+            return ReplyDate(self.update_reply_day(case, duty, at))
+        return self.reply_date(case, at, may_wait=duty.kind is Action.SEND_PROGRESS_UPDATE)
+
     def expected_reply_by(self, day: date) -> datetime:
         # The end of office hours that day: read back as a date, it is still that day.
         return self.calendar.at(day, self.calendar.office_closes)
@@ -257,8 +323,11 @@ class LetterWriter:
                 pass
         if duty.due is None:
             return None
+        return self._day_of(duty.due)
+
+    def _day_of(self, due: datetime) -> date:
         # `due` is the instant the due day ends; a moment before it is still that day.
-        return self.calendar.local(duty.due - timedelta(microseconds=1)).date()
+        return self.calendar.local(due - timedelta(microseconds=1)).date()
 
     def staff_recipients(
         self, case: Case, roles: tuple[Role, ...], named: tuple[str, ...] = ()
@@ -357,7 +426,14 @@ class LetterWriter:
             return self._promise(case, PromiseKind.ACKNOWLEDGEMENT) is not None
         if action is Action.SEND_PROGRESS_UPDATE:
             return self._promise(case, PromiseKind.PROGRESS_UPDATE) is not None
+        if action is Action.TELL_CUSTOMER_OF_REFERRAL:
+            return any(
+                p.kind is PromiseKind.ESCALATION and Role.CHIEF_EXECUTIVE in p.escalate_to
+                for p in self.policy.promises_for(case)
+            )
         response = self._promise(case, PromiseKind.RESPONSE)
+        if action is Action.APOLOGISE_FOR_DELAY:
+            return response is not None
         return response is not None and response.holding_update is not None
 
     # -- letters ----------------------------------------------------------------------------
@@ -417,12 +493,26 @@ class LetterWriter:
         facts["ombudsman"] = self.council.ombudsman
         facts["by_post"] = by_post
         facts["reply_how"] = reply_how(language, by_post=by_post, address=self.council.address)
-        if duty.kind is Action.SEND_HOLDING_UPDATE and duty.owed is not None:
-            facts["expected_reply_by"] = duty.owed.expected_reply_by
+        reply = self.promised_reply(case, duty, at)
+        if duty.kind in (Action.SEND_HOLDING_UPDATE, Action.APOLOGISE_FOR_DELAY):
+            facts["expected_reply_by"] = reply.day
         else:
-            facts["reply_due"] = self.reply_due(case, at)
+            facts["reply_due"] = reply.day
+        facts["missed_reply_by"] = reply.missed
+        # A letter that goes after the day it was due says so, and says sorry.
+        facts["late_since"] = (
+            self._day_of(duty.due)
+            if duty.due is not None and at >= duty.due and not isinstance(duty.kind, Notice)
+            else None
+        )
         if case.stage_2 is not None:
             facts["stage_2_requested_on"] = self.calendar.local(case.stage_2.requested_at).date()
+        if duty.kind is Action.APOLOGISE_FOR_DELAY and duty.due is not None:
+            facts["promised_on"] = self._day_of(duty.due)  # the day we said, and missed
+            facts["ombudsman"] = self.council.ombudsman
+            facts["stage"] = case.stage
+        if duty.kind is Action.TELL_CUSTOMER_OF_REFERRAL and duty.promise is not None:
+            facts["referred_after"] = self.policy.promise(duty.promise).within
         if duty.notification is not None:
             facts.update(self._notification_facts(case, duty, at))
         return self.composer.compose(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sla_monitor.cases import NotificationKind, TimelineEvent
 from sla_monitor.checker.duties import Duty, Notice
@@ -33,6 +33,7 @@ class Outcome:
     detail: str | None = None  # the route, or the reason it failed
     acknowledged: bool = False
     expected_reply_by: datetime | None = None
+    promised_day: date | None = None  # the reply date the customer letter gave
     recovered: bool = False  # sent by an earlier sweep, recorded by this one
 
     @property
@@ -158,6 +159,7 @@ class SweepReport:
             + by_kind[Action.SEND_PROGRESS_UPDATE],
             "HoldingUpdatesSent": by_kind[Action.SEND_HOLDING_UPDATE],
             "ProgressUpdatesSent": by_kind[Action.SEND_PROGRESS_UPDATE],
+            "ApologiesSent": by_kind[Action.APOLOGISE_FOR_DELAY],
             "Warnings": by_kind[Action.WARN_OWNER],
             "Breaches": by_kind[Action.ESCALATE_TO_HEAD_OF_SERVICE],
             "Escalations": by_kind[Action.REFER_TO_CHIEF_EXECUTIVE],

@@ -276,7 +276,7 @@ class _Sweep:
 
     def _customer_fields(self, case: Case, duty: Duty, at: datetime, delivered: bool) -> dict:
         """What a customer letter changes on the case once it has gone (or gone to staff to
-        send): the acknowledgement time, and the date the customer was told to expect."""
+        send): the acknowledgement time, and the reply date the letter gave the customer."""
         fields: dict = {}
         if duty.kind in (
             Action.ACKNOWLEDGE,
@@ -284,23 +284,10 @@ class _Sweep:
             NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         ):
             fields["acknowledged"] = delivered and duty.kind is Action.ACKNOWLEDGE
-            day = (
-                self.writer.update_reply_day(case, duty, at)
-                if duty.kind is NotificationKind.CASE_UPDATE
-                else self.writer.reply_due(case, at)
-            )
-            if day is not None:
-                fields["expected_reply_by"] = self.writer.expected_reply_by(day)
-        elif duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
-            day = self.writer.reply_still_due(case, at)
-            if day is not None:
-                fields["expected_reply_by"] = self.writer.expected_reply_by(day)
-        elif (
-            duty.kind is Action.SEND_HOLDING_UPDATE
-            and duty.owed is not None
-            and duty.owed.expected_reply_by is not None
-        ):
-            fields["expected_reply_by"] = self.writer.expected_reply_by(duty.owed.expected_reply_by)
+        day = self.writer.promised_reply(case, duty, at).day
+        if day is not None:
+            fields["expected_reply_by"] = self.writer.expected_reply_by(day)
+            fields["promised_day"] = day
         return fields
 
     def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
@@ -708,6 +695,7 @@ def _apply(
                 sent_at=outcome.sent_at,
                 due=duty.due,
                 message_id=outcome.provider_id,
+                promised_day=outcome.promised_day,
             )
         )
         if outcome.acknowledged:

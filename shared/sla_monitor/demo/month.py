@@ -312,8 +312,10 @@ class MonthOfCasework:
     def _describe(self, done: Done) -> str:
         action = done.kind.value.replace("_", " ")
         timing = ""
-        # An escalation follows a breach by its nature: only promises to act before are timed.
-        if done.on_time is not None and not done.kind.value.startswith(("escalate", "refer")):
+        # An escalation, an apology for a delay and the letter telling the customer of a
+        # referral follow a breach by their nature: only promises to act before are timed.
+        follows_a_breach = ("escalate", "refer", "apologise", "tell_customer_of_referral")
+        if done.on_time is not None and not done.kind.value.startswith(follows_a_breach):
             timing = ", on time" if done.on_time else ", LATE"
         if done.delivery.value == "task":
             return f"{done.reference}: {action} passed to the owner to send by post{timing}"

@@ -229,6 +229,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         sent_at = UTCDateTimeAttribute()
         due = UTCDateTimeAttribute(null=True)
         message_id = UnicodeAttribute(null=True)
+        promised_day = UnicodeAttribute(null=True)  # ISO date
 
     class ResponseMap(MapAttribute):
         stage = NumberAttribute()
@@ -544,6 +545,7 @@ class DynamoDBCaseStore:
                     "sent_at": s.sent_at,
                     "due": s.due,
                     "message_id": s.message_id,
+                    "promised_day": s.promised_day.isoformat() if s.promised_day else None,
                 }
                 for s in case.sent
             ],
@@ -709,6 +711,7 @@ class DynamoDBCaseStore:
                     sent_at=s.sent_at,
                     due=s.due,
                     message_id=s.message_id,
+                    promised_day=date.fromisoformat(s.promised_day) if s.promised_day else None,
                 )
                 for s in item.sent or ()
             ),

@@ -459,9 +459,28 @@ def test_a_compliment_is_acknowledged_passed_to_the_service_and_closed(town):
 
 
 def test_progress_updates_state_the_expected_reply_date(town, complaint):
+    # Given the response extended by 5 working days, to Monday 23 March
+    extend_deadline(
+        complaint.reference,
+        working_days=5,
+        reason="we are waiting for the surveyor's report",
+        by="head-housing",
+        now=london(2026, 3, 10, 10, 0),
+        **world(town),
+    )
+    # When the first progress update goes, on Monday 16 March
     town.sweep_every(MONDAY, london(2026, 3, 16, 15, 0), timedelta(hours=1))
     [progress] = [m for m in town.mail_to(RESIDENT) if "progress on" in str(m["Subject"])]
-    assert "We expect to send you our full response by Monday 16 March 2026" in text_of(progress)
+    # Then it gives the date still to come
+    assert "We expect to send you our full response by Monday 23 March 2026" in text_of(progress)
+
+
+def test_a_progress_update_on_the_day_the_response_is_due_promises_no_date(town, complaint):
+    # The reply may still go today; a letter never gives the day it goes as a reply date
+    town.sweep_every(MONDAY, london(2026, 3, 16, 15, 0), timedelta(hours=1))
+    [progress] = [m for m in town.mail_to(RESIDENT) if "progress on" in str(m["Subject"])]
+    assert "We expect to send you our full response" not in text_of(progress)
+    assert "sorry" not in text_of(progress)
 
 
 def test_an_officer_writes_to_the_customer_threaded_on_their_email(town):

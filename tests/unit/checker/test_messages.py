@@ -46,6 +46,8 @@ def acknowledgement(composer: Composer, language: str = "en", **changes):
         "promised_days": 5,
         "reply_due": date(2026, 3, 9),
         "expected_reply_by": None,
+        "missed_reply_by": None,
+        "late_since": None,
         **changes,
     }
     return composer.compose("customer/acknowledgement", language=language, **facts)

@@ -60,11 +60,14 @@ def test_a_complaint_is_handed_over_warned_escalated_and_referred_once_each(town
         ("warn_owner", london(2026, 3, 16, 9, 0)),
         ("send_progress_update", london(2026, 3, 17, 14, 0)),
         ("escalate_to_head_of_service", london(2026, 3, 18, 9, 0)),
+        # The customer hears the working day after the breach: sorry, and the new date.
+        ("apologise_for_delay", london(2026, 3, 18, 14, 0)),
         # Twenty working days run to Tuesday 31 March, across the clocks going forward.
         ("send_progress_update", london(2026, 3, 31, 14, 0)),
         ("refer_to_chief_executive", london(2026, 4, 1, 9, 0)),
+        ("tell_customer_of_referral", london(2026, 4, 1, 9, 0)),
     ]
-    assert len(town.mail_to(RESIDENT)) == 3
+    assert len(town.mail_to(RESIDENT)) == 5
     assert len(town.mail_to(CHIEF_EXECUTIVE)) == 1
     # The Corporate Complaints Officer hears of the handover, the breach and the referral.
     assert len(town.mail_to(COMPLAINTS_OFFICER)) == 3
@@ -80,6 +83,7 @@ def test_a_complaint_is_handed_over_warned_escalated_and_referred_once_each(town
     assert totals["AcknowledgementsSentOnTime"] == 1
     assert totals["AcknowledgementsSentLate"] == 0
     assert totals["UpdatesSent"] == 2
+    assert totals["ApologiesSent"] == 1
     assert totals["Warnings"] == 2
     assert totals["Breaches"] == 1
     assert totals["Escalations"] == 1
