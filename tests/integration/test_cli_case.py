@@ -237,6 +237,18 @@ def test_a_language_that_is_not_a_code_is_a_usage_error(aws, capsys):
     assert "'Welsh' is not a language code; write it like cy or pl" in capsys.readouterr().err
 
 
+def test_a_phone_enquiry_is_timed_like_a_written_one(aws, capsys):
+    logged = run_json(
+        capsys,
+        "log --channel phone --type enquiry --name 'Ann Example' --phone '01530 454545' "
+        f"--summary 'When is the garden waste round?' --now {NOW}",
+    )
+    assert logged["case"]["next"]["promise"] == "respond_to_enquiry"
+    shown = run_json(capsys, f"show {logged['case']['reference']} --now {NOW}")
+    respond = clock(shown, "respond_to_enquiry")
+    assert (respond["state"], respond["due"]) == ("running", "2026-12-09T00:00:00+00:00")
+
+
 def test_an_unknown_reference_is_refused(aws, capsys):
     unknown = "there is no case with the reference NWL-2026-999999"
     assert refused(capsys, "show NWL-2026-999999") == unknown

@@ -180,6 +180,25 @@ def test_an_officer_logging_for_another_department_is_told_where_it_went(stack, 
     assert "It is not in your work list" in page.body
 
 
+def test_an_enquiry_taken_at_a_visit_shows_its_five_day_answer_clock(stack, browsers):
+    answer = _log(
+        browsers["officer"],
+        channel="visit",
+        case_type="enquiry",
+        email="",
+        phone="01530 454545",
+        contact_method="phone",
+        summary="Asked at reception when the garden waste round is",
+    )
+    assert answer.status == 303
+    page = browsers["officer"].follow(answer.location)
+    clocks = page.body.split('id="clocks"', 1)[1].split("The case", 1)[0]
+    assert "Respond to enquiry" in clocks
+    assert "No promise applies to this case" not in page.body
+    case = stack.services.store.get_case(_reference(answer.location.split("?")[0]))
+    assert (case.channel, case.preferences.contact_method.value) == (Channel.VISIT, "phone")
+
+
 def test_preferences_are_shown_at_the_top_of_the_case(stack, browsers):
     answer = _log(
         browsers["officer"],

@@ -400,6 +400,31 @@ def test_a_customer_logged_without_a_way_of_contact_is_reached_by_what_they_gave
     assert store.get_case(by_phone.reference).preferences == chosen
 
 
+@pytest.mark.parametrize("channel", [Channel.TELEPHONE, Channel.VISIT, Channel.VERBAL])
+def test_an_enquiry_taken_on_the_phone_or_in_person_has_five_days_for_its_answer(
+    world, policy, calendar, channel
+):
+    from sla_monitor.directory import default_directory
+    from sla_monitor.staff import log_case
+
+    case = log_case(
+        case_type=CaseType.ENQUIRY,
+        channel=channel,
+        summary="When is the garden waste round?",
+        description=None,
+        customer=Customer(name="Ann Example", phone="01530 454545"),
+        department=None,
+        received_at=RECEIVED,
+        by="officer",
+        directory=default_directory(),
+        now=RECEIVED,
+        **world,
+    )
+    result = evaluate(case, policy, calendar, RECEIVED)
+    assert result.clock("respond_to_enquiry").due_day == date(2026, 11, 30)
+    assert result.next_due is not None
+
+
 def test_a_complaint_taken_to_the_ombudsman_is_recorded_once(world, store):
     case = new_case(world, CaseType.COMPLAINT)
     later = london(2027, 2, 1, 10, 0)
