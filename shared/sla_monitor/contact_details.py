@@ -25,7 +25,7 @@ NO_CONTACT_DETAILS = (
 )
 
 # Digits, spaces, brackets and hyphens, with a leading + at most; 10 to 13 digits (a UK number
-# has 10 or 11, with +44 in place of the 0 12). A plain check until a phone number library
+# has 10 or 11, or 12 written with +44 for its 0). A plain check until a phone number library
 # does better.
 _PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
 PHONE_DIGITS = range(10, 14)
