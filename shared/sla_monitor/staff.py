@@ -38,6 +38,7 @@ from sla_monitor.cases import (
     Stage2,
     TimelineEvent,
 )
+from sla_monitor.contact_details import contact_method_for, contact_problems
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Clock, ClockState, evaluate, next_due_instant, record_breaches
 from sla_monitor.intake import (
@@ -142,7 +143,9 @@ def log_case(
     now: datetime,
     idempotency_key: str | None = None,
 ) -> Case:
-    """A case that came by phone, letter, a visit or in person, logged by an officer."""
+    """A case that came by phone, letter, a visit or in person, logged by an officer. The
+    customer's contact details must be usable and include what their way of contact needs
+    (`contact_details`); without `preferences`, they are reached by what they gave."""
     if channel in (Channel.EMAIL, Channel.WEB):
         raise ActionNotAllowed(
             f"{channel.value} cases arrive by themselves; log only telephone, letter, visit "
@@ -150,12 +153,11 @@ def log_case(
         )
     if not summary.strip():
         raise ActionNotAllowed("a logged case needs a summary of what the customer said")
-    if case_type is CaseType.COMPLAINT and not customer.has_contact_details:
-        raise ActionNotAllowed(
-            "a formal complaint needs the customer's contact details (an email address, a "
-            "phone number or a postal address)",
-            argument="customer",
-        )
+    # A customer who did not say how to reach them is reached by what they gave.
+    preferences = preferences or Preferences(contact_method=contact_method_for(customer))
+    problems = contact_problems(case_type, customer, preferences)
+    if problems:
+        raise ActionNotAllowed(problems[0].message, argument=problems[0].field)
     if received_at > now:
         raise ActionNotAllowed("a case cannot be received in the future", argument="received_at")
     if department is not None and directory.department(department) is None:
@@ -169,7 +171,7 @@ def log_case(
             description=(description or summary).strip(),
             # The officer took the details from the customer in person or on the phone.
             customer=replace(customer, email_verified=bool(customer.email)),
-            preferences=preferences or Preferences(),
+            preferences=preferences,
             department=department,
             classification_reason=f"logged by {by}",
             idempotency_key=idempotency_key,

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, CaseType, Channel, Customer
+from sla_monitor.cases import Case, CaseType, Channel, Customer, Preferences
+from sla_monitor.contact_details import contact_problems, is_email_address
 from sla_monitor.directory import Directory
 from sla_monitor.intake import (
     Attachment,
@@ -47,6 +48,7 @@ _STALE_RETRIES = 3
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 # A message SES found a virus in is never made into a case or added to one: only dismissed.
 _NEVER_TAKEN_IN = frozenset({TriageReason.VIRUS.value})
+_NEEDS_CONTACT = {CaseType.COMPLAINT: "a formal complaint", CaseType.ENQUIRY: "an enquiry"}
 
 
 class TriageActionRefused(ValueError):
@@ -194,13 +196,18 @@ def make_case(
         )
     parsed, raw, raw_key = _read(record, work.raw_mail)
     address = parsed.customer_address
+    # An address mail cannot be sent to is no contact detail (the original email keeps it).
+    usable = address is not None and is_email_address(address.address)
     customer = Customer(
-        name=address.name if address else None, email=address.address if address else None
+        name=address.name if address else None,
+        email=address.address if address and usable else None,
     )
-    if case_type is CaseType.COMPLAINT and not customer.has_contact_details:
+    if contact_problems(case_type, customer, Preferences()):
+        unusable = f" ({address.address} is not an email address)" if address and not usable else ""
+        needs = _NEEDS_CONTACT.get(case_type, f"a {case_type.label}")
         raise TriageActionRefused(
-            "a formal complaint needs the customer's contact details, and this message has no "
-            "address to reply to: log it from the work list once you have them",
+            f"{needs} needs the customer's contact details, and this message has no address to "
+            f"reply to{unusable}: log it from the work list once you have them",
             argument="case_type",
         )
     registration = register_case(

@@ -211,6 +211,91 @@ def test_a_complaint_without_contact_details_is_refused_and_nothing_is_stored(aw
     assert list(services().store.all_cases()) == []
 
 
+@pytest.mark.parametrize(
+    ("details", "reason"),
+    [
+        ("--email not-an-email", "enter an email address in the correct format"),
+        ("--phone 'after six'", "enter a phone number, like 01632 960 001"),
+        (
+            "--email ann@example.org --contact-method letter",
+            "enter the customer's postal address, or choose another way to contact them",
+        ),
+        (
+            "--address '1 High Street' --contact-method phone",
+            "enter the customer's phone number, or choose another way to contact them",
+        ),
+    ],
+)
+def test_contact_details_that_cannot_be_used_are_refused_and_nothing_is_stored(
+    aws, capsys, details, reason
+):
+    assert refused(
+        capsys,
+        f"log --channel letter --type enquiry --name 'Ann Example' {details} "
+        "--summary 'When is the garden waste round?'",
+    ).startswith(reason)
+    assert list(services().store.all_cases()) == []
+
+
+def test_the_customer_s_preferences_are_logged_and_shown(aws, capsys):
+    logged = run_json(
+        capsys,
+        "log --channel visit --type service_request --name 'Gareth Jones' "
+        "--phone '01530 454545' --address '2 Forest Road, Coalville' --contact-method phone "
+        "--language cy --format large_print --interpreter "
+        f"--summary 'Missed collection' --now {NOW}",
+    )
+    reference = logged["case"]["reference"]
+    preferences = stored(reference).preferences
+    assert (preferences.language, preferences.accessible_format.value) == ("cy", "large_print")
+    assert (preferences.interpreter, preferences.contact_method.value) == (True, "phone")
+
+    code, out, _ = run(capsys, f"show {reference} --now {NOW}")
+    words = [" ".join(line.split()) for line in out.splitlines()]
+    assert code == 0
+    assert "Contact by: phone" in words
+    assert "Language: cy" in words
+    assert "Format: large print" in words
+    assert "Interpreter: asked for" in words
+    shown = run_json(capsys, f"show {reference} --now {NOW}")
+    assert shown["preferences"] == {
+        "contact_method": "phone",
+        "language": "cy",
+        "accessible_format": "large_print",
+        "interpreter": True,
+    }
+
+
+def test_without_a_way_of_contact_the_customer_is_written_to_at_the_address_given(aws, capsys):
+    reference = log_enquiry(capsys)  # a letter, with a postal address and no email
+    shown = run_json(capsys, f"show {reference} --now {NOW}")
+    assert shown["preferences"] == {
+        "contact_method": "letter",
+        "language": "en",
+        "accessible_format": None,
+        "interpreter": False,
+    }
+
+
+def test_a_language_that_is_not_a_code_is_a_usage_error(aws, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(shlex.split("case log --channel letter --type enquiry --name A --language Welsh"))
+    assert exit_info.value.code == 2
+    assert "'Welsh' is not a language code; write it like cy or pl" in capsys.readouterr().err
+
+
+def test_a_phone_enquiry_is_timed_like_a_written_one(aws, capsys):
+    logged = run_json(
+        capsys,
+        "log --channel phone --type enquiry --name 'Ann Example' --phone '01530 454545' "
+        f"--summary 'When is the garden waste round?' --now {NOW}",
+    )
+    assert logged["case"]["next"]["promise"] == "respond_to_enquiry"
+    shown = run_json(capsys, f"show {logged['case']['reference']} --now {NOW}")
+    respond = clock(shown, "respond_to_enquiry")
+    assert (respond["state"], respond["due"]) == ("running", "2026-12-09T00:00:00+00:00")
+
+
 def test_an_unknown_reference_is_refused(aws, capsys):
     unknown = "there is no case with the reference NWL-2026-999999"
     assert refused(capsys, "show NWL-2026-999999") == unknown

@@ -24,10 +24,10 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture
 def shorter_text() -> str:
-    """The shipped policy with letter and email enquiries answered in 3 working days."""
+    """The shipped policy with enquiries answered in 3 working days."""
     text = load_policy().source.replace(
-        "    channels: [email, letter, web]\n    within: 5",
-        "    channels: [email, letter, web]\n    within: 3",
+        "    channels: [email, letter, web, telephone, visit, verbal]\n    within: 5",
+        "    channels: [email, letter, web, telephone, visit, verbal]\n    within: 3",
     )
     assert parse_policy(text).promise("respond_to_enquiry").within == 3
     return text

@@ -88,6 +88,47 @@ def test_a_logged_complaint_needs_contact_details_and_says_so_beside_them(stack,
     }
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"email": "ann..example@mail-server.local"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"contact_method": "phone", "phone": "after six"},
+            "phone",
+            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+        ),
+        (
+            {"contact_method": "letter"},
+            "address",
+            "Enter the customer&#39;s postal address, or choose another way to contact them",
+        ),
+    ],
+)
+def test_contact_details_that_cannot_be_used_are_refused_beside_the_field(
+    stack, browsers, fields, field, message
+):
+    summary = f"Unusable contact details ({field})"
+    answer = _log(browsers["officer"], summary=summary, **fields)
+    assert answer.status == 400
+    assert f'href="#{field}"' in answer.body
+    assert message in answer.body
+    assert f'value="{summary}"' in answer.body  # the answers are kept
+    assert summary not in {c.subject for c in stack.services.store.open_cases()}
+
+
+def test_every_contact_detail_to_correct_is_shown_at_once(browsers):
+    answer = _log(
+        browsers["officer"], email="ann@", phone="12345", contact_method="letter", address=""
+    )
+    assert answer.status == 400
+    for field in ("email", "phone", "address"):
+        assert f'href="#{field}"' in answer.body
+
+
 def test_a_case_received_in_the_future_is_refused_beside_the_date(browsers):
     answer = _log(browsers["officer"], **_received_fields(NOW + timedelta(days=2)))
     assert answer.status == 400
@@ -137,6 +178,25 @@ def test_an_officer_logging_for_another_department_is_told_where_it_went(stack, 
     assert answer.location.startswith("/staff/cases/new?logged=NWL-")
     page = browsers["officer"].follow(answer.location)
     assert "It is not in your work list" in page.body
+
+
+def test_an_enquiry_taken_at_a_visit_shows_its_five_day_answer_clock(stack, browsers):
+    answer = _log(
+        browsers["officer"],
+        channel="visit",
+        case_type="enquiry",
+        email="",
+        phone="01530 454545",
+        contact_method="phone",
+        summary="Asked at reception when the garden waste round is",
+    )
+    assert answer.status == 303
+    page = browsers["officer"].follow(answer.location)
+    clocks = page.body.split('id="clocks"', 1)[1].split("The case", 1)[0]
+    assert "Respond to enquiry" in clocks
+    assert "No promise applies to this case" not in page.body
+    case = stack.services.store.get_case(_reference(answer.location.split("?")[0]))
+    assert (case.channel, case.preferences.contact_method.value) == (Channel.VISIT, "phone")
 
 
 def test_preferences_are_shown_at_the_top_of_the_case(stack, browsers):

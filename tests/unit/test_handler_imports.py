@@ -36,6 +36,7 @@ NEVER_AT_IMPORT = (
     "pygal",
     "jwt",
     "cryptography",
+    "email_validator",  # with the first contact details checked
 )
 
 ALSO_NOT = {

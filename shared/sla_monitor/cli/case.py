@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sla_monitor import staff
-from sla_monitor.cases import Case, CaseType, Channel, Customer, OmbudsmanDecision, Outcome
+from sla_monitor.cases import (
+    AccessibleFormat,
+    Case,
+    CaseType,
+    Channel,
+    ContactMethod,
+    Customer,
+    OmbudsmanDecision,
+    Outcome,
+    Preferences,
+)
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.cli.case_views import (
@@ -37,6 +48,7 @@ from sla_monitor.cli.common import (
     instant_argument,
     target_services,
 )
+from sla_monitor.contact_details import contact_method_for
 from sla_monitor.runtime import Services
 from sla_monitor.work_list import CaseView, WorkListFilter, case_view, work_list
 
@@ -50,6 +62,13 @@ _ALL_CHANNELS = (*(c.value for c in Channel), *_CHANNEL_ALIASES)
 
 def _channel(name: str) -> Channel:
     return _CHANNEL_ALIASES.get(name) or Channel(name)
+
+
+def _language(code: str) -> str:
+    tag = code.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", tag):
+        raise argparse.ArgumentTypeError(f"{code!r} is not a language code; write it like cy or pl")
+    return tag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -74,6 +93,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--email", help="the customer's email address")
     log.add_argument("--phone", help="the customer's phone number")
     log.add_argument("--address", help="the customer's postal address")
+    log.add_argument(
+        "--contact-method",
+        choices=[m.value for m in ContactMethod],
+        help="how they want to hear from us (default: email if --email is given, else a letter "
+        "if --address is, else the phone)",
+    )
+    log.add_argument(
+        "--language",
+        type=_language,
+        default=Preferences().language,
+        metavar="CODE",
+        help="the language to write in, as an ISO 639 code: cy, pl, bfi (default: en)",
+    )
+    log.add_argument(
+        "--format",
+        dest="accessible_format",
+        choices=[f.value for f in AccessibleFormat],
+        help="an accessible format for what we send",
+    )
+    log.add_argument(
+        "--interpreter", action="store_true", help="they need an interpreter for calls and visits"
+    )
     log.add_argument("--summary", required=True, metavar="TEXT", help="what it is about")
     log.add_argument("--details", metavar="TEXT", help="what the customer said, in full")
     log.add_argument("--department", metavar="CODE")
@@ -361,18 +402,30 @@ def _show(args: argparse.Namespace) -> int:
 def _log(args: argparse.Namespace) -> int:
     now = _now(args)
     channel = _channel(args.channel)
+    customer = Customer(
+        name=args.name.strip() or None,
+        email=(args.email or "").strip() or None,
+        phone=(args.phone or "").strip() or None,
+        address=(args.address or "").strip() or None,
+    )
+    preferences = Preferences(
+        language=args.language,
+        accessible_format=AccessibleFormat(args.accessible_format)
+        if args.accessible_format
+        else None,
+        interpreter=args.interpreter,
+        contact_method=ContactMethod(args.contact_method)
+        if args.contact_method
+        else contact_method_for(customer),
+    )
     with target_services(args) as bundle:
         case = staff.log_case(
             case_type=CaseType(args.type),
             channel=channel,
             summary=args.summary,
             description=args.details,
-            customer=Customer(
-                name=args.name.strip() or None,
-                email=args.email or None,
-                phone=args.phone or None,
-                address=args.address or None,
-            ),
+            customer=customer,
+            preferences=preferences,
             department=args.department,
             received_at=args.received or now,
             by=args.actor,

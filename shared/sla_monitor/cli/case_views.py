@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Case, Notification, TimelineEvent
+from sla_monitor.cases import Case, Notification, Preferences, TimelineEvent
 from sla_monitor.checker.letters import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
@@ -167,6 +167,27 @@ def _named(directory: Directory, officer_id: str | None) -> str:
     return f"{officer.officer_id} ({officer.name})"
 
 
+def preference_facts(preferences: Preferences) -> list[tuple[str, str]]:
+    """How the customer wants to hear from us, and what they asked for."""
+    accessible = preferences.accessible_format
+    return [
+        ("Contact by:", preferences.contact_method.value),
+        ("Language:", preferences.language),
+        ("Format:", accessible.value.replace("_", " ") if accessible else "the usual format"),
+        ("Interpreter:", "asked for" if preferences.interpreter else "not asked for"),
+    ]
+
+
+def preferences_json(preferences: Preferences) -> dict[str, Any]:
+    accessible = preferences.accessible_format
+    return {
+        "contact_method": preferences.contact_method.value,
+        "language": preferences.language,
+        "accessible_format": accessible.value if accessible else None,
+        "interpreter": preferences.interpreter,
+    }
+
+
 def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directory) -> list[str]:
     case = view.case
     customer = case.customer
@@ -185,6 +206,7 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
                 v for v in (customer.name, customer.email, customer.phone, customer.address) if v
             ),
         ),
+        *preference_facts(case.preferences),
         (
             "Department:",
             f"{department.code} ({department.name})" if department else view.department or "-",
@@ -352,6 +374,7 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "phone": customer.phone,
             "address": customer.address,
         },
+        "preferences": preferences_json(case.preferences),
         "classification_reason": case.classification_reason,
         "acknowledged_at": iso(case.acknowledged_at),
         "expected_reply_by": iso(case.expected_reply_by),

@@ -19,6 +19,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import PydanticCustomError
 
 from sla_monitor.cases import AccessibleFormat, CaseType, ContactMethod, Customer, Preferences
+from sla_monitor.contact_details import (
+    EMAIL_FORMAT,
+    PHONE_FORMAT,
+    is_email_address,
+    is_phone_number,
+)
 from sla_monitor.web.errors import EmptyForm, FormTooLarge, UnreadableForm, WrongContentType
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -146,11 +152,6 @@ REPLY_BY_NAMES: dict[ReplyBy, str] = {
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_CHARACTERS_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_EMAIL = re.compile(
-    r"^[^@\s\"(),:;<>\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
-_PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,11 @@ class InvalidAnswers(Exception):
 
     def by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+
+def _sentence(message: str) -> str:
+    """A rule's message as a GOV.UK error message: it starts with a capital."""
+    return message[:1].upper() + message[1:]
 
 
 def _problem(message: str) -> PydanticCustomError:
@@ -248,8 +254,8 @@ class HaveYourSayAnswers(BaseModel):
             raise _problem("Email address must be on one line, without line breaks")
         if len(text) > MAX_EMAIL:
             raise _problem(f"Email address must be {MAX_EMAIL} characters or fewer")
-        if text and not _EMAIL.match(text):
-            raise _problem("Enter an email address in the correct format, like name@example.com")
+        if text and not is_email_address(text):
+            raise _problem(_sentence(EMAIL_FORMAT))
         return text or None
 
     @field_validator("phone", mode="before")
@@ -258,11 +264,8 @@ class HaveYourSayAnswers(BaseModel):
         text = _single_line(str(value), label="Phone number", limit=MAX_PHONE)
         if text is None:
             return None
-        digits = sum(c.isdigit() for c in text)
-        if not _PHONE.match(text) or not 10 <= digits <= 15:
-            raise _problem(
-                "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-            )
+        if not is_phone_number(text):
+            raise _problem(_sentence(PHONE_FORMAT))
         return text
 
     @field_validator("address", mode="before")

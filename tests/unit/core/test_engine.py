@@ -51,6 +51,14 @@ class TestAcknowledgement:
 
 
 class TestEnquiryResponse:
+    @pytest.mark.parametrize("channel", [Channel.TELEPHONE, Channel.VISIT, Channel.VERBAL])
+    def test_a_phone_or_visit_enquiry_is_timed_like_a_written_one(self, policy, calendar, channel):
+        case = a_case(CaseType.ENQUIRY, channel, received_at=london(2026, 11, 23, 10, 0))
+        result = evaluate(case, policy, calendar, london(2026, 11, 30, 14, 0))
+        assert result.clock("respond_to_enquiry").due_day == date(2026, 11, 30)
+        holding = [a for a in result.owed if a.action is Action.SEND_HOLDING_UPDATE]
+        assert [h.expected_reply_by for h in holding] == [date(2026, 12, 7)]
+
     def test_holding_update_is_sent_on_the_fifth_working_day_with_a_new_date(
         self, policy, calendar
     ):

@@ -136,6 +136,16 @@ def test_a_new_complaint_is_open_with_its_response_due_and_its_department_respon
     assert found.description is None
 
 
+@pytest.mark.parametrize("channel", [Channel.TELEPHONE, Channel.VISIT, Channel.VERBAL])
+def test_a_request_made_on_the_phone_or_in_person_has_its_expected_date(policy, calendar, channel):
+    case = a_case(CaseType.SERVICE_REQUEST, channel, received_at=RECEIVED, department="planning")
+    found = record(case, policy, calendar, RECEIVED + timedelta(hours=1))
+
+    # Five working days from Tuesday 1 December, as a written request: Tuesday 8 December.
+    assert found.expected_datetime == london(2026, 12, 8, 23, 59, 59)
+    assert found.service_notice == policy.promise("respond_to_enquiry").description
+
+
 def test_nothing_personal_is_in_the_record(policy, calendar):
     case = complaint()
     found = as_document(record(case, policy, calendar, RECEIVED + timedelta(days=3)))

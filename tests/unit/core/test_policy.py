@@ -30,6 +30,17 @@ def test_promises_apply_by_case_type_and_channel():
     assert compliments == {PromiseKind.ACKNOWLEDGEMENT}
 
 
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("case_type", [CaseType.ENQUIRY, CaseType.SERVICE_REQUEST])
+def test_every_enquiry_and_request_is_answered_within_five_days_however_it_came(case_type, channel):
+    """Telephone, visit and in-person ones too, once staff log them: the contact standards
+    promise no time for those, and the council answers them as written ones."""
+    policy = load_policy()
+    promise = policy.response_promise(a_case(case_type, channel))
+    assert promise is not None
+    assert (promise.name, promise.within) == ("respond_to_enquiry", 5)
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -31,8 +31,8 @@ def shorter(deployed):
         "  - name: respond_to_enquiry", "  - name: respond_to_enquiry\n    # shortened"
     )
     text = text.replace(
-        "    channels: [email, letter, web]\n    within: 5",
-        "    channels: [email, letter, web]\n    within: 3",
+        "    channels: [email, letter, web, telephone, visit, verbal]\n    within: 5",
+        "    channels: [email, letter, web, telephone, visit, verbal]\n    within: 3",
     )
     policy = parse_policy(text)
     assert policy.promise("respond_to_enquiry").within == 3

@@ -2,7 +2,15 @@ from datetime import date
 
 import pytest
 
-from sla_monitor.cases import CaseStatus, CaseType, Channel, Customer, Outcome
+from sla_monitor.cases import (
+    CaseStatus,
+    CaseType,
+    Channel,
+    ContactMethod,
+    Customer,
+    Outcome,
+    Preferences,
+)
 from sla_monitor.engine import Action, ClockState, evaluate
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.staff import (
@@ -319,6 +327,102 @@ def test_a_formal_complaint_logged_by_phone_needs_contact_details(world):
             **world,
         )
     assert list(world["store"].all_cases()) == []
+
+
+def log(world, *, case_type=CaseType.COMPLAINT, preferences=None, **customer):
+    """An officer logs a phone case with these contact details."""
+    from sla_monitor.directory import default_directory
+    from sla_monitor.staff import log_case
+
+    return log_case(
+        case_type=case_type,
+        channel=Channel.TELEPHONE,
+        summary="The crew left my bin on the road",
+        description=None,
+        customer=Customer(name="Ann Example", **customer),
+        preferences=preferences,
+        department=None,
+        received_at=RECEIVED,
+        by="officer",
+        directory=default_directory(),
+        now=RECEIVED,
+        **world,
+    )
+
+
+@pytest.mark.parametrize(
+    ("customer", "field", "message"),
+    [
+        ({"email": "not-an-email"}, "email", "enter an email address in the correct format"),
+        ({"email": "ann@printer.local"}, "email", "enter an email address in the correct format"),
+        ({"phone": "call me after six"}, "phone", "enter a phone number, like 01632 960 001"),
+        ({"phone": "12345"}, "phone", "enter a phone number"),
+    ],
+)
+def test_a_logged_case_refuses_a_contact_detail_that_is_not_one(world, customer, field, message):
+    with pytest.raises(ActionNotAllowed) as refused:
+        log(world, case_type=CaseType.SERVICE_REQUEST, **customer)
+    assert str(refused.value).startswith(message)
+    assert refused.value.argument == field
+    assert list(world["store"].all_cases()) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "customer", "field"),
+    [
+        (ContactMethod.LETTER, {"email": "ann@example.org"}, "address"),
+        (ContactMethod.EMAIL, {"address": "1 High Street, Coalville"}, "email"),
+        (ContactMethod.PHONE, {"address": "1 High Street, Coalville"}, "phone"),
+    ],
+)
+def test_the_way_the_customer_wants_to_hear_from_us_needs_its_detail(
+    world, method, customer, field
+):
+    with pytest.raises(ActionNotAllowed, match="or choose another way to contact them") as refused:
+        log(world, preferences=Preferences(contact_method=method), **customer)
+    assert refused.value.argument == field
+    assert list(world["store"].all_cases()) == []
+
+
+def test_a_logged_enquiry_needs_a_way_to_answer_it_and_a_request_may_be_anonymous(world):
+    with pytest.raises(ActionNotAllowed) as refused:
+        log(world, case_type=CaseType.ENQUIRY)
+    assert refused.value.argument == "email"
+    anonymous = log(world, case_type=CaseType.SERVICE_REQUEST)
+    assert not anonymous.customer.has_contact_details
+
+
+def test_a_customer_logged_without_a_way_of_contact_is_reached_by_what_they_gave(world, store):
+    case = log(world, phone="01530 454545", address="1 High Street, Coalville")
+    assert case.preferences.contact_method is ContactMethod.LETTER
+    chosen = Preferences(language="cy", interpreter=True, contact_method=ContactMethod.PHONE)
+    by_phone = log(world, phone="+44 1530 454545", preferences=chosen)
+    assert store.get_case(by_phone.reference).preferences == chosen
+
+
+@pytest.mark.parametrize("channel", [Channel.TELEPHONE, Channel.VISIT, Channel.VERBAL])
+def test_an_enquiry_taken_on_the_phone_or_in_person_has_five_days_for_its_answer(
+    world, policy, calendar, channel
+):
+    from sla_monitor.directory import default_directory
+    from sla_monitor.staff import log_case
+
+    case = log_case(
+        case_type=CaseType.ENQUIRY,
+        channel=channel,
+        summary="When is the garden waste round?",
+        description=None,
+        customer=Customer(name="Ann Example", phone="01530 454545"),
+        department=None,
+        received_at=RECEIVED,
+        by="officer",
+        directory=default_directory(),
+        now=RECEIVED,
+        **world,
+    )
+    result = evaluate(case, policy, calendar, RECEIVED)
+    assert result.clock("respond_to_enquiry").due_day == date(2026, 11, 30)
+    assert result.next_due is not None
 
 
 def test_a_complaint_taken_to_the_ombudsman_is_recorded_once(world, store):

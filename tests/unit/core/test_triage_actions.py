@@ -150,6 +150,55 @@ def test_a_complaint_needs_an_address_to_reply_to(store, raw_mail, work):
     assert find_set_aside(store, record.idempotency_key).resolution is None
 
 
+def set_aside_from(store, raw_mail, sender: str) -> TriageRecord:
+    """A message set aside as unreadable, from `sender` as its From header says."""
+    raw_mail.put_raw(
+        "inbound/msg-2",
+        f"From: Dan Hughes <{sender}>\r\nTo: customer.services@nwleicestershire.gov.uk\r\n"
+        "Subject: Bin day\r\nDate: Fri, 13 Mar 2026 11:11:11 +0000\r\n"
+        "Message-ID: <bad-sender-0001@example.com>\r\n\r\n"
+        "When is the green bin collected on High Street?\r\n".encode(),
+    )
+    record = TriageRecord(
+        idempotency_key="email:msg-2",
+        received_at=RECEIVED,
+        reason="unreadable",
+        sender=sender,
+        subject="Bin day",
+        raw_location="s3://raw-mail/inbound/msg-2",
+    )
+    assert store.record_triage(record)
+    return record
+
+
+def test_an_address_mail_cannot_be_sent_to_is_not_kept_as_the_customer_s(store, raw_mail, work):
+    record = set_aside_from(store, raw_mail, "dan@mail-server.local")
+    with pytest.raises(TriageActionRefused, match="contact details") as refused:
+        make_case(
+            record.idempotency_key,
+            case_type=CaseType.ENQUIRY,
+            department=None,
+            by="complaints-officer",
+            now=NOW,
+            work=work,
+            directory=DIRECTORY,
+        )
+    assert "dan@mail-server.local is not an email address" in str(refused.value)
+    assert refused.value.argument == "case_type"
+    assert store.cases == {}
+    # Reported as a request, it is made without the address, which the original email keeps.
+    case = make_case(
+        record.idempotency_key,
+        case_type=CaseType.SERVICE_REQUEST,
+        department=None,
+        by="complaints-officer",
+        now=NOW,
+        work=work,
+        directory=DIRECTORY,
+    )
+    assert (case.customer.name, case.customer.email) == ("Dan Hughes", None)
+
+
 def test_a_message_with_a_virus_is_only_dismissed(store, raw_mail, work):
     record = set_aside_message(store, raw_mail, "ses_header_virus", reason="virus")
     with pytest.raises(TriageActionRefused, match="virus"):

@@ -1,7 +1,9 @@
 """Log a case that came by phone, letter, a visit or in person: its own page, reached from the
 work list. The page reads and checks the answers; `staff.log_case` decides (a complaint without
-the customer's contact details, a case received in the future, are its refusals, shown beside
-the field they concern). What the new case owes the customer is sent at once."""
+the customer's contact details, an email address or phone number that is not one, a way of
+contact without its detail, a case received in the future, are its refusals, shown beside the
+field they concern; the contact details' rules are checked here too, so every one to correct
+shows at once). What the new case owes the customer is sent at once."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from sla_monitor.cases import (
     Customer,
     Preferences,
 )
-from sla_monitor.checker.messages import valid_address
+from sla_monitor.contact_details import contact_problems
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGES, FieldError
 from sla_monitor.web.have_your_say import WebResponse
 from sla_monitor.web.staff.answers import clock_time_from, day_fields, day_from
@@ -49,7 +51,8 @@ MAX_SUMMARY = 120
 MAX_DETAILS = 5000
 _SUBMISSION = re.compile(r"^[0-9a-f]{32}$")
 
-# Where each of the use case's refusals is shown.
+# Where each of the use case's refusals is shown: beside the field it names, or these.
+_FIELDS = frozenset({"email", "phone", "address", "contact_method", "department"})
 _ARGUMENT_FIELDS = {"customer": "email", "received_at": "received"}
 
 
@@ -112,8 +115,7 @@ class LogCasePages:
                 **self.pages.casework(visit.now),
             )
         except staff.ActionNotAllowed as refusal:
-            field = _ARGUMENT_FIELDS.get(refusal.argument or "", "summary")
-            error = FieldError(field, sentence(str(refusal)))
+            error = FieldError(_field_of(refusal.argument), sentence(str(refusal)))
             return self.form(visit, values=values, errors=(error,), why="step refused")
         sent = self.pages.deliver(case.reference, visit.now)
         urls = visit.urls
@@ -134,13 +136,6 @@ class LogCasePages:
         case_type = values.get("case_type", "")
         if case_type not in {t.value for t in CaseType}:
             errors.append(FieldError("case_type", "Choose what the case is"))
-        email = values.get("email", "").strip()
-        if email and not valid_address(email):
-            errors.append(
-                FieldError(
-                    "email", "Enter an email address in the correct format, like name@example.com"
-                )
-            )
         for name, limit in (("name", 200), ("phone", 40), ("address", 500)):
             if len(values.get(name, "")) > limit:
                 errors.append(FieldError(name, f"Use {limit} characters or fewer"))
@@ -173,6 +168,21 @@ class LogCasePages:
             errors.append(FieldError("contact_method", "Choose how they want to hear from us"))
         if not _SUBMISSION.match(values.get("submission", "")):
             errors.append(FieldError("summary", "The form was incomplete: start it again"))
+        customer = Customer(
+            name=values.get("name", "").strip() or None,
+            email=values.get("email", "").strip() or None,
+            phone=values.get("phone", "").strip() or None,
+            address=values.get("address", "").strip() or None,
+        )
+        wrong = {e.field for e in errors}
+        if not wrong & {"case_type", "contact_method"}:
+            # The use case's own rules, all at once, so every detail to correct shows together.
+            checked = Preferences(contact_method=ContactMethod(method))
+            errors += [
+                FieldError(_field_of(p.field), sentence(p.message))
+                for p in contact_problems(CaseType(case_type), customer, checked)
+                if _field_of(p.field) not in wrong
+            ]
         if errors:
             return errors, {}
         assert day is not None and clock is not None
@@ -182,12 +192,7 @@ class LogCasePages:
             "channel": Channel(channel),
             "summary": summary,
             "description": values.get("details", "").strip() or None,
-            "customer": Customer(
-                name=values.get("name", "").strip() or None,
-                email=email or None,
-                phone=values.get("phone", "").strip() or None,
-                address=values.get("address", "").strip() or None,
-            ),
+            "customer": customer,
             "preferences": Preferences(
                 language=language,
                 accessible_format=AccessibleFormat(accessible) if accessible else None,
@@ -197,3 +202,10 @@ class LogCasePages:
             "department": department or None,
             "received_at": received,
         }
+
+
+def _field_of(argument: str | None) -> str:
+    """The field a refusal of the use case is shown beside."""
+    if argument is not None and argument in _FIELDS:
+        return argument
+    return _ARGUMENT_FIELDS.get(argument or "", "summary")
