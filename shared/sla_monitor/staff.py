@@ -436,6 +436,11 @@ def record_response(
             raise ActionNotAllowed("a complaint's outcome is upheld, partly_upheld or not_upheld")
         if not is_complaint and outcome is not Outcome.ANSWERED:
             raise ActionNotAllowed(f"{_a(case.case_type)}'s outcome is answered")
+        if case.stage_2 is not None and by in _stage_1_people(case):
+            raise ActionNotAllowed(
+                f"{by} dealt with stage 1 of {reference}: the stage 2 response must come from "
+                "someone who did not"
+            )
         earlier = case.response_at(case.stage)
         if earlier is not None and (
             case.reopened_at is None or earlier.recorded_at >= case.reopened_at

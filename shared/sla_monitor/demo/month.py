@@ -250,6 +250,11 @@ class MonthOfCasework:
                 apology=details.get("apology"),
                 remedy=details.get("remedy"),
                 lessons_learned=details.get("lessons"),
+                remedies=(
+                    [(details["remedy_action"], date.fromisoformat(details["remedy_by"]))]
+                    if "remedy_action" in details
+                    else []
+                ),
                 by=action.by,
                 **world,
             )

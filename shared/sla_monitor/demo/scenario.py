@@ -264,16 +264,18 @@ SCRIPT: tuple[Step, ...] = (
         at(1, 14, 11, 0),
         "missed-bins",
         "respond",
-        "head-waste-services",
+        "complaints-officer",
         {
             "outcome": "partly_upheld",
-            "summary": "I reviewed the stage 1 response, the crew's records and the tracking "
+            "summary": "We reviewed the stage 1 response, the crew's records and the tracking "
             "data. The collection on 31 December was missed because of the bank holiday "
             "timetable, which was published but not sent to Meadow Lane. The stage 1 response "
             "was right about the cause of the earlier missed collections.",
-            "apology": "I am sorry that the bank holiday change was not explained to you.",
-            "remedy": "A refund of the garden waste charge for the three missed weeks, £13.50, "
-            "will be paid to you by 29 January.",
+            "apology": "We are sorry that the bank holiday change was not explained to you.",
+            "remedy": "A refund of the garden waste charge for the three missed weeks.",
+            "remedy_action": "pay a refund of £13.50 for the three missed garden waste "
+            "collections",
+            "remedy_by": "2027-01-29",
             "lessons": "Bank holiday collection changes are now sent to every household on a "
             "changed round, not only published online.",
         },
