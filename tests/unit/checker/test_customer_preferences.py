@@ -377,6 +377,21 @@ def test_the_welsh_apology_and_chief_executive_letters_name_the_dates_and_the_om
     assert "Rydym bellach yn disgwyl ei anfon erbyn dydd Llun 6 Ebrill 2026." in referral.text
 
 
+@pytest.mark.parametrize(
+    ("sample", "subject"),
+    [
+        ("downgraded", "NWL-2026-000001: sut rydym yn ymdrin â'ch cwyn"),
+        ("retimed", "NWL-2026-000001: dyddiad newydd ar gyfer ein hateb"),
+    ],
+)
+def test_a_welsh_case_update_says_in_its_subject_what_changed(sample, subject):
+    name, facts = SAMPLES[sample]
+
+    letter = Composer(COUNCIL).compose(f"customer/{name}", language="cy", **facts)
+
+    assert letter.subject == subject
+
+
 def test_a_welsh_formal_response_names_the_outcome_and_the_ombudsman_in_welsh():
     letter = Composer(COUNCIL).compose(
         "customer/formal_response",
