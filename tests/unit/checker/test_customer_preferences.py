@@ -124,6 +124,8 @@ def welsh_facts(case_type: CaseType = CaseType.COMPLAINT, **changes: Any) -> dic
         "promised_days": 5,
         "reply_due": date(2026, 3, 16),
         "expected_reply_by": date(2026, 3, 13),
+        "missed_reply_by": None,
+        "late_since": None,
         "case_url": "https://achosion.example/NWL-2026-000001",
         "today": date(2026, 3, 2),
         "by_post": False,
@@ -216,6 +218,77 @@ SAMPLES = {
     ),
     "officer's message": ("officer_message", welsh_facts()),
     "stage 2 acknowledgement": ("stage_2_acknowledgement", welsh_facts(stage=2)),
+    # Letters that go late, and letters after a reply date was missed (or is about to be).
+    "late acknowledgement, after a missed date": (
+        "acknowledgement",
+        welsh_facts(
+            CaseType.ENQUIRY,
+            late_since=date(2026, 3, 3),
+            missed_reply_by=date(2026, 3, 9),
+            today=date(2026, 3, 10),
+        ),
+    ),
+    "acknowledgement of a complaint, a date that will be missed": (
+        "acknowledgement",
+        welsh_facts(missed_reply_by=date(2026, 3, 10), today=date(2026, 3, 10)),
+    ),
+    "late holding update": (
+        "holding_update",
+        welsh_facts(CaseType.SERVICE_REQUEST, late_since=date(2026, 3, 9)),
+    ),
+    "late progress update, after a missed date": (
+        "progress_update",
+        welsh_facts(
+            late_since=date(2026, 3, 16),
+            missed_reply_by=date(2026, 3, 16),
+            today=date(2026, 3, 18),
+            reply_due=date(2026, 3, 23),
+        ),
+    ),
+    "progress update on the day the response is due": (
+        "progress_update",
+        welsh_facts(reply_due=None, today=date(2026, 3, 16)),
+    ),
+    "reassigned, after a missed date": (
+        "case_update",
+        welsh_facts(
+            why="reassigned",
+            missed_reply_by=date(2026, 3, 16),
+            today=date(2026, 3, 18),
+            reply_due=date(2026, 3, 23),
+        ),
+    ),
+    "late stage 2 acknowledgement": (
+        "stage_2_acknowledgement",
+        welsh_facts(stage=2, late_since=date(2026, 3, 24), reply_due=date(2026, 4, 17)),
+    ),
+    "apology for a late response": (
+        "apology_for_delay",
+        welsh_facts(promised_on=date(2026, 3, 16), expected_reply_by=date(2026, 3, 20)),
+    ),
+    "apology for a late stage 2 response": (
+        "apology_for_delay",
+        welsh_facts(stage=2, promised_on=date(2026, 4, 17), expected_reply_by=date(2026, 4, 24)),
+    ),
+    "apology for a late reply to an enquiry": (
+        "apology_for_delay",
+        welsh_facts(
+            CaseType.ENQUIRY, promised_on=date(2026, 3, 9), expected_reply_by=date(2026, 3, 13)
+        ),
+    ),
+    "referred to the Chief Executive": (
+        "referred_to_chief_executive",
+        welsh_facts(referred_after=20, today=date(2026, 3, 30), reply_due=date(2026, 4, 6)),
+    ),
+    "referred to the Chief Executive, after a missed date": (
+        "referred_to_chief_executive",
+        welsh_facts(
+            referred_after=20,
+            today=date(2026, 3, 30),
+            missed_reply_by=date(2026, 3, 16),
+            reply_due=date(2026, 4, 6),
+        ),
+    ),
     "sign-in link": (
         "sign_in",
         {
@@ -252,6 +325,73 @@ def test_each_welsh_letter_reads_without_english_leftovers(sample):
     assert '<html lang="cy">' in letter.html
 
 
+def test_a_late_welsh_letter_after_a_missed_date_says_sorry_for_both_in_welsh():
+    _, facts = SAMPLES["late progress update, after a missed date"]
+
+    letter = Composer(COUNCIL).compose("customer/progress_update", language="cy", **facts)
+
+    for words in (letter.text, words_of(letter.html)):
+        assert (
+            "Mae'n ddrwg gennym fod y diweddariad hwn yn hwyr: dylem fod wedi'i anfon erbyn "
+            "dydd Llun 16 Mawrth 2026." in words
+        )
+        assert (
+            "Ein nod oedd anfon ein hymateb llawn atoch erbyn dydd Llun 16 Mawrth 2026, ac mae'n "
+            "ddrwg gennym nad ydym wedi gwneud hynny." in words
+        )
+        assert "erbyn dydd Llun 23 Mawrth 2026." in words
+
+
+def test_a_welsh_letter_going_on_the_day_a_reply_date_will_be_missed_says_so():
+    _, facts = SAMPLES["acknowledgement of a complaint, a date that will be missed"]
+
+    letter = Composer(COUNCIL).compose("customer/acknowledgement", language="cy", **facts)
+
+    assert (
+        "Ein nod oedd anfon ateb llawn atoch erbyn dydd Mawrth 10 Mawrth 2026, ac mae'n ddrwg "
+        "gennym na fyddwn yn llwyddo i wneud hynny. Rydym bellach yn disgwyl ei anfon erbyn "
+        "dydd Llun 16 Mawrth 2026." in letter.text
+    )
+    assert "na fyddwn yn llwyddo i wneud hynny" in words_of(letter.html)
+
+
+def test_the_welsh_apology_and_chief_executive_letters_name_the_dates_and_the_ombudsman():
+    _, facts = SAMPLES["apology for a late stage 2 response"]
+    apology = Composer(COUNCIL).compose("customer/apology_for_delay", language="cy", **facts)
+    _, facts = SAMPLES["referred to the Chief Executive, after a missed date"]
+    referral = Composer(COUNCIL).compose(
+        "customer/referred_to_chief_executive", language="cy", **facts
+    )
+
+    assert (
+        "Dywedom wrthych y byddem yn anfon ein hymateb cam 2 i'ch cwyn (cyfeirnod "
+        "NWL-2026-000001) atoch erbyn dydd Gwener 17 Ebrill 2026, ac nid ydym wedi gwneud hynny."
+        in apology.text
+    )
+    assert "Rydym bellach yn disgwyl anfon ateb atoch erbyn dydd Gwener 24 Ebrill 2026." in (
+        apology.text
+    )
+    assert "Ombwdsmon Llywodraeth Leol a Gofal Cymdeithasol" in apology.text
+    assert "Nid ydym wedi gallu ei datrys o fewn 20 diwrnod gwaith" in referral.text
+    assert "at Brif Weithredwr y Cyngor" in referral.text
+    assert "Rydym bellach yn disgwyl ei anfon erbyn dydd Llun 6 Ebrill 2026." in referral.text
+
+
+@pytest.mark.parametrize(
+    ("sample", "subject"),
+    [
+        ("downgraded", "NWL-2026-000001: sut rydym yn ymdrin â'ch cwyn"),
+        ("retimed", "NWL-2026-000001: dyddiad newydd ar gyfer ein hateb"),
+    ],
+)
+def test_a_welsh_case_update_says_in_its_subject_what_changed(sample, subject):
+    name, facts = SAMPLES[sample]
+
+    letter = Composer(COUNCIL).compose(f"customer/{name}", language="cy", **facts)
+
+    assert letter.subject == subject
+
+
 def test_a_welsh_formal_response_names_the_outcome_and_the_ombudsman_in_welsh():
     letter = Composer(COUNCIL).compose(
         "customer/formal_response",
@@ -284,7 +424,12 @@ def test_a_welsh_speakers_progress_updates_and_formal_response_go_in_welsh(town)
         assert message["Content-Language"] == "cy"
     assigned, progress, formal = town.mail_to(RESIDENT)[1:]
     assert "Mae swyddog bellach wedi cael eich cwyn" in text_of(assigned)
-    assert "erbyn dydd Llun 16 Mawrth 2026" in text_of(progress)
+    # The progress update goes on the day the response is due: the response may still go that
+    # day, so the letter gives no date (and has missed none)
+    assert "Byddwn yn ysgrifennu atoch eto o fewn 10 diwrnod gwaith" in text_of(progress)
+    assert "Rydym yn disgwyl anfon ein hymateb llawn atoch erbyn" not in text_of(progress)
+    assert "16 Mawrth" not in text_of(progress)
+    assert "ddrwg gennym" not in text_of(progress)
     assert "a ddaeth i law ddydd Llun 2 Mawrth 2026" in text_of(progress)
     assert "Mae eich cwyn wedi'i chadarnhau." in text_of(formal)
     assert "Gwefan:" in html_of(formal) and "Website:" not in html_of(formal)
