@@ -404,18 +404,17 @@ class LetterWriter:
             needs.append(f"translated into {_LANGUAGE_NAMES.get(language, language)}")
         if preferences.accessible_format in _PRODUCED_AS:
             needs.append(_PRODUCED_AS[preferences.accessible_format])
-        if preferences.interpreter:
-            needs.append("explained to the customer through an interpreter")
+        # An interpreter is for speaking with the customer: a letter in the language they read
+        # goes as written (the owner is told once to arrange one for calls and visits), so an
+        # acknowledgement is never held back for it.
         return needs
 
     def letters_held(self, case: Case) -> bool:
         """Whether some letter to the customer will go to the owner to be made into what they
         asked for, rather than to them."""
         preferences = case.preferences
-        return (
-            preferences.accessible_format in _PRODUCED_AS
-            or preferences.interpreter
-            or bool(self.customer_requests(case)[1])
+        return preferences.accessible_format in _PRODUCED_AS or bool(
+            self.customer_requests(case)[1]
         )
 
     def needs_notice(self, case: Case) -> bool:

@@ -273,8 +273,7 @@ SCRIPT: tuple[Step, ...] = (
             "was right about the cause of the earlier missed collections.",
             "apology": "We are sorry that the bank holiday change was not explained to you.",
             "remedy": "A refund of the garden waste charge for the three missed weeks.",
-            "remedy_action": "pay a refund of £13.50 for the three missed garden waste "
-            "collections",
+            "remedy_action": "pay a refund of £13.50 for the three missed garden waste collections",
             "remedy_by": "2027-01-29",
             "lessons": "Bank holiday collection changes are now sent to every household on a "
             "changed round, not only published online.",

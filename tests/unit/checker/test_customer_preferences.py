@@ -542,10 +542,9 @@ def test_a_large_print_letter_to_post_is_large_print_throughout(town):
         (Preferences(accessible_format=AccessibleFormat.BRAILLE), "produced in braille"),
         (Preferences(accessible_format=AccessibleFormat.EASY_READ), "produced in easy read"),
         (Preferences(accessible_format=AccessibleFormat.AUDIO), "recorded as audio"),
-        (Preferences(interpreter=True), "explained to the customer through an interpreter"),
         (Preferences(language="pl"), "translated into Polish"),
     ],
-    ids=["braille", "easy read", "audio", "interpreter", "Polish"],
+    ids=["braille", "easy read", "audio", "Polish"],
 )
 def test_every_letter_goes_to_the_officer_to_produce_and_none_to_the_customer(
     town, preferences, needs
@@ -656,3 +655,18 @@ def test_a_letter_to_produce_interrupted_before_recording_is_recorded_as_that_ta
     assert event.summary == (
         "acknowledgement passed to the owner to send once made as the customer asked"
     )
+
+
+def test_an_interpreter_is_arranged_for_speaking_and_letters_still_go_at_once(town):
+    """An interpreter helps the customer on the phone and at visits: their letters go to them
+    as written, at once, and the owner is told once to arrange the interpreter."""
+    case = complaint_assigned(town, Preferences(interpreter=True))
+
+    town.sweep_every(MONDAY, london(2026, 3, 3, 12, 0), timedelta(hours=2))
+
+    assert f"{case.reference}: we have received your complaint" in town.subjects_to(RESIDENT)
+    assert town.case(case.reference).acknowledged_at is not None
+    sent = [m.parsed() for m in town.mailer.sent]
+    assert not [m for m in sent if "please have the" in str(m["Subject"])]
+    notices = [m for m in sent if "interpreter" in text_of(m) and m["To"] != RESIDENT]
+    assert len(notices) == 1
