@@ -291,6 +291,14 @@ def test_stage_2_goes_to_another_officer_and_never_the_stage_1_officer(aws, caps
         f"stage-2 {reference} --reason 'Not happy' --officer jane-smith --now 2026-12-09T10:00",
     )
     assert reason == f"jane-smith handled stage 1 of {reference}: stage 2 needs a different officer"
+    # The Head of Service was handed stage 1 (and named to the customer while unassigned).
+    reason = refused(
+        capsys,
+        f"stage-2 {reference} --reason 'Not happy' --officer head-housing --now 2026-12-09T10:00",
+    )
+    assert reason == (
+        f"head-housing handled stage 1 of {reference}: stage 2 needs a different officer"
+    )
     assert stored(reference).stage == 1
 
     code, out, _ = run(
@@ -299,9 +307,13 @@ def test_stage_2_goes_to_another_officer_and_never_the_stage_1_officer(aws, caps
         "--as complaints-officer --now 2026-12-09T10:00",
     )
     assert code == 0
-    assert out.startswith(f"{reference} is at stage 2, for review by head-housing\n")
+    assert out.startswith(f"{reference} is at stage 2, for review by complaints-officer\n")
     case = stored(reference)
-    assert (case.stage, case.status, case.assigned_officer) == (2, CaseStatus.OPEN, "head-housing")
+    assert (case.stage, case.status, case.assigned_officer) == (
+        2,
+        CaseStatus.OPEN,
+        "complaints-officer",
+    )
     assert case.stage_2 is not None and case.stage_2.channel is Channel.TELEPHONE
     assert event(reference, "stage_2_requested").actor == "complaints-officer"
     shown = run_json(capsys, f"show {reference} --now 2026-12-09T10:00")

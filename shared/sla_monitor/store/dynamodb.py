@@ -236,6 +236,9 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         stage_1_officer = UnicodeAttribute(null=True)
         acknowledged_at = UTCDateTimeAttribute(null=True)
         responded_at = UTCDateTimeAttribute(null=True)
+        declined_at = UTCDateTimeAttribute(null=True)
+        declined_by = UnicodeAttribute(null=True)
+        declined_reason = UnicodeAttribute(null=True)
 
     class OmbudsmanReferralMap(MapAttribute):
         referred_at = UTCDateTimeAttribute()
@@ -283,6 +286,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reopened_at = UTCDateTimeAttribute(null=True)
         ombudsman_referral = OmbudsmanReferralMap(null=True)
         possible_complaint = BooleanAttribute(null=True)
+        possible_stage_2_at = UTCDateTimeAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
@@ -523,6 +527,9 @@ class DynamoDBCaseStore:
                     "stage_1_officer": case.stage_2.stage_1_officer,
                     "acknowledged_at": case.stage_2.acknowledged_at,
                     "responded_at": case.stage_2.responded_at,
+                    "declined_at": case.stage_2.declined_at,
+                    "declined_by": case.stage_2.declined_by,
+                    "declined_reason": case.stage_2.declined_reason,
                 }
                 if case.stage_2
                 else None
@@ -549,6 +556,7 @@ class DynamoDBCaseStore:
                 else None
             ),
             possible_complaint=case.possible_complaint or None,
+            possible_stage_2_at=case.possible_stage_2_at,
             reply_addresses=list(case.reply_addresses) or None,
             due_shard=due_shard(case.reference, self.shards) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
@@ -645,6 +653,9 @@ class DynamoDBCaseStore:
                     stage_1_officer=item.stage_2.stage_1_officer,
                     acknowledged_at=item.stage_2.acknowledged_at,
                     responded_at=item.stage_2.responded_at,
+                    declined_at=item.stage_2.declined_at,
+                    declined_by=item.stage_2.declined_by,
+                    declined_reason=item.stage_2.declined_reason,
                 )
                 if item.stage_2
                 else None
@@ -673,6 +684,7 @@ class DynamoDBCaseStore:
                 else None
             ),
             possible_complaint=bool(item.possible_complaint),
+            possible_stage_2_at=item.possible_stage_2_at,
             reply_addresses=tuple(item.reply_addresses or ()),
             revision=int(item.revision or 0),
         )
