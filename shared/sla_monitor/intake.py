@@ -26,7 +26,7 @@ from sla_monitor.cases import (
 )
 from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant
-from sla_monitor.mail.stage_2_requests import stage_2_request_words
+from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
 
@@ -302,7 +302,9 @@ def record_customer_reply(
                 summary="clocks resumed: the customer replied",
             )
         )
-    asks = may_ask_for_stage_2(case, reply.received_at, policy=policy, calendar=calendar)
+    asks = may_ask_for_stage_2(
+        case, reply.received_at, policy=policy, calendar=calendar
+    ) and not is_plain_thanks(reply.body)
     words = stage_2_request_words(reply.body) if asks and directory is not None else None
     event: TimelineEvent | None
     if words is not None:
@@ -433,18 +435,28 @@ def _tell_owner_of_reply(
 ) -> tuple[Case, TimelineEvent | None]:
     """The owner hears of every reply. A reply to a closed complaint soon after its stage 1
     response that may be a request for stage 2 reopens it at stage 1 for staff to decide (the
-    owner and the Corporate Complaints Officer are asked, the customer told). Any other reply
-    to a closed case reopens it."""
+    owner and the Corporate Complaints Officer are asked, the customer told); a plain thank-you
+    then leaves it closed. Any other reply to a closed case reopens it."""
     at = reply.received_at
     owner = (Role.OWNER.value,)
     if asks and case.possible_stage_2_at is None:
         return _await_stage_2_decision(case, reply, tell=True)
-    if case.is_open:
+    if case.is_open or _thanks_for_the_response(case, reply):
         return case.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner), None
     reopened = replace(case, status=CaseStatus.OPEN, closed_at=None, reopened_at=at)
     changed = reopened.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner, reopened="yes")
     return changed, TimelineEvent(
         at=at, kind="reopened", actor="intake", summary="reopened: the customer wrote again"
+    )
+
+
+def _thanks_for_the_response(case: Case, reply: CustomerReply) -> bool:
+    """A plain thank-you for a complaint's stage 1 response: nothing to reopen it for."""
+    return (
+        case.case_type is CaseType.COMPLAINT
+        and case.stage_2 is None
+        and case.response_at(1) is not None
+        and is_plain_thanks(reply.body)
     )
 
 

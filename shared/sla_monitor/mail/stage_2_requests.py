@@ -70,3 +70,28 @@ def stage_2_request_words(text: str) -> str | None:
 def reads_as_stage_2_request(text: str) -> bool:
     """Whether the customer's words clearly ask for their complaint to go to stage 2."""
     return stage_2_request_words(text) is not None
+
+
+_THANKS = re.compile(
+    r"(?<!\w)(?:thanks|thank\s+you|thankyou|cheers|many\s+thanks|grateful|appreciated?)(?!\w)",
+    re.IGNORECASE,
+)
+# Words that make a thank-you more than one: a question, a "but", something still wrong.
+_MORE_THAN_THANKS = re.compile(
+    r"\?|(?<!\w)(?:but|however|although|though|still|yet|not|no|never|unhappy|disappointed|"
+    r"dissatisfied|wrong|complain(?:ed|ing|s)?)(?!\w)|n't",
+    re.IGNORECASE,
+)
+_PLAIN_THANKS_LENGTH = 300
+
+
+def is_plain_thanks(text: str) -> bool:
+    """A short thank-you and nothing more ("Thank you, that's sorted now."): not a stage 2
+    request, and nothing for staff to decide."""
+    plain = " ".join((text or "").translate(_QUOTES).split())
+    return (
+        len(plain) <= _PLAIN_THANKS_LENGTH
+        and _THANKS.search(plain) is not None
+        and _MORE_THAN_THANKS.search(plain) is None
+        and not reads_as_stage_2_request(plain)
+    )
