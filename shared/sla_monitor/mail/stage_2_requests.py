@@ -1,10 +1,11 @@
 """Whether a customer's words, written after a complaint's stage 1 response, ask for stage 2.
 
 The council's own words for it, and what residents write: "stage 2", "second stage", "escalate",
-"a review", "not happy with the response", "take it further", "appeal". A request the customer
-turns down in the same breath ("no need to escalate, thank you") is not one, and neither is a
-plain thank-you. What reads as none of these may still be a request: intake then puts it to staff
-as a *possible* stage 2 request rather than guessing (`intake.record_customer_reply`).
+"a review", "look at my complaint again", "not happy with the response", "take it further",
+"appeal". A request the customer turns down in the same breath ("no need to escalate, thank you")
+is not one, and neither is a plain thank-you. What reads as none of these may still be a request:
+intake then puts it to staff as a *possible* stage 2 request rather than guessing
+(`intake.record_customer_reply`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _ASKING = (
     r"(?:to\s+be|be|been|get\s+(?:it|this)|have\s+(?:it|this))\s+(?:re-?)?reviewed",
     r"reviewed\s+(?:again|by\s+(?:someone|somebody|a\s+senior|a\s+different|another|a\s+manager))",
     r"reconsider",
+    r"look\s+(?:at\s+|into\s+)?(?:it|this|that|my\s+complaint|my\s+case|the\s+complaint)\s+again",
     r"(?:take|taking|took)\s+(?:it|this|my\s+complaint|the\s+(?:matter|complaint)|things|matters)"
     r"\s+further",
     r"appeal(?:s|ed)?",

@@ -43,6 +43,7 @@ ASKING = [
     "I am not happy so please escalate this.",
     "I will be taking this further.",
     "I wish to appeal.",
+    "Thank you for your letter, but I am not satisfied. Please look at my complaint again.",
     "Nobody called me back, so I\u2019d like to escalate it.",
 ]
 NOT_ASKING = [
