@@ -28,7 +28,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant
 from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
 from sla_monitor.policy import Policy, Role
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError
+from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
 
 
 @dataclass(frozen=True)
@@ -376,6 +376,8 @@ def _start_stage_2_from_reply(
         )
     except ActionNotAllowed as refused:
         why = str(refused)
+    except StaleCaseError:
+        why = "the case kept changing meanwhile"
 
     def put_to_staff(case: Case) -> tuple[Case, TimelineEvent]:
         told, _ = _await_stage_2_decision(case, reply, tell=True)
@@ -421,13 +423,16 @@ def _await_stage_2_decision(
             channel=reply.channel.value,
         )
         changed = changed.notify(NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT, at=at)
-    return changed, TimelineEvent(
-        at=at,
-        kind="possible_stage_2",
-        actor="intake",
-        summary="the customer wrote after the stage 1 response: reopened at stage 1 as a "
-        "possible stage 2 request for staff to decide",
-    )
+    if case.possible_stage_2_at is not None:
+        summary = "the customer wrote again about their possible stage 2 request"
+    elif tell:
+        summary = (
+            "the customer wrote after the stage 1 response: reopened at stage 1 as a possible "
+            "stage 2 request for staff to decide"
+        )
+    else:
+        summary = "the customer asked for stage 2 after the stage 1 response: reopened to start it"
+    return changed, TimelineEvent(at=at, kind="possible_stage_2", actor="intake", summary=summary)
 
 
 def _tell_owner_of_reply(

@@ -291,3 +291,30 @@ def test_the_acknowledgement_names_the_corporate_complaints_officer_if_the_revie
     [ack] = [m for m in town.mail_to(RESIDENT) if "request for a stage 2" in str(m["Subject"])]
     assert "reviewed by Corporate Complaints Officer" in words(ack)
     assert "Head of Housing" not in words(ack)
+
+
+def test_a_request_no_reviewer_can_take_is_put_to_staff_not_lost(town):
+    # The Corporate Complaints Officer answered stage 1 and the Head of Service had it: nobody
+    # is left to choose automatically.
+    case = town.receive(MONDAY, case_type=CaseType.COMPLAINT)
+    record_response(
+        case.reference,
+        summary="Looked into.",
+        outcome=Outcome.NOT_UPHELD,
+        by="complaints-officer",
+        now=RESPONDED,
+        **world(town),
+    )
+
+    reply(town, case.reference, "Please escalate this to stage 2.")
+
+    stored = town.case(case.reference)
+    assert (stored.status, stored.stage, stored.possible_stage_2_at) == (CaseStatus.OPEN, 1, WROTE)
+    [event] = [
+        e for e in town.store.timeline(case.reference) if "could not be started" in e.summary
+    ]
+    assert "name a stage 2 officer who did not handle stage 1" in event.summary
+    town.sweep(WROTE)
+    subject = f"{case.reference}: the customer may be asking for a stage 2 review"
+    assert subject in town.subjects_to(CCO) and subject in town.subjects_to(HEAD_OF_HOUSING)
+    assert any("your message about" in s for s in town.subjects_to(RESIDENT))
