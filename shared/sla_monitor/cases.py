@@ -99,11 +99,15 @@ class NotificationKind(enum.StrEnum):
     OFFICER_MESSAGE = "officer_message"  # an officer writing to the customer in their own words
     COMPLAINT_REFUSED = "complaint_refused"  # not taken through the procedure: the reason
     REPLY_ACKNOWLEDGEMENT = "reply_acknowledgement"  # their reply on a case received, once a day
+    # their reply may be a stage 2 request: staff will decide, and tell them
+    POSSIBLE_STAGE_2_ACKNOWLEDGEMENT = "possible_stage_2_acknowledgement"
+    STAGE_2_DECLINED = "stage_2_declined"  # not taken to stage 2: the reason, the Ombudsman
     # to staff
     ASSIGNED = "assigned"
     DEPARTMENT_HANDOVER = "department_handover"
     CUSTOMER_REPLIED = "customer_replied"
     POSSIBLE_STAGE_2 = "possible_stage_2"
+    STAGE_2_DECLINE_RECORDED = "stage_2_decline_recorded"
     STAGE_2_REQUESTED = "stage_2_requested"
     EXTENSION_GRANTED = "extension_granted"
     RESPONSE_RECORDED = "response_recorded"
@@ -125,6 +129,8 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.OFFICER_MESSAGE,
         NotificationKind.COMPLAINT_REFUSED,
         NotificationKind.REPLY_ACKNOWLEDGEMENT,
+        NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT,
+        NotificationKind.STAGE_2_DECLINED,
     }
 )
 
@@ -256,6 +262,15 @@ class Stage2:
     # recorded its response, and their Head of Service unless the policy lets them review):
     # none of them may be given the review, on any path.
     stage_1_handlers: tuple[str, ...] = ()
+    # Staff decided it was not a stage 2 request: the request stays on record, with who
+    # decided, when, and the reason the customer was told.
+    declined_at: datetime | None = None
+    declined_by: str | None = None
+    declined_reason: str | None = None
+
+    @property
+    def declined(self) -> bool:
+        return self.declined_at is not None
 
 
 @dataclass(frozen=True)
@@ -349,6 +364,9 @@ class Case:
     # Intake was unsure whether this is a complaint: it is timed as one (`case_type` is
     # complaint) until staff confirm or correct the type.
     possible_complaint: bool = False
+    # The customer wrote after the stage 1 response in words that may ask for stage 2: the
+    # complaint reopened at stage 1 until staff start stage 2 or decide it is not a request.
+    possible_stage_2_at: datetime | None = None
     # Addresses the customer has written from and been accepted from (besides
     # `customer.email`): a reply is added to the case only from one of these.
     reply_addresses: tuple[str, ...] = ()

@@ -245,10 +245,12 @@ def send_more_information(
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
+    directory: Directory | None = None,
 ) -> Case:
     """Add what the resident wrote to their case as a customer reply: the owner is told, a
-    paused clock resumes, a closed case reopens (or is put to the officer as a possible stage 2
-    request), exactly as for an emailed reply. Once per submission."""
+    paused clock resumes, a closed case reopens (or, soon after a complaint's stage 1
+    response, goes to stage 2 when it asks for it, or waits for staff to decide when it may),
+    exactly as for an emailed reply. Once per submission."""
     case = case_of(resident, reference, store=store)
     body = text.strip()
     if not body and not attachments:
@@ -269,6 +271,7 @@ def send_more_information(
         policy=policy,
         calendar=calendar,
         now=now,
+        directory=directory,
     )
 
 

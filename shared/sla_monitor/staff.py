@@ -1,7 +1,7 @@
 """What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
 waiting on the customer; resume it; extend a deadline once; reclassify it; refuse a complaint;
-record the formal response; take a complaint to stage 2; record that it went to the Ombudsman;
-add a note.
+record the formal response; take a complaint to stage 2, or decide a customer is not asking for
+it; record that it went to the Ombudsman; add a note.
 
 The CLI and the staff pages call these same use cases, and no rule of the procedure lives
 anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
@@ -481,6 +481,7 @@ def record_response(
             outcome_summary=response.findings,
             status=CaseStatus.CLOSED if closing else CaseStatus.OPEN,
             closed_at=now if closing else None,
+            possible_stage_2_at=None,  # answered at stage 1 again: not taken to stage 2
         )
         if case.stage_2 is not None:
             changed = replace(
@@ -600,9 +601,10 @@ def request_stage_2(
 ) -> Case:
     """The customer is not satisfied with the stage 1 response and asks for a review. The case
     reopens at stage 2 with the policy's stage 2 clocks, with a different officer than stage 1
-    (the one named, else the Head of Service, else the Corporate Complaints Officer). The
-    officer is told; the Head of Service and the Corporate Complaints Officer hear of it through
-    the stage 2 handover; the customer's acknowledgement is owed under the stage 2 clock."""
+    (the one named, else the Corporate Complaints Officer). The officer is told; the Head of
+    Service and the Corporate Complaints Officer hear of it through the stage 2 handover; the
+    customer's acknowledgement is owed under the stage 2 clock. A possible stage 2 request the
+    customer made earlier is settled by it, and the clocks run from when they made it."""
     if not reason.strip():
         raise ActionNotAllowed("a stage 2 request needs the customer's reason")
     if officer_id is not None:
@@ -635,7 +637,7 @@ def request_stage_2(
         changed = replace(
             case,
             stage_2=Stage2(
-                requested_at=now,
+                requested_at=case.possible_stage_2_at or now,
                 reason=reason.strip(),
                 channel=channel,
                 stage_1_officer=case.assigned_officer or stage_1.recorded_by,
@@ -644,6 +646,7 @@ def request_stage_2(
             status=CaseStatus.OPEN,
             closed_at=None,
             assigned_officer=reviewer,
+            possible_stage_2_at=None,
         )
         changed = changed.notify(
             NotificationKind.STAGE_2_REQUESTED, at=now, officers=(reviewer,), reason=reason
@@ -703,12 +706,14 @@ def record_ombudsman_decision(
 
 
 def _stage_1_handlers(case: Case, directory: Directory, policy: Policy) -> set[str]:
-    """Who dealt with stage 1: its owner, whoever recorded its response, and the Head of
-    Service it was passed to (who owned it while unassigned, and otherwise unless the policy
-    lets Heads of Service review stage 2)."""
+    """Who dealt with stage 1: its officer, whoever recorded its response, and the Head of
+    Service the complaints procedure hands every complaint to (who owned it while unassigned,
+    and whom the stage 1 letters then named), unless the policy lets Heads of Service review
+    stage 2 of a complaint an officer of theirs dealt with."""
     stage_1 = case.response_at(1)
-    handlers = {o for o in (case.assigned_officer, stage_1.recorded_by if stage_1 else None) if o}
-    if not case.assigned_officer or not policy.stage_2_by_head_of_service:
+    officer = case.stage_2.stage_1_officer if case.stage_2 is not None else case.assigned_officer
+    handlers = {o for o in (officer, stage_1.recorded_by if stage_1 else None) if o}
+    if not officer or not policy.stage_2_by_head_of_service:
         head = directory.head_of_service(case)
         if head is not None:
             handlers.add(head.officer_id)
@@ -733,6 +738,70 @@ def _stage_2_reviewer(case: Case, directory: Directory, excluded: set[str]) -> s
         if candidate is not None and candidate.officer_id not in excluded:
             return candidate.officer_id
     return None
+
+
+def decline_stage_2(
+    reference: str,
+    *,
+    reason: str,
+    by: str,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    now: datetime,
+) -> Case:
+    """Staff decide the customer's words were not a request for stage 2 (or that it will not be
+    taken there), with a reason the customer is told. The request stays on record with who
+    declined it, when and why; its stage 2 clocks stop as answered and the case closes. The
+    customer is owed a letter with the reason and how to go to the Ombudsman; the Corporate
+    Complaints Officer is told."""
+    why = reason.strip()
+    if not why:
+        raise ActionNotAllowed("say why it is not taken to stage 2; the customer is told")
+
+    def change(case: Case) -> tuple[Case, TimelineEvent]:
+        review = case.stage_2
+        if review is not None and review.declined:
+            raise ActionNotAllowed(f"{reference}'s stage 2 request was declined already")
+        if review is not None and (review.responded_at is not None or not case.is_open):
+            raise ActionNotAllowed(f"{reference}'s stage 2 review has its response already")
+        if review is None and case.possible_stage_2_at is None:
+            raise ActionNotAllowed(f"{reference} has no stage 2 request to decide on")
+        changed = replace(
+            resume_from_pause(case, at=now),
+            status=CaseStatus.CLOSED,
+            closed_at=now,
+            possible_stage_2_at=None,
+        )
+        asked_at = review.requested_at if review is not None else case.possible_stage_2_at
+        assert asked_at is not None
+        if review is not None:
+            changed = replace(
+                changed,
+                stage_2=replace(review, declined_at=now, declined_by=by, declined_reason=why),
+            )
+        changed = changed.notify(
+            NotificationKind.STAGE_2_DECLINED,
+            at=now,
+            reason=why,
+            asked_on=calendar.local(asked_at).date().isoformat(),
+        )
+        changed = changed.notify(
+            NotificationKind.STAGE_2_DECLINE_RECORDED,
+            at=now,
+            roles=(Role.CORPORATE_COMPLAINTS_OFFICER.value,),
+            reason=why,
+            declined_by=by,
+        )
+        return changed, TimelineEvent(
+            at=now,
+            kind="stage_2_declined",
+            actor=by,
+            summary="not taken to stage 2; the case is closed and the customer told why",
+            details={"reason": why},
+        )
+
+    return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
 
 
 def record_acknowledgement_sent(

@@ -69,6 +69,8 @@ class TriageWork:
     policy: Policy
     calendar: WorkingDayCalendar
     attachment_prefix: str = "attachments/"
+    # Chooses the reviewer when the message added to a case asks for stage 2.
+    directory: Directory | None = None
 
 
 def reason_label(record: TriageRecord) -> str:
@@ -279,7 +281,12 @@ def add_to_case(
     for attempt in range(_STALE_RETRIES):
         try:
             record_customer_reply(
-                reply, store=work.store, policy=work.policy, calendar=work.calendar, now=now
+                reply,
+                store=work.store,
+                policy=work.policy,
+                calendar=work.calendar,
+                now=now,
+                directory=work.directory,
             )
         except DuplicateDeliveryError:
             pass  # added by an earlier press of the button: mark it dealt with below

@@ -85,10 +85,13 @@ def case_view(
 
 
 def by_next_deadline(views: Iterable[CaseView]) -> list[CaseView]:
-    """Soonest deadline first; cases with nothing outstanding last, in the order given."""
+    """Soonest deadline first; a possible stage 2 request waiting for a decision by when the
+    customer wrote, among them; cases with nothing outstanding last, in the order given."""
 
     def key(view: CaseView) -> tuple[int, datetime]:
         clock = view.next_clock
+        if clock is None and view.case.possible_stage_2_at is not None:
+            return (0, view.case.possible_stage_2_at)
         if clock is None or clock.due is None:
             return (1, _EPOCH)
         return (0, clock.due)

@@ -366,6 +366,30 @@ def test_intake_flags_and_addresses_round_trip(store):
     assert stored.customer.email_verified is True
 
 
+def test_a_declined_stage_2_request_and_a_possible_one_round_trip(store):
+    declined = Stage2(
+        requested_at=NOW,
+        reason="not satisfied with the outcome",
+        channel=Channel.EMAIL,
+        stage_1_officer="housing-officer",
+        acknowledged_at=NOW + timedelta(hours=1),
+        declined_at=NOW + timedelta(days=1),
+        declined_by="complaints-officer",
+        declined_reason="you asked us to update your address",
+    )
+    first = store.create_case(a_case(store, stage_2=declined), events=[received()], next_due=None)
+    waiting = store.create_case(
+        a_case(store, possible_stage_2_at=NOW + timedelta(hours=3)),
+        events=[received()],
+        next_due=None,
+    )
+
+    assert store.get_case(first.reference).stage_2 == declined
+    assert store.get_case(first.reference).stage_2.declined
+    assert store.get_case(waiting.reference).possible_stage_2_at == NOW + timedelta(hours=3)
+    assert store.get_case(waiting.reference).stage_2 is None
+
+
 def test_a_message_id_longer_than_a_key_may_be_still_threads(store):
     long_id = "x" * 3000 + "@example.org"
     case = store.create_case(

@@ -7,13 +7,17 @@ import copy
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
 from functions.email_intake import app
+from sla_monitor.calendar import LONDON
+from sla_monitor.cases import Outcome
 from sla_monitor.mail.events import UnrecognisedEvent
+from sla_monitor.staff import record_response
 
 TESTS = Path(__file__).resolve().parents[1]
 SES_MESSAGE_ID = "o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"
@@ -181,6 +185,36 @@ def test_a_reply_by_in_reply_to_lands_on_the_case(aws, store_raw):
     (reply,) = invoke(s3_event(key))["outcomes"]
 
     assert (reply["outcome"], reply["reference"]) == ("reply", case["reference"])
+
+
+def test_a_reply_asking_for_stage_2_takes_the_answered_complaint_there(aws, store_raw):
+    store_raw("plain_complaint")
+    case = invoke(ses_event())["outcomes"][0]
+    record_response(
+        case["reference"],
+        summary="The planning team has now called you back.",
+        outcome=Outcome.NOT_UPHELD,
+        by="head-customer-services",
+        store=aws.store,
+        policy=aws.policy,
+        calendar=aws.calendar,
+        now=datetime(2026, 3, 3, 9, 15, 2, 100_000, tzinfo=LONDON),
+    )
+    reply = (
+        "From: Jane Resident <jane.resident@example.org>\n"
+        f"Subject: RE: {case['reference']}: our response to your complaint\n"
+        "Message-ID: <stage-2-please@example.org>\n\n"
+        "Nobody has called me. Please escalate my complaint to stage 2.\n"
+    ).encode()
+    key = store_raw("", "inbound/stage0two0reply", raw=reply)
+
+    (outcome,) = invoke(s3_event(key))["outcomes"]
+
+    assert (outcome["outcome"], outcome["reference"]) == ("reply", case["reference"])
+    taken = aws.store.get_case(case["reference"])
+    assert taken.stage == 2 and taken.is_open
+    assert taken.stage_2.reason == "Nobody has called me. Please escalate my complaint to stage 2."
+    assert taken.assigned_officer == "complaints-officer"
 
 
 def test_an_ses_spam_verdict_is_triaged_and_the_raw_message_kept(aws, store_raw):

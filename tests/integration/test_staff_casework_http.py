@@ -289,6 +289,52 @@ def test_stage_2_refuses_the_stage_1_officer_beside_the_officer(stack, browsers)
     assert case.assigned_officer == "housing-officer"
 
 
+def test_a_possible_stage_2_request_is_in_the_work_list_and_can_be_declined(stack, browsers):
+    cco = browsers["corporate_complaints_officer"]
+    logged = _log(cco, department="housing", summary="Repairs never booked")
+    reference = _reference(logged.location.split("?")[0])
+    assert (
+        cco.submit(
+            f"/cases/{reference}/respond",
+            {"outcome": "not_upheld", "summary": "The repair was booked on time."},
+        ).status
+        == 303
+    )
+    services = stack.services
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=NOW,
+            channel=Channel.EMAIL,
+            summary="customer replied by email",
+            body="I am not happy with this.",
+        ),
+        store=services.store,
+        policy=services.policy,
+        calendar=services.calendar,
+        directory=services.directory,
+        now=NOW,
+    )
+
+    listed = cco.get(f"/cases?q={reference}")
+    assert reference in listed.body and "Possible stage 2 request" in listed.body
+    page = cco.get(f"/cases/{reference}")
+    assert 'id="possible-stage-2"' in page.body
+    assert f"/cases/{reference}/decline-stage-2" in page.body
+
+    empty = cco.submit(f"/cases/{reference}/decline-stage-2", {"reason": " "})
+    assert empty.status == 400 and 'href="#reason"' in empty.body
+    declined = cco.submit(
+        f"/cases/{reference}/decline-stage-2",
+        {"reason": "Your message was about your new bin, which is on its way."},
+    )
+    assert declined.status == 303
+    case = services.store.get_case(reference)
+    assert (case.is_open, case.possible_stage_2_at) == (False, None)
+    assert "stage_2_declined" in _kinds(stack, reference)
+    assert f"/cases/{reference}/decline-stage-2" not in cco.get(f"/cases/{reference}").body
+
+
 def test_an_acknowledgement_sent_by_hand_is_recorded_once(stack, browsers):
     # A letter case for housing, logged by its Head of Service.
     head = browsers["head_of_service"]

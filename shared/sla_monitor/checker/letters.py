@@ -21,6 +21,7 @@ from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.messages import (
     DEFAULT_LANGUAGE,
     Composer,
+    Contact,
     Letter,
     case_type_label,
     contact_for,
@@ -56,6 +57,8 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.OFFICER_MESSAGE: "customer/officer_message",
     NotificationKind.COMPLAINT_REFUSED: "customer/complaint_refused",
     NotificationKind.REPLY_ACKNOWLEDGEMENT: "customer/reply_acknowledgement",
+    NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT: "customer/possible_stage_2_acknowledgement",
+    NotificationKind.STAGE_2_DECLINED: "customer/stage_2_declined",
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -77,11 +80,14 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.OFFICER_MESSAGE: "message from the officer",
     NotificationKind.COMPLAINT_REFUSED: "complaint refused",
     NotificationKind.REPLY_ACKNOWLEDGEMENT: "reply acknowledgement",
+    NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT: "reply received",
+    NotificationKind.STAGE_2_DECLINED: "stage 2 decision",
     NotificationKind.ASSIGNED: "case assigned",
     NotificationKind.DEPARTMENT_HANDOVER: "case moved to the department",
     NotificationKind.CUSTOMER_REPLIED: "customer's reply",
     NotificationKind.POSSIBLE_STAGE_2: "possible stage 2 request",
     NotificationKind.STAGE_2_REQUESTED: "stage 2 review",
+    NotificationKind.STAGE_2_DECLINE_RECORDED: "not taken to stage 2",
     NotificationKind.EXTENSION_GRANTED: "extension",
     NotificationKind.RESPONSE_RECORDED: "response recorded",
     NotificationKind.FEEDBACK_RECEIVED: "compliment or comment",
@@ -475,7 +481,7 @@ class LetterWriter:
         facts: dict[str, Any] = {
             **self._case_facts(case, language),
             "customer_name": greeting_name(case),
-            "contact": contact_for(case, self.directory, self.council),
+            "contact": self._contact(case, name),
             "is_complaint": case.case_type is CaseType.COMPLAINT,
             "is_feedback": case.case_type in (CaseType.COMPLIMENT, CaseType.COMMENT),
             "update_every": progress.every if progress else None,
@@ -518,6 +524,24 @@ class LetterWriter:
             name, language=language, large_print=wants_large_print(case), **facts
         )
 
+    def _contact(self, case: Case, letter: str) -> Contact:
+        """Who the letter says deals with the case. A stage 2 acknowledgement names the
+        officer reviewing it, with their own service, never the Head of Service the stage 1
+        letters named for want of an officer; while the reviewer cannot be reached (they
+        left), the Corporate Complaints Officer, who arranges stage 2 reviews."""
+        if letter == STAGE_2_ACKNOWLEDGEMENT:
+            directory = self.directory
+            reviewer = directory.active_officer(case.assigned_officer) or directory.active_officer(
+                directory.corporate_complaints_officer
+            )
+            if reviewer is not None:
+                department = directory.department(reviewer.department)
+                service = department.name if department else self.council.name
+                return Contact(
+                    reviewer.name, reviewer.job_title, service, reviewer.email, self.council.phone
+                )
+        return contact_for(case, self.directory, self.council)
+
     def _notification_facts(self, case: Case, duty: Duty, at: datetime) -> dict[str, Any]:
         assert duty.notification is not None
         details = duty.notification.details
@@ -531,6 +555,14 @@ class LetterWriter:
             facts["stage_2_by"] = self.calendar.add_working_days(
                 sent_on, self.policy.stage_2_request_window
             )
+        if duty.kind in (
+            NotificationKind.STAGE_2_DECLINED,
+            NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT,
+        ):
+            facts["ombudsman"] = self.council.ombudsman
+            facts["written_on"] = self.calendar.local(duty.notification.raised_at).date()
+            asked_on = details.get("asked_on")
+            facts["asked_on"] = date.fromisoformat(asked_on) if asked_on else facts["written_on"]
         if duty.kind is NotificationKind.OFFICER_MESSAGE:
             writer = self.directory.officer(details.get("sent_by"))
             facts["writer"] = writer

@@ -78,10 +78,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Every staff step on a case: log one that came by phone, letter or a visit; assign, "
             "pause, resume, extend, reclassify, answer it; refuse a complaint; take a complaint to "
-            "stage 2; record a hand-sent acknowledgement; add a note. List the open cases by "
-            "their next deadline, or show one with its clocks and timeline. What a step owes the "
-            "customer is sent at once (against real AWS this sends real mail); staff alerts go "
-            "in office hours."
+            "stage 2, or decline a stage 2 request; record a hand-sent acknowledgement; add a "
+            "note. List the open cases by their next deadline, or show one with its clocks and "
+            "timeline. What a step owes the customer is sent at once (against real AWS this "
+            "sends real mail); staff alerts go in office hours."
         ),
     )
     actions = parser.add_subparsers(dest="case_action", required=True, metavar="ACTION")
@@ -226,6 +226,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stage_2.add_argument("--channel", default="telephone", choices=_ALL_CHANNELS)
     stage_2.add_argument(
         "--officer", metavar="OFFICER_ID", help="the reviewer (default: the Head of Service)"
+    )
+
+    decline = _step(
+        actions,
+        "decline-stage-2",
+        "decide the customer is not asking for stage 2 (or it will not be taken there); the "
+        "case closes and they are told why, with the Ombudsman's details",
+        _decline_stage_2,
+    )
+    decline.add_argument(
+        "--reason", required=True, metavar="TEXT", help="why not, as the customer is told"
     )
 
     acknowledged = _step(
@@ -600,6 +611,16 @@ def _stage_2(args: argparse.Namespace) -> int:
             **_casework(bundle, now),
         )
         result = f"{case.reference} is at stage 2, for review by {case.assigned_officer}"
+        return _done(args, bundle, case, now, result)
+
+
+def _decline_stage_2(args: argparse.Namespace) -> int:
+    now = _now(args)
+    with target_services(args) as bundle:
+        case = staff.decline_stage_2(
+            args.reference, reason=args.reason, by=args.actor, **_casework(bundle, now)
+        )
+        result = f"{case.reference} is not taken to stage 2; the case is closed"
         return _done(args, bundle, case, now, result)
 
 

@@ -96,6 +96,7 @@ def summary_json(view: CaseView) -> dict[str, Any]:
         "reference": case.reference,
         "type": case.case_type.value,
         "possible_complaint": case.possible_complaint,
+        "possible_stage_2_request": iso(case.possible_stage_2_at),
         "status": case.status.value,
         "stage": case.stage,
         "channel": case.channel.value,
@@ -113,6 +114,8 @@ def next_text(view: CaseView) -> str:
     clock = view.next_clock
     if clock is not None:
         return f"next: {promise_label(clock)}, {clock_state(clock)}"
+    if view.case.possible_stage_2_at is not None:
+        return f"next: {POSSIBLE_STAGE_2}: decide (case stage-2 or case decline-stage-2)"
     if view.case.open_pause is not None:
         return "waiting on the customer: the clocks are paused"
     return "nothing outstanding"
@@ -132,6 +135,8 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
             owner += " (unassigned)"
         if clock is not None:
             state = clock.state.value
+        elif case.possible_stage_2_at is not None:
+            state = "to decide"
         elif case.open_pause is not None:
             state = "paused"
         else:
@@ -143,13 +148,21 @@ def work_list_lines(views: list[CaseView]) -> list[str]:
                 str(case.stage),
                 owner,
                 view.department or "-",
-                promise_label(clock) if clock else "-",
+                promise_label(clock) if clock else _waiting_for(case),
                 on(clock.due_day) if clock else "-",
                 state,
                 "BREACHED" if view.breached else "",
             )
         )
     return table(rows)
+
+
+POSSIBLE_STAGE_2 = "possible stage 2 request"
+
+
+def _waiting_for(case: Case) -> str:
+    """What a case with no clock running waits for, in the work list's NEXT column."""
+    return POSSIBLE_STAGE_2 if case.possible_stage_2_at is not None else "-"
 
 
 def type_text(case: Case) -> str:
@@ -231,6 +244,22 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
                 "Stage 2:",
                 f"requested {when(case.stage_2.requested_at)} by "
                 f"{case.stage_2.channel.value}: {case.stage_2.reason}",
+            )
+        )
+        if case.stage_2.declined_at:
+            facts.append(
+                (
+                    "Not taken:",
+                    f"declined by {case.stage_2.declined_by} on "
+                    f"{when(case.stage_2.declined_at)}: {case.stage_2.declined_reason}",
+                )
+            )
+    if case.possible_stage_2_at:
+        facts.append(
+            (
+                "Stage 2?",
+                f"the customer wrote {when(case.possible_stage_2_at)}, perhaps asking for "
+                "stage 2: decide (case stage-2, or case decline-stage-2 with the reason)",
             )
         )
     if case.closed_at:
@@ -389,6 +418,9 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "stage_1_officer": stage_2.stage_1_officer,
             "acknowledged_at": iso(stage_2.acknowledged_at),
             "responded_at": iso(stage_2.responded_at),
+            "declined_at": iso(stage_2.declined_at),
+            "declined_by": stage_2.declined_by,
+            "declined_reason": stage_2.declined_reason,
         },
         "ombudsman_referral": None
         if case.ombudsman_referral is None

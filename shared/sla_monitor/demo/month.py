@@ -171,9 +171,19 @@ class MonthOfCasework:
         elif outcome["outcome"] == "reply":
             what = f"email from {sender}: reply added to {outcome['reference']}"
             self.result.happenings.append(Happening(email.at, what, "arrival"))
+            self._stage_2_asked(outcome["reference"], email.at)
         else:
             what = f"email from {sender}: kept for triage ({outcome['reason'].replace('_', ' ')})"
             self.result.happenings.append(Happening(email.at, what, "triage"))
+
+    def _stage_2_asked(self, reference: str, at: datetime) -> None:
+        """A reply that asked for stage 2 started it as it arrived: the month says so."""
+        case = self.services.store.get_case(reference)
+        if case is None or case.stage_2 is None or case.stage_2.requested_at != at:
+            return
+        reviewer = self._name(case.assigned_officer or "")
+        what = f"{reference} taken to stage 2 by the customer's email (reviewer {reviewer})"
+        self.result.happenings.append(Happening(at, what, "arrival"))
 
     def _acknowledgement_message_id(self, reference: str) -> str | None:
         case = self.services.store.get_case(reference)

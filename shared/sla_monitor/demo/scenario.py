@@ -250,16 +250,9 @@ SCRIPT: tuple[Step, ...] = (
         "of overflowing rubbish. Please look at my complaint again.\n\nMargaret Hill",
         replying_to="missed-bins",
     ),
-    StaffAction(
-        at(1, 5, 14, 0),
-        "missed-bins",
-        "stage_2",
-        "complaints-officer",
-        {
-            "reason": "bin missed again on 31 December; asks what she is owed",
-            "channel": "email",
-        },
-    ),
+    # Her email asks for the complaint to be looked at again: it goes to stage 2 as it arrives,
+    # reviewed by the Corporate Complaints Officer (the Head of Waste Services dealt with
+    # stage 1).
     StaffAction(
         at(1, 14, 11, 0),
         "missed-bins",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from urllib.parse import quote
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import CaseType, Channel, Customer
+from sla_monitor.directory import Directory
 from sla_monitor.intake import (
     ArrivalLimits,
     Attachment,
@@ -111,6 +113,9 @@ class MailIntake:
     # The learned second pass of the classification; rules alone without it.
     model: LearnedModel | None = None
     limits: ArrivalLimits = field(default_factory=ArrivalLimits)
+    # Read when a reply asks for stage 2, to choose its reviewer; without it such replies are
+    # left for staff to decide.
+    directory: Callable[[], Directory] | None = None
 
 
 def mail_intake(
@@ -136,6 +141,7 @@ def mail_intake(
             per_address=settings.new_cases_per_address_per_hour,
             per_source=settings.new_cases_per_source_per_hour,
         ),
+        directory=lambda: services.directory,
     )
 
 
@@ -278,7 +284,12 @@ def _reply(
     for attempt in range(_STALE_RETRIES):
         try:
             record_customer_reply(
-                reply, store=intake.store, policy=intake.policy, calendar=intake.calendar, now=now
+                reply,
+                store=intake.store,
+                policy=intake.policy,
+                calendar=intake.calendar,
+                now=now,
+                directory=intake.directory() if intake.directory else None,
             )
         except DuplicateDeliveryError:
             repeated = True

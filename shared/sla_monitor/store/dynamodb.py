@@ -260,6 +260,9 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         acknowledged_at = UTCDateTimeAttribute(null=True)
         responded_at = UTCDateTimeAttribute(null=True)
         stage_1_handlers = ListAttribute(of=UnicodeAttribute, null=True)
+        declined_at = UTCDateTimeAttribute(null=True)
+        declined_by = UnicodeAttribute(null=True)
+        declined_reason = UnicodeAttribute(null=True)
 
     class OmbudsmanReferralMap(MapAttribute):
         referred_at = UTCDateTimeAttribute()
@@ -319,6 +322,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         ombudsman_referral = OmbudsmanReferralMap(null=True)
         refusal = RefusalMap(null=True)
         possible_complaint = BooleanAttribute(null=True)
+        possible_stage_2_at = UTCDateTimeAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
@@ -587,6 +591,9 @@ class DynamoDBCaseStore:
                     "acknowledged_at": case.stage_2.acknowledged_at,
                     "responded_at": case.stage_2.responded_at,
                     "stage_1_handlers": list(case.stage_2.stage_1_handlers) or None,
+                    "declined_at": case.stage_2.declined_at,
+                    "declined_by": case.stage_2.declined_by,
+                    "declined_reason": case.stage_2.declined_reason,
                 }
                 if case.stage_2
                 else None
@@ -630,6 +637,7 @@ class DynamoDBCaseStore:
                 else None
             ),
             possible_complaint=case.possible_complaint or None,
+            possible_stage_2_at=case.possible_stage_2_at,
             reply_addresses=list(case.reply_addresses) or None,
             due_shard=due_shard(case.reference, self.shards) if next_due else None,
             next_due_at=index_instant(next_due) if next_due else None,
@@ -752,6 +760,9 @@ class DynamoDBCaseStore:
                     acknowledged_at=item.stage_2.acknowledged_at,
                     responded_at=item.stage_2.responded_at,
                     stage_1_handlers=tuple(item.stage_2.stage_1_handlers or ()),
+                    declined_at=item.stage_2.declined_at,
+                    declined_by=item.stage_2.declined_by,
+                    declined_reason=item.stage_2.declined_reason,
                 )
                 if item.stage_2
                 else None
@@ -797,6 +808,7 @@ class DynamoDBCaseStore:
                 else None
             ),
             possible_complaint=bool(item.possible_complaint),
+            possible_stage_2_at=item.possible_stage_2_at,
             reply_addresses=tuple(item.reply_addresses or ()),
             revision=int(item.revision or 0),
         )

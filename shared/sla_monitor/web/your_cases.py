@@ -357,6 +357,7 @@ class YourCases:
                 policy=self.policy,
                 calendar=self.calendar,
                 now=now,
+                directory=self.directory,
             )
         except StepNotAvailable as refused:
             return self._information_form(

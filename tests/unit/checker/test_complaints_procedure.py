@@ -195,7 +195,15 @@ def test_stage_2_has_its_own_clocks_a_different_officer_and_everyone_told(town, 
         now=asked,
         **world(town),
     )
-    assert (case.stage, case.status, case.assigned_officer) == (2, CaseStatus.OPEN, "head-housing")
+    # The Head of Service was handed stage 1 and named in its acknowledgement (sent before
+    # anyone was assigned): the review goes to the Corporate Complaints Officer.
+    [stage_1_ack] = [m for m in town.mail_to(RESIDENT) if "received your" in str(m["Subject"])]
+    assert "Head of Housing" in text_of(stage_1_ack)
+    assert (case.stage, case.status, case.assigned_officer) == (
+        2,
+        CaseStatus.OPEN,
+        "complaints-officer",
+    )
     town.sweep(asked)
 
     clocks = evaluate(town.case(complaint.reference), town.policy, town.calendar, asked)
@@ -208,10 +216,17 @@ def test_stage_2_has_its_own_clocks_a_different_officer_and_everyone_told(town, 
     assert f"{complaint.reference}: we have received your request for a stage 2 review" in subjects
     [ack] = [m for m in town.mail_to(RESIDENT) if "stage 2 review" in str(m["Subject"])]
     assert "Wednesday 8 April 2026" in text_of(ack)
-    assert "Head of Housing" in text_of(ack)
-    reviewer = town.subjects_to(HEAD_OF_HOUSING)
+    assert (
+        "reviewed by Corporate Complaints Officer, North West Leicestershire District Council, "
+        "who did not deal with it at stage 1"
+    ) in " ".join(text_of(ack).split())
+    assert "Head of Housing" not in text_of(ack)
+    reviewer = town.subjects_to(CCO)
     assert f"{complaint.reference}: stage 2 review of a complaint assigned to you" in reviewer
     assert any("stage 2 review of a complaint for Housing" in s for s in town.subjects_to(CCO))
+    assert any(
+        "stage 2 review of a complaint for Housing" in s for s in town.subjects_to(HEAD_OF_HOUSING)
+    )
 
     # One extension of up to 20 working days at stage 2, told to the customer and the CCO.
     with pytest.raises(ActionNotAllowed, match="1 to 20"):
@@ -293,26 +308,43 @@ def test_stage_2_is_refused_where_it_does_not_fit(town, setup, message):
     assert town.case(case.reference) == before
 
 
-def test_a_reply_soon_after_the_response_is_put_to_the_owner_as_a_possible_stage_2(town, complaint):
+def test_a_reply_soon_after_the_response_that_may_ask_for_stage_2_waits_for_a_decision(
+    town, complaint
+):
     respond(town, complaint.reference, london(2026, 3, 4, 15, 0))
+    town.sweep(london(2026, 3, 4, 15, 0))
+    wrote = london(2026, 3, 6, 8, 0)
     record_customer_reply(
         CustomerReply(
             reference=complaint.reference,
-            received_at=london(2026, 3, 6, 8, 0),
+            received_at=wrote,
             channel=Channel.EMAIL,
             summary="reply",
             body="I am not happy with this.",
         ),
         **world(town),
-        now=london(2026, 3, 6, 8, 0),
+        now=wrote,
+        directory=town.directory,
     )
-    assert town.case(complaint.reference).status is CaseStatus.CLOSED
-    town.sweep(london(2026, 3, 6, 8, 30))  # before office hours: the owner waits
+    # Reopened at stage 1 for staff to decide: in the work list, not closed and forgotten.
+    case = town.case(complaint.reference)
+    assert (case.status, case.stage, case.possible_stage_2_at) == (CaseStatus.OPEN, 1, wrote)
+    town.sweep(london(2026, 3, 6, 8, 30))  # before office hours: staff wait, the customer not
     assert not any("stage 2" in s for s in town.subjects_to(HOUSING_OFFICER))
-    town.sweep(london(2026, 3, 6, 9, 0))
-    assert f"{complaint.reference}: the customer may be asking for a stage 2 review" in (
-        town.subjects_to(HOUSING_OFFICER)
+    [told] = [m for m in town.mail_to(RESIDENT) if "your message about" in str(m["Subject"])]
+    assert "whether you are asking for your complaint to be reviewed at stage 2" in " ".join(
+        text_of(told).split()
     )
+    town.sweep(london(2026, 3, 6, 9, 0))
+    subject = f"{complaint.reference}: the customer may be asking for a stage 2 review"
+    assert subject in town.subjects_to(HOUSING_OFFICER)
+    [cco] = [m for m in town.mail_to(CCO) if str(m["Subject"]) == subject]
+    assert "What they wrote: I am not happy with this." in text_of(cco)
+    assert f"sla-monitor case decline-stage-2 {complaint.reference}" in text_of(cco)
+    # Nothing goes twice.
+    town.sweep(london(2026, 3, 6, 10, 0))
+    assert [str(m["Subject"]) for m in town.mail_to(CCO)].count(subject) == 1
+    assert len([m for m in town.mail_to(RESIDENT) if "your message" in str(m["Subject"])]) == 1
 
 
 def test_a_reply_to_a_closed_enquiry_reopens_it_and_tells_the_owner(town):

@@ -276,6 +276,29 @@ def test_stage_2_is_asked_for_only_after_the_response_and_within_the_window(
     assert taken.stage == 2 and taken.is_open
 
 
+def test_more_information_asking_for_stage_2_takes_the_complaint_there(store, policy, calendar):
+    answered_at = MONDAY + timedelta(days=1)
+    case = answered_complaint(store, policy, calendar, at=answered_at)
+    at = answered_at + timedelta(days=2)
+
+    taken = send_more_information(
+        case.reference,
+        "I am not happy with your response: the damp is back. Please escalate it.",
+        resident=SAM_KEY,
+        submission_id="c" * 32,
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        directory=default_directory(),
+        now=at,
+    )
+
+    assert taken.stage == 2 and taken.is_open
+    assert (taken.stage_2.requested_at, taken.stage_2.channel) == (at, Channel.WEB)
+    assert taken.stage_2.reason.startswith("I am not happy with your response")
+    assert taken.assigned_officer == "complaints-officer"
+
+
 def test_preferences_change_and_the_owner_is_told(store, policy, calendar):
     case = a_case(store, policy, calendar)
     changed = change_preferences(

@@ -652,6 +652,17 @@ def _stage_2(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, s
     )
 
 
+def _decline_stage_2(
+    pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]
+) -> Case:
+    return staff.decline_stage_2(
+        case.reference,
+        reason=values["reason"].strip(),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
 def _acknowledged(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
     return staff.record_acknowledgement_sent(
         case.reference,
@@ -676,6 +687,15 @@ def _may_go_to_stage_2(case: Case) -> bool:
         and case.stage_2 is None
         and case.response_at(1) is not None
     )
+
+
+def _stage_2_to_decide(case: Case) -> bool:
+    """A stage 2 request (or a possible one) that staff may still decide not to take."""
+    if not case.is_open:
+        return False
+    if case.stage_2 is not None:
+        return not case.stage_2.declined and case.stage_2.responded_at is None
+    return case.possible_stage_2_at is not None
 
 
 def _acknowledgement_owed(case: Case) -> bool:
@@ -833,6 +853,18 @@ ACTIONS: Mapping[str, CaseAction] = {
             arguments={"officer_id": "officer"},
         ),
         CaseAction(
+            name="decline-stage-2",
+            permission=Permission.REQUEST_STAGE_2,
+            title="Not a stage 2 request",
+            button="Decline stage 2",
+            done="The complaint is not taken to stage 2 and is closed. The customer will be sent "
+            "the reason and how to go to the Ombudsman.",
+            fields=("reason",),
+            check=_required("reason", "Enter why it is not taken to stage 2"),
+            run=_decline_stage_2,
+            shown=_stage_2_to_decide,
+        ),
+        CaseAction(
             name="acknowledged",
             permission=Permission.RECORD_ACKNOWLEDGEMENT,
             title="Record an acknowledgement sent by hand",
@@ -952,6 +984,7 @@ class StaffPages:
             "customer": case.customer.name or case.customer.email or "Not given",
             "type": _TYPE_NAMES[case.case_type],
             "possible_complaint": case.possible_complaint,
+            "possible_stage_2": case.possible_stage_2_at is not None,
             "stage": case.stage,
             "channel": _CHANNEL_NAMES[case.channel],
             "owner": (owner.name if owner else view.owner) or "Nobody",
@@ -1128,6 +1161,7 @@ class StaffPages:
             ],
             can_confirm_type=ACTIONS["confirm-type"].shown(case)
             and may(visit.viewer, Permission.RECLASSIFY_CASE, case),
+            can_decide_stage_2=may(visit.viewer, Permission.REQUEST_STAGE_2, case),
             done=banner,
             held=bool(banner) and visit.request.query.get("held") == "yes",
         )

@@ -505,6 +505,18 @@ def stage_2(reference: str) -> Response:
     return _step(reference, "stage-2")
 
 
+@app.get("/cases/<reference>/decline-stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def decline_stage_2_form(reference: str) -> Response:
+    return _form(reference, "decline-stage-2")
+
+
+@app.post("/cases/<reference>/decline-stage-2")
+@requires(Permission.REQUEST_STAGE_2)
+def decline_stage_2(reference: str) -> Response:
+    return _step(reference, "decline-stage-2")
+
+
 @app.get("/cases/<reference>/acknowledged")
 @requires(Permission.RECORD_ACKNOWLEDGEMENT)
 def acknowledged_form(reference: str) -> Response:

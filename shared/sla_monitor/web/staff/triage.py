@@ -78,6 +78,7 @@ class TriagePages:
             policy=pages.policy,
             calendar=pages.calendar,
             attachment_prefix=attachment_prefix,
+            directory=pages.directory,
         )
 
     def _url(self, visit: Visit, record: TriageRecord, action: str = "") -> str:
