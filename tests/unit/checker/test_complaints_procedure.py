@@ -169,8 +169,6 @@ def test_a_customer_without_email_gets_a_printable_letter_through_the_owner(town
 
 
 def test_stage_2_has_its_own_clocks_a_different_officer_and_everyone_told(town, complaint):
-    # A council whose Heads of Service review their own department's stage 2 complaints.
-    town.policy = town.policy.model_copy(update={"stage_2_by_head_of_service": True})
     respond(town, complaint.reference, london(2026, 3, 4, 15, 0))
     town.sweep(london(2026, 3, 4, 15, 0))
     asked = london(2026, 3, 9, 10, 0)
@@ -254,12 +252,21 @@ def test_stage_2_has_its_own_clocks_a_different_officer_and_everyone_told(town, 
     assert "Ombudsman" in text and "0300 061 0614" in text
     assert any("deadline extended" in s for s in town.subjects_to(CCO))
 
+    # The Head of Housing, who was handed stage 1, may not answer stage 2 either.
+    with pytest.raises(ActionNotAllowed, match="dealt with stage 1"):
+        respond(
+            town,
+            complaint.reference,
+            london(2026, 3, 20, 11, 0),
+            outcome=Outcome.PARTLY_UPHELD,
+            by="head-housing",
+        )
     respond(
         town,
         complaint.reference,
         london(2026, 3, 20, 11, 0),
         outcome=Outcome.PARTLY_UPHELD,
-        by="head-housing",
+        by="complaints-officer",
     )
     town.sweep(london(2026, 3, 20, 11, 0))
     [final] = [m for m in town.mail_to(RESIDENT) if "stage 2 response" in str(m["Subject"])]

@@ -188,6 +188,11 @@ SAMPLES = {
     ),
     "downgraded": ("case_update", welsh_facts(CaseType.ENQUIRY, why="downgraded")),
     "complaint refused": ("complaint_refused", welsh_facts()),
+    "possible stage 2 request": (
+        "possible_stage_2_acknowledgement",
+        welsh_facts(written_on=date(2026, 3, 20)),
+    ),
+    "stage 2 declined": ("stage_2_declined", welsh_facts(asked_on=date(2026, 3, 20))),
     "reply acknowledged": (
         "reply_acknowledgement",
         welsh_facts(message_on=date(2026, 3, 4), reopened=True),

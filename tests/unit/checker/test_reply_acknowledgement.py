@@ -107,10 +107,13 @@ def test_a_reply_put_to_the_officer_as_a_possible_stage_2_is_not_acknowledged_he
 
     reply(town, complaint, london(2026, 3, 6, 8, 0))  # within the stage 2 window
 
-    closed = town.case(complaint.reference)
-    assert not closed.is_open
-    assert NotificationKind.POSSIBLE_STAGE_2 in {n.kind for n in closed.notifications}
-    assert acknowledgements(closed) == []
+    # Reopened for staff to decide; the stage 2 path tells the customer their message arrived.
+    awaiting = town.case(complaint.reference)
+    assert awaiting.possible_stage_2_at is not None
+    kinds = {n.kind for n in awaiting.notifications}
+    assert NotificationKind.POSSIBLE_STAGE_2 in kinds
+    assert NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT in kinds
+    assert acknowledgements(awaiting) == []
 
 
 def test_a_reply_after_the_stage_2_window_reopens_the_complaint_and_is_acknowledged(town):
