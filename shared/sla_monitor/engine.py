@@ -51,7 +51,7 @@ _MAX_INTERVALS = 260
 
 # The clock of each action a formal response promised (`Case.remedies`); its occurrence is the
 # action's number on the case.
-REMEDY_CLOCK = "remedy"
+REMEDY_CLOCK = "put_things_right"
 REMEDY_DESCRIPTION = "Do what a formal response promised to put things right, by the date it gave"
 
 
