@@ -54,7 +54,8 @@ def answered(town):
 
 
 def remedy_clock(town, reference, at):
-    return evaluate(town.case(reference), town.policy, town.calendar, at).clock("put_things_right", 1)
+    evaluation = evaluate(town.case(reference), town.policy, town.calendar, at)
+    return evaluation.clock("put_things_right", 1)
 
 
 def test_the_response_letter_lists_the_action_and_the_case_stays_open(town, answered):
