@@ -192,7 +192,12 @@ def test_the_reassigned_officer_and_the_customer_are_told(month):
     [(at, _, text, _)] = mail_to(mail, JO_PATEL, f"{reference}: assigned to you")
     assert at == london(12, 16, 9, 15)
     assert "assigned to you by Head of Waste Services" in text
-    [(at, _, text, _)] = mail_to(mail, HILL, f"{reference}: an update")
+    # First moved to Waste Services from the default department, then given to Jo Patel: the
+    # customer hears who deals with it each time.
+    moved, reassigned = mail_to(mail, HILL, f"{reference}: an update")
+    assert "We have passed your complaint" in moved[2]
+    assert "Head of Waste Services, Waste Services is dealing with" in moved[2]
+    at, _, text, _ = reassigned
     assert at == london(12, 16, 9, 15)
     assert "Jo Patel, Waste Services Officer, Waste Services is dealing with" in text
 
