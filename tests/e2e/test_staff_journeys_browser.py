@@ -174,7 +174,10 @@ def test_the_complaints_officer_makes_a_case_from_set_aside_mail_and_starts_stag
         "The repair was booked but the contractor did not attend."
     )
     page.get_by_role("button", name="Record the response").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("closed")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "The response has been recorded"
+    )
+    expect(page.locator(".govuk-caption-l")).to_contain_text("closed")
 
     page.get_by_role("link", name="Start a stage 2 review").click()
     page.get_by_label("Why does the customer ask for a review?").fill(
