@@ -1,10 +1,10 @@
 """`sla-monitor case ...`: every staff step on a case from the command line, for administrators
 and scripts, and the open cases by their next deadline.
 
-Each step is one use case in `staff.py`, which refuses what does not fit the case (printed as
-one line, exit 2, nothing changed). After a step, what it owes the customer is sent at once
-through `deliver_now`; staff alerts wait for office hours by themselves. If sending fails, the
-step stays recorded and the message stays owed for the next scheduled sweep.
+Each step is one use case in `sla_monitor.staff`, which refuses what does not fit the case
+(printed as one line, exit 2, nothing changed). After a step, what it owes the customer is sent
+at once through `deliver_now`; staff alerts wait for office hours by themselves. If sending
+fails, the step stays recorded and the message stays owed for the next scheduled sweep.
 """
 
 from __future__ import annotations

@@ -1,0 +1,53 @@
+"""What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
+waiting on the customer; resume it; extend a deadline once; reclassify it; refuse a complaint;
+record the formal response; take a complaint to stage 2, or decide a customer is not asking for
+it; record that it went to the Ombudsman; add a note.
+
+The CLI and the staff pages call these same use cases, and no rule of the procedure lives
+anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
+`ActionNotAllowed` otherwise, and nothing changes), applies it, records it on the timeline with
+the officer's name, writes on the case the messages the step owes (the outbox the deadline
+checker sends from, exactly once), re-times the case, and saves it. A save that raced with
+another change is retried on a fresh copy, where the step's checks run again: two officers
+acting at once either both land or one is refused, never one silently lost.
+"""
+
+from __future__ import annotations
+
+from sla_monitor.lookups import CaseNotFound
+from sla_monitor.staff.classification import confirm_case_type, reclassify_case, refuse_complaint
+from sla_monitor.staff.clocks import extend_deadline, resume_clocks, wait_for_customer
+from sla_monitor.staff.conversation import add_note, reply_to_customer
+from sla_monitor.staff.new_cases import log_case
+from sla_monitor.staff.ombudsman import record_ombudsman_decision, record_ombudsman_referral
+from sla_monitor.staff.owners import assign_case
+from sla_monitor.staff.responses import (
+    record_acknowledgement_sent,
+    record_remedy_done,
+    record_response,
+)
+from sla_monitor.staff.stage_2 import decline_stage_2, request_stage_2
+from sla_monitor.staff.steps import ActionNotAllowed, change_case
+
+__all__ = [
+    "ActionNotAllowed",
+    "CaseNotFound",
+    "add_note",
+    "assign_case",
+    "change_case",
+    "confirm_case_type",
+    "decline_stage_2",
+    "extend_deadline",
+    "log_case",
+    "reclassify_case",
+    "record_acknowledgement_sent",
+    "record_ombudsman_decision",
+    "record_ombudsman_referral",
+    "record_remedy_done",
+    "record_response",
+    "refuse_complaint",
+    "reply_to_customer",
+    "request_stage_2",
+    "resume_clocks",
+    "wait_for_customer",
+]
