@@ -9,7 +9,7 @@
   each type and the accuracy, with the shipped rules and the given (or shipped) weights.
 
 New weights are deployed like the rules: replace `shared/sla_monitor/config/classifier-weights.json`
-and redeploy (README, "How a council retrains it").
+and redeploy (docs/intake.md, "How a council retrains it").
 """
 
 from __future__ import annotations
