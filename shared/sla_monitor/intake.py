@@ -7,7 +7,6 @@ clock or the environment.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from sla_monitor.engine import next_due_instant, record_breaches
 from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
 from sla_monitor.policy import Policy, PromiseKind, Role
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.triage import TriageRecord
 
 
 @dataclass(frozen=True)
@@ -95,54 +95,6 @@ class CustomerReply:
     # The address it came from, recorded on the reply's event and, being the customer's,
     # remembered on the case.
     sender: str | None = None
-
-
-class TriageOutcome(enum.StrEnum):
-    """What staff made of a message set aside."""
-
-    MADE_CASE = "made_case"
-    ADDED_TO_CASE = "added_to_case"  # as the customer's reply on an existing case
-    DISMISSED = "dismissed"
-
-
-@dataclass(frozen=True)
-class TriageResolution:
-    """Who dealt with a set-aside message, when, what they made of it and why. A triage record
-    is never deleted: it is marked with this, once."""
-
-    outcome: TriageOutcome
-    by: str
-    at: datetime
-    reason: str | None = None
-    reference: str | None = None  # the case it became or was added to
-
-
-@dataclass(frozen=True)
-class TriageRecord:
-    """A message that did not become a case, kept with the reason so staff can look at it."""
-
-    idempotency_key: str
-    received_at: datetime
-    reason: str
-    sender: str | None
-    subject: str | None
-    raw_location: str | None
-    details: dict[str, str] = field(default_factory=dict)
-    resolution: TriageResolution | None = None
-
-
-@dataclass(frozen=True)
-class ClassificationExample:
-    """A message with the type staff gave it (reclassifying or confirming a case), kept so a
-    council can retrain the classification on its own mail. The message's words and the types
-    only: no name or address beyond what the message itself says."""
-
-    reference: str
-    subject: str
-    body: str
-    label: CaseType
-    first_type: CaseType  # what intake made of it
-    labelled_at: datetime
 
 
 def _attachment_event(attachment: Attachment, *, at: datetime, actor: str) -> TimelineEvent:

@@ -42,7 +42,6 @@ from sla_monitor.contact_details import contact_method_for, contact_problems
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Clock, ClockState, evaluate, next_due_instant, record_breaches
 from sla_monitor.intake import (
-    ClassificationExample,
     NewCase,
     pass_feedback_to_service,
     pause_for_customer,
@@ -52,6 +51,7 @@ from sla_monitor.intake import (
 from sla_monitor.lookups import CaseNotFound
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, StaleCaseError
+from sla_monitor.triage import ClassificationExample
 
 _ATTEMPTS = 5
 _FEEDBACK = (CaseType.COMPLIMENT, CaseType.COMMENT)

@@ -28,9 +28,6 @@ from sla_monitor.intake import (
     Attachment,
     CustomerReply,
     NewCase,
-    TriageOutcome,
-    TriageRecord,
-    TriageResolution,
     record_customer_reply,
     register_case,
 )
@@ -40,6 +37,7 @@ from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
 if TYPE_CHECKING:
     from sla_monitor.mail.message import ParsedEmail

@@ -25,7 +25,6 @@ from sla_monitor.intake import (
     Attachment,
     CustomerReply,
     NewCase,
-    TriageRecord,
     is_from_customer,
     over_arrival_limits,
     record_customer_reply,
@@ -47,6 +46,7 @@ from sla_monitor.mail.triage import (
 )
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.triage import TriageRecord
 
 if TYPE_CHECKING:
     from sla_monitor.runtime import Services

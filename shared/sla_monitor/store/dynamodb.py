@@ -85,12 +85,6 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import (
-    ClassificationExample,
-    TriageOutcome,
-    TriageRecord,
-    TriageResolution,
-)
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -108,6 +102,12 @@ from sla_monitor.store.schema import (
     RECEIVED_MONTH_INDEX,
     chosen_shards,
     shard_of,
+)
+from sla_monitor.triage import (
+    ClassificationExample,
+    TriageOutcome,
+    TriageRecord,
+    TriageResolution,
 )
 
 _LONGEST_KEPT_MESSAGE_ID = 1024

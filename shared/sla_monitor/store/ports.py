@@ -15,7 +15,7 @@ from sla_monitor.cases import Case, TimelineEvent
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
-    from sla_monitor.intake import ClassificationExample, TriageRecord, TriageResolution
+    from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
 
 
 def month_received(received_at: datetime) -> str:
