@@ -27,7 +27,14 @@ from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant, record_breaches
 from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
 from sla_monitor.policy import Policy, PromiseKind, Role
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    ArrivalCounters,
+    CaseRecords,
+    CaseStore,
+    DuplicateDeliveryError,
+    StaleCaseError,
+    TriageRecords,
+)
 from sla_monitor.triage import TriageRecord
 
 
@@ -136,7 +143,7 @@ def _attachment_events(
 def register_case(
     new: NewCase,
     *,
-    store: CaseStore,
+    store: CaseRecords,
     policy: Policy,
     calendar: WorkingDayCalendar,
     now: datetime,
@@ -494,7 +501,7 @@ def pass_feedback_to_service(case: Case, *, at: datetime) -> Case:
     )
 
 
-def record_triage(record: TriageRecord, *, store: CaseStore) -> bool:
+def record_triage(record: TriageRecord, *, store: TriageRecords) -> bool:
     """Keep a message that did not become a case. False when it had been triaged before."""
     return store.record_triage(record)
 
@@ -536,7 +543,7 @@ def over_arrival_limits(
     address: str | None,
     source: str | None,
     at: datetime,
-    store: CaseStore,
+    store: ArrivalCounters,
     limits: ArrivalLimits,
 ) -> str | None:
     """Count one more new case from `address` and `source` in this hour; what went over the

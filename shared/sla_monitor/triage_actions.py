@@ -36,7 +36,13 @@ from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
 from sla_monitor.policy import Policy
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    CaseRecords,
+    CaseStore,
+    DuplicateDeliveryError,
+    StaleCaseError,
+    TriageRecords,
+)
 from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
 if TYPE_CHECKING:
@@ -81,12 +87,12 @@ def reason_label(record: TriageRecord) -> str:
         return record.reason.replace("_", " ")
 
 
-def set_aside(store: CaseStore) -> list[TriageRecord]:
+def set_aside(store: TriageRecords) -> list[TriageRecord]:
     """Every triage record, newest first (those dealt with too: they are kept)."""
     return sorted(store.triage_records(), key=lambda r: r.received_at, reverse=True)
 
 
-def find_set_aside(store: CaseStore, key: str) -> TriageRecord:
+def find_set_aside(store: TriageRecords, key: str) -> TriageRecord:
     found = next((r for r in store.triage_records() if r.idempotency_key == key), None)
     if found is None:
         raise TriageItemNotFound(key)
@@ -170,7 +176,7 @@ def _keep_attachments(
     return tuple(kept)
 
 
-def _new_message_id(parsed: ParsedEmail, store: CaseStore) -> str | None:
+def _new_message_id(parsed: ParsedEmail, store: CaseRecords) -> str | None:
     """The message's own Message-ID, to thread later replies on, unless a case has it."""
     if parsed.message_id and store.find_case_by_message_id(parsed.message_id) is None:
         return parsed.message_id
