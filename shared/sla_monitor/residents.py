@@ -33,10 +33,19 @@ from sla_monitor.cases import (
 from sla_monitor.checker.letters import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.directory import Directory
 from sla_monitor.engine import evaluate
-from sla_monitor.intake import Attachment, CustomerReply, record_customer_reply
+from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.policy import Policy, PromiseKind, Role
+from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import ActionNotAllowed, change_case, request_stage_2
-from sla_monitor.store.ports import CaseStore, SignInLink, customer_key, normalise_email
+from sla_monitor.store.ports import (
+    ArrivalCounters,
+    CaseRecords,
+    CaseStore,
+    ResidentAccess,
+    SignInLink,
+    customer_key,
+    normalise_email,
+)
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=20)
 ACTOR = "customer"
@@ -81,7 +90,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def _over_limit(kind: str, value: str, limit: int, *, at: datetime, store: CaseStore) -> bool:
+def _over_limit(kind: str, value: str, limit: int, *, at: datetime, store: ArrivalCounters) -> bool:
     hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     digest = hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:32]
     count = store.count_arrival(
@@ -128,7 +137,7 @@ def request_sign_in_link(
     return IssuedLink(address=normalised, token=token, expires_at=expires_at)
 
 
-def use_sign_in_link(token: str, *, now: datetime, store: CaseStore) -> SignInLink | None:
+def use_sign_in_link(token: str, *, now: datetime, store: ResidentAccess) -> SignInLink | None:
     """The link's resident, once: None for a link never issued, used before, or expired."""
     if not _TOKEN.match(token or ""):
         return None
@@ -144,12 +153,12 @@ def use_sign_in_link(token: str, *, now: datetime, store: CaseStore) -> SignInLi
 # -- what a resident sees --------------------------------------------------------------------
 
 
-def cases_of(resident: str, *, store: CaseStore) -> list[Case]:
+def cases_of(resident: str, *, store: ResidentAccess) -> list[Case]:
     """The resident's cases, newest first."""
     return sorted(store.cases_of_customer(resident), key=lambda c: c.received_at, reverse=True)
 
 
-def case_of(resident: str, reference: str, *, store: CaseStore) -> Case:
+def case_of(resident: str, reference: str, *, store: CaseRecords) -> Case:
     """The resident's case with this reference; `NotYourCase` for any other."""
     case = store.get_case(reference) if is_reference(reference) else None
     if case is None or customer_key(case.customer.email) != resident:

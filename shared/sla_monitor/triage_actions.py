@@ -24,22 +24,21 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel, Customer, Preferences
 from sla_monitor.contact_details import contact_problems, is_email_address
 from sla_monitor.directory import Directory
-from sla_monitor.intake import (
-    Attachment,
-    CustomerReply,
-    NewCase,
-    TriageOutcome,
-    TriageRecord,
-    TriageResolution,
-    record_customer_reply,
-    register_case,
-)
+from sla_monitor.intake import Attachment, CustomerReply, NewCase, register_case
 from sla_monitor.lookups import TriageItemNotFound
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
 from sla_monitor.policy import Policy
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.replies import record_customer_reply
+from sla_monitor.store.ports import (
+    CaseRecords,
+    CaseStore,
+    DuplicateDeliveryError,
+    StaleCaseError,
+    TriageRecords,
+)
+from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
 if TYPE_CHECKING:
     from sla_monitor.mail.message import ParsedEmail
@@ -83,12 +82,12 @@ def reason_label(record: TriageRecord) -> str:
         return record.reason.replace("_", " ")
 
 
-def set_aside(store: CaseStore) -> list[TriageRecord]:
+def set_aside(store: TriageRecords) -> list[TriageRecord]:
     """Every triage record, newest first (those dealt with too: they are kept)."""
     return sorted(store.triage_records(), key=lambda r: r.received_at, reverse=True)
 
 
-def find_set_aside(store: CaseStore, key: str) -> TriageRecord:
+def find_set_aside(store: TriageRecords, key: str) -> TriageRecord:
     found = next((r for r in store.triage_records() if r.idempotency_key == key), None)
     if found is None:
         raise TriageItemNotFound(key)
@@ -172,7 +171,7 @@ def _keep_attachments(
     return tuple(kept)
 
 
-def _new_message_id(parsed: ParsedEmail, store: CaseStore) -> str | None:
+def _new_message_id(parsed: ParsedEmail, store: CaseRecords) -> str | None:
     """The message's own Message-ID, to thread later replies on, unless a case has it."""
     if parsed.message_id and store.find_case_by_message_id(parsed.message_id) is None:
         return parsed.message_id

@@ -24,7 +24,6 @@ from sla_monitor.cases import (
     Stage2,
     TimelineEvent,
 )
-from sla_monitor.intake import TriageOutcome, TriageRecord, TriageResolution
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.ports import (
     DuplicateDeliveryError,
@@ -32,6 +31,7 @@ from sla_monitor.store.ports import (
     StaleCaseError,
     customer_key,
 )
+from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
 
@@ -400,7 +400,7 @@ def test_a_message_id_longer_than_a_key_may_be_still_threads(store):
 
 
 def test_labelled_examples_keep_the_latest_type_a_case_was_given(store):
-    from sla_monitor.intake import ClassificationExample
+    from sla_monitor.triage import ClassificationExample
 
     def example(label, at):
         return ClassificationExample(

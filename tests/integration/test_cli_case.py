@@ -16,7 +16,8 @@ from sla_monitor.cases import Case, CaseStatus, Channel, TimelineEvent
 from sla_monitor.checker.mailer import SendingUnavailableError, SESMailer
 from sla_monitor.checker.wiring import sweep_with
 from sla_monitor.cli.main import main
-from sla_monitor.intake import CustomerReply, record_customer_reply
+from sla_monitor.intake import CustomerReply
+from sla_monitor.replies import record_customer_reply
 from sla_monitor.runtime import services
 
 from .checker_support import london, mail_to

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sla_monitor.intake import TriageOutcome
 from sla_monitor.local_stack import LocalStack, local_stack
+from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.triage import item_id
 
 from .staff_support import EMAILS, Browser

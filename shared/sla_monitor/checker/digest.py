@@ -35,7 +35,7 @@ from sla_monitor.council import Council
 from sla_monitor.directory import Directory, Officer
 from sla_monitor.engine import Clock, ClockState, evaluate
 from sla_monitor.policy import Policy, PromiseKind
-from sla_monitor.store.ports import CaseStore
+from sla_monitor.store.ports import ActionClaims, CaseStore
 
 _LEASE = timedelta(minutes=10)
 _DONE = "done"
@@ -261,7 +261,7 @@ def _send_digest(
     officer: Officer,
     letter: Letter,
     *,
-    store: CaseStore,
+    store: ActionClaims,
     ledger: str,
     mailer: Mailer,
     council: Council,

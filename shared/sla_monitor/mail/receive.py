@@ -25,10 +25,8 @@ from sla_monitor.intake import (
     Attachment,
     CustomerReply,
     NewCase,
-    TriageRecord,
     is_from_customer,
     over_arrival_limits,
-    record_customer_reply,
     record_triage,
     register_case,
 )
@@ -46,7 +44,9 @@ from sla_monitor.mail.triage import (
     virus_scan_unfinished,
 )
 from sla_monitor.policy import Policy
+from sla_monitor.replies import record_customer_reply
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.triage import TriageRecord
 
 if TYPE_CHECKING:
     from sla_monitor.runtime import Services

@@ -5,7 +5,7 @@ The council's own words for it, and what residents write: "stage 2", "second sta
 "appeal". A request the customer turns down in the same breath ("no need to escalate, thank you")
 is not one, and neither is a plain thank-you. What reads as none of these may still be a request:
 intake then puts it to staff as a *possible* stage 2 request rather than guessing
-(`intake.record_customer_reply`).
+(`replies.record_customer_reply`).
 """
 
 from __future__ import annotations

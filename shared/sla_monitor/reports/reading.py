@@ -13,17 +13,17 @@ from sla_monitor.policy import Policy
 from sla_monitor.reports.annual import AnnualComplaintsReport, compile_annual_report
 from sla_monitor.reports.compliance import TREND_MONTHS, MonthlyReport, compile_monthly_report
 from sla_monitor.reports.periods import Month, ReportYear
-from sla_monitor.store.ports import CaseStore
+from sla_monitor.store.ports import CaseListings
 
 
-def cases_by_month(store: CaseStore, months: Iterable[Month]) -> dict[Month, list[Case]]:
+def cases_by_month(store: CaseListings, months: Iterable[Month]) -> dict[Month, list[Case]]:
     return {month: list(store.cases_received(month.key)) for month in months}
 
 
 def monthly_report(
     month: Month,
     *,
-    store: CaseStore,
+    store: CaseListings,
     council: str,
     policy: Policy,
     calendar: WorkingDayCalendar,
@@ -45,7 +45,7 @@ def monthly_report(
 def annual_report(
     period: ReportYear,
     *,
-    store: CaseStore,
+    store: CaseListings,
     council: str,
     policy: Policy,
     calendar: WorkingDayCalendar,

@@ -16,11 +16,7 @@ from sla_monitor.cases import (
     NotificationKind,
     TimelineEvent,
 )
-from sla_monitor.intake import (
-    ClassificationExample,
-    pass_feedback_to_service,
-    resume_from_pause,
-)
+from sla_monitor.intake import pass_feedback_to_service, resume_from_pause
 from sla_monitor.policy import Policy, Role
 from sla_monitor.staff.steps import (
     ActionNotAllowed,
@@ -30,6 +26,7 @@ from sla_monitor.staff.steps import (
     require_open,
 )
 from sla_monitor.store.ports import CaseStore
+from sla_monitor.triage import ClassificationExample
 
 _FEEDBACK = (CaseType.COMPLIMENT, CaseType.COMMENT)
 

@@ -15,7 +15,6 @@ from typing import Any
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.intake import ClassificationExample, TriageRecord, TriageResolution
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
@@ -26,6 +25,7 @@ from sla_monitor.store.ports import (
     month_received,
 )
 from sla_monitor.store.schema import DUE_SHARDS, chosen_shards, shard_of
+from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
 
 
 class InMemoryCaseStore:

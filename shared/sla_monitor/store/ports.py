@@ -1,5 +1,8 @@
-"""The case store as the use cases see it. One DynamoDB adapter implements it, one in-memory
-adapter stands in for it in unit tests; both pass the same contract tests."""
+"""The case store as the use cases see it, in parts by who uses them: a case at a time (the
+steps), cases many at a time (digests, work list, reports), the sweep's due cases and its claims
+on owed actions, triage records, classification examples, residents' access and arrival counters.
+`CaseStore` is all of them at once. One DynamoDB adapter implements it, one in-memory adapter
+stands in for it in unit tests; both pass the same contract tests."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sla_monitor.cases import Case, TimelineEvent
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
-    from sla_monitor.intake import ClassificationExample, TriageRecord, TriageResolution
+    from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
 
 
 def month_received(received_at: datetime) -> str:
@@ -96,7 +99,11 @@ class Claim:
     outcome: str | None = None
 
 
-class CaseStore(Protocol):
+class CaseRecords(Protocol):
+    """One case at a time, as the steps read and change it: intake registering a case or a reply,
+    staff changing one, the sweep recording what it sent; and the bookkeeping that keeps a
+    delivery or an email thread to its case."""
+
     def next_reference(self, received_at: datetime) -> str:
         """A new unique human reference such as NWL-2026-000123 (atomic counter per year)."""
         ...
@@ -138,37 +145,10 @@ class CaseStore(Protocol):
         """The reference of the case an email Message-ID belongs to (sent or received)."""
         ...
 
-    def record_triage(self, record: TriageRecord) -> bool: ...
 
-    def keep_classification_example(self, example: ClassificationExample) -> None:
-        """Keep the type staff gave a case's message (one a case: a later one replaces it),
-        for as long as cases are kept."""
-        ...
-
-    def classification_examples(self) -> list[ClassificationExample]:
-        """Every kept example, oldest first (a query of their own partition, never a scan)."""
-        ...
-
-    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
-        """Add one to the counter of `key` in `hour` (atomically) and return the new count.
-        The counter expires at `expires_at`."""
-        ...
-
-    def triage_records(self) -> list[TriageRecord]: ...
-
-    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
-        """Mark a triage record dealt with (it is never deleted). False, changing nothing, when
-        it was marked before or is not stored."""
-        ...
-
-    def cases_due(
-        self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
-    ) -> Iterator[Case]:
-        """Open cases whose next due instant is at or before `now`, oldest first, read through
-        the sparse next-due index (never a scan): from every index shard, or only those in
-        `shards` (one invocation of a fanned-out sweep each). ValueError for a shard the store
-        does not have."""
-        ...
+class CaseListings(Protocol):
+    """Cases many at a time, each through an index of its own: the officers' digests, the staff
+    work list, re-timing and the reports read these."""
 
     def open_cases(self) -> Iterator[Case]:
         """Every open case, oldest first, through the sparse open-cases index (never a scan):
@@ -185,19 +165,23 @@ class CaseStore(Protocol):
         deployed functions are not allowed to scan."""
         ...
 
-    def cases_of_customer(self, key: str) -> list[Case]:
-        """Every case whose email address has the digest `key` (see `customer_key`), oldest
-        first, closed ones too, through the sparse customer-cases index (never a scan)."""
+
+class DueCases(Protocol):
+    """What the sweep reads: the cases whose next due instant has come."""
+
+    def cases_due(
+        self, now: datetime, *, limit: int | None = None, shards: Iterable[int] | None = None
+    ) -> Iterator[Case]:
+        """Open cases whose next due instant is at or before `now`, oldest first, read through
+        the sparse next-due index (never a scan): from every index shard, or only those in
+        `shards` (one invocation of a fanned-out sweep each). ValueError for a shard the store
+        does not have."""
         ...
 
-    def keep_sign_in_link(self, link: SignInLink) -> None:
-        """Keep a sign-in link (it expires by itself at `expires_at`)."""
-        ...
 
-    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
-        """Take a sign-in link, once: the link as it was kept, removed in the same step, or None
-        when it was never kept or has been used. Two uses at once: one gets it."""
-        ...
+class ActionClaims(Protocol):
+    """A sweep's hold on an owed action while it sends it, so two sweeps never send one twice:
+    the sweep, the officers' digests and the delivery events take and release these."""
 
     def claim_action(
         self, reference: str, key: str, *, now: datetime, lease_until: datetime
@@ -226,6 +210,75 @@ class CaseStore(Protocol):
         message_id: str | None = None,
         outcome: str | None = None,
     ) -> None: ...
+
+
+class TriageRecords(Protocol):
+    """Messages set aside for staff: intake keeps them, staff deal with them."""
+
+    def record_triage(self, record: TriageRecord) -> bool: ...
+
+    def triage_records(self) -> list[TriageRecord]: ...
+
+    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
+        """Mark a triage record dealt with (it is never deleted). False, changing nothing, when
+        it was marked before or is not stored."""
+        ...
+
+
+class ClassificationExamples(Protocol):
+    """The types staff gave cases' messages, kept to retrain the classification."""
+
+    def keep_classification_example(self, example: ClassificationExample) -> None:
+        """Keep the type staff gave a case's message (one a case: a later one replaces it),
+        for as long as cases are kept."""
+        ...
+
+    def classification_examples(self) -> list[ClassificationExample]:
+        """Every kept example, oldest first (a query of their own partition, never a scan)."""
+        ...
+
+
+class ResidentAccess(Protocol):
+    """What the residents' pages read and keep: a resident's own cases and their one-time
+    sign-in links."""
+
+    def cases_of_customer(self, key: str) -> list[Case]:
+        """Every case whose email address has the digest `key` (see `customer_key`), oldest
+        first, closed ones too, through the sparse customer-cases index (never a scan)."""
+        ...
+
+    def keep_sign_in_link(self, link: SignInLink) -> None:
+        """Keep a sign-in link (it expires by itself at `expires_at`)."""
+        ...
+
+    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
+        """Take a sign-in link, once: the link as it was kept, removed in the same step, or None
+        when it was never kept or has been used. Two uses at once: one gets it."""
+        ...
+
+
+class ArrivalCounters(Protocol):
+    """Counters of new cases an hour from one address or source, to hold back a flood."""
+
+    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
+        """Add one to the counter of `key` in `hour` (atomically) and return the new count.
+        The counter expires at `expires_at`."""
+        ...
+
+
+class CaseStore(
+    CaseRecords,
+    CaseListings,
+    DueCases,
+    ActionClaims,
+    TriageRecords,
+    ClassificationExamples,
+    ResidentAccess,
+    ArrivalCounters,
+    Protocol,
+):
+    """The whole case store, as one adapter implements it: every part above, for the code that
+    wires a store up and hands it on."""
 
 
 class DirectoryStore(Protocol):

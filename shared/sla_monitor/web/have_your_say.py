@@ -600,7 +600,8 @@ class HaveYourSay:
         self, answers: HaveYourSayAnswers, *, key: str, evidence: str, now: datetime
     ) -> None:
         """A submission over the limits, kept whole in triage for staff to register by hand."""
-        from sla_monitor.intake import TriageRecord, record_triage
+        from sla_monitor.intake import record_triage
+        from sla_monitor.triage import TriageRecord
 
         kept = {
             "label": "too many messages from one sender in an hour",

@@ -17,7 +17,8 @@ from sla_monitor.cases import (
     Outcome,
     Preferences,
 )
-from sla_monitor.intake import CustomerReply, record_customer_reply
+from sla_monitor.intake import CustomerReply
+from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import record_response
 
 from .conftest import RESIDENT, html_of, london, text_of

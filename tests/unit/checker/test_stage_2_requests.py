@@ -12,7 +12,8 @@ import pytest
 
 from sla_monitor.cases import CaseStatus, CaseType, Channel, Outcome
 from sla_monitor.engine import ClockState, evaluate
-from sla_monitor.intake import CustomerReply, record_customer_reply
+from sla_monitor.intake import CustomerReply
+from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import (
     ActionNotAllowed,
     assign_case,

@@ -204,7 +204,8 @@ def test_an_unknown_reference_is_reported(world):
 
 
 def test_a_reply_with_attachments_records_each_on_the_timeline(world, store):
-    from sla_monitor.intake import Attachment, CustomerReply, record_customer_reply
+    from sla_monitor.intake import Attachment, CustomerReply
+    from sla_monitor.replies import record_customer_reply
 
     case = new_case(world)
     record_customer_reply(

@@ -12,9 +12,10 @@ import pytest
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel, Customer
 from sla_monitor.directory import default_directory
-from sla_monitor.intake import NewCase, TriageOutcome, TriageRecord, register_case
+from sla_monitor.intake import NewCase, register_case
 from sla_monitor.mail.raw_mail import InMemoryRawMailStore
 from sla_monitor.store.memory import InMemoryCaseStore
+from sla_monitor.triage import TriageOutcome, TriageRecord
 from sla_monitor.triage_actions import (
     TriageActionRefused,
     TriageItemNotFound,

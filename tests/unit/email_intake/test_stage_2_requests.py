@@ -12,7 +12,6 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseStatus, Channel, NotificationKind, Outcome
 from sla_monitor.directory import default_directory
 from sla_monitor.engine import evaluate
-from sla_monitor.intake import shortened
 from sla_monitor.mail.classification import load_classification_rules
 from sla_monitor.mail.learned import load_learned_model
 from sla_monitor.mail.receive import EmailOutcomeKind, MailIntake
@@ -21,6 +20,7 @@ from sla_monitor.mail.stage_2_requests import (
     reads_as_stage_2_request,
     stage_2_request_words,
 )
+from sla_monitor.replies import shortened
 from sla_monitor.staff import record_response
 
 from .conftest import COUNCIL_ADDRESS

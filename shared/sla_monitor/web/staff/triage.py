@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sla_monitor.cases import CaseType
-from sla_monitor.intake import TriageOutcome, TriageRecord
 from sla_monitor.mail.message import parse_email
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.triage import TriageReason
+from sla_monitor.triage import TriageOutcome, TriageRecord
 from sla_monitor.triage_actions import (
     TriageActionRefused,
     TriageItemNotFound,
