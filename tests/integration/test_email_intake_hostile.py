@@ -40,9 +40,12 @@ def take_in(aws, raw: bytes, event: dict | None = None) -> tuple[dict, float]:
     aws.client("s3").put_object(
         Bucket=aws.settings.raw_mail_bucket, Key=f"inbound/{SES_MESSAGE_ID}", Body=raw
     )
-    started = time.monotonic()
+    # The processor time this process spent, not the wall clock: a guard against parsing that
+    # grows out of hand, which other work on a busy machine must not trip (timings proper are
+    # `make bench`'s).
+    started = time.process_time()
     answer = invoke(event or ses_event())
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     (outcome,) = answer["outcomes"]
     return outcome, elapsed
 
