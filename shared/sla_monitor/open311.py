@@ -191,7 +191,12 @@ def is_published(case: Case) -> bool:
 
 def _status_notes(case: Case, clock: Clock | None) -> str:
     if not case.is_open:
-        return "Closed: the council has responded." if case.responses else "Closed."
+        if not case.responses:
+            return "Closed."
+        if clock is not None and clock.state is ClockState.BREACHED:
+            # A breach stays one: answered late, it is never shown as answered on time.
+            return "Closed: the council has responded, later than the date it gave."
+        return "Closed: the council has responded."
     if case.status is CaseStatus.WAITING_ON_CUSTOMER or case.open_pause is not None:
         return "On hold: waiting for more information."
     if case.stage_2 is not None:

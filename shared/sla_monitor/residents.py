@@ -18,7 +18,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -32,7 +32,7 @@ from sla_monitor.cases import (
 )
 from sla_monitor.checker.letters import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.directory import Directory
-from sla_monitor.engine import evaluate
+from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.policy import Policy, PromiseKind, Role
 from sla_monitor.replies import record_customer_reply
@@ -213,6 +213,25 @@ def reply_expected_by(
     if not due:
         return None
     return calendar.at(min(due), calendar.office_closes)
+
+
+def reply_dates_missed(
+    case: Case, *, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+) -> tuple[date, ...]:
+    """The reply dates the council gave this case and did not keep. A breach stays one: a date
+    missed is shown for ever, whatever was granted or answered later."""
+    evaluation = evaluate(case, policy, calendar, now)
+    return tuple(
+        sorted(
+            {
+                c.missed_day
+                for c in evaluation.clocks
+                if c.kind in (PromiseKind.RESPONSE, PromiseKind.PROMISED_DATE)
+                and c.state is ClockState.BREACHED
+                and c.missed_day is not None
+            }
+        )
+    )
 
 
 def dealing_with_it(case: Case, directory: Directory, council_name: str) -> str:

@@ -160,6 +160,30 @@ def test_a_resident_signs_in_by_the_emailed_link_and_sees_only_their_own_cases(b
     due = bundle.calendar.add_working_days(bundle.calendar.start_day(case.received_at), 5)
     assert "Reply expected by" in page["body"]
     assert long_date(due) in unescape(page["body"])
+    assert "and we did not" not in page["body"]
+    # A case whose reply date passed unanswered tells the resident so, for good.
+    older = register_case(
+        NewCase(
+            case_type=CaseType.ENQUIRY,
+            channel=Channel.WEB,
+            received_at=NOW - timedelta(days=21),
+            subject="Broken fence",
+            description="Still broken",
+            customer=Customer(name="A Resident", email=RESIDENT),
+            department="housing",
+            idempotency_key="older",
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=NOW - timedelta(days=21),
+    ).case
+    missed = bundle.calendar.add_working_days(bundle.calendar.start_day(older.received_at), 5)
+    late = sam.get(f"/your-cases/{older.reference}")
+    assert (
+        f"We told you we would reply by {long_date(missed)}, and we did not. We are sorry."
+        in " ".join(unescape(late["body"]).split())
+    )
 
     # Another resident's case answers as a case that does not exist.
     theirs = sam.get(f"/your-cases/{cases['theirs']}")

@@ -40,6 +40,7 @@ from sla_monitor.residents import (
     dealing_with_it,
     is_reference,
     letters_sent,
+    reply_dates_missed,
     reply_expected_by,
     request_sign_in_link,
     send_more_information,
@@ -561,6 +562,9 @@ class YourCases:
             "stage": case.stage,
             "dealing": dealing_with_it(case, self.directory, self.council.name),
             "reply_by": self.calendar.local(expected).date() if expected else None,
+            "dates_missed": reply_dates_missed(
+                case, policy=self.policy, calendar=self.calendar, now=now
+            ),
             "closed_on": self.calendar.local(case.closed_at).date() if case.closed_at else None,
             "stage_2_until": (
                 self.calendar.local(stage_2_until).date()

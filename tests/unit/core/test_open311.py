@@ -560,3 +560,25 @@ def test_one_request_not_published_is_not_found_as_if_it_did_not_exist(policy, c
     with pytest.raises(NotFound) as missing:
         status.request("NWL-2026-000002", now=NOW)
     assert str(compliment.value).replace("01", "02") == str(missing.value)
+
+
+def test_a_case_answered_late_never_reads_as_answered_in_time(policy, calendar):
+    """Due by 15 December, answered on the 18th: closed, and said to be late for ever."""
+    answered = london(2026, 12, 18, 15, 0)
+    late = complaint(
+        status=CaseStatus.CLOSED,
+        responded_at=answered,
+        closed_at=answered,
+        outcome=Outcome.UPHELD,
+        responses=(
+            FormalResponse(
+                stage=1,
+                outcome=Outcome.UPHELD,
+                findings="The officer did not call back as promised.",
+                recorded_at=answered,
+                recorded_by="head-planning",
+            ),
+        ),
+    )
+    found = record(late, policy, calendar, london(2026, 12, 20, 9, 0))
+    assert found.status_notes == "Closed: the council has responded, later than the date it gave."

@@ -332,3 +332,25 @@ def test_preferences_change_and_the_owner_is_told(store, policy, calendar):
             calendar=calendar,
             now=MONDAY,
         )
+
+
+def test_a_reply_date_missed_is_shown_to_the_resident_for_ever(store, policy, calendar):
+    from sla_monitor.residents import reply_dates_missed
+
+    case = a_case(store, policy, calendar)
+    due = reply_expected_by(case, policy=policy, calendar=calendar, now=MONDAY)
+    assert reply_dates_missed(case, policy=policy, calendar=calendar, now=MONDAY) == ()
+    answered = due + timedelta(days=3)
+    record_response(
+        case.reference,
+        summary="Answered late",
+        outcome=Outcome.ANSWERED,
+        by="head-housing",
+        store=store,
+        policy=policy,
+        calendar=calendar,
+        now=answered,
+    )
+    closed = store.get_case(case.reference)
+    missed = reply_dates_missed(closed, policy=policy, calendar=calendar, now=answered)
+    assert missed == (calendar.local(due).date(),)
