@@ -1,10 +1,12 @@
 """The staff workspace's routes: API Gateway events in, pages out.
 
 Each route is one line of the pages behind one `requires` decorator: who may use it is written
-in `permissions.py`, never here. Why a request was turned away becomes an HTTP answer in one
-place, the exception handlers at the end: no session or an expired one sends the browser to sign
-in; the wrong role gets the 403 page; a form without its CSRF token gets a 403 page and changes
-nothing. Every refusal is logged with its reason and the route, never with personal data.
+in `permissions.py`, never here. The steps on a case are routed from the steps table
+(`pages.ACTIONS`), so each step's permission is written once, on its line there. Why a request
+was turned away becomes an HTTP answer in one place, the exception handlers at the end: no
+session or an expired one sends the browser to sign in; the wrong role gets the 403 page; a form
+without its CSRF token gets a 403 page and changes nothing. Every refusal is logged with its
+reason and the route, never with personal data.
 
 The Lambda handler (`functions/staff_workspace/app.py`) only calls `handle`.
 """
@@ -56,6 +58,7 @@ from sla_monitor.web.staff.auth import (
 from sla_monitor.web.staff.pages import (
     ACTIONS,
     AttachmentNotOffered,
+    CaseAction,
     FormRefused,
     StaffPages,
     StaffUrls,
@@ -361,172 +364,25 @@ def _step(reference: str, name: str) -> Response:
     return _respond(_pages().take_action(current.visit(), current.case(reference), ACTIONS[name]))
 
 
-@app.get("/cases/<reference>/assign")
-@requires(Permission.ASSIGN_CASE)
-def assign_form(reference: str) -> Response:
-    return _form(reference, "assign")
+def _route_step(action: CaseAction) -> None:
+    """A step's form (GET) and its answer (POST), both behind the permission its line of the
+    steps table names: the one place that permission is written."""
+    path = f"/cases/<reference>/{action.name}"
+
+    def form(reference: str) -> Response:
+        return _form(reference, action.name)
+
+    def answer(reference: str) -> Response:
+        return _step(reference, action.name)
+
+    form.__name__ = f"{action.name.replace('-', '_')}_form"
+    answer.__name__ = action.name.replace("-", "_")
+    app.get(path)(requires(action.permission)(form))
+    app.post(path)(requires(action.permission)(answer))
 
 
-@app.post("/cases/<reference>/assign")
-@requires(Permission.ASSIGN_CASE)
-def assign(reference: str) -> Response:
-    return _step(reference, "assign")
-
-
-@app.get("/cases/<reference>/pause")
-@requires(Permission.PAUSE_CLOCKS)
-def pause_form(reference: str) -> Response:
-    return _form(reference, "pause")
-
-
-@app.post("/cases/<reference>/pause")
-@requires(Permission.PAUSE_CLOCKS)
-def pause(reference: str) -> Response:
-    return _step(reference, "pause")
-
-
-@app.get("/cases/<reference>/resume")
-@requires(Permission.PAUSE_CLOCKS)
-def resume_form(reference: str) -> Response:
-    return _form(reference, "resume")
-
-
-@app.post("/cases/<reference>/resume")
-@requires(Permission.PAUSE_CLOCKS)
-def resume(reference: str) -> Response:
-    return _step(reference, "resume")
-
-
-@app.get("/cases/<reference>/extend")
-@requires(Permission.EXTEND_DEADLINE)
-def extend_form(reference: str) -> Response:
-    return _form(reference, "extend")
-
-
-@app.post("/cases/<reference>/extend")
-@requires(Permission.EXTEND_DEADLINE)
-def extend(reference: str) -> Response:
-    return _step(reference, "extend")
-
-
-@app.get("/cases/<reference>/note")
-@requires(Permission.ADD_NOTE)
-def note_form(reference: str) -> Response:
-    return _form(reference, "note")
-
-
-@app.post("/cases/<reference>/note")
-@requires(Permission.ADD_NOTE)
-def note(reference: str) -> Response:
-    return _step(reference, "note")
-
-
-@app.get("/cases/<reference>/respond")
-@requires(Permission.RECORD_RESPONSE)
-def respond_form(reference: str) -> Response:
-    return _form(reference, "respond")
-
-
-@app.post("/cases/<reference>/respond")
-@requires(Permission.RECORD_RESPONSE)
-def respond(reference: str) -> Response:
-    return _step(reference, "respond")
-
-
-@app.get("/cases/<reference>/remedy-done")
-@requires(Permission.RECORD_RESPONSE)
-def remedy_done_form(reference: str) -> Response:
-    return _form(reference, "remedy-done")
-
-
-@app.post("/cases/<reference>/remedy-done")
-@requires(Permission.RECORD_RESPONSE)
-def remedy_done(reference: str) -> Response:
-    return _step(reference, "remedy-done")
-
-
-@app.get("/cases/<reference>/reply")
-@requires(Permission.REPLY_TO_CUSTOMER)
-def reply_form(reference: str) -> Response:
-    return _form(reference, "reply")
-
-
-@app.post("/cases/<reference>/reply")
-@requires(Permission.REPLY_TO_CUSTOMER)
-def reply(reference: str) -> Response:
-    return _step(reference, "reply")
-
-
-@app.get("/cases/<reference>/reclassify")
-@requires(Permission.RECLASSIFY_CASE)
-def reclassify_form(reference: str) -> Response:
-    return _form(reference, "reclassify")
-
-
-@app.post("/cases/<reference>/reclassify")
-@requires(Permission.RECLASSIFY_CASE)
-def reclassify(reference: str) -> Response:
-    return _step(reference, "reclassify")
-
-
-@app.get("/cases/<reference>/refuse")
-@requires(Permission.RECLASSIFY_CASE)
-def refuse_form(reference: str) -> Response:
-    return _form(reference, "refuse")
-
-
-@app.post("/cases/<reference>/refuse")
-@requires(Permission.RECLASSIFY_CASE)
-def refuse(reference: str) -> Response:
-    return _step(reference, "refuse")
-
-
-@app.get("/cases/<reference>/confirm-type")
-@requires(Permission.RECLASSIFY_CASE)
-def confirm_type_form(reference: str) -> Response:
-    return _form(reference, "confirm-type")
-
-
-@app.post("/cases/<reference>/confirm-type")
-@requires(Permission.RECLASSIFY_CASE)
-def confirm_type(reference: str) -> Response:
-    return _step(reference, "confirm-type")
-
-
-@app.get("/cases/<reference>/stage-2")
-@requires(Permission.REQUEST_STAGE_2)
-def stage_2_form(reference: str) -> Response:
-    return _form(reference, "stage-2")
-
-
-@app.post("/cases/<reference>/stage-2")
-@requires(Permission.REQUEST_STAGE_2)
-def stage_2(reference: str) -> Response:
-    return _step(reference, "stage-2")
-
-
-@app.get("/cases/<reference>/decline-stage-2")
-@requires(Permission.REQUEST_STAGE_2)
-def decline_stage_2_form(reference: str) -> Response:
-    return _form(reference, "decline-stage-2")
-
-
-@app.post("/cases/<reference>/decline-stage-2")
-@requires(Permission.REQUEST_STAGE_2)
-def decline_stage_2(reference: str) -> Response:
-    return _step(reference, "decline-stage-2")
-
-
-@app.get("/cases/<reference>/acknowledged")
-@requires(Permission.RECORD_ACKNOWLEDGEMENT)
-def acknowledged_form(reference: str) -> Response:
-    return _form(reference, "acknowledged")
-
-
-@app.post("/cases/<reference>/acknowledged")
-@requires(Permission.RECORD_ACKNOWLEDGEMENT)
-def acknowledged(reference: str) -> Response:
-    return _step(reference, "acknowledged")
+for _action in ACTIONS.values():
+    _route_step(_action)
 
 
 # -- the reports ------------------------------------------------------------------------------
