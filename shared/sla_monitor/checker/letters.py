@@ -28,7 +28,6 @@ from sla_monitor.checker.messages import (
     primary_language,
     valid_address,
 )
-from sla_monitor.checker.wording import reply_how
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import (
@@ -42,6 +41,7 @@ from sla_monitor.engine import (
     reply_day_after_delay,
 )
 from sla_monitor.policy import Policy, Promise, PromiseKind, Role
+from sla_monitor.wording import reply_how
 
 CUSTOMER_TEMPLATES: dict[Action, str] = {
     Action.ACKNOWLEDGE: "customer/acknowledgement",

@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any
 
 from sla_monitor.cases import Case, Outcome
 from sla_monitor.checker.mailer import OutboundEmail
-from sla_monitor.checker.wording import (
+from sla_monitor.council import Council
+from sla_monitor.directory import Directory
+from sla_monitor.wording import (
     DEFAULT_LANGUAGE,
     in_language,
     long_date,
     on_date,
     outcome_label,
 )
-from sla_monitor.checker.wording import case_type_label as case_type_label  # re-exported
-from sla_monitor.council import Council
-from sla_monitor.directory import Directory
+from sla_monitor.wording import case_type_label as case_type_label  # re-exported
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -3,7 +3,7 @@ that stands alone and prints on A4 (its own small stylesheet, print rules includ
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sla_monitor.reports import charts
 from sla_monitor.reports.annual import AnnualComplaintsReport
 from sla_monitor.reports.compliance import MonthlyReport, Tally
+from sla_monitor.wording import day_month_year
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -23,10 +24,6 @@ def plural(count: int, one: str, many: str) -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def as_at(instant: datetime) -> str:
@@ -66,7 +63,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        percent=percent, long_date=long_date, as_at=as_at, promise_label=promise_label
+        percent=percent, long_date=day_month_year, as_at=as_at, promise_label=promise_label
     )
     return env
 

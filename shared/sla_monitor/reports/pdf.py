@@ -12,7 +12,8 @@ from fpdf.fonts import FontFace
 
 from sla_monitor.checker.printable import FONTS
 from sla_monitor.reports.annual import AnnualComplaintsReport
-from sla_monitor.reports.html import _annual_summary, as_at, long_date, percent
+from sla_monitor.reports.html import _annual_summary, as_at, percent
+from sla_monitor.wording import day_month_year
 
 _FAMILY = "NotoSans"
 _GREY = (80, 90, 95)
@@ -177,7 +178,7 @@ def annual_report_pdf(report: AnnualComplaintsReport) -> bytes:
             "Complaints not taken through the complaints procedure in the year, with the reasons",
             ("Department", "Complaint", "Reason"),
             [
-                (r.department, f"{r.reference}, {long_date(r.refused_on)}", r.reason)
+                (r.department, f"{r.reference}, {day_month_year(r.refused_on)}", r.reason)
                 for r in report.refused
             ],
             (40, 50, 84),
@@ -194,7 +195,7 @@ def annual_report_pdf(report: AnnualComplaintsReport) -> bytes:
                 (
                     lesson.department,
                     f"{lesson.reference}, stage {lesson.stage}, {lesson.outcome.label}, "
-                    f"{long_date(lesson.recorded_on)}",
+                    f"{day_month_year(lesson.recorded_on)}",
                     lesson.text,
                 )
                 for lesson in report.lessons

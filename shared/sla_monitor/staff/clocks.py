@@ -22,6 +22,7 @@ from sla_monitor.intake import (
 from sla_monitor.policy import Policy, Role
 from sla_monitor.staff.steps import ActionNotAllowed, change_case, customer_update, require_open
 from sla_monitor.store.ports import CaseStore
+from sla_monitor.wording import long_date
 
 
 def wait_for_customer(
@@ -167,4 +168,4 @@ def _day(clock: Clock | None) -> str:
     day = clock.missed_day or clock.due_day if clock is not None else None
     if day is None:
         return "its deadline"
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return long_date(day)

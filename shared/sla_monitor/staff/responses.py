@@ -26,6 +26,7 @@ from sla_monitor.policy import Policy, Role
 from sla_monitor.staff.stage_2 import stage_1_people
 from sla_monitor.staff.steps import ActionNotAllowed, article, change_case, require_open
 from sla_monitor.store.ports import CaseStore
+from sla_monitor.wording import long_date
 
 
 def record_response(
@@ -201,9 +202,7 @@ def record_remedy_done(
         )
         late = calendar.local(now).date() > remedy.due_on
         summary = f"done: {remedy.action}" + (
-            f" (late: promised by {remedy.due_on:%A} {remedy.due_on.day} {remedy.due_on:%B %Y})"
-            if late
-            else ""
+            f" (late: promised by {long_date(remedy.due_on)})" if late else ""
         )
         if closes:
             summary += "; everything promised is done and the case is closed"

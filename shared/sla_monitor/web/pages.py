@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sla_monitor.council import Council
+from sla_monitor.wording import long_date
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -42,11 +43,6 @@ class Urls:
 
     def asset(self, name: str) -> str:
         return f"{self.base_path}/assets/{name}"
-
-
-def long_date(day: date) -> str:
-    """A date as GOV.UK writes it: Tuesday 6 January 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def working_days(count: int) -> str:

@@ -22,8 +22,8 @@ from sla_monitor.checker.messages import (
     safe_filename,
     valid_address,
 )
-from sla_monitor.checker.wording import on_date
 from sla_monitor.council import load_council
+from sla_monitor.wording import on_date
 
 from .conftest import SENDER, london
 

@@ -46,6 +46,7 @@ from sla_monitor.web.have_your_say import WebResponse
 from sla_monitor.web.staff.answers import day_from, ticked
 from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
 from sla_monitor.web.staff.permissions import StaffRole
+from sla_monitor.wording import long_date
 
 _IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_NAME = 200
@@ -510,7 +511,7 @@ class CalendarPages:
         return self.pages.form_page(
             visit,
             "calendar/open.html",
-            title=f"Open {closure.day:%A} {closure.day.day} {closure.day:%B %Y} again",
+            title=f"Open {long_date(closure.day)} again",
             errors=errors,
             why="change refused" if errors else None,
             closure=closure,

@@ -1,6 +1,7 @@
-"""The words letters take from code rather than from a template, in each language the council
-writes in: dates, what a case is called, what a complaint's outcome was, and how to reply.
-Welsh wording lives here and in `templates/cy/`, nowhere else.
+"""The words the product takes from code rather than from a template, in each language the
+council writes in: dates (for letters, pages and reports alike), what a case is called, what a
+complaint's outcome was, and how to reply. Welsh wording lives here and in the checker's
+`templates/cy/`, nowhere else.
 
 Welsh dates carry the weekday, as English ones do: `dydd Llun 2 Mawrth 2026` after words that
 leave it as it is (`erbyn`, `Dyddiad:`), and `ddydd Llun 2 Mawrth 2026` standing alone for "on
@@ -58,6 +59,11 @@ def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
         weekday = _WEEKDAYS[language][day.weekday()]
         return f"dydd {weekday} {day.day} {_MONTHS[language][day.month - 1]} {day.year}"
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def day_month_year(day: date) -> str:
+    """A date without its weekday, as tables and reports print it: `6 January 2026`."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def on_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
