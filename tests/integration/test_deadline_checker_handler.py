@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,25 +11,10 @@ from functions.deadline_checker import app as deadline_checker
 from functions.delivery_events import app as delivery_events
 
 from .checker_support import RESIDENT, mail_to, receive, ses_sent
+from .lambda_context import lambda_context
 
 HEAD_OF_HOUSING = "head.housing@nwleicestershire.gov.uk"
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "sla-monitor-DeadlineCheckerFunction"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-2:123456789012:function:sla-monitor-DeadlineCheckerFunction"
-    )
-    aws_request_id: str = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name: str = "/sla-monitor/deadline-checker"
-    log_stream_name: str = "2026/03/03/[$LATEST]abcdef"
-    remaining_millis: int = 240_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_millis
+CHECKER = lambda_context("DeadlineCheckerFunction", remaining_millis=240_000)
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +42,7 @@ def test_the_scheduled_sweep_acknowledges_and_publishes_metrics(embedded, capsys
     # The handler reads the clock: the case arrived a minute ago.
     case = receive(embedded, datetime.now(UTC) - timedelta(minutes=1))
 
-    result = deadline_checker.handler({}, FakeLambdaContext())
+    result = deadline_checker.handler({}, CHECKER)
 
     assert result["cases_read"] == 1 and result["actions_done"] >= 1 and result["complete"]
     [acknowledgement] = mail_to(RESIDENT)
@@ -74,7 +58,7 @@ def test_the_scheduled_sweep_acknowledges_and_publishes_metrics(embedded, capsys
 
 
 def test_a_sweep_with_nothing_due_reads_only_the_index(embedded, capsys):
-    result = deadline_checker.handler({}, FakeLambdaContext())
+    result = deadline_checker.handler({}, CHECKER)
     assert result["cases_read"] == 0 and result["actions_done"] == 0
     assert embedded.store.items_read == 0
 
@@ -105,12 +89,18 @@ def test_a_bounced_acknowledgement_alerts_the_owner_once_however_often_sns_deliv
     embedded, capsys
 ):
     case = receive(embedded, datetime.now(UTC) - timedelta(minutes=1))
-    deadline_checker.handler({}, FakeLambdaContext())
+    deadline_checker.handler({}, CHECKER)
     [acknowledgement] = mail_to(RESIDENT)
     owner_mail_before = len(mail_to(HEAD_OF_HOUSING))
 
-    first = delivery_events.handler(sns_bounce(acknowledgement.ses_message_id), FakeLambdaContext())
-    again = delivery_events.handler(sns_bounce(acknowledgement.ses_message_id), FakeLambdaContext())
+    first = delivery_events.handler(
+        sns_bounce(acknowledgement.ses_message_id),
+        CHECKER,
+    )
+    again = delivery_events.handler(
+        sns_bounce(acknowledgement.ses_message_id),
+        CHECKER,
+    )
 
     assert first["outcomes"] == [{"event": "Bounce", "outcome": "owner_alerted"}]
     assert again["outcomes"] == [{"event": "Bounce", "outcome": "repeat"}]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,24 +18,10 @@ from sla_monitor.cases import Outcome
 from sla_monitor.mail.events import UnrecognisedEvent
 from sla_monitor.staff import record_response
 
+from .lambda_context import lambda_context
+
 TESTS = Path(__file__).resolve().parents[1]
 SES_MESSAGE_ID = "o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "sla-monitor-EmailIntakeFunction"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-2:123456789012:function:sla-monitor-EmailIntakeFunction"
-    )
-    aws_request_id: str = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name: str = "/aws/lambda/sla-monitor-EmailIntakeFunction"
-    log_stream_name: str = "2026/03/03/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 def event(name: str) -> dict:
@@ -86,7 +71,7 @@ def store_raw(aws):
 
 
 def invoke(payload: dict) -> dict:
-    return app.handler(copy.deepcopy(payload), FakeLambdaContext())
+    return app.handler(copy.deepcopy(payload), lambda_context("EmailIntakeFunction"))
 
 
 def test_an_email_through_ses_becomes_a_case(aws, store_raw):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from sla_monitor.residents import send_more_information
 from sla_monitor.store.ports import customer_key
 from sla_monitor.web.your_cases_uploads import Upload, keep_uploads
 
+from .lambda_context import lambda_context
 from .test_email_intake_handler import SES_MESSAGE_ID, email, ses_event
 from .test_email_intake_handler import invoke as take_in_mail
 
@@ -27,22 +27,6 @@ EVENT = Path(__file__).parents[1] / "events" / "guardduty_malware_scan_result.js
 SUBMISSION = "fedcba9876543210fedcba9876543210"
 FENCE = f"attachments/quarantine/{SES_MESSAGE_ID}/001-fence-photos.zip"
 PROGRAM = f"attachments/quarantine/your-cases-{SUBMISSION}/001-invoice.exe"
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "sla-monitor-ScanResultsFunction"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-2:123456789012:function:sla-monitor-ScanResultsFunction"
-    )
-    aws_request_id: str = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name: str = "/sla-monitor/scan-results"
-    log_stream_name: str = "2026/03/03/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +86,7 @@ def scan_result(embedded, key: str, status: str, threats: list[str] | None = Non
 
 
 def invoke(event: dict) -> dict:
-    return app.handler(copy.deepcopy(event), FakeLambdaContext())
+    return app.handler(copy.deepcopy(event), lambda_context("ScanResultsFunction"))
 
 
 def staff_files(embedded, reference: str) -> dict[str, tuple[bool, str]]:
