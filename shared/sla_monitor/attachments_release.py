@@ -34,7 +34,11 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.engine import next_due_instant
 from sla_monitor.policy import Policy, Role
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    CaseStore,
+    DuplicateDeliveryError,
+    retry_on_conflict,
+)
 
 if TYPE_CHECKING:
     from sla_monitor.runtime import Services
@@ -356,7 +360,8 @@ def _save(
     """Append the event once, and on an open case owe its officer a message saying what
     became of the file (the outbox the deadline checker sends from); False when this result
     was recorded before."""
-    for _ in range(_SAVE_ATTEMPTS):
+
+    def attempt() -> bool:
         case: Case | None = work.store.get_case(reference)
         if case is None:
             raise CaseNotRecordedYet(reference)
@@ -376,7 +381,6 @@ def _save(
             )
         except DuplicateDeliveryError:
             return False
-        except StaleCaseError:
-            continue
         return True
-    raise StaleCaseError(reference)
+
+    return retry_on_conflict(attempt, reference=reference, attempts=_SAVE_ATTEMPTS)

@@ -14,6 +14,7 @@ The CLI could call these as the staff pages do; no rule of the procedure lives i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -35,8 +36,8 @@ from sla_monitor.store.ports import (
     CaseRecords,
     CaseStore,
     DuplicateDeliveryError,
-    StaleCaseError,
     TriageRecords,
+    retry_on_conflict,
 )
 from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
@@ -277,8 +278,10 @@ def add_to_case(
         message_id=_new_message_id(parsed, work.store),
         attachments=_keep_attachments(record, parsed, raw, raw_key, work),
     )
-    for attempt in range(_STALE_RETRIES):
-        try:
+
+    def attempt() -> None:
+        # Added by an earlier press of the button: mark it dealt with below all the same.
+        with contextlib.suppress(DuplicateDeliveryError):
             record_customer_reply(
                 reply,
                 store=work.store,
@@ -287,13 +290,8 @@ def add_to_case(
                 now=now,
                 directory=work.directory,
             )
-        except DuplicateDeliveryError:
-            pass  # added by an earlier press of the button: mark it dealt with below
-        except StaleCaseError:
-            if attempt + 1 == _STALE_RETRIES:
-                raise
-            continue
-        break
+
+    retry_on_conflict(attempt, reference=reference, attempts=_STALE_RETRIES)
     work.store.resolve_triage(
         record,
         TriageResolution(outcome=TriageOutcome.ADDED_TO_CASE, by=by, at=now, reference=reference),

@@ -28,7 +28,11 @@ from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action
 from sla_monitor.policy import Policy, Role
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    CaseStore,
+    DuplicateDeliveryError,
+    retry_on_conflict,
+)
 
 _LEASE = timedelta(minutes=10)
 _SAVE_ATTEMPTS = 5
@@ -231,9 +235,13 @@ class DeliveryEventRecorder:
     def _save(
         self, case: Case, events: list[TimelineEvent], idempotency_key: str, now: datetime
     ) -> EventOutcome | None:
-        current: Case | None = case
-        for _ in range(_SAVE_ATTEMPTS):
-            assert current is not None
+        copies = iter([case])
+
+        def attempt() -> EventOutcome | None:
+            # The case as first read, then a fresh copy after each save that met a newer one.
+            current = next(copies, None) or self.store.get_case(case.reference)
+            if current is None:
+                return EventOutcome.NOT_A_CASE_MESSAGE
             next_due = next_due_for(
                 current, policy=self.policy, calendar=self.calendar, writer=self.writer, at=now
             )
@@ -243,13 +251,9 @@ class DeliveryEventRecorder:
                 )
             except DuplicateDeliveryError:
                 return EventOutcome.REPEAT
-            except StaleCaseError:
-                current = self.store.get_case(case.reference)
-                if current is None:
-                    return EventOutcome.NOT_A_CASE_MESSAGE
-                continue
             return None
-        raise StaleCaseError(case.reference)
+
+        return retry_on_conflict(attempt, reference=case.reference, attempts=_SAVE_ATTEMPTS)
 
     def record_all(self, events: Iterable[DeliveryEvent], *, now: datetime) -> list[EventOutcome]:
         return [self.record(event, now=now) for event in events]

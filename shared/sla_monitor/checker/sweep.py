@@ -69,7 +69,7 @@ from sla_monitor.engine import (
     record_breaches,
 )
 from sla_monitor.policy import Policy, Role
-from sla_monitor.store.ports import CaseStore, Claim, StaleCaseError
+from sla_monitor.store.ports import CaseStore, Claim, retry_on_conflict
 
 ACTOR = "deadline-checker"
 
@@ -622,9 +622,15 @@ class _Sweep:
         return closed, [*events, event]
 
     def _record(self, case: Case, outcomes: list[Outcome], at: datetime) -> None:
-        """Write the outcomes onto the case; on a stale copy, read it again and reapply."""
-        current = case
-        for _ in range(self.settings.save_attempts):
+        """Write the outcomes onto the case; on a stale copy, read it again and reapply. When
+        every attempt meets a newer copy, the ledger keeps what was sent; a later sweep
+        records it."""
+        copies = iter([case])
+
+        def attempt() -> None:
+            current = next(copies, None) or self.store.get_case(case.reference)
+            if current is None:
+                return
             updated, events, message_ids, applied = _apply(current, outcomes)
             # A breach the sweep sees is recorded with what it did, so nothing later undoes it.
             updated = record_breaches(updated, self.policy, self.calendar, at)
@@ -636,20 +642,10 @@ class _Sweep:
                     return  # another sweep recorded them all, and set when it is next due
                 if next_due is not None and next_due <= at:
                     return  # still due: what is owed is held elsewhere or deferred
-            try:
-                self.store.save_case(
-                    updated, events=events, next_due=next_due, message_ids=message_ids
-                )
-            except StaleCaseError:
-                fresh = self.store.get_case(case.reference)
-                if fresh is None:
-                    return
-                current = fresh
-                continue
+            self.store.save_case(updated, events=events, next_due=next_due, message_ids=message_ids)
             self.report.done.extend(o.done(case.reference) for o in applied)
-            return
-        # The ledger keeps what was sent; a later sweep records it.
-        raise StaleCaseError(case.reference)
+
+        retry_on_conflict(attempt, reference=case.reference, attempts=self.settings.save_attempts)
 
 
 def next_due_for(

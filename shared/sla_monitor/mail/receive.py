@@ -45,7 +45,11 @@ from sla_monitor.mail.triage import (
 )
 from sla_monitor.policy import Policy
 from sla_monitor.replies import record_customer_reply
-from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+from sla_monitor.store.ports import (
+    CaseStore,
+    DuplicateDeliveryError,
+    retry_on_conflict,
+)
 from sla_monitor.triage import TriageRecord
 
 if TYPE_CHECKING:
@@ -280,8 +284,9 @@ def _reply(
         attachments=attachments,
         sender=parsed.sender.address if parsed.sender else None,
     )
-    repeated = False
-    for attempt in range(_STALE_RETRIES):
+
+    def attempt() -> bool:
+        """Whether this delivery had been recorded already."""
         try:
             record_customer_reply(
                 reply,
@@ -292,14 +297,13 @@ def _reply(
                 directory=intake.directory() if intake.directory else None,
             )
         except DuplicateDeliveryError:
-            repeated = True
-        except LookupError:
-            return None  # the case went away after it was found: the message starts a new one
-        except StaleCaseError:
-            if attempt + 1 == _STALE_RETRIES:
-                raise
-            continue
-        break
+            return True
+        return False
+
+    try:
+        repeated = retry_on_conflict(attempt, reference=thread.reference, attempts=_STALE_RETRIES)
+    except LookupError:
+        return None  # the case went away after it was found: the message starts a new one
     return EmailOutcome(
         kind=EmailOutcomeKind.REPLY,
         reference=thread.reference,

@@ -18,9 +18,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.engine import next_due_instant, record_breaches
 from sla_monitor.lookups import CaseNotFound
 from sla_monitor.policy import Policy
-from sla_monitor.store.ports import CaseStore, StaleCaseError
-
-_ATTEMPTS = 5
+from sla_monitor.store.ports import CaseStore, retry_on_conflict
 
 
 class ActionNotAllowed(ValueError):
@@ -43,22 +41,21 @@ def change_case(
 ) -> Case:
     """Read the case, apply `change`, save it re-timed; on a race, read it again and reapply
     (the change's own checks run again on the fresh copy)."""
-    for _ in range(_ATTEMPTS):
+
+    def attempt() -> Case:
         case = store.get_case(reference)
         if case is None:
             raise CaseNotFound(reference)
         # What the case shows now is a fact before anything changes it: a breach stays one.
         changed, event = change(record_breaches(case, policy, calendar, now))
-        try:
-            store.save_case(
-                changed,
-                events=[event],
-                next_due=next_due_instant(changed, policy, calendar, now),
-            )
-        except StaleCaseError:
-            continue
+        store.save_case(
+            changed,
+            events=[event],
+            next_due=next_due_instant(changed, policy, calendar, now),
+        )
         return replace(changed, revision=changed.revision + 1)
-    raise StaleCaseError(reference)
+
+    return retry_on_conflict(attempt, reference=reference)
 
 
 def require_open(case: Case, doing: str) -> None:

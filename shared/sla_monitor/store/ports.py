@@ -7,10 +7,10 @@ stands in for it in unit tests; both pass the same contract tests."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, TimelineEvent
@@ -72,6 +72,27 @@ class DuplicateDeliveryError(Exception):
 
 class StaleCaseError(Exception):
     """The case changed since it was read; read it again and reapply the change."""
+
+
+# Enough for two people and a sweep changing one case at once; more means something is wrong.
+CONFLICT_ATTEMPTS = 5
+
+
+_T = TypeVar("_T")
+
+
+def retry_on_conflict(
+    attempt: Callable[[], _T], *, reference: str, attempts: int = CONFLICT_ATTEMPTS
+) -> _T:
+    """Run `attempt` (read the case, change it, save it) again while its save meets a newer
+    copy (StaleCaseError), at most `attempts` times: every optimistic write of a case retries
+    this one way, its checks running again on the fresh copy."""
+    for _ in range(attempts):
+        try:
+            return attempt()
+        except StaleCaseError:
+            continue
+    raise StaleCaseError(reference)
 
 
 @dataclass(frozen=True)
