@@ -108,8 +108,10 @@ class Services:
         self._calendar.forget()
         self._directory.forget()
 
-    def client(self, service: str) -> Any:
-        return aws.client(service, self.settings.region, self.settings.endpoint_url)
+    def client(self, service: str, *, attempts: int = aws.RETRIED) -> Any:
+        return aws.client(
+            service, self.settings.region, self.settings.endpoint_url, attempts=attempts
+        )
 
 
 @lru_cache(maxsize=1)

@@ -113,3 +113,14 @@ def test_many_sweeps_at_once_share_the_work_without_doubling_it(embedded):
 
     assert [len(mail_to(a)) for a in RESIDENTS] == [1] * len(RESIDENTS)
     assert sum(len(r.done) for r in reports) == len(RESIDENTS)
+
+
+def test_the_checker_sends_through_one_retry_layer_its_own(embedded):
+    """The sweep retries a transient send itself, minding the time it has left; botocore must
+    not retry under it (five of its attempts inside each of the sweep's)."""
+    from sla_monitor.checker.wiring import ses_mailer
+
+    checker = ses_mailer(embedded).client.meta.config.retries
+    assert checker["total_max_attempts"] == 1
+    # Everything else keeps botocore's retries.
+    assert embedded.client("ses").meta.config.retries["total_max_attempts"] == 6

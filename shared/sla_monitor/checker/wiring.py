@@ -25,9 +25,11 @@ def composer_for(council: Council) -> Composer:
 
 
 def ses_mailer(services: Services) -> SESMailer:
+    """The checker's mailer. Its client does not retry: the sweep retries a transient failure
+    itself, with back-off that never sleeps into the time the sweep needs to finish."""
     settings = services.settings
     return SESMailer(
-        services.client("ses"),
+        services.client("ses", attempts=1),
         region=settings.region,
         configuration_set=settings.ses_configuration_set,
     )
