@@ -12,7 +12,7 @@ from typing import Any
 from samtranslator.yaml_helper import yaml_parse
 
 from sla_monitor.council import load_council
-from sla_monitor.web.have_your_say import security_headers
+from sla_monitor.web.http.headers import security_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = (ROOT / "template.yaml").read_text()

@@ -17,7 +17,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from sla_monitor.runtime import services
-from sla_monitor.web.have_your_say import WebRequest, WebResponse
+from sla_monitor.web.http.messages import WebRequest, WebResponse
 
 
 def fetch_stored_secret(name: str) -> str:

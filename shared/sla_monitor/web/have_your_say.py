@@ -25,7 +25,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -68,8 +68,15 @@ from sla_monitor.web.forms import (
     question_asking,
     read_form,
 )
+from sla_monitor.web.http.headers import (
+    ASSET_CACHE,
+    NO_STORE,
+    PRIVATE_HISTORY,
+    security_headers,
+)
+from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.information import AccessibilityResults, load_accessibility_results
-from sla_monitor.web.pages import Urls, clock_time, render
+from sla_monitor.web.pages import clock_time, render
 from sla_monitor.web.security import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -128,84 +135,6 @@ _NOUNS: dict[CaseType, str] = {
     CaseType.COMMENT: "comment",
     CaseType.COMPLIMENT: "compliment",
 }
-
-
-@dataclass(frozen=True)
-class WebRequest:
-    """What the pages need from an HTTP request."""
-
-    base_path: str = ""
-    secure: bool = True  # HTTPS, as API Gateway always is; plain HTTP only on a person's computer
-    cookies: Mapping[str, str] = field(default_factory=dict)
-    query: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-    content_type: str | None = None
-    # The address the request came from, as API Gateway saw it (for the arrival limits).
-    source_ip: str | None = None
-
-    @property
-    def urls(self) -> Urls:
-        return Urls(self.base_path)
-
-
-@dataclass(frozen=True)
-class SetCookie:
-    name: str
-    value: str
-    path: str
-    max_age: int
-    secure: bool
-    http_only: bool = True
-    same_site: str = "Lax"
-
-
-@dataclass(frozen=True)
-class WebResponse:
-    status: int
-    body: str
-    content_type: str = "text/html; charset=utf-8"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    cookies: tuple[SetCookie, ...] = ()
-    # What the function may log about this request: never personal data.
-    log_message: str | None = None
-    log_fields: Mapping[str, Any] = field(default_factory=dict)
-
-
-# Browsers that no longer need to use a feature are told never to.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=()"
-)
-HSTS = "max-age=31536000; includeSubDomains"
-NO_STORE = "no-store"
-# A page that answers a post: the browser may keep it for Back, nobody else may keep it.
-PRIVATE_HISTORY = "private, no-cache"
-ASSET_CACHE = "public, max-age=86400"
-
-
-def security_headers(*, secure: bool, script_nonce: str | None = None) -> dict[str, str]:
-    """The headers every response carries, a page, a file or a redirect alike."""
-    if script_nonce is None:
-        # Not a page (a style sheet, a script, a redirect): it may load nothing.
-        policy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    else:
-        policy = (
-            "default-src 'self'; "
-            f"script-src 'self' 'nonce-{script_nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-        )
-    headers = {
-        "Content-Security-Policy": policy,
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        # The confirmation address carries a receipt; never pass it on to another site.
-        "Referrer-Policy": "no-referrer",
-        "Permissions-Policy": PERMISSIONS_POLICY,
-    }
-    if secure:
-        headers["Strict-Transport-Security"] = HSTS
-    return headers
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,9 @@ from sla_monitor.web.gateway import (
     unexpected_error_fields,
     web_request,
 )
-from sla_monitor.web.have_your_say import (
-    NO_STORE,
-    HaveYourSay,
-    WebRequest,
-    WebResponse,
-    security_headers,
-)
+from sla_monitor.web.have_your_say import HaveYourSay
+from sla_monitor.web.http.headers import NO_STORE, security_headers
+from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
 
 logger = Logger(service="have-your-say")

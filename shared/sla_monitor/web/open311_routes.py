@@ -37,7 +37,7 @@ from sla_monitor.open311 import (
 )
 from sla_monitor.runtime import services
 from sla_monitor.web.gateway import unexpected_error_fields
-from sla_monitor.web.have_your_say import security_headers
+from sla_monitor.web.http.headers import security_headers
 
 logger = Logger(service="open311")
 app = APIGatewayRestResolver()

@@ -50,13 +50,9 @@ from sla_monitor.residents import (
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, customer_key
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, LANGUAGES, NO_FORMAT, read_form
-from sla_monitor.web.have_your_say import (
-    INFORMATION_PAGES,
-    SetCookie,
-    WebRequest,
-    WebResponse,
-    security_headers,
-)
+from sla_monitor.web.have_your_say import INFORMATION_PAGES
+from sla_monitor.web.http.headers import security_headers
+from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import Urls, render
 from sla_monitor.web.security import (
     CSRF_COOKIE,

@@ -26,7 +26,7 @@ from sla_monitor.web.gateway import (
     unexpected_error_fields,
     web_request,
 )
-from sla_monitor.web.have_your_say import WebRequest, WebResponse
+from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
 from sla_monitor.web.your_cases import CaseNotShown, NotSignedIn, YourCases
 

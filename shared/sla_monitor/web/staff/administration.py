@@ -42,7 +42,7 @@ from sla_monitor.staff_accounts import (
 )
 from sla_monitor.store.ports import DirectoryStore
 from sla_monitor.web.forms import FieldError
-from sla_monitor.web.have_your_say import WebResponse
+from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.answers import day_from, ticked
 from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
 from sla_monitor.web.staff.permissions import StaffRole

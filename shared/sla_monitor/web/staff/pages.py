@@ -38,7 +38,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, FieldError, read_form
-from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
+from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import long_date
 from sla_monitor.web.staff.answers import day_from
 from sla_monitor.web.staff.permissions import Permission, StaffRole, Viewer, may

@@ -24,7 +24,7 @@ from sla_monitor.reports.html import annual_report_body, monthly_report_body
 from sla_monitor.reports.periods import Month, ReportRefused, parse_month, parse_year
 from sla_monitor.reports.reading import annual_report, monthly_report
 from sla_monitor.web.forms import FieldError
-from sla_monitor.web.have_your_say import WebResponse
+from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.pages import StaffPages, Visit, security_headers, sentence
 
 MONTHLY, ANNUAL = "monthly", "annual"

@@ -36,7 +36,7 @@ from sla_monitor.web.gateway import (
     unexpected_error_fields,
     web_request,
 )
-from sla_monitor.web.have_your_say import SetCookie, WebRequest, WebResponse
+from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.security import (
     CSRF_MAX_AGE,
     FormSigner,

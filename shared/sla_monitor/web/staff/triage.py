@@ -30,7 +30,7 @@ from sla_monitor.triage_actions import (
     set_aside,
 )
 from sla_monitor.web.forms import FieldError
-from sla_monitor.web.have_your_say import WebResponse
+from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
 from sla_monitor.web.staff.permissions import Permission, may
 
