@@ -1,7 +1,7 @@
 """Lambda handler of the "Have Your Say" form: API Gateway events in, pages out.
 
 Thin on purpose: the routes and how a refused request is answered live in
-`sla_monitor.web.have_your_say_routes`; the pages and their rules in `sla_monitor.web`; what
+`sla_monitor.web.have_your_say.routes`; the pages and their rules in `sla_monitor.web`; what
 happens around a SnapStart snapshot in `sla_monitor.web.snapstart`.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.web.have_your_say_routes import handle, logger
+from sla_monitor.web.have_your_say.routes import handle, logger
 from sla_monitor.web.snapstart import register_hooks
 
 __all__ = ["handle", "handler"]

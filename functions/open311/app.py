@@ -1,7 +1,7 @@
 """Lambda handler of the open status API (Open311 GeoReport v2, read only).
 
 Thin on purpose: the routes, the formats and the refusals live in
-`sla_monitor.web.open311_routes`; what a case becomes in `sla_monitor.open311`.
+`sla_monitor.web.open311.routes`; what a case becomes in `sla_monitor.open311`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.web.open311_routes import handle, logger
+from sla_monitor.web.open311.routes import handle, logger
 
 __all__ = ["handle", "handler"]
 

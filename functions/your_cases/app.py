@@ -1,7 +1,7 @@
 """Lambda handler of the residents' "Your cases" pages: API Gateway events in, pages out.
 
 Thin on purpose: the routes and how a refused request is answered live in
-`sla_monitor.web.your_cases_routes`; the pages in `sla_monitor.web.your_cases`; the rules in
+`sla_monitor.web.your_cases.routes`; the pages in `sla_monitor.web.your_cases.pages`; the rules in
 `sla_monitor.residents`.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.web.your_cases_routes import handle, logger
+from sla_monitor.web.your_cases.routes import handle, logger
 
 __all__ = ["handle", "handler"]
 

@@ -2,7 +2,7 @@
 
 Pure apart from the store it is handed: it maps a case and the engine's evaluation of it to the
 GeoReport record, reads the services from the directory, and checks a request's query
-parameters. `sla_monitor.web.open311_routes` turns the results into JSON or XML.
+parameters. `sla_monitor.web.open311.routes` turns the results into JSON or XML.
 
 What is published, and what is not:
 - Complaints, service requests and enquiries are published; compliments and comments are

@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from functions.have_your_say.app import handler
-from sla_monitor.web.information import BLOCKING_IMPACTS, load_accessibility_results
+from sla_monitor.web.have_your_say.information import BLOCKING_IMPACTS, load_accessibility_results
 from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
 from sla_monitor.web.pages import long_date
 

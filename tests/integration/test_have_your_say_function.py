@@ -17,7 +17,7 @@ import pytest
 from functions.have_your_say import app
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel
-from sla_monitor.web import have_your_say_routes as routes
+from sla_monitor.web.have_your_say import routes
 from sla_monitor.web.local_server import LocalLambdaContext
 from sla_monitor.web.visit import FormNotSent, HaveYourSayVisit
 
@@ -271,7 +271,7 @@ def test_an_unexpected_failure_shows_a_sorry_page_and_logs_no_personal_data(
     assert "sam@example.org" not in response["body"]
     (record,) = [r for r in caplog.records if r.getMessage() == "unexpected error"]
     assert record.error_type == "RuntimeError"
-    assert any("have_your_say.py" in frame for frame in record.where)  # where it happened
+    assert any("have_your_say/pages.py" in frame for frame in record.where)  # where it happened
     for logged in caplog.records:
         everything = str(vars(logged))
         assert "sam@example.org" not in everything

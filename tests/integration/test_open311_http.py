@@ -553,7 +553,7 @@ def test_open_data_headers(cases):
 
 
 def test_a_failure_is_a_500_that_says_nothing_of_the_case(cases, monkeypatch):
-    from sla_monitor.web import open311_routes
+    from sla_monitor.web.open311 import routes as open311_routes
 
     def broken() -> None:
         raise RuntimeError("Margaret Hill")

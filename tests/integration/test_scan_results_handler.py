@@ -17,7 +17,7 @@ from sla_monitor.attachments import S3AttachmentLinks, case_attachments
 from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.residents import send_more_information
 from sla_monitor.store.ports import customer_key
-from sla_monitor.web.your_cases_uploads import Upload, keep_uploads
+from sla_monitor.web.your_cases.uploads import Upload, keep_uploads
 
 from .lambda_context import lambda_context
 from .test_email_intake_handler import SES_MESSAGE_ID, email, ses_event

@@ -24,7 +24,7 @@ def test_the_public_api_routes_exactly_what_the_open311_function_serves():
         assert event["Type"] == "Api"
         assert event["Properties"]["RestApiId"] == {"Ref": "HaveYourSayApi"}
         routed.add((event["Properties"]["Path"], event["Properties"]["Method"].upper()))
-    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "open311_routes.py")
+    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "open311" / "routes.py")
     assert (
         routed
         == served

@@ -17,6 +17,9 @@ from samtranslator.yaml_helper import yaml_parse
 ROOT = Path(__file__).resolve().parents[2]
 
 
+WEB = ROOT / "shared" / "sla_monitor" / "web"
+
+
 def _resources() -> dict[str, Any]:
     return yaml_parse((ROOT / "template.yaml").read_text())["Resources"]
 
@@ -112,7 +115,9 @@ def test_the_public_api_routes_exactly_what_the_form_serves():
         for e in form["Events"].values()
         if e["Type"] == "Api"
     }
-    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "have_your_say_routes.py")
+    served = _routes_served_by(
+        ROOT / "shared" / "sla_monitor" / "web" / "have_your_say" / "routes.py"
+    )
     assert routed == served
 
 
@@ -177,7 +182,7 @@ def test_the_public_api_routes_every_residents_page_and_nothing_else():
     assert {e["Properties"]["RestApiId"]["Ref"] for e in pages["Events"].values()} == {
         "HaveYourSayApi"
     }
-    served = _routes_served_by(ROOT / "shared" / "sla_monitor" / "web" / "your_cases_routes.py")
+    served = _routes_served_by(WEB / "your_cases" / "routes.py")
     used = set()
     for route in sorted(served):
         through = _gateway_route_for(route, routed)

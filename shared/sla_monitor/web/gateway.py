@@ -92,5 +92,9 @@ def unexpected_error_fields(error: BaseException) -> dict[str, Any]:
     frames = traceback.extract_tb(error.__traceback__)[-5:]
     return {
         "error_type": type(error).__name__,
-        "where": [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames],
+        # The file with its folder: several sites have a `pages.py` and a `routes.py`.
+        "where": [
+            f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno} in {f.name}"
+            for f in frames
+        ],
     }

@@ -33,7 +33,7 @@ _MODULES = (
     "sla_monitor.store.dynamodb",
     # Recording a case and saying what happens next (loaded by the first form sent).
     "sla_monitor.intake",
-    "sla_monitor.web.next_steps",
+    "sla_monitor.web.have_your_say.next_steps",
 )
 # The form's secret is read through boto3's default session (pynamodb makes sessions of its own).
 _SERVICE_MODELS = ("secretsmanager",)

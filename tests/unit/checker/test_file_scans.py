@@ -11,7 +11,7 @@ from sla_monitor.attachments_release import QuarantineRelease, ScanResult, recor
 from sla_monitor.mail.raw_mail import InMemoryRawMailStore
 from sla_monitor.residents import send_more_information
 from sla_monitor.store.ports import customer_key
-from sla_monitor.web.your_cases_uploads import Upload, keep_uploads
+from sla_monitor.web.your_cases.uploads import Upload, keep_uploads
 
 from .conftest import RESIDENT, london, text_of
 

@@ -28,7 +28,7 @@ from sla_monitor.mail.raw_mail import InMemoryRawMailStore
 from sla_monitor.residents import send_more_information
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.ports import customer_key
-from sla_monitor.web.your_cases_uploads import Upload, keep_uploads
+from sla_monitor.web.your_cases.uploads import Upload, keep_uploads
 
 EVENT = Path(__file__).parents[2] / "events" / "guardduty_malware_scan_result.json"
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)

@@ -10,7 +10,7 @@ import pytest
 from sla_monitor.calendar import LONDON
 from sla_monitor.web.security import FormSigner
 from sla_monitor.web.staff.session import NoSession
-from sla_monitor.web.your_cases_session import IDLE_TIMEOUT, LONGEST_SESSION, ResidentSessions
+from sla_monitor.web.your_cases.session import IDLE_TIMEOUT, LONGEST_SESSION, ResidentSessions
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 SIGNER = FormSigner(b"a secret for the tests, long enough")

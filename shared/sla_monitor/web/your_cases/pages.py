@@ -50,7 +50,7 @@ from sla_monitor.residents import (
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, customer_key
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, LANGUAGES, NO_FORMAT, read_form
-from sla_monitor.web.have_your_say import INFORMATION_PAGES
+from sla_monitor.web.have_your_say.pages import INFORMATION_PAGES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import Urls, render
@@ -62,13 +62,13 @@ from sla_monitor.web.security import (
     csrf_token_is_valid,
 )
 from sla_monitor.web.staff.session import NoSession
-from sla_monitor.web.your_cases_session import (
+from sla_monitor.web.your_cases.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
     ResidentSession,
     ResidentSessions,
 )
-from sla_monitor.web.your_cases_uploads import (
+from sla_monitor.web.your_cases.uploads import (
     MAX_FILE_BYTES,
     MAX_FILES,
     check_uploads,

@@ -1,8 +1,9 @@
 """The "Your cases" routes: API Gateway requests in, residents' pages out.
 
 Each route builds a `WebRequest` from the event and calls one method of
-`sla_monitor.web.your_cases.YourCases`; which HTTP answer a refusal gets is decided here, in one
-place, by the exception handlers. The Lambda handler (functions/your_cases) only calls `handle`.
+`sla_monitor.web.your_cases.pages.YourCases`; which HTTP answer a refusal gets is decided here,
+in one place, by the exception handlers. The Lambda handler (functions/your_cases) only calls
+`handle`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sla_monitor.web.gateway import (
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
-from sla_monitor.web.your_cases import CaseNotShown, NotSignedIn, YourCases
+from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
 
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()

@@ -68,6 +68,10 @@ from sla_monitor.web.forms import (
     question_asking,
     read_form,
 )
+from sla_monitor.web.have_your_say.information import (
+    AccessibilityResults,
+    load_accessibility_results,
+)
 from sla_monitor.web.http.headers import (
     ASSET_CACHE,
     NO_STORE,
@@ -75,7 +79,6 @@ from sla_monitor.web.http.headers import (
     security_headers,
 )
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
-from sla_monitor.web.information import AccessibilityResults, load_accessibility_results
 from sla_monitor.web.pages import clock_time, render
 from sla_monitor.web.security import (
     CSRF_COOKIE,
@@ -312,7 +315,7 @@ class HaveYourSay:
         case = self.store.get_case(reference)
         if case is None:
             raise ReceiptNotRecognised()
-        from sla_monitor.web.next_steps import what_happens_next
+        from sla_monitor.web.have_your_say.next_steps import what_happens_next
 
         upcoming = what_happens_next(case, policy=self.policy, calendar=self.calendar, now=now)
         noun = _NOUNS[case.case_type]

@@ -1,7 +1,7 @@
 """The "Have Your Say" form's routes: API Gateway requests in, pages out.
 
 Each route builds a `WebRequest` from the API Gateway event and calls one method of
-`sla_monitor.web.have_your_say.HaveYourSay`. Why a request could not be accepted is decided
+`sla_monitor.web.have_your_say.pages.HaveYourSay`. Why a request could not be accepted is decided
 there; which HTTP status says so is decided here, in one place, by the exception handlers. The
 Lambda handler (functions/have_your_say) only calls `handle`.
 """
@@ -32,7 +32,7 @@ from sla_monitor.web.gateway import (
     unexpected_error_fields,
     web_request,
 )
-from sla_monitor.web.have_your_say import HaveYourSay
+from sla_monitor.web.have_your_say.pages import HaveYourSay
 from sla_monitor.web.http.headers import NO_STORE, security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
