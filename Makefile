@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench eval clean venv browser sam-venv sam-build
+.PHONY: demo test unit lint bench eval clean venv lock browser sam-venv sam-build
 
 # The AWS SAM CLI has its own virtual environment: it pins boto3 and cfn-lint versions of its own.
 SAM_VENV := .venv-sam
@@ -15,13 +15,32 @@ SAM_STAMP := $(SAM_VENV)/.installed
 OFFLINE_AWS := AWS_DEFAULT_REGION=eu-west-2 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline \
 	SAM_CLI_TELEMETRY=0
 
-$(STAMP): pyproject.toml
+# Every install takes pinned versions, with their hashes, from a lock file: LAYER_LOCK for the
+# Lambda layer (shared/requirements.txt and what it needs, as wheels for the runtime's Python and
+# architecture; shared/build_layer.py installs it) and LOCK for the venv (the package with its dev
+# extra, for Python 3.11 and later on any platform, at the layer's versions, so the tests run what
+# Lambda runs). pyproject.toml and shared/requirements.txt say what is wanted; after changing
+# either, `make lock` compiles both lock files again, keeping every version it can, and
+# `make lock UPGRADE=--upgrade` takes the newest releases. Commit the lock files with the change.
+LOCK := requirements-dev.lock
+LAYER_LOCK := shared/requirements.lock
+LAYER_PYTHON := 3.12
+LAYER_PLATFORM := aarch64-manylinux2014
+
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet shared/requirements.txt --only-binary :all: \
+	  --python-version $(LAYER_PYTHON) --python-platform $(LAYER_PLATFORM) \
+	  --generate-hashes $(UPGRADE) -o $(LAYER_LOCK)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -c $(LAYER_LOCK) \
+	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(LOCK)
 
 $(SAM_STAMP): infra/sam-requirements.txt
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
