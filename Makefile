@@ -27,10 +27,17 @@ LAYER_LOCK := shared/requirements.lock
 LAYER_PYTHON := 3.12
 LAYER_PLATFORM := aarch64-manylinux2014
 
+# uv, the version LOCK pins, installs it from its cache in seconds and needs no resolving; where uv
+# cannot be had or fails, pip installs the same lock (a few minutes).
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+UV_PIP := $(BIN)/uv pip --quiet
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@set -x; { $(PIP) install "$$(grep -oE '^uv==[^ ]+' $(LOCK))" && \
+	  $(UV_PIP) install --python $(BIN)/python -r $(LOCK) && \
+	  $(UV_PIP) install --python $(BIN)/python --no-deps -e . ; } || \
+	{ echo "uv failed: installing with pip"; \
+	  $(PIP) install -r $(LOCK) && $(PIP) install --no-deps -e . ; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
