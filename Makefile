@@ -17,18 +17,20 @@ OFFLINE_AWS := AWS_DEFAULT_REGION=eu-west-2 AWS_ACCESS_KEY_ID=offline AWS_SECRET
 
 # Every install takes pinned versions, with their hashes, from a lock file: LAYER_LOCK for the
 # Lambda layer (shared/requirements.txt and what it needs, as wheels for the runtime's Python and
-# architecture; shared/build_layer.py installs it) and LOCK for the venv (the package with its dev
+# architecture; shared/build_layer.py installs it), LOCK for the venv (the package with its dev
 # extra, for Python 3.11 and later on any platform, at the layer's versions, so the tests run what
-# Lambda runs). pyproject.toml and shared/requirements.txt say what is wanted; after changing
-# either, `make lock` compiles both lock files again, keeping every version it can, and
-# `make lock UPGRADE=--upgrade` takes the newest releases. Commit the lock files with the change.
+# Lambda runs) and SAM_LOCK for the SAM CLI's venv. pyproject.toml, shared/requirements.txt and
+# infra/sam-requirements.txt say what is wanted; after changing one, `make lock` compiles the lock
+# files again, keeping every version it can, and `make lock UPGRADE=--upgrade` takes the newest
+# releases. Commit the lock files with the change.
 LOCK := requirements-dev.lock
 LAYER_LOCK := shared/requirements.lock
+SAM_LOCK := infra/sam-requirements.lock
 LAYER_PYTHON := 3.12
 LAYER_PLATFORM := aarch64-manylinux2014
 
-# uv, the version LOCK pins, installs it from its cache in seconds and needs no resolving; where uv
-# cannot be had or fails, pip installs the same lock (a few minutes).
+# uv (the version LOCK pins) installs a lock from its cache in seconds, with nothing to resolve;
+# where uv cannot be had or fails, pip installs the same lock (a few minutes).
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 UV_PIP := $(BIN)/uv pip --quiet
 $(STAMP): $(LOCK) pyproject.toml
@@ -48,11 +50,15 @@ lock: $(STAMP)
 	  --generate-hashes $(UPGRADE) -o $(LAYER_LOCK)
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -c $(LAYER_LOCK) \
 	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(LOCK)
+	$(BIN)/uv pip compile --quiet infra/sam-requirements.txt \
+	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(SAM_LOCK)
 
-$(SAM_STAMP): infra/sam-requirements.txt
+# The SAM CLI's venv installs SAM_LOCK with the project venv's uv.
+$(SAM_STAMP): $(SAM_LOCK) $(STAMP)
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SAM_VENV)/bin/python -m pip install --quiet -r infra/sam-requirements.txt
+	@set -x; $(UV_PIP) install --python $(SAM_VENV)/bin/python -r $(SAM_LOCK) || \
+	{ echo "uv failed: installing with pip"; \
+	  $(SAM_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -r $(SAM_LOCK); }
 	@touch $(SAM_STAMP)
 
 sam-venv: $(SAM_STAMP)
