@@ -17,9 +17,9 @@ OFFLINE_AWS := AWS_DEFAULT_REGION=eu-west-2 AWS_ACCESS_KEY_ID=offline AWS_SECRET
 
 # Every install takes pinned versions, with their hashes, from a lock file: LAYER_LOCK for the
 # Lambda layer (shared/requirements.txt and what it needs, as wheels for the runtime's Python and
-# architecture; shared/build_layer.py installs it), LOCK for the venv (the package with its dev
-# extra, for Python 3.11 and later on any platform, at the layer's versions, so the tests run what
-# Lambda runs) and SAM_LOCK for the SAM CLI's venv. pyproject.toml, shared/requirements.txt and
+# architecture; shared/build_layer.py installs it), LOCK for the venv (the package with its cli and
+# dev extras, for Python 3.11 and later on any platform, at the layer's versions, so the tests run
+# what Lambda runs) and SAM_LOCK for the SAM CLI's venv. pyproject.toml, shared/requirements.txt and
 # infra/sam-requirements.txt say what is wanted; after changing one, `make lock` compiles the lock
 # files again, keeping every version it can, and `make lock UPGRADE=--upgrade` takes the newest
 # releases. Commit the lock files with the change.
@@ -48,7 +48,7 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet shared/requirements.txt --only-binary :all: \
 	  --python-version $(LAYER_PYTHON) --python-platform $(LAYER_PLATFORM) \
 	  --generate-hashes $(UPGRADE) -o $(LAYER_LOCK)
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -c $(LAYER_LOCK) \
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra cli --extra dev -c $(LAYER_LOCK) \
 	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(LOCK)
 	$(BIN)/uv pip compile --quiet infra/sam-requirements.txt \
 	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(SAM_LOCK)

@@ -205,10 +205,11 @@ def test_the_layer_lock_pins_every_layer_requirement_within_its_range():
         assert requirement.specifier.contains(pins[name], prereleases=True), name
 
 
-def test_the_dev_lock_pins_every_dependency_and_dev_tool_within_its_range():
+def test_the_dev_lock_pins_every_dependency_and_extra_the_venv_installs_within_its_range():
     pins = _pins(DEV_LOCK)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["cli"] + extras["dev"]
 
     for requirement in map(Requirement, wanted):
         name = canonicalize_name(requirement.name)
