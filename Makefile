@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test unit lint bench eval clean venv browser sam-venv sam-build
+.PHONY: demo test unit coverage lint bench eval clean venv lock browser sam-venv sam-build
 
 # The AWS SAM CLI has its own virtual environment: it pins boto3 and cfn-lint versions of its own.
 SAM_VENV := .venv-sam
@@ -15,18 +15,50 @@ SAM_STAMP := $(SAM_VENV)/.installed
 OFFLINE_AWS := AWS_DEFAULT_REGION=eu-west-2 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline \
 	SAM_CLI_TELEMETRY=0
 
-$(STAMP): pyproject.toml
+# Every install takes pinned versions, with their hashes, from a lock file: LAYER_LOCK for the
+# Lambda layer (shared/requirements.txt and what it needs, as wheels for the runtime's Python and
+# architecture; shared/build_layer.py installs it), LOCK for the venv (the package with its cli and
+# dev extras, for Python 3.11 and later on any platform, at the layer's versions, so the tests run
+# what Lambda runs) and SAM_LOCK for the SAM CLI's venv. pyproject.toml, shared/requirements.txt and
+# infra/sam-requirements.txt say what is wanted; after changing one, `make lock` compiles the lock
+# files again, keeping every version it can, and `make lock UPGRADE=--upgrade` takes the newest
+# releases. Commit the lock files with the change.
+LOCK := requirements-dev.lock
+LAYER_LOCK := shared/requirements.lock
+SAM_LOCK := infra/sam-requirements.lock
+LAYER_PYTHON := 3.12
+LAYER_PLATFORM := aarch64-manylinux2014
+
+# uv (the version LOCK pins) installs a lock from its cache in seconds, with nothing to resolve;
+# where uv cannot be had or fails, pip installs the same lock (a few minutes).
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+UV_PIP := $(BIN)/uv pip --quiet
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@set -x; { $(PIP) install "$$(grep -oE '^uv==[^ ]+' $(LOCK))" && \
+	  $(UV_PIP) install --python $(BIN)/python -r $(LOCK) && \
+	  $(UV_PIP) install --python $(BIN)/python --no-deps -e . ; } || \
+	{ echo "uv failed: installing with pip"; \
+	  $(PIP) install -r $(LOCK) && $(PIP) install --no-deps -e . ; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
-$(SAM_STAMP): infra/sam-requirements.txt
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet shared/requirements.txt --only-binary :all: \
+	  --python-version $(LAYER_PYTHON) --python-platform $(LAYER_PLATFORM) \
+	  --generate-hashes $(UPGRADE) -o $(LAYER_LOCK)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra cli --extra dev -c $(LAYER_LOCK) \
+	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(LOCK)
+	$(BIN)/uv pip compile --quiet infra/sam-requirements.txt \
+	  --universal --python-version 3.11 --generate-hashes $(UPGRADE) -o $(SAM_LOCK)
+
+# The SAM CLI's venv installs SAM_LOCK with the project venv's uv.
+$(SAM_STAMP): $(SAM_LOCK) $(STAMP)
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SAM_VENV)/bin/python -m pip install --quiet -r infra/sam-requirements.txt
+	@set -x; $(UV_PIP) install --python $(SAM_VENV)/bin/python -r $(SAM_LOCK) || \
+	{ echo "uv failed: installing with pip"; \
+	  $(SAM_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -r $(SAM_LOCK); }
 	@touch $(SAM_STAMP)
 
 sam-venv: $(SAM_STAMP)
@@ -61,6 +93,11 @@ test: $(STAMP) browser lint
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
+
+# Branch coverage of the unit and integration tests, failing under the floor in pyproject.toml
+# ([tool.coverage.report]). Not part of `make test`: measuring slows the tests by a third.
+coverage: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests/unit tests/integration --cov --cov-report term
 
 # What one deadline sweep and one month's report read as the archive grows, beside a Scan; a
 # real council's archive on the local stack; sweep time against due cases for 1 and N shards

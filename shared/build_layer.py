@@ -3,8 +3,10 @@
 `sam build` runs this through shared/Makefile (the layer's BuildMethod is `makefile`); the cold
 start benchmark runs it too, to measure the layer it builds. Standard library only.
 
-pip installs requirements.txt with its dependencies, and so brings in a second copy of botocore
-(pynamodb needs it) and of what botocore needs. The Lambda Python runtime already has those
+pip installs requirements.lock: requirements.txt and everything it needs, as wheels for Lambda's
+Python and architecture, at the versions the tests run with and checked against their hashes (the
+root Makefile's `make lock` compiles it). That brings in a second copy of botocore (pynamodb needs
+it) and of what botocore needs. The Lambda Python runtime already has those
 (runtime-provided.txt), and the layer's copy would shadow the runtime's: they are removed, file by
 file as their installation records list them. Then the package is copied in, and with `--compile`
 everything is compiled to bytecode, since Lambda cannot write `__pycache__` under /opt and would
@@ -25,7 +27,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REQUIREMENTS = HERE / "requirements.txt"
+LOCK = HERE / "requirements.lock"
 RUNTIME_PROVIDED = HERE / "runtime-provided.txt"
 PACKAGE = HERE / "sla_monitor"
 
@@ -88,7 +90,7 @@ def build(
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     # The target is a folder of its own: what this interpreter has installed is no conflict.
     command += ["--no-warn-conflicts"]
-    command += ["--target", str(site), "--upgrade", "--no-compile", "-r", str(REQUIREMENTS)]
+    command += ["--target", str(site), "--upgrade", "--no-compile", "-r", str(LOCK)]
     if platform:
         command += ["--platform", platform, "--implementation", "cp", "--only-binary=:all:"]
     subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and arguments

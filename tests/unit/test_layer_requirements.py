@@ -1,10 +1,11 @@
 """The Lambda layer installs what pyproject.toml says the package depends on, and no package the
-Lambda runtime already provides.
+Lambda runtime already provides; both installs take pinned versions from lock files.
 
-`sam build` installs shared/requirements.txt into the layer (shared/build_layer.py);
-pyproject.toml is what the tests and the command line run against. If they drift, code that
-passes here fails in Lambda on an import. boto3, botocore and what they need come with the
-runtime (shared/runtime-provided.txt): the build leaves them out even when pip brings them in.
+`sam build` installs shared/requirements.txt into the layer (shared/build_layer.py), pinned in
+shared/requirements.lock; pyproject.toml is what the tests and the command line run against, pinned
+in requirements-dev.lock. If they drift, code that passes here fails in Lambda on an import, or on
+a release the tests never ran. boto3, botocore and what they need come with the runtime
+(shared/runtime-provided.txt): the build leaves them out even when pip brings them in.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -161,3 +163,84 @@ def test_the_layer_is_built_for_the_template_s_runtime_and_architecture():
     assert template["Globals"]["Function"]["Architectures"] == [
         layer["Metadata"]["BuildArchitecture"]
     ]
+
+
+# -- the lock files ------------------------------------------------------------------------------
+
+DEV_LOCK = ROOT / "requirements-dev.lock"
+LAYER_LOCK = ROOT / "shared" / "requirements.lock"
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    """The versions a lock file pins for this interpreter and platform (a universal lock may pin
+    one package at two versions, each under its own environment marker)."""
+    pins: dict[str, str] = {}
+    for line in lock.read_text().splitlines():
+        if match := PIN.match(line):
+            name, version, marker = match.groups()
+            if marker is None or Marker(marker).evaluate():
+                pins[canonicalize_name(name)] = version
+    return pins
+
+
+def _compile_command(lock: Path) -> list[str]:
+    """The `uv pip compile` command recorded at the top of a lock file."""
+    for line in lock.read_text().splitlines()[:5]:
+        if line.lstrip("# ").startswith("uv pip compile "):
+            return line.lstrip("# ").split()
+    raise AssertionError(f"{lock.name} names no `uv pip compile` command")
+
+
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
+
+
+def test_the_layer_lock_pins_every_layer_requirement_within_its_range():
+    pins = _pins(LAYER_LOCK)
+    installed, _ = _layer()
+
+    for name, requirement in installed.items():
+        assert name in pins, f"{name} is not in shared/requirements.lock: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), name
+
+
+def test_the_dev_lock_pins_every_dependency_and_extra_the_venv_installs_within_its_range():
+    pins = _pins(DEV_LOCK)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["cli"] + extras["dev"]
+
+    for requirement in map(Requirement, wanted):
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements-dev.lock: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), name
+
+
+def test_the_tests_run_the_versions_the_layer_installs():
+    dev, layer = _pins(DEV_LOCK), _pins(LAYER_LOCK)
+
+    assert {name: dev.get(name) for name in layer} == layer
+
+
+def test_every_pin_is_checked_against_its_hashes():
+    for lock in (DEV_LOCK, LAYER_LOCK):
+        text = lock.read_text()
+        pinned = [line for line in text.splitlines() if PIN.match(line)]
+        assert pinned and all(line.endswith("\\") for line in pinned), lock.name
+        assert "--generate-hashes" in _compile_command(lock), lock.name
+
+
+def test_the_layer_lock_is_compiled_for_the_template_s_runtime_and_architecture():
+    from samtranslator.yaml_helper import yaml_parse
+
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    runtime = template["Globals"]["Function"]["Runtime"]
+    architecture = {"arm64": "aarch64", "x86_64": "x86_64"}[
+        template["Resources"]["SharedLayer"]["Metadata"]["BuildArchitecture"]
+    ]
+    command = _compile_command(LAYER_LOCK)
+
+    assert f"python{_option(command, '--python-version')}" == runtime
+    assert _option(command, "--python-platform").startswith(f"{architecture}-manylinux")
+    assert _option(command, "--only-binary") == ":all:"
