@@ -8,11 +8,8 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest import mock
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from sla_monitor.demo.month import MonthOfCasework, MonthResult
 from sla_monitor.demo.report import mail_sent_through_ses, write_html_summary, write_mail
@@ -23,6 +20,9 @@ from sla_monitor.reports.exports import write_monthly_report
 from sla_monitor.reports.periods import Month
 from sla_monitor.reports.reading import monthly_report
 from sla_monitor.runtime import Services
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # rich is the `cli` extra's: the command loads it when it runs, not when the CLI starts.
+    from rich.console import Console
+
     console = Console(width=max(Console().width, 100))
     started = time.perf_counter()
     with embedded_aws() as services:
@@ -99,6 +102,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _play(services: Services, console: Console) -> MonthResult:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     total = (END - START).total_seconds()
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -148,6 +153,8 @@ def _days_for_html(
 
 
 def _print_tallies(tallies: list[PromiseTally], result: MonthResult, console: Console) -> None:
+    from rich.table import Table
+
     table = Table(title="Promises kept over the month")
     for column in (
         "promise",
