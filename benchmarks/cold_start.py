@@ -76,7 +76,7 @@ if snapstart:
 
 import os
 import boto3
-from sla_monitor.embedded import embedded_aws
+from sla_monitor_local.embedded import embedded_aws
 from sla_monitor.runtime import reset_services
 
 

@@ -10,7 +10,8 @@ seed` (M = 50 of them due), and runs `sla-monitor check` against it:
 3. the local stack's memory (its peak resident size) against the 2 GB target.
 
 The local stack is moto's server in the `sla-monitor local` process, with the emulator's fixes
-(sla_monitor.emulator): without them a sweep at this size copied the whole table on every save.
+(sla_monitor_local.emulator): without them a sweep at this size copied the whole table on every
+save.
 """
 
 from __future__ import annotations

@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from unittest import mock
 
+from sla_monitor_local.embedded import embedded_aws
+
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, Customer
-from sla_monitor.embedded import embedded_aws
 from sla_monitor.reports.periods import Month
 from sla_monitor.reports.reading import monthly_report
 from sla_monitor.runtime import Services

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
-from sla_monitor.checker.seeding import synthetic_cases
+from sla_monitor_local.seeding import synthetic_cases
+
 from sla_monitor.runtime import Services
 
 

@@ -23,9 +23,10 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sla_monitor_local.seeding import synthetic_cases
+
 from sla_monitor.calendar import LONDON
 from sla_monitor.checker.mailer import OutboundEmail, SentEmail
-from sla_monitor.checker.seeding import synthetic_cases
 from sla_monitor.checker.sweep import sweep
 from sla_monitor.council import load_council
 from sla_monitor.directory import default_directory

@@ -28,13 +28,13 @@ from unittest import mock
 
 from dynamodb_reads import counting_reads
 from seeded_cases import make_due_again
+from sla_monitor_local.embedded import embedded_aws
+from sla_monitor_local.seeding import synthetic_cases
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case
-from sla_monitor.checker.seeding import synthetic_cases
 from sla_monitor.checker.sweep import sweep
 from sla_monitor.checker.wiring import composer_for, ses_mailer, sweep_with
-from sla_monitor.embedded import embedded_aws
 from sla_monitor.runtime import Services
 from sla_monitor.store.dynamodb import DynamoDBCaseStore, index_instant
 

@@ -24,7 +24,7 @@ def policy() -> Policy:
 @pytest.fixture
 def embedded() -> Iterator:
     """In-process AWS (moto) with every resource the product needs, fresh for each test."""
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws() as bundle:
         yield bundle

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
-
-from sla_monitor.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_stack import LocalStack, local_stack
 
 PASSWORD = "Local-only-Passw0rd!"
 

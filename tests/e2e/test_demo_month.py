@@ -8,12 +8,12 @@ from email import message_from_bytes, policy
 from unittest import mock
 
 import pytest
+from sla_monitor_local.demo.month import MonthOfCasework, MonthResult
+from sla_monitor_local.demo.report import mail_sent_through_ses
+from sla_monitor_local.demo.scenario import END, SCRIPT, Email
+from sla_monitor_local.embedded import embedded_aws
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.demo.month import MonthOfCasework, MonthResult
-from sla_monitor.demo.report import mail_sent_through_ses
-from sla_monitor.demo.scenario import END, SCRIPT, Email
-from sla_monitor.embedded import embedded_aws
 from sla_monitor.engine import Action
 from sla_monitor.reports.compliance import tally_promises
 from sla_monitor.reports.html import monthly_report_body

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sla_monitor_local.local_stack import LocalStack
 
 from sla_monitor.cases import Channel
 from sla_monitor.intake import Attachment, CustomerReply
-from sla_monitor.local_stack import LocalStack
 from sla_monitor.replies import record_customer_reply
 
 from .staff_browser import accessible, sign_in, sign_out

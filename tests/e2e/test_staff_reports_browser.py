@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sla_monitor_local.local_stack import LocalStack
 
 from sla_monitor.cases import CaseType, Channel, Customer, Preferences
 from sla_monitor.intake import NewCase, register_case
-from sla_monitor.local_stack import LocalStack
 from sla_monitor.reports.periods import Month
 
 from .staff_browser import accessible, sign_in, sign_out

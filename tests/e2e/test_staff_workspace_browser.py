@@ -12,8 +12,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-
-from sla_monitor.local_stack import LocalStack
+from sla_monitor_local.local_stack import LocalStack
 
 from .staff_browser import accessible
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer, routed_by_path
 
 from functions.have_your_say.app import handler as form_handler
 from functions.your_cases import app as your_cases_app
@@ -26,7 +27,6 @@ from sla_monitor.cases import CaseType, Channel, Customer, Outcome
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.residents import reply_expected_by
 from sla_monitor.staff import record_response
-from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer, routed_by_path
 from sla_monitor.web.pages import long_date
 
 from .test_have_your_say_browser import (  # noqa: F401

@@ -41,7 +41,7 @@ def store(request):
     if request.param == "memory":
         yield InMemoryCaseStore()
         return
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws() as bundle:
         yield bundle.store
@@ -53,7 +53,7 @@ def four_shard_store(request):
     if request.param == "memory":
         yield InMemoryCaseStore(shards=4)
         return
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with mock.patch.dict(os.environ, {"INDEX_SHARDS": "4"}), embedded_aws() as bundle:
         yield bundle.store

@@ -31,7 +31,7 @@ JANE = "jane.smith@nwleicestershire.gov.uk"
 def aws() -> Iterator[None]:
     """One in-process AWS for the whole test, with a housing officer besides the Heads of
     Service; the commands find it as they would an endpoint."""
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws():
         added = main(

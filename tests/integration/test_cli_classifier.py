@@ -22,7 +22,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "resident_messages.jsonl"
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws():
         yield

@@ -19,7 +19,7 @@ NOW = "2026-12-01T10:00"
 @pytest.fixture
 def aws() -> Iterator[None]:
     """One in-process AWS for the whole test; the commands find it as they would an endpoint."""
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws():
         yield

@@ -15,8 +15,9 @@ def test_init_on_embedded_aws_creates_everything(capsys):
 
 
 def test_init_is_idempotent(embedded):
+    from sla_monitor_local.provisioning import provision
+
     from sla_monitor.directory import default_directory
-    from sla_monitor.provisioning import provision
 
     clients = {name: embedded.client(name) for name in ("dynamodb", "s3", "ses")}
     report = provision(
@@ -30,8 +31,9 @@ def test_init_is_idempotent(embedded):
 
 
 def test_init_seeds_a_councils_own_directory(tmp_path, capsys):
+    from sla_monitor_local.embedded import embedded_aws
+
     from sla_monitor.directory import Directory
-    from sla_monitor.embedded import embedded_aws
     from sla_monitor.runtime import services
 
     own = tmp_path / "directory.yaml"

@@ -20,7 +20,7 @@ from sla_monitor.store.ports import customer_key
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws():
         yield

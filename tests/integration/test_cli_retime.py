@@ -16,7 +16,7 @@ NOW = "2026-12-01T10:00"
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws():
         yield

@@ -19,7 +19,7 @@ def store(request):
     if request.param == "memory":
         yield InMemoryDirectoryStore(default_directory())
         return
-    from sla_monitor.embedded import embedded_aws
+    from sla_monitor_local.embedded import embedded_aws
 
     with embedded_aws() as bundle:
         yield bundle.directory_store

@@ -1,5 +1,5 @@
-"""The local-only fixes to moto's DynamoDB (sla_monitor.emulator): a transaction is still all or
-nothing, but backs up only its own items; an index query answers exactly as DynamoDB would."""
+"""The local-only fixes to moto's DynamoDB (sla_monitor_local.emulator): a transaction is still all
+or nothing, but backs up only its own items; an index query answers exactly as DynamoDB would."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
-
-from sla_monitor import emulator
+from sla_monitor_local import emulator
 
 REGION = "eu-west-2"
 

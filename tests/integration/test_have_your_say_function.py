@@ -13,13 +13,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from sla_monitor_local.local_server import LocalLambdaContext
+from sla_monitor_local.visit import FormNotSent, HaveYourSayVisit
 
 from functions.have_your_say import app
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel
 from sla_monitor.web.have_your_say import routes
-from sla_monitor.web.local_server import LocalLambdaContext
-from sla_monitor.web.visit import FormNotSent, HaveYourSayVisit
 
 EVENT = json.loads((Path(__file__).parents[1] / "events/api_gateway_rest_proxy.json").read_text())
 STAGE = "have-your-say"

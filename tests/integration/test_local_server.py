@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
 
 from functions.have_your_say.app import handler as have_your_say
-from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
 
 
 def fetch(url: str, method: str = "GET", body: bytes | None = None, headers=None):

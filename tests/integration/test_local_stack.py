@@ -7,8 +7,7 @@ import urllib.request
 from datetime import UTC, datetime
 
 import boto3
-
-from sla_monitor.local_stack import local_stack
+from sla_monitor_local.local_stack import local_stack
 
 
 def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases():

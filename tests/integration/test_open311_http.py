@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
+from sla_monitor_local.embedded import embedded_aws
+from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalLambdaContext, proxy_event
 
 from functions.open311 import app
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel, Customer, Outcome
 from sla_monitor.council import OpenData
 from sla_monitor.directory import Officer, default_directory
-from sla_monitor.embedded import embedded_aws
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.runtime import Services
 from sla_monitor.staff import (
@@ -30,7 +31,6 @@ from sla_monitor.staff import (
     request_stage_2,
     wait_for_customer,
 )
-from sla_monitor.web.local_server import PUBLIC_FORM_BASE_PATH, LocalLambdaContext, proxy_event
 
 # -- the GeoReport v2 specification, as data ------------------------------------------------
 # GET services: each service has exactly these fields.

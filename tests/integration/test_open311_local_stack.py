@@ -6,7 +6,7 @@ import json
 import urllib.request
 from datetime import UTC, datetime
 
-from sla_monitor.local_stack import local_stack
+from sla_monitor_local.local_stack import local_stack
 
 
 def test_the_local_stack_serves_open311_beside_the_form():

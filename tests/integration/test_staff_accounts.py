@@ -11,9 +11,9 @@ from unittest import mock
 import boto3
 import pytest
 from moto import mock_aws
+from sla_monitor_local.local_staff import create_staff_pool
 
 from sla_monitor.directory import default_directory
-from sla_monitor.local_staff import create_staff_pool
 from sla_monitor.staff_accounts import (
     AccountChangeRefused,
     AccountNotFound,

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sla_monitor_local.local_stack import LocalStack, local_stack
 
-from sla_monitor.local_stack import LocalStack, local_stack
 from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.triage import item_id
 

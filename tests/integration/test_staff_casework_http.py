@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sla_monitor_local.local_stack import LocalStack, local_stack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
 from sla_monitor.intake import Attachment, CustomerReply
-from sla_monitor.local_stack import LocalStack, local_stack
 from sla_monitor.replies import record_customer_reply
 
 from .staff_support import EMAILS, Answer, Browser

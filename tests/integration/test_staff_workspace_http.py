@@ -20,9 +20,9 @@ from typing import Any
 
 import jwt
 import pytest
+from sla_monitor_local.local_server import LocalLambdaContext, proxy_event
+from sla_monitor_local.local_stack import LocalStack, local_stack
 
-from sla_monitor.local_stack import LocalStack, local_stack
-from sla_monitor.web.local_server import LocalLambdaContext, proxy_event
 from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
 from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
 

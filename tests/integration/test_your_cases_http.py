@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from sla_monitor_local.local_server import LocalLambdaContext
 
 from functions.your_cases import app
 from integration.checker_support import mail_to
@@ -23,7 +24,6 @@ from integration.test_have_your_say_function import (
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Preferences
 from sla_monitor.intake import NewCase, register_case
-from sla_monitor.web.local_server import LocalLambdaContext
 from sla_monitor.web.pages import long_date
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)

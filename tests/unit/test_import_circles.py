@@ -71,3 +71,24 @@ def test_no_module_imports_itself_round_a_loop_at_import():
 
 def test_an_import_inside_a_function_closes_no_loop_but_the_known_one():
     assert _circles(in_functions=True) <= DEFERRED
+
+
+def test_what_lambda_runs_never_loads_moto_or_the_local_tooling():
+    """The layer carries `sla_monitor` alone: moto and `sla_monitor_local` (demo, local stack,
+    emulator fixes, seeding) are for a person's own computer. Only the command line's local
+    commands reach for the local tooling."""
+    for name, path in _modules().items():
+        imported = _imported_names(ast.parse(path.read_text()))
+        assert not any(n == "moto" or n.startswith("moto.") for n in imported), name
+        if not name.startswith("sla_monitor.cli."):
+            assert not any(n.startswith("sla_monitor_local") for n in imported), name
+
+
+def _imported_names(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names

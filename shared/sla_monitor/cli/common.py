@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.embedded import embedded_aws
 from sla_monitor.runtime import Services, reset_services, services
 
 
@@ -90,6 +89,9 @@ def target_services(args: argparse.Namespace) -> Iterator[Services]:
     """The services a command works on: embedded moto, the endpoint in AWS_ENDPOINT_URL, or
     real AWS by the default credentials."""
     if getattr(args, "embedded", False):
+        # Local tooling, loaded only when a command asks for in-process AWS.
+        from sla_monitor_local.embedded import embedded_aws
+
         with embedded_aws() as bundle:
             yield bundle
         return

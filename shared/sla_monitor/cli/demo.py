@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest import mock
 
-from sla_monitor.demo.month import MonthOfCasework, MonthResult
-from sla_monitor.demo.report import mail_sent_through_ses, write_html_summary, write_mail
-from sla_monitor.demo.scenario import END, START
-from sla_monitor.embedded import embedded_aws
+from sla_monitor_local.demo.month import MonthOfCasework, MonthResult
+from sla_monitor_local.demo.report import mail_sent_through_ses, write_html_summary, write_mail
+from sla_monitor_local.demo.scenario import END, START
+from sla_monitor_local.embedded import embedded_aws
+
 from sla_monitor.reports.compliance import PromiseTally, tally_promises
 from sla_monitor.reports.exports import write_monthly_report
 from sla_monitor.reports.periods import Month

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 import yaml
+from sla_monitor_local.provisioning import provision
 
 from sla_monitor.cli.common import UsageError, add_target_arguments, target_services
 from sla_monitor.directory import default_directory, directory_from_mapping
-from sla_monitor.provisioning import provision
 from sla_monitor.retiming import keep_deployed_policy
 
 

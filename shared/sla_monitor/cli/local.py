@@ -8,8 +8,8 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sla_monitor.local_stack import LocalStack, local_stack
-from sla_monitor.local_staff import LOCAL_PASSWORD
+from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_staff import LOCAL_PASSWORD
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sla_monitor.checker.seeding import SeedingError, synthetic_cases
+from sla_monitor_local.seeding import SeedingError, synthetic_cases
+
 from sla_monitor.cli.common import (
     UsageError,
     add_target_arguments,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sla_monitor_local.seeding import SeedingError, synthetic_cases
 
-from sla_monitor.checker.seeding import SeedingError, synthetic_cases
 from sla_monitor.engine import next_due_instant
 
 from .conftest import london

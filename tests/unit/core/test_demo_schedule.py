@@ -1,7 +1,8 @@
 from datetime import datetime
 
+from sla_monitor_local.demo.month import sweep_times
+
 from sla_monitor.calendar import LONDON
-from sla_monitor.demo.month import sweep_times
 
 
 class _Services:

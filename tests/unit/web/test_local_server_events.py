@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 
-from sla_monitor.web.local_server import proxy_event
+from sla_monitor_local.local_server import proxy_event
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

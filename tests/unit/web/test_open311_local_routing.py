@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sla_monitor.web.local_server import OPEN311_ROUTE_PREFIX, routed_by_path
+from sla_monitor_local.local_server import OPEN311_ROUTE_PREFIX, routed_by_path
 
 
 def _answers(name: str):

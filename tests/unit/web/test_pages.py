@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from sla_monitor_local.visit import hidden_fields
 
 from sla_monitor.web.pages import Urls, clock_time, long_date, working_days
-from sla_monitor.web.visit import hidden_fields
 
 
 def test_dates_and_counts_as_gov_uk_writes_them():

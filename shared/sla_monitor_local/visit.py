@@ -15,7 +15,7 @@ from http.cookies import SimpleCookie
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from sla_monitor.web.local_server import (
+from sla_monitor_local.local_server import (
     PUBLIC_FORM_BASE_PATH,
     LocalLambdaContext,
     proxy_event,

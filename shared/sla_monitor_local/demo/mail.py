@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
-from sla_monitor.demo.scenario import Email
+from sla_monitor_local.demo.scenario import Email
 
 _BOUNCE_REPORT = """Reporting-MTA: dns; mx.example.net
 Arrival-Date: {date}

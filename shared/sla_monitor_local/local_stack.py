@@ -21,7 +21,8 @@ from unittest import mock
 from sla_monitor.cases import CaseType, Channel, Customer, Preferences
 from sla_monitor.directory import default_directory
 from sla_monitor.intake import NewCase, register_case
-from sla_monitor.local_staff import (
+from sla_monitor.runtime import Services, reset_services, services
+from sla_monitor_local.local_staff import (
     SampleUser,
     StaffPool,
     add_sample_users,
@@ -29,8 +30,7 @@ from sla_monitor.local_staff import (
     seed_casework,
     seed_set_aside_mail,
 )
-from sla_monitor.provisioning import provision
-from sla_monitor.runtime import Services, reset_services, services
+from sla_monitor_local.provisioning import provision
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -142,14 +142,14 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
     from functions.open311 import app as open311
     from functions.staff_workspace import app as staff_workspace
     from functions.your_cases import app as your_cases
-    from sla_monitor import emulator
-    from sla_monitor.web.local_server import (
+    from sla_monitor.web.staff.routes import reset_collaborators
+    from sla_monitor_local import emulator
+    from sla_monitor_local.local_server import (
         OPEN311_ROUTE_PREFIX,
         PUBLIC_FORM_BASE_PATH,
         LocalApiServer,
         routed_by_path,
     )
-    from sla_monitor.web.staff.routes import reset_collaborators
 
     # The moto server would print a line for every AWS call; the person wants the addresses.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from unittest import mock
 
 from sla_monitor.directory import Directory, default_directory
-from sla_monitor.provisioning import provision
 from sla_monitor.runtime import Services, reset_services, services
+from sla_monitor_local.provisioning import provision
 
 _DUMMY_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "embedded",
@@ -39,7 +39,7 @@ def embedded_aws(directory: Directory | None = None) -> Iterator[Services]:
         raise EmbeddedAWSUnavailable(
             "embedded AWS needs moto: install the project with its 'dev' extra"
         ) from error
-    from sla_monitor import emulator
+    from sla_monitor_local import emulator
 
     emulator.install()  # moto's DynamoDB at a real council's size (see the module)
     hidden = {k: "" for k in ("AWS_ENDPOINT_URL", "AWS_PROFILE") if k in os.environ}

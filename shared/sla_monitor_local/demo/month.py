@@ -19,8 +19,6 @@ from typing import Any
 from sla_monitor.cases import Case, CaseType, Channel, Customer, Outcome
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.checker.wiring import DAILY_DIGEST, run_schedule
-from sla_monitor.demo.mail import raw_email, ses_message_id, ses_receipt_event
-from sla_monitor.demo.scenario import END, SCRIPT, START, Email, FormSubmission, StaffAction, Step
 from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.runtime import Services
 from sla_monitor.staff import (
@@ -33,8 +31,18 @@ from sla_monitor.staff import (
     request_stage_2,
     wait_for_customer,
 )
-from sla_monitor.web.local_server import LocalLambdaContext
-from sla_monitor.web.visit import HaveYourSayVisit
+from sla_monitor_local.demo.mail import raw_email, ses_message_id, ses_receipt_event
+from sla_monitor_local.demo.scenario import (
+    END,
+    SCRIPT,
+    START,
+    Email,
+    FormSubmission,
+    StaffAction,
+    Step,
+)
+from sla_monitor_local.local_server import LocalLambdaContext
+from sla_monitor_local.visit import HaveYourSayVisit
 
 SWEEP_IN_OFFICE_HOURS = timedelta(minutes=5)
 SWEEP_OUT_OF_HOURS = timedelta(hours=1)
