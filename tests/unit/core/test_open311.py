@@ -10,6 +10,7 @@ import pytest
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import (
+    Case,
     CaseStatus,
     CaseType,
     Channel,
@@ -218,9 +219,9 @@ def test_an_overdue_response_says_so(policy, calendar):
     assert found.status_notes == "Open: the response is overdue."
 
 
-def test_a_closed_case_is_closed_and_keeps_the_date_it_was_due(policy, calendar):
-    answered = london(2026, 12, 10, 15, 0)
-    closed = complaint(
+def answered_complaint(answered: datetime) -> Case:
+    """The sample complaint, upheld and closed at `answered`."""
+    return complaint(
         status=CaseStatus.CLOSED,
         responded_at=answered,
         closed_at=answered,
@@ -235,6 +236,11 @@ def test_a_closed_case_is_closed_and_keeps_the_date_it_was_due(policy, calendar)
             ),
         ),
     )
+
+
+def test_a_closed_case_is_closed_and_keeps_the_date_it_was_due(policy, calendar):
+    answered = london(2026, 12, 10, 15, 0)
+    closed = answered_complaint(answered)
     found = record(closed, policy, calendar, london(2026, 12, 20, 9, 0))
     assert found.status == "closed"
     assert found.status_notes == "Closed: the council has responded."
@@ -565,20 +571,6 @@ def test_one_request_not_published_is_not_found_as_if_it_did_not_exist(policy, c
 def test_a_case_answered_late_never_reads_as_answered_in_time(policy, calendar):
     """Due by 15 December, answered on the 18th: closed, and said to be late for ever."""
     answered = london(2026, 12, 18, 15, 0)
-    late = complaint(
-        status=CaseStatus.CLOSED,
-        responded_at=answered,
-        closed_at=answered,
-        outcome=Outcome.UPHELD,
-        responses=(
-            FormalResponse(
-                stage=1,
-                outcome=Outcome.UPHELD,
-                findings="The officer did not call back as promised.",
-                recorded_at=answered,
-                recorded_by="head-planning",
-            ),
-        ),
-    )
+    late = answered_complaint(answered)
     found = record(late, policy, calendar, london(2026, 12, 20, 9, 0))
     assert found.status_notes == "Closed: the council has responded, later than the date it gave."
