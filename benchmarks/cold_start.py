@@ -208,8 +208,15 @@ def start_page_event() -> dict[str, Any]:
 def first_response(layer: Path, runtime: Path, runs: int, mode: str) -> dict[str, float]:
     """The import and the first two GET / of a cold start (`mode` "cold"), or of an environment
     restored from a SnapStart snapshot ("snapstart": the warm-up ran before, not counted)."""
-    # moto comes from this environment's packages, after everything Lambda would have.
-    path = [str(PUBLIC_FORM), str(layer), str(runtime), *site.getsitepackages()]
+    # moto and the local tooling (in-process AWS) come after everything Lambda would have: the
+    # handler still finds `sla_monitor` in the layer first.
+    path = [
+        str(PUBLIC_FORM),
+        str(layer),
+        str(runtime),
+        *site.getsitepackages(),
+        str(ROOT / "shared"),
+    ]
     event = json.dumps(start_page_event())
     samples = [json.loads(_run(path, _FIRST_RESPONSE, event, mode)) for _ in range(runs)]
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}

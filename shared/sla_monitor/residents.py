@@ -8,7 +8,9 @@ and for `SIGN_IN_LINK_LIFETIME`; requests for links are limited per address and 
 
 Every function takes its collaborators and `now`; none reads the clock or the environment. What
 the resident sends goes through the same use cases as email and staff (`record_customer_reply`,
-`request_stage_2`, `change_case`), so the owner is told through the case's outbox.
+`request_stage_2`, `change_case`), so the owner is told through the case's outbox. Those load
+with the first thing a resident sends: reading one's cases, the pages' commonest work, does not
+need them, and a cold start does not pay for them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -33,10 +36,7 @@ from sla_monitor.cases import (
 from sla_monitor.checker.letters import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
-from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.policy import Policy, PromiseKind, Role
-from sla_monitor.replies import record_customer_reply
-from sla_monitor.staff import ActionNotAllowed, change_case, request_stage_2
 from sla_monitor.store.ports import (
     ArrivalCounters,
     CaseRecords,
@@ -52,6 +52,9 @@ ACTOR = "customer"
 MAX_INFORMATION = 5000
 _REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{6}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
+
+if TYPE_CHECKING:
+    from sla_monitor.intake import Attachment
 
 
 class NotYourCase(LookupError):
@@ -279,6 +282,9 @@ def send_more_information(
     paused clock resumes, a closed case reopens (or, soon after a complaint's stage 1
     response, goes to stage 2 when it asks for it, or waits for staff to decide when it may),
     exactly as for an emailed reply. Once per submission."""
+    from sla_monitor.intake import CustomerReply
+    from sla_monitor.replies import record_customer_reply
+
     case = case_of(resident, reference, store=store)
     body = text.strip()
     if not body and not attachments:
@@ -317,6 +323,10 @@ def ask_for_stage_2(
     """Take the resident's complaint to stage 2 after its stage 1 response, within the
     policy's window. When no officer who did not handle stage 1 can be found automatically,
     the request reaches the officer as a possible stage 2 request for them to arrange."""
+    from sla_monitor.intake import CustomerReply
+    from sla_monitor.replies import record_customer_reply
+    from sla_monitor.staff import ActionNotAllowed, request_stage_2
+
     case = case_of(resident, reference, store=store)
     until = stage_2_open_until(case, policy=policy, calendar=calendar)
     if until is None or now > until:
@@ -368,6 +378,7 @@ def change_preferences(
 ) -> Case:
     """Change how the resident wants to hear about their case; the owner is told, so someone
     arranges a format or an interpreter."""
+    from sla_monitor.staff import change_case
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         if customer_key(case.customer.email) != resident:
