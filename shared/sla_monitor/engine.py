@@ -115,9 +115,7 @@ class Clock:
     @property
     def missed_day(self) -> date | None:
         """The last day a broken promise gave: the day its breach began at midnight."""
-        if self.breached_at is None:
-            return None
-        return (self.breached_at.astimezone(LONDON) - timedelta(microseconds=1)).date()
+        return day_ended_by(self.breached_at) if self.breached_at is not None else None
 
 
 @dataclass(frozen=True)
@@ -503,7 +501,7 @@ class _CaseClocks:
             due = self.calendar.end_of_day(timing.due_day)
             send_from = self.calendar.at(timing.due_day, sent_at)
             key = f"progress_update:{promise.name}:{occurrence}"
-            sent = next((s for s in self.case.sent if s.key == key), None)
+            sent = self._sent(key)
             answered_first = self.answered_at is not None and self.answered_at < send_from
             if answered_first:
                 # Answered before this update was due: no update needed, and none after.
@@ -648,7 +646,7 @@ class _CaseClocks:
                 description=promise.description,
                 state=ClockState.BREACHED,
                 start_day=start,
-                due_day=self.calendar.start_day(recorded.due),
+                due_day=day_ended_by(recorded.due),
                 due=recorded.due,
                 paused_working_days=timing.paused_working_days,
                 occurrence=occurrence,
@@ -756,6 +754,11 @@ def record_breaches(
         and case.breach_of(c.promise, c.stage, c.occurrence) is None
     )
     return replace(case, breaches=(*case.breaches, *new)) if new else case
+
+
+def day_ended_by(due: datetime) -> date:
+    """The day a due ends: a due is the midnight after its last day, in London."""
+    return (due.astimezone(LONDON) - timedelta(microseconds=1)).date()
 
 
 def notification_owed_from(notification: Notification, calendar: WorkingDayCalendar) -> datetime:

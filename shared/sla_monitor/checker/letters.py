@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -37,6 +37,7 @@ from sla_monitor.engine import (
     Evaluation,
     acknowledgement_key,
     base_promise,
+    day_ended_by,
     evaluate,
     reply_day_after_delay,
 )
@@ -234,12 +235,9 @@ class LetterWriter:
         ]
         return min(days) if days else None
 
-    def update_reply_day(self, case: Case, duty: Duty, at: datetime) -> date | None:
-        """The day a case update gives the customer. A re-timed or downgraded case's is its
-        clock's now (a holding update's date, where one was given), and never a day past."""
-        why = duty.notification.details.get("why") if duty.notification else None
-        if why not in _DATED_UPDATES:
-            return self.reply_due(case, at)
+    def update_reply_day(self, case: Case, why: str, at: datetime) -> date | None:
+        """The day a re-timed or downgraded case's update gives the customer: its clock's now
+        (a holding update's date, where one was given), and never a day past."""
         if why == "retimed":
             day = customer_reply_day(evaluate(case, self.policy, self.calendar, at), case.stage)
         else:
@@ -313,7 +311,7 @@ class LetterWriter:
             return ReplyDate(self.reply_still_due(case, at))
         why = duty.notification.details.get("why") if duty.notification else None
         if duty.kind is NotificationKind.CASE_UPDATE and why in _DATED_UPDATES:
-            return ReplyDate(self.update_reply_day(case, duty, at))
+            return ReplyDate(self.update_reply_day(case, why, at))
         return self.reply_date(case, at, may_wait=duty.kind is Action.SEND_PROGRESS_UPDATE)
 
     def expected_reply_by(self, day: date) -> datetime:
@@ -333,7 +331,7 @@ class LetterWriter:
 
     def _day_of(self, due: datetime) -> date:
         # `due` is the instant the due day ends; a moment before it is still that day.
-        return self.calendar.local(due - timedelta(microseconds=1)).date()
+        return day_ended_by(due)
 
     def staff_recipients(
         self, case: Case, roles: tuple[Role, ...], named: tuple[str, ...] = ()
@@ -514,7 +512,6 @@ class LetterWriter:
             facts["stage_2_requested_on"] = self.calendar.local(case.stage_2.requested_at).date()
         if duty.kind is Action.APOLOGISE_FOR_DELAY and duty.due is not None:
             facts["promised_on"] = self._day_of(duty.due)  # the day we said, and missed
-            facts["ombudsman"] = self.council.ombudsman
             facts["stage"] = case.stage
         if duty.kind is Action.TELL_CUSTOMER_OF_REFERRAL and duty.promise is not None:
             facts["referred_after"] = self.policy.promise(duty.promise).within
@@ -559,22 +556,16 @@ class LetterWriter:
             NotificationKind.STAGE_2_DECLINED,
             NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT,
         ):
-            facts["ombudsman"] = self.council.ombudsman
             facts["written_on"] = self.calendar.local(duty.notification.raised_at).date()
             asked_on = details.get("asked_on")
             facts["asked_on"] = date.fromisoformat(asked_on) if asked_on else facts["written_on"]
         if duty.kind is NotificationKind.OFFICER_MESSAGE:
             writer = self.directory.officer(details.get("sent_by"))
             facts["writer"] = writer
-        if duty.kind is NotificationKind.COMPLAINT_REFUSED:
-            facts["ombudsman"] = self.council.ombudsman
         if duty.kind is NotificationKind.REPLY_ACKNOWLEDGEMENT:
             facts["message_on"] = self.calendar.local(duty.notification.raised_at).date()
             facts["reopened"] = details.get("reopened") == "yes"
-            facts["reply_due"] = self.reply_still_due(case, at)
         if duty.kind is NotificationKind.CASE_UPDATE:
-            if details.get("why") in _DATED_UPDATES:
-                facts["reply_due"] = self.update_reply_day(case, duty, at)
             response = self.policy.response_promise(case)
             paused = evaluate(case, self.policy, self.calendar, at).clocks
             facts["remaining"] = next(

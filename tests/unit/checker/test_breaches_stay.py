@@ -267,3 +267,22 @@ def test_stage_2_cannot_be_assigned_to_anyone_who_dealt_with_stage_1(town, stage
             **world(town),
         )
     assert town.case(case.reference).assigned_officer == "complaints-officer"
+
+
+def test_a_breach_recorded_before_a_pause_keeps_the_day_it_missed(town):
+    """A breach recorded under an earlier calendar, then a pause that now covers the deadline:
+    the clock stays breached at the day it missed, not the day after."""
+    from sla_monitor.cases import Breach, Pause
+
+    case = town.receive(RECEIVED, case_type=CaseType.COMPLAINT)
+    missed = town.calendar.end_of_day(date(2026, 11, 30))
+    paused = replace(
+        town.case(case.reference),
+        breaches=(Breach("respond_to_complaint", 1, 1, missed, missed),),
+        pauses=(Pause(paused_at=london(2026, 11, 20, 10, 0), reason="photos"),),
+    )
+    clock = evaluate(paused, town.policy, town.calendar, london(2026, 12, 2, 10, 0)).clock(
+        "respond_to_complaint"
+    )
+    assert clock.state is ClockState.BREACHED
+    assert clock.due_day == clock.missed_day == date(2026, 11, 30)
