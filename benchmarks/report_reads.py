@@ -24,6 +24,7 @@ from sla_monitor_local.embedded import embedded_aws
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, Customer
+from sla_monitor.listing import Schedule
 from sla_monitor.reports.periods import Month
 from sla_monitor.reports.reading import monthly_report
 from sla_monitor.runtime import Services
@@ -55,17 +56,17 @@ def _case(number: int, received_at: datetime, *, closed: bool) -> Case:
     return case
 
 
-def _archive(count: int) -> Iterator[tuple[Case, datetime | None]]:
+def _archive(count: int) -> Iterator[tuple[Case, Schedule]]:
     span = (ARCHIVE_END - ARCHIVE_START) / max(count, 1)
     for number in range(count):
-        yield _case(number, ARCHIVE_START + span * number, closed=True), None
+        yield _case(number, ARCHIVE_START + span * number, closed=True), Schedule(None)
 
 
-def _month(count: int) -> Iterator[tuple[Case, datetime | None]]:
+def _month(count: int) -> Iterator[tuple[Case, Schedule]]:
     start = datetime(2026, 12, 1, 9, 0, tzinfo=LONDON)
     for number in range(count):
         received = start + timedelta(minutes=150 * number)  # over the whole month
-        yield _case(10_000_000 - number - 1, received, closed=number % 4 != 0), None
+        yield _case(10_000_000 - number - 1, received, closed=number % 4 != 0), Schedule(None)
 
 
 def _scanned(services: Services) -> int:

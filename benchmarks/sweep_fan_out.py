@@ -30,6 +30,7 @@ from sla_monitor.checker.mailer import OutboundEmail, SentEmail
 from sla_monitor.checker.sweep import sweep
 from sla_monitor.council import load_council
 from sla_monitor.directory import default_directory
+from sla_monitor.listing import Schedule
 from sla_monitor.policy import load_policy
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.schema import shard_of
@@ -70,7 +71,7 @@ def _cpu_seconds_per_case() -> float:
         calendar=calendar,
         reference_prefix=council.reference_prefix,
     ):
-        store.create_case(case, events=(), next_due=next_due)
+        store.create_case(case, events=(), schedule=Schedule(next_due))
     ses = _NoSES()
     started = time.process_time()
     report = sweep(

@@ -35,6 +35,7 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case
 from sla_monitor.checker.sweep import sweep
 from sla_monitor.checker.wiring import composer_for, ses_mailer, sweep_with
+from sla_monitor.listing import Schedule
 from sla_monitor.runtime import Services
 from sla_monitor.store.dynamodb import DynamoDBCaseStore, index_instant
 
@@ -91,7 +92,7 @@ def _seed(services: Services, count: int) -> float:
     return time.perf_counter() - started
 
 
-def _cases(services: Services, count: int) -> Iterator[tuple[Case, datetime | None]]:
+def _cases(services: Services, count: int) -> Iterator[tuple[Case, Schedule]]:
     return synthetic_cases(
         count,
         due=DUE,

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
-from sla_monitor.engine import next_due_instant
+from sla_monitor.listing import schedule_of
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import (
     CaseStore,
@@ -376,7 +376,7 @@ def _save(
             work.store.save_case(
                 case,
                 events=[event],
-                next_due=next_due_instant(case, work.policy, work.calendar, now),
+                schedule=schedule_of(case, work.policy, work.calendar, now),
                 idempotency_key=idempotency_key,
             )
         except DuplicateDeliveryError:

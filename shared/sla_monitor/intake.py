@@ -23,7 +23,7 @@ from sla_monitor.cases import (
     Preferences,
     TimelineEvent,
 )
-from sla_monitor.engine import next_due_instant
+from sla_monitor.listing import schedule_of
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import (
     ArrivalCounters,
@@ -201,7 +201,7 @@ def register_case(
     created = store.create_case(
         case,
         events=events,
-        next_due=next_due_instant(case, policy, calendar, now),
+        schedule=schedule_of(case, policy, calendar, now),
         idempotency_key=new.idempotency_key,
         message_ids=(new.source_message_id,) if new.source_message_id else (),
     )

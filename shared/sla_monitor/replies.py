@@ -16,13 +16,14 @@ from datetime import datetime
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, NotificationKind, TimelineEvent
 from sla_monitor.directory import Directory
-from sla_monitor.engine import next_due_instant, record_breaches
+from sla_monitor.engine import record_breaches
 from sla_monitor.intake import (
     CustomerReply,
     attachment_events,
     remember_reply_address,
     resume_from_pause,
 )
+from sla_monitor.listing import schedule_of
 from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
 from sla_monitor.policy import Policy, PromiseKind, Role
 from sla_monitor.staff import ActionNotAllowed, change_case, request_stage_2
@@ -98,7 +99,7 @@ def record_customer_reply(
     store.save_case(
         case,
         events=events,
-        next_due=next_due_instant(case, policy, calendar, now),
+        schedule=schedule_of(case, policy, calendar, now),
         idempotency_key=reply.idempotency_key,
         message_ids=(reply.message_id,) if reply.message_id else (),
     )

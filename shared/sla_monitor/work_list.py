@@ -17,6 +17,7 @@ from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Clock, ClockState, evaluate
+from sla_monitor.listing import next_clock, outstanding
 from sla_monitor.policy import Policy, PromiseKind
 
 # -- a case and its clocks -----------------------------------------------------------------------
@@ -33,25 +34,13 @@ class CaseView:
 
     @property
     def outstanding(self) -> tuple[Clock, ...]:
-        """The current stage's clocks still to be kept: running, or breached and not kept
-        since. Of a promise kept at intervals only the latest interval counts: a missed update
-        is not sent late once a later one is due."""
-        latest = {(c.promise, c.stage): c.occurrence for c in self.clocks}
-        return tuple(
-            c
-            for c in self.clocks
-            if c.stage == self.case.stage
-            and c.due is not None
-            and c.satisfied_at is None
-            and c.state in (ClockState.RUNNING, ClockState.BREACHED)
-            and c.occurrence == latest[(c.promise, c.stage)]
-        )
+        """The current stage's clocks still to be kept (`listing.outstanding`)."""
+        return outstanding(self.case, self.clocks)
 
     @property
     def next_clock(self) -> Clock | None:
         """The outstanding clock that falls due first."""
-        dated = [(c.due, i, c) for i, c in enumerate(self.outstanding) if c.due is not None]
-        return min(dated)[2] if dated else None
+        return next_clock(self.case, self.clocks)
 
     @property
     def paused_clocks(self) -> tuple[Clock, ...]:

@@ -24,6 +24,7 @@ from sla_monitor.cases import (
     Stage2,
     TimelineEvent,
 )
+from sla_monitor.listing import Schedule
 from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.store.ports import (
     DuplicateDeliveryError,
@@ -101,7 +102,7 @@ def test_a_case_round_trips_with_everything_on_it(store):
             referred_at=NOW, reference="26 012 345", recorded_by="cco"
         ),
     )
-    stored = store.create_case(case, events=[received()], next_due=NOW)
+    stored = store.create_case(case, events=[received()], schedule=Schedule(NOW))
     loaded = store.get_case(case.reference)
     assert loaded == stored
     assert loaded.pauses[0].reason == "asked for photos"
@@ -131,7 +132,7 @@ def test_breaches_and_stage_1_handlers_round_trip(store):
             stage_1_handlers=("head-housing", "housing-officer"),
         ),
     )
-    stored = store.create_case(case, events=[received()], next_due=NOW)
+    stored = store.create_case(case, events=[received()], schedule=Schedule(NOW))
     loaded = store.get_case(case.reference)
     assert loaded == stored
     assert loaded.breach_of("respond_to_complaint", 1).due == NOW
@@ -143,21 +144,21 @@ def test_a_refused_complaint_keeps_its_refusal(store):
         refused_at=NOW, reason="the matter is before the county court", refused_by="cco"
     )
     case = a_case(store, status=CaseStatus.CLOSED, closed_at=NOW, refusal=refusal)
-    store.create_case(case, events=[received()], next_due=None)
+    store.create_case(case, events=[received()], schedule=Schedule(None))
 
     loaded = store.get_case(case.reference)
 
     assert loaded.refusal == refusal
-    other = store.create_case(a_case(store), events=[received()], next_due=None)
+    other = store.create_case(a_case(store), events=[received()], schedule=Schedule(None))
     assert store.get_case(other.reference).refusal is None
 
 
 def test_the_same_delivery_twice_makes_one_case(store):
     first = store.create_case(
-        a_case(store), events=[received()], next_due=NOW, idempotency_key="ses-1"
+        a_case(store), events=[received()], schedule=Schedule(NOW), idempotency_key="ses-1"
     )
     again = store.create_case(
-        a_case(store), events=[received()], next_due=NOW, idempotency_key="ses-1"
+        a_case(store), events=[received()], schedule=Schedule(NOW), idempotency_key="ses-1"
     )
     assert again.reference == first.reference
     assert store.find_delivery("ses-1").reference == first.reference
@@ -165,27 +166,31 @@ def test_the_same_delivery_twice_makes_one_case(store):
 
 
 def test_a_stale_copy_cannot_overwrite_a_newer_case(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW)
-    store.save_case(replace(stored, department="housing"), next_due=NOW)
+    stored = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
+    store.save_case(replace(stored, department="housing"), schedule=Schedule(NOW))
     with pytest.raises(StaleCaseError):
-        store.save_case(replace(stored, department="planning"), next_due=NOW)
+        store.save_case(replace(stored, department="planning"), schedule=Schedule(NOW))
     assert store.get_case(stored.reference).department == "housing"
 
 
 def test_a_reply_delivered_twice_is_recorded_once(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW)
-    store.save_case(stored, events=[received()], next_due=NOW, idempotency_key="ses-2")
+    stored = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
+    store.save_case(stored, events=[received()], schedule=Schedule(NOW), idempotency_key="ses-2")
     latest = store.get_case(stored.reference)
     with pytest.raises(DuplicateDeliveryError):
-        store.save_case(latest, events=[received()], next_due=NOW, idempotency_key="ses-2")
+        store.save_case(
+            latest, events=[received()], schedule=Schedule(NOW), idempotency_key="ses-2"
+        )
     assert len(store.timeline(stored.reference)) == 1
 
 
 def test_only_due_cases_are_read_oldest_first(store):
-    later = store.create_case(a_case(store), events=[], next_due=NOW + timedelta(hours=2))
-    earliest = store.create_case(a_case(store), events=[], next_due=NOW - timedelta(hours=1))
-    middle = store.create_case(a_case(store), events=[], next_due=NOW)
-    store.create_case(a_case(store), events=[], next_due=None)  # closed: not in the index
+    later = store.create_case(a_case(store), events=[], schedule=Schedule(NOW + timedelta(hours=2)))
+    earliest = store.create_case(
+        a_case(store), events=[], schedule=Schedule(NOW - timedelta(hours=1))
+    )
+    middle = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
+    store.create_case(a_case(store), events=[], schedule=Schedule(None))  # closed: not in the index
     due = [c.reference for c in store.cases_due(NOW)]
     assert due == [earliest.reference, middle.reference]
     assert [c.reference for c in store.cases_due(NOW + timedelta(days=1), limit=2)] == [
@@ -199,7 +204,7 @@ def test_each_index_shard_holds_its_own_due_cases_and_together_all(four_shard_st
     store = four_shard_store
     assert store.shards == 4
     made = [
-        store.create_case(a_case(store), events=[], next_due=NOW - timedelta(minutes=n))
+        store.create_case(a_case(store), events=[], schedule=Schedule(NOW - timedelta(minutes=n)))
         for n in range(24)
     ]
     every = [c.reference for c in store.cases_due(NOW)]
@@ -220,13 +225,15 @@ def test_a_shard_the_store_does_not_have_is_refused(four_shard_store):
 
 
 def test_clearing_the_due_instant_takes_a_case_out_of_the_index(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW)
-    store.save_case(stored, next_due=None)
+    stored = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
+    store.save_case(stored, schedule=Schedule(None))
     assert list(store.cases_due(NOW + timedelta(days=365))) == []
 
 
 def test_message_ids_thread_to_their_case(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW, message_ids=["<a@x>"])
+    stored = store.create_case(
+        a_case(store), events=[], schedule=Schedule(NOW), message_ids=["<a@x>"]
+    )
     assert store.find_case_by_message_id("<a@x>") == stored.reference
     assert store.find_case_by_message_id("<unknown@x>") is None
 
@@ -282,7 +289,7 @@ def test_a_triage_record_is_marked_dealt_with_once_and_kept(store):
 
 
 def test_an_action_is_claimed_by_one_sweep_until_its_lease_runs_out(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    stored = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
     lease = NOW + timedelta(minutes=5)
     assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
     assert store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease) is None
@@ -300,7 +307,7 @@ def test_an_action_is_claimed_by_one_sweep_until_its_lease_runs_out(store):
 
 
 def test_a_released_claim_can_be_taken_again_at_once(store):
-    stored = store.create_case(a_case(store), events=[], next_due=NOW)
+    stored = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
     lease = NOW + timedelta(minutes=5)
     store.claim_action(stored.reference, "acknowledge", now=NOW, lease_until=lease)
     store.release_claim(stored.reference, "acknowledge")
@@ -310,19 +317,21 @@ def test_a_released_claim_can_be_taken_again_at_once(store):
 def test_events_written_together_at_one_instant_keep_their_order(store):
     kinds = ["received", "attachment", "attachment", "preference", "resumed"]
     events = [TimelineEvent(at=NOW, kind=k, actor="intake", summary=k) for k in kinds]
-    stored = store.create_case(a_case(store), events=events, next_due=NOW)
+    stored = store.create_case(a_case(store), events=events, schedule=Schedule(NOW))
     assert [e.kind for e in store.timeline(stored.reference)] == kinds
 
 
 def test_open_cases_are_read_oldest_first_and_closed_ones_left_out(store):
     older = store.create_case(
-        a_case(store, received_at=NOW - timedelta(days=3)), events=[], next_due=None
+        a_case(store, received_at=NOW - timedelta(days=3)), events=[], schedule=Schedule(None)
     )
-    newer = store.create_case(a_case(store), events=[], next_due=None)
+    newer = store.create_case(a_case(store), events=[], schedule=Schedule(None))
     closed = store.create_case(
-        a_case(store, received_at=NOW - timedelta(days=5)), events=[], next_due=None
+        a_case(store, received_at=NOW - timedelta(days=5)), events=[], schedule=Schedule(None)
     )
-    store.save_case(replace(closed, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
+    store.save_case(
+        replace(closed, status=CaseStatus.CLOSED, closed_at=NOW), schedule=Schedule(None)
+    )
     assert [c.reference for c in store.open_cases()] == [older.reference, newer.reference]
 
 
@@ -330,16 +339,22 @@ def test_cases_are_read_by_the_month_they_were_received_in_london(store):
     # 00:30 on 1 August in London is still 31 July in UTC: the council's month counts.
     first_of_august = datetime(2026, 8, 1, 0, 30, tzinfo=LONDON)
     july = store.create_case(
-        a_case(store, received_at=first_of_august - timedelta(hours=1)), events=[], next_due=None
+        a_case(store, received_at=first_of_august - timedelta(hours=1)),
+        events=[],
+        schedule=Schedule(None),
     )
     august_late = store.create_case(
-        a_case(store, received_at=first_of_august + timedelta(days=20)), events=[], next_due=None
+        a_case(store, received_at=first_of_august + timedelta(days=20)),
+        events=[],
+        schedule=Schedule(None),
     )
     august_early = store.create_case(
-        a_case(store, received_at=first_of_august), events=[], next_due=None
+        a_case(store, received_at=first_of_august), events=[], schedule=Schedule(None)
     )
     # Closed cases are read too: a report counts what became of every case.
-    store.save_case(replace(august_late, status=CaseStatus.CLOSED, closed_at=NOW), next_due=None)
+    store.save_case(
+        replace(august_late, status=CaseStatus.CLOSED, closed_at=NOW), schedule=Schedule(None)
+    )
     assert [c.reference for c in store.cases_received("2026-08")] == [
         august_early.reference,
         august_late.reference,
@@ -357,7 +372,7 @@ def test_intake_flags_and_addresses_round_trip(store):
             customer=Customer(name="A Resident", email="resident@example.org", email_verified=True),
         ),
         events=[received()],
-        next_due=None,
+        schedule=Schedule(None),
     )
 
     stored = store.get_case(case.reference)
@@ -377,11 +392,13 @@ def test_a_declined_stage_2_request_and_a_possible_one_round_trip(store):
         declined_by="complaints-officer",
         declined_reason="you asked us to update your address",
     )
-    first = store.create_case(a_case(store, stage_2=declined), events=[received()], next_due=None)
+    first = store.create_case(
+        a_case(store, stage_2=declined), events=[received()], schedule=Schedule(None)
+    )
     waiting = store.create_case(
         a_case(store, possible_stage_2_at=NOW + timedelta(hours=3)),
         events=[received()],
-        next_due=None,
+        schedule=Schedule(None),
     )
 
     assert store.get_case(first.reference).stage_2 == declined
@@ -393,7 +410,7 @@ def test_a_declined_stage_2_request_and_a_possible_one_round_trip(store):
 def test_a_message_id_longer_than_a_key_may_be_still_threads(store):
     long_id = "x" * 3000 + "@example.org"
     case = store.create_case(
-        a_case(store), events=[received()], next_due=None, message_ids=(long_id,)
+        a_case(store), events=[received()], schedule=Schedule(None), message_ids=(long_id,)
     )
 
     assert store.find_case_by_message_id(long_id) == case.reference
@@ -437,13 +454,13 @@ def test_arrivals_are_counted_per_key_and_hour(store):
 
 def test_a_residents_cases_are_found_by_the_digest_of_their_address_only(store):
     mine = a_case(store, customer=Customer(email="Resident@Example.org "))
-    store.create_case(mine, events=[received()], next_due=None)
+    store.create_case(mine, events=[received()], schedule=Schedule(None))
     theirs = a_case(store, customer=Customer(email="neighbour@example.org"))
-    store.create_case(theirs, events=[received()], next_due=None)
+    store.create_case(theirs, events=[received()], schedule=Schedule(None))
     no_email = a_case(store, customer=Customer(phone="01530 454545"))
-    store.create_case(no_email, events=[received()], next_due=None)
+    store.create_case(no_email, events=[received()], schedule=Schedule(None))
     closed = replace(mine, status=CaseStatus.CLOSED, closed_at=NOW, revision=1)
-    store.save_case(closed, next_due=None)
+    store.save_case(closed, schedule=Schedule(None))
 
     key = customer_key("resident@example.org")
     assert key is not None and "resident" not in key

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
 
 from sla_monitor.cli.main import main
+from sla_monitor.listing import Schedule
 from sla_monitor.runtime import services
 from sla_monitor.store.ports import customer_key
 
@@ -110,7 +111,7 @@ def test_a_period_in_the_future_or_malformed_is_refused_in_one_line(capsys, comm
 def _store_the_year() -> None:
     store = services().store
     for case in YEAR_2026:
-        store.create_case(case, events=[], next_due=None)
+        store.create_case(case, events=[], schedule=Schedule(None))
 
 
 def test_the_annual_report_as_csv_and_pdf(aws, capsys, tmp_path):

@@ -17,6 +17,7 @@ from sla_monitor_local.local_stack import LocalStack, local_stack
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
 from sla_monitor.intake import Attachment, CustomerReply
+from sla_monitor.listing import Schedule
 from sla_monitor.replies import record_customer_reply
 
 from .staff_support import EMAILS, Answer, Browser
@@ -458,7 +459,7 @@ def _attach(stack: LocalStack, reference: str, name: str, content: bytes, **deta
             summary=f"attachment kept: {name}",
             details={"s3_key": key, "content_type": "image/jpeg", **details},
         )
-        bundle.store.save_case(case, events=[event], next_due=None)
+        bundle.store.save_case(case, events=[event], schedule=Schedule(None))
     return key
 
 

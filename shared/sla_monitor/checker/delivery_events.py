@@ -242,12 +242,12 @@ class DeliveryEventRecorder:
             current = next(copies, None) or self.store.get_case(case.reference)
             if current is None:
                 return EventOutcome.NOT_A_CASE_MESSAGE
-            next_due = next_due_for(
+            schedule = next_due_for(
                 current, policy=self.policy, calendar=self.calendar, writer=self.writer, at=now
             )
             try:
                 self.store.save_case(
-                    current, events=events, next_due=next_due, idempotency_key=idempotency_key
+                    current, events=events, schedule=schedule, idempotency_key=idempotency_key
                 )
             except DuplicateDeliveryError:
                 return EventOutcome.REPEAT

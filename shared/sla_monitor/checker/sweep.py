@@ -68,6 +68,7 @@ from sla_monitor.engine import (
     evaluate,
     record_breaches,
 )
+from sla_monitor.listing import Schedule, deadline_of
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import CaseStore, Claim, retry_on_conflict
 
@@ -595,7 +596,7 @@ class _Sweep:
 
     # -- recording --------------------------------------------------------------------------
 
-    def _next_due(self, case: Case, at: datetime) -> datetime | None:
+    def _next_due(self, case: Case, at: datetime) -> Schedule:
         return next_due_for(
             case, policy=self.policy, calendar=self.calendar, writer=self.writer, at=at
         )
@@ -636,13 +637,14 @@ class _Sweep:
             updated = record_breaches(updated, self.policy, self.calendar, at)
             if applied:
                 updated, events = self._settle_feedback(updated, events, at)
-            next_due = self._next_due(updated, at)
+            schedule = self._next_due(updated, at)
+            next_due = schedule.next_due
             if not applied:
                 if outcomes:
                     return  # another sweep recorded them all, and set when it is next due
                 if next_due is not None and next_due <= at:
                     return  # still due: what is owed is held elsewhere or deferred
-            self.store.save_case(updated, events=events, next_due=next_due, message_ids=message_ids)
+            self.store.save_case(updated, events=events, schedule=schedule, message_ids=message_ids)
             self.report.done.extend(o.done(case.reference) for o in applied)
 
         retry_on_conflict(attempt, reference=case.reference, attempts=self.settings.save_attempts)
@@ -655,12 +657,15 @@ def next_due_for(
     calendar: WorkingDayCalendar,
     writer: LetterWriter,
     at: datetime,
-) -> datetime | None:
-    """When the checker must next look at a case: the engine's next due instant, or sooner
-    for a notice the checker still owes."""
+) -> Schedule:
+    """When the checker must next look at a case (the engine's next due instant, or sooner for
+    a notice the checker still owes), and its next deadline."""
     evaluation = evaluate(case, policy, calendar, at)
-    return next_wake(
-        case, evaluation, calendar=calendar, at=at, needs_notice=writer.needs_notice(case)
+    return Schedule(
+        next_due=next_wake(
+            case, evaluation, calendar=calendar, at=at, needs_notice=writer.needs_notice(case)
+        ),
+        deadline=deadline_of(case, evaluation.clocks),
     )
 
 

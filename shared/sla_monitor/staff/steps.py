@@ -15,7 +15,8 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import Directory
-from sla_monitor.engine import next_due_instant, record_breaches
+from sla_monitor.engine import record_breaches
+from sla_monitor.listing import schedule_of
 from sla_monitor.lookups import CaseNotFound
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, retry_on_conflict
@@ -51,7 +52,7 @@ def change_case(
         store.save_case(
             changed,
             events=[event],
-            next_due=next_due_instant(changed, policy, calendar, now),
+            schedule=schedule_of(changed, policy, calendar, now),
         )
         return replace(changed, revision=changed.revision + 1)
 

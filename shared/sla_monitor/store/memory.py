@@ -15,16 +15,20 @@ from typing import Any
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
+from sla_monitor.listing import Listing, Schedule, listing_of, search_terms
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
     DuplicateDeliveryError,
+    Shelf,
+    ShelfEntry,
     SignInLink,
     StaleCaseError,
     customer_key,
     month_received,
 )
 from sla_monitor.store.schema import DUE_SHARDS, chosen_shards, shard_of
+from sla_monitor.store.shelves import counter_keys, entry_of, shelf_keys
 from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
 
 
@@ -43,6 +47,9 @@ class InMemoryCaseStore:
         self.arrivals: dict[tuple[str, str], int] = {}
         self.examples: dict[str, ClassificationExample] = {}
         self.sign_in_links: dict[str, SignInLink] = {}
+        self.listings: dict[str, Listing] = {}
+        self.terms: dict[str, set[str]] = {}
+        self.terms_of: dict[str, frozenset[str]] = {}
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -58,15 +65,25 @@ class InMemoryCaseStore:
         self,
         case: Case,
         events: Sequence[TimelineEvent],
-        next_due: datetime | None,
+        schedule: Schedule,
         message_ids: Iterable[str],
     ) -> None:
         self.cases[case.reference] = case
         self.events.setdefault(case.reference, []).extend(events)
-        if next_due is None:
+        if schedule.next_due is None:
             self.next_due.pop(case.reference, None)
         else:
-            self.next_due[case.reference] = next_due
+            self.next_due[case.reference] = schedule.next_due
+        listing = listing_of(case, schedule.deadline)
+        if listing is None:
+            self.listings.pop(case.reference, None)
+        else:
+            self.listings[case.reference] = listing
+        for term in self.terms_of.pop(case.reference, frozenset()):
+            self.terms[term].discard(case.reference)
+        self.terms_of[case.reference] = search_terms(case)
+        for term in self.terms_of[case.reference]:
+            self.terms.setdefault(term, set()).add(case.reference)
         for message_id in message_ids:
             self.message_ids[message_id] = case.reference
 
@@ -75,7 +92,7 @@ class InMemoryCaseStore:
         case: Case,
         *,
         events: Sequence[TimelineEvent],
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> Case:
@@ -85,7 +102,7 @@ class InMemoryCaseStore:
         if case.reference in self.cases:
             raise ValueError(f"case {case.reference} exists")
         stored = replace(case, revision=1)
-        self._record(stored, events, next_due, message_ids)
+        self._record(stored, events, schedule, message_ids)
         if idempotency_key:
             self.deliveries[idempotency_key] = Delivery(idempotency_key, "case", case.reference)
         return stored
@@ -95,7 +112,7 @@ class InMemoryCaseStore:
         case: Case,
         *,
         events: Sequence[TimelineEvent] = (),
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> None:
@@ -105,7 +122,7 @@ class InMemoryCaseStore:
                 raise StaleCaseError(case.reference)
             if idempotency_key and idempotency_key in self.deliveries:
                 raise DuplicateDeliveryError(idempotency_key)
-            self._record(replace(case, revision=case.revision + 1), events, next_due, message_ids)
+            self._record(replace(case, revision=case.revision + 1), events, schedule, message_ids)
             if idempotency_key:
                 self.deliveries[idempotency_key] = Delivery(
                     idempotency_key, "reply", case.reference
@@ -168,6 +185,43 @@ class InMemoryCaseStore:
 
     def open_cases(self) -> Iterator[Case]:
         yield from (c for c in self.all_cases() if c.is_open)
+
+    # -- the work list's shelves -----------------------------------------------------------------
+
+    def shelved(
+        self, shelf: Shelf, key: str, *, after: str | None = None, before: str | None = None
+    ) -> Iterator[ShelfEntry]:
+        entries = sorted(
+            (
+                entry_of(listing)
+                for listing in self.listings.values()
+                if shelf_keys(listing, self.shards).get(shelf) == key
+            ),
+            key=lambda e: e.position,
+        )
+        for entry in entries:
+            if after is not None and entry.position <= after:
+                continue
+            if before is not None and entry.position >= before:
+                return
+            self.reads += 1
+            yield entry
+
+    def get_cases(self, references: Sequence[str]) -> list[Case]:
+        found = [self.cases[r] for r in references if r in self.cases]
+        self.reads += len(found)
+        return found
+
+    def work_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for listing in self.listings.values():
+            for key in counter_keys(listing):
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def cases_with_term(self, term: str) -> list[str]:
+        found = sorted(self.terms.get(term, ()), key=lambda r: self.cases[r].received_at)
+        return found[::-1]
 
     def cases_of_customer(self, key: str) -> list[Case]:
         found = [c for c in self.cases.values() if customer_key(c.customer.email) == key]

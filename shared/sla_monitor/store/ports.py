@@ -6,6 +6,7 @@ stands in for it in unit tests; both pass the same contract tests."""
 
 from __future__ import annotations
 
+import enum
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -13,9 +14,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.cases import Case, CaseType, Channel, TimelineEvent
 
 if TYPE_CHECKING:
+    from sla_monitor.listing import Schedule
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
     from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
@@ -136,12 +138,13 @@ class CaseRecords(Protocol):
         case: Case,
         *,
         events: Sequence[TimelineEvent],
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> Case:
-        """Store a new case. When `idempotency_key` was used before, store nothing and return the
-        case that delivery created."""
+        """Store a new case, filed by its schedule (`listing.schedule_of`) for the deadline
+        checker and the work list, and by its search terms. When `idempotency_key` was used
+        before, store nothing and return the case that delivery created."""
         ...
 
     def save_case(
@@ -149,11 +152,12 @@ class CaseRecords(Protocol):
         case: Case,
         *,
         events: Sequence[TimelineEvent] = (),
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> None:
-        """Write a changed case, append events, and set when the checker must next look at it.
+        """Write a changed case, append events, and file it anew by its schedule (when the
+        checker must next look at it, where it stands in the work list) and search terms.
         Raises StaleCaseError when the stored case has moved on from `case.revision`, and
         DuplicateDeliveryError when `idempotency_key` was recorded before."""
         ...
@@ -184,6 +188,59 @@ class CaseListings(Protocol):
     def all_cases(self) -> Iterator[Case]:
         """Every case, closed ones too: a Scan, for reports run by hand and the demo; the
         deployed functions are not allowed to scan."""
+        ...
+
+
+class Shelf(enum.StrEnum):
+    """The work list's indexes. Each files open cases under one kind of key, soonest deadline
+    first (the keys: `sla_monitor.store.shelves`)."""
+
+    OWNER = "owner"  # the assigned officer, or "unassigned" in a department
+    DEPARTMENT = "department"
+    TYPE = "type"  # spread over the index shards
+    BREACHED = "breached"  # only cases with a promise broken, over the shards
+    REFERRED = "referred"  # only complaints referred to the Chief Executive
+
+
+@dataclass(frozen=True)
+class ShelfEntry:
+    """One open case on a shelf: its place in the order, and enough of the case to choose among
+    entries before reading the cases themselves."""
+
+    reference: str
+    position: str  # "<deadline instant>#<reference>"; "~#<reference>" with no deadline ahead
+    department: str | None
+    assigned_officer: str | None
+    case_type: CaseType
+    stage: int
+    channel: Channel
+    breached: bool
+    referred: bool
+
+
+class WorkShelves(Protocol):
+    """What the staff work list and search read: a page of a shelf at a time, the cases it
+    names, the counters kept with the writes, and the cases filed under a search term."""
+
+    def shelved(
+        self, shelf: Shelf, key: str, *, after: str | None = None, before: str | None = None
+    ) -> Iterator[ShelfEntry]:
+        """The entries filed under `key` on `shelf`, in position order, from just after `after`
+        and up to (not including) `before`; read lazily a page at a time, so a caller that
+        stops early reads no more."""
+        ...
+
+    def get_cases(self, references: Sequence[str]) -> list[Case]:
+        """The cases named, in the order named (a batch read); those not stored are left out."""
+        ...
+
+    def work_counts(self) -> dict[str, int]:
+        """Every work list counter (`sla_monitor.store.shelves.counter_keys`), by key."""
+        ...
+
+    def cases_with_term(self, term: str) -> list[str]:
+        """The references of the cases, open or closed, a search term was written for, newest
+        first (`sla_monitor.listing.search_terms`)."""
         ...
 
 
@@ -290,6 +347,7 @@ class ArrivalCounters(Protocol):
 class CaseStore(
     CaseRecords,
     CaseListings,
+    WorkShelves,
     DueCases,
     ActionClaims,
     TriageRecords,

@@ -20,6 +20,7 @@ from sla_monitor.checker.mailer import (
 from sla_monitor.checker.outcomes import Delivery
 from sla_monitor.checker.sweep import SweepSettings
 from sla_monitor.engine import Action
+from sla_monitor.listing import Schedule
 from sla_monitor.store.ports import StaleCaseError
 
 from .conftest import RESIDENT, london, text_of
@@ -243,7 +244,7 @@ def test_a_case_changed_by_someone_else_meanwhile_keeps_both_changes(town):
                 self.crashed = True  # once: staff assign the case just before our save
                 current = self._store.get_case(updated.reference)
                 self._store.save_case(
-                    replace(current, assigned_officer="head-housing"), next_due=MONDAY
+                    replace(current, assigned_officer="head-housing"), schedule=Schedule(MONDAY)
                 )
             return self._store.save_case(updated, **kwargs)
 

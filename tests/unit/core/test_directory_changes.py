@@ -23,6 +23,7 @@ from sla_monitor.directory_changes import (
     retire_officer,
     set_role,
 )
+from sla_monitor.listing import Schedule
 from sla_monitor.policy import Role
 from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
 from tests.unit.core.builders import a_case, london
@@ -421,7 +422,7 @@ def test_a_leavers_open_cases_are_handed_to_the_head_of_service_each_once(store,
     closed = replace(told, reference="NWL-2026-000003", status=CaseStatus.CLOSED, closed_at=NOW)
     others = replace(told, reference="NWL-2026-000004", assigned_officer="head-housing")
     for case in (told, untold, closed, others):
-        cases.create_case(case, events=[], next_due=None)
+        cases.create_case(case, events=[], schedule=Schedule(None))
     arguments = {"store": cases, "directory_store": store, "policy": policy, "calendar": calendar}
 
     # When she has not left yet, nothing is handed over

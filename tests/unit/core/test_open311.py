@@ -25,6 +25,7 @@ from sla_monitor.cases import (
 from sla_monitor.council import OpenData, load_council
 from sla_monitor.directory import Department, default_directory
 from sla_monitor.engine import evaluate
+from sla_monitor.listing import Schedule
 from sla_monitor.open311 import (
     MAX_REQUESTS,
     BadRequest,
@@ -486,7 +487,7 @@ def _open_status(store, policy, calendar) -> OpenStatus:
 
 
 def _stored(store, case):
-    store.create_case(case, events=[], next_due=None)
+    store.create_case(case, events=[], schedule=Schedule(None))
 
 
 def test_a_window_reads_each_month_it_covers_and_keeps_only_its_own_cases(policy, calendar):

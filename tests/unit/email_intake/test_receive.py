@@ -9,6 +9,7 @@ import pytest
 
 from sla_monitor.cases import CaseStatus, CaseType, Channel
 from sla_monitor.intake import pause_for_customer
+from sla_monitor.listing import Schedule
 from sla_monitor.mail.receive import ORIGINAL_EMAIL, EmailOutcomeKind, safe_file_name
 from sla_monitor.mail.triage import TriageReason, Verdicts
 from sla_monitor.store.ports import StaleCaseError
@@ -175,7 +176,7 @@ def test_a_reply_to_our_acknowledgement_threads_by_in_reply_to(deliver, store):
     case, _ = deliver("plain_complaint")
     acknowledged = store.get_case(case.reference)
     # The product sent the acknowledgement through SES, which returned the short message id.
-    store.save_case(acknowledged, next_due=None, message_ids=("ack-0001",))
+    store.save_case(acknowledged, schedule=Schedule(None), message_ids=("ack-0001",))
 
     reply, _ = deliver("reply_in_reply_to")
 
@@ -191,7 +192,7 @@ def test_a_reply_resumes_a_clock_paused_on_the_customer(deliver, store):
     paused = pause_for_customer(
         store.get_case(case.reference), at=RECEIVED + timedelta(hours=2), reason="asked for detail"
     )
-    store.save_case(paused, next_due=None)
+    store.save_case(paused, schedule=Schedule(None))
     replied_at = RECEIVED + timedelta(days=2)
 
     deliver("reply_reference_subject", received_at=replied_at)

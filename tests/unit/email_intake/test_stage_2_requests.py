@@ -12,6 +12,7 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseStatus, Channel, NotificationKind, Outcome
 from sla_monitor.directory import default_directory
 from sla_monitor.engine import evaluate
+from sla_monitor.listing import Schedule
 from sla_monitor.mail.classification import load_classification_rules
 from sla_monitor.mail.learned import load_learned_model
 from sla_monitor.mail.receive import EmailOutcomeKind, MailIntake
@@ -123,7 +124,7 @@ def answered(deliver, store, policy, calendar):
     """Jane's complaint, answered at stage 1 by the Head of Housing and closed."""
     outcome, _ = deliver("plain_complaint")
     case = store.get_case(outcome.reference)
-    store.save_case(replace(case, department="housing"), next_due=None)
+    store.save_case(replace(case, department="housing"), schedule=Schedule(None))
     return record_response(
         outcome.reference,
         summary="The planning team has now called you back.",

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sla_monitor.cases import CaseType
 from sla_monitor.intake import pause_for_customer
+from sla_monitor.listing import Schedule
 from sla_monitor.mail.receive import EmailOutcomeKind
 from sla_monitor.mail.triage import TriageReason, Verdicts
 
@@ -40,7 +41,7 @@ def open_case(deliver, store, **kwargs):
 
 def paused(store, case):
     waiting = pause_for_customer(case, at=RECEIVED + timedelta(hours=1), reason="photo please")
-    store.save_case(waiting, next_due=None)
+    store.save_case(waiting, schedule=Schedule(None))
     return store.get_case(case.reference)
 
 
@@ -89,7 +90,9 @@ def test_quoting_the_reference_from_another_address_does_not_speak_for_the_custo
 
 def test_quoting_our_message_id_from_another_address_is_triaged_too(deliver, store):
     case = open_case(deliver, store)
-    store.save_case(store.get_case(case.reference), next_due=None, message_ids=("ack-0001",))
+    store.save_case(
+        store.get_case(case.reference), schedule=Schedule(None), message_ids=("ack-0001",)
+    )
 
     outcome, _ = deliver(
         message(

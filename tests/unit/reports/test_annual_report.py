@@ -9,6 +9,7 @@ import pytest
 
 from sla_monitor.cases import CaseStatus, CaseType, Channel, ComplaintRefusal, Outcome
 from sla_monitor.directory import default_directory
+from sla_monitor.listing import Schedule
 from sla_monitor.reports.annual import (
     DepartmentTheme,
     Feedback,
@@ -105,7 +106,7 @@ def test_a_year_with_no_complaints_is_an_empty_report(policy, calendar):
 def test_the_store_is_read_by_month_and_older_open_complaints_by_the_open_index(policy, calendar):
     store = InMemoryCaseStore()
     for built in YEAR_2026:
-        store.create_case(built, events=[], next_due=None)
+        store.create_case(built, events=[], schedule=Schedule(None))
     report = annual_report(
         parse_year("2026", financial=False, now=ANNUAL_AT),
         store=store,

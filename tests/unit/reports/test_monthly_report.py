@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sla_monitor.directory import default_directory
+from sla_monitor.listing import Schedule
 from sla_monitor.reports.compliance import Tally, compile_monthly_report
 from sla_monitor.reports.periods import Month, ReportRefused, parse_month
 from sla_monitor.reports.reading import monthly_report
@@ -112,7 +113,7 @@ def test_a_month_with_no_cases_is_an_empty_report(calendar):
 def test_the_store_is_read_one_month_at_a_time(calendar):
     store = InMemoryCaseStore()
     for built in (*NOVEMBER, F, G):
-        store.create_case(built, events=[], next_due=None)
+        store.create_case(built, events=[], schedule=Schedule(None))
     report = monthly_report(
         NOV,
         store=store,

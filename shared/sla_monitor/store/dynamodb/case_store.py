@@ -5,6 +5,7 @@ residents' sign-in links and arrival counters (the table's layout: `sla_monitor.
 from __future__ import annotations
 
 import heapq
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,19 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from sla_monitor.cases import Case, CaseType, TimelineEvent
+from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.listing import Schedule
+from sla_monitor.store.dynamodb.filing import (
+    NOTHING,
+    Filing,
+    filing_of,
+    filing_on,
+    mark,
+    refiling,
+    shelf_item,
+    term_item,
+    write_refiling,
+)
 from sla_monitor.store.dynamodb.items import (
     case_from_item,
     case_item,
@@ -30,29 +43,28 @@ from sla_monitor.store.dynamodb.items import (
     timeline_event,
 )
 from sla_monitor.store.dynamodb.models import case_table_models
+from sla_monitor.store.dynamodb.shelf_reads import ShelfReads
+from sla_monitor.store.dynamodb.side_records import SideRecords
 from sla_monitor.store.ports import (
     Claim,
     Delivery,
     DuplicateDeliveryError,
-    SignInLink,
     StaleCaseError,
     customer_key,
     month_received,
 )
 from sla_monitor.store.schema import DUE_SHARDS, chosen_shards
-from sla_monitor.triage import (
-    ClassificationExample,
-    TriageOutcome,
-    TriageRecord,
-    TriageResolution,
-)
+from sla_monitor.store.shelves import COUNTERS_KEY
+
+# How many cases' filings a store remembers from reading them (a page, a sweep's batch).
+_REMEMBERED_FILINGS = 2000
 
 
 class _ConditionFailed(Exception):
     """A single-item write's condition failed: the case exists, or moved on from its revision."""
 
 
-class DynamoDBCaseStore:
+class DynamoDBCaseStore(ShelfReads, SideRecords):
     """The case store in the cases table."""
 
     def __init__(
@@ -74,6 +86,7 @@ class DynamoDBCaseStore:
         self.retention = timedelta(days=retention_days)
         self.items_read = 0
         self._transactions: Connection | None = None
+        self._filed: OrderedDict[str, tuple[int, Filing]] = OrderedDict()
 
     # -- references and deliveries ----------------------------------------------------------
 
@@ -102,30 +115,63 @@ class DynamoDBCaseStore:
     def _expires_at(self, case: Case) -> datetime | None:
         return case.closed_at + self.retention if case.closed_at else None
 
-    def _case_item(self, case: Case, next_due: datetime | None) -> Any:
-        return case_item(
+    def _case_item(self, case: Case, schedule: Schedule) -> tuple[Any, Filing]:
+        expires_at = self._expires_at(case)
+        item = case_item(
             self.models.case,
             case,
-            next_due,
+            schedule.next_due,
             shards=self.shards,
-            expires_at=self._expires_at(case),
+            expires_at=expires_at,
         )
+        filing = filing_of(case, schedule, shards=self.shards, expires_at=expires_at)
+        mark(item, filing)
+        return item, filing
+
+    def _loaded(self, item: Any) -> Case:
+        """The case of an item read, remembering what the item says it is filed under, so
+        saving the case next needs no read to find out."""
+        self._filed[item.reference] = (int(item.revision or 0), filing_on(item))
+        self._filed.move_to_end(item.reference)
+        while len(self._filed) > _REMEMBERED_FILINGS:
+            self._filed.popitem(last=False)
+        return case_from_item(item)
+
+    def _filed_before(self, case: Case) -> Filing:
+        """What the stored revision of the case is filed under: remembered from reading it, or
+        read (a save of a revision other than the stored one fails on its condition anyway)."""
+        remembered = self._filed.get(case.reference)
+        if remembered is not None and remembered[0] == case.revision:
+            return remembered[1]
+        m = self.models.case
+        try:
+            item = m.get(
+                f"CASE#{case.reference}",
+                "CASE",
+                consistent_read=True,
+                attributes_to_get=["work_filed", "work_counted", "search_filed"],
+            )
+        except DoesNotExist:
+            return NOTHING
+        self.items_read += 1
+        return filing_on(item)
 
     def _write(
         self,
         case: Case,
         *,
         events: Sequence[TimelineEvent],
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None,
         outcome: str,
         message_ids: Iterable[str],
         new: bool,
     ) -> None:
         m = self.models
-        item = self._case_item(case, next_due)
+        item, filing = self._case_item(case, schedule)
+        changes = refiling(NOTHING if new else self._filed_before(case), filing)
         markers = set(message_ids)
-        if not events and not idempotency_key and not markers:
+        if not events and not idempotency_key and not markers and changes.empty:
             # One item: a conditional put is enough, and costs half a transaction's writes.
             try:
                 item.save(condition=m.case.pk.does_not_exist() if new else None)
@@ -133,9 +179,11 @@ class DynamoDBCaseStore:
                 if error.cause_response_code == "ConditionalCheckFailedException":
                     raise _ConditionFailed(case.reference) from error
                 raise
+            self._filed[case.reference] = (case.revision + 1, filing)
             return
         expires = self._expires_at(case)
         with TransactWrite(connection=self._connection()) as tx:
+            write_refiling(tx, m, changes)
             if new:
                 tx.save(item, condition=m.case.pk.does_not_exist())
             else:
@@ -167,6 +215,7 @@ class DynamoDBCaseStore:
                         message_key(message_id), "MESSAGE", outcome="case", reference=case.reference
                     )
                 )
+        self._filed[case.reference] = (case.revision + 1, filing)
 
     def _connection(self) -> Connection:
         # One per store, made on first use: every new Connection builds a botocore client of its
@@ -181,7 +230,7 @@ class DynamoDBCaseStore:
         case: Case,
         *,
         events: Sequence[TimelineEvent],
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> Case:
@@ -190,7 +239,7 @@ class DynamoDBCaseStore:
             self._write(
                 fresh,
                 events=events,
-                next_due=next_due,
+                schedule=schedule,
                 idempotency_key=idempotency_key,
                 outcome="case",
                 message_ids=message_ids,
@@ -209,7 +258,7 @@ class DynamoDBCaseStore:
         case: Case,
         *,
         events: Sequence[TimelineEvent] = (),
-        next_due: datetime | None,
+        schedule: Schedule,
         idempotency_key: str | None = None,
         message_ids: Iterable[str] = (),
     ) -> None:
@@ -217,7 +266,7 @@ class DynamoDBCaseStore:
             self._write(
                 case,
                 events=events,
-                next_due=next_due,
+                schedule=schedule,
                 idempotency_key=idempotency_key,
                 outcome="reply",
                 message_ids=message_ids,
@@ -238,7 +287,7 @@ class DynamoDBCaseStore:
         except DoesNotExist:
             return None
         self.items_read += 1
-        return case_from_item(item)
+        return self._loaded(item)
 
     def due_at(self, reference: str) -> datetime | None:
         try:
@@ -273,17 +322,30 @@ class DynamoDBCaseStore:
             if limit is not None and count >= limit:
                 return
             self.items_read += 1
-            yield case_from_item(item)
+            yield self._loaded(item)
 
-    def bulk_load(self, cases: Iterable[tuple[Case, datetime | None]]) -> int:
+    def bulk_load(self, cases: Iterable[tuple[Case, Schedule]]) -> int:
         """Write many new cases with batch writes (load tests and benchmarks): the same items,
-        index keys included, that `create_case` writes, without timelines or conditions."""
+        index keys, shelf and search entries included, that `create_case` writes, without
+        timelines or conditions; the work list's counters are added to once at the end."""
+        m = self.models
         count = 0
-        with self.models.case.batch_write() as batch:
-            for case, next_due in cases:
+        counts: dict[str, int] = {}
+        with m.case.batch_write() as batch:
+            for case, schedule in cases:
                 # Revision 1, as `create_case` leaves a new case, so saves that follow agree.
-                batch.save(self._case_item(replace(case, revision=1), next_due))
+                item, filing = self._case_item(replace(case, revision=1), schedule)
+                batch.save(item)
+                changes = refiling(NOTHING, filing)
+                for partition, entry in changes.put_entries:
+                    batch.save(shelf_item(m.shelf, partition, entry))
+                for partition, sort_key, expiry in changes.put_terms:
+                    batch.save(term_item(m.term, partition, sort_key, expiry))
+                for key, delta in changes.counts.items():
+                    counts[key] = counts.get(key, 0) + delta
                 count += 1
+        for key, total in counts.items():
+            m.counter(COUNTERS_KEY, key).update(actions=[m.counter.value.add(total)])
         return count
 
     def open_cases(self) -> Iterator[Case]:
@@ -292,13 +354,13 @@ class DynamoDBCaseStore:
         shards = [index.query(f"OPEN#{shard}", page_size=100) for shard in range(self.shards)]
         for item in heapq.merge(*shards, key=lambda item: item.received_at):
             self.items_read += 1
-            yield case_from_item(item)
+            yield self._loaded(item)
 
     def cases_received(self, month: str) -> Iterator[Case]:
         """One month's partition of the received-month index, oldest first (never a scan)."""
         for item in self.models.case.received_month_index.query(month, page_size=100):
             self.items_read += 1
-            yield case_from_item(item)
+            yield self._loaded(item)
 
     def index_received_months(self) -> int:
         """Give every case saved before the received-month index existed its month, so the
@@ -346,162 +408,13 @@ class DynamoDBCaseStore:
         found = []
         for item in self.models.case.customer_cases_index.query(key, page_size=100):
             self.items_read += 1
-            found.append(case_from_item(item))
+            found.append(self._loaded(item))
         return found
-
-    # -- residents' sign-in links ----------------------------------------------------------
-
-    def keep_sign_in_link(self, link: SignInLink) -> None:
-        m = self.models.sign_in
-        m(
-            f"SIGN_IN#{link.token_digest}",
-            "SIGN_IN",
-            customer_key=link.customer_key,
-            issued_at=link.issued_at,
-            valid_until=link.expires_at,
-            return_to=link.return_to,
-            expires_at=link.expires_at,
-        ).save(condition=m.pk.does_not_exist())
-
-    def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
-        m = self.models.sign_in
-        try:
-            item = m.get(f"SIGN_IN#{token_digest}", "SIGN_IN", consistent_read=True)
-        except DoesNotExist:
-            return None
-        try:
-            # Only the request whose delete removes the item may use it.
-            item.delete(condition=m.pk.exists())
-        except DeleteError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return None
-            raise
-        return SignInLink(
-            token_digest=token_digest,
-            customer_key=item.customer_key,
-            issued_at=item.issued_at,
-            expires_at=item.valid_until,
-            return_to=item.return_to,
-        )
 
     def all_cases(self) -> Iterator[Case]:
         m = self.models.case
         cases = [case_from_item(item) for item in m.scan(m.sk == "CASE")]
         yield from sorted(cases, key=lambda c: c.received_at)
-
-    # -- triage -----------------------------------------------------------------------------
-
-    def record_triage(self, record: TriageRecord) -> bool:
-        m = self.models
-        expires = record.received_at + self.retention
-        try:
-            with TransactWrite(connection=self._connection()) as tx:
-                tx.save(
-                    m.marker(f"DELIVERY#{record.idempotency_key}", "DELIVERY", outcome="triage"),
-                    condition=m.marker.pk.does_not_exist(),
-                )
-                tx.save(
-                    m.triage(
-                        "TRIAGE",
-                        f"{index_instant(record.received_at)}#{record.idempotency_key}",
-                        idempotency_key=record.idempotency_key,
-                        received_at=record.received_at,
-                        reason=record.reason,
-                        sender=record.sender,
-                        subject=record.subject,
-                        raw_location=record.raw_location,
-                        details=dict(record.details),
-                        expires_at=expires,
-                    )
-                )
-        except TransactWriteError:
-            if self.find_delivery(record.idempotency_key) is not None:
-                return False
-            raise
-        return True
-
-    def keep_classification_example(self, example: ClassificationExample) -> None:
-        # Kept as long as a case closed at the moment of labelling would be: never longer than
-        # the case itself.
-        self.models.example(
-            "CLASSIFIER_EXAMPLE",
-            example.reference,
-            subject=example.subject or "",
-            body=example.body or "",
-            label=example.label.value,
-            first_type=example.first_type.value,
-            labelled_at=example.labelled_at,
-            expires_at=example.labelled_at + self.retention,
-        ).save()
-
-    def classification_examples(self) -> list[ClassificationExample]:
-        found = [
-            ClassificationExample(
-                reference=item.sk,
-                subject=item.subject,
-                body=item.body,
-                label=CaseType(item.label),
-                first_type=CaseType(item.first_type),
-                labelled_at=item.labelled_at,
-            )
-            for item in self.models.example.query("CLASSIFIER_EXAMPLE")
-        ]
-        return sorted(found, key=lambda e: e.labelled_at)
-
-    def count_arrival(self, key: str, *, hour: str, expires_at: datetime) -> int:
-        counter = self.models.counter(f"RATE#{key}", f"HOUR#{hour}")
-        counter.update(
-            actions=[
-                self.models.counter.value.add(1),
-                self.models.counter.expires_at.set(expires_at),
-            ]
-        )
-        return int(counter.value)
-
-    def triage_records(self) -> list[TriageRecord]:
-        return [
-            TriageRecord(
-                idempotency_key=t.idempotency_key,
-                received_at=t.received_at,
-                reason=t.reason,
-                sender=t.sender,
-                subject=t.subject,
-                raw_location=t.raw_location,
-                details={k: str(v) for k, v in (t.details.as_dict() if t.details else {}).items()},
-                resolution=(
-                    TriageResolution(
-                        outcome=TriageOutcome(t.resolved_outcome),
-                        by=t.resolved_by or "",
-                        at=t.resolved_at,
-                        reason=t.resolved_reason,
-                        reference=t.resolved_reference,
-                    )
-                    if t.resolved_outcome and t.resolved_at
-                    else None
-                ),
-            )
-            for t in self.models.triage.query("TRIAGE", consistent_read=True)
-        ]
-
-    def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
-        m = self.models.triage
-        item = m("TRIAGE", f"{index_instant(record.received_at)}#{record.idempotency_key}")
-        actions = [
-            m.resolved_outcome.set(resolution.outcome.value),
-            m.resolved_by.set(resolution.by),
-            m.resolved_at.set(resolution.at),
-        ]
-        if resolution.reason:
-            actions.append(m.resolved_reason.set(resolution.reason))
-        if resolution.reference:
-            actions.append(m.resolved_reference.set(resolution.reference))
-        try:
-            item.update(actions=actions, condition=m.pk.exists() & m.resolved_at.does_not_exist())
-        except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
 
     # -- claims on owed actions -------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sla_monitor.cases import (
@@ -34,6 +34,7 @@ from sla_monitor.cases import (
 )
 from sla_monitor.store.ports import customer_key, month_received
 from sla_monitor.store.schema import shard_of
+from sla_monitor.store.shelves import instant_text
 
 _LONGEST_KEPT_MESSAGE_ID = 1024
 
@@ -57,9 +58,7 @@ def message_key(message_id: str) -> str:
     return f"MESSAGE#sha256:{digest}"
 
 
-def index_instant(instant: datetime) -> str:
-    """A UTC instant as a string that sorts in time order (the index's range key)."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+index_instant = instant_text  # the next-due index's range key, as every index writes instants
 
 
 def case_item(

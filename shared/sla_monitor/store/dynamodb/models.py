@@ -43,6 +43,8 @@ class CaseTableModels:
     triage: Any
     example: Any
     sign_in: Any
+    shelf: Any
+    term: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -225,6 +227,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         open_shard = UnicodeAttribute(null=True)
         received_month = UnicodeAttribute(null=True)
         customer_key = UnicodeAttribute(null=True)
+        # What the case's last write filed it under (so the next one can move it): its work
+        # list shelf entries and counters, and its search term entries, as "pk sk" pairs.
+        work_filed = ListAttribute(of=UnicodeAttribute, null=True)
+        work_counted = ListAttribute(of=UnicodeAttribute, null=True)
+        search_filed = ListAttribute(of=UnicodeAttribute, null=True)
         expires_at = TTLAttribute(null=True)
         next_due_index = NextDueIndex()
         open_cases_index = OpenCasesIndex()
@@ -307,6 +314,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         return_to = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
 
+    shelf, term = _shelf_and_term_models(meta)
     return CaseTableModels(
         CaseItem,
         EventItem,
@@ -316,7 +324,37 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         TriageItem,
         ExampleItem,
         SignInItem,
+        shelf,
+        term,
     )
+
+
+def _shelf_and_term_models(meta: type) -> tuple[Any, Any]:
+    class ShelfItem(Model):
+        """An open case on one work list shelf (`sla_monitor.store.shelves`)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # SHELF#<shelf>#<key>
+        sk = UnicodeAttribute(range_key=True)  # the position: "<deadline>#<reference>"
+        reference = UnicodeAttribute()
+        case_type = UnicodeAttribute()
+        channel = UnicodeAttribute()
+        stage = NumberAttribute()
+        department = UnicodeAttribute(null=True)
+        assigned_officer = UnicodeAttribute(null=True)
+        breached = BooleanAttribute(default=False)
+        referred = BooleanAttribute(default=False)
+
+    class TermItem(Model):
+        """A case filed under a digest of one of its search terms."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # TERM#<digest>
+        sk = UnicodeAttribute(range_key=True)  # "<received instant>#<reference>", newest last
+        reference = UnicodeAttribute()
+        expires_at = TTLAttribute(null=True)  # with the case, once it is closed
+
+    return ShelfItem, TermItem
 
 
 @lru_cache(maxsize=16)
