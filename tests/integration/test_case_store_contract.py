@@ -37,15 +37,9 @@ from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
 
 
-@pytest.fixture(params=["dynamodb", "memory"])
-def store(request):
-    if request.param == "memory":
-        yield InMemoryCaseStore()
-        return
-    from sla_monitor_local.embedded import embedded_aws
-
-    with embedded_aws() as bundle:
-        yield bundle.store
+@pytest.fixture
+def store(case_store):
+    return case_store
 
 
 @pytest.fixture(params=["dynamodb", "memory"])
