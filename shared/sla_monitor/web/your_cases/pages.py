@@ -50,7 +50,7 @@ from sla_monitor.residents import (
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, customer_key
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES, LANGUAGES, NO_FORMAT, read_form
-from sla_monitor.web.have_your_say.pages import INFORMATION_PAGES
+from sla_monitor.web.have_your_say.information import INFORMATION_PAGES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import Urls, render
