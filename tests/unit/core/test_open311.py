@@ -27,23 +27,19 @@ from sla_monitor.directory import Department, default_directory
 from sla_monitor.engine import evaluate
 from sla_monitor.listing import Schedule
 from sla_monitor.open311 import (
-    MAX_REQUESTS,
-    BadRequest,
     NotFound,
     OpenStatus,
     Publication,
-    anonymised_description,
     as_document,
     check_jurisdiction,
-    is_published,
     parse_requests_query,
-    parse_w3c_datetime,
-    service_code,
-    service_request,
-    services,
     single_values,
-    updated_at,
 )
+from sla_monitor.open311.anonymiser import anonymised_description
+from sla_monitor.open311.errors import BadRequest
+from sla_monitor.open311.query import MAX_REQUESTS, parse_w3c_datetime
+from sla_monitor.open311.service_requests import is_published, service_request, updated_at
+from sla_monitor.open311.services import service_code, services
 from sla_monitor.policy import Policy
 from sla_monitor.store.memory import InMemoryCaseStore
 from tests.unit.core.builders import a_case, london

@@ -15,23 +15,23 @@ again after going Back registers one case.
 Back never posts again. The pages that answer a post may be kept by the browser for its own
 history ("private, no-cache"): Back then shows the page again instead of asking to resend a form;
 no shared cache may keep them, and every ordinary visit asks the server again.
+
+The signed answers are `draft.py`; what each question page and the check page show,
+`questions.py`; what a submission becomes, `sending.py`; the pages about the service itself,
+`information.py`; what the confirmation page promises, `next_steps.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import CaseType, Channel
 from sla_monitor.council import Council
 from sla_monitor.directory import Department
 from sla_monitor.policy import Policy
@@ -42,25 +42,13 @@ from sla_monitor.web.errors import (
     FormNotAccepted,
     ReceiptNotRecognised,
     SuspectedSpam,
-    TooManyMessages,
 )
 from sla_monitor.web.forms import (
-    CASE_TYPE_CHOICES,
-    CONTACT_DETAIL,
-    FORMAT_NAMES,
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    MAX_DETAILS,
-    NO_FORMAT,
-    NOT_KNOWN,
     QUESTION_SLUGS,
     QUESTIONS,
-    REPLY_BY_NAMES,
     FieldError,
-    HaveYourSayAnswers,
     InvalidAnswers,
     Question,
-    ReplyBy,
     check_answers,
     clean_values,
     keep_chosen_contact_detail,
@@ -68,10 +56,15 @@ from sla_monitor.web.forms import (
     question_asking,
     read_form,
 )
+from sla_monitor.web.have_your_say.draft import CHECK, Draft, read_draft, signed_draft
 from sla_monitor.web.have_your_say.information import (
+    INFORMATION_PAGES,
     AccessibilityResults,
     load_accessibility_results,
+    public_cookies,
 )
+from sla_monitor.web.have_your_say.questions import NOUNS, answers_to_check, question_page
+from sla_monitor.web.have_your_say.sending import register_answers
 from sla_monitor.web.http.headers import (
     ASSET_CACHE,
     NO_STORE,
@@ -91,64 +84,17 @@ from sla_monitor.web.security import (
 )
 
 if TYPE_CHECKING:
-    from sla_monitor.intake import ArrivalLimits, Registration
-
-# Recording a case (the intake use case, the engine it times cases with) loads with the first
-# form sent, not on every cold start: the pages a resident reads first need neither. The
-# SnapStart warm-up loads them before the snapshot (web/snapstart.py).
+    from sla_monitor.intake import ArrivalLimits
 
 HONEYPOT_FIELD = "website"
-ANSWERS_FIELD = "answers"
 CHANGE_FIELD = "change"
 BACK_FIELD = "back"
-CHECK = "check"  # where a draft is once every question is answered
-ANSWERS_MAX_AGE = timedelta(days=1)
 RECEIPT_MAX_AGE = timedelta(days=90)
-ACTOR = "have_your_say"
-_SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 ASSETS: dict[str, str] = {
     "council.css": "text/css; charset=utf-8",
     "govuk-frontend.min.js": "text/javascript; charset=utf-8",
 }
-
-# The pages about the service itself, linked from every page's footer.
-INFORMATION_PAGES: dict[str, str] = {
-    "accessibility": "Accessibility statement",
-    "privacy": "Privacy notice",
-    "cookies": "Cookies",
-}
-
-# The cookie of the residents' signed-in pages ("your cases"), listed on the cookies page.
-YOUR_CASES_COOKIE = "your_cases_session"
-
-_QUESTION_TITLES: dict[str, str] = {
-    "about": "What is your message about?",
-    "service": "Which service is it about?",
-    "details": "Tell us about your {noun}",
-    "contact": "How would you like us to contact you?",
-    "name": "What is your name?",
-    "needs": "Language and accessible formats",
-}
-
-_NOUNS: dict[CaseType, str] = {
-    CaseType.COMPLAINT: "complaint",
-    CaseType.SERVICE_REQUEST: "request",
-    CaseType.ENQUIRY: "question",
-    CaseType.COMMENT: "comment",
-    CaseType.COMPLIMENT: "compliment",
-}
-
-
-@dataclass(frozen=True)
-class Draft:
-    """The answers so far, carried signed from page to page: `at` is the question being asked
-    (or "check"); `returning` sends the person back to check their answers after it."""
-
-    submission_id: str
-    values: Mapping[str, str]
-    at: str
-    returning: bool = False
 
 
 class HaveYourSay:
@@ -189,7 +135,7 @@ class HaveYourSay:
         form = self._trusted_form(request, now=now)
         if form.get(HONEYPOT_FIELD):
             raise SuspectedSpam()
-        draft = self._draft(form, now=now)
+        draft = read_draft(self.signer, form, now=now)
         if draft.at == CHECK:
             raise AnswersAltered("a check page's answers posted to a question")
         csrf = form[CSRF_FIELD]
@@ -222,7 +168,7 @@ class HaveYourSay:
         question, and "Accept and send" registers the case (once for these answers) and
         redirects to the confirmation page."""
         form = self._trusted_form(request, now=now)
-        draft = self._draft(form, now=now)
+        draft = read_draft(self.signer, form, now=now)
         if draft.at != CHECK:
             raise AnswersAltered("a question's answers posted as checked")
         csrf = form[CSRF_FIELD]
@@ -243,8 +189,16 @@ class HaveYourSay:
             # The answers were fine when checked, but something changed since (a service was
             # removed from the list): ask again rather than fail.
             return self._check_or_ask_again(request, draft, csrf=csrf, now=now)
-        registration = self._register(
-            answers, submission_id=draft.submission_id, source_ip=request.source_ip, now=now
+        registration = register_answers(
+            answers,
+            submission_id=draft.submission_id,
+            source_ip=request.source_ip,
+            now=now,
+            store=self.store,
+            policy=self.policy,
+            calendar=self.calendar,
+            departments=self.departments,
+            limits=self.limits,
         )
         receipt = self.signer.sign("receipt", registration.case.reference, issued_at=now)
         return WebResponse(
@@ -282,29 +236,8 @@ class HaveYourSay:
             f"{name}.html",
             title=INFORMATION_PAGES[name],
             results=self.accessibility_results,
-            cookies=self.cookies(),
+            cookies=public_cookies(),
         )
-
-    def cookies(self) -> list[dict[str, str]]:
-        """Every cookie the public pages may set, as the cookies page lists them."""
-        return [
-            {
-                "name": CSRF_COOKIE,
-                "purpose": (
-                    "Keeps the form secure: it proves that the answers you send come from the "
-                    "form you opened, in your browser"
-                ),
-                "expires": f"{int(CSRF_MAX_AGE.total_seconds() // 3600)} hours",
-            },
-            {
-                "name": YOUR_CASES_COOKIE,
-                "purpose": (
-                    "Only if you sign in to see your cases: keeps you signed in as you move "
-                    "from page to page"
-                ),
-                "expires": "When you sign out, close your browser or stop using the service",
-            },
-        ]
 
     def confirmation(self, request: WebRequest, *, now: datetime) -> WebResponse:
         receipt = request.query.get("receipt", "")
@@ -318,7 +251,7 @@ class HaveYourSay:
         from sla_monitor.web.have_your_say.next_steps import what_happens_next
 
         upcoming = what_happens_next(case, policy=self.policy, calendar=self.calendar, now=now)
-        noun = _NOUNS[case.case_type]
+        noun = NOUNS[case.case_type]
         return self._page(
             request,
             "confirmation.html",
@@ -409,35 +342,6 @@ class HaveYourSay:
             raise FormExpired("csrf check failed")
         return form
 
-    def _draft(self, form: Mapping[str, str], *, now: datetime) -> Draft:
-        try:
-            text, _ = self.signer.unsign(
-                "answers", form.get(ANSWERS_FIELD, ""), now=now, max_age=ANSWERS_MAX_AGE
-            )
-            data = json.loads(text)
-            draft = Draft(
-                submission_id=str(data["submission_id"]),
-                values={str(k): str(v) for k, v in data["answers"].items()},
-                at=str(data["at"]),
-                returning=bool(data["returning"]),
-            )
-        except (BadToken, ValueError, KeyError, TypeError, AttributeError):
-            raise AnswersAltered("signed answers rejected") from None
-        if not _SUBMISSION_ID.match(draft.submission_id):
-            raise AnswersAltered("bad submission id")
-        if draft.at not in (*QUESTION_SLUGS, CHECK):
-            raise AnswersAltered("no such question")
-        return draft
-
-    def _signed(self, draft: Draft, *, now: datetime) -> str:
-        data = {
-            "submission_id": draft.submission_id,
-            "answers": dict(draft.values),
-            "at": draft.at,
-            "returning": draft.returning,
-        }
-        return self.signer.sign("answers", json.dumps(data), issued_at=now)
-
     def _errors_on(self, asked: Question, values: Mapping[str, str]) -> list[FieldError]:
         """The problems with the answers this page asks for, given the answers so far."""
         try:
@@ -469,94 +373,9 @@ class HaveYourSay:
             "check.html",
             title="Check your answers before sending your message",
             csrf_token=csrf,
-            signed_answers=self._signed(checked, now=now),
-            rows=self._summary_rows(answers),
+            signed_answers=signed_draft(self.signer, checked, now=now),
+            rows=answers_to_check(answers, departments=self.departments),
             cache=PRIVATE_HISTORY,
-        )
-
-    def _register(
-        self,
-        answers: HaveYourSayAnswers,
-        *,
-        submission_id: str,
-        source_ip: str | None,
-        now: datetime,
-    ) -> Registration:
-        from sla_monitor.intake import ArrivalLimits, NewCase, over_arrival_limits, register_case
-
-        # The same answers sent twice (a double click, a retry, "Accept and send" again after
-        # going Back) make one case; answers changed after going Back make a new one.
-        digest = hashlib.sha256(
-            json.dumps(answers.form_values(), sort_keys=True).encode("utf-8")
-        ).hexdigest()[:16]
-        key = f"have-your-say:{submission_id}:{digest}"
-        earlier = self.store.find_delivery(key)
-        if earlier is None:
-            # A new submission counts against its address's and its computer's hour; a
-            # repeat of one already taken in (a double click) does not.
-            over = over_arrival_limits(
-                address=answers.email,
-                source=source_ip,
-                at=now,
-                store=self.store,
-                limits=self.limits or ArrivalLimits(),
-            )
-            if over is not None:
-                self._keep_for_staff(answers, key=key, evidence=over, now=now)
-                raise TooManyMessages(over)
-        elif earlier.outcome == "triage":
-            raise TooManyMessages("a submission kept for staff before")
-        department = next((d for d in self.departments if d.code == answers.department), None)
-        label = answers.about.label
-        subject = f"{label[0].upper()}{label[1:]} from the Have Your Say form"
-        if department is not None:
-            subject += f" about {department.name}"
-        new_case = NewCase(
-            case_type=answers.about,
-            channel=Channel.WEB,
-            received_at=now,
-            subject=subject,
-            description=answers.details,
-            customer=answers.customer(),
-            preferences=answers.preferences(),
-            department=answers.department,
-            classification_reason="chosen by the customer on the Have Your Say form",
-            idempotency_key=key,
-            actor=ACTOR,
-        )
-        return register_case(
-            new_case, store=self.store, policy=self.policy, calendar=self.calendar, now=now
-        )
-
-    def _keep_for_staff(
-        self, answers: HaveYourSayAnswers, *, key: str, evidence: str, now: datetime
-    ) -> None:
-        """A submission over the limits, kept whole in triage for staff to register by hand."""
-        from sla_monitor.intake import record_triage
-        from sla_monitor.triage import TriageRecord
-
-        kept = {
-            "label": "too many messages from one sender in an hour",
-            "evidence": evidence,
-            "channel": Channel.WEB.value,
-            "about": answers.about.value,
-            "details": answers.details,
-            "name": answers.name or "",
-            "phone": answers.phone or "",
-            "address": answers.address or "",
-            "department": answers.department or "",
-        }
-        record_triage(
-            TriageRecord(
-                idempotency_key=key,
-                received_at=now,
-                reason="too_many_messages",
-                sender=answers.email,
-                subject=f"{answers.about.label} from the Have Your Say form",
-                raw_location=None,
-                details={k: v for k, v in kept.items() if v},
-            ),
-            store=self.store,
         )
 
     def _question(
@@ -570,46 +389,14 @@ class HaveYourSay:
         cache: str = PRIVATE_HISTORY,
     ) -> WebResponse:
         """The page of the question the draft is at, filled in with the answers so far."""
-        values = draft.values
-        about = values.get("about", "")
-        noun = next((n for t, n in _NOUNS.items() if t.value == about), "message")
-        reply_by = [
-            m for m in ReplyBy if m is not ReplyBy.NONE or about not in ("complaint", "enquiry")
-        ]
         response = self._page(
             request,
             f"question-{draft.at}.html",
             status=400 if errors else 200,
-            title=_QUESTION_TITLES[draft.at].format(noun=noun),
-            # Each field's id is its name (for radios and checkboxes, the first option's id), so
-            # the error summary links straight to it.
-            errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
-            field_errors={e.field: {"text": e.message} for e in errors},
-            values=values,
             csrf_token=csrf,
-            signed_answers=self._signed(draft, now=now),
-            first_question=draft.at == QUESTIONS[0].slug,
-            returning=draft.returning,
-            noun=noun,
-            about=about,
-            name_needed=about == "complaint" or values.get("contact_method") == "letter",
-            max_details=MAX_DETAILS,
-            case_types=[
-                {"value": t.value, "text": text, "hint": {"text": hint}}
-                for t, text, hint in CASE_TYPE_CHOICES
-            ],
-            departments=[
-                {"value": "", "text": "Choose a service"},
-                *({"value": d.code, "text": d.name} for d in self.departments),
-                {"value": NOT_KNOWN, "text": "I do not know"},
-            ],
-            contact_methods=[{"value": m.value, "text": REPLY_BY_NAMES[m]} for m in reply_by],
-            languages=[{"value": code, "text": name} for code, name in LANGUAGES],
-            formats=[
-                {"value": NO_FORMAT, "text": "No, the usual format"},
-                *({"value": f.value, "text": name} for f, name in FORMAT_NAMES.items()),
-            ],
+            signed_answers=signed_draft(self.signer, draft, now=now),
             cache=cache,
+            **question_page(draft, departments=self.departments, errors=errors),
         )
         cookie = SetCookie(
             name=CSRF_COOKIE,
@@ -627,37 +414,6 @@ class HaveYourSay:
             log_message="answers need correcting" if errors else None,
             log_fields=log_fields,
         )
-
-    def _summary_rows(self, answers: HaveYourSayAnswers) -> list[dict[str, str]]:
-        about = next(text for t, text, _ in CASE_TYPE_CHOICES if t is answers.about)
-        department = next(
-            (d.name for d in self.departments if d.code == answers.department), "I do not know"
-        )
-        needs = [FORMAT_NAMES[answers.accessible_format]] if answers.accessible_format else []
-        if answers.interpreter:
-            needs.append("An interpreter")
-        contact = REPLY_BY_NAMES[answers.contact_method]
-        detail = CONTACT_DETAIL.get(answers.contact_method.value)
-        if detail is not None:
-            contact += "\n" + str(getattr(answers, detail) or "")
-        rows = [
-            ("What it is about", about, "about", "what it is about"),
-            ("Service", department, "service", "the service"),
-            ("Details", answers.details, "details", "the details"),
-            ("How to contact you", contact, "contact", "how to contact you"),
-            ("Name", answers.name or "Not given", "name", "your name"),
-            ("Language", LANGUAGE_NAMES[answers.language], "needs", "the language"),
-            (
-                "Accessible format or interpreter",
-                ", ".join(needs) or "None",
-                "needs",
-                "the accessible format or interpreter",
-            ),
-        ]
-        return [
-            {"key": key, "value": value, "question": slug, "hidden_text": hidden}
-            for key, value, slug, hidden in rows
-        ]
 
     def _page(
         self,

@@ -1,8 +1,9 @@
 """The "Your cases" routes: API Gateway requests in, residents' pages out.
 
-Each route builds a `WebRequest` from the event and calls one method of
-`sla_monitor.web.your_cases.pages.YourCases`; which HTTP answer a refusal gets is decided here,
-in one place, by the exception handlers. The Lambda handler (functions/your_cases) only calls
+Each route builds a `WebRequest` from the event and calls one method of the pages over the site
+(`YourCases`, in `pages.py`): signing in (`sign_in.py`), the resident's cases (`cases.py`) or a
+step on a case (`steps.py`); which HTTP answer a refusal gets is decided here, in one place, by
+the exception handlers. The Lambda handler (functions/your_cases) only calls
 `handle`.
 """
 
@@ -29,7 +30,10 @@ from sla_monitor.web.gateway import (
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.security import FormSigner, SecretSource
+from sla_monitor.web.your_cases.cases import CasePages
 from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
+from sla_monitor.web.your_cases.sign_in import SignInPages
+from sla_monitor.web.your_cases.steps import ResidentSteps
 
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()
@@ -94,42 +98,42 @@ def _respond(page: WebResponse) -> Response:
 
 @app.get("/your-cases")
 def case_list() -> Response:
-    return _respond(_pages().case_list(_request(), now=_now()))
+    return _respond(CasePages(_pages()).case_list(_request(), now=_now()))
 
 
 @app.get("/your-cases/sign-in")
 def sign_in_page() -> Response:
-    return _respond(_pages().sign_in_page(_request(), now=_now()))
+    return _respond(SignInPages(_pages()).sign_in_page(_request(), now=_now()))
 
 
 @app.post("/your-cases/sign-in")
 def ask_for_link() -> Response:
-    return _respond(_pages().ask_for_link(_request(), now=_now()))
+    return _respond(SignInPages(_pages()).ask_for_link(_request(), now=_now()))
 
 
 @app.get("/your-cases/check-your-email")
 def check_email() -> Response:
-    return _respond(_pages().check_email_page(_request()))
+    return _respond(SignInPages(_pages()).check_email_page(_request()))
 
 
 @app.get("/your-cases/link")
 def link_page() -> Response:
-    return _respond(_pages().link_page(_request(), now=_now()))
+    return _respond(SignInPages(_pages()).link_page(_request(), now=_now()))
 
 
 @app.post("/your-cases/link")
 def use_link() -> Response:
-    return _respond(_pages().use_link(_request(), now=_now()))
+    return _respond(SignInPages(_pages()).use_link(_request(), now=_now()))
 
 
 @app.post("/your-cases/sign-out")
 def sign_out() -> Response:
-    return _respond(_pages().sign_out(_request(), now=_now()))
+    return _respond(SignInPages(_pages()).sign_out(_request(), now=_now()))
 
 
 @app.get("/your-cases/signed-out")
 def signed_out() -> Response:
-    return _respond(_pages().signed_out_page(_request()))
+    return _respond(SignInPages(_pages()).signed_out_page(_request()))
 
 
 # -- a resident's case ---------------------------------------------------------------------------
@@ -137,37 +141,37 @@ def signed_out() -> Response:
 
 @app.get("/your-cases/<reference>")
 def case_page(reference: str) -> Response:
-    return _respond(_pages().case_page(_request(), reference, now=_now()))
+    return _respond(CasePages(_pages()).case_page(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/more-information")
 def more_information(reference: str) -> Response:
-    return _respond(_pages().more_information(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).more_information(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/more-information")
 def send_information(reference: str) -> Response:
-    return _respond(_pages().send_information(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).send_information(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/stage-2")
 def stage_2_form(reference: str) -> Response:
-    return _respond(_pages().stage_2_form(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).stage_2_form(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/stage-2")
 def ask_for_stage_2(reference: str) -> Response:
-    return _respond(_pages().ask_for_stage_2(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).ask_for_stage_2(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/preferences")
 def preferences_form(reference: str) -> Response:
-    return _respond(_pages().preferences_form(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).preferences_form(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/preferences")
 def change_preferences(reference: str) -> Response:
-    return _respond(_pages().change_preferences(_request(), reference, now=_now()))
+    return _respond(ResidentSteps(_pages()).change_preferences(_request(), reference, now=_now()))
 
 
 # -- why a request was turned away, as HTTP ------------------------------------------------------

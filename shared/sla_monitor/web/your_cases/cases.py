@@ -1,0 +1,121 @@
+"""The resident's cases: the list of their ongoing and past cases, and a case's own page (where it
+stands, the letters sent, how they want to hear from the council).
+
+A case that is not the signed-in resident's answers exactly as a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sla_monitor.cases import Case, CaseStatus
+from sla_monitor.checker.messages import case_type_label
+from sla_monitor.residents import (
+    cases_of,
+    dealing_with_it,
+    letters_sent,
+    reply_dates_missed,
+    reply_expected_by,
+    stage_2_open_until,
+)
+from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES
+from sla_monitor.web.http.messages import WebRequest, WebResponse
+from sla_monitor.web.your_cases.pages import YourCases
+
+_STATUS_NAMES = {
+    CaseStatus.OPEN: "Open",
+    CaseStatus.WAITING_ON_CUSTOMER: "Waiting for you",
+    CaseStatus.CLOSED: "Closed",
+}
+_STATUS_TAGS = {
+    CaseStatus.OPEN: "govuk-tag--blue",
+    CaseStatus.WAITING_ON_CUSTOMER: "govuk-tag--yellow",
+    CaseStatus.CLOSED: "govuk-tag--grey",
+}
+
+
+def case_summary(pages: YourCases, case: Case, *, now: datetime) -> dict[str, Any]:
+    """What a resident sees of one of their cases: what it is, where it stands, who is dealing
+    with it, and the dates that matter to them."""
+    expected = reply_expected_by(case, policy=pages.policy, calendar=pages.calendar, now=now)
+    stage_2_until = stage_2_open_until(case, policy=pages.policy, calendar=pages.calendar)
+    return {
+        "reference": case.reference,
+        "about": case.subject,
+        "what": case_type_label(case.case_type, "en"),
+        "received_on": pages.calendar.local(case.received_at).date(),
+        "status": _STATUS_NAMES[case.status],
+        "status_tag": _STATUS_TAGS[case.status],
+        "open": case.is_open,
+        "stage": case.stage,
+        "dealing": dealing_with_it(case, pages.directory, pages.council.name),
+        "reply_by": pages.calendar.local(expected).date() if expected else None,
+        "dates_missed": reply_dates_missed(
+            case, policy=pages.policy, calendar=pages.calendar, now=now
+        ),
+        "closed_on": pages.calendar.local(case.closed_at).date() if case.closed_at else None,
+        "stage_2_until": (
+            pages.calendar.local(stage_2_until).date()
+            if stage_2_until is not None and now <= stage_2_until
+            else None
+        ),
+    }
+
+
+class CasePages:
+    """The list of a resident's cases, and one case."""
+
+    def __init__(self, pages: YourCases) -> None:
+        self.pages = pages
+
+    def case_list(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        session = self.pages.signed_in(request, now=now)
+        rows = [
+            case_summary(self.pages, case, now=now)
+            for case in cases_of(session.resident, store=self.pages.store)
+        ]
+        return self.pages.signed_in_page(
+            request,
+            session,
+            "your_cases_list.html",
+            now=now,
+            title="Your cases",
+            ongoing=[r for r in rows if r["open"]],
+            past=[r for r in rows if not r["open"]],
+        )
+
+    def case_page(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
+        session = self.pages.signed_in(request, now=now, return_to=reference)
+        case = self.pages.their_case(session, reference)
+        return self.pages.signed_in_page(
+            request,
+            session,
+            "your_cases_case.html",
+            now=now,
+            title=f"Case {case.reference}",
+            case=case_summary(self.pages, case, now=now),
+            letters=[
+                {
+                    "title": letter.title,
+                    "sent_on": self.pages.calendar.local(letter.sent_at).date(),
+                    "by_post": letter.by_post,
+                }
+                for letter in letters_sent(self.pages.store.timeline(case.reference))
+            ],
+            preferences=self._preferences_rows(case),
+            sent=request.query.get("sent"),
+        )
+
+    def _preferences_rows(self, case: Case) -> list[dict[str, str]]:
+        prefs = case.preferences
+        return [
+            {"key": "Language", "value": LANGUAGE_NAMES.get(prefs.language, prefs.language)},
+            {
+                "key": "Accessible format",
+                "value": FORMAT_NAMES[prefs.accessible_format]
+                if prefs.accessible_format
+                else "None",
+            },
+            {"key": "Interpreter", "value": "Yes" if prefs.interpreter else "No"},
+        ]

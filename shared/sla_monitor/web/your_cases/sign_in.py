@@ -1,0 +1,215 @@
+"""Signing in to "Your cases" by a one-time link sent to the resident's email address, and
+signing out.
+
+Asking for a link shows the same "check your email" page whether or not the address has cases,
+and whether or not a link was sent. Opening the link uses nothing (a mail filter that opens
+links first cannot spend it): its page's button signs in, and the session starts then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sla_monitor.cases import AccessibleFormat
+from sla_monitor.checker.mailer import SendError
+from sla_monitor.checker.messages import Composer, build_email, new_message_id
+from sla_monitor.residents import (
+    cases_of,
+    is_reference,
+    request_sign_in_link,
+    use_sign_in_link,
+)
+from sla_monitor.store.ports import customer_key
+from sla_monitor.web.errors import FormExpired
+from sla_monitor.web.forms import read_form
+from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
+from sla_monitor.web.pages import Urls
+from sla_monitor.web.security import CSRF_COOKIE, CSRF_MAX_AGE, csrf_token_for, csrf_token_is_valid
+from sla_monitor.web.your_cases.pages import NotSignedIn, YourCases, YourCasesUrls
+from sla_monitor.web.your_cases.session import CSRF_FIELD, SESSION_COOKIE
+
+MAX_EMAIL = 254
+SIGN_IN_TEMPLATE = "customer/sign_in"
+
+
+class SignInPages:
+    """Asking for a sign-in link, using it, and signing out."""
+
+    def __init__(self, pages: YourCases) -> None:
+        self.pages = pages
+
+    def sign_in_page(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        return_to = request.query.get("case")
+        return self._sign_in_form(
+            request, now=now, return_to=return_to if is_reference(return_to) else None
+        )
+
+    def ask_for_link(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        """Send a link when the address has cases (and is within the limits); show the same
+        "check your email" page in every case."""
+        form = self._trusted_form(request, now=now)
+        address = form.get("email", "").strip()
+        return_to = form.get("case") if is_reference(form.get("case")) else None
+        if not address or len(address) > MAX_EMAIL or "@" not in address:
+            return self._sign_in_form(
+                request,
+                now=now,
+                return_to=return_to,
+                error="Enter an email address in the correct format, like name@example.com",
+                value=address[:MAX_EMAIL],
+            )
+        issued = request_sign_in_link(
+            address,
+            source=request.source_ip,
+            return_to=return_to,
+            now=now,
+            store=self.pages.store,
+            limits=self.pages.limits,
+        )
+        outcome = "not sent"
+        if issued is not None:
+            try:
+                self._send_link(issued.address, issued.token, issued.expires_at, now=now)
+                outcome = "sent"
+            except SendError as error:
+                # The resident sees the same page (they may ask again); the service is told.
+                outcome = f"send failed: {type(error).__name__}"
+        return self.pages.redirect(
+            request,
+            YourCasesUrls(request.base_path).check_email,
+            log_message="sign-in link asked for",
+            log_fields={"link": outcome},
+        )
+
+    def check_email_page(self, request: WebRequest) -> WebResponse:
+        return self.pages.page(request, "your_cases_check_email.html", title="Check your email")
+
+    def link_page(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        """The page a sign-in link opens: a button that signs in. Opening the link uses
+        nothing, so a mail filter that opens links first cannot spend it."""
+        token = request.query.get("token", "")
+        csrf = csrf_token_for(self.pages.signer, request.cookies.get(CSRF_COOKIE), now=now)
+        response = self.pages.page(
+            request,
+            "your_cases_link.html",
+            title="Sign in to see your cases",
+            token=token[:100],
+            csrf_token=csrf,
+        )
+        return self.pages.with_cookies(response, self._csrf_cookie(request, csrf))
+
+    def use_link(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        form = self._trusted_form(request, now=now)
+        link = use_sign_in_link(form.get("token", ""), now=now, store=self.pages.store)
+        urls = YourCasesUrls(request.base_path)
+        if link is None:
+            return self.pages.page(
+                request,
+                "your_cases_link_refused.html",
+                status=403,
+                title="This sign-in link has expired or has been used",
+                log_message="sign-in link refused",
+            )
+        session = self.pages.sessions.start(link.customer_key, now=now)
+        target = urls.case(link.return_to) if link.return_to else urls.cases
+        response = self.pages.redirect(request, target, log_message="resident signed in")
+        return self.pages.with_cookies(
+            response, self.pages.session_cookie(request, session, now=now)
+        )
+
+    def sign_out(self, request: WebRequest, *, now: datetime) -> WebResponse:
+        # The session's own CSRF token when there is a live session; a session that is over
+        # already has nothing to sign out of.
+        try:
+            session = self.pages.signed_in(request, now=now)
+        except NotSignedIn:
+            session = None
+        if session is not None:
+            form = read_form(request.body, request.content_type)
+            if not self.pages.sessions.csrf_is_valid(session, form.get(CSRF_FIELD), now=now):
+                raise FormExpired("csrf check failed")
+        urls = YourCasesUrls(request.base_path)
+        response = self.pages.redirect(request, urls.signed_out, log_message="resident signed out")
+        gone = SetCookie(
+            name=SESSION_COOKIE,
+            value="",
+            path=urls.cases,
+            max_age=0,
+            secure=request.secure,
+            same_site="Lax",
+        )
+        return self.pages.with_cookies(response, gone)
+
+    def signed_out_page(self, request: WebRequest) -> WebResponse:
+        return self.pages.page(request, "your_cases_signed_out.html", title="You have signed out")
+
+    def _trusted_form(self, request: WebRequest, *, now: datetime) -> dict[str, str]:
+        form = read_form(request.body, request.content_type)
+        if not csrf_token_is_valid(
+            self.pages.signer, form.get(CSRF_FIELD), request.cookies.get(CSRF_COOKIE), now=now
+        ):
+            raise FormExpired("csrf check failed")
+        return form
+
+    def _send_link(self, address: str, token: str, expires_at: datetime, *, now: datetime) -> None:
+        if self.pages.mailer is None or self.pages.sender is None or not self.pages.public_url:
+            raise RuntimeError("the residents' pages need a mailer, a sender and their address")
+        local = self.pages.calendar.local(expires_at)
+        # In the language and print the resident asked for on their latest case, as every
+        # letter about their cases is (only the address's own mailbox ever sees it).
+        key = customer_key(address)
+        latest = next(iter(cases_of(key, store=self.pages.store)), None) if key else None
+        composer = Composer(self.pages.council)
+        letter = composer.compose(
+            SIGN_IN_TEMPLATE,
+            language=composer.language_for(
+                latest.preferences.language if latest else None, SIGN_IN_TEMPLATE
+            ),
+            large_print=bool(
+                latest and latest.preferences.accessible_format is AccessibleFormat.LARGE_PRINT
+            ),
+            link=f"{self.pages.public_url}/link?token={token}",
+            expires_at=local.strftime("%H:%M"),
+            expires_on=local.date(),
+        )
+        outbound = build_email(
+            letter,
+            council=self.pages.council,
+            sender=self.pages.sender,
+            to=[address],
+            reference="sign-in",
+            message_id=new_message_id("sign-in", "sign-in", self.pages.sender),
+            at=now,
+        )
+        self.pages.mailer.send(outbound)
+
+    def _sign_in_form(
+        self,
+        request: WebRequest,
+        *,
+        now: datetime,
+        return_to: str | None,
+        error: str | None = None,
+        value: str = "",
+    ) -> WebResponse:
+        csrf = csrf_token_for(self.pages.signer, request.cookies.get(CSRF_COOKIE), now=now)
+        response = self.pages.page(
+            request,
+            "your_cases_sign_in.html",
+            status=400 if error else 200,
+            title="Sign in to see your cases",
+            csrf_token=csrf,
+            return_to=return_to,
+            error=error,
+            value=value,
+        )
+        return self.pages.with_cookies(response, self._csrf_cookie(request, csrf))
+
+    def _csrf_cookie(self, request: WebRequest, csrf: str) -> SetCookie:
+        return SetCookie(
+            name=CSRF_COOKIE,
+            value=csrf,
+            path=Urls(request.base_path).start,
+            max_age=int(CSRF_MAX_AGE.total_seconds()),
+            secure=request.secure,
+        )
