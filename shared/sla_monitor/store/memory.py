@@ -219,9 +219,9 @@ class InMemoryCaseStore:
                 counts[key] = counts.get(key, 0) + 1
         return counts
 
-    def cases_with_term(self, term: str) -> list[str]:
+    def cases_with_term(self, term: str, *, limit: int | None = None) -> list[str]:
         found = sorted(self.terms.get(term, ()), key=lambda r: self.cases[r].received_at)
-        return found[::-1]
+        return found[::-1][:limit]
 
     def cases_of_customer(self, key: str) -> list[Case]:
         found = [c for c in self.cases.values() if customer_key(c.customer.email) == key]

@@ -17,9 +17,9 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseType, Channel, TimelineEvent
 
 if TYPE_CHECKING:
-    from sla_monitor.listing import Schedule
     from sla_monitor.calendar import ClosureDay
     from sla_monitor.directory import Department, Directory, Officer
+    from sla_monitor.listing import Schedule
     from sla_monitor.triage import ClassificationExample, TriageRecord, TriageResolution
 
 
@@ -238,9 +238,9 @@ class WorkShelves(Protocol):
         """Every work list counter (`sla_monitor.store.shelves.counter_keys`), by key."""
         ...
 
-    def cases_with_term(self, term: str) -> list[str]:
+    def cases_with_term(self, term: str, *, limit: int | None = None) -> list[str]:
         """The references of the cases, open or closed, a search term was written for, newest
-        first (`sla_monitor.listing.search_terms`)."""
+        first (`sla_monitor.listing.search_terms`); at most `limit` of them."""
         ...
 
 

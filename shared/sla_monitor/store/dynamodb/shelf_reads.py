@@ -56,10 +56,14 @@ class ShelfReads:
             counts[item.sk] = int(item.value)
         return counts
 
-    def cases_with_term(self, term: str) -> list[str]:
+    def cases_with_term(self, term: str, *, limit: int | None = None) -> list[str]:
         m = self.models.term
-        found = []
-        for item in m.query(term_key(term), scan_index_forward=False, page_size=100):
+        found: list[str] = []
+        for item in m.query(
+            term_key(term), scan_index_forward=False, page_size=min(limit or 100, 100)
+        ):
+            if limit is not None and len(found) == limit:
+                break
             self.items_read += 1
             found.append(item.reference)
         return found
