@@ -23,7 +23,8 @@ from sla_monitor.checker.messages import valid_address
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.policy import Policy, Role
 from sla_monitor.staff import change_case
-from sla_monitor.store.ports import CaseStore, DirectoryStore
+from sla_monitor.store.ports import CaseStore, DirectoryStore, Shelf
+from sla_monitor.store.shelves import owner_key
 
 # Ids and codes appear in URLs, table keys and commands: keep them plain.
 _IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -347,7 +348,8 @@ def hand_over_cases_of_retired(
             },
         )
 
-    references = [c.reference for c in store.open_cases() if c.assigned_officer == officer_id]
+    # The officer's own shelf holds exactly the open cases assigned to them.
+    references = [e.reference for e in store.shelved(Shelf.OWNER, owner_key(officer_id, None))]
     for reference in references:
         try:
             change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)

@@ -16,7 +16,8 @@ from unit.reports.cases import YEAR_2026  # the cases built to known outcomes
 from sla_monitor.cli.main import main
 from sla_monitor.listing import Schedule
 from sla_monitor.runtime import services
-from sla_monitor.store.ports import customer_key
+from sla_monitor.store.ports import Shelf, customer_key
+from sla_monitor.store.shelves import department_key
 
 
 @pytest.fixture
@@ -194,3 +195,38 @@ def test_cases_saved_before_the_residents_index_are_given_their_key_once(aws, ca
     assert out.splitlines()[1] == "1 case(s) given their resident's key (for the residents' pages)"
     assert [c.reference for c in store.cases_of_customer(key)] == before
     assert run(capsys, "report backfill")[1].splitlines()[1].startswith("0 case(s)")
+
+
+def test_cases_saved_before_the_shelves_are_filed_once(aws, capsys):
+    _store_the_year()
+    store = services().store
+    open_ones = [c.reference for c in YEAR_2026 if c.is_open]
+    assert open_ones
+    table = services().client("dynamodb")
+    for case in YEAR_2026:
+        # As a case saved before the upgrade: filed under nothing.
+        table.update_item(
+            TableName=services().settings.cases_table,
+            Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CASE"}},
+            UpdateExpression="REMOVE work_filed, work_counted, search_filed",
+        )
+    for shelf_key in {department_key(c.department) for c in YEAR_2026}:
+        for entry in list(store.shelved(Shelf.DEPARTMENT, shelf_key)):
+            table.delete_item(
+                TableName=services().settings.cases_table,
+                Key={
+                    "pk": {"S": f"SHELF#department#{shelf_key}"},
+                    "sk": {"S": entry.position},
+                },
+            )
+    out = run(capsys, "report backfill")[1]
+    assert (
+        out.splitlines()[2] == f"{len(YEAR_2026)} case(s) filed for the staff work list and search"
+    )
+    shelved = {
+        e.reference
+        for c in YEAR_2026
+        for e in store.shelved(Shelf.DEPARTMENT, department_key(c.department))
+    }
+    assert shelved == set(open_ones)
+    assert run(capsys, "report backfill")[1].splitlines()[2].startswith("0 case(s)")

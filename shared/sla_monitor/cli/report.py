@@ -22,6 +22,7 @@ from sla_monitor.cli.common import (
     instant_argument,
     target_services,
 )
+from sla_monitor.listing import schedule_of
 from sla_monitor.reports.exports import (
     ANNUAL_FORMATS,
     MONTHLY_FORMATS,
@@ -77,7 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="index the cases saved before the reports existed, once, after upgrading",
         description=(
             "Give every case saved before the received-month index existed its month, so the "
-            "reports find it. Scans the cases table once; safe to run again."
+            "reports find it, and file every case saved before the work list's shelves and "
+            "search existed. Scans the cases table once; safe to run again."
         ),
     )
     add_target_arguments(backfill)
@@ -105,8 +107,13 @@ def _backfill(args: argparse.Namespace) -> int:
     with target_services(args) as bundle:
         changed = bundle.store.index_received_months()
         keyed = bundle.store.index_customer_keys()
+        now = datetime.now(UTC)
+        filed = bundle.store.file_unfiled_cases(
+            lambda case: schedule_of(case, bundle.policy, bundle.calendar, now)
+        )
     print(f"{changed} case(s) given their received month")
     print(f"{keyed} case(s) given their resident's key (for the residents' pages)")
+    print(f"{filed} case(s) filed for the staff work list and search")
     return 0
 
 

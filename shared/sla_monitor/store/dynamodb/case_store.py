@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -403,6 +403,38 @@ class DynamoDBCaseStore(ShelfReads, SideRecords):
                 continue
             changed += 1
         return changed
+
+    def file_unfiled_cases(self, schedule: Callable[[Case], Schedule]) -> int:
+        """File every case saved before the work list's shelves and search terms existed (its
+        item says it is filed under nothing): a Scan, run once by hand after upgrading
+        (`sla-monitor report backfill`). Returns how many cases it filed; a second run files
+        none. A case saved meanwhile is left as its save filed it."""
+        m = self.models
+        filed = 0
+        unfiled = (m.case.sk == "CASE") & m.case.search_filed.does_not_exist()
+        for item in m.case.scan(unfiled & m.case.work_filed.does_not_exist()):
+            case = case_from_item(item)
+            filing = filing_of(
+                case, schedule(case), shards=self.shards, expires_at=self._expires_at(case)
+            )
+            try:
+                with TransactWrite(connection=self._connection()) as tx:
+                    write_refiling(tx, m, refiling(NOTHING, filing))
+                    tx.update(
+                        item,
+                        actions=[
+                            m.case.work_filed.set(sorted(filing.shelved) or None),
+                            m.case.work_counted.set(sorted(filing.counted) or None),
+                            m.case.search_filed.set(sorted(filing.terms) or None),
+                        ],
+                        condition=m.case.search_filed.does_not_exist(),
+                    )
+            except TransactWriteError as error:
+                if error.cause_response_code != "TransactionCanceledException":
+                    raise
+                continue
+            filed += 1
+        return filed
 
     def cases_of_customer(self, key: str) -> list[Case]:
         found = []
