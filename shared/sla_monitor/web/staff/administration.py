@@ -44,7 +44,8 @@ from sla_monitor.store.ports import DirectoryStore
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.answers import day_from, ticked
-from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
+from sla_monitor.web.staff.formatting import sentence
+from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import StaffRole
 from sla_monitor.wording import long_date
 

@@ -2,7 +2,7 @@
 
 Each route is one line of the pages behind one `requires` decorator: who may use it is written
 in `permissions.py`, never here. The steps on a case are routed from the steps table
-(`pages.ACTIONS`), so each step's permission is written once, on its line there. Why a request
+(`steps.ACTIONS`), so each step's permission is written once, on its line there. Why a request
 was turned away becomes an HTTP answer in one place, the exception handlers at the end: no
 session or an expired one sends the browser to sign in; the wrong role gets the 403 page; a form
 without its CSRF token gets a 403 page and changes nothing. Every refusal is logged with its
@@ -55,18 +55,8 @@ from sla_monitor.web.staff.auth import (
     TokenVerifier,
     jwks_signing_key,
 )
-from sla_monitor.web.staff.pages import (
-    ACTIONS,
-    AttachmentNotOffered,
-    CaseAction,
-    FormRefused,
-    StaffPages,
-    StaffUrls,
-    Visit,
-    home_of,
-    redirect,
-    render_page,
-)
+from sla_monitor.web.staff.case_page import AttachmentNotOffered, CasePages
+from sla_monitor.web.staff.pages import FormRefused, StaffPages, Visit
 from sla_monitor.web.staff.permissions import (
     CURRENT_ACCESS,
     NotPermitted,
@@ -77,6 +67,7 @@ from sla_monitor.web.staff.permissions import (
     requires,
     viewer_from_claims,
 )
+from sla_monitor.web.staff.rendering import home_of, redirect, render_page, static_asset
 from sla_monitor.web.staff.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -87,6 +78,10 @@ from sla_monitor.web.staff.session import (
     Session,
     Sessions,
 )
+from sla_monitor.web.staff.step_forms import StepPages
+from sla_monitor.web.staff.steps import ACTIONS, CaseAction
+from sla_monitor.web.staff.urls import StaffUrls
+from sla_monitor.web.staff.work_list_page import WorkListPages
 
 if TYPE_CHECKING:
     from sla_monitor.staff_accounts import StaffAccounts
@@ -312,13 +307,13 @@ def account() -> Response:
 @app.get("/cases")
 @requires(Permission.VIEW_WORK_LIST)
 def cases() -> Response:
-    return _respond(_pages().work_list(_current().visit()))
+    return _respond(WorkListPages(_pages()).show(_current().visit()))
 
 
 @app.get("/cases.csv")
 @requires(Permission.EXPORT_WORK_LIST)
 def cases_csv() -> Response:
-    return _respond(_pages().work_list_csv(_current().visit()))
+    return _respond(WorkListPages(_pages()).export_csv(_current().visit()))
 
 
 @app.get("/cases/new")
@@ -341,14 +336,16 @@ def log_case() -> Response:
 @requires(Permission.VIEW_CASE)
 def case(reference: str) -> Response:
     current = _current()
-    return _respond(_pages().case_page(current.visit(), current.case(reference)))
+    return _respond(CasePages(_pages()).show(current.visit(), current.case(reference)))
 
 
 @app.get("/cases/<reference>/attachments/<attachment>")
 @requires(Permission.DOWNLOAD_ATTACHMENT)
 def attachment(reference: str, attachment: str) -> Response:
     current = _current()
-    return _respond(_pages().attachment(current.visit(), current.case(reference), attachment))
+    return _respond(
+        CasePages(_pages()).attachment(current.visit(), current.case(reference), attachment)
+    )
 
 
 # -- the steps on a case: a form (GET) and its answer (POST) each ---------------------------------
@@ -356,12 +353,16 @@ def attachment(reference: str, attachment: str) -> Response:
 
 def _form(reference: str, name: str) -> Response:
     current = _current()
-    return _respond(_pages().action_form(current.visit(), current.case(reference), ACTIONS[name]))
+    return _respond(
+        StepPages(_pages()).form(current.visit(), current.case(reference), ACTIONS[name])
+    )
 
 
 def _step(reference: str, name: str) -> Response:
     current = _current()
-    return _respond(_pages().take_action(current.visit(), current.case(reference), ACTIONS[name]))
+    return _respond(
+        StepPages(_pages()).take(current.visit(), current.case(reference), ACTIONS[name])
+    )
 
 
 def _route_step(action: CaseAction) -> None:
@@ -866,7 +867,7 @@ def signed_out() -> Response:
 
 @app.get("/assets/<name>")
 def asset(name: str) -> Response:
-    found = StaffPages.asset(name)
+    found = static_asset(name)
     return _respond(found) if found else not_found(None)
 
 
