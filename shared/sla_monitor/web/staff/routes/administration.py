@@ -15,11 +15,13 @@ from sla_monitor.web.staff.routes.resolver import app, current_request, respond
 
 if TYPE_CHECKING:
     from sla_monitor.staff_accounts import StaffAccounts
-    from sla_monitor.web.staff.administration import CalendarPages, DirectoryPages, UserPages
+    from sla_monitor.web.staff.administration.accounts import UserPages
+    from sla_monitor.web.staff.administration.closure_days import CalendarPages
+    from sla_monitor.web.staff.administration.directory import DirectoryPages
 
 
 def _directory() -> DirectoryPages:
-    from sla_monitor.web.staff.administration import DirectoryPages
+    from sla_monitor.web.staff.administration.directory import DirectoryPages
 
     bundle = services()
     return DirectoryPages(
@@ -28,7 +30,7 @@ def _directory() -> DirectoryPages:
 
 
 def _calendar() -> CalendarPages:
-    from sla_monitor.web.staff.administration import CalendarPages
+    from sla_monitor.web.staff.administration.closure_days import CalendarPages
 
     bundle = services()
     return CalendarPages(
@@ -42,7 +44,7 @@ def _calendar() -> CalendarPages:
 
 def _users() -> UserPages:
     from sla_monitor.staff_accounts import CognitoStaffAccounts
-    from sla_monitor.web.staff.administration import UserPages
+    from sla_monitor.web.staff.administration.accounts import UserPages
 
     def accounts() -> StaffAccounts:
         return CognitoStaffAccounts(
