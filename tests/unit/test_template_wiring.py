@@ -202,9 +202,10 @@ def test_letters_link_to_the_residents_pages_from_every_function_that_sends_them
 
 
 def test_every_workspace_route_but_signing_in_and_assets_carries_the_permission_decorator():
-    source = ROOT / "shared" / "sla_monitor" / "web" / "staff" / "routes.py"
+    sources = sorted((ROOT / "shared" / "sla_monitor" / "web" / "staff" / "routes").glob("*.py"))
+    assert sources
     open_routes = {"/sign-in", "/auth/callback", "/sign-out", "/signed-out", "/assets/<name>"}
-    for node in ast.walk(ast.parse(source.read_text())):
+    for node in (n for s in sources for n in ast.walk(ast.parse(s.read_text()))):
         if not isinstance(node, ast.FunctionDef):
             continue
         paths = [

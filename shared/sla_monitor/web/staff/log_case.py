@@ -26,7 +26,8 @@ from sla_monitor.contact_details import contact_problems
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGES, FieldError
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.answers import clock_time_from, day_fields, day_from
-from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
+from sla_monitor.web.staff.formatting import sentence
+from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may
 
 LOGGED_CHANNELS: tuple[tuple[Channel, str], ...] = (

@@ -25,7 +25,9 @@ from sla_monitor.reports.periods import Month, ReportRefused, parse_month, parse
 from sla_monitor.reports.reading import annual_report, monthly_report
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.http.messages import WebResponse
-from sla_monitor.web.staff.pages import StaffPages, Visit, security_headers, sentence
+from sla_monitor.web.staff.formatting import sentence
+from sla_monitor.web.staff.pages import StaffPages, Visit
+from sla_monitor.web.staff.rendering import security_headers
 
 MONTHLY, ANNUAL = "monthly", "annual"
 

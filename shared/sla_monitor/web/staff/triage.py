@@ -31,7 +31,8 @@ from sla_monitor.triage_actions import (
 )
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.http.messages import WebResponse
-from sla_monitor.web.staff.pages import StaffPages, Visit, sentence
+from sla_monitor.web.staff.formatting import sentence
+from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may
 
 MAX_SHOWN_TEXT = 10_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from sla_monitor.web.staff import routes
-from sla_monitor.web.staff.pages import ACTIONS
+from sla_monitor.web.staff.steps import ACTIONS
 
 STEP = re.compile(r"^/cases/<reference>/([a-z0-9-]+)$")
 

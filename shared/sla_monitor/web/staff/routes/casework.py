@@ -1,0 +1,55 @@
+"""The work list (and its CSV), logging a case, a case's page and its attachments."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+
+from sla_monitor.web.staff.case_page import CasePages
+from sla_monitor.web.staff.permissions import Permission, requires
+from sla_monitor.web.staff.routes.collaborators import staff_pages
+from sla_monitor.web.staff.routes.resolver import app, current_request, respond
+from sla_monitor.web.staff.work_list_page import WorkListPages
+
+
+@app.get("/cases")
+@requires(Permission.VIEW_WORK_LIST)
+def cases() -> Response:
+    return respond(WorkListPages(staff_pages()).show(current_request().visit()))
+
+
+@app.get("/cases.csv")
+@requires(Permission.EXPORT_WORK_LIST)
+def cases_csv() -> Response:
+    return respond(WorkListPages(staff_pages()).export_csv(current_request().visit()))
+
+
+@app.get("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case_form() -> Response:
+    from sla_monitor.web.staff.log_case import LogCasePages
+
+    return respond(LogCasePages(staff_pages()).form(current_request().visit()))
+
+
+@app.post("/cases/new")
+@requires(Permission.LOG_CASE)
+def log_case() -> Response:
+    from sla_monitor.web.staff.log_case import LogCasePages
+
+    return respond(LogCasePages(staff_pages()).log(current_request().visit()))
+
+
+@app.get("/cases/<reference>")
+@requires(Permission.VIEW_CASE)
+def case(reference: str) -> Response:
+    current = current_request()
+    return respond(CasePages(staff_pages()).show(current.visit(), current.case(reference)))
+
+
+@app.get("/cases/<reference>/attachments/<attachment>")
+@requires(Permission.DOWNLOAD_ATTACHMENT)
+def attachment(reference: str, attachment: str) -> Response:
+    current = current_request()
+    return respond(
+        CasePages(staff_pages()).attachment(current.visit(), current.case(reference), attachment)
+    )

@@ -1,0 +1,193 @@
+"""The work list: the open cases a viewer may see, with their clocks, filtered as the address
+says, as a page or as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from sla_monitor.calendar import LONDON
+from sla_monitor.cases import CaseType, Channel
+from sla_monitor.web.http.messages import WebResponse
+from sla_monitor.web.staff.formatting import (
+    BADGE_CLASSES,
+    CHANNEL_NAMES,
+    TYPE_NAMES,
+    iso_date,
+    short_date,
+)
+from sla_monitor.web.staff.pages import StaffPages, Visit
+from sla_monitor.web.staff.permissions import Permission, may
+from sla_monitor.web.staff.rendering import security_headers
+from sla_monitor.web.staff.work_list_query import WorkListQuery
+from sla_monitor.work_list import CaseView, promise_label, standing, work_list
+
+
+def _safe_csv(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class WorkListPages:
+    """The work list as a page (`show`) and as CSV (`export_csv`)."""
+
+    def __init__(self, pages: StaffPages) -> None:
+        self.pages = pages
+
+    def _work_list(self, visit: Visit, query: WorkListQuery) -> list[CaseView]:
+        viewer = visit.viewer
+        return work_list(
+            self.pages.store.open_cases(),
+            policy=self.pages.policy,
+            calendar=self.pages.calendar,
+            directory=self.pages.directory,
+            now=visit.now,
+            wanted=query.wanted(viewer),
+            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
+        )
+
+    def show(self, visit: Visit) -> WebResponse:
+        query = WorkListQuery.from_query(visit.request.query)
+        views = self._work_list(visit, query)
+        urls = visit.urls
+        quick = [
+            ("All my work", WorkListQuery()),
+            ("Assigned to me", WorkListQuery(whose="mine")),
+            ("My department", WorkListQuery(whose="department")),
+            ("Complaints", WorkListQuery(case_type=CaseType.COMPLAINT.value)),
+            ("Breached", WorkListQuery(breached=True)),
+        ]
+        shown_query = query.query_string()
+        return self.pages.page(
+            visit,
+            "work_list.html",
+            can_log=may(visit.viewer, Permission.LOG_CASE),
+            status=400 if query.errors else 200,
+            title="Cases",
+            query=query,
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in query.errors],
+            field_errors={e.field: {"text": e.message} for e in query.errors},
+            rows=[self._row(view, visit.now) for view in views],
+            sub_navigation=[
+                {
+                    "text": text,
+                    "href": urls.cases(q.query_string()),
+                    "active": q.query_string() == shown_query,
+                }
+                for text, q in quick
+            ],
+            selected=query.selected(urls),
+            csv_url=urls.cases_csv(shown_query),
+            type_items=[{"value": "", "text": "Any type"}]
+            + [{"value": t.value, "text": TYPE_NAMES[t]} for t in CaseType],
+            channel_items=[{"value": "", "text": "Any channel"}]
+            + [{"value": c.value, "text": CHANNEL_NAMES[c]} for c in Channel],
+            stage_items=[
+                {"value": "", "text": "Any stage"},
+                {"value": "1", "text": "Stage 1"},
+                {"value": "2", "text": "Stage 2"},
+            ],
+        )
+
+    def _row(self, view: CaseView, now: datetime) -> dict[str, Any]:
+        case, clock = view.case, view.next_clock
+        owner = self.pages.directory.officer(view.owner)
+        return {
+            "reference": case.reference,
+            "customer": case.customer.name or case.customer.email or "Not given",
+            "type": TYPE_NAMES[case.case_type],
+            "possible_complaint": case.possible_complaint,
+            "possible_stage_2": case.possible_stage_2_at is not None,
+            "stage": case.stage,
+            "channel": CHANNEL_NAMES[case.channel],
+            "owner": (owner.name if owner else view.owner) or "Nobody",
+            "unassigned": case.assigned_officer is None,
+            "next": promise_label(clock) if clock else None,
+            "due": clock.due_day if clock else None,
+            "badges": self._badges(view, now),
+        }
+
+    def _badges(self, view: CaseView, now: datetime) -> list[dict[str, str]]:
+        """The case's outstanding clocks (and paused ones), each as a badge."""
+        clocks = sorted(
+            (*view.outstanding, *view.paused_clocks),
+            key=lambda c: (c.due_day or date.max, c.promise),
+        )
+        badges = []
+        for clock in clocks:
+            state = standing(clock, policy=self.pages.policy, calendar=self.pages.calendar, now=now)
+            badges.append(
+                {
+                    "text": state.label,
+                    "classes": BADGE_CLASSES[state],
+                    "promise": promise_label(clock),
+                    "due": short_date(clock.due_day),
+                }
+            )
+        return badges
+
+    def export_csv(self, visit: Visit) -> WebResponse:
+        query = WorkListQuery.from_query(visit.request.query)
+        views = self._work_list(visit, query)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "reference",
+                "type",
+                "stage",
+                "channel",
+                "received",
+                "customer",
+                "email",
+                "department",
+                "owner",
+                "next promise",
+                "next due",
+                "next state",
+                "breached",
+            ]
+        )
+        for view in views:
+            case, clock = view.case, view.next_clock
+            state = (
+                standing(
+                    clock, policy=self.pages.policy, calendar=self.pages.calendar, now=visit.now
+                ).label
+                if clock
+                else ("paused" if case.open_pause else "")
+            )
+            writer.writerow(
+                [
+                    _safe_csv(v)
+                    for v in (
+                        case.reference,
+                        case.case_type.value,
+                        str(case.stage),
+                        case.channel.value,
+                        case.received_at.astimezone(LONDON).isoformat(),
+                        case.customer.name or "",
+                        case.customer.email or "",
+                        view.department or "",
+                        view.owner or "",
+                        promise_label(clock) if clock else "",
+                        iso_date(clock.due_day) if clock else "",
+                        state,
+                        "yes" if view.breached else "no",
+                    )
+                ]
+            )
+        day = visit.now.astimezone(LONDON).date().isoformat()
+        return WebResponse(
+            status=200,
+            body=out.getvalue(),
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="cases-{day}.csv"',
+                **security_headers("-", secure=visit.request.secure),
+            },
+            log_message="work list exported",
+            log_fields={"rows": len(views)},
+        )
