@@ -104,7 +104,7 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
             items, seconds, _ = _measure(
                 reads,
                 lambda view=view: read_work_list(
-                    store, reach=view.reach, wanted=view.wanted, shards=store.shards, **common
+                    store, reach=view.reach, wanted=view.wanted, **common
                 ),
             )
             old_items, old_seconds, _ = _measure(reads, before(view))

@@ -322,7 +322,6 @@ def read_work_list(
     calendar: WorkingDayCalendar,
     directory: Directory,
     now: datetime,
-    shards: int,
     visible: Callable[[Case], bool] = lambda case: True,
     after: str | None = None,
     page_size: int = PAGE_SIZE,
@@ -332,10 +331,12 @@ def read_work_list(
     starting after the position `after`."""
     place = _Directory(directory)
     counts = store.work_counts()
-    plan = min(_candidates(reach, wanted, place, counts, shards, now), key=lambda s: s.size)
+    plan = min(_candidates(reach, wanted, place, counts, store.shards, now), key=lambda s: s.size)
     before = _before(wanted, calendar, now)
     streams = [
-        store.shelved(shelf, key, after=after, before=_earlier(before, own))
+        store.shelved(
+            shelf, key, after=after, before=_earlier(before, own), page_size=page_size + 1
+        )
         for shelf, key, own in plan.keys
     ]
     chosen: list[ShelfEntry] = []

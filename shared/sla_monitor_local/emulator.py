@@ -13,10 +13,11 @@ local stack. Nothing deployed imports this module; on AWS, DynamoDB does all of 
 
 3. moto answers a query of a global secondary index by sorting every item of the index
    partition and working out the size of each, matching or not, before it applies the key
-   condition: a sweep's query for the few cases due costs a walk of every open case. The fix
-   hands moto's query only the items that meet the key conditions (the hash key, and the range
-   key's comparison), which is what DynamoDB reads; the rest of moto's query, its order, pages
-   and projection, is unchanged.
+   condition: a sweep's query for the few cases due costs a walk of every open case. A query of
+   the table itself walks and sorts every item of the table to find one partition's. The fix
+   hands moto's query only the items that meet the key conditions (for an index, the hash key
+   and the range key's comparison; for the table, the partition asked for), which is what
+   DynamoDB reads; the rest of moto's query, its order, pages and projection, is unchanged.
 
 `install()` applies all three, once per process. tests/integration/test_emulator.py checks that a
 failed transaction still leaves nothing behind, that a concurrent write survives it, that the copy
@@ -110,6 +111,13 @@ def _every_item(table: Any) -> Iterator[Any]:
             yield stored
 
 
+def _partition(table: Any, hash_key: Any) -> list[Any]:
+    stored = table.items.get(hash_key) if hash_key is not None else None
+    if not stored:
+        return []
+    return list(stored.values()) if table.range_key_attr else [stored]
+
+
 def install() -> None:
     """Apply the fixes to moto in this process (again is harmless)."""
     global _INSTALLED
@@ -152,7 +160,16 @@ def install() -> None:
         @functools.wraps(original_query)
         def query(self: Any, *args: Any, **kwargs: Any) -> Any:
             arguments = signature.bind(self, *args, **kwargs).arguments
-            if not arguments.get("index_name") or not arguments.get("hash_key_conditions"):
+            if not arguments.get("index_name"):
+                with _LOCK:
+                    # The table's own partition, which is what DynamoDB reads.
+                    candidates = _partition(self, arguments.get("hash_key"))
+                    self.all_items = lambda: candidates
+                    try:
+                        return original_query(self, *args, **kwargs)
+                    finally:
+                        del self.all_items
+            if not arguments.get("hash_key_conditions"):
                 return original_query(self, *args, **kwargs)
             with _LOCK:
                 # In no order (moto's `all_items` sorts the whole table): an index query sorts

@@ -212,11 +212,41 @@ def test_an_index_query_answers_as_dynamodb_does(client, limit):
     assert between == ["case-3", "case-5", "case-7", "case-9"]
 
 
-def test_a_query_of_the_table_itself_is_left_to_moto(client):
+def test_a_query_of_the_table_itself_answers_as_dynamodb_does(client):
     _put(client, "case-1", note="x")
+    _put(client, "case-2", note="y")
     page = client.query(
         TableName="t",
         KeyConditionExpression="pk = :p",
         ExpressionAttributeValues={":p": {"S": "case-1"}},
     )
     assert [item["pk"]["S"] for item in page["Items"]] == ["case-1"]
+    assert page["ScannedCount"] == 1
+    nothing = client.query(
+        TableName="t",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "case-3"}},
+    )
+    assert nothing["Items"] == []
+
+
+def test_a_query_of_the_table_reads_only_its_partition(client):
+    for n in range(30):
+        _put(client, f"case-{n}")
+    walked = []
+    from moto.dynamodb.models.table import Table
+
+    original = Table.all_items
+
+    def watching(self):
+        found = original(self)
+        walked.append(len(found))
+        return found
+
+    with mock.patch.object(Table, "all_items", watching):
+        client.query(
+            TableName="t",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "case-7"}},
+        )
+    assert walked == []  # the emulator handed moto the partition, not the table

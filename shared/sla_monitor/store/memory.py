@@ -189,7 +189,13 @@ class InMemoryCaseStore:
     # -- the work list's shelves -----------------------------------------------------------------
 
     def shelved(
-        self, shelf: Shelf, key: str, *, after: str | None = None, before: str | None = None
+        self,
+        shelf: Shelf,
+        key: str,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        page_size: int = 50,
     ) -> Iterator[ShelfEntry]:
         entries = sorted(
             (

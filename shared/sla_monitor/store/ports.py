@@ -222,12 +222,20 @@ class WorkShelves(Protocol):
     """What the staff work list and search read: a page of a shelf at a time, the cases it
     names, the counters kept with the writes, and the cases filed under a search term."""
 
+    shards: int  # how many index shards the shelves by type and breached are spread over
+
     def shelved(
-        self, shelf: Shelf, key: str, *, after: str | None = None, before: str | None = None
+        self,
+        shelf: Shelf,
+        key: str,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        page_size: int = 50,
     ) -> Iterator[ShelfEntry]:
         """The entries filed under `key` on `shelf`, in position order, from just after `after`
-        and up to (not including) `before`; read lazily a page at a time, so a caller that
-        stops early reads no more."""
+        and up to (not including) `before`; read lazily `page_size` entries at a time, so a
+        caller that stops early reads no more."""
         ...
 
     def get_cases(self, references: Sequence[str]) -> list[Case]:

@@ -121,7 +121,6 @@ def _everything(store, wanted, reach, *, policy, calendar, directory, page_size=
             calendar=calendar,
             directory=directory,
             now=NOW,
-            shards=store.shards,
             after=after,
             page_size=page_size,
             budget=10_000,
@@ -220,7 +219,6 @@ def test_totals_come_from_the_counters_for_the_plain_views(world, policy, calend
         calendar=calendar,
         directory=directory,
         now=NOW,
-        shards=store.shards,
     )
     expected = [
         c
@@ -236,7 +234,6 @@ def test_totals_come_from_the_counters_for_the_plain_views(world, policy, calend
         calendar=calendar,
         directory=directory,
         now=NOW,
-        shards=store.shards,
     )
     assert by_channel.total is None  # no counter is kept by channel
 
@@ -266,7 +263,6 @@ def test_a_promise_broken_since_the_last_save_is_in_the_breached_view_at_once(
         calendar=calendar,
         directory=directory,
         now=NOW,
-        shards=store.shards,
     )
     assert [v.case.reference for v in page.views] == [case.reference]
     assert page.total == 0  # the counters wait for the sweep to record it
@@ -283,7 +279,6 @@ def test_a_page_reads_about_one_entry_per_case_shown(world, policy, calendar, di
         calendar=calendar,
         directory=directory,
         now=NOW,
-        shards=store.shards,
         page_size=5,
     )
     assert len(page.views) == 5
@@ -304,7 +299,6 @@ def test_a_filter_no_shelf_serves_stops_at_its_budget_and_says_so(
         calendar=calendar,
         directory=directory,
         now=NOW,
-        shards=store.shards,
         budget=20,
     )
     assert page.read == 20

@@ -23,7 +23,13 @@ class ShelfReads:
         raise NotImplementedError
 
     def shelved(
-        self, shelf: Shelf, key: str, *, after: str | None = None, before: str | None = None
+        self,
+        shelf: Shelf,
+        key: str,
+        *,
+        after: str | None = None,
+        before: str | None = None,
+        page_size: int = 50,
     ) -> Iterator[ShelfEntry]:
         """One shelf key's entries in position order, a page of 50 at a time, read strongly
         consistent (a case saved a moment ago is where its save put it)."""
@@ -32,7 +38,7 @@ class ShelfReads:
         if before is not None and after is None:
             condition = m.sk < before
         for item in m.query(
-            shelf_partition(shelf, key), condition, consistent_read=True, page_size=50
+            shelf_partition(shelf, key), condition, consistent_read=True, page_size=page_size
         ):
             if before is not None and item.sk >= before:
                 return

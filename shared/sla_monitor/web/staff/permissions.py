@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action
+from sla_monitor.work_list_reading import Reach
 
 
 class StaffRole(enum.StrEnum):
@@ -266,6 +267,22 @@ def covers(scope: Scope, viewer: Viewer, case: Case) -> bool:
         return case.case_type is CaseType.COMPLAINT
     return case.case_type is CaseType.COMPLAINT and bool(
         case.sent_of(Action.REFER_TO_CHIEF_EXECUTIVE.value)
+    )
+
+
+def work_list_reach(viewer: Viewer) -> Reach:
+    """The open cases the viewer's roles let them see in the work list, as the shelves are
+    chosen by: their departments, every complaint, the complaints referred to the Chief
+    Executive (the same scopes `covers` checks case by case)."""
+    scopes = {
+        MATRIX[role][Permission.VIEW_CASE]
+        for role in viewer.roles
+        if Permission.VIEW_CASE in MATRIX[role] and Permission.VIEW_WORK_LIST in MATRIX[role]
+    }
+    return Reach(
+        departments=viewer.departments if Scope.OWN_DEPARTMENTS in scopes else (),
+        complaints=Scope.COMPLAINTS in scopes,
+        referred=Scope.REFERRED_COMPLAINTS in scopes,
     )
 
 

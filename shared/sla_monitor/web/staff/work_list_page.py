@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel
@@ -19,10 +21,18 @@ from sla_monitor.web.staff.formatting import (
     short_date,
 )
 from sla_monitor.web.staff.pages import StaffPages, Visit
-from sla_monitor.web.staff.permissions import Permission, may
+from sla_monitor.web.staff.permissions import Permission, may, work_list_reach
 from sla_monitor.web.staff.rendering import security_headers
 from sla_monitor.web.staff.work_list_query import WorkListQuery
-from sla_monitor.work_list import CaseView, promise_label, standing, work_list
+from sla_monitor.work_list import (
+    CaseView,
+    case_view,
+    matches,
+    promise_label,
+    standing,
+    work_list,
+)
+from sla_monitor.work_list_reading import Found, WorkPage, find_cases, read_work_list
 
 
 def _safe_csv(value: str) -> str:
@@ -48,9 +58,78 @@ class WorkListPages:
             visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
         )
 
+    def _page(self, visit: Visit, query: WorkListQuery) -> WorkPage:
+        """One page of the view the address asks for, read from the shelves."""
+        viewer = visit.viewer
+        pages = self.pages
+        return read_work_list(
+            pages.store,
+            reach=work_list_reach(viewer),
+            wanted=replace(query.wanted(viewer), search=None),
+            policy=pages.policy,
+            calendar=pages.calendar,
+            directory=pages.directory,
+            now=visit.now,
+            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
+            after=query.after or None,
+        )
+
+    def _found(self, visit: Visit, query: WorkListQuery) -> Found:
+        """The cases, open or closed, a search finds that the viewer may see."""
+        viewer = visit.viewer
+        pages = self.pages
+        return find_cases(
+            pages.store,
+            pages.store,
+            query.search,
+            reference_prefix=pages.council.reference_prefix,
+            now=visit.now,
+            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
+        )
+
+    def _listing(self, visit: Visit, query: WorkListQuery) -> dict[str, Any]:
+        """What the list shows: a page of the view, or what a search found, and what to say."""
+        if query.search:
+            found = self._found(visit, query)
+            views = [
+                case_view(
+                    case,
+                    policy=self.pages.policy,
+                    calendar=self.pages.calendar,
+                    directory=self.pages.directory,
+                    now=visit.now,
+                )
+                for case in found.cases
+            ]
+            # The other filters narrow what the search found.
+            wanted = replace(query.wanted(visit.viewer), search=None)
+            shown = [
+                v for v in views if matches(v, wanted, calendar=self.pages.calendar, now=visit.now)
+            ]
+            return {
+                "rows": [self._row(v, visit.now) for v in shown],
+                "searching": True,
+                "too_common": found.too_common,
+                "more": found.more,
+            }
+        page = self._page(visit, query)
+        next_url = (
+            visit.urls.cases(urlencode([*query.pairs(), ("after", page.after)]))
+            if page.after
+            else None
+        )
+        return {
+            "rows": [self._row(v, visit.now) for v in page.views],
+            "searching": False,
+            "total": page.total,
+            "narrowed": page.narrowed,
+            "next_url": next_url,
+            "first_url": visit.urls.cases(query.query_string()) if query.after else None,
+        }
+
     def show(self, visit: Visit) -> WebResponse:
         query = WorkListQuery.from_query(visit.request.query)
-        views = self._work_list(visit, query)
+        listing = self._listing(visit, query)
         urls = visit.urls
         quick = [
             ("All my work", WorkListQuery()),
@@ -69,7 +148,7 @@ class WorkListPages:
             query=query,
             errors=[{"text": e.message, "href": f"#{e.field}"} for e in query.errors],
             field_errors={e.field: {"text": e.message} for e in query.errors},
-            rows=[self._row(view, visit.now) for view in views],
+            **listing,
             sub_navigation=[
                 {
                     "text": text,
@@ -106,6 +185,9 @@ class WorkListPages:
             "unassigned": case.assigned_officer is None,
             "next": promise_label(clock) if clock else None,
             "due": clock.due_day if clock else None,
+            "closed": (
+                short_date(case.closed_at.astimezone(LONDON).date()) if case.closed_at else None
+            ),
             "badges": self._badges(view, now),
         }
 

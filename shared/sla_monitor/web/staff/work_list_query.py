@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from sla_monitor.work_list import WorkListFilter
 
 MAX_DUE_WITHIN = 60
 _WHOSE = ("all", "mine", "department")
+# Where a page of the work list starts: just after this position on the shelves.
+_AFTER = re.compile(r"^(~|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)#[A-Z0-9-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class WorkListQuery:
     breached: bool = False
     due_within: str = ""
     search: str = ""
+    after: str = ""  # the page starts after this position (the previous page's last case)
     errors: tuple[FieldError, ...] = ()
 
     @classmethod
@@ -55,6 +59,7 @@ class WorkListQuery:
             breached=query.get("breached") == "yes",
             due_within=due_within,
             search=query.get("q", "").strip()[:200],
+            after=after if _AFTER.match(after := query.get("after", "")) else "",
             errors=tuple(errors),
         )
 
