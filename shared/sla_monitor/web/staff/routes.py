@@ -13,7 +13,6 @@ The Lambda handler (`functions/staff_workspace/app.py`) only calls `handle`.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -40,14 +39,13 @@ from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.security import (
     CSRF_MAX_AGE,
     FormSigner,
-    SecretSource,
     csrf_token_for,
     csrf_token_is_valid,
+    resolve_secret,
 )
 from sla_monitor.web.staff.auth import (
     Authorization,
     BadToken,
-    CognitoSettings,
     HostedSignIn,
     LocalSignIn,
     SignInFailed,
@@ -89,6 +87,8 @@ from sla_monitor.web.staff.session import (
 )
 
 if TYPE_CHECKING:
+    from sla_monitor.settings.functions import StaffWorkspaceSettings
+    from sla_monitor.settings.pieces import CognitoSettings
     from sla_monitor.staff_accounts import StaffAccounts
     from sla_monitor.web.staff.administration import CalendarPages, DirectoryPages, UserPages
     from sla_monitor.web.staff.triage import TriagePages
@@ -104,28 +104,31 @@ app = APIGatewayRestResolver()
 
 
 @lru_cache(maxsize=1)
-def cognito_settings() -> CognitoSettings:
-    return CognitoSettings.from_environment(os.environ)
+def cognito_settings() -> StaffWorkspaceSettings:
+    # The function's settings, read with its first request (pydantic-settings loads with them).
+    from sla_monitor.settings import read_settings
+    from sla_monitor.settings.functions import StaffWorkspaceSettings
+
+    return read_settings(StaffWorkspaceSettings)
 
 
 @lru_cache(maxsize=4)
 def _verifier(settings: CognitoSettings) -> TokenVerifier:
     return TokenVerifier(
         issuer=settings.issuer,
-        client_id=settings.client_id,
+        client_id=settings.staff_client_id,
         signing_key=jwks_signing_key(settings.jwks_url),
     )
 
 
 @lru_cache(maxsize=4)
-def _sessions(source: SecretSource, idle_minutes: int) -> Sessions:
-    signer = FormSigner(source.resolve(fetch_stored_secret))
-    return Sessions(signer, idle_timeout=timedelta(minutes=idle_minutes))
+def _sessions(settings: StaffWorkspaceSettings) -> Sessions:
+    signer = FormSigner(resolve_secret(settings, fetch_stored_secret))
+    return Sessions(signer, idle_timeout=timedelta(minutes=settings.staff_idle_timeout_minutes))
 
 
 def sessions() -> Sessions:
-    idle = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES") or 30)
-    return _sessions(SecretSource.from_environment(os.environ), idle)
+    return _sessions(cognito_settings())
 
 
 def reset_collaborators() -> None:
@@ -157,10 +160,7 @@ def _attachment_links() -> AttachmentLinks:
 
 
 def _attachment_prefix() -> str:
-    # Intake's settings: the module, with its models of SES's events, loads with the first page.
-    from sla_monitor.mail.events import MailSettings
-
-    return MailSettings.from_environment().attachment_prefix
+    return cognito_settings().attachment_prefix
 
 
 def _pages() -> StaffPages:
@@ -491,7 +491,7 @@ def _users() -> UserPages:
     def accounts() -> StaffAccounts:
         return CognitoStaffAccounts(
             services().client("cognito-idp"),
-            cognito_settings().user_pool_id,
+            cognito_settings().staff_user_pool_id,
             known_groups=[r.value for r in StaffRole],
         )
 

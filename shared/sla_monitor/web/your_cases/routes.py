@@ -8,10 +8,9 @@ in one place, by the exception handlers. The Lambda handler (functions/your_case
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -28,17 +27,29 @@ from sla_monitor.web.gateway import (
     web_request,
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.security import FormSigner, SecretSource
+from sla_monitor.web.security import FormSigner, resolve_secret
 from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
+
+if TYPE_CHECKING:
+    from sla_monitor.settings.functions import YourCasesSettings
+    from sla_monitor.settings.pieces import SecretSettings
 
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()
 
 
+def _settings() -> YourCasesSettings:
+    # Read on each request, as cheap as the environment; pydantic-settings loads with the first.
+    from sla_monitor.settings import read_settings
+    from sla_monitor.settings.functions import YourCasesSettings
+
+    return read_settings(YourCasesSettings)
+
+
 @lru_cache(maxsize=4)
-def _signer(source: SecretSource) -> FormSigner:
+def _signer(source: SecretSettings) -> FormSigner:
     # The form's own secret (FORM_SECRET_PARAMETER): the pages share its CSRF cookie.
-    return FormSigner(source.resolve(fetch_stored_secret))
+    return FormSigner(resolve_secret(source, fetch_stored_secret))
 
 
 def _pages() -> YourCases:
@@ -46,14 +57,14 @@ def _pages() -> YourCases:
     settings = bundle.settings
     return YourCases(
         council=bundle.council,
-        signer=_signer(SecretSource.from_environment(os.environ)),
+        signer=_signer(_settings()),
         store=bundle.store,
         policy=bundle.policy,
         calendar=bundle.calendar,
         directory=bundle.directory,
         mailer=SESMailer(
             bundle.client("ses"),
-            region=settings.region,
+            region=settings.aws_region,
             configuration_set=settings.ses_configuration_set,
         ),
         sender=settings.sender_address,
