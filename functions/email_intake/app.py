@@ -49,10 +49,10 @@ def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> d
     # not with the module.
     from sla_monitor.mail.classification import load_classification_rules
     from sla_monitor.mail.receive import mail_intake, take_in_delivery
-    from sla_monitor.settings import read_settings
+    from sla_monitor.settings import function_settings
     from sla_monitor.settings.functions import EmailIntakeSettings
 
-    settings = read_settings(EmailIntakeSettings)
+    settings = function_settings(EmailIntakeSettings)
     bundle = services()
     deliveries = deliveries_from_event(
         event, bucket=bundle.settings.raw_mail_bucket, prefix=settings.raw_mail_prefix

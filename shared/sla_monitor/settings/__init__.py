@@ -8,14 +8,15 @@ function, composed of small shared pieces, each field named after its variable.
 Nothing reads the environment at import time, and pydantic-settings loads with the first
 settings a function reads, not with this package (a handler's cold start does not pay for it
 before its first event). `read_settings` reads a model from the environment and names every
-variable that is missing or malformed; `resource_settings` is the one read the runtime's
-collaborators are built from, kept until `reset_settings_cache`. Lambda functions get their
-variables from `template.yaml`; the CLI and the local tooling set them for in-process runs.
+variable that is missing or malformed; `function_settings` reads a model once per process (a
+read costs about a millisecond, too much for every request), kept until `reset_settings_cache`;
+`resource_settings` is the read the runtime's collaborators are built from. Lambda functions get
+their variables from `template.yaml`; the CLI and the local tooling set them for in-process runs.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -42,13 +43,24 @@ def read_settings(model: type[S]) -> S:
         raise SettingsError(f"{model.__name__} cannot start: {problems}") from None
 
 
-@lru_cache(maxsize=1)
+@cache
+def _read_once(model: type[SettingsPiece]) -> SettingsPiece:
+    return read_settings(model)
+
+
+def function_settings(model: type[S]) -> S:
+    """`model` as this process first read it (a Lambda container's environment never changes)."""
+    settings = _read_once(model)
+    assert isinstance(settings, model)
+    return settings
+
+
 def resource_settings() -> ResourceSettings:
     from sla_monitor.settings.pieces import ResourceSettings
 
-    return read_settings(ResourceSettings)
+    return function_settings(ResourceSettings)
 
 
 def reset_settings_cache() -> None:
     """Forget settings read earlier (tests and the CLI change the environment)."""
-    resource_settings.cache_clear()
+    _read_once.cache_clear()

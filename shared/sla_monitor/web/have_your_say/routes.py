@@ -55,11 +55,11 @@ _STATUS: dict[type[FormNotAccepted], int] = {
 
 
 def _settings() -> HaveYourSaySettings:
-    # Read on each request, as cheap as the environment; pydantic-settings loads with the first.
-    from sla_monitor.settings import read_settings
+    # Read with the first request (pydantic-settings loads with it), then kept.
+    from sla_monitor.settings import function_settings
     from sla_monitor.settings.functions import HaveYourSaySettings
 
-    return read_settings(HaveYourSaySettings)
+    return function_settings(HaveYourSaySettings)
 
 
 @lru_cache(maxsize=4)

@@ -39,11 +39,11 @@ app = APIGatewayRestResolver()
 
 
 def _settings() -> YourCasesSettings:
-    # Read on each request, as cheap as the environment; pydantic-settings loads with the first.
-    from sla_monitor.settings import read_settings
+    # Read with the first request (pydantic-settings loads with it), then kept.
+    from sla_monitor.settings import function_settings
     from sla_monitor.settings.functions import YourCasesSettings
 
-    return read_settings(YourCasesSettings)
+    return function_settings(YourCasesSettings)
 
 
 @lru_cache(maxsize=4)
