@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 
 
-# How long a function uses a secret it read before reading it again (a rotated secret reaches
-# every warm container within this).
+# How long a secret read is kept before it is read again. The routes keep the signer they made
+# from it for the container's life: a rotated secret is taken by new containers.
 SECRET_MAX_AGE = 300  # seconds
 
 

@@ -34,8 +34,8 @@ _MODULES = (
     # Recording a case and saying what happens next (loaded by the first form sent).
     "sla_monitor.intake",
     "sla_monitor.web.have_your_say.next_steps",
-    # The function's settings (pydantic-settings), read with the first request; only the
-    # modules load here, the environment is read after the restore.
+    # The function's settings models (pydantic-settings): only the modules load here; the
+    # function's settings are read with its first request.
     "sla_monitor.settings.functions",
     # The form's secret, read through Powertools' parameters.
     "aws_lambda_powertools.utilities.parameters",
