@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.mail.events import MailSettings, deliveries_from_event
+from sla_monitor.mail.events import deliveries_from_event
 from sla_monitor.runtime import services
 
 if TYPE_CHECKING:
@@ -49,8 +49,10 @@ def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> d
     # not with the module.
     from sla_monitor.mail.classification import load_classification_rules
     from sla_monitor.mail.receive import mail_intake, take_in_delivery
+    from sla_monitor.settings import function_settings
+    from sla_monitor.settings.functions import EmailIntakeSettings
 
-    settings = MailSettings.from_environment()
+    settings = function_settings(EmailIntakeSettings)
     bundle = services()
     deliveries = deliveries_from_event(
         event, bucket=bundle.settings.raw_mail_bucket, prefix=settings.raw_mail_prefix

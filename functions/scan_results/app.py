@@ -49,9 +49,11 @@ def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> d
         logger.warning("event is not a malware scan result")
         metrics.add_metric(name="ScanResultsUnreadable", unit=MetricUnit.Count, value=1)
         return {"outcome": "unreadable"}
-    from sla_monitor.mail.events import MailSettings  # with the first event: the mail modules
+    # The settings load with the first event, not with the module.
+    from sla_monitor.settings import function_settings
+    from sla_monitor.settings.functions import ScanResultsSettings
 
-    work = quarantine_release(services(), MailSettings.from_environment().attachment_prefix)
+    work = quarantine_release(services(), function_settings(ScanResultsSettings).attachment_prefix)
     record = record_scan_result(result, work=work, now=now)
     # The key holds the file's name: only the case, the outcome and the scan's status are logged.
     logger.info("scan result recorded", scan_status=result.status, **record.log_fields())

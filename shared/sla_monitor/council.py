@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from datetime import date, time
 from functools import lru_cache
@@ -128,15 +127,18 @@ def load_council_file(path: Path) -> Council:
 
 def _deployment_overrides(data: dict[str, Any]) -> dict[str, Any]:
     """Settings the SAM template's parameters give a deployment win over `council.yaml`."""
-    env = os.environ
-    if env.get("COUNCIL_NAME"):
-        data["name"] = env["COUNCIL_NAME"]
-    if env.get("COUNCIL_BRANDING_COLOUR"):
-        data["branding"] = {**data.get("branding", {}), "colour": env["COUNCIL_BRANDING_COLOUR"]}
-    if env.get("YOUR_CASES_URL"):
-        data["your_cases_url"] = env["YOUR_CASES_URL"].rstrip("/")
-    if env.get("RETENTION_DAYS"):
-        data["retention_days"] = int(env["RETENTION_DAYS"])
+    from sla_monitor.settings import read_settings
+    from sla_monitor.settings.pieces import CouncilSettings
+
+    deployed = read_settings(CouncilSettings)
+    if deployed.council_name:
+        data["name"] = deployed.council_name
+    if deployed.council_branding_colour:
+        data["branding"] = {**data.get("branding", {}), "colour": deployed.council_branding_colour}
+    if deployed.your_cases_url:
+        data["your_cases_url"] = deployed.your_cases_url
+    if deployed.retention_days:
+        data["retention_days"] = deployed.retention_days
     return data
 
 

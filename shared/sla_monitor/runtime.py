@@ -13,9 +13,11 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.council import Council, load_council
 from sla_monitor.directory import Directory
 from sla_monitor.policy import Policy, load_policy
-from sla_monitor.settings import ResourceSettings, reset_settings_cache, resource_settings
+from sla_monitor.settings import reset_settings_cache, resource_settings
 
 if TYPE_CHECKING:
+    from sla_monitor.settings.pieces import ResourceSettings
+
     # pynamodb and botocore are imported with the first table a function uses, not at import.
     from sla_monitor.store.dynamodb import DynamoDBCaseStore, DynamoDBDirectoryStore
 
@@ -76,8 +78,8 @@ class Services:
 
         return DynamoDBCaseStore(
             self.settings.cases_table,
-            region=self.settings.region,
-            host=self.settings.endpoint_url,
+            region=self.settings.aws_region,
+            host=self.settings.aws_endpoint_url,
             reference_prefix=self.council.reference_prefix,
             retention_days=self.council.retention_days,
             shards=self.settings.index_shards,
@@ -89,8 +91,8 @@ class Services:
 
         return DynamoDBDirectoryStore(
             self.settings.directory_table,
-            region=self.settings.region,
-            host=self.settings.endpoint_url,
+            region=self.settings.aws_region,
+            host=self.settings.aws_endpoint_url,
         )
 
     @cached_property
@@ -110,7 +112,7 @@ class Services:
 
     def client(self, service: str, *, attempts: int = aws.RETRIED) -> Any:
         return aws.client(
-            service, self.settings.region, self.settings.endpoint_url, attempts=attempts
+            service, self.settings.aws_region, self.settings.aws_endpoint_url, attempts=attempts
         )
 
 

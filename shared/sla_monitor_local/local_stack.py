@@ -63,7 +63,7 @@ class LocalStack:
         from moto.ses.models import ses_backends
 
         found: list[tuple[str, str]] = []
-        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.services.settings.region]
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.services.settings.aws_region]
         for sent in backend.sent_messages:
             message = email.message_from_string(sent.raw_data, policy=email.policy.default)
             body = message.get_body(preferencelist=("plain",)) if message.is_multipart() else None

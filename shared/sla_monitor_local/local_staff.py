@@ -20,9 +20,10 @@ from sla_monitor.cases import CaseType, Channel, Customer, Outcome, Preferences
 from sla_monitor.checker.wiring import run_schedule
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.mail.classification import load_classification_rules
-from sla_monitor.mail.events import MailSettings, delivery_for_object
+from sla_monitor.mail.events import delivery_for_object
 from sla_monitor.mail.receive import mail_intake, take_in_delivery
 from sla_monitor.runtime import Services
+from sla_monitor.settings.pieces import MailSettings
 from sla_monitor.web.staff.permissions import StaffRole
 
 LOCAL_PASSWORD = "Local-only-Passw0rd!"  # noqa: S105 - printed for the sample users, local only

@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sla_monitor.directory import Directory
-from sla_monitor.settings import ResourceSettings
+from sla_monitor.settings.pieces import ResourceSettings
 from sla_monitor.store.schema import CASES, DIRECTORY, TableDefinition
 
 
@@ -93,7 +93,7 @@ def provision(
     report = ProvisioningReport()
     _table(clients["dynamodb"], CASES, settings.cases_table, report)
     _table(clients["dynamodb"], DIRECTORY, settings.directory_table, report)
-    _bucket(clients["s3"], settings.raw_mail_bucket, settings.region, report)
+    _bucket(clients["s3"], settings.raw_mail_bucket, settings.aws_region, report)
     _sender_identity(clients["ses"], settings.sender_address, report)
     if directory_store.load_directory().departments:
         report.note("directory", created=False)

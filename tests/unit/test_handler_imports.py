@@ -37,6 +37,7 @@ NEVER_AT_IMPORT = (
     "jwt",
     "cryptography",
     "email_validator",  # with the first contact details checked
+    "pydantic_settings",  # with the first settings a function reads
 )
 
 ALSO_NOT = {

@@ -30,7 +30,7 @@ def ses_mailer(services: Services) -> SESMailer:
     settings = services.settings
     return SESMailer(
         services.client("ses", attempts=1),
-        region=settings.region,
+        region=settings.aws_region,
         configuration_set=settings.ses_configuration_set,
     )
 

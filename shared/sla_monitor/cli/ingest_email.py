@@ -16,8 +16,10 @@ from typing import Any
 
 from sla_monitor.cli.common import add_target_arguments, instant_argument, target_services
 from sla_monitor.mail.classification import load_classification_rules
-from sla_monitor.mail.events import MailSettings, delivery_for_object
+from sla_monitor.mail.events import delivery_for_object
 from sla_monitor.mail.receive import EmailOutcome, mail_intake, take_in_delivery
+from sla_monitor.settings import read_settings
+from sla_monitor.settings.pieces import MailSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     received_at: datetime = args.received or now
-    settings = MailSettings.from_environment()
+    settings = read_settings(MailSettings)
     failures = 0
     with target_services(args) as bundle:
         intake = mail_intake(bundle, settings, load_classification_rules())

@@ -9,7 +9,6 @@ Only what intake needs is required here.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from sla_monitor.mail.triage import Verdicts
 
@@ -29,34 +28,6 @@ _MESSAGE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 class UnrecognisedEvent(ValueError):
     """The function was invoked with something that is neither an SES nor an S3 event."""
-
-
-class MailSettings(BaseModel):
-    """The email intake function's own settings (resource names come from `ResourceSettings`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    raw_mail_prefix: str = Field(default="inbound/", min_length=1)
-    attachment_prefix: str = Field(default="attachments/", min_length=1)
-    # Past these, new messages wait in triage with no automatic reply (see ArrivalLimits).
-    new_cases_per_address_per_hour: int = Field(default=5, ge=1)
-    new_cases_per_source_per_hour: int = Field(default=20, ge=1)
-
-    @field_validator("raw_mail_prefix", "attachment_prefix")
-    @classmethod
-    def _folder(cls, value: str) -> str:
-        return value if value.endswith("/") else f"{value}/"
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> MailSettings:
-        env = os.environ if environ is None else environ
-        values = {
-            "raw_mail_prefix": env.get("RAW_MAIL_PREFIX"),
-            "attachment_prefix": env.get("ATTACHMENT_PREFIX"),
-            "new_cases_per_address_per_hour": env.get("NEW_CASES_PER_ADDRESS_PER_HOUR"),
-            "new_cases_per_source_per_hour": env.get("NEW_CASES_PER_SOURCE_PER_HOUR"),
-        }
-        return cls.model_validate({k: v for k, v in values.items() if v})
 
 
 @dataclass(frozen=True)

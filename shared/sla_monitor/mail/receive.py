@@ -31,7 +31,7 @@ from sla_monitor.intake import (
     register_case,
 )
 from sla_monitor.mail.classification import ClassificationRules, classify
-from sla_monitor.mail.events import MailDelivery, MailSettings
+from sla_monitor.mail.events import MailDelivery
 from sla_monitor.mail.learned import LearnedModel, load_learned_model
 from sla_monitor.mail.message import MailAttachment, ParsedEmail, parse_email
 from sla_monitor.mail.raw_mail import RawMailStore, S3RawMailStore
@@ -54,6 +54,7 @@ from sla_monitor.triage import TriageRecord
 
 if TYPE_CHECKING:
     from sla_monitor.runtime import Services
+    from sla_monitor.settings.pieces import MailSettings
 
 ORIGINAL_EMAIL = "original-email.eml"
 # Under the attachment prefix: where files whose virus scan did not finish are kept.

@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import binascii
 import traceback
+from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
@@ -19,14 +20,43 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from sla_monitor.runtime import services
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 
+if TYPE_CHECKING:
+    # Powertools' parameters (and boto3 with them) load with the first secret read.
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
+
+
+# How long a secret read is kept before it is read again. The routes keep the signer they made
+# from it for the container's life: a rotated secret is taken by new containers.
+SECRET_MAX_AGE = 300  # seconds
+
 
 def fetch_stored_secret(name: str) -> str:
     """The secret that signs a function's pages: an SSM SecureString parameter (a "/" path) or
-    a Secrets Manager secret (ARN or name)."""
+    a Secrets Manager secret (ARN or name), read through Powertools' parameters and kept for
+    SECRET_MAX_AGE seconds."""
     if name.startswith("/"):
-        answer = services().client("ssm").get_parameter(Name=name, WithDecryption=True)
-        return str(answer["Parameter"]["Value"])
-    return str(services().client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])
+        value = _parameters(services().client("ssm")).get(
+            name, decrypt=True, max_age=SECRET_MAX_AGE
+        )
+    else:
+        value = _secrets(services().client("secretsmanager")).get(name, max_age=SECRET_MAX_AGE)
+    return str(value)
+
+
+# One provider per client, so the region, the endpoint (moto's, locally) and the retries are the
+# runtime's; its cache goes with its client when the services are reset (tests, the local stack).
+@lru_cache(maxsize=2)
+def _parameters(client: Any) -> SSMProvider:
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
+
+    return SSMProvider(boto3_client=client)
+
+
+@lru_cache(maxsize=2)
+def _secrets(client: Any) -> SecretsProvider:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client)
 
 
 def web_request(event: APIGatewayProxyEvent) -> WebRequest:

@@ -14,11 +14,14 @@ import binascii
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import require_aware
+
+if TYPE_CHECKING:
+    from sla_monitor.settings.pieces import SecretSettings
 
 CSRF_COOKIE = "have_your_say_csrf"
 CSRF_FIELD = "csrf_token"
@@ -30,7 +33,6 @@ CSRF_RENEW_AFTER = timedelta(hours=1)
 # Lambda functions behind one API may read slightly different clocks.
 CLOCK_SKEW = timedelta(minutes=5)
 
-SECRET_VARIABLE = "FORM_SECRET"  # noqa: S105 - the name of a variable
 # A Secrets Manager secret (its ARN or name) or an SSM SecureString parameter (a "/" path).
 SECRET_PARAMETER_VARIABLE = "FORM_SECRET_PARAMETER"  # noqa: S105
 # For a person's own computer only: a function running in AWS refuses to start without a secret.
@@ -126,34 +128,18 @@ def csrf_token_is_valid(
 # -- the secret ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SecretSource:
-    """Where the signing secret comes from, as the function's environment says."""
-
-    value: str | None = None
-    parameter_name: str | None = None
-    running_in_aws: bool = False
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> SecretSource:
-        return cls(
-            value=environ.get(SECRET_VARIABLE) or None,
-            parameter_name=environ.get(SECRET_PARAMETER_VARIABLE) or None,
-            running_in_aws=bool(environ.get("AWS_LAMBDA_FUNCTION_NAME")),
+def resolve_secret(source: SecretSettings, fetch_parameter: Callable[[str], str]) -> bytes:
+    """The secret: a stored secret (deployed), a variable, or the local default."""
+    if source.form_secret_parameter:
+        secret = fetch_parameter(source.form_secret_parameter)
+    elif source.form_secret:
+        secret = source.form_secret
+    elif source.running_in_aws:
+        raise MissingSecret(
+            f"set {SECRET_PARAMETER_VARIABLE} to the secret that signs the form's tokens"
         )
-
-    def resolve(self, fetch_parameter: Callable[[str], str]) -> bytes:
-        """The secret: a stored secret (deployed), a variable, or the local default."""
-        if self.parameter_name:
-            secret = fetch_parameter(self.parameter_name)
-        elif self.value:
-            secret = self.value
-        elif self.running_in_aws:
-            raise MissingSecret(
-                f"set {SECRET_PARAMETER_VARIABLE} to the secret that signs the form's tokens"
-            )
-        else:
-            return LOCAL_DEVELOPMENT_SECRET.encode("utf-8")
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise MissingSecret(f"the form secret must be {MIN_SECRET_LENGTH} characters or more")
-        return secret.encode("utf-8")
+    else:
+        return LOCAL_DEVELOPMENT_SECRET.encode("utf-8")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise MissingSecret(f"the form secret must be {MIN_SECRET_LENGTH} characters or more")
+    return secret.encode("utf-8")

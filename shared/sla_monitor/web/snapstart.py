@@ -34,8 +34,14 @@ _MODULES = (
     # Recording a case and saying what happens next (loaded by the first form sent).
     "sla_monitor.intake",
     "sla_monitor.web.have_your_say.next_steps",
+    # The function's settings models (pydantic-settings): only the modules load here; the
+    # function's settings are read with its first request.
+    "sla_monitor.settings.functions",
+    # The form's secret, read through Powertools' parameters.
+    "aws_lambda_powertools.utilities.parameters",
 )
-# The form's secret is read through boto3's default session (pynamodb makes sessions of its own).
+# The form's secret is read with a client of boto3's default session (pynamodb makes sessions of
+# its own), which Powertools' secrets provider is given.
 _SERVICE_MODELS = ("secretsmanager",)
 
 

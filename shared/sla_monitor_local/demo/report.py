@@ -27,7 +27,7 @@ def mail_sent_through_ses(services: Services) -> list[SentMail]:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    backend = ses_backends[DEFAULT_ACCOUNT_ID][services.settings.region]
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][services.settings.aws_region]
     sent = []
     for message in backend.sent_messages:
         raw: Any = getattr(message, "raw_data", None)

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from sla_monitor.mail.events import (
-    MailSettings,
     UnrecognisedEvent,
     deliveries_from_event,
     delivery_for_object,
 )
 from sla_monitor.mail.triage import Verdicts
+from sla_monitor.settings import SettingsError, read_settings
+from sla_monitor.settings.pieces import MailSettings
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -133,11 +134,19 @@ def test_a_naive_time_is_taken_as_utc():
     assert delivery.received_at.tzinfo is UTC
 
 
-def test_mail_settings_from_the_environment():
-    assert MailSettings.from_environment({}) == MailSettings(
+def test_mail_settings_from_the_environment(monkeypatch):
+    for name in ("RAW_MAIL_PREFIX", "ATTACHMENT_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    assert MailSettings() == MailSettings(
         raw_mail_prefix="inbound/", attachment_prefix="attachments/"
     )
-    settings = MailSettings.from_environment(
-        {"RAW_MAIL_PREFIX": "mail", "ATTACHMENT_PREFIX": "files/"}
-    )
+    monkeypatch.setenv("RAW_MAIL_PREFIX", "mail")
+    monkeypatch.setenv("ATTACHMENT_PREFIX", "files/")
+    settings = MailSettings()
     assert (settings.raw_mail_prefix, settings.attachment_prefix) == ("mail/", "files/")
+
+
+def test_a_malformed_mail_setting_names_its_variable(monkeypatch):
+    monkeypatch.setenv("NEW_CASES_PER_ADDRESS_PER_HOUR", "five")
+    with pytest.raises(SettingsError, match="NEW_CASES_PER_ADDRESS_PER_HOUR"):
+        read_settings(MailSettings)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from sla_monitor.calendar import LONDON
+from sla_monitor.settings.pieces import SecretSettings
 from sla_monitor.web.security import (
     CSRF_MAX_AGE,
     CSRF_RENEW_AFTER,
@@ -14,9 +15,9 @@ from sla_monitor.web.security import (
     BadToken,
     FormSigner,
     MissingSecret,
-    SecretSource,
     csrf_token_for,
     csrf_token_is_valid,
+    resolve_secret,
 )
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
@@ -81,6 +82,12 @@ def test_a_fresh_cookie_token_is_reused_so_two_tabs_of_the_form_both_work():
     assert csrf_token_for(SIGNER, "not-a-token", now=NOW) != "not-a-token"
 
 
+def _source(**given: str) -> SecretSettings:
+    """The settings as given, whatever the environment running the tests holds."""
+    unset = dict.fromkeys(("form_secret", "form_secret_parameter", "aws_lambda_function_name"))
+    return SecretSettings(**{**unset, **given})
+
+
 def test_a_deployed_function_reads_its_secret_from_a_parameter():
     asked: list[str] = []
 
@@ -88,24 +95,36 @@ def test_a_deployed_function_reads_its_secret_from_a_parameter():
         asked.append(name)
         return "s" * 40
 
-    source = SecretSource.from_environment(
-        {
-            "FORM_SECRET_PARAMETER": "/sla-monitor/have-your-say/secret",
-            "AWS_LAMBDA_FUNCTION_NAME": "have-your-say",
-        }
+    source = _source(
+        form_secret_parameter="/sla-monitor/have-your-say/secret",
+        aws_lambda_function_name="have-your-say",
     )
-    assert source.resolve(fetch) == b"s" * 40
+    assert resolve_secret(source, fetch) == b"s" * 40
     assert asked == ["/sla-monitor/have-your-say/secret"]
 
 
+def test_the_secret_s_variables_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FORM_SECRET_PARAMETER", "/sla-monitor/have-your-say/secret")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "have-your-say")
+    monkeypatch.setenv("FORM_SECRET", "")  # empty is unset
+
+    source = SecretSettings()
+
+    assert source == _source(
+        form_secret_parameter="/sla-monitor/have-your-say/secret",
+        aws_lambda_function_name="have-your-say",
+    )
+    assert source.running_in_aws
+
+
 def test_a_deployed_function_without_a_secret_refuses_to_sign_anything():
-    source = SecretSource.from_environment({"AWS_LAMBDA_FUNCTION_NAME": "have-your-say"})
+    source = _source(aws_lambda_function_name="have-your-say")
     with pytest.raises(MissingSecret):
-        source.resolve(lambda name: pytest.fail("no parameter to fetch"))
+        resolve_secret(source, lambda name: pytest.fail("no parameter to fetch"))
 
 
 def test_a_short_secret_is_refused_and_a_local_run_has_a_stable_default():
     with pytest.raises(MissingSecret):
-        SecretSource(value="short").resolve(lambda name: "")
-    assert SecretSource().resolve(lambda name: "") == LOCAL_DEVELOPMENT_SECRET.encode()
-    assert SecretSource(value="v" * 32).resolve(lambda name: "") == b"v" * 32
+        resolve_secret(_source(form_secret="short"), lambda name: "")
+    assert resolve_secret(_source(), lambda name: "") == LOCAL_DEVELOPMENT_SECRET.encode()
+    assert resolve_secret(_source(form_secret="v" * 32), lambda name: "") == b"v" * 32

@@ -8,10 +8,9 @@ Lambda handler (functions/have_your_say) only calls `handle`.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -35,7 +34,11 @@ from sla_monitor.web.gateway import (
 from sla_monitor.web.have_your_say.pages import HaveYourSay
 from sla_monitor.web.http.headers import NO_STORE, security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.security import FormSigner, SecretSource
+from sla_monitor.web.security import FormSigner, resolve_secret
+
+if TYPE_CHECKING:
+    from sla_monitor.settings.functions import HaveYourSaySettings
+    from sla_monitor.settings.pieces import SecretSettings
 
 logger = Logger(service="have-your-say")
 app = APIGatewayRestResolver()
@@ -51,9 +54,17 @@ _STATUS: dict[type[FormNotAccepted], int] = {
 # -- collaborators, made once per container ------------------------------------------------------
 
 
+def _settings() -> HaveYourSaySettings:
+    # Read with the first request (pydantic-settings loads with it), then kept.
+    from sla_monitor.settings import function_settings
+    from sla_monitor.settings.functions import HaveYourSaySettings
+
+    return function_settings(HaveYourSaySettings)
+
+
 @lru_cache(maxsize=4)
-def _signer(source: SecretSource) -> FormSigner:
-    return FormSigner(source.resolve(fetch_stored_secret))
+def _signer(source: SecretSettings) -> FormSigner:
+    return FormSigner(resolve_secret(source, fetch_stored_secret))
 
 
 def _pages(*, departments: bool = False, store: bool = False) -> HaveYourSay:
@@ -61,7 +72,7 @@ def _pages(*, departments: bool = False, store: bool = False) -> HaveYourSay:
     bundle = services()
     return HaveYourSay(
         council=bundle.council,
-        signer=_signer(SecretSource.from_environment(os.environ)),
+        signer=_signer(_settings()),
         departments=bundle.directory.active_departments() if departments else (),
         store=bundle.store if store else None,
         policy=bundle.policy,

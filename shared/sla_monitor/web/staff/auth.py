@@ -24,7 +24,10 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from sla_monitor.settings.pieces import CognitoSettings
 
 TokenUse = Literal["id", "access"]
 
@@ -33,7 +36,6 @@ LEEWAY = timedelta(seconds=30)
 # The pool's keys are fetched once per container and again only for a key id not seen before.
 JWKS_CACHE_SECONDS = 6 * 60 * 60
 SCOPES = "openid email profile"
-_TRUE = {"1", "true", "yes", "on"}
 
 
 class BadToken(Exception):
@@ -47,57 +49,6 @@ class SignInFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-# -- where Cognito is -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CognitoSettings:
-    """The staff function's Cognito settings, from its environment."""
-
-    region: str
-    user_pool_id: str
-    client_id: str
-    # The managed sign-in domain, e.g. https://nwl-staff.auth.eu-west-2.amazoncognito.com
-    sign_in_domain: str | None = None
-    # Where staff reach the workspace (its callback and sign-out addresses hang off it).
-    workspace_url: str | None = None
-    # A local endpoint standing in for AWS (moto); never set in AWS.
-    endpoint_url: str | None = None
-    local_sign_in: bool = False
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> CognitoSettings:
-        running_in_aws = bool(environ.get("AWS_LAMBDA_FUNCTION_NAME"))
-        endpoint = environ.get("AWS_ENDPOINT_URL") or None
-        wants_local = environ.get("STAFF_LOCAL_SIGN_IN", "").lower() in _TRUE
-        missing = [
-            name for name in ("STAFF_USER_POOL_ID", "STAFF_CLIENT_ID") if not environ.get(name)
-        ]
-        if missing:
-            raise RuntimeError(f"set {' and '.join(missing)} for the staff workspace")
-        return cls(
-            region=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or "eu-west-2",
-            user_pool_id=environ["STAFF_USER_POOL_ID"],
-            client_id=environ["STAFF_CLIENT_ID"],
-            sign_in_domain=(environ.get("STAFF_SIGN_IN_DOMAIN") or "").rstrip("/") or None,
-            workspace_url=(environ.get("STAFF_WORKSPACE_URL") or "").rstrip("/") or None,
-            endpoint_url=endpoint,
-            # The local form only on a person's computer: never in Lambda, never against AWS.
-            local_sign_in=wants_local and endpoint is not None and not running_in_aws,
-        )
-
-    @property
-    def issuer(self) -> str:
-        """The `iss` of the pool's tokens (moto issues the same as Cognito)."""
-        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
-
-    @property
-    def jwks_url(self) -> str:
-        if self.endpoint_url:
-            return f"{self.endpoint_url.rstrip('/')}/{self.user_pool_id}/.well-known/jwks.json"
-        return f"{self.issuer}/.well-known/jwks.json"
 
 
 # -- verifying a token ------------------------------------------------------------------------
@@ -262,12 +213,12 @@ class HostedSignIn:
     """Cognito's managed sign-in, as an OAuth 2.0 public client with PKCE."""
 
     def __init__(self, settings: CognitoSettings, *, post: PostForm | None = None) -> None:
-        if not settings.sign_in_domain or not settings.workspace_url:
+        if not settings.staff_sign_in_domain or not settings.staff_workspace_url:
             raise RuntimeError("set STAFF_SIGN_IN_DOMAIN and STAFF_WORKSPACE_URL")
-        self.domain = settings.sign_in_domain
-        self.client_id = settings.client_id
-        self.redirect_uri = f"{settings.workspace_url}/auth/callback"
-        self.signed_out_uri = f"{settings.workspace_url}/signed-out"
+        self.domain = settings.staff_sign_in_domain
+        self.client_id = settings.staff_client_id
+        self.redirect_uri = f"{settings.staff_workspace_url}/auth/callback"
+        self.signed_out_uri = f"{settings.staff_workspace_url}/signed-out"
         self._post = post or post_form
 
     def authorize_url(self, authorization: Authorization) -> str:
@@ -319,7 +270,7 @@ class LocalSignIn:
     def __init__(self, settings: CognitoSettings, cognito: Any) -> None:
         if not settings.local_sign_in:
             raise RuntimeError("the local sign-in form is for local development only")
-        self.client_id = settings.client_id
+        self.client_id = settings.staff_client_id
         self._cognito = cognito
 
     def sign_in(self, email: str, password: str) -> Tokens:

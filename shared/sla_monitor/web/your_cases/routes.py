@@ -9,10 +9,9 @@ the exception handlers. The Lambda handler (functions/your_cases) only calls
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -29,20 +28,32 @@ from sla_monitor.web.gateway import (
     web_request,
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.security import FormSigner, SecretSource
+from sla_monitor.web.security import FormSigner, resolve_secret
 from sla_monitor.web.your_cases.cases import CasePages
 from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
 from sla_monitor.web.your_cases.sign_in import SignInPages
 from sla_monitor.web.your_cases.steps import ResidentSteps
 
+if TYPE_CHECKING:
+    from sla_monitor.settings.functions import YourCasesSettings
+    from sla_monitor.settings.pieces import SecretSettings
+
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()
 
 
+def _settings() -> YourCasesSettings:
+    # Read with the first request (pydantic-settings loads with it), then kept.
+    from sla_monitor.settings import function_settings
+    from sla_monitor.settings.functions import YourCasesSettings
+
+    return function_settings(YourCasesSettings)
+
+
 @lru_cache(maxsize=4)
-def _signer(source: SecretSource) -> FormSigner:
+def _signer(source: SecretSettings) -> FormSigner:
     # The form's own secret (FORM_SECRET_PARAMETER): the pages share its CSRF cookie.
-    return FormSigner(source.resolve(fetch_stored_secret))
+    return FormSigner(resolve_secret(source, fetch_stored_secret))
 
 
 def _pages() -> YourCases:
@@ -50,14 +61,14 @@ def _pages() -> YourCases:
     settings = bundle.settings
     return YourCases(
         council=bundle.council,
-        signer=_signer(SecretSource.from_environment(os.environ)),
+        signer=_signer(_settings()),
         store=bundle.store,
         policy=bundle.policy,
         calendar=bundle.calendar,
         directory=bundle.directory,
         mailer=SESMailer(
             bundle.client("ses"),
-            region=settings.region,
+            region=settings.aws_region,
             configuration_set=settings.ses_configuration_set,
         ),
         sender=settings.sender_address,

@@ -15,10 +15,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sla_monitor.settings import SettingsError, read_settings
+from sla_monitor.settings.pieces import CognitoSettings
 from sla_monitor.web.staff.auth import (
     Authorization,
     BadToken,
-    CognitoSettings,
     HostedSignIn,
     SignInFailed,
     TokenVerifier,
@@ -158,15 +159,36 @@ BASE_ENVIRONMENT = {
     "STAFF_CLIENT_ID": CLIENT,
     "AWS_REGION": "eu-west-2",
 }
+_READ = (
+    *BASE_ENVIRONMENT,
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "STAFF_LOCAL_SIGN_IN",
+    "STAFF_SIGN_IN_DOMAIN",
+    "STAFF_WORKSPACE_URL",
+)
 
 
-def test_the_keys_are_the_pools_own_in_aws_and_moto_s_on_a_local_endpoint():
-    in_aws = CognitoSettings.from_environment(BASE_ENVIRONMENT)
+@pytest.fixture
+def environment(monkeypatch):
+    """Cognito's settings as read from exactly the environment given."""
+
+    def read(variables: dict[str, str]) -> CognitoSettings:
+        for name in _READ:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return read_settings(CognitoSettings)
+
+    return read
+
+
+def test_the_keys_are_the_pools_own_in_aws_and_moto_s_on_a_local_endpoint(environment):
+    in_aws = environment(BASE_ENVIRONMENT)
     assert in_aws.issuer == ISSUER
     assert in_aws.jwks_url == f"{ISSUER}/.well-known/jwks.json"
-    local = CognitoSettings.from_environment(
-        {**BASE_ENVIRONMENT, "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
-    )
+    local = environment({**BASE_ENVIRONMENT, "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"})
     assert local.issuer == ISSUER  # moto issues what Cognito issues
     assert local.jwks_url == f"http://127.0.0.1:5000/{POOL}/.well-known/jwks.json"
 
@@ -187,26 +209,28 @@ def test_the_keys_are_the_pools_own_in_aws_and_moto_s_on_a_local_endpoint():
         ({"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, False),
     ],
 )
-def test_the_local_sign_in_form_only_on_a_local_endpoint_outside_lambda(extra, local_form):
-    settings = CognitoSettings.from_environment({**BASE_ENVIRONMENT, **extra})
+def test_the_local_sign_in_form_only_on_a_local_endpoint_outside_lambda(
+    environment, extra, local_form
+):
+    settings = environment({**BASE_ENVIRONMENT, **extra})
     assert settings.local_sign_in is local_form
 
 
-def test_the_workspace_will_not_start_without_its_pool():
-    with pytest.raises(RuntimeError, match="STAFF_USER_POOL_ID"):
-        CognitoSettings.from_environment({"STAFF_CLIENT_ID": CLIENT})
+def test_the_workspace_will_not_start_without_its_pool(environment):
+    with pytest.raises(SettingsError, match="STAFF_USER_POOL_ID"):
+        environment({"STAFF_CLIENT_ID": CLIENT})
 
 
 # -- the authorization code flow with PKCE -------------------------------------------------------
 
 
 def _hosted(post=None) -> HostedSignIn:
-    settings = CognitoSettings.from_environment(
-        {
-            **BASE_ENVIRONMENT,
-            "STAFF_SIGN_IN_DOMAIN": "https://council-staff.auth.eu-west-2.amazoncognito.com",
-            "STAFF_WORKSPACE_URL": "https://staff.example.gov.uk",
-        }
+    settings = CognitoSettings(
+        staff_user_pool_id=POOL,
+        staff_client_id=CLIENT,
+        aws_region="eu-west-2",
+        staff_sign_in_domain="https://council-staff.auth.eu-west-2.amazoncognito.com",
+        staff_workspace_url="https://staff.example.gov.uk",
     )
     return HostedSignIn(settings, post=post or (lambda url, fields: {}))
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from sla_monitor.runtime import services
 from sla_monitor.web.staff.permissions import Permission, StaffRole, requires
-from sla_monitor.web.staff.routes.collaborators import cognito_settings, staff_pages
+from sla_monitor.web.staff.routes.collaborators import staff_pages, workspace_settings
 from sla_monitor.web.staff.routes.resolver import app, current_request, respond
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _users() -> UserPages:
     def accounts() -> StaffAccounts:
         return CognitoStaffAccounts(
             services().client("cognito-idp"),
-            cognito_settings().user_pool_id,
+            workspace_settings().staff_user_pool_id,
             known_groups=[r.value for r in StaffRole],
         )
 

@@ -1,54 +1,61 @@
-"""The workspace's collaborators, made once per container: its logger, the Cognito settings and
+"""The workspace's collaborators, made once per container: its logger, its settings and the
 token verifier, the sessions with their signing secret, and the pages with the runtime's
 services. Each is made when first used, never at import."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.runtime import services
 from sla_monitor.web.gateway import fetch_stored_secret
-from sla_monitor.web.security import FormSigner, SecretSource
-from sla_monitor.web.staff.auth import CognitoSettings, TokenVerifier, jwks_signing_key
+from sla_monitor.web.security import FormSigner, resolve_secret
+from sla_monitor.web.staff.auth import TokenVerifier, jwks_signing_key
 from sla_monitor.web.staff.pages import StaffPages
 from sla_monitor.web.staff.session import Sessions
+
+if TYPE_CHECKING:
+    from sla_monitor.settings.functions import StaffWorkspaceSettings
+    from sla_monitor.settings.pieces import CognitoSettings
 
 logger = Logger(service="staff-workspace")
 
 
 @lru_cache(maxsize=1)
-def cognito_settings() -> CognitoSettings:
-    return CognitoSettings.from_environment(os.environ)
+def workspace_settings() -> StaffWorkspaceSettings:
+    # The function's settings, read with its first request (pydantic-settings loads with them).
+    from sla_monitor.settings import read_settings
+    from sla_monitor.settings.functions import StaffWorkspaceSettings
+
+    return read_settings(StaffWorkspaceSettings)
 
 
 @lru_cache(maxsize=4)
 def token_verifier(settings: CognitoSettings) -> TokenVerifier:
     return TokenVerifier(
         issuer=settings.issuer,
-        client_id=settings.client_id,
+        client_id=settings.staff_client_id,
         signing_key=jwks_signing_key(settings.jwks_url),
     )
 
 
 @lru_cache(maxsize=4)
-def _sessions(source: SecretSource, idle_minutes: int) -> Sessions:
-    signer = FormSigner(source.resolve(fetch_stored_secret))
-    return Sessions(signer, idle_timeout=timedelta(minutes=idle_minutes))
+def _sessions(settings: StaffWorkspaceSettings) -> Sessions:
+    signer = FormSigner(resolve_secret(settings, fetch_stored_secret))
+    return Sessions(signer, idle_timeout=timedelta(minutes=settings.staff_idle_timeout_minutes))
 
 
 def sessions() -> Sessions:
-    idle = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES") or 30)
-    return _sessions(SecretSource.from_environment(os.environ), idle)
+    return _sessions(workspace_settings())
 
 
 def reset_collaborators() -> None:
     """Forget the settings, keys and secret read so far (tests and the local stack)."""
-    cognito_settings.cache_clear()
+    workspace_settings.cache_clear()
     token_verifier.cache_clear()
     _sessions.cache_clear()
 
@@ -75,10 +82,7 @@ def _attachment_links() -> AttachmentLinks:
 
 
 def attachment_prefix() -> str:
-    # Intake's settings: the module, with its models of SES's events, loads with the first page.
-    from sla_monitor.mail.events import MailSettings
-
-    return MailSettings.from_environment().attachment_prefix
+    return workspace_settings().attachment_prefix
 
 
 def staff_pages() -> StaffPages:

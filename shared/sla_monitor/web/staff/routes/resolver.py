@@ -19,10 +19,10 @@ from sla_monitor.web.staff.pages import Visit
 from sla_monitor.web.staff.permissions import NotSignedIn, Viewer, viewer_from_claims
 from sla_monitor.web.staff.rendering import render_page
 from sla_monitor.web.staff.routes.collaborators import (
-    cognito_settings,
     logger,
     sessions,
     token_verifier,
+    workspace_settings,
 )
 from sla_monitor.web.staff.session import SESSION_COOKIE, NoSession, Session
 from sla_monitor.web.staff.urls import StaffUrls
@@ -51,7 +51,7 @@ class StaffRequest:
             except NoSession as missing:
                 raise NotSignedIn(missing.reason) from None
             try:
-                claims = token_verifier(cognito_settings()).verify(
+                claims = token_verifier(workspace_settings()).verify(
                     session.id_token, use="id", now=self.now
                 )
             except BadToken as bad:

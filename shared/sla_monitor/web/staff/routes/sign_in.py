@@ -22,10 +22,10 @@ from sla_monitor.web.staff.pages import FormRefused
 from sla_monitor.web.staff.permissions import NotSignedIn, viewer_from_claims
 from sla_monitor.web.staff.rendering import redirect, render_page
 from sla_monitor.web.staff.routes.collaborators import (
-    cognito_settings,
     logger,
     sessions,
     token_verifier,
+    workspace_settings,
 )
 from sla_monitor.web.staff.routes.errors import not_found
 from sla_monitor.web.staff.routes.resolver import (
@@ -52,7 +52,7 @@ def _return_to(candidate: str | None) -> str:
 @app.get("/sign-in")
 def sign_in() -> Response:
     current = current_request()
-    settings = cognito_settings()
+    settings = workspace_settings()
     return_to = _return_to(current.request.query.get("return_to"))
     if settings.local_sign_in:
         return _local_sign_in_form(return_to)
@@ -106,7 +106,7 @@ def _local_sign_in_form(
 @app.post("/sign-in")
 def local_sign_in() -> Response:
     current = current_request()
-    settings = cognito_settings()
+    settings = workspace_settings()
     if not settings.local_sign_in:
         return not_found(None)
     form = read_form(current.request.body, current.request.content_type)
@@ -158,7 +158,7 @@ def callback() -> Response:
             current.request.cookies.get(SIGN_IN_COOKIE), now=current.now
         )
         authorization = Authorization.from_json(state)
-        tokens = HostedSignIn(cognito_settings()).exchange(
+        tokens = HostedSignIn(workspace_settings()).exchange(
             authorization, code=query.get("code", ""), state=query.get("state", "")
         )
     except (SignInFailed, NoSession, ValueError, KeyError) as failed:
@@ -177,7 +177,7 @@ def callback() -> Response:
 def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] = ()) -> Response:
     """Verify both tokens, then start the session and go where the person was going."""
     current = current_request()
-    verifier = token_verifier(cognito_settings())
+    verifier = token_verifier(workspace_settings())
     try:
         claims = verifier.verify(tokens.id_token, use="id", now=current.now)
         access = verifier.verify(tokens.access_token, use="access", now=current.now)
@@ -225,7 +225,7 @@ def sign_out() -> Response:
     if not sessions().csrf_is_valid(current.signed_in, form.get(CSRF_FIELD), now=current.now):
         raise FormRefused()
     current.signed_in = None  # no renewed cookie: this one is cleared
-    settings = cognito_settings()
+    settings = workspace_settings()
     location = (
         current.urls.signed_out if settings.local_sign_in else HostedSignIn(settings).sign_out_url()
     )
