@@ -1,188 +1,41 @@
-"""The SLA engine: given a case, the policy, the calendar and `now`, every clock and what is owed.
+"""The core of the engine: every clock of one case at `now`, and what is owed.
 
-Pure: no AWS, no clock reads, no I/O. The deadline checker does what `evaluate` says is owed and
-records it on the case; `evaluate` then no longer owes it, because each owed action carries a
-deterministic key that the case's ledger of sent actions (`Case.sent`) is checked against.
-
-How the clocks run:
-- A clock starts on the working day the case was received (or acknowledged, where the policy
-  counts from the acknowledgement) and falls due at the end of the Nth working day after that.
-- While the case waits on the customer, pausable clocks stop: the working days from the day the
-  pause began up to the day it ended do not count, so the due day moves on by that many working
-  days. An open pause leaves the clock paused with its remaining working days kept.
-- Customer updates (holding and progress updates) fall due at the end of their day and are sent at
-  the policy's `customer_updates_sent_at` on that day, unless the case is answered first.
-- Staff alerts are owed only in office hours on working days; outside them they wait for the next
-  working morning.
-- A complaint taken to stage 2 keeps its stage 1 clocks as they ended and gains the policy's
-  stage 2 clocks, which count from the request for the review (or its acknowledgement).
-- A holding update gives the customer a date; that date is a clock too, and its breach is
-  escalated to the owner and the Head of Service.
-- Each action a formal response promised by a date (`Case.remedies`) is a clock named "remedy"
-  (its occurrence is the action's number): the owner is reminded the working day before, and
-  the owner and the Head of Service (and, for a complaint, the Corporate Complaints Officer)
-  are told once the date passes with the action not done.
-- A breach is a fact for ever. A clock breached once stays breached, whatever is granted, paused
-  or re-timed afterwards: a breach the case has recorded (`Case.breaches`, written by every
-  change through `record_breaches`) keeps its clock breached at the due it missed, and an
-  extension granted once its deadline had passed moves the date the council now works to but
-  not the breach. A promise answered after it was breached is "kept late", never "met".
-- No letter gives a date already past: a holding update sent late counts its new date from the
-  day it goes. The date a letter gave is recorded with it (`SentAction.promised_day`), and the
-  promised date clock keeps that date.
-- A breached response promise (or promised date) owes the customer an apology with a new date,
-  once, the working day after; a complaint referred to the Chief Executive owes the customer a
-  letter saying so.
+`evaluate` reads the case stage by stage, each promise of the policy by its kind
+(acknowledgement, response, progress updates, escalation, handover), then the actions a
+response promised (`engine.remedies`), and gathers what is owed now, what later, and when the
+checker must look again. How the clocks run is told in the package's docstring
+(`sla_monitor.engine`). Pure: no AWS, no clock reads, no I/O.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 
-from sla_monitor.calendar import LONDON, WorkingDayCalendar, require_aware
-from sla_monitor.cases import Breach, Case, CaseType, Notification, SentAction
-from sla_monitor.policy import Policy, Promise, PromiseKind, Role, StartsFrom
+from sla_monitor.calendar import WorkingDayCalendar, require_aware
+from sla_monitor.cases import Breach, Case, Notification, SentAction
+from sla_monitor.engine.apologies import apology_for_delay, reply_day_after_delay
+from sla_monitor.engine.breaches import broken_at, clock_state
+from sla_monitor.engine.remedies import remedy_clocks
+from sla_monitor.engine.results import (
+    Action,
+    Clock,
+    ClockState,
+    Evaluation,
+    OwedAction,
+    day_ended_by,
+    promised_date_clock,
+)
+from sla_monitor.engine.timing import StageTiming, Timing, stage_times
+from sla_monitor.policy import Policy, Promise, PromiseKind, Role
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
 _MAX_INTERVALS = 260
 
-# The clock of each action a formal response promised (`Case.remedies`); its occurrence is the
-# action's number on the case.
-REMEDY_CLOCK = "put_things_right"
-REMEDY_DESCRIPTION = "Do what a formal response promised to put things right, by the date it gave"
-
-
-class ClockState(enum.StrEnum):
-    NOT_STARTED = "not_started"  # counts from an event that has not happened yet
-    RUNNING = "running"
-    PAUSED = "paused"
-    MET = "met"
-    BREACHED = "breached"
-
-
-class Action(enum.StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    SEND_HOLDING_UPDATE = "send_holding_update"
-    SEND_PROGRESS_UPDATE = "send_progress_update"
-    WARN_OWNER = "warn_owner"
-    ESCALATE_TO_HEAD_OF_SERVICE = "escalate_to_head_of_service"
-    REFER_TO_CHIEF_EXECUTIVE = "refer_to_chief_executive"
-    PASS_TO_HEAD_OF_SERVICE = "pass_to_head_of_service"  # noqa: S105 - not a password
-    REMIND_OF_REMEDY = "remind_of_remedy"
-    CHASE_REMEDY = "chase_remedy"
-    APOLOGISE_FOR_DELAY = "apologise_for_delay"
-    TELL_CUSTOMER_OF_REFERRAL = "tell_customer_of_referral"
-
-    @property
-    def to_customer(self) -> bool:
-        return self in _CUSTOMER_ACTIONS
-
-
-_CUSTOMER_ACTIONS = frozenset(
-    {
-        Action.ACKNOWLEDGE,
-        Action.SEND_HOLDING_UPDATE,
-        Action.SEND_PROGRESS_UPDATE,
-        Action.APOLOGISE_FOR_DELAY,
-        Action.TELL_CUSTOMER_OF_REFERRAL,
-    }
-)
-
-
-@dataclass(frozen=True)
-class Clock:
-    """One promise as it stands for one case."""
-
-    promise: str
-    kind: PromiseKind
-    description: str
-    state: ClockState
-    start_day: date | None
-    due_day: date | None
-    due: datetime | None  # the instant it is breached: the end of the due day
-    satisfied_at: datetime | None = None
-    paused_working_days: int = 0
-    remaining_working_days: int | None = None  # while paused
-    occurrence: int = 1  # which progress update interval
-    stage: int = 1
-    # The instant the promise was broken: the due it missed, which a later extension, pause or
-    # re-timing never moves (`due` is the date the council works to now).
-    breached_at: datetime | None = None
-
-    @property
-    def missed_day(self) -> date | None:
-        """The last day a broken promise gave: the day its breach began at midnight."""
-        return day_ended_by(self.breached_at) if self.breached_at is not None else None
-
-
-@dataclass(frozen=True)
-class OwedAction:
-    """Something the checker must do for a case, once."""
-
-    action: Action
-    key: str
-    promise: str
-    owed_from: datetime
-    due: datetime | None
-    recipients: tuple[Role, ...] = ()
-    occurrence: int = 1
-    expected_reply_by: date | None = None
-    warning_days: int | None = None
-
-    @property
-    def to_customer(self) -> bool:
-        return self.action.to_customer
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    clocks: tuple[Clock, ...]
-    owed: tuple[OwedAction, ...]  # owed now, oldest first
-    upcoming: tuple[OwedAction, ...]  # owed later, soonest first
-    next_due: datetime | None  # when the checker must look at this case again
-
-    def clock(self, promise: str, occurrence: int | None = None) -> Clock:
-        matching = [c for c in self.clocks if c.promise == promise]
-        if occurrence is not None:
-            matching = [c for c in matching if c.occurrence == occurrence]
-        if not matching:
-            raise KeyError(promise)
-        return matching[-1]
-
-
-@dataclass(frozen=True)
-class StageTimes:
-    """When a stage of the case started, was acknowledged and was answered."""
-
-    started_at: datetime
-    acknowledged_at: datetime | None
-    answered_at: datetime | None
-
-
-def stage_times(case: Case, stage: int) -> StageTimes:
-    if stage == 2 and case.stage_2 is not None:
-        review = case.stage_2
-        answered = [t for t in (review.responded_at, case.closed_at) if t is not None]
-        return StageTimes(review.requested_at, review.acknowledged_at, min(answered, default=None))
-    if case.stage_2 is not None:
-        # Stage 2 is only ever started once stage 1 was answered.
-        return StageTimes(case.received_at, case.acknowledged_at, case.responded_at)
-    answered = [t for t in (case.responded_at, case.closed_at) if t is not None]
-    return StageTimes(case.received_at, case.acknowledged_at, min(answered, default=None))
-
 
 def acknowledgement_key(stage: int) -> str:
     return "acknowledge" if stage == 1 else f"acknowledge:stage_{stage}"
-
-
-@dataclass(frozen=True)
-class _Timing:
-    due_day: date | None  # None while paused
-    paused_working_days: int
-    remaining_working_days: int | None
 
 
 class _CaseClocks:
@@ -197,68 +50,20 @@ class _CaseClocks:
         self.now = require_aware(now)
         self.clocks: list[Clock] = []
         self.actions: list[OwedAction] = []
-        self.pauses = sorted(case.pauses, key=lambda p: p.paused_at)
-        self.times = stage_times(case, 1)
-        self.stage = 1
+        self.pauses = tuple(sorted(case.pauses, key=lambda p: p.paused_at))
+        self.at_stage(1)
 
     def at_stage(self, stage: int) -> None:
         """Count the promises that follow from this stage's start, acknowledgement and answer."""
         self.stage = stage
         self.times = stage_times(self.case, stage)
+        self.stage_timing = StageTiming(self.case, self.calendar, self.times, self.pauses)
 
     @property
     def answered_at(self) -> datetime | None:
         return self.times.answered_at
 
-    # -- timing -----------------------------------------------------------------------------
-
-    def _start_day(self, promise: Promise) -> date | None:
-        if promise.starts_from is StartsFrom.ACKNOWLEDGED:
-            if self.times.acknowledged_at is None:
-                return None
-            return self.calendar.start_day(self.times.acknowledged_at)
-        return self.calendar.start_day(self.times.started_at)
-
-    def _extension_days(self, promise: Promise) -> int:
-        return sum(e.working_days for e in self.case.extensions if e.clock == promise.name)
-
-    def _missed_before_extension(self, promise: Promise, start: date) -> datetime | None:
-        """The due an extension came too late for: granted once that deadline had passed, it
-        moves the date the council works to, never the breach."""
-        assert promise.within is not None
-        days = promise.within
-        extensions = sorted(
-            (e for e in self.case.extensions if e.clock == promise.name),
-            key=lambda e: e.granted_at,
-        )
-        for extension in extensions:
-            before = self._timing(promise, start, days)
-            if before.due_day is not None:
-                due = self.calendar.end_of_day(before.due_day)
-                if extension.granted_at >= due:
-                    return due
-            days += extension.working_days
-        return None
-
-    def _timing(self, promise: Promise, start_day: date, working_days: int) -> _Timing:
-        cal = self.calendar
-        due_day = cal.add_working_days(start_day, working_days)
-        if not promise.pausable:
-            return _Timing(due_day, 0, None)
-        lost = 0
-        for pause in self.pauses:
-            if pause.paused_at >= cal.end_of_day(due_day):
-                break  # paused after this clock had fallen due: it does not move it
-            if self.answered_at is not None and pause.paused_at >= self.answered_at:
-                break
-            paused_from = max(cal.start_day(pause.paused_at), start_day)
-            if pause.resumed_at is None:
-                remaining = sum(1 for _ in cal.working_days(paused_from, due_day))
-                return _Timing(None, lost, remaining)
-            days = cal.working_days_between(paused_from, cal.start_day(pause.resumed_at))
-            lost += days
-            due_day = cal.add_working_days(due_day, days)
-        return _Timing(due_day, lost, None)
+    # -- clocks -----------------------------------------------------------------------------
 
     def _broken_at(
         self,
@@ -268,27 +73,16 @@ class _CaseClocks:
         satisfied_at: datetime | None,
         missed: datetime | None = None,
     ) -> datetime | None:
-        """When the promise was broken, or None while it is not: the breach the case recorded,
-        else a due it missed before a late extension moved it, else this due if it passed unmet."""
-        recorded = self.case.breach_of(name, self.stage, occurrence)
-        if recorded is not None:
-            return recorded.due
-        if missed is not None and (satisfied_at is None or satisfied_at >= missed):
-            return missed
-        if satisfied_at is not None:
-            return due if satisfied_at >= due else None
-        return due if self.now >= due else None
-
-    def _state(self, broken_at: datetime | None, satisfied_at: datetime | None) -> ClockState:
-        if broken_at is not None:
-            return ClockState.BREACHED
-        return ClockState.MET if satisfied_at is not None else ClockState.RUNNING
+        """When the promise was broken at this stage, or None while it is not (`breaches`)."""
+        return broken_at(
+            self.case, name, self.stage, occurrence, due, satisfied_at, self.now, missed
+        )
 
     def _clock(
         self,
         promise: Promise,
         start: date,
-        timing: _Timing,
+        timing: Timing,
         satisfied_at: datetime | None,
         occurrence: int = 1,
         missed: datetime | None = None,
@@ -297,12 +91,12 @@ class _CaseClocks:
         recorded breaches and now say."""
         assert timing.due_day is not None
         due = self.calendar.end_of_day(timing.due_day)
-        broken_at = self._broken_at(promise.name, occurrence, due, satisfied_at, missed)
+        broken = self._broken_at(promise.name, occurrence, due, satisfied_at, missed)
         return Clock(
             promise=promise.name,
             kind=promise.kind,
             description=promise.description,
-            state=self._state(broken_at, satisfied_at),
+            state=clock_state(broken, satisfied_at),
             start_day=start,
             due_day=timing.due_day,
             due=due,
@@ -310,7 +104,7 @@ class _CaseClocks:
             paused_working_days=timing.paused_working_days,
             occurrence=occurrence,
             stage=self.stage,
-            breached_at=broken_at,
+            breached_at=broken,
         )
 
     def _staff_time(self, instant: datetime) -> datetime:
@@ -332,7 +126,7 @@ class _CaseClocks:
         for promise in promises:
             assert promise.within is not None
             start = self.calendar.start_day(self.times.started_at)
-            timing = self._timing(promise, start, promise.within)
+            timing = self.stage_timing.due_after(promise, start, promise.within)
             if timing.due_day is None:
                 self.clocks.append(self._paused(promise, start, timing))
                 continue
@@ -353,17 +147,18 @@ class _CaseClocks:
 
     def response(self, promise: Promise) -> None:
         assert promise.within is not None
-        start = self._start_day(promise)
+        start = self.stage_timing.start_day(promise)
         if start is None:
             self.clocks.append(self._not_started(promise))
             return
-        timing = self._timing(promise, start, promise.within + self._extension_days(promise))
+        days = promise.within + self.stage_timing.extension_days(promise)
+        timing = self.stage_timing.due_after(promise, start, days)
         if timing.due_day is None:
             self.clocks.append(self._paused(promise, start, timing))
             return
         due_day = timing.due_day
         due = self.calendar.end_of_day(due_day)
-        missed = self._missed_before_extension(promise, start)
+        missed = self.stage_timing.missed_before_extension(promise, start)
         self.clocks.append(self._clock(promise, start, timing, self.answered_at, missed=missed))
         holding_update = self._sent(f"holding_update:{promise.name}")
         if promise.holding_update is not None and holding_update is not None:
@@ -426,19 +221,19 @@ class _CaseClocks:
         owner and the Head of Service hear of."""
         due = self.calendar.end_of_day(promised_day)
         name = promised_date_clock(promise.name)
-        broken_at = self._broken_at(name, 1, due, self.answered_at)
+        broken = self._broken_at(name, 1, due, self.answered_at)
         self.clocks.append(
             Clock(
                 promise=name,
                 kind=PromiseKind.PROMISED_DATE,
                 description=f"Reply by the date the holding update gave: {promise.description}",
-                state=self._state(broken_at, self.answered_at),
+                state=clock_state(broken, self.answered_at),
                 start_day=start,
                 due_day=promised_day,
                 due=due,
                 satisfied_at=self.answered_at,
                 stage=self.stage,
-                breached_at=broken_at,
+                breached_at=broken,
             )
         )
         if self.answered_at is None and self.case.is_open:
@@ -455,46 +250,31 @@ class _CaseClocks:
             self._apologise(name, promise, promised_day)
 
     def _apologise(self, clock: str, promise: Promise, due_day: date) -> None:
-        """Sorry, we said we would reply by `due_day` and did not: the customer is told once,
-        at the customer update time on the working day after, with the date they can now
-        expect. Not while the case waits on them, not before the acknowledgement (a late
-        acknowledgement says it), and not when a letter sent since the breach gave a later
-        date already."""
-        breached_at = self.calendar.end_of_day(due_day)
-        if self.case.open_pause is not None:
-            return
-        if any(a.key == acknowledgement_key(self.stage) for a in self.actions):
-            return
-        if any(
-            s.promised_day is not None and s.promised_day > due_day and s.sent_at >= breached_at
-            for s in self.case.sent
-        ):
-            return
-        send_from = self.calendar.at(
-            self.calendar.next_working_day(due_day), self.policy.customer_updates_sent_at
+        """The apology owed once `due_day` passes unanswered (`engine.apologies`)."""
+        acknowledgement_owed = any(a.key == acknowledgement_key(self.stage) for a in self.actions)
+        apology = apology_for_delay(
+            self.case,
+            self.policy,
+            self.calendar,
+            self.now,
+            clock=clock,
+            promise=promise,
+            due_day=due_day,
+            acknowledgement_owed=acknowledgement_owed,
         )
-        sent_on = self.calendar.local(max(send_from, self.now)).date()
-        self._owe(
-            OwedAction(
-                action=Action.APOLOGISE_FOR_DELAY,
-                key=f"apology:{clock}",
-                promise=clock,
-                owed_from=send_from,
-                due=breached_at,
-                expected_reply_by=reply_day_after_delay(promise, self.calendar, sent_on),
-            )
-        )
+        if apology is not None:
+            self._owe(apology)
 
     def progress_updates(self, promise: Promise) -> None:
         assert promise.every is not None
-        start = self._start_day(promise)
+        start = self.stage_timing.start_day(promise)
         if start is None:
             self.clocks.append(self._not_started(promise))
             return
         sent_at = self.policy.customer_updates_sent_at
         missed: OwedAction | None = None
         for occurrence in range(1, _MAX_INTERVALS + 1):
-            timing = self._timing(promise, start, promise.every * occurrence)
+            timing = self.stage_timing.due_after(promise, start, promise.every * occurrence)
             if timing.due_day is None:
                 self.clocks.append(self._paused(promise, start, timing, occurrence))
                 break
@@ -529,11 +309,11 @@ class _CaseClocks:
 
     def escalation(self, promise: Promise) -> None:
         assert promise.within is not None
-        start = self._start_day(promise)
+        start = self.stage_timing.start_day(promise)
         if start is None:
             self.clocks.append(self._not_started(promise))
             return
-        timing = self._timing(promise, start, promise.within)
+        timing = self.stage_timing.due_after(promise, start, promise.within)
         if timing.due_day is None:
             self.clocks.append(self._paused(promise, start, timing))
             return
@@ -582,61 +362,11 @@ class _CaseClocks:
 
     def remedies(self) -> None:
         """The actions formal responses promised, each by the date the letter gave."""
-        cal = self.calendar
-        is_complaint = self.case.case_type is CaseType.COMPLAINT
-        for remedy in self.case.remedies:
-            self.stage = remedy.stage
-            due = cal.end_of_day(remedy.due_on)
-            broken_at = self._broken_at(REMEDY_CLOCK, remedy.number, due, remedy.done_at)
-            self.clocks.append(
-                Clock(
-                    promise=REMEDY_CLOCK,
-                    kind=PromiseKind.REMEDY,
-                    description=REMEDY_DESCRIPTION,
-                    state=self._state(broken_at, remedy.done_at),
-                    start_day=cal.local(remedy.promised_at).date(),
-                    due_day=remedy.due_on,
-                    due=due,
-                    satisfied_at=remedy.done_at,
-                    occurrence=remedy.number,
-                    stage=remedy.stage,
-                    breached_at=broken_at,
-                )
-            )
-            if remedy.is_done:
-                continue
-            remind_day = cal.subtract_working_days(remedy.due_on, 1)
-            remind_from = self._staff_time(cal.at(remind_day, cal.office_opens))
-            if remind_from > remedy.promised_at and remind_from < due and self.now < due:
-                self._owe(
-                    OwedAction(
-                        action=Action.REMIND_OF_REMEDY,
-                        key=f"remind_of_remedy:{remedy.number}:{remedy.due_on.isoformat()}",
-                        promise=REMEDY_CLOCK,
-                        owed_from=remind_from,
-                        due=due,
-                        recipients=(Role.OWNER,),
-                        occurrence=remedy.number,
-                        warning_days=1,
-                    )
-                )
-            self._owe(
-                OwedAction(
-                    action=Action.CHASE_REMEDY,
-                    key=f"chase_remedy:{remedy.number}",
-                    promise=REMEDY_CLOCK,
-                    owed_from=self._staff_time(due),
-                    due=due,
-                    recipients=(
-                        (Role.OWNER, Role.HEAD_OF_SERVICE, Role.CORPORATE_COMPLAINTS_OFFICER)
-                        if is_complaint
-                        else (Role.OWNER, Role.HEAD_OF_SERVICE)
-                    ),
-                    occurrence=remedy.number,
-                )
-            )
+        clocks, owed = remedy_clocks(self.case, self.calendar, self.now)
+        self.clocks.extend(clocks)
+        self.actions.extend(owed)
 
-    def _paused(self, promise: Promise, start: date, timing: _Timing, occurrence: int = 1) -> Clock:
+    def _paused(self, promise: Promise, start: date, timing: Timing, occurrence: int = 1) -> Clock:
         recorded = self.case.breach_of(promise.name, self.stage, occurrence)
         if recorded is not None:
             # Breached before the pause began: a pause never takes a breach back.
@@ -756,34 +486,11 @@ def record_breaches(
     return replace(case, breaches=(*case.breaches, *new)) if new else case
 
 
-def day_ended_by(due: datetime) -> date:
-    """The day a due ends: a due is the midnight after its last day, in London."""
-    return (due.astimezone(LONDON) - timedelta(microseconds=1)).date()
-
-
 def notification_owed_from(notification: Notification, calendar: WorkingDayCalendar) -> datetime:
     """When an outbox message may go: a customer's at once, staff's in office hours."""
     if notification.to_customer:
         return notification.raised_at
     return calendar.next_office_hours(notification.raised_at)
-
-
-def reply_day_after_delay(promise: Promise, calendar: WorkingDayCalendar, sent_on: date) -> date:
-    """The reply date a letter sent on `sent_on` gives once a response promise is (or is about
-    to be) missed: the holding update's `expect_reply_within` working days later, or, for a
-    promise without holding updates, the promise's own working days again."""
-    days = promise.holding_update.expect_reply_within if promise.holding_update else promise.within
-    return calendar.add_working_days(sent_on, days or 1)
-
-
-def promised_date_clock(promise: str) -> str:
-    """The name of the clock that keeps the date a holding update of `promise` gave."""
-    return f"{promise}:promised_date"
-
-
-def base_promise(clock: str) -> str:
-    """The policy promise a clock belongs to (a promised date clock belongs to its response)."""
-    return clock.split(":", 1)[0]
 
 
 def next_due_instant(
