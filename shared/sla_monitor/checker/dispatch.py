@@ -20,7 +20,7 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind
 from sla_monitor.checker.budget import Budget
 from sla_monitor.checker.duties import Duty, Notice
-from sla_monitor.checker.letters import LetterWriter, Route, roles_text, wants_large_print
+from sla_monitor.checker.letters import LetterWriter
 from sla_monitor.checker.mailer import (
     Mailer,
     OutboundEmail,
@@ -28,8 +28,16 @@ from sla_monitor.checker.mailer import (
     SentEmail,
     TransientSendError,
 )
+from sla_monitor.checker.message_kinds import roles_text
 from sla_monitor.checker.messages import Attachment, Letter, build_email, new_message_id
 from sla_monitor.checker.outcomes import Delivery, Outcome
+from sla_monitor.checker.preferences import (
+    Route,
+    letter_needs,
+    route_by_hand,
+    route_without_email,
+    wants_large_print,
+)
 from sla_monitor.council import Council
 from sla_monitor.engine import Action, Evaluation
 from sla_monitor.policy import Role
@@ -67,16 +75,16 @@ class Dispatch:
             NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
         ):
             fields["acknowledged"] = delivered and duty.kind is Action.ACKNOWLEDGE
-        day = self.writer.promised_reply(case, duty, at).day
+        day = self.writer.reply_dates.promised_reply(case, duty, at).day
         if day is not None:
-            fields["expected_reply_by"] = self.writer.expected_reply_by(day)
+            fields["expected_reply_by"] = self.writer.reply_dates.expected_reply_by(day)
             fields["promised_day"] = day
         return fields
 
     def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
-        route = self.writer.route(case)
+        route = route_by_hand(case)
         letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
-        needs = self.writer.letter_needs(case, letter)
+        needs = letter_needs(case, letter)
         if needs:
             return self._to_produce(case, duty, evaluation, at, letter, route, needs)
         if route is not None:
@@ -242,7 +250,7 @@ class Dispatch:
             evaluation=evaluation,
             letter=letter,
             reason=reason,
-            route_detail=self.writer.route_without_email(case).detail,
+            route_detail=route_without_email(case).detail,
         )
         sent, officers = self._send_to_officers(case, (Role.OWNER,), alert, duty, at)
         return Outcome(
@@ -354,7 +362,7 @@ class Dispatch:
             else {}
         )
         emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
-        route = self.writer.route(case) if delivery is Delivery.TASK else None
+        route = route_by_hand(case) if delivery is Delivery.TASK else None
         detail = route.how if route else None
         if delivery is Delivery.TASK and route is None:
             detail = "once made as the customer asked"  # a letter to translate or produce
