@@ -18,10 +18,10 @@ How the clocks run:
   stage 2 clocks, which count from the request for the review (or its acknowledgement).
 - A holding update gives the customer a date; that date is a clock too, and its breach is
   escalated to the owner and the Head of Service.
-- Each action a formal response promised by a date (`Case.remedies`) is a clock named "remedy"
-  (its occurrence is the action's number): the owner is reminded the working day before, and
-  the owner and the Head of Service (and, for a complaint, the Corporate Complaints Officer)
-  are told once the date passes with the action not done.
+- Each action a formal response promised by a date (`Case.remedies`) is a clock named
+  `REMEDY_CLOCK` (its occurrence is the action's number): the owner is reminded the working day
+  before, and the owner and the Head of Service (and, for a complaint, the Corporate Complaints
+  Officer) are told once the date passes with the action not done.
 - A breach is a fact for ever. A clock breached once stays breached, whatever is granted, paused
   or re-timed afterwards: a breach the case has recorded (`Case.breaches`, written by every
   change through `record_breaches`) keeps its clock breached at the due it missed, and an
@@ -41,6 +41,7 @@ The modules, from the bottom up:
 - `breaches`: when a promise was broken, and why it stays broken;
 - `remedies`: the actions a formal response promised, each a clock;
 - `apologies`: the apology for a missed reply date, and the new date it gives;
+- `office_hours`: when what is owed may go, and when the checker must look again;
 - `clocks`: the core, `evaluate`, reading every promise of a case at `now`, with
   `record_breaches` and `next_due_instant`, which read it.
 
@@ -54,9 +55,9 @@ from sla_monitor.engine.clocks import (
     acknowledgement_key,
     evaluate,
     next_due_instant,
-    notification_owed_from,
     record_breaches,
 )
+from sla_monitor.engine.office_hours import notification_owed_from
 from sla_monitor.engine.remedies import REMEDY_CLOCK
 from sla_monitor.engine.results import (
     Action,

@@ -2,9 +2,9 @@
 
 `evaluate` reads the case stage by stage, each promise of the policy by its kind
 (acknowledgement, response, progress updates, escalation, handover), then the actions a
-response promised (`engine.remedies`), and gathers what is owed now, what later, and when the
-checker must look again. How the clocks run is told in the package's docstring
-(`sla_monitor.engine`). Pure: no AWS, no clock reads, no I/O.
+response promised (`engine.remedies`); what is owed now, what later, and when the checker must
+look again follow from office hours (`engine.office_hours`). How the clocks run is told in the
+package's docstring (`sla_monitor.engine`). Pure: no AWS, no clock reads, no I/O.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import Breach, Case, Notification, SentAction
+from sla_monitor.cases import Breach, Case, SentAction
 from sla_monitor.engine.apologies import apology_for_delay, reply_day_after_delay
 from sla_monitor.engine.breaches import broken_at, clock_state
+from sla_monitor.engine.office_hours import evaluation_of
 from sla_monitor.engine.remedies import remedy_clocks
 from sla_monitor.engine.results import (
     Action,
@@ -409,39 +410,6 @@ class _CaseClocks:
             stage=self.stage,
         )
 
-    # -- result -----------------------------------------------------------------------------
-
-    def evaluation(self) -> Evaluation:
-        owed: list[OwedAction] = []
-        upcoming: list[OwedAction] = []
-        in_office_hours = self.calendar.in_office_hours(self.now)
-        wake_times: list[datetime] = []
-        for action in self.actions:
-            if action.owed_from > self.now:
-                upcoming.append(action)
-                wake_times.append(action.owed_from)
-            elif action.to_customer or in_office_hours:
-                owed.append(action)
-                wake_times.append(action.owed_from)
-            else:
-                # A staff alert that fell due out of hours waits for the office to open.
-                upcoming.append(action)
-                wake_times.append(self.calendar.next_office_hours(self.now))
-        for notification in self.case.notifications_unsent():
-            # The checker sends the messages staff steps owe (the case's outbox): wake for them.
-            owed_from = notification_owed_from(notification, self.calendar)
-            if owed_from <= self.now and not (notification.to_customer or in_office_hours):
-                owed_from = self.calendar.next_office_hours(self.now)
-            wake_times.append(owed_from)
-        owed.sort(key=lambda a: a.owed_from)
-        upcoming.sort(key=lambda a: a.owed_from)
-        return Evaluation(
-            clocks=tuple(self.clocks),
-            owed=tuple(owed),
-            upcoming=tuple(upcoming),
-            next_due=min(wake_times) if wake_times else None,
-        )
-
 
 def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: datetime) -> Evaluation:
     """Every clock of `case` under `policy` at `now`, and the actions owed."""
@@ -461,7 +429,7 @@ def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: date
             elif promise.kind is PromiseKind.HANDOVER:
                 clocks.handover(promise)
     clocks.remedies()
-    return clocks.evaluation()
+    return evaluation_of(case, calendar, clocks.now, clocks.clocks, clocks.actions)
 
 
 def record_breaches(
@@ -484,13 +452,6 @@ def record_breaches(
         and case.breach_of(c.promise, c.stage, c.occurrence) is None
     )
     return replace(case, breaches=(*case.breaches, *new)) if new else case
-
-
-def notification_owed_from(notification: Notification, calendar: WorkingDayCalendar) -> datetime:
-    """When an outbox message may go: a customer's at once, staff's in office hours."""
-    if notification.to_customer:
-        return notification.raised_at
-    return calendar.next_office_hours(notification.raised_at)
 
 
 def next_due_instant(
