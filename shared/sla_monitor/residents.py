@@ -33,7 +33,7 @@ from sla_monitor.cases import (
     Preferences,
     TimelineEvent,
 )
-from sla_monitor.checker.letters import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
+from sla_monitor.checker.message_kinds import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.policy import Policy, PromiseKind, Role

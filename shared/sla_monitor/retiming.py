@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
-from sla_monitor.checker.letters import customer_reply_day
+from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.engine import Clock, evaluate, record_breaches
 from sla_monitor.policy import Policy, PolicyError, parse_policy
 from sla_monitor.staff import change_case

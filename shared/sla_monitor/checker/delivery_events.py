@@ -20,9 +20,11 @@ from typing import Any
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.checker.duties import Duty
-from sla_monitor.checker.letters import TITLES, LetterWriter
+from sla_monitor.checker.letters import LetterWriter
 from sla_monitor.checker.mailer import Mailer, PermanentSendError, TransientSendError
+from sla_monitor.checker.message_kinds import TITLES
 from sla_monitor.checker.messages import Composer, build_email, new_message_id
+from sla_monitor.checker.preferences import route_without_email
 from sla_monitor.checker.sweep import ACTOR, next_due_for
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
@@ -189,7 +191,7 @@ class DeliveryEventRecorder:
             at=now,
             sent_on=self.calendar.local(event.occurred_at).date(),
             reason=f"{event.kind.lower()}, {event.detail or 'no reason given'}",
-            route_detail=self.writer.route_without_email(case).detail,
+            route_detail=route_without_email(case).detail,
         )
         addresses, officers = self.writer.staff_recipients(case, (Role.OWNER,))
         outbound = build_email(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sla_monitor.cases import NotificationKind, TimelineEvent
 from sla_monitor.checker.duties import Duty, Notice
-from sla_monitor.checker.letters import TITLES
+from sla_monitor.checker.message_kinds import TITLES
 from sla_monitor.engine import Action
 
 

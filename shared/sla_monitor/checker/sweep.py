@@ -18,13 +18,13 @@ Where a run stops, the next carries on:
 
 Staff alerts wait for office hours (the engine holds them); a customer whose letter cannot be
 emailed has it passed to the owner to send by post or phone; a message refused for good is
-recorded on the case and the owner told. When time runs short the sweep stops taking cases and
-the rest, still due in the index, come first in the next run.
+recorded on the case and the owner told (`checker.dispatch` sends each duty). When time runs
+short the sweep stops taking cases and the rest, still due in the index, come first in the next
+run.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,45 +32,20 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
-from sla_monitor.cases import (
-    Case,
-    CaseStatus,
-    CaseType,
-    NotificationKind,
-    SentAction,
-    TimelineEvent,
-)
+from sla_monitor.cases import Case, CaseStatus, CaseType, SentAction, TimelineEvent
 from sla_monitor.checker.budget import Budget, Unlimited
-from sla_monitor.checker.duties import Duty, Notice, duties_owed, next_wake
-from sla_monitor.checker.letters import LetterWriter, Route, roles_text, wants_large_print
-from sla_monitor.checker.mailer import (
-    Mailer,
-    OutboundEmail,
-    PermanentSendError,
-    SendingUnavailableError,
-    SentEmail,
-    TransientSendError,
-)
-from sla_monitor.checker.messages import (
-    Attachment,
-    Composer,
-    Letter,
-    build_email,
-    new_message_id,
-)
-from sla_monitor.checker.outcomes import Delivery, Outcome, SweepReport
+from sla_monitor.checker.dispatch import Dispatch
+from sla_monitor.checker.duties import Duty, duties_owed, next_wake
+from sla_monitor.checker.letters import LetterWriter
+from sla_monitor.checker.mailer import Mailer, SendingUnavailableError, TransientSendError
+from sla_monitor.checker.messages import Composer
+from sla_monitor.checker.outcomes import Outcome, SweepReport
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.engine import (
-    Action,
-    Evaluation,
-    acknowledgement_key,
-    evaluate,
-    record_breaches,
-)
+from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate, record_breaches
 from sla_monitor.listing import Schedule, deadline_of
-from sla_monitor.policy import Policy, Role
-from sla_monitor.store.ports import CaseStore, Claim, retry_on_conflict
+from sla_monitor.policy import Policy
+from sla_monitor.store.ports import CaseStore, retry_on_conflict
 
 ACTOR = "deadline-checker"
 
@@ -170,6 +145,21 @@ class _Sweep:
             composer=self.composer,
         )
 
+    @cached_property
+    def dispatch(self) -> Dispatch:
+        return Dispatch(
+            council=self.council,
+            calendar=self.calendar,
+            writer=self.writer,
+            mailer=self.mailer,
+            sender=self.sender,
+            budget=self.budget,
+            sleep=self.sleep,
+            send_attempts=self.settings.send_attempts,
+            first_retry_delay=self.settings.first_retry_delay,
+            reserve=self.settings.reserve,
+        )
+
     def run(self) -> SweepReport:
         seen: set[str] = set()
         due = self.store.cases_due(self.now, limit=self.settings.max_cases, shards=self.shards)
@@ -247,11 +237,11 @@ class _Sweep:
             held = self.store.get_claim(reference, duty.key)
             if held is not None and held.sent:
                 # Sent by a sweep that stopped before recording it: record it, never resend.
-                return self._recovered(case, duty, held, at)
+                return self.dispatch.recovered(case, duty, held, at)
             self.report.held += 1  # another sweep holds a live lease on it
             return None
         try:
-            outcome = self._deliver(case, duty, evaluation, at)
+            outcome = self.dispatch.deliver(case, duty, evaluation, at)
         except TransientSendError:
             self.store.release_claim(reference, duty.key, claimed_at=at)
             self.report.deferred += 1
@@ -267,332 +257,6 @@ class _Sweep:
             outcome=outcome.delivery.value,
         )
         return outcome
-
-    # -- delivering -------------------------------------------------------------------------
-
-    def _deliver(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
-        if duty.to_customer:
-            return self._to_customer(case, duty, evaluation, at)
-        return self._to_staff(case, duty, evaluation, at)
-
-    def _customer_fields(self, case: Case, duty: Duty, at: datetime, delivered: bool) -> dict:
-        """What a customer letter changes on the case once it has gone (or gone to staff to
-        send): the acknowledgement time, and the reply date the letter gave the customer."""
-        fields: dict = {}
-        if duty.kind in (
-            Action.ACKNOWLEDGE,
-            NotificationKind.CASE_UPDATE,
-            NotificationKind.COMPLAINT_ACKNOWLEDGEMENT,
-        ):
-            fields["acknowledged"] = delivered and duty.kind is Action.ACKNOWLEDGE
-        day = self.writer.promised_reply(case, duty, at).day
-        if day is not None:
-            fields["expected_reply_by"] = self.writer.expected_reply_by(day)
-            fields["promised_day"] = day
-        return fields
-
-    def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
-        route = self.writer.route(case)
-        letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
-        needs = self.writer.letter_needs(case, letter)
-        if needs:
-            return self._to_produce(case, duty, evaluation, at, letter, route, needs)
-        if route is not None:
-            return self._by_hand(case, duty, evaluation, at, letter, route)
-        assert case.customer.email is not None
-        # A customer who asked for large print gets every letter with a large-print PDF of it,
-        # to read on screen or print; the email itself is set large too.
-        attachments = (self._printable(case, letter, at),) if wants_large_print(case) else ()
-        outbound = build_email(
-            letter,
-            council=self.council,
-            sender=self.sender,
-            to=[case.customer.email],
-            reference=case.reference,
-            message_id=new_message_id(case.reference, duty.key, self.sender),
-            at=at,
-            in_reply_to=case.source_message_id,
-            auto_reply=duty.kind in (Action.ACKNOWLEDGE, NotificationKind.REPLY_ACKNOWLEDGEMENT),
-            attachments=attachments,
-        )
-        try:
-            sent = self._send(outbound)
-        except PermanentSendError as error:
-            return self._refused(case, duty, evaluation, at, letter, error.reason)
-        return Outcome(
-            duty=duty,
-            delivery=Delivery.EMAILED,
-            sent_at=at,
-            provider_id=sent.provider_id,
-            message_ids=sent.message_ids,
-            audience="customer",
-            language=letter.language,
-            **self._customer_fields(case, duty, at, delivered=True),
-        )
-
-    def _by_hand(
-        self,
-        case: Case,
-        duty: Duty,
-        evaluation: Evaluation,
-        at: datetime,
-        letter: Letter,
-        route: Route,
-    ) -> Outcome:
-        """The customer cannot be emailed: the owner gets the letter to send another way."""
-        task = self.writer.staff_letter(
-            "staff/customer_task",
-            case,
-            duty,
-            at=at,
-            evaluation=evaluation,
-            letter=letter,
-            reason=route.reason,
-            route=route.how,
-            route_detail=route.detail,
-        )
-        sent, officers = self._send_to_officers(
-            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
-        )
-        return Outcome(
-            duty=duty,
-            delivery=Delivery.TASK,
-            sent_at=at,
-            provider_id=sent.provider_id if sent else None,
-            audience=roles_text((Role.OWNER,)),
-            officers=officers,
-            language=letter.language,
-            detail=route.how if sent else f"{route.how} (the owner could not be emailed)",
-            **self._customer_fields(case, duty, at, delivered=False),
-        )
-
-    def _to_produce(
-        self,
-        case: Case,
-        duty: Duty,
-        evaluation: Evaluation,
-        at: datetime,
-        letter: Letter,
-        route: Route | None,
-        needs: list[str],
-    ) -> Outcome:
-        """The customer asked for a language or format the checker cannot write: the owner gets
-        this letter, as it stands, to have it made into what they asked for and sent. Nothing
-        goes to the customer meanwhile in a form they did not ask for."""
-        # By email where they can be emailed, unless what they asked for cannot go that way
-        # (braille): the owner has every way of reaching them the case holds.
-        customer = case.customer
-        how = route.how if route is not None else "by email"
-        if route is None and customer.address:
-            how = "by email or by post"
-        detail = (
-            route.detail
-            if route is not None
-            else "\n".join(
-                f"{label}: {value}"
-                for label, value in (("Email", customer.email), ("Address", customer.address))
-                if value
-            )
-        )
-        task = self.writer.staff_letter(
-            "staff/letter_to_produce",
-            case,
-            duty,
-            at=at,
-            evaluation=evaluation,
-            letter=letter,
-            needs=needs,
-            route=how,
-            route_detail=detail,
-        )
-        sent, officers = self._send_to_officers(
-            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
-        )
-        once = f"{how} once {' and '.join(needs)}"
-        return Outcome(
-            duty=duty,
-            delivery=Delivery.TASK,
-            sent_at=at,
-            provider_id=sent.provider_id if sent else None,
-            audience=roles_text((Role.OWNER,)),
-            officers=officers,
-            language=letter.language,
-            detail=once if sent else f"{once} (the owner could not be emailed)",
-            **self._customer_fields(case, duty, at, delivered=False),
-        )
-
-    def _printable(self, case: Case, letter: Letter, at: datetime) -> Attachment:
-        """The customer's letter as an A4 PDF with the council's address block, to post."""
-        # fpdf2, fontTools and Pillow load with the first letter to post, not with the sweep.
-        from sla_monitor.checker.printable import printable_letter
-
-        body = letter.text.split("\n--\n", 1)[0].rstrip()  # the email footer is the letterhead
-        data = printable_letter(
-            council=self.council,
-            recipient_name=case.customer.name,
-            recipient_address=case.customer.address,
-            reference=case.reference,
-            dated=self.calendar.local(at).date(),
-            subject=letter.subject,
-            body_text=body,
-            language=letter.language,
-            large_print=wants_large_print(case),
-        )
-        return Attachment(
-            filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data
-        )
-
-    def _refused(
-        self,
-        case: Case,
-        duty: Duty,
-        evaluation: Evaluation,
-        at: datetime,
-        letter: Letter,
-        reason: str,
-    ) -> Outcome:
-        """SES refused the customer's letter for good: record it and tell the owner."""
-        alert = self.writer.staff_letter(
-            "staff/send_failed",
-            case,
-            duty,
-            at=at,
-            evaluation=evaluation,
-            letter=letter,
-            reason=reason,
-            route_detail=self.writer.route_without_email(case).detail,
-        )
-        sent, officers = self._send_to_officers(case, (Role.OWNER,), alert, duty, at)
-        return Outcome(
-            duty=duty,
-            delivery=Delivery.FAILED,
-            sent_at=at,
-            provider_id=sent.provider_id if sent else None,
-            audience=roles_text((Role.OWNER,)),
-            officers=officers,
-            language=letter.language,
-            detail=reason if sent else f"{reason}; the owner could not be emailed either",
-        )
-
-    def _to_staff(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
-        if duty.kind is Notice.PASS_PREFERENCES_TO_OWNER:
-            requests, english_only = self.writer.customer_requests(case)
-            letter = self.writer.staff_letter(
-                f"staff/{duty.kind.value}",
-                case,
-                duty,
-                at=at,
-                requests=requests,
-                english_only=english_only,
-                large_print_letters=wants_large_print(case),
-                held=self.writer.letters_held(case),
-            )
-        else:
-            letter = self.writer.staff_letter(
-                f"staff/{duty.kind.value}", case, duty, at=at, evaluation=evaluation
-            )
-        try:
-            sent, officers = self._send_to_officers(
-                case, duty.recipients, letter, duty, at, quiet=False, named=duty.officers
-            )
-        except PermanentSendError as error:
-            return Outcome(
-                duty=duty,
-                delivery=Delivery.FAILED,
-                sent_at=at,
-                audience=self.writer.audience(duty.recipients, duty.officers),
-                detail=error.reason,
-            )
-        return Outcome(
-            duty=duty,
-            delivery=Delivery.EMAILED,
-            sent_at=at,
-            provider_id=sent.provider_id if sent else None,
-            audience=self.writer.audience(duty.recipients, duty.officers),
-            officers=officers,
-        )
-
-    def _send_to_officers(
-        self,
-        case: Case,
-        roles: tuple[Role, ...],
-        letter: Letter,
-        duty: Duty,
-        at: datetime,
-        *,
-        quiet: bool = True,
-        named: tuple[str, ...] = (),
-        attachments: tuple[Attachment, ...] = (),
-    ) -> tuple[SentEmail | None, tuple[str, ...]]:
-        """Email the officers `named` and those holding `roles` on the case. With `quiet`, a
-        refusal is swallowed (the caller already records a failure)."""
-        addresses, ids = self.writer.staff_recipients(case, roles, named)
-        outbound = build_email(
-            letter,
-            council=self.council,
-            sender=self.sender,
-            to=addresses,
-            reference=case.reference,
-            message_id=new_message_id(case.reference, f"staff:{duty.key}", self.sender),
-            at=at,
-            attachments=attachments,
-        )
-        try:
-            return self._send(outbound), ids
-        except PermanentSendError:
-            if not quiet:
-                raise
-            return None, ids
-
-    def _send(self, outbound: OutboundEmail) -> SentEmail:
-        """Send, retrying transient failures with exponential back-off and jitter, but never
-        sleeping into the time the sweep needs to finish."""
-        delay = self.settings.first_retry_delay
-        attempt = 1
-        while True:
-            try:
-                return self.mailer.send(outbound)
-            except TransientSendError:
-                remaining = self.budget.remaining()
-                if attempt >= self.settings.send_attempts or (
-                    remaining is not None and remaining - delay < self.settings.reserve
-                ):
-                    raise
-            # Jitter spreads concurrent sweeps' retries apart; it is not for security.
-            self.sleep(delay.total_seconds() * (0.5 + random.random() / 2))  # noqa: S311
-            delay *= 2
-            attempt += 1
-
-    def _recovered(self, case: Case, duty: Duty, claim: Claim, at: datetime) -> Outcome:
-        delivery = Delivery(claim.outcome) if claim.outcome else Delivery.EMAILED
-        sent_at = claim.sent_at or at
-        fields = (
-            self._customer_fields(case, duty, sent_at, delivered=delivery is Delivery.EMAILED)
-            if duty.to_customer and delivery is not Delivery.FAILED
-            else {}
-        )
-        emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
-        route = self.writer.route(case) if delivery is Delivery.TASK else None
-        detail = route.how if route else None
-        if delivery is Delivery.TASK and route is None:
-            detail = "once made as the customer asked"  # a letter to translate or produce
-        elif delivery is Delivery.FAILED:
-            detail = "refused"
-        return Outcome(
-            duty=duty,
-            delivery=delivery,
-            sent_at=sent_at,
-            provider_id=claim.message_id,
-            message_ids=(
-                self.mailer.message_ids(claim.message_id)
-                if emailed_customer and claim.message_id
-                else ()
-            ),
-            audience="customer" if emailed_customer else roles_text(duty.recipients),
-            detail=detail,
-            recovered=True,
-            **fields,
-        )
 
     # -- recording --------------------------------------------------------------------------
 

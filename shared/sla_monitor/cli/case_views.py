@@ -15,7 +15,7 @@ from typing import Any
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, Notification, Preferences, TimelineEvent
-from sla_monitor.checker.letters import ROLE_TITLES, TITLES
+from sla_monitor.checker.message_kinds import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
 from sla_monitor.directory import Directory
