@@ -649,6 +649,14 @@ def test_list_sorts_by_next_deadline_and_filters(aws, capsys):
     assert rows[1].startswith(f"  {enquiry}") and rows[1].endswith("BREACHED")
     assert "jane-smith" in rows[3] and not rows[3].endswith("BREACHED")
 
+    # A page at a time: --limit stops after the first cases.
+    assert references(f"list --limit 2 {at}") == [enquiry, first]
+    # Search: by name, by the subject's words, by reference; newest first.
+    assert references(f"list --search 'ann example' {at}") == [later, first]
+    assert references(f"list --search 'garden waste' {at}") == [enquiry]
+    assert references(f"list --search {first.lower()} {at}") == [first]
+    assert references(f"list --search nobody {at}") == []
+
 
 def test_a_time_that_is_not_iso_is_a_usage_error(aws, capsys):
     with pytest.raises(SystemExit) as exit_info:

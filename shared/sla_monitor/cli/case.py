@@ -12,7 +12,7 @@ import argparse
 import json
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from sla_monitor import staff
 from sla_monitor.cases import (
@@ -32,7 +32,9 @@ from sla_monitor.cli.common import (
     instant_argument,
     target_services,
 )
-from sla_monitor.work_list import WorkListFilter, work_list
+from sla_monitor.runtime import Services
+from sla_monitor.work_list import CaseView, WorkListFilter, case_view, matches
+from sla_monitor.work_list_reading import EVERYTHING, find_cases, read_work_list
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -120,6 +122,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--type", choices=[t.value for t in CaseType])
     listing.add_argument("--stage", type=int, choices=(1, 2))
     listing.add_argument("--breached", action="store_true", help="only cases with a promise broken")
+    listing.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="cases open or closed, newest first, by reference, name, email, phone or postcode",
+    )
+    listing.add_argument("--limit", type=int, metavar="N", help="at most N cases")
 
     show = _action(actions, "show", "a case with its clocks, responses and timeline", _show)
     show.add_argument("reference", metavar="REF")
@@ -295,20 +303,60 @@ def _list(args: argparse.Namespace) -> int:
         breached=args.breached,
     )
     with target_services(args) as bundle:
-        views = work_list(
-            bundle.store.open_cases(),
-            policy=bundle.policy,
-            calendar=bundle.calendar,
-            directory=bundle.directory,
-            now=now,
-            wanted=wanted,
-        )
+        views = _listed(bundle, wanted, args.search, now=now, limit=args.limit)
     if args.json:
         print(json.dumps([summary_json(v) for v in views], indent=2))
     else:
         for line in work_list_lines(views):
             print(line)
     return 0
+
+
+def _listed(
+    bundle: Services,
+    wanted: WorkListFilter,
+    search: str | None,
+    *,
+    now: datetime,
+    limit: int | None,
+) -> list[CaseView]:
+    """The cases the list asks for, read a page at a time from the work list's shelves (or what
+    a search finds), up to `limit`."""
+    policy, calendar, directory = bundle.policy, bundle.calendar, bundle.directory
+    if search:
+        found = find_cases(
+            bundle.store,
+            bundle.store,
+            search,
+            reference_prefix=bundle.council.reference_prefix,
+            now=now,
+            limit=limit or 100,
+        )
+        found_views = [
+            case_view(case, policy=policy, calendar=calendar, directory=directory, now=now)
+            for case in found.cases
+        ]
+        return [v for v in found_views if matches(v, wanted, calendar=calendar, now=now)]
+    views: list[CaseView] = []
+    after = None
+    while limit is None or len(views) < limit:
+        page = read_work_list(
+            bundle.store,
+            reach=EVERYTHING,
+            wanted=wanted,
+            policy=policy,
+            calendar=calendar,
+            directory=directory,
+            now=now,
+            after=after,
+            page_size=100,
+            budget=10_000,
+        )
+        views += page.views
+        if page.after is None:
+            break
+        after = page.after
+    return views[:limit] if limit is not None else views
 
 
 def _show(args: argparse.Namespace) -> int:
