@@ -28,3 +28,35 @@ def embedded() -> Iterator:
 
     with embedded_aws() as bundle:
         yield bundle
+
+
+# -- balancing the suite across workers -----------------------------------------------------------
+# `make test` runs two workers, each taking a whole module at a time (--dist loadfile). Modules
+# marked slow (a browser journey, the demo's month, the local stack) are handed out first, so
+# the longest start first and both workers finish together rather than one waiting on a slow
+# module collected last. Mark a module slow when it takes more than about 30 seconds alone:
+# `SLA_MODULE_TIMES=times.json make test` writes each module's time to find them.
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+_MODULE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    module = report.nodeid.split("::", 1)[0]
+    _MODULE_SECONDS[module] = _MODULE_SECONDS.get(module, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import json
+    import os
+
+    target = os.environ.get("SLA_MODULE_TIMES")
+    if not target or not _MODULE_SECONDS or hasattr(session.config, "workerinput"):
+        return
+    ranked = dict(sorted(_MODULE_SECONDS.items(), key=lambda kv: -kv[1]))
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump({k: round(v, 1) for k, v in ranked.items()}, out, indent=1)

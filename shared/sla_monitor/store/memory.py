@@ -226,7 +226,8 @@ class InMemoryCaseStore:
         return counts
 
     def cases_with_term(self, term: str, *, limit: int | None = None) -> list[str]:
-        found = sorted(self.terms.get(term, ()), key=lambda r: self.cases[r].received_at)
+        # As DynamoDB orders them: by when received, then by reference.
+        found = sorted(self.terms.get(term, ()), key=lambda r: (self.cases[r].received_at, r))
         return found[::-1][:limit]
 
     def cases_of_customer(self, key: str) -> list[Case]:
