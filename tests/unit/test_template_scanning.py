@@ -132,7 +132,13 @@ def test_the_function_copies_out_of_quarantine_only_into_the_scanned_folder():
         "Action": "s3:PutObject",
         "Resource": {"Fn::Sub": "${RawMailBucket.Arn}/attachments/" + SCANNED + "*"},
     }
-    assert "dynamodb:Scan" not in repr(granted) and "dynamodb:DeleteItem" not in repr(granted)
+    assert "dynamodb:Scan" not in repr(granted)
+    # It deletes only the work list's shelf entries and search terms its save moves a case off.
+    deleting = [g for g in granted.values() if "dynamodb:DeleteItem" in repr(g["Action"])]
+    assert [g["Sid"] for g in deleting] == ["RefileCases"]
+    assert deleting[0]["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SHELF#*", "TERM#*"]}
+    }
 
 
 def test_staff_never_download_a_file_from_quarantine():

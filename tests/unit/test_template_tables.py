@@ -69,3 +69,51 @@ def test_the_checker_may_query_the_index_the_schema_names(resources):
     ]
     sweep = next(s for s in statements if s["Sid"] == "SweepAndClaimCases")
     assert {"Fn::Sub": f"${{{CASES.logical_id}.Arn}}/index/{NEXT_DUE_INDEX}"} in sweep["Resource"]
+
+
+def _case_statements(resources: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    policies = resources[role]["Properties"].get("Policies", [])
+    return [
+        statement
+        for policy in policies
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement.get("Effect") == "Allow"
+        and statement.get("Resource") == {"Fn::GetAtt": ["CasesTable", "Arn"]}
+    ]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+# The functions that save cases already stored (a reply, a step, a sweep, a delivery event, a
+# scan result); the public form only creates them.
+SAVING_ROLES = (
+    "EmailIntakeRole",
+    "DeadlineCheckerRole",
+    "YourCasesRole",
+    "StaffWorkspaceRole",
+    "DeliveryEventsRole",
+    "ScanResultsRole",
+)
+
+
+@pytest.mark.parametrize("role", SAVING_ROLES)
+def test_every_role_that_saves_cases_may_move_them_on_the_shelves(resources, role):
+    """A save of a case already stored deletes the shelf entries and search terms it leaves
+    (`store/dynamodb/filing.py`), in its transaction: without the right, the save fails."""
+    deleting = [
+        s for s in _case_statements(resources, role) if "dynamodb:DeleteItem" in _actions(s)
+    ]
+    assert deleting, f"{role} saves cases but may not move them off a shelf"
+
+
+def test_the_public_form_only_creates_cases(resources):
+    granted = [a for s in _case_statements(resources, "HaveYourSayRole") for a in _actions(s)]
+    assert "dynamodb:PutItem" in granted and "dynamodb:DeleteItem" not in granted
+
+
+def test_the_workspace_may_read_a_page_of_cases_in_one_batch(resources):
+    granted = [a for s in _case_statements(resources, "StaffWorkspaceRole") for a in _actions(s)]
+    assert "dynamodb:BatchGetItem" in granted
