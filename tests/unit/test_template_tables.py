@@ -77,9 +77,15 @@ def _case_statements(resources: dict[str, Any], role: str) -> list[dict[str, Any
         statement
         for policy in policies
         for statement in policy["PolicyDocument"]["Statement"]
-        if statement.get("Effect") == "Allow"
-        and statement.get("Resource") == {"Fn::GetAtt": ["CasesTable", "Arn"]}
+        if statement.get("Effect") == "Allow" and _TABLE in _as_list(statement.get("Resource"))
     ]
+
+
+_TABLE = {"Fn::GetAtt": ["CasesTable", "Arn"]}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:
