@@ -377,6 +377,8 @@ def read_work_list(
 # -- search ---------------------------------------------------------------------------------------
 
 _REFERENCE = re.compile(r"^[A-Z]+-\d{4}-\d{1,6}$")
+# Anything else shaped like a reference (letters, digits and hyphens, with a digit in it).
+_REFERENCE_LIKE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$")
 
 
 @dataclass(frozen=True)
@@ -403,8 +405,11 @@ def find_cases(
     number, a postcode, words of the subject), newest first."""
     text = text.strip()
     reference = text.upper()
-    if _REFERENCE.match(reference):
-        case = store.get_case(_padded(reference))
+    if _REFERENCE.match(reference) or (
+        _REFERENCE_LIKE.match(reference) and any(c.isdigit() for c in reference)
+    ):
+        exact = _padded(reference) if _REFERENCE.match(reference) else reference
+        case = store.get_case(exact)
         return Found([case] if case is not None and visible(case) else [])
     if text.isdigit() and len(text) <= 6:
         year = calendar_year(now)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _open_from_work_list(page: Page, search: str, reference: str) -> None:
-    page.get_by_label("Reference, name or email").fill(search)
+    page.get_by_label("Search all cases").fill(search)
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("tbody tr")).to_have_count(1)
     page.get_by_role("link", name=reference).click()

@@ -48,7 +48,7 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     accessible(page, "3-work-list")
 
     # Find the case by the customer's name.
-    page.get_by_label("Reference, name or email").fill("Margaret")
+    page.get_by_label("Search all cases").fill("Margaret")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator(".moj-filter__tag")).to_have_text(re.compile("Margaret"))
