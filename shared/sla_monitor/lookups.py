@@ -15,3 +15,7 @@ class TriageItemNotFound(LookupError):
 
 class NotInTheDirectory(LookupError):
     """No department or officer has that code or id (or no closure day is stored for it)."""
+
+
+class ExportNotFound(LookupError):
+    """No export of the work list has that id, or it is another officer's."""

@@ -16,7 +16,7 @@ from datetime import datetime
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel
 from sla_monitor.directory import Directory
-from sla_monitor.engine import Clock, ClockState, evaluate
+from sla_monitor.engine import Action, Clock, ClockState, evaluate
 from sla_monitor.listing import next_clock, outstanding
 from sla_monitor.policy import Policy, PromiseKind
 
@@ -155,6 +155,31 @@ def _warn_before(policy: Policy, clock: Clock) -> tuple[int, ...]:
 
 
 # -- the filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The open cases someone may see in the work list: those of some departments, every
+    complaint, the complaints referred to the Chief Executive, or everything (the command line,
+    run by whoever runs the service)."""
+
+    departments: tuple[str, ...] = ()
+    complaints: bool = False
+    referred: bool = False
+    everything: bool = False
+
+    def covers(self, case: Case, directory: Directory) -> bool:
+        """Whether the case is one of those, open or closed (as the viewer's roles would let
+        them see it: `web.staff.permissions.covers`)."""
+        if self.everything:
+            return True
+        department = directory.department_of(case)
+        code = department.code if department else case.department
+        if code is not None and code in self.departments:
+            return True
+        referred = bool(case.sent_of(Action.REFER_TO_CHIEF_EXECUTIVE.value))
+        complaint = case.case_type is CaseType.COMPLAINT
+        return complaint and (self.complaints or (self.referred and referred))
 
 
 @dataclass(frozen=True)

@@ -38,25 +38,13 @@ from sla_monitor.store.shelves import (
     owner_key,
     type_key,
 )
-from sla_monitor.work_list import CaseView, WorkListFilter, case_view, matches
+from sla_monitor.work_list import CaseView, Reach, WorkListFilter, case_view, matches
 
 PAGE_SIZE = 25
 # How many shelf entries one page may pass over looking for cases a filter wants.
 READ_BUDGET = 500
 # How many cases one search term may name before it is too common to narrow a search.
 COMMON_TERM = 2000
-
-
-@dataclass(frozen=True)
-class Reach:
-    """The open cases someone may see in the work list: those of some departments, every
-    complaint, the complaints referred to the Chief Executive, or everything (the command line,
-    run by whoever runs the service)."""
-
-    departments: tuple[str, ...] = ()
-    complaints: bool = False
-    referred: bool = False
-    everything: bool = False
 
 
 EVERYTHING = Reach(everything=True)
@@ -436,6 +424,36 @@ def find_cases(
     newest = sorted(both, reverse=True)
     cases = [c for c in shelves.get_cases(newest[: limit * 2]) if visible(c)]
     return Found(cases[:limit], too_common=tuple(common), more=len(newest) > limit)
+
+
+def search_work_list(
+    store: WorkShelves,
+    records: CaseRecords,
+    wanted: WorkListFilter,
+    *,
+    reference_prefix: str,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    now: datetime,
+    visible: Callable[[Case], bool] = lambda case: True,
+) -> tuple[list[CaseView], Found]:
+    """What the work list shows for a search (`wanted.search`): the cases found, open and
+    closed, each with its clocks, narrowed by the view's other filters."""
+    found = find_cases(
+        records,
+        store,
+        wanted.search or "",
+        reference_prefix=reference_prefix,
+        now=now,
+        visible=visible,
+    )
+    others = replace(wanted, search=None)
+    views = (
+        case_view(case, policy=policy, calendar=calendar, directory=directory, now=now)
+        for case in found.cases
+    )
+    return [v for v in views if matches(v, others, calendar=calendar, now=now)], found
 
 
 def calendar_year(now: datetime) -> int:

@@ -370,3 +370,25 @@ def test_every_other_new_page_is_accessible(staff_page: Page, staff_stack: Local
     accessible(page, "other-not-found")
     page.goto(f"{workspace}directory")
     sign_out(page, stack)
+
+
+def test_an_officer_downloads_the_breached_cases_as_a_spreadsheet(
+    staff_page: Page, staff_stack: LocalStack
+):
+    page, stack = staff_page, staff_stack
+    sign_in(page, stack, "officer")
+    page.goto(f"{stack.workspace}cases?breached=yes")
+
+    page.get_by_role("button", name="Download the list as a spreadsheet (CSV)").click()
+
+    # The export's page looks again by itself until the spreadsheet is ready.
+    expect(page).to_have_url(re.compile(r"/staff/cases/exports/[0-9a-f]{32}$"))
+    expect(page.locator(".govuk-panel__title")).to_have_text(
+        "Your spreadsheet is ready", timeout=15_000
+    )
+    download = page.get_by_role("button", name=re.compile(r"Download cases-.*\.csv"))
+    expect(download).to_have_attribute("href", re.compile(r"/exports/[0-9a-f]{32}/cases-"))
+    accessible(page, "export-ready")
+    page.get_by_role("link", name="Back to the list").click()
+    expect(page.locator(".moj-filter__tag")).to_have_text(re.compile("Breached"))
+    sign_out(page, stack)

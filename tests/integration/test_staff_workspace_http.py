@@ -6,10 +6,15 @@ CSRF token. A refused request changes nothing and is logged without personal dat
 
 from __future__ import annotations
 
+import csv
 import gzip
+import html
 import http.cookiejar
+import io
 import json
 import re
+import secrets
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,10 +28,14 @@ import pytest
 from sla_monitor_local.local_server import LocalLambdaContext, proxy_event
 from sla_monitor_local.local_stack import LocalStack, local_stack
 
+from sla_monitor.calendar import LONDON
+from sla_monitor.store.ports import ExportStatus, WorkListExport
 from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
 from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
+from sla_monitor.work_list import Reach, WorkListFilter
+from sla_monitor.work_list_export import FAILED_REASON
 
-from .staff_support import EMAILS, PASSWORD, ROLES, Browser
+from .staff_support import EMAILS, PASSWORD, ROLES, Answer, Browser, references_in
 
 
 @pytest.fixture(scope="module")
@@ -374,16 +383,117 @@ def test_the_chief_executive_reads_a_referred_complaint_but_may_not_change_it(st
     )
 
 
-def test_the_csv_holds_the_same_cases_as_the_list(stack, browsers):
-    answer = browsers["corporate_complaints_officer"].get("/cases.csv?breached=yes")
-    assert answer.status == 200
-    assert answer.headers["Content-Type"].startswith("text/csv")
-    assert "attachment" in answer.headers["Content-Disposition"]
-    rows = answer.body.strip().splitlines()
-    assert rows[0].startswith("reference,type,stage,channel")
-    assert rows[1:]
-    assert all(row.endswith(",yes") for row in rows[1:])  # the breached column
-    assert browsers["administrator"].get("/cases.csv").status == 403
+def _export(browser: Browser, view: str) -> str:
+    """Press the list's download button on the view at `view`: the export's address."""
+    started = browser.submit("/cases/exports", {}, form=view)
+    assert started.status == 303, (started.status, started.body[:300])
+    assert re.fullmatch(r"/staff/cases/exports/[0-9a-f]{32}", started.location)
+    return started.location
+
+
+def _when_ready(browser: Browser, address: str) -> Answer:
+    """The export's page once it no longer says it is being prepared, as its refresh would."""
+    for _ in range(100):
+        page = browser.follow(address)
+        if 'data-stage="preparing"' not in page.body:
+            return page
+        assert '<meta http-equiv="refresh" content="3">' in page.body
+        time.sleep(0.1)
+    raise AssertionError("the export was still being prepared")
+
+
+def _download(page: Answer) -> tuple[dict[str, str], list[list[str]]]:
+    link = html.unescape(re.search(r'href="(http[^"]+/exports/[^"]+)"', page.body).group(1))
+    with urllib.request.urlopen(link, timeout=30) as answer:
+        headers = dict(answer.headers)
+        rows = list(csv.reader(io.StringIO(answer.read().decode("utf-8"))))
+    return headers, rows
+
+
+def test_the_download_prepares_every_case_of_the_view_shown_and_offers_its_file(stack, browsers):
+    browser = browsers["corporate_complaints_officer"]
+    listed = references_in(browser.get("/cases?breached=yes").body)
+
+    page = _when_ready(browser, _export(browser, "/cases?breached=yes"))
+
+    assert page.status == 200
+    assert 'data-stage="ready"' in page.body
+    assert "http-equiv" not in page.body  # ready: the page stops looking again
+    headers, rows = _download(page)
+    day = datetime.now(UTC).astimezone(LONDON).date().isoformat()
+    assert headers["Content-Disposition"].startswith(f'attachment; filename="cases-{day}.csv"')
+    assert rows[0][:4] == ["reference", "type", "stage", "channel"]
+    assert {row[0] for row in rows[1:]} == listed
+    assert all(row[-1] == "yes" for row in rows[1:])  # the breached column
+    assert f"{len(rows) - 1} case" in page.body
+    # The link is presigned, for five minutes.
+    link = re.search(r'href="(http[^"]+/exports/[^"]+)"', page.body).group(1)
+    assert "X-Amz-Expires=300" in html.unescape(link)
+
+
+def test_a_search_s_download_holds_what_the_search_found(stack, browsers):
+    browser = browsers["officer"]
+    reference = _cases(stack)["garden"]
+
+    page = _when_ready(browser, _export(browser, f"/cases?q={reference}"))
+
+    _, rows = _download(page)
+    assert [row[0] for row in rows[1:]] == [reference]
+
+
+def test_only_the_officer_who_asked_sees_an_export(stack, browsers):
+    address = _export(browsers["officer"], "/cases")
+    _when_ready(browsers["officer"], address)
+
+    assert browsers["head_of_service"].follow(address).status == 404
+    assert browsers["officer"].follow(address + "0").status == 404
+
+
+def test_staff_without_the_work_list_start_no_export(stack, browsers):
+    browser = browsers["administrator"]
+    token = browser.csrf("/account")
+    assert browser.post("/cases/exports", {"csrf_token": token}).status == 403
+
+
+def test_a_download_needs_the_form_s_csrf_token(stack, browsers):
+    answer = browsers["officer"].post("/cases/exports", {"breached": "yes"})
+    assert answer.status == 403
+
+
+def _kept(stack: LocalStack, **changes: Any) -> str:
+    """An export of the officer's kept as the job would have left it."""
+    export = WorkListExport(
+        export_id=secrets.token_hex(16),
+        officer_id="waste-officer",
+        reach=Reach(departments=("waste-services",)),
+        wanted=WorkListFilter(breached=True),
+        created_at=datetime.now(UTC),
+        **changes,
+    )
+    stack.services.store.keep_export(export, expires_at=export.created_at + timedelta(days=1))
+    return f"/staff/cases/exports/{export.export_id}"
+
+
+def test_while_an_export_is_prepared_its_page_says_so_and_looks_again(stack, browsers):
+    page = browsers["officer"].follow(_kept(stack))
+
+    assert page.status == 200
+    assert "Your spreadsheet is being prepared" in page.body
+    assert '<meta http-equiv="refresh" content="3">' in page.body
+    assert "Check again" in page.body
+    assert "/exports/" not in page.body.split("Check again")[1]  # no link to a file
+    assert "X-Amz" not in page.body
+    assert 'href="/staff/cases?breached=yes"' in page.body  # back to the view exported
+
+
+def test_a_failed_export_says_what_to_do_and_offers_nothing(stack, browsers):
+    address = _kept(stack, status=ExportStatus.FAILED, reason=FAILED_REASON)
+
+    page = browsers["officer"].follow(address)
+
+    assert "Your spreadsheet could not be prepared" in page.body
+    assert "Download the list again from the work list" in page.body
+    assert "http-equiv" not in page.body and "X-Amz" not in page.body
 
 
 # -- a step taken, and every way a request is turned away -------------------------------------

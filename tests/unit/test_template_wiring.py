@@ -40,6 +40,7 @@ def test_the_template_deploys_the_six_functions():
         "Open311Function",
         "ScanResultsFunction",
         "StaffWorkspaceFunction",
+        "WorkListExportFunction",
         "YourCasesFunction",
     ]
 

@@ -53,6 +53,13 @@ class StaffWorkspaceSettings(FunctionSettings, SecretSettings, CognitoSettings, 
 
     # Minutes without a request after which a member of staff signs in again.
     staff_idle_timeout_minutes: int = Field(default=30, ge=1)
+    # The function that prepares the work list's spreadsheets; unset on a person's computer and
+    # in the tests, where the workspace prepares them itself (there is no Lambda to invoke).
+    export_function_name: str | None = None
+
+
+class WorkListExportSettings(FunctionSettings):
+    """functions/work_list_export."""
 
 
 # The folder in functions/ of each model.
@@ -65,4 +72,5 @@ FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "have_your_say": HaveYourSaySettings,
     "your_cases": YourCasesSettings,
     "staff_workspace": StaffWorkspaceSettings,
+    "work_list_export": WorkListExportSettings,
 }

@@ -20,10 +20,12 @@ from sla_monitor.store.ports import (
     Claim,
     Delivery,
     DuplicateDeliveryError,
+    ExportStatus,
     Shelf,
     ShelfEntry,
     SignInLink,
     StaleCaseError,
+    WorkListExport,
     customer_key,
     month_received,
 )
@@ -50,6 +52,7 @@ class InMemoryCaseStore:
         self.listings: dict[str, Listing] = {}
         self.terms: dict[str, set[str]] = {}
         self.terms_of: dict[str, frozenset[str]] = {}
+        self.exports: dict[str, WorkListExport] = {}
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -243,6 +246,23 @@ class InMemoryCaseStore:
     def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
         with self._lock:
             return self.sign_in_links.pop(token_digest, None)
+
+    def keep_export(self, export: WorkListExport, *, expires_at: datetime) -> None:
+        with self._lock:
+            if export.export_id in self.exports:
+                raise ValueError("an export with this id is kept already")
+            self.exports[export.export_id] = export
+
+    def get_export(self, export_id: str) -> WorkListExport | None:
+        return self.exports.get(export_id)
+
+    def finish_export(self, export: WorkListExport) -> bool:
+        with self._lock:
+            stored = self.exports.get(export.export_id)
+            if stored is None or stored.status is not ExportStatus.PREPARING:
+                return False
+            self.exports[export.export_id] = export
+            return True
 
     def all_cases(self) -> Iterator[Case]:
         yield from sorted(self.cases.values(), key=lambda c: c.received_at)

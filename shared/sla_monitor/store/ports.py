@@ -1,6 +1,7 @@
 """The case store as the use cases see it, in parts by who uses them: a case at a time (the
 steps), cases many at a time (digests, work list, reports), the sweep's due cases and its claims
-on owed actions, triage records, classification examples, residents' access and arrival counters.
+on owed actions, triage records, classification examples, residents' access, arrival counters
+and the work list's exports.
 `CaseStore` is all of them at once. One DynamoDB adapter implements it, one in-memory adapter
 stands in for it in unit tests; both pass the same contract tests."""
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseType, Channel, TimelineEvent
+from sla_monitor.work_list import Reach, WorkListFilter
 
 if TYPE_CHECKING:
     from sla_monitor.calendar import ClosureDay
@@ -352,6 +354,48 @@ class ArrivalCounters(Protocol):
         ...
 
 
+class ExportStatus(enum.StrEnum):
+    PREPARING = "preparing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class WorkListExport:
+    """A spreadsheet of one view of the work list, asked for by an officer and prepared apart
+    from the page that asked (`sla_monitor.work_list_export`): who asked, the view (the reach
+    they had and the filter they chose), and how its file stands."""
+
+    export_id: str
+    officer_id: str
+    reach: Reach
+    wanted: WorkListFilter
+    created_at: datetime
+    status: ExportStatus = ExportStatus.PREPARING
+    rows: int | None = None  # ready: how many cases the file lists
+    key: str | None = None  # ready: where the file is kept in the bucket
+    reason: str | None = None  # failed: why, as staff read it
+    finished_at: datetime | None = None
+
+
+class WorkListExports(Protocol):
+    """The work list's exports, kept for a day: the page that starts one and shows it, and the
+    job that prepares it."""
+
+    def keep_export(self, export: WorkListExport, *, expires_at: datetime) -> None:
+        """Keep a new export (it expires by itself at `expires_at`)."""
+        ...
+
+    def get_export(self, export_id: str) -> WorkListExport | None:
+        """The export as it stands (consistent read), or None."""
+        ...
+
+    def finish_export(self, export: WorkListExport) -> bool:
+        """Record an export ready or failed, as `export` now says, once: False, changing
+        nothing, when the stored one is no longer preparing (or is not stored)."""
+        ...
+
+
 class CaseStore(
     CaseRecords,
     CaseListings,
@@ -362,6 +406,7 @@ class CaseStore(
     ClassificationExamples,
     ResidentAccess,
     ArrivalCounters,
+    WorkListExports,
     Protocol,
 ):
     """The whole case store, as one adapter implements it: every part above, for the code that

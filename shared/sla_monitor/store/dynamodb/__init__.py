@@ -13,6 +13,7 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     SIGN_IN#<token digest>  SIGN_IN                  a resident's one-time sign-in link (TTL)
     TRIAGE                  <utc>#<key>              a message that did not become a case
     CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
+    EXPORT#<id>             EXPORT                   a spreadsheet of a work list view (TTL)
 
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over the deployment's index shards (`DUE_SHARDS` unless

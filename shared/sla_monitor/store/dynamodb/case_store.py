@@ -23,6 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.listing import Schedule
+from sla_monitor.store.dynamodb.exports import ExportRecords
 from sla_monitor.store.dynamodb.filing import (
     NOTHING,
     Filing,
@@ -64,7 +65,7 @@ class _ConditionFailed(Exception):
     """A single-item write's condition failed: the case exists, or moved on from its revision."""
 
 
-class DynamoDBCaseStore(ShelfReads, SideRecords):
+class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords):
     """The case store in the cases table."""
 
     def __init__(

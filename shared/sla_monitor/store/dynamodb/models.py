@@ -45,6 +45,7 @@ class CaseTableModels:
     sign_in: Any
     shelf: Any
     term: Any
+    export: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -314,7 +315,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         return_to = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
 
-    shelf, term = _shelf_and_term_models(meta)
+    shelf, term, export = _shelf_and_term_models(meta)
     return CaseTableModels(
         CaseItem,
         EventItem,
@@ -326,10 +327,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         SignInItem,
         shelf,
         term,
+        export,
     )
 
 
-def _shelf_and_term_models(meta: type) -> tuple[Any, Any]:
+def _shelf_and_term_models(meta: type) -> tuple[Any, Any, Any]:
     class ShelfItem(Model):
         """An open case on one work list shelf (`sla_monitor.store.shelves`)."""
 
@@ -354,7 +356,23 @@ def _shelf_and_term_models(meta: type) -> tuple[Any, Any]:
         reference = UnicodeAttribute()
         expires_at = TTLAttribute(null=True)  # with the case, once it is closed
 
-    return ShelfItem, TermItem
+    class ExportItem(Model):
+        """A spreadsheet of a work list view (`sla_monitor.store.ports.WorkListExport`)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # EXPORT#<export id>
+        sk = UnicodeAttribute(range_key=True)  # EXPORT
+        officer_id = UnicodeAttribute()
+        view = UnicodeAttribute()  # the reach and the filter, as JSON
+        status = UnicodeAttribute()
+        created_at = UTCDateTimeAttribute()
+        finished_at = UTCDateTimeAttribute(null=True)
+        rows = NumberAttribute(null=True)
+        file_key = UnicodeAttribute(null=True)
+        reason = UnicodeAttribute(null=True)
+        expires_at = TTLAttribute(null=True)
+
+    return ShelfItem, TermItem, ExportItem
 
 
 @lru_cache(maxsize=16)

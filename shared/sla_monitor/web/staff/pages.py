@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.attachments import AttachmentLinks
 from sla_monitor.calendar import WorkingDayCalendar
@@ -29,6 +29,9 @@ from sla_monitor.web.staff.permissions import StaffRole, Viewer
 from sla_monitor.web.staff.rendering import render_page, security_headers
 from sla_monitor.web.staff.session import CSRF_FIELD, Session, Sessions
 from sla_monitor.web.staff.urls import StaffUrls
+
+if TYPE_CHECKING:
+    from sla_monitor.work_list_export import ExportFiles, ExportStarter
 
 
 class FormRefused(Exception):
@@ -71,6 +74,8 @@ class StaffPages:
         deliver: Deliver = _nothing_sent,
         attachment_prefix: str = "attachments/",
         attachment_links: Callable[[], AttachmentLinks] | None = None,
+        export_starter: Callable[[], ExportStarter] | None = None,
+        export_files: Callable[[], ExportFiles] | None = None,
     ) -> None:
         self.council = council
         self.sessions = sessions
@@ -83,6 +88,9 @@ class StaffPages:
         self.deliver = deliver
         self.attachment_prefix = attachment_prefix
         self.attachment_links = attachment_links
+        # Start the job that prepares a spreadsheet of the work list, and link to its file.
+        self.export_starter = export_starter
+        self.export_files = export_files
 
     def casework(self, now: datetime) -> dict[str, Any]:
         """What every staff use case takes besides its own arguments."""

@@ -40,8 +40,13 @@ class StaffUrls:
     def cases(self, query: str = "") -> str:
         return f"{self.base_path}/cases" + (f"?{query}" if query else "")
 
-    def cases_csv(self, query: str = "") -> str:
-        return f"{self.base_path}/cases.csv" + (f"?{query}" if query else "")
+    @property
+    def exports(self) -> str:
+        """Where the work list's download form starts an export."""
+        return f"{self.base_path}/cases/exports"
+
+    def export(self, export_id: str) -> str:
+        return f"{self.exports}/{quote(export_id, safe='')}"
 
     def case(self, reference: str, *, done: str | None = None, held: bool = False) -> str:
         address = f"{self.base_path}/cases/{quote(reference, safe='')}"

@@ -1,10 +1,8 @@
 """The work list: the open cases a viewer may see, with their clocks, filtered as the address
-says, as a page or as CSV."""
+says, a page at a time (its spreadsheet is prepared apart: `export_page`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -17,46 +15,20 @@ from sla_monitor.web.staff.formatting import (
     BADGE_CLASSES,
     CHANNEL_NAMES,
     TYPE_NAMES,
-    iso_date,
     short_date,
 )
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may, work_list_reach
-from sla_monitor.web.staff.rendering import security_headers
 from sla_monitor.web.staff.work_list_query import WorkListQuery
-from sla_monitor.work_list import (
-    CaseView,
-    case_view,
-    matches,
-    promise_label,
-    standing,
-    work_list,
-)
-from sla_monitor.work_list_reading import Found, WorkPage, find_cases, read_work_list
-
-
-def _safe_csv(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+from sla_monitor.work_list import CaseView, promise_label, standing
+from sla_monitor.work_list_reading import WorkPage, read_work_list, search_work_list
 
 
 class WorkListPages:
-    """The work list as a page (`show`) and as CSV (`export_csv`)."""
+    """The work list as a page."""
 
     def __init__(self, pages: StaffPages) -> None:
         self.pages = pages
-
-    def _work_list(self, visit: Visit, query: WorkListQuery) -> list[CaseView]:
-        viewer = visit.viewer
-        return work_list(
-            self.pages.store.open_cases(),
-            policy=self.pages.policy,
-            calendar=self.pages.calendar,
-            directory=self.pages.directory,
-            now=visit.now,
-            wanted=query.wanted(viewer),
-            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
-        )
 
     def _page(self, visit: Visit, query: WorkListQuery) -> WorkPage:
         """One page of the view the address asks for, read from the shelves."""
@@ -74,38 +46,22 @@ class WorkListPages:
             after=query.after or None,
         )
 
-    def _found(self, visit: Visit, query: WorkListQuery) -> Found:
-        """The cases, open or closed, a search finds that the viewer may see."""
-        viewer = visit.viewer
-        pages = self.pages
-        return find_cases(
-            pages.store,
-            pages.store,
-            query.search,
-            reference_prefix=pages.council.reference_prefix,
-            now=visit.now,
-            visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
-        )
-
     def _listing(self, visit: Visit, query: WorkListQuery) -> dict[str, Any]:
         """What the list shows: a page of the view, or what a search found, and what to say."""
         if query.search:
-            found = self._found(visit, query)
-            views = [
-                case_view(
-                    case,
-                    policy=self.pages.policy,
-                    calendar=self.pages.calendar,
-                    directory=self.pages.directory,
-                    now=visit.now,
-                )
-                for case in found.cases
-            ]
-            # The other filters narrow what the search found.
-            wanted = replace(query.wanted(visit.viewer), search=None)
-            shown = [
-                v for v in views if matches(v, wanted, calendar=self.pages.calendar, now=visit.now)
-            ]
+            viewer = visit.viewer
+            pages = self.pages
+            shown, found = search_work_list(
+                pages.store,
+                pages.store,
+                query.wanted(viewer),
+                reference_prefix=pages.council.reference_prefix,
+                policy=pages.policy,
+                calendar=pages.calendar,
+                directory=pages.directory,
+                now=visit.now,
+                visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
+            )
             return {
                 "rows": [self._row(v, visit.now) for v in shown],
                 "searching": True,
@@ -158,7 +114,10 @@ class WorkListPages:
                 for text, q in quick
             ],
             selected=query.selected(urls),
-            csv_url=urls.cases_csv(shown_query),
+            can_export=may(visit.viewer, Permission.EXPORT_WORK_LIST),
+            # The export is of the view shown: every page of it, the search too where it has one.
+            export_fields=query.pairs(),
+            csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
             type_items=[{"value": "", "text": "Any type"}]
             + [{"value": t.value, "text": TYPE_NAMES[t]} for t in CaseType],
             channel_items=[{"value": "", "text": "Any channel"}]
@@ -209,67 +168,3 @@ class WorkListPages:
                 }
             )
         return badges
-
-    def export_csv(self, visit: Visit) -> WebResponse:
-        query = WorkListQuery.from_query(visit.request.query)
-        views = self._work_list(visit, query)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "reference",
-                "type",
-                "stage",
-                "channel",
-                "received",
-                "customer",
-                "email",
-                "department",
-                "owner",
-                "next promise",
-                "next due",
-                "next state",
-                "breached",
-            ]
-        )
-        for view in views:
-            case, clock = view.case, view.next_clock
-            state = (
-                standing(
-                    clock, policy=self.pages.policy, calendar=self.pages.calendar, now=visit.now
-                ).label
-                if clock
-                else ("paused" if case.open_pause else "")
-            )
-            writer.writerow(
-                [
-                    _safe_csv(v)
-                    for v in (
-                        case.reference,
-                        case.case_type.value,
-                        str(case.stage),
-                        case.channel.value,
-                        case.received_at.astimezone(LONDON).isoformat(),
-                        case.customer.name or "",
-                        case.customer.email or "",
-                        view.department or "",
-                        view.owner or "",
-                        promise_label(clock) if clock else "",
-                        iso_date(clock.due_day) if clock else "",
-                        state,
-                        "yes" if view.breached else "no",
-                    )
-                ]
-            )
-        day = visit.now.astimezone(LONDON).date().isoformat()
-        return WebResponse(
-            status=200,
-            body=out.getvalue(),
-            content_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="cases-{day}.csv"',
-                **security_headers("-", secure=visit.request.secure),
-            },
-            log_message="work list exported",
-            log_fields={"rows": len(views)},
-        )

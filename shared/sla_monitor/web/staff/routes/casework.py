@@ -1,4 +1,5 @@
-"""The work list (and its CSV), logging a case, a case's page and its attachments."""
+"""The work list (and its spreadsheet, prepared apart), logging a case, a case's page and its
+attachments."""
 
 from __future__ import annotations
 
@@ -17,10 +18,20 @@ def cases() -> Response:
     return respond(WorkListPages(staff_pages()).show(current_request().visit()))
 
 
-@app.get("/cases.csv")
+@app.post("/cases/exports")
 @requires(Permission.EXPORT_WORK_LIST)
-def cases_csv() -> Response:
-    return respond(WorkListPages(staff_pages()).export_csv(current_request().visit()))
+def start_export() -> Response:
+    from sla_monitor.web.staff.export_page import ExportPages
+
+    return respond(ExportPages(staff_pages()).start(current_request().visit()))
+
+
+@app.get("/cases/exports/<export_id>")
+@requires(Permission.EXPORT_WORK_LIST)
+def export(export_id: str) -> Response:
+    from sla_monitor.web.staff.export_page import ExportPages
+
+    return respond(ExportPages(staff_pages()).show(current_request().visit(), export_id))
 
 
 @app.get("/cases/new")

@@ -4,7 +4,7 @@ services. Each is made when first used, never at import."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from sla_monitor.web.staff.session import Sessions
 if TYPE_CHECKING:
     from sla_monitor.settings.functions import StaffWorkspaceSettings
     from sla_monitor.settings.pieces import CognitoSettings
+    from sla_monitor.work_list_export import ExportFiles, ExportStarter
 
 logger = Logger(service="staff-workspace")
 
@@ -85,6 +86,34 @@ def attachment_prefix() -> str:
     return workspace_settings().attachment_prefix
 
 
+def _export_starter() -> ExportStarter:
+    """The export function, invoked to run apart; where there is none to invoke (a person's
+    computer, the tests), the export is prepared in this process, in a thread of its own."""
+    from sla_monitor.work_list_export import (
+        InProcessExportStarter,
+        LambdaExportStarter,
+        export_work,
+        prepare_export,
+    )
+
+    function_name = workspace_settings().export_function_name
+    if function_name:
+        return LambdaExportStarter(services().client("lambda"), function_name)
+
+    def prepare(export_id: str) -> None:
+        prepared = prepare_export(export_id, work=export_work(services()), now=datetime.now(UTC))
+        logger.info("work list export prepared", extra=prepared.log_fields())
+
+    return InProcessExportStarter(prepare)
+
+
+def _export_files() -> ExportFiles:
+    from sla_monitor.work_list_export import S3ExportFiles
+
+    bundle = services()
+    return S3ExportFiles(bundle.client("s3"), bundle.settings.raw_mail_bucket)
+
+
 def staff_pages() -> StaffPages:
     bundle = services()
     return StaffPages(
@@ -97,4 +126,6 @@ def staff_pages() -> StaffPages:
         deliver=_deliver,
         attachment_prefix=attachment_prefix(),
         attachment_links=_attachment_links,
+        export_starter=_export_starter,
+        export_files=_export_files,
     )

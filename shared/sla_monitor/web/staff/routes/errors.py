@@ -10,7 +10,12 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
-from sla_monitor.lookups import CaseNotFound, NotInTheDirectory, TriageItemNotFound
+from sla_monitor.lookups import (
+    CaseNotFound,
+    ExportNotFound,
+    NotInTheDirectory,
+    TriageItemNotFound,
+)
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.gateway import unexpected_error_fields
 from sla_monitor.web.staff.case_page import AttachmentNotOffered
@@ -103,6 +108,12 @@ def form_not_accepted(error: FormNotAccepted) -> Response:
 @app.exception_handler(CaseNotFound)
 def case_not_found(_: CaseNotFound) -> Response:
     _refusal("no such case", 404)
+    return not_found(None)
+
+
+@app.exception_handler(ExportNotFound)
+def export_not_found(_: ExportNotFound) -> Response:
+    _refusal("no such export of this officer's", 404)
     return not_found(None)
 
 
