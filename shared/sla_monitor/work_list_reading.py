@@ -73,11 +73,31 @@ class _Shelves:
 
 class _Directory:
     """The directory as the shelves need it: which department deals with a case that names
-    one, or none, or one since retired; whose cases an officer owns."""
+    one, or none, or one since retired or never known; whose cases an officer owns. The
+    counters name every department and officer with open cases, so the shelves of those the
+    directory no longer (or never) knew are found without reading any case."""
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(self, directory: Directory, counts: Mapping[str, int]) -> None:
         self.directory = directory
         self.default = directory.default_department
+        named = [cell.department for cell, _, _ in _cells(counts)]
+        self._strays = [NOBODY] + [
+            code
+            for code in dict.fromkeys(
+                [d.code for d in directory.departments if d.retired] + named
+            )
+            if code != NOBODY and self.dealing(code) != code
+        ]
+        officers = [
+            k.removeprefix("OWNER#OFFICER#").removesuffix(BREACHED_SUFFIX)
+            for k in counts
+            if k.startswith("OWNER#OFFICER#")
+        ]
+        self._gone = [
+            officer
+            for officer in dict.fromkeys([o.officer_id for o in directory.officers] + officers)
+            if directory.active_officer(officer) is None
+        ]
 
     def dealing(self, department: str | None) -> str | None:
         own = self.directory.department(department) if department else None
@@ -85,13 +105,14 @@ class _Directory:
             return own.code
         return self.default
 
+    def _named(self, code: str) -> list[str]:
+        """The department codes cases name that the department deals with: its own, and for the
+        default department none, a retired one's or one the directory does not know."""
+        return [code, *self._strays] if code == self.default else [code]
+
     def department_keys(self, code: str) -> list[str]:
         """The department shelf keys of the cases a department deals with."""
-        keys = [code]
-        if code == self.default:
-            retired = [d.code for d in self.directory.departments if d.retired]
-            keys += [NOBODY, *retired]
-        return [department_key(None if k == NOBODY else k) for k in dict.fromkeys(keys)]
+        return [department_key(None if k == NOBODY else k) for k in self._named(code)]
 
     def heads(self, officer: str) -> list[str]:
         return [
@@ -110,18 +131,14 @@ class _Directory:
 
     def owner_keys(self, officer: str) -> list[str]:
         """The owner shelf keys of the cases an officer owns: assigned to them, and, where they
-        are Head of Service, unassigned or assigned to someone who has left."""
+        are Head of Service, unassigned or assigned to someone who has left or is unknown."""
         keys = [owner_key(officer, None)]
-        for code in self.heads(officer):
+        heads = self.heads(officer)
+        for code in heads:
             keys += [owner_key(None, None if k == NOBODY else k) for k in self._named(code)]
-        keys += [owner_key(o.officer_id, None) for o in self.directory.officers if o.retired]
+        if heads:
+            keys += [owner_key(gone, None) for gone in self._gone]
         return list(dict.fromkeys(keys))
-
-    def _named(self, code: str) -> list[str]:
-        named = [code]
-        if code == self.default:
-            named += [NOBODY, *(d.code for d in self.directory.departments if d.retired)]
-        return named
 
 
 def _reaches(reach: Reach, dealing: str | None, case_type: CaseType, referred: bool) -> bool:
@@ -317,8 +334,8 @@ def read_work_list(
 ) -> WorkPage:
     """One page of the open cases `reach` covers that match `wanted`, soonest deadline first,
     starting after the position `after`."""
-    place = _Directory(directory)
     counts = store.work_counts()
+    place = _Directory(directory, counts)
     plan = min(_candidates(reach, wanted, place, counts, store.shards, now), key=lambda s: s.size)
     before = _before(wanted, calendar, now)
     streams = [

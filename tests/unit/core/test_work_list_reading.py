@@ -34,8 +34,17 @@ from sla_monitor.work_list_reading import (
 from .builders import london
 
 NOW = london(2026, 12, 16, 11, 0)
-DEPARTMENTS = [None, "housing", "waste-services", "planning", "retired-dept"]
-OFFICERS = [None, "waste-officer", "housing-officer", "head-planning", "gone-officer"]
+# A department and an officer the directory never knew stand for a code mistyped or deleted:
+# the default department and its Head of Service deal with those cases.
+DEPARTMENTS = [None, "housing", "waste-services", "planning", "retired-dept", "never-known"]
+OFFICERS = [
+    None,
+    "waste-officer",
+    "housing-officer",
+    "head-planning",
+    "gone-officer",
+    "nobody-we-know",
+]
 NAMES = ["Jane Smith", "John Smith", "Siân O'Neil", "Amir Khan", "Olivia Brown"]
 
 
