@@ -193,13 +193,15 @@ def postcodes(text: str) -> list[str]:
 
 def search_terms(case: Case) -> frozenset[str]:
     """Every term the case can be found by, each with its kind so a postcode never matches a
-    word of a name: name and subject words, the email address (and the part before the @), the
+    word of a name: name and subject words, the email address (and the words before the @), the
     phone number's digits, each postcode and its outward code."""
     customer = case.customer
     terms = {f"word:{w}" for w in words(customer.name or "") if len(w) > 1}
     if customer.email:
         address = customer.email.strip().lower()
-        terms |= {f"email:{address}", f"word:{fold(address.partition('@')[0])}"}
+        local_part = address.partition("@")[0]
+        terms.add(f"email:{address}")
+        terms |= {f"word:{w}" for w in words(local_part) if len(w) > 1}
     if customer.phone and (digits := phone_digits(customer.phone)):
         terms.add(f"phone:{digits}")
     terms |= {f"postcode:{p}" for p in postcodes(customer.address or "")}
