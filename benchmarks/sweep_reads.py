@@ -70,7 +70,7 @@ class ScanningStore:
             found.extend(page["Items"])
         found.sort(key=lambda item: item["next_due_at"]["S"])
         for item in found[:limit]:
-            yield self.store._case(self.store.models.case.from_raw_data(item))
+            yield self.store._loaded(self.store.models.case.from_raw_data(item))
 
 
 @dataclass
