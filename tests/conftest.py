@@ -32,14 +32,20 @@ def embedded() -> Iterator:
 
 # -- balancing the suite across workers -----------------------------------------------------------
 # `make test` runs two workers, each taking a whole module at a time (--dist loadfile). Modules
-# marked slow (a browser journey, the demo's month, the local stack) are handed out first, so
-# the longest start first and both workers finish together rather than one waiting on a slow
-# module collected last. Mark a module slow when it takes more than about 30 seconds alone:
-# `SLA_MODULE_TIMES=times.json make test` writes each module's time to find them.
+# marked slow (`pytest.mark.slow(seconds=N)`: a browser journey, the demo's month, a module of
+# many HTTP journeys) are handed out first, the longest first, so both workers finish together
+# rather than one waiting on a long module collected last. Mark a module slow when it takes more
+# than about 40 seconds of a worker's time: `SLA_MODULE_TIMES=times.json make test` writes each
+# module's time to find them.
+
+
+def _seconds(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("slow")
+    return float(marker.kwargs.get("seconds", 1)) if marker else 0.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(key=lambda item: -_seconds(item))
 
 
 _MODULE_SECONDS: dict[str, float] = {}

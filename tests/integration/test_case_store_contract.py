@@ -34,6 +34,8 @@ from sla_monitor.store.ports import (
 )
 from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
+pytestmark = pytest.mark.slow(seconds=149)
+
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
 
 

@@ -12,6 +12,8 @@ from sla_monitor.calendar import LONDON, ClosureDay
 from sla_monitor.cli.main import main
 from sla_monitor.runtime import services
 
+pytestmark = pytest.mark.slow(seconds=67)
+
 NOW = "2026-12-01T10:00"
 
 

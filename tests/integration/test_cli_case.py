@@ -22,6 +22,8 @@ from sla_monitor.runtime import services
 
 from .checker_support import london, mail_to
 
+pytestmark = pytest.mark.slow(seconds=495)
+
 NOW = "2026-12-01T10:00"  # a Tuesday, in office hours
 RESIDENT = "ann@example.org"
 JANE = "jane.smith@nwleicestershire.gov.uk"

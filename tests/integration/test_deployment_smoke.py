@@ -38,6 +38,8 @@ from .sam_deployment import (
     translate,
 )
 
+pytestmark = pytest.mark.slow(seconds=44)
+
 STACK = "sla-monitor"
 PARAMETERS = {
     "ReceivingDomain": "contact.example.gov.uk",

@@ -18,6 +18,8 @@ from sla_monitor.web.staff.triage import item_id
 
 from .staff_support import EMAILS, Browser
 
+pytestmark = pytest.mark.slow(seconds=41)
+
 NOW = datetime.now(UTC)
 
 

@@ -37,6 +37,8 @@ from sla_monitor.work_list_export import FAILED_REASON
 
 from .staff_support import EMAILS, PASSWORD, ROLES, Answer, Browser, references_in
 
+pytestmark = pytest.mark.slow(seconds=464)
+
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
