@@ -243,7 +243,10 @@ def work_list(
     wanted: WorkListFilter = WorkListFilter(),
     visible: Callable[[Case], bool] = lambda case: True,
 ) -> list[CaseView]:
-    """The cases `visible` lets through that match `wanted`, soonest deadline first."""
+    """The cases `visible` lets through that match `wanted`, soonest deadline first: the work
+    list's meaning, over cases in hand. The pages and the command line read a page at a time
+    from the shelves instead (`work_list_reading`); the tests hold every view read that way to
+    this one, and `make bench` measures the two side by side."""
     views = (
         case_view(case, policy=policy, calendar=calendar, directory=directory, now=now)
         for case in cases
