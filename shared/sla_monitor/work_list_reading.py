@@ -425,6 +425,16 @@ def find_cases(
     parts = query_terms(text)
     if not parts:
         return Found([])
+    if len(parts) == 1:
+        # One thing typed (a word, an address, a number): its newest cases, read no further
+        # than the page needs however many cases it names.
+        named: dict[str, None] = {}
+        for term in sorted(parts[0]):
+            named |= dict.fromkeys(shelves.cases_with_term(term, limit=limit * 2 + 1))
+        cases = [c for c in shelves.get_cases(list(named)[: limit * 2]) if visible(c)]
+        if len(parts[0]) > 1:
+            cases.sort(key=lambda c: c.received_at, reverse=True)
+        return Found(cases[:limit], more=len(named) > limit)
     common: list[str] = []
     matched: list[set[str]] = []
     for alternatives in parts:
