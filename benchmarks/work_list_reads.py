@@ -6,7 +6,7 @@ the first page of each view of the work list, and a search by reference, by a re
 by an email address, each beside the way the work list read before the shelves (every open case
 through the open-cases index, then filtered in memory).
 
-Items read are counted at the wire (benchmarks/dynamodb_reads.py). The target: each page reads
+Items read are counted at the wire (sla_monitor_local/wire_reads.py). The target: each page reads
 the same number of items at every N (about one per case shown, plus the counters and the page
 of shelf entries), so the count at the largest N may exceed the smallest's by nothing.
 """
@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from dynamodb_reads import counting_reads
 from sla_monitor_local.embedded import embedded_aws
 from sla_monitor_local.seeding import resident_name, synthetic_cases
+from sla_monitor_local.wire_reads import counting_reads
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseType
