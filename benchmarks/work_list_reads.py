@@ -51,8 +51,17 @@ def _spread(services: Services, count: int) -> Iterator[tuple[Case, Schedule]]:
         department = DEPARTMENTS[number % len(DEPARTMENTS)]
         officer = OFFICERS[number % len(OFFICERS)] if department else None
         kind = CaseType.COMPLAINT if number % 7 == 0 else case.case_type
+        # References as the council gives them, so a search by reference reads the case by its
+        # key (the seed's own, NWL-LOAD-..., would be searched as words).
+        reference = f"{services.council.reference_prefix}-{NOW.year}-{number + 1:06d}"
         yield (
-            replace(case, department=department, assigned_officer=officer, case_type=kind),
+            replace(
+                case,
+                reference=reference,
+                department=department,
+                assigned_officer=officer,
+                case_type=kind,
+            ),
             schedule,
         )
 
@@ -112,7 +121,7 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
 
         prefix = services.council.reference_prefix
         searches = {
-            "search by reference": f"{prefix}-LOAD-{count // 2:07d}",
+            "search by reference": f"{prefix}-{NOW.year}-{count // 2:06d}",
             "search by name": resident_name(count // 3),
             "search by email": f"resident{count // 4}@example.org",
         }
