@@ -1,4 +1,4 @@
-"""What each page reads from DynamoDB does not grow with the archive: every staff page, the
+"""What each page reads from DynamoDB does not grow with the archive: the staff pages, the
 residents' list and Open311's `requests`, each asked the same question over a small archive
 (400 open cases) and a larger one (2,000), through its function's handler on embedded AWS, with
 the items DynamoDB returns or examines counted at the wire (sla_monitor_local.wire_reads).
@@ -8,7 +8,8 @@ complaint, a few closed. The larger archive adds cases received at the same time
 page shows is the same at both sizes: a page of the work list, one case, one resident's cases,
 and Open311's window and the monthly report over an earlier month. Each page is asked once
 before it is counted, so what a container keeps between requests (the directory, the keys) is
-not counted. `make bench` (benchmarks/work_list_reads.py) does the same at 1,000 and 50,000.
+not counted. `make bench` (benchmarks/work_list_reads.py) counts the work list's views and the
+searches the same way at 1,000 and 50,000 open cases.
 """
 
 from __future__ import annotations
