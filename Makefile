@@ -105,6 +105,7 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
 	$(BIN)/python benchmarks/report_reads.py
+	$(BIN)/python benchmarks/work_list_reads.py
 	$(BIN)/python benchmarks/local_stack_scale.py
 	$(BIN)/python benchmarks/sweep_fan_out.py
 	$(BIN)/python benchmarks/cold_start.py

@@ -4,7 +4,7 @@ For N = 1,000, 10,000 and 100,000 open cases, M = 50 of them due, on embedded AW
 moto with the emulator's fixes): the sweep as it runs, reading the sparse next-due index, beside
 a naive sweep that finds the due cases with a Scan of the table (the same work after that).
 
-Items read are counted at the wire (benchmarks/dynamodb_reads.py): every item any GetItem,
+Items read are counted at the wire (sla_monitor_local/wire_reads.py): every item any GetItem,
 BatchGetItem, Query or Scan returned or examined, the directory's included. The target: at most
 1.2 items per due case plus a constant (the directory, read once by a sweep with work), flat in
 N. The index sweep reads each due case once, from the index, and acts on that copy: its claims
@@ -26,10 +26,10 @@ from datetime import datetime
 from typing import Any
 from unittest import mock
 
-from dynamodb_reads import counting_reads
 from seeded_cases import make_due_again
 from sla_monitor_local.embedded import embedded_aws
 from sla_monitor_local.seeding import synthetic_cases
+from sla_monitor_local.wire_reads import counting_reads
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case

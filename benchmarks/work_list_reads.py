@@ -6,7 +6,7 @@ the first page of each view of the work list, and a search by reference, by a re
 by an email address, each beside the way the work list read before the shelves (every open case
 through the open-cases index, then filtered in memory).
 
-Items read are counted at the wire (benchmarks/dynamodb_reads.py). The target: each page reads
+Items read are counted at the wire (sla_monitor_local/wire_reads.py). The target: each page reads
 the same number of items at every N (about one per case shown, plus the counters and the page
 of shelf entries), so the count at the largest N may exceed the smallest's by nothing.
 """
@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from dynamodb_reads import counting_reads
 from sla_monitor_local.embedded import embedded_aws
 from sla_monitor_local.seeding import resident_name, synthetic_cases
+from sla_monitor_local.wire_reads import counting_reads
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseType
@@ -51,8 +51,17 @@ def _spread(services: Services, count: int) -> Iterator[tuple[Case, Schedule]]:
         department = DEPARTMENTS[number % len(DEPARTMENTS)]
         officer = OFFICERS[number % len(OFFICERS)] if department else None
         kind = CaseType.COMPLAINT if number % 7 == 0 else case.case_type
+        # References as the council gives them, so a search by reference reads the case by its
+        # key (the seed's own, NWL-LOAD-..., would be searched as words).
+        reference = f"{services.council.reference_prefix}-{NOW.year}-{number + 1:06d}"
         yield (
-            replace(case, department=department, assigned_officer=officer, case_type=kind),
+            replace(
+                case,
+                reference=reference,
+                department=department,
+                assigned_officer=officer,
+                case_type=kind,
+            ),
             schedule,
         )
 
@@ -112,7 +121,7 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
 
         prefix = services.council.reference_prefix
         searches = {
-            "search by reference": f"{prefix}-LOAD-{count // 2:07d}",
+            "search by reference": f"{prefix}-{NOW.year}-{count // 2:06d}",
             "search by name": resident_name(count // 3),
             "search by email": f"resident{count // 4}@example.org",
         }

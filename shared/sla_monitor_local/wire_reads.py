@@ -1,7 +1,8 @@
 """Counting what DynamoDB is asked to read, at the wire: every item a GetItem, BatchGetItem,
 Query or Scan returns or examines, whoever asks (the case store, the directory, a report). The
-benchmarks compare these counts, which are what DynamoDB bills, rather than any count the
-product keeps of itself."""
+benchmarks and the tests of what each page reads compare these counts, which are what DynamoDB
+bills, rather than any count the product keeps of itself. Counted in this process, where pynamodb
+makes the call: on embedded AWS, or a client of the local stack."""
 
 from __future__ import annotations
 

@@ -1,0 +1,334 @@
+"""What each page reads from DynamoDB does not grow with the archive: the staff pages, the
+residents' list and Open311's `requests`, each asked the same question over a small archive
+(400 open cases) and a larger one (2,000), through its function's handler on embedded AWS, with
+the items DynamoDB returns or examines counted at the wire (sla_monitor_local.wire_reads).
+
+The cases are `sla-monitor seed`'s, spread over departments and officers, every seventh a
+complaint, a few closed. The larger archive adds cases received at the same time, so what each
+page shows is the same at both sizes: a page of the work list, one case, one resident's cases,
+and Open311's window and the monthly report over an earlier month. Each page is asked once
+before it is counted, so what a container keeps between requests (the directory, the keys) is
+not counted. `make bench` (benchmarks/work_list_reads.py) counts the work list's views and the
+searches the same way at 1,000 and 50,000 open cases.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from itertools import islice
+from typing import Any
+from unittest import mock
+
+import pytest
+from sla_monitor_local.embedded import embedded_aws
+from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalLambdaContext, proxy_event
+from sla_monitor_local.local_staff import (
+    LOCAL_PASSWORD,
+    StaffPool,
+    add_sample_users,
+    create_staff_pool,
+)
+from sla_monitor_local.seeding import resident_name, synthetic_cases
+from sla_monitor_local.wire_reads import Reads, counting_reads
+
+from integration.test_your_cases_http import Resident
+from sla_monitor.cases import Case, CaseType, Outcome
+from sla_monitor.listing import Schedule
+from sla_monitor.runtime import Services
+from sla_monitor.staff import record_response
+from sla_monitor.store.schema import DUE_SHARDS
+from sla_monitor.web.staff.session import SESSION_COOKIE
+from sla_monitor.work_list_reading import PAGE_SIZE
+
+from .staff_support import EMAILS
+
+# The small archive is large enough that every shelf a page reads holds a page of cases on each
+# of its shards; from there, a page's reads should not grow.
+SMALL, LARGE = 400, 2_000
+NOW = datetime.now(UTC).replace(microsecond=0)  # the pool's tokens are issued at the clock's time
+EARLIER = NOW - timedelta(days=45)  # a month the larger archive adds nothing to
+DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", None)
+OFFICERS = ("housing-officer", "waste-officer", "revenues-officer", None, None)
+CLOSED = (8, 49, 91)  # references of a few cases closed, a complaint (the 8th) among them
+# The work list's first page: its cases, a page of shelf entries (and one more, to know there
+# is a next page) from each shard of the shelves it reads, and the counters.
+COUNTERS = 20
+FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS
+
+
+def _spread(
+    bundle: Services, count: int, *, now: datetime, first: int
+) -> Iterator[tuple[Case, Schedule]]:
+    """Seeded cases numbered from `first`, with references as the council gives them."""
+    made = synthetic_cases(
+        first + count,
+        due=0,
+        now=now,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        reference_prefix=bundle.council.reference_prefix,
+    )
+    for number, (case, schedule) in enumerate(islice(made, first, None), start=first):
+        department = DEPARTMENTS[number % len(DEPARTMENTS)]
+        yield (
+            replace(
+                case,
+                reference=f"{bundle.council.reference_prefix}-{now.year}-{number + 1:06d}",
+                department=department,
+                assigned_officer=OFFICERS[number % len(OFFICERS)] if department else None,
+                case_type=CaseType.COMPLAINT if number % 7 == 0 else case.case_type,
+            ),
+            schedule,
+        )
+
+
+def _load(bundle: Services, count: int, *, first: int, now: datetime = NOW) -> None:
+    bundle.store.bulk_load(_spread(bundle, count, now=now, first=first))
+
+
+def _moto_signing_key(_: str) -> Callable[[str], Any]:
+    """moto's Cognito signs every token with one key; in-process there is no JWKS address to
+    fetch it from, so the workspace is given moto's published key as Cognito's would be."""
+    from jwt.algorithms import RSAAlgorithm
+
+    raw = resources.files("moto").joinpath("cognitoidp/resources/jwks-public.json.gz")
+    published = json.loads(gzip.decompress(raw.read_bytes()))["keys"][0]
+    key = RSAAlgorithm.from_jwk(json.dumps(published))
+    return lambda token: key
+
+
+@dataclass
+class Staff:
+    """One signed-in person, calling the workspace's handler as API Gateway would."""
+
+    cookie: str
+
+    def get(self, target: str) -> dict[str, Any]:
+        from sla_monitor.web.staff.routes import handle
+
+        event = proxy_event(
+            method="GET",
+            target=f"/staff{target}",
+            headers=[("Cookie", f"{SESSION_COOKIE}={self.cookie}"), ("Host", "127.0.0.1")],
+            body=b"",
+            client_ip="127.0.0.1",
+            received_at=NOW,
+            base_path="/staff",
+        )
+        return handle(event, LocalLambdaContext(), now=NOW)
+
+
+def _signed_in(bundle: Services, pool: StaffPool, role: str) -> Staff:
+    """A session holding the id token moto's Cognito issues for the role's sample user."""
+    from sla_monitor.web.staff.routes.collaborators import sessions
+
+    tokens = bundle.client("cognito-idp").initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": EMAILS[role], "PASSWORD": LOCAL_PASSWORD},
+    )["AuthenticationResult"]
+    made = sessions()
+    return Staff(made.cookie_value(made.start(tokens["IdToken"]), now=NOW))
+
+
+def _open311(target: str) -> dict[str, Any]:
+    from functions.open311 import app
+
+    event = proxy_event(
+        method="GET",
+        target=f"{PUBLIC_FORM_BASE_PATH}{target}",
+        headers=[("Host", "abcdef1234.execute-api.eu-west-2.amazonaws.com")],
+        body=b"",
+        client_ip="198.51.100.10",
+        received_at=NOW,
+        base_path=PUBLIC_FORM_BASE_PATH,
+    )
+    return app.handle(event, LocalLambdaContext(), now=NOW)
+
+
+def _month(moment: datetime) -> str:
+    return f"{moment.year}-{moment.month:02d}"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    ask: Callable[[], dict[str, Any]]
+
+
+def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
+    prefix = bundle.council.reference_prefix
+    officer = _signed_in(bundle, pool, "officer")
+    complaints = _signed_in(bundle, pool, "corporate_complaints_officer")
+    administrator = _signed_in(bundle, pool, "administrator")
+    # A complaint of the small archive (the 43rd seeded case), found again in the larger one.
+    number = 42
+    complaint = f"{prefix}-{NOW.year}-{number + 1:06d}"
+    name = resident_name(number).replace(" ", "%20")
+    earlier_start = EARLIER.replace(day=1).date().isoformat()
+    earlier_end = (EARLIER.replace(day=1) + timedelta(days=27)).date().isoformat()
+    return [
+        Page("work list: all my work", lambda: officer.get("/cases")),
+        Page("work list: mine", lambda: officer.get("/cases?whose=mine")),
+        Page("work list: breached", lambda: complaints.get("/cases?breached=yes")),
+        Page("work list: complaints", lambda: complaints.get("/cases?type=complaint")),
+        Page("search by reference", lambda: complaints.get(f"/cases?q={complaint}")),
+        Page("search by name", lambda: complaints.get(f"/cases?q={name}")),
+        Page(
+            "search by email",
+            lambda: complaints.get(f"/cases?q=resident{number + 1}%40example.org"),
+        ),
+        Page("case page", lambda: complaints.get(f"/cases/{complaint}")),
+        Page("triage list", lambda: complaints.get("/triage")),
+        Page("directory", lambda: administrator.get("/directory")),
+        Page("monthly report", lambda: complaints.get(f"/reports?month={_month(EARLIER)}")),
+        Page("residents' case list", lambda: resident.get("/your-cases")),
+        Page(
+            "Open311 requests",
+            lambda: _open311(
+                f"/open311/v2/requests.json?start_date={earlier_start}&end_date={earlier_end}"
+            ),
+        ),
+    ]
+
+
+def _count(reads: Reads, page: Page) -> tuple[dict[str, int], str]:
+    page.ask()  # once uncounted: what the container keeps between requests is not counted
+    reads.clear()
+    answer = page.ask()
+    assert answer["statusCode"] == 200, (page.name, answer["statusCode"], answer["body"][:300])
+    return dict(reads.items), answer["body"]
+
+
+@dataclass(frozen=True)
+class Measured:
+    small_reads: dict[str, int]  # items read, by the operation that read them
+    large_reads: dict[str, int]
+    small_body: str = field(repr=False)
+    large_body: str = field(repr=False)
+
+    @property
+    def small(self) -> int:
+        return sum(self.small_reads.values())
+
+    @property
+    def large(self) -> int:
+        return sum(self.large_reads.values())
+
+
+@pytest.fixture(scope="module")
+def measured() -> Iterator[dict[str, Measured]]:
+    from sla_monitor.web.staff.routes import collaborators, reset_collaborators
+
+    with embedded_aws() as bundle:
+        pool = create_staff_pool(bundle.client("cognito-idp"))
+        add_sample_users(bundle.client("cognito-idp"), pool)
+        public = "https://council.example/have-your-say/your-cases"
+        bundle.council = bundle.council.model_copy(update={"your_cases_url": public})
+        environment = {"STAFF_USER_POOL_ID": pool.user_pool_id, "STAFF_CLIENT_ID": pool.client_id}
+        with (
+            mock.patch.dict("os.environ", environment),
+            mock.patch.object(collaborators, "jwks_signing_key", _moto_signing_key),
+        ):
+            reset_collaborators()
+            try:
+                yield _measure(bundle, pool, public)
+            finally:
+                reset_collaborators()
+
+
+def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measured]:
+    # An earlier month's cases (the report's and Open311's window), then the small archive.
+    _load(bundle, 30, first=SMALL + LARGE, now=EARLIER)
+    _load(bundle, SMALL, first=0)
+    for number in CLOSED:
+        record_response(
+            f"{bundle.council.reference_prefix}-{NOW.year}-{number:06d}",
+            summary="Answered",
+            outcome=Outcome.NOT_UPHELD if number == 8 else Outcome.ANSWERED,
+            by="head-housing",
+            store=bundle.store,
+            policy=bundle.policy,
+            calendar=bundle.calendar,
+            now=NOW - timedelta(minutes=30),
+        )
+    resident = _resident("resident42@example.org", public)
+    pages = _pages(bundle, pool, resident)
+    with counting_reads() as reads:
+        small = {page.name: _count(reads, page) for page in pages}
+        _load(bundle, LARGE - SMALL, first=SMALL)
+        large = {page.name: _count(reads, page) for page in pages}
+    return {
+        name: Measured(small[name][0], large[name][0], small[name][1], large[name][1])
+        for name in small
+    }
+
+
+def _resident(address: str, public: str) -> Resident:
+    from integration.test_your_cases_http import links_in
+
+    resident = Resident()
+    resident.now = NOW
+    resident.ask_for_link(address)
+    [link] = [found for found in links_in(address) if found.startswith(public)]
+    resident.sign_in_with(link)
+    return resident
+
+
+PAGES = [
+    "work list: all my work",
+    "work list: mine",
+    "work list: breached",
+    "work list: complaints",
+    "search by reference",
+    pytest.param(
+        "search by name",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason=(
+                "a search by name reads every search entry of each word typed (up to 2,000 a "
+                "word) before it intersects them: 'Isla Jones' reads every Isla and every Jones, "
+                "and there are more of both in a larger archive"
+            ),
+        ),
+    ),
+    "search by email",
+    "case page",
+    "triage list",
+    "directory",
+    "monthly report",
+    "residents' case list",
+    "Open311 requests",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_reads_no_more_from_a_larger_archive(measured, page):
+    found = measured[page]
+    assert found.large <= found.small, (
+        f"{page}: {found.small_reads} items read, then {found.large_reads}"
+    )
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if str(p).startswith("work list")])
+def test_the_work_lists_first_page_reads_about_what_it_shows(measured, page):
+    found = measured[page]
+    shown = len(set(re.findall(r"NWL-\d{4}-\d{6}", found.large_body)))
+    assert shown <= PAGE_SIZE
+    assert found.large <= FIRST_PAGE_READS, (page, found.large_reads)
+
+
+def test_each_page_shows_the_same_at_both_sizes(measured):
+    """So that the counts compare like with like (and each page found what it was asked)."""
+    for page in ("search by reference", "search by name", "search by email", "case page"):
+        small, large = (
+            set(re.findall(r"NWL-\d{4}-\d{6}", body))
+            for body in (measured[page].small_body, measured[page].large_body)
+        )
+        assert small and small == large, (page, small, large)
