@@ -8,7 +8,9 @@ through the open-cases index, then filtered in memory).
 
 Items read are counted at the wire (sla_monitor_local/wire_reads.py). The target: each page reads
 the same number of items at every N (about one per case shown, plus the counters and the page
-of shelf entries), so the count at the largest N may exceed the smallest's by nothing.
+of shelf entries), so the count at the largest N may exceed the smallest's only by two items a
+case shown beyond (a search by name shows more cases of that name in a larger archive). The old
+way is timed up to 5,000 cases; beyond, it reads every open case, and takes minutes a page.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from sla_monitor.work_list import WorkListFilter, work_list
 from sla_monitor.work_list_reading import EVERYTHING, Reach, find_cases, read_work_list
 
 SIZES = (1_000, 50_000)
+OLD_WAY_TIMED = 5_000  # the old way is timed up to this many cases
+SHOWN: dict[int, dict[str, int]] = {}  # how many cases each page showed, by N
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=LONDON)
 DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", None)
 OFFICERS = ("housing-officer", "waste-officer", "revenues-officer", None, None)
@@ -95,6 +99,7 @@ def _measure(reads: Any, action: Callable[[], object]) -> tuple[int, float, obje
 def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
     """Each page's (items read, seconds) now and before the shelves."""
     rows: dict[str, tuple[int, float, int, float]] = {}
+    shown = SHOWN.setdefault(count, {})
     with embedded_aws() as services, counting_reads() as reads:
         store = services.store
         store.bulk_load(_spread(services, count))
@@ -109,15 +114,24 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
         def before(view: View) -> Callable[[], object]:
             return lambda: work_list(store.open_cases(), wanted=view.wanted, **common)[:25]
 
+        def the_old_way(action: Callable[[], object]) -> tuple[int, float]:
+            """What the page read before the shelves: every open case. Timed up to
+            OLD_WAY_TIMED cases; beyond, its reads are the open cases' count, untimed (it takes
+            minutes a page)."""
+            if count > OLD_WAY_TIMED:
+                return count, float("nan")
+            items, seconds, _ = _measure(reads, action)
+            return items, seconds
+
         for view in VIEWS:
-            items, seconds, _ = _measure(
+            items, seconds, page = _measure(
                 reads,
                 lambda view=view: read_work_list(
                     store, reach=view.reach, wanted=view.wanted, **common
                 ),
             )
-            old_items, old_seconds, _ = _measure(reads, before(view))
-            rows[view.name] = (items, seconds, old_items, old_seconds)
+            shown[view.name] = len(page.views)  # type: ignore[attr-defined]
+            rows[view.name] = (items, seconds, *the_old_way(before(view)))
 
         prefix = services.council.reference_prefix
         searches = {
@@ -126,15 +140,16 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
             "search by email": f"resident{count // 4}@example.org",
         }
         for name, text in searches.items():
-            items, seconds, _ = _measure(
+            items, seconds, found = _measure(
                 reads,
                 lambda text=text: find_cases(store, store, text, reference_prefix=prefix, now=NOW),
             )
+            shown[name] = len(found.cases)  # type: ignore[attr-defined]
             wanted = WorkListFilter(search=text)
-            old_items, old_seconds, _ = _measure(
-                reads, lambda wanted=wanted: work_list(store.open_cases(), wanted=wanted, **common)
+            old = the_old_way(
+                lambda wanted=wanted: work_list(store.open_cases(), wanted=wanted, **common)
             )
-            rows[name] = (items, seconds, old_items, old_seconds)
+            rows[name] = (items, seconds, *old)
     return rows
 
 
@@ -154,11 +169,16 @@ def main() -> int:
         line = f"{name:<28}"
         for count in sizes:
             items, seconds, old_items, old_seconds = measured[count][name]
-            line += f"  {items:>16,}  {seconds:>5.2f}s  {old_items:>8,}  {old_seconds:>6.2f}s"
-        flat = largest[name][0] <= smallest[name][0]
+            old_time = "untimed" if old_seconds != old_seconds else f"{old_seconds:.2f}s"
+            line += f"  {items:>16,}  {seconds:>5.2f}s  {old_items:>8,}  {old_time:>7}"
+        # Flat: no more reads at the largest N than at the smallest, but for two a case shown
+        # beyond (a search by name shows more cases of that name in a larger archive).
+        more_shown = max(SHOWN[sizes[-1]][name] - SHOWN[sizes[0]][name], 0)
+        flat = largest[name][0] <= smallest[name][0] + 2 * more_shown
         failed |= not flat
         print(line + ("" if flat else "  GREW WITH N"), flush=True)
-    print("\ntarget: each page's items read the same at every N")
+    print("\ntarget: each page reads the same at every N, but for what it shows (a case and its")
+    print("search entry for each case shown beyond the smallest N's)")
     return 1 if failed else 0
 
 

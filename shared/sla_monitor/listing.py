@@ -14,6 +14,7 @@ can change without the case being saved (the directory, the clock on the wall):
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -193,10 +194,14 @@ def postcodes(text: str) -> list[str]:
 
 def search_terms(case: Case) -> frozenset[str]:
     """Every term the case can be found by, each with its kind so a postcode never matches a
-    word of a name: name and subject words, the email address (and the words before the @), the
-    phone number's digits, each postcode and its outward code."""
+    word of a name: name and subject words, each pair of the name's words in turn, the email
+    address (and the words before the @), the phone number's digits, each postcode and its
+    outward code."""
     customer = case.customer
-    terms = {f"word:{w}" for w in words(customer.name or "") if len(w) > 1}
+    name = [w for w in words(customer.name or "") if len(w) > 1]
+    terms = {f"word:{w}" for w in name}
+    # Each pair of a name's words in turn, so a full name reads only its own cases.
+    terms |= {f"name:{first} {second}" for first, second in itertools.pairwise(name)}
     if customer.email:
         address = customer.email.strip().lower()
         local_part = address.partition("@")[0]
@@ -229,6 +234,19 @@ def query_terms(text: str) -> list[frozenset[str]]:
         elif word not in _COMMON:
             parts.append(frozenset({f"word:{word}"}))
     return _unique(parts)
+
+
+def name_pairs(parts: list[frozenset[str]]) -> list[frozenset[str]]:
+    """A query of two or more plain words as pairs of a name's words in turn ("jane", "smith"
+    as "jane smith"), or nothing when it is not only words."""
+    typed = [next(iter(p)).partition(":")[2] for p in parts if len(p) == 1]
+    if (
+        len(parts) < 2
+        or len(typed) != len(parts)
+        or not all(next(iter(p)).startswith("word:") for p in parts)
+    ):
+        return []
+    return [frozenset({f"name:{a} {b}"}) for a, b in itertools.pairwise(typed)]
 
 
 def _unique(parts: Iterable[frozenset[str]]) -> list[frozenset[str]]:

@@ -24,7 +24,7 @@ from datetime import datetime, time, timedelta
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.directory import Directory
-from sla_monitor.listing import query_terms
+from sla_monitor.listing import name_pairs, query_terms
 from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseRecords, Shelf, ShelfEntry, WorkShelves
 from sla_monitor.store.shelves import (
@@ -83,9 +83,7 @@ class _Directory:
         named = [cell.department for cell, _, _ in _cells(counts)]
         self._strays = [NOBODY] + [
             code
-            for code in dict.fromkeys(
-                [d.code for d in directory.departments if d.retired] + named
-            )
+            for code in dict.fromkeys([d.code for d in directory.departments if d.retired] + named)
             if code != NOBODY and self.dealing(code) != code
         ]
         officers = [
@@ -425,6 +423,24 @@ def find_cases(
     parts = query_terms(text)
     if not parts:
         return Found([])
+    # A full name: the cases filed under each pair of its words in turn, read as far as the
+    # page needs; the words one by one only when no case has the name whole.
+    pairs = name_pairs(parts)
+    if pairs:
+        whole = _matching(shelves, pairs, limit=limit, visible=visible)
+        if whole.cases:
+            return whole
+    return _matching(shelves, parts, limit=limit, visible=visible)
+
+
+def _matching(
+    shelves: WorkShelves,
+    parts: list[frozenset[str]],
+    *,
+    limit: int,
+    visible: Callable[[Case], bool],
+) -> Found:
+    """The newest cases filed under one term of every part."""
     if len(parts) == 1:
         # One thing typed (a word, an address, a number): its newest cases, read no further
         # than the page needs however many cases it names.
@@ -435,6 +451,8 @@ def find_cases(
         if len(parts[0]) > 1:
             cases.sort(key=lambda c: c.received_at, reverse=True)
         return Found(cases[:limit], more=len(named) > limit)
+    # Several: every case of each (up to a word too common to narrow anything), then those
+    # of all.
     common: list[str] = []
     matched: list[set[str]] = []
     for alternatives in parts:

@@ -287,17 +287,7 @@ PAGES = [
     "work list: breached",
     "work list: complaints",
     "search by reference",
-    pytest.param(
-        "search by name",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "a search by name reads every search entry of each word typed (up to 2,000 a "
-                "word) before it intersects them: 'Isla Jones' reads every Isla and every Jones, "
-                "and there are more of both in a larger archive"
-            ),
-        ),
-    ),
+    "search by name",
     "search by email",
     "case page",
     "triage list",
