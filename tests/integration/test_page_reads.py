@@ -226,6 +226,11 @@ class Measured:
 def measured() -> Iterator[dict[str, Measured]]:
     from sla_monitor.web.staff.routes import collaborators, reset_collaborators
 
+    # The pool's tokens are issued at the clock's time: the pages are asked at the time this
+    # runs, not when the module was collected (minutes earlier in a whole run of the suite).
+    global NOW
+    NOW = datetime.now(UTC).replace(microsecond=0)
+
     with embedded_aws() as bundle:
         pool = create_staff_pool(bundle.client("cognito-idp"))
         add_sample_users(bundle.client("cognito-idp"), pool)

@@ -155,7 +155,8 @@ def test_a_search_exports_what_the_search_found_open_and_closed(work, store):
 
     rows = _rows(work, export)
     # The work list shows a search's 25 newest, closed cases too: so does its spreadsheet.
-    newest = sorted((c.reference for c in smiths), reverse=True)[:25]
+    by_arrival = sorted(smiths, key=lambda c: (c.received_at, c.reference), reverse=True)
+    newest = [c.reference for c in by_arrival][:25]
     assert sorted(row[0] for row in rows) == sorted(newest)
     assert {row[5] for row in rows} <= {"Jane Smith", "John Smith"}
 
