@@ -391,6 +391,7 @@ class Found:
     cases: list[Case]
     too_common: tuple[str, ...] = ()  # words that name too many cases to narrow the search
     more: bool = False
+    named: int = 0  # the cases found before those the viewer may not see were left out
 
 
 def find_cases(
@@ -428,7 +429,7 @@ def find_cases(
     pairs = name_pairs(parts)
     if pairs:
         whole = _matching(shelves, pairs, limit=limit, visible=visible)
-        if whole.cases:
+        if whole.named:  # some case has the name whole, whether this viewer may see it or not
             return whole
     return _matching(shelves, parts, limit=limit, visible=visible)
 
@@ -450,7 +451,7 @@ def _matching(
         cases = [c for c in shelves.get_cases(list(named)[: limit * 2]) if visible(c)]
         if len(parts[0]) > 1:
             cases.sort(key=lambda c: c.received_at, reverse=True)
-        return Found(cases[:limit], more=len(named) > limit)
+        return Found(cases[:limit], more=len(named) > limit, named=len(named))
     # Several: every case of each (up to a word too common to narrow anything), then those
     # of all.
     common: list[str] = []
@@ -468,7 +469,9 @@ def _matching(
     both = set.intersection(*matched)
     newest = sorted(both, reverse=True)
     cases = [c for c in shelves.get_cases(newest[: limit * 2]) if visible(c)]
-    return Found(cases[:limit], too_common=tuple(common), more=len(newest) > limit)
+    return Found(
+        cases[:limit], too_common=tuple(common), more=len(newest) > limit, named=len(newest)
+    )
 
 
 def search_work_list(

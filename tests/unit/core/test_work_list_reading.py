@@ -337,6 +337,13 @@ def test_search_finds_open_and_closed_cases_by_name_reference_and_address(world)
     # A full name reads the cases filed under it whole, newest first.
     newest_janes = sorted(jane_smiths, key=lambda r: store.get_case(r).received_at, reverse=True)
     assert find("Jane Smith")[0] == set(newest_janes[:25])
+    # A whole name the viewer may see no case of finds nothing, without reading its words apart.
+    store.reads = 0
+    unseen = find_cases(
+        store, store, "Jane Smith", reference_prefix="NWL", now=NOW, visible=lambda case: False
+    )
+    assert unseen.cases == [] and unseen.named == len(jane_smiths)
+    assert store.reads <= 2 * len(jane_smiths)
     # The words apart, when no name has them whole in that order.
     apart, _ = find("smith jane")
     assert apart <= jane_smiths and len(apart) == min(25, len(jane_smiths))
