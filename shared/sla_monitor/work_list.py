@@ -171,14 +171,18 @@ class Reach:
     def covers(self, case: Case, directory: Directory) -> bool:
         """Whether the case is one of those, open or closed (as the viewer's roles would let
         them see it: `web.staff.permissions.covers`)."""
-        if self.everything:
-            return True
         department = directory.department_of(case)
-        code = department.code if department else case.department
-        if code is not None and code in self.departments:
-            return True
         referred = bool(case.sent_of(Action.REFER_TO_CHIEF_EXECUTIVE.value))
-        complaint = case.case_type is CaseType.COMPLAINT
+        return self.reaches(
+            department.code if department else case.department, case.case_type, referred
+        )
+
+    def reaches(self, dealing: str | None, case_type: CaseType, referred: bool) -> bool:
+        """Whether it covers cases of this type that `dealing` deals with (`referred`: to the
+        Chief Executive), as the shelves and the counters see a case."""
+        if self.everything or (dealing is not None and dealing in self.departments):
+            return True
+        complaint = case_type is CaseType.COMPLAINT
         return complaint and (self.complaints or (self.referred and referred))
 
 

@@ -139,16 +139,8 @@ class _Directory:
         return list(dict.fromkeys(keys))
 
 
-def _reaches(reach: Reach, dealing: str | None, case_type: CaseType, referred: bool) -> bool:
-    """Whether the reach covers open cases dealt with by `dealing` of this type."""
-    if reach.everything or dealing in reach.departments:
-        return True
-    complaint = case_type is CaseType.COMPLAINT
-    return complaint and (reach.complaints or (reach.referred and referred))
-
-
 def _covers(reach: Reach, place: _Directory, entry: ShelfEntry) -> bool:
-    return _reaches(reach, place.dealing(entry.department), entry.case_type, entry.referred)
+    return reach.reaches(place.dealing(entry.department), entry.case_type, entry.referred)
 
 
 def _entry_wanted(
