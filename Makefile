@@ -99,13 +99,15 @@ unit: $(STAMP)
 coverage: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests/unit tests/integration --cov --cov-report term
 
-# What one deadline sweep and one month's report read as the archive grows, beside a Scan; a
-# real council's archive on the local stack; sweep time against due cases for 1 and N shards
+# What one deadline sweep, one month's report and every page read as the archive grows, beside a
+# Scan; a real council's archive on the local stack; sweep time against due cases for 1 and N shards
 # (tens of minutes; not in `make test`).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep_reads.py
 	$(BIN)/python benchmarks/report_reads.py
 	$(BIN)/python benchmarks/work_list_reads.py
+	PAGE_READS_SIZES=1000,50000 $(BIN)/python -m pytest -q -s -p no:cacheprovider -p no:xdist \
+		tests/integration/test_page_reads.py
 	$(BIN)/python benchmarks/local_stack_scale.py
 	$(BIN)/python benchmarks/sweep_fan_out.py
 	$(BIN)/python benchmarks/cold_start.py

@@ -8,15 +8,18 @@ complaint, a few closed. The larger archive adds cases received at the same time
 page shows is the same at both sizes: a page of the work list, one case, one resident's cases,
 and Open311's window and the monthly report over an earlier month. Each page is asked once
 before it is counted, so what a container keeps between requests (the directory, the keys) is
-not counted. `make bench` (benchmarks/work_list_reads.py) counts the work list's views and the
-searches the same way at 1,000 and 50,000 open cases.
+not counted. `make bench` runs this module again at 1,000 and 50,000 open cases
+(`PAGE_READS_SIZES=1000,50000`) and prints each page's reads and time at both; it also counts the
+work list's views and the searches against the old way (benchmarks/work_list_reads.py).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -50,7 +53,8 @@ from .staff_support import EMAILS
 
 # The small archive is large enough that every shelf a page reads holds a page of cases on each
 # of its shards; from there, a page's reads should not grow.
-SMALL, LARGE = 400, 2_000
+# `make bench` sets PAGE_READS_SIZES to a real council's sizes.
+SMALL, LARGE = (int(size) for size in os.environ.get("PAGE_READS_SIZES", "400,2000").split(","))
 NOW = datetime.now(UTC).replace(microsecond=0)  # the pool's tokens are issued at the clock's time
 EARLIER = NOW - timedelta(days=45)  # a month the larger archive adds nothing to
 DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", None)
@@ -59,6 +63,10 @@ CLOSED = (8, 49, 91)  # references of a few cases closed, a complaint (the 8th) 
 # The work list's first page: its cases, a page of shelf entries (and one more, to know there
 # is a next page) from each shard of the shelves it reads, and the counters.
 COUNTERS = 20
+# The resident whose case, name and address the searches and the case page ask for: the 43rd
+# seeded case, a complaint of the small archive.
+NAMED = 42
+NAME = resident_name(NAMED)
 FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS
 
 
@@ -167,10 +175,9 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
     officer = _signed_in(bundle, pool, "officer")
     complaints = _signed_in(bundle, pool, "corporate_complaints_officer")
     administrator = _signed_in(bundle, pool, "administrator")
-    # A complaint of the small archive (the 43rd seeded case), found again in the larger one.
-    number = 42
+    number = NAMED
     complaint = f"{prefix}-{NOW.year}-{number + 1:06d}"
-    name = resident_name(number).replace(" ", "%20")
+    name = NAME.replace(" ", "%20")
     earlier_start = EARLIER.replace(day=1).date().isoformat()
     earlier_end = (EARLIER.replace(day=1) + timedelta(days=27)).date().isoformat()
     return [
@@ -198,12 +205,14 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
     ]
 
 
-def _count(reads: Reads, page: Page) -> tuple[dict[str, int], str]:
+def _count(reads: Reads, page: Page) -> tuple[dict[str, int], str, float]:
     page.ask()  # once uncounted: what the container keeps between requests is not counted
     reads.clear()
+    started = time.perf_counter()
     answer = page.ask()
+    seconds = time.perf_counter() - started
     assert answer["statusCode"] == 200, (page.name, answer["statusCode"], answer["body"][:300])
-    return dict(reads.items), answer["body"]
+    return dict(reads.items), answer["body"], seconds
 
 
 @dataclass(frozen=True)
@@ -212,6 +221,8 @@ class Measured:
     large_reads: dict[str, int]
     small_body: str = field(repr=False)
     large_body: str = field(repr=False)
+    small_seconds: float = 0.0
+    large_seconds: float = 0.0
 
     @property
     def small(self) -> int:
@@ -269,10 +280,31 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
         small = {page.name: _count(reads, page) for page in pages}
         _load(bundle, LARGE - SMALL, first=SMALL)
         large = {page.name: _count(reads, page) for page in pages}
-    return {
-        name: Measured(small[name][0], large[name][0], small[name][1], large[name][1])
+    measured = {
+        name: Measured(
+            small_reads=small[name][0],
+            large_reads=large[name][0],
+            small_body=small[name][1],
+            large_body=large[name][1],
+            small_seconds=small[name][2],
+            large_seconds=large[name][2],
+        )
         for name in small
     }
+    if "PAGE_READS_SIZES" in os.environ:
+        _print_table(measured)
+    return measured
+
+
+def _print_table(measured: dict[str, Measured]) -> None:
+    """The benchmark's table: each page's items read and time at both sizes."""
+    print(f"\nEach page's items read at the wire and its time, over {SMALL:,} and {LARGE:,} cases:")
+    print(f"{'page':30} {'items':>8} {'time':>8} {'items':>8} {'time':>8}")
+    for name, found in measured.items():
+        print(
+            f"{name:30} {found.small:>8} {found.small_seconds:>7.2f}s"
+            f" {found.large:>8} {found.large_seconds:>7.2f}s"
+        )
 
 
 def _resident(address: str, public: str) -> Resident:
@@ -303,9 +335,22 @@ PAGES = [
 ]
 
 
+def _cases_named(name: str, size: int) -> int:
+    """How many of an archive's seeded cases (its first `size`, and the earlier month's) have
+    the resident's name: the seed gives each name to one case in 2,500, so names repeat past
+    that many cases."""
+    earlier = range(SMALL + LARGE, SMALL + LARGE + 30)
+    return sum(1 for number in (*range(size), *earlier) if resident_name(number) == name)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_a_page_reads_no_more_from_a_larger_archive(measured, page):
     found = measured[page]
+    if page == "search by name" and _cases_named(NAME, LARGE) > _cases_named(NAME, SMALL):
+        # A larger archive with more cases of that name: two items a case of the name (its
+        # entry and the case), however many cases there are in all.
+        assert found.large <= 2 * _cases_named(NAME, LARGE), found.large_reads
+        return
     assert found.large <= found.small, (
         f"{page}: {found.small_reads} items read, then {found.large_reads}"
     )
@@ -326,4 +371,7 @@ def test_each_page_shows_the_same_at_both_sizes(measured):
             set(re.findall(r"NWL-\d{4}-\d{6}", body))
             for body in (measured[page].small_body, measured[page].large_body)
         )
-        assert small and small == large, (page, small, large)
+        if page == "search by name":  # the larger archive may hold more cases of the name
+            assert small and small <= large, (page, small, large)
+        else:
+            assert small and small == large, (page, small, large)
