@@ -259,6 +259,16 @@ def stage_2_open_until(
 # -- what a resident does ----------------------------------------------------------------------
 
 
+def _information_key(submission_id: str) -> str:
+    return f"your-cases:{submission_id}"
+
+
+def information_sent(submission_id: str, *, store: CaseRecords) -> bool:
+    """Whether this submission of more information was taken in already (a double click, the
+    same form sent again): nothing of it is kept or recorded a second time."""
+    return store.find_delivery(_information_key(submission_id)) is not None
+
+
 def send_more_information(
     reference: str,
     text: str,
@@ -292,7 +302,7 @@ def send_more_information(
             channel=Channel.WEB,
             summary="the customer sent more information through their online account",
             body=body,
-            idempotency_key=f"your-cases:{submission_id}",
+            idempotency_key=_information_key(submission_id),
             attachments=attachments,
         ),
         store=store,
