@@ -92,6 +92,7 @@ CASEWORK = (
     Permission.RECORD_ACKNOWLEDGEMENT,
     Permission.REPLY_TO_CUSTOMER,
     Permission.DOWNLOAD_ATTACHMENT,
+    Permission.ADD_CUSTOMER_REPLY,
 )
 
 # The cases each role may work on (every case permission), and may only read.
