@@ -45,7 +45,7 @@ from sla_monitor.web.staff.session import Session
 from sla_monitor.web.staff.steps import ACTIONS
 from sla_monitor.web.staff.triage import item_id
 
-from .test_permissions import VIEWERS
+from .viewers import VIEWERS
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
 RECEIVED = NOW - timedelta(days=2)
