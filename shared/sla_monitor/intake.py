@@ -7,9 +7,8 @@ clock or the environment.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -23,6 +22,7 @@ from sla_monitor.cases import (
     Preferences,
     TimelineEvent,
 )
+from sla_monitor.hourly_limits import count_this_hour, mailbox
 from sla_monitor.listing import schedule_of
 from sla_monitor.policy import Policy, Role
 from sla_monitor.store.ports import (
@@ -280,22 +280,17 @@ def over_arrival_limits(
     store: ArrivalCounters,
     limits: ArrivalLimits,
 ) -> str | None:
-    """Count one more new case from `address` and `source` in this hour; what went over the
-    limit, or None while both are within it. Counters live an hour and a day, then expire."""
-    hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    expires = hour + timedelta(hours=25)
+    """Count one more new case from `address`'s mailbox and from `source` in this hour; what
+    went over the limit, or None while both are within it. Counters live an hour and a day,
+    then expire."""
     over = None
     for kind, value, limit in (
-        ("address", address, limits.per_address),
+        ("address", mailbox(address) if address else None, limits.per_address),
         ("source", source, limits.per_source),
     ):
         if not value:
             continue
-        # A digest, not the address itself: the counter needs no personal data.
-        digest = hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:32]
-        count = store.count_arrival(
-            f"{kind}#{digest}", hour=hour.strftime("%Y-%m-%dT%H"), expires_at=expires
-        )
+        count = count_this_hour(kind, value, at=at, store=store)
         if count > limit and over is None:
             over = f"more than {limit} new cases from one {kind} this hour"
     return over

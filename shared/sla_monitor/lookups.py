@@ -19,3 +19,8 @@ class NotInTheDirectory(LookupError):
 
 class ExportNotFound(LookupError):
     """No export of the work list has that id, or it is another officer's."""
+
+
+def as_reference(typed: str) -> str:
+    """A case reference as someone typed it, in the form it is stored under."""
+    return typed.strip().upper()

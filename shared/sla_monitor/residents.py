@@ -4,7 +4,7 @@ their ongoing and past cases, send more information, ask for stage 2, change the
 A resident is known only by the address the link was sent to: the cases they see are those whose
 email address is that address (through the customer-cases index, by its digest), and nothing of
 another resident's is ever shown. A sign-in link is random, kept only as a digest, works once
-and for `SIGN_IN_LINK_LIFETIME`; requests for links are limited per address and per computer.
+and for `SIGN_IN_LINK_LIFETIME`; requests for links are limited per mailbox and per computer.
 
 Every function takes its collaborators and `now`; none reads the clock or the environment. What
 the resident sends goes through the same use cases as email and staff (`record_customer_reply`,
@@ -20,7 +20,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -36,6 +36,7 @@ from sla_monitor.cases import (
 from sla_monitor.checker.message_kinds import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
+from sla_monitor.hourly_limits import count_this_hour, mailbox
 from sla_monitor.policy import Policy, PromiseKind, Role
 from sla_monitor.store.ports import (
     ArrivalCounters,
@@ -94,14 +95,7 @@ def token_digest(token: str) -> str:
 
 
 def _over_limit(kind: str, value: str, limit: int, *, at: datetime, store: ArrivalCounters) -> bool:
-    hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    digest = hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:32]
-    count = store.count_arrival(
-        f"sign-in-{kind}#{digest}",
-        hour=hour.strftime("%Y-%m-%dT%H"),
-        expires_at=hour + timedelta(hours=25),
-    )
-    return count > limit
+    return count_this_hour(f"sign-in-{kind}", value, at=at, store=store) > limit
 
 
 def request_sign_in_link(
@@ -121,7 +115,7 @@ def request_sign_in_link(
     if normalised is None or key is None:
         return None
     # Both counters count every request, known address or not, so the limit says nothing.
-    over = _over_limit("address", normalised, limits.per_address, at=now, store=store)
+    over = _over_limit("address", mailbox(normalised), limits.per_address, at=now, store=store)
     if source:
         over = _over_limit("source", source, limits.per_source, at=now, store=store) or over
     if over or not store.cases_of_customer(key):
@@ -265,6 +259,16 @@ def stage_2_open_until(
 # -- what a resident does ----------------------------------------------------------------------
 
 
+def _information_key(submission_id: str) -> str:
+    return f"your-cases:{submission_id}"
+
+
+def information_sent(submission_id: str, *, store: CaseRecords) -> bool:
+    """Whether this submission of more information was taken in already (a double click, the
+    same form sent again): nothing of it is kept or recorded a second time."""
+    return store.find_delivery(_information_key(submission_id)) is not None
+
+
 def send_more_information(
     reference: str,
     text: str,
@@ -298,7 +302,7 @@ def send_more_information(
             channel=Channel.WEB,
             summary="the customer sent more information through their online account",
             body=body,
-            idempotency_key=f"your-cases:{submission_id}",
+            idempotency_key=_information_key(submission_id),
             attachments=attachments,
         ),
         store=store,

@@ -26,7 +26,7 @@ from sla_monitor.cases import Case, CaseType, Channel, Customer, Preferences
 from sla_monitor.contact_details import contact_problems, is_email_address
 from sla_monitor.directory import Directory
 from sla_monitor.intake import Attachment, CustomerReply, NewCase, register_case
-from sla_monitor.lookups import TriageItemNotFound
+from sla_monitor.lookups import TriageItemNotFound, as_reference
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
@@ -259,7 +259,7 @@ def add_to_case(
     the owner is told, as for any reply."""
     record = _still_set_aside(work.store, key)
     _may_take_in(record)
-    reference = reference.strip().upper()
+    reference = as_reference(reference)
     if work.store.get_case(reference) is None:
         raise TriageActionRefused(f"no case has the reference {reference!r}", argument="reference")
     if not sender_confirmed:

@@ -352,8 +352,11 @@ def test_an_acknowledgement_sent_by_hand_is_recorded_once(stack, browsers):
     if case.acknowledged_at is None:
         answer = head.submit(f"/cases/{reference}/acknowledged", {"how": "letter posted"})
         assert answer.status == 303
-    again = head.submit(f"/cases/{reference}/acknowledged", {"how": "phone call"})
-    assert again.status == 400
+    # Not offered again, and refused with the reason however it is asked.
+    assert "/acknowledged" not in head.get(f"/cases/{reference}").body
+    token = head.csrf("/account")
+    again = head.post(f"/cases/{reference}/acknowledged", {"csrf_token": token, "how": "phone"})
+    assert again.status == 409
     assert "acknowledged already" in again.body
 
 

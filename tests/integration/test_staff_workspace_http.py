@@ -197,18 +197,28 @@ OWN_AND_OTHER = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("step", STEPS)
 def test_each_step_is_offered_and_taken_only_where_the_role_may(stack, browsers, role, step):
-    """An allowed role gets the form (200) and, posting it unanswered, the error summary (400);
+    """An allowed role gets the form (200) and, posting it unanswered, the error summary (400),
+    where the step is open on the case; where it is not, both are refused with the reason (409);
     a refused role gets 403 for both, and the case does not change."""
+    from sla_monitor.web.staff.steps import ACTIONS
+
     browser = browsers[role]
     own, other = OWN_AND_OTHER[role]
     token = browser.csrf("/account")  # a token of this session, good for any form
     if own is not None:
         reference = _cases(stack)[own]
-        assert browser.get(f"/cases/{reference}/{step}").status == 200
+        case = stack.services.store.get_case(reference)
+        is_open = ACTIONS[step].shown(case)
+        form = browser.get(f"/cases/{reference}/{step}")
+        assert form.status == (200 if is_open else 409)
         before = _timeline_length(stack, reference)
         answer = browser.post(f"/cases/{reference}/{step}", {"csrf_token": token})
-        assert answer.status == 400, answer.body[:400]
-        assert "govuk-error-summary" in answer.body
+        if is_open:
+            assert answer.status == 400, answer.body[:400]
+            assert "govuk-error-summary" in answer.body
+        else:
+            assert answer.status == 409, answer.body[:400]
+            assert "This step cannot be taken on this case" in answer.body
         assert _timeline_length(stack, reference) == before
     reference = _cases(stack)[other]
     assert browser.get(f"/cases/{reference}/{step}").status == 403

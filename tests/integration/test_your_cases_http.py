@@ -374,25 +374,31 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
     )
 
 
+def send_files(
+    resident: Resident, reference: str, information: str, files: list[tuple[str, str, bytes]]
+) -> dict[str, Any]:
+    """Post the more-information form, as the last page left it, with files."""
+    body, content_type = multipart({**resident.hidden, "information": information}, files)
+    event = rest_event(
+        "POST",
+        f"/your-cases/{reference}/more-information",
+        body=body,
+        content_type=content_type,
+        cookies=resident.cookies,
+        base64_encoded=True,
+    )
+    return call(event, NOW)
+
+
 def test_files_sent_with_more_information_are_kept_in_quarantine(bundle, cases):
     sam = Resident()
     sam.ask_for_link(RESIDENT)
     sam.sign_in_with(links_in(RESIDENT)[0])
     sam.get(f"/your-cases/{cases['mine']}/more-information")
     photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    body, content_type = multipart(
-        {**sam.hidden, "information": "Photos of the mould"},
-        [("../bedroom wall.png", "image/png", photo)],
+    response = send_files(
+        sam, cases["mine"], "Photos of the mould", [("../bedroom wall.png", "image/png", photo)]
     )
-    event = rest_event(
-        "POST",
-        f"/your-cases/{cases['mine']}/more-information",
-        body=body,
-        content_type=content_type,
-        cookies=sam.cookies,
-        base64_encoded=True,
-    )
-    response = call(event, NOW)
     assert response["statusCode"] == 303, response["body"][:500]
     [kept] = [e for e in bundle.store.timeline(cases["mine"]) if e.kind == "attachment"]
     assert kept.details["quarantined"] == "yes"
@@ -402,19 +408,33 @@ def test_files_sent_with_more_information_are_kept_in_quarantine(bundle, cases):
     assert stored["Body"].read() == photo
     assert stored["ContentType"] == "application/octet-stream"
 
+    # The same submission sent again with another file under the same name: the stored file
+    # stays the one the case names, its size and the scan's, and nothing more is recorded.
+    swapped = [("../bedroom wall.png", "image/png", b"not the photo that was sent")]
+    assert send_files(sam, cases["mine"], "Photos of the mould", swapped)["statusCode"] == 303
+    again = bundle.client("s3").get_object(Bucket=bundle.settings.raw_mail_bucket, Key=key)
+    assert again["Body"].read() == photo
+    assert [e for e in bundle.store.timeline(cases["mine"]) if e.kind == "attachment"] == [kept]
+    assert kept.details["size"] == str(len(photo))
+
     # Too many files: nothing kept, the form says why.
     sam.get(f"/your-cases/{cases['mine']}/more-information")
-    body, content_type = multipart(
-        {**sam.hidden, "information": "More"}, [(f"{n}.txt", "text/plain", b"x") for n in range(6)]
+    refused = send_files(
+        sam, cases["mine"], "More", [(f"{n}.txt", "text/plain", b"x") for n in range(6)]
     )
-    event = rest_event(
-        "POST",
-        f"/your-cases/{cases['mine']}/more-information",
-        body=body,
-        content_type=content_type,
-        cookies=sam.cookies,
-        base64_encoded=True,
-    )
-    refused = call(event, NOW)
     assert refused["statusCode"] == 400 and "Select up to 5 files" in refused["body"]
     assert len([e for e in bundle.store.timeline(cases["mine"]) if e.kind == "attachment"]) == 1
+
+
+def test_a_file_is_written_to_the_bucket_once_and_never_over(bundle):
+    """S3's conditional write, as the residents' pages keep files (moto honours it too)."""
+    from sla_monitor.mail.raw_mail import S3RawMailStore
+
+    bucket = S3RawMailStore(bundle.client("s3"), bundle.settings.raw_mail_bucket)
+    key = "attachments/quarantine/your-cases-once/001-photo.png"
+    first = bucket.keep_once(key, b"first", content_type="application/octet-stream", metadata={})
+    second = bucket.keep_once(key, b"second", content_type="application/octet-stream", metadata={})
+
+    assert (first, second) == (True, False)
+    stored = bundle.client("s3").get_object(Bucket=bundle.settings.raw_mail_bucket, Key=key)
+    assert stored["Body"].read() == b"first"

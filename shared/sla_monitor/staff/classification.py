@@ -80,15 +80,22 @@ def confirm_case_type(
     now: datetime,
     reason: str | None = None,
 ) -> Case:
-    """Staff confirm what a case is. A possible complaint confirmed as a complaint keeps its
-    clocks and loses the flag; given another type it is reclassified to it (re-timed, the
-    customer told their new date). A complaint confirmed as something else is downgraded, which
-    needs the `reason` the customer is sent. Either way the message and its type are kept as a
-    labelled example for retraining."""
+    """Staff confirm what a case flagged as a possible complaint is (any other case is refused:
+    its type is settled, and changing it is `reclassify_case`, with a reason). Confirmed as a
+    complaint it keeps its clocks and loses the flag; given another type it is reclassified to
+    it (re-timed, the customer told their new date). A complaint confirmed as something else is
+    downgraded, which needs the `reason` the customer is sent. Either way the message and its
+    type are kept as a labelled example for retraining."""
     why = (reason or "").strip()
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         require_open(case, "confirmed")
+        if not case.possible_complaint:
+            # Nothing to confirm: changing a settled type is a reclassification, with its reason.
+            raise ActionNotAllowed(
+                f"{reference} is {article(case.case_type)} already and was not flagged to "
+                "confirm: reclassify it instead"
+            )
         if case.case_type is not case_type:
             if case.case_type is CaseType.COMPLAINT and not why:
                 raise ActionNotAllowed(
@@ -101,10 +108,6 @@ def confirm_case_type(
                 by=by,
                 reason=why or f"confirmed as {article(case_type)}",
                 now=now,
-            )
-        if not case.possible_complaint:
-            raise ActionNotAllowed(
-                f"{reference} is {article(case_type)} already and was not flagged to confirm"
             )
         changed = replace(case, possible_complaint=False)
         return changed, TimelineEvent(

@@ -29,21 +29,25 @@ def world(store, policy, calendar):
     return {"store": store, "policy": policy, "calendar": calendar}
 
 
-def possible_complaint(world):
+def registered(world, *, case_type=CaseType.COMPLAINT, possible_complaint=True):
     return register_case(
         NewCase(
-            case_type=CaseType.COMPLAINT,
+            case_type=case_type,
             channel=Channel.EMAIL,
             received_at=RECEIVED,
             subject="Bins",
             description="The bin was missed again, can it be collected?",
             customer=Customer(email="resident@example.org"),
             classification_reason="model: possible complaint, score 0.52 (else service request)",
-            possible_complaint=True,
+            possible_complaint=possible_complaint,
         ),
         now=RECEIVED,
         **world,
     ).case
+
+
+def possible_complaint(world):
+    return registered(world)
 
 
 def test_a_possible_complaint_runs_the_complaint_clocks(world, policy, calendar):
@@ -124,6 +128,18 @@ def test_confirming_a_type_already_settled_is_refused(world):
 
     with pytest.raises(ActionNotAllowed, match="already and was not flagged"):
         confirm_case_type(case.reference, case_type=CaseType.COMPLAINT, by="jo", now=LATER, **world)
+
+
+def test_a_case_never_flagged_is_not_retyped_by_confirming_it(world, store):
+    enquiry = registered(world, case_type=CaseType.ENQUIRY, possible_complaint=False)
+
+    with pytest.raises(ActionNotAllowed, match="not flagged to confirm: reclassify it instead"):
+        confirm_case_type(
+            enquiry.reference, case_type=CaseType.COMPLAINT, by="jo", now=LATER, **world
+        )
+
+    assert store.get_case(enquiry.reference).case_type is CaseType.ENQUIRY
+    assert store.classification_examples() == []
 
 
 def test_each_decision_keeps_the_message_and_its_type_as_an_example(world, store):

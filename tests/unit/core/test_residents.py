@@ -136,6 +136,14 @@ def test_links_are_limited_per_address_and_per_computer(store, policy, calendar)
     assert other == [None] * 5
 
 
+def test_links_asked_for_under_tags_count_against_the_one_mailbox(store, policy, calendar):
+    a_case(store, policy, calendar)
+    for n in range(3):
+        ask(store, f"sam+{n}@example.org")
+
+    assert ask(store, "SAM@example.org") is None
+
+
 # -- whose cases ---------------------------------------------------------------------------------
 
 

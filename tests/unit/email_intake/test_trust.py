@@ -233,6 +233,19 @@ def test_past_five_new_cases_an_hour_one_address_waits_in_triage(deliver, store)
     assert later.kind is CASE
 
 
+def test_one_mailbox_under_many_spellings_has_one_limit(deliver, store):
+    senders = [f"<Jane.Resident+{n}@example.org>" for n in range(6)]
+    senders.append("<jane.resident@example.org>")
+    outcomes = [
+        deliver(message(sender=s, message_id=f"t{n}@x"), token=f"t{n}", verdicts=VERIFIED)[0]
+        for n, s in enumerate(senders)
+    ]
+
+    assert [o.kind for o in outcomes] == [CASE] * 5 + [TRIAGE] * 2
+    # The case keeps, and is answered at, the address as it was written.
+    assert store.get_case(outcomes[1].reference).customer.email.endswith("+1@example.org")
+
+
 def test_replies_from_the_customer_are_not_counted(deliver, store):
     case = open_case(deliver, store)
 

@@ -37,6 +37,20 @@ def test_past_the_limit_for_an_address_the_submission_is_kept_for_staff(pages, s
     assert record.details["evidence"] == "more than 2 new cases from one address this hour"
 
 
+def test_one_mailbox_however_written_has_one_limit(pages, store):  # noqa: F811
+    pages.limits = ArrivalLimits(per_address=2, per_source=100)
+    written = ["a.lex+1@gmail.com", "Alex+bins@googlemail.com"]
+    assert [submit(pages, {**COMPLAINT, "email": e}).status for e in written] == [303, 303]
+
+    with pytest.raises(TooManyMessages, match="one address"):
+        submit(pages, {**COMPLAINT, "email": "alex@gmail.com"})
+    # The cases keep the addresses as they were written.
+    assert {c.customer.email.lower() for c in store.cases.values()} == {
+        "a.lex+1@gmail.com",
+        "alex+bins@googlemail.com",
+    }
+
+
 def test_past_the_limit_for_one_computer_any_address_is_kept_for_staff(pages, store):  # noqa: F811
     pages.limits = ArrivalLimits(per_address=100, per_source=1)
     submit(pages, {**COMPLAINT, "email": "one@example.org"})

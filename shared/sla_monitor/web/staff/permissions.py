@@ -71,6 +71,7 @@ class Permission(enum.StrEnum):
     RECORD_ACKNOWLEDGEMENT = "record_acknowledgement"
     REPLY_TO_CUSTOMER = "reply_to_customer"
     DOWNLOAD_ATTACHMENT = "download_attachment"
+    ADD_CUSTOMER_REPLY = "add_customer_reply"  # a set-aside message, as the customer's reply
     # About no case in particular.
     LOG_CASE = "log_case"
     HANDLE_TRIAGE = "handle_triage"
@@ -103,6 +104,7 @@ _DESCRIPTIONS = {
     Permission.RECORD_ACKNOWLEDGEMENT: "record an acknowledgement sent by hand",
     Permission.REPLY_TO_CUSTOMER: "write to the customer",
     Permission.DOWNLOAD_ATTACHMENT: "download a case's attachments",
+    Permission.ADD_CUSTOMER_REPLY: "add a message to a case as the customer's reply",
     Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
     Permission.HANDLE_TRIAGE: "deal with the mail set aside",
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
@@ -148,6 +150,7 @@ _CASEWORK = (
     Permission.RECORD_ACKNOWLEDGEMENT,
     Permission.REPLY_TO_CUSTOMER,
     Permission.DOWNLOAD_ATTACHMENT,
+    Permission.ADD_CUSTOMER_REPLY,
 )
 _READING = (
     Permission.VIEW_WORK_LIST,
@@ -324,16 +327,33 @@ class Access(Protocol):
         """The case; raises CaseNotFound."""
         ...
 
+    def case_in_form(self, field: str) -> Case | None:
+        """The case the posted form's `field` names, or None when it names none."""
+        ...
+
+
+@dataclass(frozen=True)
+class CaseInForm:
+    """A case a route acts on that its form names rather than its address (triage's "add it to
+    a case"): the viewer must hold `permission` on that case too, as on any case page."""
+
+    field: str
+    permission: Permission
+
 
 CURRENT_ACCESS: ContextVar[Access] = ContextVar("staff_access")
 
 Route = TypeVar("Route", bound=Callable[..., Any])
 
 
-def requires(permission: Permission | None) -> Callable[[Route], Route]:
+def requires(
+    permission: Permission | None, *, target: CaseInForm | None = None
+) -> Callable[[Route], Route]:
     """Run the route only for a signed-in viewer who may `permission` (on the case its
-    `reference` parameter names); otherwise NotSignedIn or NotPermitted, before anything runs.
-    `requires(None)` asks only that someone is signed in (their home, their account)."""
+    `reference` parameter names) and, with a `target`, who may `target.permission` on the case
+    the form names; otherwise NotSignedIn or NotPermitted, before anything runs. A form that
+    names no case is left to the page to say so. `requires(None)` asks only that someone is
+    signed in (their home, their account)."""
 
     def decorate(route: Route) -> Route:
         @functools.wraps(route)
@@ -344,9 +364,14 @@ def requires(permission: Permission | None) -> Callable[[Route], Route]:
                 case = access.case(params["reference"]) if permission.on_a_case else None
                 if not may(viewer, permission, case):
                     raise NotPermitted(permission)
+            if target is not None:
+                named = access.case_in_form(target.field)
+                if named is not None and not may(viewer, target.permission, named):
+                    raise NotPermitted(target.permission)
             return route(*args, **params)
 
         guarded.permission = permission  # type: ignore[attr-defined]
+        guarded.target = target  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate

@@ -30,7 +30,12 @@ class StepPages:
     def __init__(self, pages: StaffPages) -> None:
         self.pages = pages
 
-    def form(
+    def form(self, visit: Visit, case: Case, action: CaseAction) -> WebResponse:
+        """The step's form, where the step is open on the case (else StepNotOpen)."""
+        action.open_on(case)
+        return self._form(visit, case, action)
+
+    def _form(
         self,
         visit: Visit,
         case: Case,
@@ -100,7 +105,10 @@ class StepPages:
         ]
 
     def take(self, visit: Visit, case: Case, action: CaseAction) -> WebResponse:
+        """The step taken with the posted answers: refused (StepNotOpen) where the case page
+        would not offer it, whatever was posted; the answers checked, then its use case run."""
         values = self.pages.trusted_form(visit)
+        action.open_on(case)
         errors = action.check(values, self.pages, case)
         if errors:
             return self._refused(visit, case, action, values, errors, "answers need correcting")
@@ -130,7 +138,7 @@ class StepPages:
         errors: Sequence[FieldError],
         why: str,
     ) -> WebResponse:
-        page = self.form(visit, case, action, values=values, errors=errors)
+        page = self._form(visit, case, action, values=values, errors=errors)
         return WebResponse(
             status=page.status,
             body=page.body,

@@ -1,6 +1,9 @@
 """The steps staff take on a case, one line each in `ACTIONS`: its address, the permission it
-needs, its form's fields and their checks, and the use case of `sla_monitor.staff` it calls. The
-routes of the steps are made from this table, so each step's permission is written once, here."""
+needs, what the case must be for the step to be open on it, its form's fields and their checks,
+and the use case of `sla_monitor.staff` it calls. The routes of the steps are made from this
+table, so each step's permission and conditions are written once, here: the case page offers a
+step only where they hold, and its form and its answer are refused with the reason where they do
+not, however the request was made."""
 
 from __future__ import annotations
 
@@ -32,6 +35,62 @@ Run = Callable[[StaffPages, Visit, Case, Mapping[str, str]], Case]
 
 
 @dataclass(frozen=True)
+class Condition:
+    """What a case must be for a step to be open on it, and what staff are told when it is
+    not."""
+
+    holds: Callable[[Case], bool]
+    otherwise: str
+
+
+def _stage_2_to_decide(case: Case) -> bool:
+    """A stage 2 request (or a possible one) that staff may still decide not to take."""
+    if case.stage_2 is not None:
+        return not case.stage_2.declined and case.stage_2.responded_at is None
+    return case.possible_stage_2_at is not None
+
+
+def _acknowledgement_owed(case: Case) -> bool:
+    if case.stage_2 is not None:
+        return case.stage_2.acknowledged_at is None
+    return case.acknowledged_at is None
+
+
+OPEN = Condition(lambda case: case.is_open, "the case is closed")
+NOT_PAUSED = Condition(
+    lambda case: case.open_pause is None, "the clocks are paused already: resume them instead"
+)
+PAUSED = Condition(lambda case: case.open_pause is not None, "the clocks are not paused")
+REMEDIES_TO_DO = Condition(
+    lambda case: bool(case.remedies_outstanding), "no action promised in the response is to do"
+)
+NOT_AT_STAGE_2 = Condition(lambda case: case.stage_2 is None, "the complaint is at stage 2")
+FLAGGED = Condition(
+    lambda case: case.possible_complaint,
+    "the case was not flagged as a possible complaint: there is no type to confirm "
+    "(reclassify it, with the reason, instead)",
+)
+COMPLAINT = Condition(lambda case: case.case_type is CaseType.COMPLAINT, "it is not a complaint")
+NOT_ANSWERED = Condition(
+    lambda case: case.response_at(1) is None, "its stage 1 response is recorded already"
+)
+ANSWERED = Condition(
+    lambda case: case.response_at(1) is not None, "its stage 1 response is not recorded yet"
+)
+STAGE_2_TO_DECIDE = Condition(_stage_2_to_decide, "no stage 2 request waits for a decision")
+ACKNOWLEDGEMENT_OWED = Condition(_acknowledgement_owed, "it was acknowledged already")
+
+
+class StepNotOpen(Exception):
+    """The step is not open on the case as it stands; `reason` says why, for staff."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(reason)
+        self.step = step
+        self.reason = reason
+
+
+@dataclass(frozen=True)
 class CaseAction:
     """One step staff take on a case through a form: what it needs, which use case it calls."""
 
@@ -43,13 +102,27 @@ class CaseAction:
     fields: tuple[str, ...]
     check: Callable[[Mapping[str, str], StaffPages, Case], list[FieldError]]
     run: Run
-    shown: Callable[[Case], bool] = field(default=lambda case: case.is_open)
+    # What the case must be for the step to be offered, and taken.
+    needs: tuple[Condition, ...] = (OPEN,)
     # Where a refusal naming one of the use case's arguments is shown (else the first field).
     arguments: Mapping[str, str] = field(default_factory=dict)
 
     def field_for(self, refusal: staff.ActionNotAllowed) -> str:
         named = self.arguments.get(refusal.argument or "")
         return named or (self.fields[0] if self.fields else "submit")
+
+    def why_not(self, case: Case) -> str | None:
+        """Why the step is not open on the case, or None when it is."""
+        return next((c.otherwise for c in self.needs if not c.holds(case)), None)
+
+    def shown(self, case: Case) -> bool:
+        return self.why_not(case) is None
+
+    def open_on(self, case: Case) -> None:
+        """Refuse the step (StepNotOpen) where the case page would not offer it."""
+        reason = self.why_not(case)
+        if reason is not None:
+            raise StepNotOpen(self.name, reason)
 
 
 def _assign(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
@@ -150,15 +223,6 @@ def _refuse(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, st
     )
 
 
-def _may_be_refused(case: Case) -> bool:
-    return (
-        case.is_open
-        and case.case_type is CaseType.COMPLAINT
-        and case.stage_2 is None
-        and case.response_at(1) is None
-    )
-
-
 def _stage_2(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
     return staff.request_stage_2(
         case.reference,
@@ -200,31 +264,6 @@ def _reply(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str
     )
 
 
-def _may_go_to_stage_2(case: Case) -> bool:
-    return (
-        case.case_type is CaseType.COMPLAINT
-        and case.stage_2 is None
-        and case.response_at(1) is not None
-    )
-
-
-def _stage_2_to_decide(case: Case) -> bool:
-    """A stage 2 request (or a possible one) that staff may still decide not to take."""
-    if not case.is_open:
-        return False
-    if case.stage_2 is not None:
-        return not case.stage_2.declined and case.stage_2.responded_at is None
-    return case.possible_stage_2_at is not None
-
-
-def _acknowledgement_owed(case: Case) -> bool:
-    if not case.is_open:
-        return False
-    if case.stage_2 is not None:
-        return case.stage_2.acknowledged_at is None
-    return case.acknowledged_at is None
-
-
 ACTIONS: Mapping[str, CaseAction] = {
     a.name: a
     for a in (
@@ -247,7 +286,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("reason",),
             check=required("reason", "Enter what the customer needs to send or do"),
             run=_pause,
-            shown=lambda case: case.is_open and case.open_pause is None,
+            needs=(OPEN, NOT_PAUSED),
         ),
         CaseAction(
             name="resume",
@@ -258,7 +297,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=(),
             check=no_fields,
             run=_resume,
-            shown=lambda case: case.open_pause is not None,
+            needs=(PAUSED,),
         ),
         CaseAction(
             name="extend",
@@ -279,7 +318,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("text",),
             check=required("text", "Enter the note", MAX_TEXT),
             run=_note,
-            shown=lambda case: True,
+            needs=(),
         ),
         CaseAction(
             name="respond",
@@ -310,7 +349,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("number", "note"),
             check=check_remedy_done,
             run=_remedy_done,
-            shown=lambda case: bool(case.remedies_outstanding),
+            needs=(REMEDIES_TO_DO,),
             arguments={"number": "number"},
         ),
         CaseAction(
@@ -322,7 +361,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("text",),
             check=check_reply,
             run=_reply,
-            shown=lambda case: True,
+            needs=(),
         ),
         CaseAction(
             name="reclassify",
@@ -333,7 +372,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("case_type", "reason"),
             check=check_reclassify,
             run=_reclassify,
-            shown=lambda case: case.is_open and case.stage_2 is None,
+            needs=(OPEN, NOT_AT_STAGE_2),
         ),
         CaseAction(
             name="confirm-type",
@@ -344,7 +383,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("case_type", "reason"),
             check=check_confirm_type,
             run=_confirm_type,
-            shown=lambda case: case.is_open and case.possible_complaint and case.stage_2 is None,
+            needs=(OPEN, FLAGGED, NOT_AT_STAGE_2),
         ),
         CaseAction(
             name="refuse",
@@ -356,7 +395,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("reason",),
             check=required("reason", "Enter why the complaint is not taken further"),
             run=_refuse,
-            shown=_may_be_refused,
+            needs=(OPEN, COMPLAINT, NOT_AT_STAGE_2, NOT_ANSWERED),
         ),
         CaseAction(
             name="stage-2",
@@ -368,7 +407,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("reason", "channel", "officer"),
             check=check_stage_2,
             run=_stage_2,
-            shown=_may_go_to_stage_2,
+            needs=(COMPLAINT, NOT_AT_STAGE_2, ANSWERED),
             arguments={"officer_id": "officer"},
         ),
         CaseAction(
@@ -381,7 +420,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("reason",),
             check=required("reason", "Enter why it is not taken to stage 2"),
             run=_decline_stage_2,
-            shown=_stage_2_to_decide,
+            needs=(OPEN, STAGE_2_TO_DECIDE),
         ),
         CaseAction(
             name="acknowledged",
@@ -392,7 +431,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             fields=("how",),
             check=required("how", "Enter how the acknowledgement was sent", 200),
             run=_acknowledged,
-            shown=_acknowledgement_owed,
+            needs=(OPEN, ACKNOWLEDGEMENT_OWED),
         ),
     )
 }

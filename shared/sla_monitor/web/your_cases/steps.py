@@ -16,6 +16,7 @@ from sla_monitor.residents import (
     StepNotAvailable,
     ask_for_stage_2,
     change_preferences,
+    information_sent,
     send_more_information,
 )
 from sla_monitor.store.ports import DuplicateDeliveryError
@@ -58,6 +59,9 @@ class ResidentSteps:
         submission = form.get("submission_id", "")
         if len(submission) != 32 or not submission.isalnum():
             submission = uuid.uuid4().hex
+        if information_sent(submission, store=self.pages.store):
+            # The same form sent again: nothing of it is kept or recorded a second time.
+            return self._information_sent(request, case)
         try:
             check_uploads(uploads)
             if uploads and self.pages.raw_mail is None:
@@ -89,7 +93,10 @@ class ResidentSteps:
                 value=form.get("information", "")[:20000],
             )
         except DuplicateDeliveryError:
-            pass  # a repeat of a submission already taken in (a double click)
+            pass  # a repeat of a submission taken in meanwhile (a double click)
+        return self._information_sent(request, case)
+
+    def _information_sent(self, request: WebRequest, case: Case) -> WebResponse:
         return self.pages.redirect(
             request,
             YourCasesUrls(request.base_path).case(case.reference) + "?sent=information",

@@ -5,6 +5,11 @@ SES scans only what arrives by email, so every upload is kept as email attachmen
 could not finish its scan: in the quarantine folder, as plain bytes, marked quarantined, and not
 offered to staff until GuardDuty's malware scan finds it clean and a copy is released
 (`sla_monitor.attachments_release`).
+
+Each file is written once: a submission sent again never replaces a stored file (the pages check
+the submission was not taken in before keeping anything, and S3 refuses a write to a key that
+holds an object), so the name, size and scan result staff see are those of the bytes the case
+names.
 """
 
 from __future__ import annotations
@@ -94,10 +99,22 @@ def check_uploads(uploads: list[Upload]) -> None:
             )
 
 
+class SubmissionTaken(StepNotAvailable):
+    """Files are kept under this submission already. They stay as they are, for they are what
+    the case names and the scan reads; these are not kept, and the resident sends them again
+    from a fresh form."""
+
+    def __init__(self) -> None:
+        super().__init__("Your files could not be sent. Select them again and send them")
+
+
 def keep_uploads(
     uploads: list[Upload], *, submission_id: str, raw_mail: RawMailStore
 ) -> tuple[Attachment, ...]:
-    """Keep each file in quarantine and describe it for the case's timeline."""
+    """Keep each file in quarantine, once, and describe it for the case's timeline. A file is
+    never written over: what staff are shown (its name and size) and what the virus scan
+    reads are the bytes the case names. SubmissionTaken when a file of this submission is
+    stored already."""
     # Loaded with the first files, not on every cold start: the mail intake's module is large.
     from sla_monitor.mail.receive import QUARANTINE, safe_file_name
 
@@ -105,7 +122,7 @@ def keep_uploads(
     kept = []
     for number, upload in enumerate(uploads, start=1):
         key = f"{folder}{number:03d}-{safe_file_name(upload.filename)}"
-        raw_mail.keep(
+        kept_now = raw_mail.keep_once(
             key,
             upload.content,
             content_type="application/octet-stream",
@@ -115,6 +132,8 @@ def keep_uploads(
                 "virus-verdict": NOT_SCANNED,
             },
         )
+        if not kept_now:
+            raise SubmissionTaken()
         kept.append(
             Attachment(
                 filename=upload.filename,

@@ -12,19 +12,19 @@ from datetime import UTC, datetime
 import pytest
 
 from sla_monitor.cases import Case, CaseType, Channel, SentAction
-from sla_monitor.directory import default_directory
 from sla_monitor.web.staff.permissions import (
     MATRIX,
     Permission,
     StaffRole,
-    Viewer,
     may,
     roles_from_groups,
     viewer_from_claims,
 )
 
+from .viewers import DIRECTORY, VIEWERS
+from .viewers import viewer as _viewer
+
 RECEIVED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-DIRECTORY = default_directory()
 
 
 def _case(reference: str, case_type: CaseType, department: str, *, referred: bool = False) -> Case:
@@ -62,24 +62,6 @@ CASES = {
 }
 
 
-def _viewer(officer_id: str, *groups: str) -> Viewer:
-    claims = {
-        "sub": f"sub-{officer_id}",
-        "cognito:username": f"sub-{officer_id}",
-        "custom:officer_id": officer_id,
-        "cognito:groups": list(groups),
-    }
-    return viewer_from_claims(claims, DIRECTORY)
-
-
-VIEWERS = {
-    "officer": _viewer("waste-officer", "officer"),
-    "head of service": _viewer("head-housing", "head_of_service"),
-    "corporate complaints officer": _viewer("complaints-officer", "corporate_complaints_officer"),
-    "chief executive": _viewer("chief-executive", "chief_executive"),
-    "administrator": _viewer("it-admin", "administrator"),
-}
-
 CASEWORK = (
     Permission.VIEW_CASE,
     Permission.ASSIGN_CASE,
@@ -92,6 +74,7 @@ CASEWORK = (
     Permission.RECORD_ACKNOWLEDGEMENT,
     Permission.REPLY_TO_CUSTOMER,
     Permission.DOWNLOAD_ATTACHMENT,
+    Permission.ADD_CUSTOMER_REPLY,
 )
 
 # The cases each role may work on (every case permission), and may only read.

@@ -1,7 +1,8 @@
 """Why a request was turned away, as HTTP, in one place: no session or an expired one sends the
 browser to sign in; the wrong role gets the 403 page; a form without its CSRF token gets a 403
-page and changes nothing; what is not there is a 404. Every refusal is logged with its reason
-and the route, never with personal data."""
+page and changes nothing; a step the case does not allow as it stands gets a 409 page saying
+why; what is not there is a 404. Every refusal is logged with its reason and the route, never
+with personal data."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sla_monitor.lookups import (
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.gateway import unexpected_error_fields
 from sla_monitor.web.staff.case_page import AttachmentNotOffered
+from sla_monitor.web.staff.formatting import sentence
 from sla_monitor.web.staff.pages import FormRefused
 from sla_monitor.web.staff.permissions import NotPermitted, NotSignedIn
 from sla_monitor.web.staff.rendering import redirect
@@ -31,6 +33,7 @@ from sla_monitor.web.staff.routes.resolver import (
     session_cookie,
 )
 from sla_monitor.web.staff.session import SESSION_COOKIE
+from sla_monitor.web.staff.steps import StepNotOpen
 
 
 def _refusal(reason: str, status: int, **fields: Any) -> None:
@@ -96,6 +99,17 @@ def form_refused(_: FormRefused) -> Response:
         "Sorry, this form has expired",
         "For your security, forms expire and only work in the browser session that opened "
         "them. Nothing was changed. Go back, reload the page and try again.",
+    )
+
+
+@app.exception_handler(StepNotOpen)
+def step_not_open(error: StepNotOpen) -> Response:
+    _refusal("step not open on the case", 409, step=error.step)
+    return problem(
+        409,
+        "This step cannot be taken on this case",
+        f"{sentence(error.reason)}. Nothing was changed. Go back to the case to see the steps "
+        "open on it.",
     )
 
 

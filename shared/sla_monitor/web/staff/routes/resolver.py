@@ -10,8 +10,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from sla_monitor.cases import Case
-from sla_monitor.lookups import CaseNotFound
+from sla_monitor.lookups import CaseNotFound, as_reference
 from sla_monitor.runtime import services
+from sla_monitor.web.forms import read_form
 from sla_monitor.web.gateway import gateway_response
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.staff.auth import BadToken
@@ -28,6 +29,8 @@ from sla_monitor.web.staff.session import SESSION_COOKIE, NoSession, Session
 from sla_monitor.web.staff.urls import StaffUrls
 
 app = APIGatewayRestResolver()
+# Longer than any reference a council could choose: not worth looking up.
+MAX_REFERENCE = 64
 
 
 class StaffRequest:
@@ -67,6 +70,19 @@ class StaffRequest:
                 raise CaseNotFound(reference)
             self._cases[reference] = found
         return self._cases[reference]
+
+    def case_in_form(self, field: str) -> Case | None:
+        """The case the posted form's `field` names; None when it names none (the page says
+        so beside the field)."""
+        reference = as_reference(
+            read_form(self.request.body, self.request.content_type).get(field, "")
+        )
+        if not reference or len(reference) > MAX_REFERENCE:
+            return None
+        try:
+            return self.case(reference)
+        except CaseNotFound:
+            return None
 
     def visit(self) -> Visit:
         viewer = self.viewer()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.event_handler import Response
 
 from sla_monitor.runtime import services
-from sla_monitor.web.staff.permissions import Permission, requires
+from sla_monitor.web.staff.permissions import CaseInForm, Permission, requires
 from sla_monitor.web.staff.routes.collaborators import attachment_prefix, staff_pages
 from sla_monitor.web.staff.routes.resolver import app, current_request, respond
 
@@ -59,8 +59,10 @@ def triage_attach_form(item: str) -> Response:
     return respond(_triage().form(current_request().visit(), item, "attach"))
 
 
+# The message becomes the customer's reply on the case the form names: only on a case the
+# viewer may work on, whatever the set-aside mail lets them do.
 @app.post("/triage/<item>/attach")
-@requires(Permission.HANDLE_TRIAGE)
+@requires(Permission.HANDLE_TRIAGE, target=CaseInForm("reference", Permission.ADD_CUSTOMER_REPLY))
 def triage_attach(item: str) -> Response:
     return respond(_triage().act(current_request().visit(), item, "attach"))
 
