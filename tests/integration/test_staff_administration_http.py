@@ -2,7 +2,8 @@
 moto: a message made into a case (timed from when it arrived, acknowledged at once), added to a
 case, dismissed; departments, officers and roles changed; a day closed and opened again with
 the open cases it moves re-timed; staff accounts invited, regrouped and disabled in moto's
-Cognito. Refusals come back beside their field, with the answers kept."""
+Cognito. Refusals come back beside their field, with the answers kept. Sessions that really end:
+a copy of a staff cookie reads and writes nothing once its session is signed out."""
 
 from __future__ import annotations
 
@@ -383,3 +384,47 @@ def test_an_administrator_cannot_disable_their_own_account(stack, browsers):
     removed = admin.submit(f"/users/{me}/groups", {"groups": "officer"})
     assert removed.status == 400
     assert "your own administrator role" in removed.body
+
+
+# -- sessions that end ----------------------------------------------------------------------------
+
+
+def _signed_in(stack: LocalStack, email: str) -> Browser:
+    browser = Browser(stack.workspace)
+    assert browser.sign_in(email).status == 303
+    return browser
+
+
+def _copy_of(stack: LocalStack, browser: Browser) -> Browser:
+    """Another browser holding the same cookies, as one that copied them would."""
+    copy = Browser(stack.workspace)
+    for cookie in browser.jar:
+        copy.jar.set_cookie(cookie)
+    return copy
+
+
+def _notes(stack: LocalStack, reference: str) -> int:
+    return len(stack.services.store.timeline(reference))
+
+
+def _reads_and_writes_nothing(stack: LocalStack, browser: Browser, reference: str, token: str):
+    before = _notes(stack, reference)
+    read = browser.get(f"/cases/{reference}")
+    assert read.status == 303, read.status
+    assert "/sign-in" in read.location
+    assert "Margaret Hill" not in read.body
+    wrote = browser.post(f"/cases/{reference}/note", {"csrf_token": token, "text": "Still here"})
+    assert wrote.status == 303, wrote.status
+    assert "/sign-in" in wrote.location
+    assert _notes(stack, reference) == before
+
+
+def test_a_copy_of_the_cookie_reads_and_writes_nothing_once_signed_out(stack):
+    reference = stack.sample_cases["bins"]
+    officer = _signed_in(stack, EMAILS["officer"])
+    token = officer.csrf(f"/cases/{reference}/note")
+    copy = _copy_of(stack, officer)
+    assert "Margaret Hill" in copy.get(f"/cases/{reference}").body  # the same session, so far
+
+    assert officer.post("/sign-out", {"csrf_token": officer.csrf("/account")}).status == 303
+    _reads_and_writes_nothing(stack, copy, reference, token)
