@@ -255,6 +255,8 @@ SERVICE_PAGES: dict[str, tuple[str, set[str], int | str | None]] = {
     "invite someone": ("/users/invite", ADMINISTERS, 400),
     "change roles": ("/users/{user}/groups", ADMINISTERS, 400),
     "disable an account": ("/users/{user}/disable", ADMINISTERS, CONFIRM),
+    "sign someone out everywhere": ("/users/{user}/sign-out", ADMINISTERS, CONFIRM),
+    "changes to staff accounts": ("/users/changes", ADMINISTERS, None),
     "reports": ("/reports", SEES_REPORTS, None),
     "a month's report as CSV": ("/reports?month={month}&format=csv", SEES_REPORTS, None),
     "the annual report": ("/reports?report=annual&year={year}", SEES_REPORTS, None),
