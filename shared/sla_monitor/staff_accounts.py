@@ -4,10 +4,16 @@ their roles (groups of the council's Cognito user pool).
 A small port (`StaffAccounts`) over cognito-idp, one adapter for Cognito and one in memory for
 unit tests, and the use cases administrators take through the staff pages: invite someone
 (Cognito emails them a temporary password; they choose their own and set up their second factor
-at their first sign-in), change their roles, disable their account. Nobody is deleted: an account
-that should no longer sign in is disabled, as officers who leave are retired in the directory.
-An administrator cannot disable their own account or take away their own administrator role, so
-a council always keeps someone who can manage accounts.
+at their first sign-in), change their roles, disable their account, sign them out everywhere.
+Nobody is deleted: an account that should no longer sign in is disabled, as officers who leave
+are retired in the directory.
+
+Nobody grants themselves power: nobody changes their own roles or disables their own account
+(so a council always keeps someone who can manage accounts), and an account is either an
+administrator's or one that works on cases, never both, so an administrator cannot read cases by
+giving themselves, or another administrator, a casework role. Changing someone's roles,
+disabling their account or signing them out everywhere ends every session they have open at
+once (`sla_monitor.sessions`), and each change is kept on the audit trail administrators read.
 """
 
 from __future__ import annotations
@@ -19,9 +25,21 @@ from typing import Any, Protocol
 
 from sla_monitor.checker.messages import valid_address
 from sla_monitor.directory import Directory
+from sla_monitor.store.ports import AccountChange, AccountChanges, staff_key
 
 OFFICER_ID_ATTRIBUTE = "custom:officer_id"
 ADMINISTRATOR_GROUP = "administrator"
+# The roles that see and change cases (`web.staff.permissions.MATRIX`): never on an account
+# that administers accounts.
+CASEWORK_GROUPS = frozenset(
+    {"officer", "head_of_service", "corporate_complaints_officer", "chief_executive"}
+)
+
+# What the audit trail says was done.
+INVITED = "invited"
+ROLES_CHANGED = "roles changed"
+DISABLED = "disabled"
+SIGNED_OUT_EVERYWHERE = "signed out everywhere"
 
 
 class AccountChangeRefused(ValueError):
@@ -74,6 +92,12 @@ class StaffAccounts(Protocol):
     def disable(self, username: str) -> None: ...
 
 
+class AccountRecords(AccountChanges, Protocol):
+    """What the use cases keep beside Cognito: the audit trail, and the sessions they end."""
+
+    def end_sessions_of(self, holder: str, *, at: datetime) -> int: ...
+
+
 # -- the use cases ----------------------------------------------------------------------------
 
 
@@ -86,14 +110,59 @@ def _roles(groups: Collection[str], known: Collection[str]) -> tuple[str, ...]:
     return tuple(g for g in known if g in groups)
 
 
+def _kept_apart(roles: Collection[str], *, held: Collection[str] = ()) -> None:
+    """An administrator's account works on no case, and a caseworker's administers nothing:
+    neither the roles given, nor the roles given beside those the account holds, mix the two."""
+    given, held = set(roles), set(held)
+    if ADMINISTRATOR_GROUP in given and CASEWORK_GROUPS & given:
+        raise AccountChangeRefused(
+            "an administrator cannot also work on cases: someone who does both needs two "
+            "accounts, one for each",
+            argument="groups",
+        )
+    if ADMINISTRATOR_GROUP in held and CASEWORK_GROUPS & given:
+        raise AccountChangeRefused(
+            "this is an administrator's account: it cannot be given a role that works on cases "
+            "(someone who does both needs a second account)",
+            argument="groups",
+        )
+    if CASEWORK_GROUPS & held and ADMINISTRATOR_GROUP in given:
+        raise AccountChangeRefused(
+            "this account works on cases: it cannot be made an administrator's (someone who "
+            "does both needs a second account)",
+            argument="groups",
+        )
+
+
+def _ended(
+    username: str,
+    what: str,
+    *,
+    by: str,
+    roles: Collection[str],
+    records: AccountRecords,
+    now: datetime,
+) -> int:
+    """End every session of the account's holder and keep the change on the audit trail; how
+    many sessions were open."""
+    ended = records.end_sessions_of(staff_key(username), at=now)
+    records.record_account_change(
+        AccountChange(at=now, by=by, account=username, what=what, roles=tuple(roles))
+    )
+    return ended
+
+
 def invite(
     email: str,
     *,
     officer_id: str | None,
     groups: Collection[str],
     known_groups: Collection[str],
+    by_username: str,
     accounts: StaffAccounts,
     directory: Directory,
+    records: AccountRecords,
+    now: datetime,
 ) -> StaffAccount:
     """An account in the groups of the person's roles. Anyone who works on cases is an officer
     of the directory (their department, and what they are sent, come from there); an
@@ -115,6 +184,7 @@ def invite(
             f"{officer_id!r} is not a serving officer of the directory: add them there first",
             argument="officer_id",
         )
+    _kept_apart(roles)
     if officer_id and any(a.officer_id == officer_id and a.enabled for a in accounts.accounts()):
         raise AccountChangeRefused(
             f"{officer_id} has an account already: change its roles instead",
@@ -126,6 +196,9 @@ def invite(
         raise AccountChangeRefused(f"{address} has an account already", argument="email") from None
     for group in roles:
         accounts.add_to_group(account.username, group)
+    records.record_account_change(
+        AccountChange(at=now, by=by_username, account=account.username, what=INVITED, roles=roles)
+    )
     return replace(account, groups=roles)
 
 
@@ -136,37 +209,68 @@ def change_groups(
     known_groups: Collection[str],
     by_username: str,
     accounts: StaffAccounts,
+    records: AccountRecords,
+    now: datetime,
 ) -> StaffAccount:
-    """Give the account exactly these roles (they take effect at the person's next sign-in)."""
+    """Give the account exactly these roles. Every session the person has open ends, so the
+    new roles hold from their next sign-in and the old ones from no request after this."""
+    if username == by_username:
+        raise AccountChangeRefused(
+            "you cannot change your own roles: ask another administrator", argument="groups"
+        )
     current = accounts.account(username)
     roles = _roles(groups, known_groups)
-    if (
-        username == by_username
-        and ADMINISTRATOR_GROUP in current.groups
-        and ADMINISTRATOR_GROUP not in roles
-    ):
-        raise AccountChangeRefused(
-            "you cannot take away your own administrator role: ask another administrator",
-            argument="groups",
-        )
+    _kept_apart(roles, held=current.groups)
     for group in roles:
         if group not in current.groups:
             accounts.add_to_group(username, group)
     for group in current.groups:
         if group in known_groups and group not in roles:
             accounts.remove_from_group(username, group)
+    # After Cognito has the new roles: a sign-in from here on is given them.
+    _ended(username, ROLES_CHANGED, by=by_username, roles=roles, records=records, now=now)
     return accounts.account(username)
 
 
-def disable(username: str, *, by_username: str, accounts: StaffAccounts) -> StaffAccount:
-    """The person can no longer sign in (their account and its history are kept)."""
+def disable(
+    username: str,
+    *,
+    by_username: str,
+    accounts: StaffAccounts,
+    records: AccountRecords,
+    now: datetime,
+) -> StaffAccount:
+    """The person can no longer sign in, and every session they have open ends (their account
+    and its history are kept)."""
     current = accounts.account(username)
     if username == by_username:
         raise AccountChangeRefused("you cannot disable your own account")
     if not current.enabled:
         raise AccountChangeRefused(f"{current.email or username}'s account is disabled already")
     accounts.disable(username)
+    _ended(username, DISABLED, by=by_username, roles=(), records=records, now=now)
     return accounts.account(username)
+
+
+def sign_out_everywhere(
+    username: str,
+    *,
+    by_username: str,
+    accounts: StaffAccounts,
+    records: AccountRecords,
+    now: datetime,
+) -> int:
+    """End every session the person has open, on every computer (a lost laptop, a shared
+    desk); how many were open. They may sign in again."""
+    account = accounts.account(username)
+    return _ended(
+        username,
+        SIGNED_OUT_EVERYWHERE,
+        by=by_username,
+        roles=account.groups,
+        records=records,
+        now=now,
+    )
 
 
 # -- Cognito ----------------------------------------------------------------------------------

@@ -355,6 +355,8 @@ def test_every_other_new_page_is_accessible(staff_page: Page, staff_stack: Local
         (f"calendar/{day.isoformat()}/open", "open-a-day"),
         (f"users/{officer}/groups", "change-roles"),
         (f"users/{officer}/disable", "disable"),
+        (f"users/{officer}/sign-out", "sign-out-everywhere"),
+        ("users/changes", "account-changes"),
         ("account", "administrator-account"),
     ):
         response = page.goto(f"{workspace}{path}")

@@ -61,13 +61,13 @@ DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", Non
 OFFICERS = ("housing-officer", "waste-officer", "revenues-officer", None, None)
 CLOSED = (8, 49, 91)  # references of a few cases closed, a complaint (the 8th) among them
 # The work list's first page: its cases, a page of shelf entries (and one more, to know there
-# is a next page) from each shard of the shelves it reads, and the counters.
+# is a next page) from each shard of the shelves it reads, the counters, and the session.
 COUNTERS = 20
 # The resident whose case, name and address the searches and the case page ask for: the 43rd
 # seeded case, a complaint of the small archive.
 NAMED = 42
 NAME = resident_name(NAMED)
-FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS
+FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS + 1
 
 
 def _spread(
@@ -133,16 +133,24 @@ class Staff:
 
 
 def _signed_in(bundle: Services, pool: StaffPool, role: str) -> Staff:
-    """A session holding the id token moto's Cognito issues for the role's sample user."""
-    from sla_monitor.web.staff.routes.collaborators import sessions
+    """A session begun, as signing in begins it, from the id token moto's Cognito issues for
+    the role's sample user."""
+    from sla_monitor.web.staff.routes.collaborators import (
+        sessions,
+        token_verifier,
+        workspace_settings,
+    )
+    from sla_monitor.web.staff.routes.sign_in import open_session
 
     tokens = bundle.client("cognito-idp").initiate_auth(
         ClientId=pool.client_id,
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": EMAILS[role], "PASSWORD": LOCAL_PASSWORD},
     )["AuthenticationResult"]
-    made = sessions()
-    return Staff(made.cookie_value(made.start(tokens["IdToken"]), now=NOW))
+    claims = token_verifier(workspace_settings()).verify(tokens["IdToken"], use="id", now=NOW)
+    session = open_session(claims, now=NOW)
+    assert session is not None
+    return Staff(sessions().cookie_value(session, now=NOW))
 
 
 def _open311(target: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from unittest import mock
 
 import boto3
@@ -24,9 +25,11 @@ from sla_monitor.staff_accounts import (
     disable,
     invite,
 )
+from sla_monitor.store.memory import InMemoryCaseStore
 from sla_monitor.web.staff.permissions import StaffRole
 
 GROUPS = tuple(r.value for r in StaffRole)
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 DIRECTORY = default_directory()
 
 
@@ -52,8 +55,11 @@ def _invite(accounts: StaffAccounts, email: str, officer_id: str | None, *groups
         officer_id=officer_id,
         groups=groups,
         known_groups=GROUPS,
+        by_username="it-admin-user",
         accounts=accounts,
         directory=DIRECTORY,
+        records=InMemoryCaseStore(),
+        now=NOW,
     )
 
 
@@ -95,6 +101,8 @@ def test_roles_are_changed_to_exactly_those_given(accounts):
         known_groups=GROUPS,
         by_username="someone-else",
         accounts=accounts,
+        records=InMemoryCaseStore(),
+        now=NOW,
     )
     assert changed.groups == ("head_of_service", "corporate_complaints_officer")
     assert accounts.account(made.username).groups == changed.groups
@@ -104,27 +112,41 @@ def test_an_administrator_cannot_lock_themselves_out(accounts):
     # An administrator need not be an officer of the directory.
     admin = _invite(accounts, "it@nwleicestershire.gov.uk", None, "administrator")
     assert accounts.account(admin.username).officer_id is None
-    with pytest.raises(AccountChangeRefused, match="your own administrator role"):
+    records = InMemoryCaseStore()
+    with pytest.raises(AccountChangeRefused, match="your own roles"):
         change_groups(
             admin.username,
-            groups=["officer"],
+            groups=["administrator", "head_of_service"],
             known_groups=GROUPS,
             by_username=admin.username,
             accounts=accounts,
+            records=records,
+            now=NOW,
         )
     with pytest.raises(AccountChangeRefused, match="your own account"):
-        disable(admin.username, by_username=admin.username, accounts=accounts)
+        disable(
+            admin.username,
+            by_username=admin.username,
+            accounts=accounts,
+            records=records,
+            now=NOW,
+        )
     assert accounts.account(admin.username).groups == ("administrator",)
     assert accounts.account(admin.username).enabled
 
 
 def test_a_disabled_account_is_kept_but_cannot_sign_in(accounts):
     made = _invite(accounts, "jo.patel@nwleicestershire.gov.uk", "waste-officer", "officer")
-    disabled = disable(made.username, by_username="it-admin-user", accounts=accounts)
+    records = InMemoryCaseStore()
+    disabled = disable(
+        made.username, by_username="it-admin-user", accounts=accounts, records=records, now=NOW
+    )
     assert not disabled.enabled
     assert [a.username for a in accounts.accounts()] == [made.username]
     with pytest.raises(AccountChangeRefused, match="disabled already"):
-        disable(made.username, by_username="it-admin-user", accounts=accounts)
+        disable(
+            made.username, by_username="it-admin-user", accounts=accounts, records=records, now=NOW
+        )
     # With the account disabled, the officer may be invited again under a new address.
     again = _invite(accounts, "jo.p@nwleicestershire.gov.uk", "waste-officer", "officer")
     assert again.username != made.username

@@ -2,7 +2,10 @@
 moto: a message made into a case (timed from when it arrived, acknowledged at once), added to a
 case, dismissed; departments, officers and roles changed; a day closed and opened again with
 the open cases it moves re-timed; staff accounts invited, regrouped and disabled in moto's
-Cognito. Refusals come back beside their field, with the answers kept."""
+Cognito. Refusals come back beside their field, with the answers kept. Sessions that really end:
+a copy of a staff cookie reads and writes nothing once its session is signed out, or once an
+administrator disables the account, changes its roles or signs it out everywhere; and nobody,
+administrators included, gives themselves a role that reads cases."""
 
 from __future__ import annotations
 
@@ -12,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_staff import add_staff_user
 
 from sla_monitor.triage import TriageOutcome
+from sla_monitor.web.staff.permissions import StaffRole
 from sla_monitor.web.staff.triage import item_id
 
-from .staff_support import EMAILS, Browser
+from .staff_support import EMAILS, PASSWORD, Browser
 
 pytestmark = pytest.mark.slow(seconds=41)
 
@@ -382,4 +387,147 @@ def test_an_administrator_cannot_disable_their_own_account(stack, browsers):
     assert "your own account" in answer.body
     removed = admin.submit(f"/users/{me}/groups", {"groups": "officer"})
     assert removed.status == 400
-    assert "your own administrator role" in removed.body
+    assert "your own roles" in removed.body
+
+
+# -- sessions that end, and roles nobody grants themselves ---------------------------------------
+
+
+def _someone(stack: LocalStack, email: str, role: StaffRole, officer_id: str) -> str:
+    """A staff account of its own for a test that ends its sessions (the shared ones stay)."""
+    cognito = stack.services.client("cognito-idp")
+    pool = stack.staff_pool
+    add_staff_user(cognito, pool, email=email, role=role, officer_id=officer_id, password=PASSWORD)
+    return str(cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=email)["Username"])
+
+
+def _signed_in(stack: LocalStack, email: str) -> Browser:
+    browser = Browser(stack.workspace)
+    assert browser.sign_in(email).status == 303
+    return browser
+
+
+def _copy_of(stack: LocalStack, browser: Browser) -> Browser:
+    """Another browser holding the same cookies, as one that copied them would."""
+    copy = Browser(stack.workspace)
+    for cookie in browser.jar:
+        copy.jar.set_cookie(cookie)
+    return copy
+
+
+def _notes(stack: LocalStack, reference: str) -> int:
+    return len(stack.services.store.timeline(reference))
+
+
+def _reads_and_writes_nothing(stack: LocalStack, browser: Browser, reference: str, token: str):
+    before = _notes(stack, reference)
+    read = browser.get(f"/cases/{reference}")
+    assert read.status == 303, read.status
+    assert "/sign-in" in read.location
+    assert "Margaret Hill" not in read.body
+    wrote = browser.post(f"/cases/{reference}/note", {"csrf_token": token, "text": "Still here"})
+    assert wrote.status == 303, wrote.status
+    assert "/sign-in" in wrote.location
+    assert _notes(stack, reference) == before
+
+
+def test_a_copy_of_the_cookie_reads_and_writes_nothing_once_signed_out(stack):
+    reference = stack.sample_cases["bins"]
+    officer = _signed_in(stack, EMAILS["officer"])
+    token = officer.csrf(f"/cases/{reference}/note")
+    copy = _copy_of(stack, officer)
+    assert "Margaret Hill" in copy.get(f"/cases/{reference}").body  # the same session, so far
+
+    assert officer.post("/sign-out", {"csrf_token": officer.csrf("/account")}).status == 303
+    _reads_and_writes_nothing(stack, copy, reference, token)
+
+
+def test_disabling_an_account_ends_its_open_sessions_at_once(stack, browsers):
+    reference = stack.sample_cases["bins"]
+    email = "leaving.officer@nwleicestershire.gov.uk"
+    username = _someone(stack, email, StaffRole.OFFICER, "waste-officer")
+    leaving = _signed_in(stack, email)
+    token = leaving.csrf(f"/cases/{reference}/note")
+
+    assert browsers["administrator"].submit(f"/users/{username}/disable", {}).status == 303
+    _reads_and_writes_nothing(stack, leaving, reference, token)
+
+
+def test_a_role_taken_away_ends_the_session_and_the_next_has_only_the_roles_now(stack, browsers):
+    complaint, housing = stack.sample_cases["bins"], stack.sample_cases["damp"]
+    email = "moving.officer@nwleicestershire.gov.uk"
+    username = _someone(stack, email, StaffRole.CORPORATE_COMPLAINTS_OFFICER, "housing-officer")
+    moving = _signed_in(stack, email)
+    token = moving.csrf(f"/cases/{complaint}/note")
+    assert moving.get(f"/cases/{complaint}").status == 200
+
+    admin = browsers["administrator"]
+    changed = admin.post_pairs(
+        f"/users/{username}/groups",
+        [("csrf_token", admin.csrf(f"/users/{username}/groups")), ("groups", "officer")],
+    )
+    assert changed.status == 303
+    _reads_and_writes_nothing(stack, moving, complaint, token)
+
+    assert moving.sign_in(email).status == 303
+    assert moving.get(f"/cases/{complaint}").status == 403  # no longer every complaint
+    assert moving.get(f"/cases/{housing}").status == 200  # their own department's
+
+
+def test_an_administrator_gives_no_casework_role_to_themselves_or_another(stack, browsers):
+    admin = browsers["administrator"]
+    cognito = stack.services.client("cognito-idp")
+    pool = stack.staff_pool.user_pool_id
+    me = cognito.admin_get_user(UserPoolId=pool, Username=EMAILS["administrator"])["Username"]
+    other = _someone(
+        stack, "second.administrator@nwleicestershire.gov.uk", StaffRole.ADMINISTRATOR, "it-admin"
+    )
+
+    def groups_of(username: str) -> set[str]:
+        found = cognito.admin_list_groups_for_user(UserPoolId=pool, Username=username)
+        return {g["GroupName"] for g in found["Groups"]}
+
+    for username, wanted, why in (
+        (me, ["administrator", "corporate_complaints_officer"], "your own roles"),
+        (other, ["administrator", "corporate_complaints_officer"], "two accounts"),
+        (other, ["chief_executive"], "an administrator&#39;s account"),
+    ):
+        token = admin.csrf(f"/users/{username}/groups")
+        refused = admin.post_pairs(
+            f"/users/{username}/groups",
+            [("csrf_token", token), *(("groups", g) for g in wanted)],
+        )
+        assert refused.status == 400, (username, wanted)
+        assert why in refused.body
+        assert groups_of(username) == {"administrator"}
+
+    # Signed in again, the administrator still reads no complaint.
+    again = _signed_in(stack, EMAILS["administrator"])
+    assert again.get(f"/cases/{stack.sample_cases['bins']}").status == 403
+
+
+def test_an_administrator_signs_someone_out_everywhere_and_reads_it_on_the_trail(stack, browsers):
+    reference = stack.sample_cases["bins"]
+    email = "shared.desk@nwleicestershire.gov.uk"
+    username = _someone(stack, email, StaffRole.OFFICER, "waste-officer")
+    desk, laptop = _signed_in(stack, email), _signed_in(stack, email)
+    tokens = [b.csrf(f"/cases/{reference}/note") for b in (desk, laptop)]
+
+    admin = browsers["administrator"]
+    page = admin.get(f"/users/{username}/sign-out")
+    assert page.status == 200
+    assert "Sign them out everywhere" in page.body
+    done = admin.submit(f"/users/{username}/sign-out", {})
+    assert done.status == 303
+    assert "done=signed-out" in done.location
+    for browser, token in zip((desk, laptop), tokens, strict=True):
+        _reads_and_writes_nothing(stack, browser, reference, token)
+    # The account is as it was: they sign in again.
+    assert desk.sign_in(email).status == 303
+    assert desk.get(f"/cases/{reference}").status == 200
+
+    trail = admin.get("/users/changes")
+    assert trail.status == 200
+    row = next(r for r in trail.body.split("<tr") if email in r and "Signed out everywhere" in r)
+    assert EMAILS["administrator"] in row  # by whom
+    assert browsers["officer"].get("/users/changes").status == 403

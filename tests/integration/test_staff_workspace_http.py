@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import gzip
 import html
-import http.cookiejar
 import io
 import json
 import re
@@ -30,8 +29,7 @@ from sla_monitor_local.local_stack import LocalStack, local_stack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.store.ports import ExportStatus, WorkListExport
-from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
-from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
+from sla_monitor.web.staff.session import SESSION_COOKIE
 from sla_monitor.work_list import Reach, WorkListFilter
 from sla_monitor.work_list_export import FAILED_REASON
 
@@ -267,6 +265,8 @@ SERVICE_PAGES: dict[str, tuple[str, set[str], int | str | None]] = {
     "invite someone": ("/users/invite", ADMINISTERS, 400),
     "change roles": ("/users/{user}/groups", ADMINISTERS, 400),
     "disable an account": ("/users/{user}/disable", ADMINISTERS, CONFIRM),
+    "sign someone out everywhere": ("/users/{user}/sign-out", ADMINISTERS, CONFIRM),
+    "changes to staff accounts": ("/users/changes", ADMINISTERS, None),
     "reports": ("/reports", SEES_REPORTS, None),
     "a month's report as CSV": ("/reports?month={month}&format=csv", SEES_REPORTS, None),
     "the annual report": ("/reports?report=annual&year={year}", SEES_REPORTS, None),
@@ -593,12 +593,6 @@ def _moto_private_key() -> Any:
     return RSAAlgorithm.from_jwk(json.dumps(key))
 
 
-def _session_with(stack: LocalStack, id_token: str) -> str:
-    """A session cookie signed with the local secret: only the token inside is wrong."""
-    sessions = Sessions(FormSigner(LOCAL_DEVELOPMENT_SECRET.encode()))
-    return sessions.cookie_value(sessions.start(id_token), now=datetime.now(UTC))
-
-
 def _claims(stack: LocalStack, **overrides: Any) -> dict[str, Any]:
     now = int(datetime.now(UTC).timestamp())
     claims = {
@@ -627,30 +621,49 @@ def _claims(stack: LocalStack, **overrides: Any) -> dict[str, Any]:
         ("an access token", {"token_use": "access"}, "moto"),
     ],
 )
-def test_only_a_valid_id_token_of_the_pool_signs_anyone_in(stack, case, overrides, key):
+def test_only_a_valid_id_token_of_the_pool_signs_anyone_in(
+    stack, monkeypatch, case, overrides, key
+):
+    """Both tokens are verified once, at sign-in; a session is kept only for a good pair."""
     from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from sla_monitor.web.staff.auth import Tokens
+    from sla_monitor.web.staff.routes import sign_in
 
     signer = (
         _moto_private_key()
         if key == "moto"
         else rsa.generate_private_key(public_exponent=65537, key_size=2048)
     )
-    token = jwt.encode(
+    id_token = jwt.encode(
         _claims(stack, **overrides), signer, algorithm="RS256", headers={"kid": "dummy"}
     )
+    access_token = jwt.encode(
+        _claims(stack, token_use="access", client_id=stack.staff_pool.client_id),
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+
+    class Issuing:
+        """Cognito answering the password with these tokens."""
+
+        def __init__(self, *_: Any) -> None:
+            pass
+
+        def sign_in(self, email: str, password: str) -> Tokens:
+            return Tokens(id_token=id_token, access_token=access_token)
+
+    monkeypatch.setattr(sign_in, "LocalSignIn", Issuing)
     browser = Browser(stack.workspace)
-    browser.jar.set_cookie(
-        http.cookiejar.Cookie(
-            0, SESSION_COOKIE, _session_with(stack, token), None, False, "127.0.0.1", False,
-            False, "/staff", True, False, None, False, None, None, {},
-        )
-    )  # fmt: skip
-    answer = browser.get("/cases")
+    answer = browser.sign_in(EMAILS["corporate_complaints_officer"])
     if case == "the pool's key, all correct":
-        assert answer.status == 200  # the same verification accepts a good token
+        assert answer.status == 303  # the same verification accepts a good token
+        assert browser.get("/cases").status == 200
     else:
-        assert answer.status == 303, case
-        assert "/sign-in" in answer.location
+        assert answer.status == 401, case
+        assert browser.cookie(SESSION_COOKIE) is None
+        assert browser.get("/cases").status == 303
 
 
 def test_an_idle_session_ends(stack, browsers):

@@ -1,5 +1,6 @@
 """The residents' "Your cases" function, given the events API Gateway's REST API sends, on moto:
-sign in by an emailed link, see one's own cases only, send more information, sign out."""
+sign in by an emailed link, see one's own cases only, send more information, sign out (and a
+copy of the cookie opens nothing after)."""
 
 from __future__ import annotations
 
@@ -319,6 +320,27 @@ def test_sessions_end_when_idle_and_on_sign_out(bundle, cases):
     idle.sign_in_with(links_in(RESIDENT)[-1])
     idle.now = NOW + timedelta(minutes=31)
     assert location(idle.get("/your-cases")).endswith("/your-cases/sign-in")
+
+
+def test_a_copy_of_the_cookie_opens_nothing_once_signed_out(bundle, cases):
+    sam = Resident()
+    sam.ask_for_link(RESIDENT)
+    sam.sign_in_with(links_in(RESIDENT)[0])
+    assert sam.get(f"/your-cases/{cases['mine']}/more-information")["statusCode"] == 200
+    copy = Resident()  # a browser that copied the cookie, and the form's hidden fields
+    copy.cookies, copy.hidden = dict(sam.cookies), dict(sam.hidden)
+
+    sam.get("/your-cases")
+    assert location(sam.post("/your-cases/sign-out")).endswith("/signed-out")
+
+    listed = copy.get("/your-cases")
+    assert listed["statusCode"] == 303
+    assert location(listed).endswith("/your-cases/sign-in")
+    assert "Damp in the bathroom" not in listed["body"]
+    sent = copy.post(f"/your-cases/{cases['mine']}/more-information", information="Still me")
+    assert sent["statusCode"] == 303
+    assert "/your-cases/sign-in" in location(sent)
+    assert not [e for e in bundle.store.timeline(cases["mine"]) if e.kind == "customer_reply"]
 
 
 def test_without_a_configured_address_the_link_is_on_the_domain_api_gateway_served(

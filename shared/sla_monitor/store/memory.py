@@ -17,10 +17,13 @@ from sla_monitor.cases import Case, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.listing import Listing, Schedule, listing_of, search_terms
 from sla_monitor.store.ports import (
+    AccountChange,
     Claim,
     Delivery,
     DuplicateDeliveryError,
     ExportStatus,
+    SessionRecord,
+    SessionsEnded,
     Shelf,
     ShelfEntry,
     SignInLink,
@@ -53,6 +56,9 @@ class InMemoryCaseStore:
         self.terms: dict[str, set[str]] = {}
         self.terms_of: dict[str, frozenset[str]] = {}
         self.exports: dict[str, WorkListExport] = {}
+        self.sessions: dict[tuple[str, str], SessionRecord] = {}
+        self.ended: dict[str, SessionsEnded] = {}
+        self.account_trail: list[AccountChange] = []
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -263,6 +269,44 @@ class InMemoryCaseStore:
                 return False
             self.exports[export.export_id] = export
             return True
+
+    # -- sessions and the staff accounts' audit trail --------------------------------------
+
+    def sessions_ended(self, holder: str) -> SessionsEnded:
+        return self.ended.get(holder, SessionsEnded())
+
+    def keep_session(self, session: SessionRecord, *, ended: SessionsEnded) -> bool:
+        with self._lock:
+            if self.sessions_ended(session.holder) != ended:
+                return False
+            key = (session.holder, session.session_digest)
+            if key in self.sessions:
+                raise ValueError("a session with this id is kept already")
+            self.sessions[key] = session
+            return True
+
+    def get_session(self, holder: str, session_digest: str) -> SessionRecord | None:
+        return self.sessions.get((holder, session_digest))
+
+    def end_session(self, holder: str, session_digest: str) -> None:
+        with self._lock:
+            self.sessions.pop((holder, session_digest), None)
+
+    def end_sessions_of(self, holder: str, *, at: datetime) -> int:
+        with self._lock:
+            self.ended[holder] = SessionsEnded(self.sessions_ended(holder).count + 1, at)
+            kept = [key for key in self.sessions if key[0] == holder]
+            live = sum(1 for key in kept if self.sessions[key].valid_until > at)
+            for key in kept:
+                del self.sessions[key]
+            return live
+
+    def record_account_change(self, change: AccountChange) -> None:
+        with self._lock:
+            self.account_trail.append(change)
+
+    def account_changes(self, *, limit: int = 200) -> list[AccountChange]:
+        return sorted(self.account_trail, key=lambda c: c.at, reverse=True)[:limit]
 
     def all_cases(self) -> Iterator[Case]:
         yield from sorted(self.cases.values(), key=lambda c: c.received_at)

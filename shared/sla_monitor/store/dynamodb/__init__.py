@@ -14,6 +14,9 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     TRIAGE                  <utc>#<key>              a message that did not become a case
     CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
     EXPORT#<id>             EXPORT                   a spreadsheet of a work list view (TTL)
+    SESSIONS#<holder>       SESSION#<digest>         a staff or resident's session (TTL)
+    SESSIONS#<holder>       ENDED                    when all the holder's sessions were ended
+    ACCOUNT_CHANGES         <utc>#<nonce>            a change to a staff account (audit trail)
 
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over the deployment's index shards (`DUE_SHARDS` unless

@@ -1,6 +1,7 @@
 """The case store in the cases table: cases and their timelines, the bookkeeping of deliveries,
 Message-IDs and references, the sweep's claims, triage records, classification examples,
-residents' sign-in links and arrival counters (the table's layout: `sla_monitor.store.dynamodb`)."""
+residents' sign-in links and arrival counters, sessions and the staff accounts' audit trail (the
+table's layout: `sla_monitor.store.dynamodb`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from sla_monitor.store.dynamodb.items import (
     timeline_event,
 )
 from sla_monitor.store.dynamodb.models import case_table_models
+from sla_monitor.store.dynamodb.sessions import SessionItems
 from sla_monitor.store.dynamodb.shelf_reads import ShelfReads
 from sla_monitor.store.dynamodb.side_records import SideRecords
 from sla_monitor.store.ports import (
@@ -65,7 +67,7 @@ class _ConditionFailed(Exception):
     """A single-item write's condition failed: the case exists, or moved on from its revision."""
 
 
-class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords):
+class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems):
     """The case store in the cases table."""
 
     def __init__(

@@ -46,6 +46,9 @@ class CaseTableModels:
     shelf: Any
     term: Any
     export: Any
+    session: Any
+    sessions_ended: Any
+    account_change: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -316,6 +319,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         expires_at = TTLAttribute(null=True)
 
     shelf, term, export = _shelf_and_term_models(meta)
+    session, sessions_ended, account_change = _session_models(meta)
     return CaseTableModels(
         CaseItem,
         EventItem,
@@ -328,6 +332,9 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         shelf,
         term,
         export,
+        session,
+        sessions_ended,
+        account_change,
     )
 
 
@@ -373,6 +380,47 @@ def _shelf_and_term_models(meta: type) -> tuple[Any, Any, Any]:
         expires_at = TTLAttribute(null=True)
 
     return ShelfItem, TermItem, ExportItem
+
+
+def _session_models(meta: type) -> tuple[Any, Any, Any]:
+    class SessionItem(Model):
+        """A signed-in session (`sla_monitor.store.ports.SessionRecord`)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # SESSIONS#<holder>
+        sk = UnicodeAttribute(range_key=True)  # SESSION#<digest of the session id>
+        started_at = UTCDateTimeAttribute()
+        valid_until = UTCDateTimeAttribute()
+        username = UnicodeAttribute(null=True)
+        officer_id = UnicodeAttribute(null=True)
+        roles = ListAttribute(of=UnicodeAttribute, null=True)
+        name = UnicodeAttribute(null=True)
+        email = UnicodeAttribute(null=True)
+        expires_at = TTLAttribute(null=True)
+
+    class SessionsEndedItem(Model):
+        """When every session of one holder was last ended, and how often (never expires)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # SESSIONS#<holder>
+        sk = UnicodeAttribute(range_key=True)  # ENDED
+        # Not `count`, which every pynamodb model has as a method.
+        times = NumberAttribute(default=0)
+        ended_at = UTCDateTimeAttribute(null=True)
+
+    class AccountChangeItem(Model):
+        """A change to a staff account, on the audit trail."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # ACCOUNT_CHANGES
+        sk = UnicodeAttribute(range_key=True)  # "<utc instant>#<nonce>", newest last
+        at = UTCDateTimeAttribute()
+        by = UnicodeAttribute()
+        account = UnicodeAttribute()
+        what = UnicodeAttribute()
+        roles = ListAttribute(of=UnicodeAttribute, null=True)
+
+    return SessionItem, SessionsEndedItem, AccountChangeItem
 
 
 @lru_cache(maxsize=16)

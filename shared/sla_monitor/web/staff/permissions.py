@@ -228,12 +228,31 @@ def roles_from_groups(groups: Iterable[str]) -> frozenset[StaffRole]:
 
 
 def viewer_from_claims(claims: Mapping[str, Any], directory: Directory) -> Viewer:
-    """The viewer of a verified ID token. The officer id is the `custom:officer_id` attribute,
-    else the Cognito username; an officer the directory does not know (or has retired) has no
-    department, so no case falls in their departments."""
+    """The viewer of a verified ID token (at sign-in). The officer id is the `custom:officer_id`
+    attribute, else the Cognito username."""
     username = str(claims.get("cognito:username") or claims["sub"])
-    officer_id = str(claims.get("custom:officer_id") or username)
     groups = claims.get("cognito:groups") or []
+    return viewer_of(
+        username=username,
+        officer_id=str(claims.get("custom:officer_id") or username),
+        groups=groups if isinstance(groups, list) else [groups],
+        name=claims.get("name"),
+        email=claims.get("email"),
+        directory=directory,
+    )
+
+
+def viewer_of(
+    *,
+    username: str,
+    officer_id: str,
+    groups: Iterable[str],
+    name: str | None,
+    email: str | None,
+    directory: Directory,
+) -> Viewer:
+    """The viewer a session names: an officer the directory does not know (or has retired) has
+    no department, so no case falls in their departments."""
     officer = directory.active_officer(officer_id)
     heads = (
         tuple(
@@ -247,9 +266,9 @@ def viewer_from_claims(claims: Mapping[str, Any], directory: Directory) -> Viewe
     return Viewer(
         username=username,
         officer_id=officer_id,
-        roles=roles_from_groups(groups if isinstance(groups, list) else [groups]),
-        name=(officer.name if officer else None) or claims.get("name"),
-        email=claims.get("email") or (officer.email if officer else None),
+        roles=roles_from_groups(groups),
+        name=(officer.name if officer else None) or name,
+        email=email or (officer.email if officer else None),
         department=officer.department if officer else None,
         heads=heads,
         directory=directory,

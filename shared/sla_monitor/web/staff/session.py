@@ -1,11 +1,13 @@
-"""The staff session: a signed cookie holding the verified ID token, renewed on every request.
+"""The staff session's cookie: a random session id and whose session it is, signed, renewed on
+every request.
 
 The cookie is signed with the workspace's secret (security.py's `FormSigner`, under a purpose
 of its own), so it cannot be forged or altered; it is Secure (over HTTPS), HttpOnly and
 SameSite=Lax. Its signature carries the time of the person's last request: once that is older
-than the idle timeout the session is over and the person signs in again. The ID token inside is
-verified again on every request, so a session never outlives the token Cognito issued, and the
-session secret alone is not enough to make one.
+than the idle timeout the session is over and the person signs in again. The session itself is
+kept on the server (`sla_monitor.sessions`): who the person is and their roles are read from
+there on every request, never from the cookie, and a cookie whose session has ended (signed
+out, or ended by an administrator) is no session. The session secret alone makes none.
 
 Every form of the workspace carries a CSRF token bound to the session: the session's own random
 id, signed. A form posted from another site, or from another session, is refused.
@@ -47,7 +49,7 @@ class NoSession(Exception):
 @dataclass(frozen=True)
 class Session:
     session_id: str
-    id_token: str
+    holder: str  # whose session: `staff_key` of their username (a digest, never the name)
 
 
 class _HasSessionId(Protocol):
@@ -114,19 +116,19 @@ class Sessions(SignedSessions):
         """The signer of the workspace's tokens (the local sign-in form's CSRF uses it too)."""
         return self._signer
 
-    def start(self, id_token: str) -> Session:
-        return Session(session_id=secrets.token_urlsafe(32), id_token=id_token)
+    def start(self, holder: str) -> Session:
+        return Session(session_id=secrets.token_urlsafe(32), holder=holder)
 
     def cookie_value(self, session: Session, *, now: datetime) -> str:
         """The cookie for a session active at `now` (sent again with every page)."""
-        payload = json.dumps({"sid": session.session_id, "id": session.id_token})
+        payload = json.dumps({"sid": session.session_id, "who": session.holder})
         return self._signed(payload, now=now)
 
     def read(self, cookie: str | None, *, now: datetime) -> Session:
         text = self._payload(cookie, now=now)
         try:
             data = json.loads(text)
-            return Session(session_id=str(data["sid"]), id_token=str(data["id"]))
+            return Session(session_id=str(data["sid"]), holder=str(data["who"]))
         except (ValueError, KeyError, TypeError):
             raise NoSession("tampered") from None
 

@@ -33,6 +33,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.policy import Policy
 from sla_monitor.residents import SignInLimits, case_of, is_reference
+from sla_monitor.sessions import live_session
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.have_your_say.information import INFORMATION_PAGES
 from sla_monitor.web.http.headers import security_headers
@@ -170,12 +171,16 @@ class YourCases:
     ) -> ResidentSession:
         """The resident's live session; NotSignedIn (to sign in, then back to `return_to`)
         without one."""
+        back = return_to if is_reference(return_to) else None
         try:
-            return self.sessions.read(request.cookies.get(SESSION_COOKIE), now=now)
+            session = self.sessions.read(request.cookies.get(SESSION_COOKIE), now=now)
         except NoSession as error:
-            raise NotSignedIn(
-                error.reason, return_to if is_reference(return_to) else None
-            ) from None
+            raise NotSignedIn(error.reason, back) from None
+        # The session must still be kept on the server: signing out ends it there, so a copy
+        # of the cookie opens nothing.
+        if live_session(session.resident, session.session_id, now=now, store=self.store) is None:
+            raise NotSignedIn("session ended", back)
+        return session
 
     def their_case(self, session: ResidentSession, reference: str) -> Case:
         """The signed-in resident's own case; CaseNotShown for anyone else's, and for none."""

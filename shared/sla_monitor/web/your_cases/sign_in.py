@@ -1,5 +1,5 @@
 """Signing in to "Your cases" by a one-time link sent to the resident's email address, and
-signing out.
+signing out. The session is kept on the server from the link's use until signing out.
 
 Asking for a link shows the same "check your email" page whether or not the address has cases,
 and whether or not a link was sent. Opening the link uses nothing (a mail filter that opens
@@ -19,14 +19,20 @@ from sla_monitor.residents import (
     request_sign_in_link,
     use_sign_in_link,
 )
-from sla_monitor.store.ports import customer_key
+from sla_monitor.sessions import begin_session, end_session, session_digest
+from sla_monitor.store.ports import SessionRecord, SignInLink, customer_key
 from sla_monitor.web.errors import FormExpired
 from sla_monitor.web.forms import read_form
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import Urls
 from sla_monitor.web.security import CSRF_COOKIE, CSRF_MAX_AGE, csrf_token_for, csrf_token_is_valid
 from sla_monitor.web.your_cases.pages import NotSignedIn, YourCases, YourCasesUrls
-from sla_monitor.web.your_cases.session import CSRF_FIELD, SESSION_COOKIE
+from sla_monitor.web.your_cases.session import (
+    CSRF_FIELD,
+    LONGEST_SESSION,
+    SESSION_COOKIE,
+    ResidentSession,
+)
 
 MAX_EMAIL = 254
 SIGN_IN_TEMPLATE = "customer/sign_in"
@@ -102,7 +108,8 @@ class SignInPages:
         form = self._trusted_form(request, now=now)
         link = use_sign_in_link(form.get("token", ""), now=now, store=self.pages.store)
         urls = YourCasesUrls(request.base_path)
-        if link is None:
+        session = self.pages.sessions.start(link.customer_key, now=now) if link else None
+        if link is None or session is None or not self._keep(session, link, now=now):
             return self.pages.page(
                 request,
                 "your_cases_link_refused.html",
@@ -110,7 +117,6 @@ class SignInPages:
                 title="This sign-in link has expired or has been used",
                 log_message="sign-in link refused",
             )
-        session = self.pages.sessions.start(link.customer_key, now=now)
         target = urls.case(link.return_to) if link.return_to else urls.cases
         response = self.pages.redirect(request, target, log_message="resident signed in")
         return self.pages.with_cookies(
@@ -128,6 +134,8 @@ class SignInPages:
             form = read_form(request.body, request.content_type)
             if not self.pages.sessions.csrf_is_valid(session, form.get(CSRF_FIELD), now=now):
                 raise FormExpired("csrf check failed")
+            # Ended on the server: a copy of the cookie opens nothing.
+            end_session(session.resident, session.session_id, store=self.pages.store)
         urls = YourCasesUrls(request.base_path)
         response = self.pages.redirect(request, urls.signed_out, log_message="resident signed out")
         gone = SetCookie(
@@ -139,6 +147,19 @@ class SignInPages:
             same_site="Lax",
         )
         return self.pages.with_cookies(response, gone)
+
+    def _keep(self, session: ResidentSession, link: SignInLink, *, now: datetime) -> bool:
+        """Keep the session on the server, for as long as a resident's session may last."""
+        return begin_session(
+            SessionRecord(
+                holder=session.resident,
+                session_digest=session_digest(session.session_id),
+                started_at=now,
+                valid_until=now + LONGEST_SESSION,
+            ),
+            credentials_issued_at=link.issued_at,
+            store=self.pages.store,
+        )
 
     def signed_out_page(self, request: WebRequest) -> WebResponse:
         return self.pages.page(request, "your_cases_signed_out.html", title="You have signed out")

@@ -1,5 +1,6 @@
-"""Staff accounts: who may sign in to the workspace with which roles, invited, changed and disabled
-through the use cases of `staff_accounts` (Cognito). Accounts are disabled, never deleted."""
+"""Staff accounts: who may sign in to the workspace with which roles, invited, changed, disabled
+and signed out everywhere through the use cases of `staff_accounts` (Cognito), and the audit
+trail of those changes. Accounts are disabled, never deleted."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sla_monitor.staff_accounts import (
     change_groups,
     disable,
     invite,
+    sign_out_everywhere,
 )
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.http.messages import WebResponse
@@ -32,10 +34,11 @@ _STATUSES = {
 _USERS_DONE = {
     "invited": "The invitation has been sent. Cognito emails them a temporary password; they "
     "set their own and an authenticator app at their first sign-in.",
-    "roles-changed": "Their roles have been changed. The change takes effect at their next "
-    "sign-in.",
-    "disabled": "The account has been disabled: they can no longer sign in. A session they "
-    "have open ends when it has been idle for the workspace's timeout.",
+    "roles-changed": "Their roles have been changed, and every session they had open has "
+    "ended: the new roles apply from their next sign-in.",
+    "disabled": "The account has been disabled: they can no longer sign in, and every session "
+    "they had open has ended.",
+    "signed-out": "Every session they had open has ended. They can sign in again.",
 }
 _USERNAME = re.compile(r"^[\w.@+-]{1,128}$")
 
@@ -95,6 +98,7 @@ class UserPages:
                 "mine": a.username == visit.viewer.username,
                 "groups": visit.urls.page(f"users/{a.username}/groups"),
                 "disable": visit.urls.page(f"users/{a.username}/disable"),
+                "sign_out": visit.urls.page(f"users/{a.username}/sign-out"),
             }
             for a in self._accounts().accounts()
         ]
@@ -105,6 +109,30 @@ class UserPages:
             done=_USERS_DONE.get(visit.request.query.get("done", "")),
             rows=rows,
             invite_url=visit.urls.page("users/invite"),
+            changes_url=visit.urls.page("users/changes"),
+        )
+
+    def changes(self, visit: Visit) -> WebResponse:
+        """The audit trail: every invitation, change of roles, disabling and signing out
+        everywhere, newest first, with who did it (accounts by email address where known)."""
+        labels = {r.value: r.label for r in StaffRole}
+        emails = {a.username: a.email or a.username for a in self._accounts().accounts()}
+        rows = [
+            {
+                "at": c.at,
+                "by": emails.get(c.by, c.by),
+                "account": emails.get(c.account, c.account),
+                "what": c.what,
+                "roles": [labels.get(g, g) for g in c.roles],
+            }
+            for c in self.pages.store.account_changes()
+        ]
+        return self.pages.page(
+            visit,
+            "users/changes.html",
+            title="Changes to staff accounts",
+            rows=rows,
+            back=visit.urls.page("users"),
         )
 
     def form(
@@ -124,6 +152,7 @@ class UserPages:
             "invite": "Invite someone to the workspace",
             "groups": f"Change the roles of {account.email if account else ''}",
             "disable": f"Disable {account.email if account else ''}",
+            "sign-out": f"Sign {account.email if account else ''} out everywhere",
         }[action]
         return self.pages.form_page(
             visit,
@@ -169,8 +198,11 @@ class UserPages:
                     officer_id=values.get("officer") or None,
                     groups=groups,
                     known_groups=self.known,
+                    by_username=visit.viewer.username,
                     accounts=self._accounts(),
                     directory=self.pages.directory,
+                    records=self.pages.store,
+                    now=visit.now,
                 )
                 done = "invited"
             elif action == "groups":
@@ -184,12 +216,24 @@ class UserPages:
                     known_groups=self.known,
                     by_username=visit.viewer.username,
                     accounts=self._accounts(),
+                    records=self.pages.store,
+                    now=visit.now,
                 )
                 done = "roles-changed"
             else:
+                # A confirmation: the account's disabling, or its sessions ended everywhere.
                 assert username is not None
-                disable(username, by_username=visit.viewer.username, accounts=self._accounts())
-                done = "disabled"
+                confirmed, done = {
+                    "sign-out": (sign_out_everywhere, "signed-out"),
+                    "disable": (disable, "disabled"),
+                }[action]
+                confirmed(
+                    username,
+                    by_username=visit.viewer.username,
+                    accounts=self._accounts(),
+                    records=self.pages.store,
+                    now=visit.now,
+                )
         except AccountChangeRefused as refusal:
             return self.form(
                 visit,

@@ -182,6 +182,12 @@ def users() -> Response:
     return respond(_users().overview(current_request().visit()))
 
 
+@app.get("/users/changes")
+@requires(Permission.MANAGE_USERS)
+def account_changes() -> Response:
+    return respond(_users().changes(current_request().visit()))
+
+
 @app.get("/users/invite")
 @requires(Permission.MANAGE_USERS)
 def invite_form() -> Response:
@@ -216,3 +222,15 @@ def disable_user_form(username: str) -> Response:
 @requires(Permission.MANAGE_USERS)
 def disable_user(username: str) -> Response:
     return respond(_users().change(current_request().visit(), username, "disable"))
+
+
+@app.get("/users/<username>/sign-out")
+@requires(Permission.MANAGE_USERS)
+def sign_out_everywhere_form(username: str) -> Response:
+    return respond(_users().form(current_request().visit(), username, "sign-out"))
+
+
+@app.post("/users/<username>/sign-out")
+@requires(Permission.MANAGE_USERS)
+def sign_out_everywhere(username: str) -> Response:
+    return respond(_users().change(current_request().visit(), username, "sign-out"))

@@ -1,5 +1,5 @@
 """The workspace's one API Gateway resolver and the request it is answering: who is signed in
-(read from the session cookie and its verified token when first asked), the case the address
+(the session the cookie names, read from the server when first asked), the case the address
 names, and a page turned into API Gateway's answer with the session renewed."""
 
 from __future__ import annotations
@@ -12,19 +12,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from sla_monitor.cases import Case
 from sla_monitor.lookups import CaseNotFound, as_reference
 from sla_monitor.runtime import services
+from sla_monitor.sessions import live_session
 from sla_monitor.web.forms import read_form
 from sla_monitor.web.gateway import gateway_response
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
-from sla_monitor.web.staff.auth import BadToken
 from sla_monitor.web.staff.pages import Visit
-from sla_monitor.web.staff.permissions import NotSignedIn, Viewer, viewer_from_claims
+from sla_monitor.web.staff.permissions import NotSignedIn, Viewer, viewer_of
 from sla_monitor.web.staff.rendering import render_page
-from sla_monitor.web.staff.routes.collaborators import (
-    logger,
-    sessions,
-    token_verifier,
-    workspace_settings,
-)
+from sla_monitor.web.staff.routes.collaborators import logger, sessions
 from sla_monitor.web.staff.session import SESSION_COOKIE, NoSession, Session
 from sla_monitor.web.staff.urls import StaffUrls
 
@@ -53,13 +48,22 @@ class StaffRequest:
                 session = sessions().read(self.request.cookies.get(SESSION_COOKIE), now=self.now)
             except NoSession as missing:
                 raise NotSignedIn(missing.reason) from None
-            try:
-                claims = token_verifier(workspace_settings()).verify(
-                    session.id_token, use="id", now=self.now
-                )
-            except BadToken as bad:
-                raise NotSignedIn(f"token: {bad}") from None
-            self._viewer = viewer_from_claims(claims, services().directory)
+            bundle = services()
+            # One strongly consistent read: a session signed out or ended by an administrator
+            # is gone, and who the person is and their roles are as they signed in since.
+            kept = live_session(
+                session.holder, session.session_id, now=self.now, store=bundle.store
+            )
+            if kept is None or kept.username is None or kept.officer_id is None:
+                raise NotSignedIn("session ended")
+            self._viewer = viewer_of(
+                username=kept.username,
+                officer_id=kept.officer_id,
+                groups=kept.roles,
+                name=kept.name,
+                email=kept.email,
+                directory=bundle.directory,
+            )
             self.signed_in = session
         return self._viewer
 

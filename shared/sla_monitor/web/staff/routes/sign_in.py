@@ -1,12 +1,18 @@
 """Signing in and out: Cognito's managed sign-in (the code flow with PKCE, its state in a signed
-cookie), the local sign-in form for the local stack, the session started once both tokens are
-verified, and signing out."""
+cookie), the local sign-in form for the local stack, the session kept on the server once both
+tokens are verified, and signing out, which ends it there."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
 from sla_monitor.runtime import services
+from sla_monitor.sessions import begin_session, end_session, session_digest
+from sla_monitor.store.ports import SessionRecord, staff_key
 from sla_monitor.web.forms import FieldError, read_form
 from sla_monitor.web.http.messages import SetCookie, WebResponse
 from sla_monitor.web.security import CSRF_MAX_AGE, csrf_token_for, csrf_token_is_valid
@@ -41,6 +47,7 @@ from sla_monitor.web.staff.session import (
     SIGN_IN_CSRF_COOKIE,
     SIGN_IN_MAX_AGE,
     NoSession,
+    Session,
 )
 
 
@@ -199,7 +206,15 @@ def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] =
             "Your account has no role in the workspace",
             "Ask an administrator to add you to the group for your role.",
         )
-    session = sessions().start(tokens.id_token)
+    session = open_session(claims, now=current.now)
+    if session is None:
+        logger.info("sign-in refused", extra={"reason": "sessions ended", "status": 401})
+        return problem(
+            401,
+            "Sign-in did not complete",
+            "Your account was changed while you signed in. Sign in again.",
+            sign_in_again=True,
+        )
     cookie = session_cookie(
         sessions().cookie_value(session, now=current.now),
         secure=current.request.secure,
@@ -208,6 +223,30 @@ def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] =
     )
     logger.info("signed in", extra={"roles": sorted(viewer.roles)})
     return respond(redirect(return_to, secure=current.request.secure, cookies=(*also, cookie)))
+
+
+def open_session(claims: Mapping[str, Any], *, now: datetime) -> Session | None:
+    """A session kept on the server for the person the verified ID token names, with the roles
+    it grants, until the token expires (a session never outlives the token it began from); None
+    when their sessions were ended after Cognito issued it."""
+    viewer = viewer_from_claims(claims, services().directory)
+    session = sessions().start(staff_key(viewer.username))
+    kept = begin_session(
+        SessionRecord(
+            holder=session.holder,
+            session_digest=session_digest(session.session_id),
+            started_at=now,
+            valid_until=datetime.fromtimestamp(float(claims["exp"]), UTC),
+            username=viewer.username,
+            officer_id=viewer.officer_id,
+            roles=tuple(sorted(viewer.roles)),
+            name=claims.get("name"),
+            email=claims.get("email"),
+        ),
+        credentials_issued_at=datetime.fromtimestamp(float(claims["iat"]), UTC),
+        store=services().store,
+    )
+    return session if kept else None
 
 
 @app.post("/sign-out")
@@ -224,6 +263,8 @@ def sign_out() -> Response:
     assert current.signed_in is not None
     if not sessions().csrf_is_valid(current.signed_in, form.get(CSRF_FIELD), now=current.now):
         raise FormRefused()
+    # The session ends on the server: a copy of the cookie is no session either.
+    end_session(current.signed_in.holder, current.signed_in.session_id, store=services().store)
     current.signed_in = None  # no renewed cookie: this one is cleared
     settings = workspace_settings()
     location = (
