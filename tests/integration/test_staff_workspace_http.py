@@ -30,7 +30,7 @@ from sla_monitor_local.local_stack import LocalStack, local_stack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.store.ports import ExportStatus, WorkListExport
-from sla_monitor.web.security import LOCAL_DEVELOPMENT_SECRET, FormSigner
+from sla_monitor.web.security import FormSigner, local_development_secret
 from sla_monitor.web.staff.session import SESSION_COOKIE, Sessions
 from sla_monitor.work_list import Reach, WorkListFilter
 from sla_monitor.work_list_export import FAILED_REASON
@@ -585,7 +585,7 @@ def _moto_private_key() -> Any:
 
 def _session_with(stack: LocalStack, id_token: str) -> str:
     """A session cookie signed with the local secret: only the token inside is wrong."""
-    sessions = Sessions(FormSigner(LOCAL_DEVELOPMENT_SECRET.encode()))
+    sessions = Sessions(FormSigner(local_development_secret()))
     return sessions.cookie_value(sessions.start(id_token), now=datetime.now(UTC))
 
 
