@@ -111,6 +111,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/local_stack_scale.py
 	$(BIN)/python benchmarks/sweep_fan_out.py
 	$(BIN)/python benchmarks/cold_start.py
+	$(BIN)/python benchmarks/sign_in_timing.py
 
 # How well the first classification of email does on residents' messages it was never trained
 # on: precision and recall of each type, and the accuracy (tests/data/resident_messages.jsonl).

@@ -1,5 +1,6 @@
-"""Local only: three narrow fixes to moto's DynamoDB emulation, for the demo, the tests and the
-local stack. Nothing deployed imports this module; on AWS, DynamoDB does all of it itself.
+"""Local only: three narrow fixes to moto's DynamoDB emulation and one to its Cognito, for the
+demo, the tests and the local stack. Nothing deployed imports this module; on AWS, DynamoDB and
+Cognito do all of it themselves.
 
 1. moto backs up *every table a transaction names* with a deep copy before each
    TransactWriteItems call, to restore them if it fails. With tens of thousands of cases, each
@@ -19,7 +20,12 @@ local stack. Nothing deployed imports this module; on AWS, DynamoDB does all of 
    and the range key's comparison; for the table, the partition asked for), which is what
    DynamoDB reads; the rest of moto's query, its order, pages and projection, is unchanged.
 
-`install()` applies all three, once per process. tests/integration/test_emulator.py checks that a
+4. moto's Cognito lets a signed-in user change any attribute of their own account
+   (UpdateUserAttributes), whatever the app client's WriteAttributes allow: locally a member of
+   staff could make themselves another officer by rewriting `custom:officer_id`. The fix refuses,
+   as Cognito does, an attribute the client that issued the access token may not write.
+
+`install()` applies all four, once per process. tests/integration/test_emulator.py checks that a
 failed transaction still leaves nothing behind, that a concurrent write survives it, that the copy
 is no longer made and that index queries answer as before, so an upgrade of moto that changes
 what is patched fails there first.
@@ -186,4 +192,29 @@ def install() -> None:
                     del self.all_items
 
         Table.query = query  # type: ignore[method-assign]
+        _refuse_unwritable_attributes()
         _INSTALLED = True
+
+
+def _refuse_unwritable_attributes() -> None:
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+    from moto.cognitoidp.models import CognitoIdpBackend
+
+    original_update = CognitoIdpBackend.update_user_attributes
+
+    @functools.wraps(original_update)
+    def update_user_attributes(
+        self: Any, access_token: str, attributes: list[dict[str, str]]
+    ) -> None:
+        for pool in self.user_pools.values():
+            if access_token not in pool.access_tokens:
+                continue
+            client_id, _ = pool.access_tokens[access_token]
+            client = pool.clients.get(client_id)
+            # A client without WriteAttributes lets every attribute be written, as in Cognito.
+            writable = client.extended_config.get("WriteAttributes") if client else None
+            if writable is not None and any(a["Name"] not in writable for a in attributes):
+                raise NotAuthorizedError("A client attempted to write unauthorized attribute")
+        original_update(self, access_token, attributes)
+
+    CognitoIdpBackend.update_user_attributes = update_user_attributes  # type: ignore[method-assign]

@@ -3,12 +3,16 @@ the council's (the five role groups, an app client, the officer id attribute), o
 per role, casework in several states, each reached through the staff use cases and the
 deadline checker as it would be in production, and a few messages email intake set aside.
 
-For a person's own computer only: the sample users share one password printed on start, and the
-pool asks for no second factor (the deployed pool does).
+For a person's own computer only: the sample users share one password, made at random for each
+run and printed on start, and the pool asks for no second factor (the deployed pool does). The app
+client lets a person read and write the same attributes as the template's: nobody changes their
+own officer id.
 """
 
 from __future__ import annotations
 
+import functools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -26,10 +30,19 @@ from sla_monitor.runtime import Services
 from sla_monitor.settings.pieces import MailSettings
 from sla_monitor.web.staff.permissions import StaffRole
 
-LOCAL_PASSWORD = "Local-only-Passw0rd!"  # noqa: S105 - printed for the sample users, local only
 POOL_NAME = "sla-monitor-staff"
 CLIENT_NAME = "staff-workspace"
 OFFICER_ID_ATTRIBUTE = "officer_id"
+# What the app client lets a signed-in person read and change of their own account, as
+# template.yaml's StaffUserPoolClient has it (a test compares them): never their officer id.
+READ_ATTRIBUTES = ("email", "email_verified", "name", f"custom:{OFFICER_ID_ATTRIBUTE}")
+WRITE_ATTRIBUTES = ("name",)
+
+
+@functools.cache
+def local_password() -> str:
+    """The sample users' password for this run: random, printed on start, never published."""
+    return f"Local-{secrets.token_urlsafe(12)}-9a!"
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class SampleUser:
     def as_json(self) -> dict[str, str]:
         return {
             "email": self.email,
-            "password": LOCAL_PASSWORD,
+            "password": local_password(),
             "role": self.role.value,
             "officer_id": self.officer_id,
         }
@@ -93,6 +106,8 @@ def create_staff_pool(cognito: Any) -> StaffPool:
         ClientName=CLIENT_NAME,
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=list(READ_ATTRIBUTES),
+        WriteAttributes=list(WRITE_ATTRIBUTES),
     )["UserPoolClient"]
     return StaffPool(user_pool_id=pool["Id"], client_id=client["ClientId"])
 
@@ -127,7 +142,7 @@ def add_sample_users(cognito: Any, pool: StaffPool) -> tuple[SampleUser, ...]:
             email=user.email,
             role=user.role,
             officer_id=user.officer_id,
-            password=LOCAL_PASSWORD,
+            password=local_password(),
         )
     return SAMPLE_USERS
 

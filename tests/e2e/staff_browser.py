@@ -18,8 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from sla_monitor_local.local_stack import LocalStack, local_stack
-
-PASSWORD = "Local-only-Passw0rd!"
+from sla_monitor_local.local_staff import local_password
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -108,7 +107,7 @@ def sign_in(page: Page, stack: LocalStack, role: str) -> None:
     page.goto(stack.workspace)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the staff workspace")
     page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(local_password())
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from sla_monitor_local.local_stack import LocalStack
+from sla_monitor_local.local_staff import local_password
 
 from .staff_browser import accessible
 
@@ -38,7 +39,7 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     accessible(page, "2-sign-in-refused")
 
-    page.get_by_label("Password", exact=True).fill("Local-only-Passw0rd!")
+    page.get_by_label("Password", exact=True).fill(local_password())
     page.get_by_role("button", name="Sign in").click()
 
     # The work list: the officer's department's open cases, soonest deadline first.
@@ -112,7 +113,7 @@ def test_the_pages_for_refusals_and_the_other_forms_are_accessible(
     cases = stack.sample_cases or {}
     page.goto(f"{stack.workspace}sign-in")
     page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill("Local-only-Passw0rd!")
+    page.get_by_label("Password", exact=True).fill(local_password())
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
 

@@ -11,7 +11,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-PASSWORD = "Local-only-Passw0rd!"
+from sla_monitor_local.local_staff import local_password
+
 EMAILS = {
     "officer": "jo.patel@nwleicestershire.gov.uk",
     "head_of_service": "head.housing@nwleicestershire.gov.uk",
@@ -80,7 +81,9 @@ class Browser:
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
 
-    def sign_in(self, email: str, password: str = PASSWORD) -> Answer:
+    def sign_in(self, email: str, password: str | None = None) -> Answer:
+        # The local stack's own password for this run, unless a test gives another.
+        password = local_password() if password is None else password
         token = self.csrf("/sign-in")
         return self.post(
             "/sign-in",

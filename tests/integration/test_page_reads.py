@@ -32,10 +32,10 @@ import pytest
 from sla_monitor_local.embedded import embedded_aws
 from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalLambdaContext, proxy_event
 from sla_monitor_local.local_staff import (
-    LOCAL_PASSWORD,
     StaffPool,
     add_sample_users,
     create_staff_pool,
+    local_password,
 )
 from sla_monitor_local.seeding import resident_name, synthetic_cases
 from sla_monitor_local.wire_reads import Reads, counting_reads
@@ -145,7 +145,7 @@ def _signed_in(bundle: Services, pool: StaffPool, role: str) -> Staff:
     tokens = bundle.client("cognito-idp").initiate_auth(
         ClientId=pool.client_id,
         AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": EMAILS[role], "PASSWORD": LOCAL_PASSWORD},
+        AuthParameters={"USERNAME": EMAILS[role], "PASSWORD": local_password()},
     )["AuthenticationResult"]
     claims = token_verifier(workspace_settings()).verify(tokens["IdToken"], use="id", now=NOW)
     session = open_session(claims, now=NOW)

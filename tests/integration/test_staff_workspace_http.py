@@ -26,6 +26,7 @@ import jwt
 import pytest
 from sla_monitor_local.local_server import LocalLambdaContext, proxy_event
 from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_staff import local_password
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.store.ports import ExportStatus, WorkListExport
@@ -33,7 +34,7 @@ from sla_monitor.web.staff.session import SESSION_COOKIE
 from sla_monitor.work_list import Reach, WorkListFilter
 from sla_monitor.work_list_export import FAILED_REASON
 
-from .staff_support import EMAILS, PASSWORD, ROLES, Answer, Browser, references_in
+from .staff_support import EMAILS, ROLES, Answer, Browser, references_in
 
 pytestmark = pytest.mark.slow(seconds=464)
 
@@ -75,7 +76,7 @@ def test_sign_in_sets_a_secure_httponly_samesite_session_and_goes_home(stack):
         {
             "csrf_token": token,
             "email": EMAILS["officer"],
-            "password": PASSWORD,
+            "password": local_password(),
             "return_to": "/staff/cases",
         },
     )
@@ -106,7 +107,7 @@ def test_sign_in_will_not_send_the_browser_to_another_site(stack):
         {
             "csrf_token": token,
             "email": EMAILS["officer"],
-            "password": PASSWORD,
+            "password": local_password(),
             "return_to": "//evil.example/steal",
         },
     )
@@ -118,7 +119,8 @@ def test_the_sign_in_form_needs_its_csrf_token(stack):
     browser = Browser(stack.workspace)
     browser.get("/sign-in")
     answer = browser.post(
-        "/sign-in", {"email": EMAILS["officer"], "password": PASSWORD, "return_to": "/staff/"}
+        "/sign-in",
+        {"email": EMAILS["officer"], "password": local_password(), "return_to": "/staff/"},
     )
     assert answer.status == 403
     assert browser.cookie(SESSION_COOKIE) is None
@@ -749,7 +751,7 @@ def test_the_code_flow_with_pkce_signs_someone_in_through_the_callback(stack, mo
     issued = cognito.initiate_auth(
         ClientId=stack.staff_pool.client_id,
         AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": EMAILS["officer"], "PASSWORD": PASSWORD},
+        AuthParameters={"USERNAME": EMAILS["officer"], "PASSWORD": local_password()},
     )["AuthenticationResult"]
     exchanged: list[dict[str, str]] = []
 

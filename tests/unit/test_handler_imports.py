@@ -74,6 +74,8 @@ ALSO_NOT = {
     ),
     # The table models and the S3 client come with the first export it prepares.
     "work_list_export": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    # Secrets Manager's client comes with the first step; it never reads a case.
+    "secret_rotation": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "jinja2"),
 }
 
 

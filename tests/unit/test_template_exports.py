@@ -46,7 +46,7 @@ def test_the_workspace_starts_the_function_and_signs_links_to_its_files_only():
     assert granted["DownloadWorkListExports"]["Action"] == "s3:GetObject"
     assert granted["DownloadWorkListExports"]["Resource"] == EXPORT_FILES
     # A page of the work list reads its cases in one batch.
-    assert "dynamodb:BatchGetItem" in granted["ReadAndChangeCases"]["Action"]
+    assert "dynamodb:BatchGetItem" in granted["ReadCases"]["Action"]
 
 
 def test_the_function_reads_the_work_list_and_writes_only_exports():

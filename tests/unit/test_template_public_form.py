@@ -67,15 +67,22 @@ def test_with_a_custom_domain_its_certificate_serves_the_api_at_the_domain_root(
     }
 
 
-def test_access_logs_are_json_with_no_personal_data():
-    setting = API["AccessLogSetting"]
-    assert setting["DestinationArn"] == {"Fn::GetAtt": ["HaveYourSayAccessLogGroup", "Arn"]}
+def access_log_without_personal_data(setting: dict[str, Any], group: str) -> set[str]:
+    """An API's access log setting: one JSON line a request into `group`, with no variable
+    that says who asked or what they typed; the line's fields."""
+    assert setting["DestinationArn"] == {"Fn::GetAtt": [group, "Arn"]}
     line = json.loads(re.sub(r"\$context\.[A-Za-z.]+", "x", setting["Format"]))
-    assert {"requestId", "httpMethod", "resourcePath", "status", "responseLatency"} <= set(line)
     variables = set(re.findall(r"\$context\.([A-Za-z.]+)", setting["Format"]))
-    # Not the address, the browser, the path as typed or its query (a receipt), nor who it was.
+    # Not the address, the browser, the path as typed or its query (a receipt, a reference, a
+    # name searched for), nor who it was.
     for personal in ("identity", "path", "authorizer", "requestOverride"):
         assert not any(v == personal or v.startswith(f"{personal}.") for v in variables), personal
+    return set(line)
+
+
+def test_access_logs_are_json_with_no_personal_data():
+    fields = access_log_without_personal_data(API["AccessLogSetting"], "HaveYourSayAccessLogGroup")
+    assert {"requestId", "httpMethod", "resourcePath", "status", "responseLatency"} <= fields
     group = RESOURCES["HaveYourSayAccessLogGroup"]["Properties"]
     assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     # Access logs need the account's logging role before the stage is made.
@@ -106,13 +113,18 @@ def test_the_forms_server_errors_and_slowness_raise_alarms_to_the_alarm_topic():
         assert alarm["TreatMissingData"] == "notBreaching", metric
 
 
-def test_api_gateways_own_answers_carry_the_security_headers_of_the_pages():
+def gateway_answers_carry_the_security_headers(api: dict[str, Any]) -> None:
+    """API Gateway's own 4XX and 5XX answers of an API carry the pages' security headers."""
     expected = set(security_headers(secure=True)) | {"Cache-Control"}
     for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
-        headers = API["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
+        headers = api["GatewayResponses"][kind]["ResponseParameters"]["Headers"]
         assert set(headers) == expected, kind
         # A static header value is in single quotes, with none inside.
         for name, value in headers.items():
             assert re.fullmatch(r"'[^']+'", value), name
         assert headers["Strict-Transport-Security"] == "'max-age=31536000; includeSubDomains'"
         assert headers["X-Frame-Options"] == "'DENY'"
+
+
+def test_api_gateways_own_answers_carry_the_security_headers_of_the_pages():
+    gateway_answers_carry_the_security_headers(API)

@@ -39,6 +39,7 @@ def test_the_template_deploys_the_six_functions():
         "HaveYourSayFunction",
         "Open311Function",
         "ScanResultsFunction",
+        "SecretRotationFunction",
         "StaffWorkspaceFunction",
         "WorkListExportFunction",
         "YourCasesFunction",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sla_monitor_local.local_stack import LocalStack, local_stack
-from sla_monitor_local.local_staff import LOCAL_PASSWORD
+from sla_monitor_local.local_staff import local_password
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"staff workspace:  {stack.workspace}")
         print(f"open status API:  {stack.open_status}services.json")
         print(f"AWS endpoint:     {stack.aws_endpoint}")
-        print(f"Sample staff sign-ins (local only), each with the password {LOCAL_PASSWORD}:")
+        print(f"Sample staff sign-ins (local only), each with the password {local_password()}:")
         for user in stack.sample_users:
             print(f"  {user.email:<45} {user.role.label}")
         if args.info:

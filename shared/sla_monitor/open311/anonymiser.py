@@ -1,5 +1,11 @@
 """A resident's description with anything that could identify someone taken out, for the open
-status API when the council publishes descriptions: when in doubt, nothing."""
+status API when the council publishes descriptions: when in doubt, nothing.
+
+A sentence about anyone's health goes whole (health is special category data, and what is left
+around a removed word still says someone is ill); street names go with the word that names them
+("station road", "the meadow lane"), and numbers written in words with the figures ("number forty
+two"). It stays a cautious filter, not a guarantee: docs/open311.md says what can still get
+through, and why it is off unless the council turns it on."""
 
 from __future__ import annotations
 
@@ -16,6 +22,37 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNOR
 _NUMBER = re.compile(r"[+(]?\d[\d\s()./-]*\d|\d")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _REMOVED = "[removed]"
+# Where a sentence ends: a stop before a space (not the dot in an address), or a new line.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Words about someone's health: a sentence holding one is not published at all.
+_HEALTH = re.compile(
+    r"\b(?:"
+    r"ill|illness\w*|sick\w*|unwell|disab\w+|wheelchair\w*|mobility|blind|deaf\w*|"
+    r"pregnan\w+|cancer\w*|chemo\w*|tumou?r\w*|diabet\w+|asthma\w*|copd|dementia|"
+    r"alzheimer\w*|parkinson\w*|autis\w+|adhd|depress\w+|anxiety|anxious|mental\w*|"
+    r"psychiatr\w+|schizophren\w+|bipolar|epilep\w+|seizures?|strokes?|heart|surgery|"
+    r"operations?|hospital\w*|hospice|medication\w*|medicines?|prescri\w+|doctors?|gp|"
+    r"nurses?|carers?|therap\w+|hiv|covid|dialysis|arthritis|terminal\w*|injur\w+|"
+    r"breathing|lungs?|kidneys?|addict\w*|alcoholi\w+|overdose\w*|suicid\w+|self-harm\w*"
+    r")\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundred|thousand|million|dozen"
+)
+# Numbers written in words, alone or in runs ("forty-two", "one hundred and six").
+_SPELLED_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_WORDS})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORDS}))*\b", re.IGNORECASE
+)
+# The kinds of street in English addresses: with the word before them, they name a place.
+_STREET = re.compile(
+    r"\b([A-Za-z][A-Za-z'’-]*)\s+(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|"
+    r"crescent|place|court|grove|terrace|gardens|hill|row|walk|square|mews|view|rise|green|"
+    r"parade|croft|fold|wharf|yard|park|estate|flats|house|cottages?)\b",
+    re.IGNORECASE,
+)
 _MAX_DESCRIPTION = 280
 # Capitalised words that name nobody; any other capitalised word may be a person or a place
 # and is removed (so are the months and words that are also first names: May, June, Will).
@@ -37,9 +74,10 @@ _COMMON_CAPITALISED = frozenset(
 
 
 def anonymised_description(text: str, *, known_names: Iterable[str] = ()) -> str | None:
-    """What the customer wrote with anything that could identify someone taken out: emails,
-    web addresses, postcodes, every figure, every capitalised word but the commonest, and the
-    names the case knows. None when too little would be left to mean anything."""
+    """What the customer wrote with anything that could identify someone taken out: every
+    sentence about health, emails, web addresses, postcodes, every figure and number in words,
+    street names, every capitalised word but the commonest, and the names the case knows. None
+    when too little would be left to mean anything."""
     names = {
         part.lower()
         for name in known_names
@@ -48,10 +86,20 @@ def anonymised_description(text: str, *, known_names: Iterable[str] = ()) -> str
     }
     # Control characters have no place in a description (nor in XML).
     kept = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+    kept = " ".join(s for s in _SENTENCE_END.split(kept) if not _HEALTH.search(s))
     kept = _EMAIL.sub(_REMOVED, kept)
     kept = _URL.sub(_REMOVED, kept)
     kept = _POSTCODE.sub(_REMOVED, kept)
     kept = _NUMBER.sub(_REMOVED, kept)
+    kept = _SPELLED_NUMBER.sub(_REMOVED, kept)
+
+    def street(match: re.Match[str]) -> str:
+        # "on the way", "at the close": a common word before it names no street.
+        if match.group(1).lower().replace("’", "'") in _COMMON_CAPITALISED:
+            return match.group(0)
+        return _REMOVED
+
+    kept = _STREET.sub(street, kept)
 
     def word(match: re.Match[str]) -> str:
         token = match.group(0)

@@ -62,6 +62,10 @@ class WorkListExportSettings(FunctionSettings):
     """functions/work_list_export."""
 
 
+class SecretRotationSettings(FunctionSettings):
+    """functions/secret_rotation."""
+
+
 # The folder in functions/ of each model.
 FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "email_intake": EmailIntakeSettings,
@@ -73,4 +77,5 @@ FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "your_cases": YourCasesSettings,
     "staff_workspace": StaffWorkspaceSettings,
     "work_list_export": WorkListExportSettings,
+    "secret_rotation": SecretRotationSettings,
 }

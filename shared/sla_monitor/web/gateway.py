@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
+import time
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
@@ -19,14 +22,17 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from sla_monitor.runtime import services
 from sla_monitor.web.http.messages import WebRequest, WebResponse
+from sla_monitor.web.security import FormSigner, previous_secret, resolve_secret
 
 if TYPE_CHECKING:
     # Powertools' parameters (and boto3 with them) load with the first secret read.
     from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 
+    from sla_monitor.settings.pieces import SecretSettings
 
-# How long a secret read is kept before it is read again. The routes keep the signer they made
-# from it for the container's life: a rotated secret is taken by new containers.
+
+# How long a secret read, and the signer made from it, is kept before it is read again: a
+# rotated secret reaches every warm container within this time.
 SECRET_MAX_AGE = 300  # seconds
 
 
@@ -41,6 +47,48 @@ def fetch_stored_secret(name: str) -> str:
     else:
         value = _secrets(services().client("secretsmanager")).get(name, max_age=SECRET_MAX_AGE)
     return str(value)
+
+
+def fetch_previous_secret(name: str) -> str | None:
+    """The Secrets Manager secret's version before its last rotation (AWSPREVIOUS), or None: an
+    SSM parameter keeps no such version, and a secret never rotated has none."""
+    if name.startswith("/"):
+        return None
+    client = services().client("secretsmanager")
+    try:
+        answer = client.get_secret_value(SecretId=name, VersionStage="AWSPREVIOUS")
+    except client.exceptions.ResourceNotFoundException:
+        return None
+    return str(answer["SecretString"])
+
+
+class StoredSigner:
+    """The signer of a function's pages, from its stored secret: the current version signs, and
+    the previous one is still accepted during a rotation's changeover. Made again after
+    SECRET_MAX_AGE seconds, so a rotation reaches a warm container without a restart."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._kept: dict[SecretSettings, tuple[float, FormSigner]] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def __call__(self, source: SecretSettings) -> FormSigner:
+        with self._lock:
+            kept = self._kept.get(source)
+            if kept is not None and self._clock() - kept[0] < SECRET_MAX_AGE:
+                return kept[1]
+        previous = previous_secret(source, fetch_previous_secret)
+        signer = FormSigner(
+            resolve_secret(source, fetch_stored_secret), previous=[previous] if previous else []
+        )
+        with self._lock:
+            self._kept[source] = (self._clock(), signer)
+        return signer
+
+    def cache_clear(self) -> None:
+        """Forget the secrets read so far (tests and the local stack)."""
+        with self._lock:
+            self._kept.clear()
 
 
 # One provider per client, so the region, the endpoint (moto's, locally) and the retries are the

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 # A Secrets Manager secret (its ARN or name) or an SSM SecureString parameter (a "/" path).
 SECRET_PARAMETER_VARIABLE = "FORM_SECRET_PARAMETER"  # noqa: S105
-# For a person's own computer only: a function running in AWS refuses to start without a secret.
-LOCAL_DEVELOPMENT_SECRET = "sla-monitor local development only, never deployed"  # noqa: S105
 MIN_SECRET_LENGTH = 32
 
 
@@ -57,21 +56,27 @@ def _decode(text: str) -> bytes:
 
 
 class FormSigner:
-    """Signs short values with HMAC-SHA256 and the time they were issued."""
+    """Signs short values with HMAC-SHA256 and the time they were issued.
 
-    def __init__(self, secret: bytes) -> None:
-        if len(secret) < 16:
+    While a rotated secret takes over, what the `previous` secret signed is still accepted
+    (Secrets Manager keeps it as AWSPREVIOUS): a form opened, or a session started, before the
+    rotation still works; only the current secret signs."""
+
+    def __init__(self, secret: bytes, *, previous: Sequence[bytes] = ()) -> None:
+        if any(len(key) < 16 for key in (secret, *previous)):
             raise ValueError("the signing secret is too short")
         self._secret = secret
+        self._accepted = (secret, *(key for key in previous if key != secret))
 
-    def _mac(self, purpose: str, payload: str, issued: str) -> str:
+    @staticmethod
+    def _mac(key: bytes, purpose: str, payload: str, issued: str) -> str:
         message = "\x00".join((purpose, payload, issued)).encode("utf-8")
-        return _encode(hmac.new(self._secret, message, hashlib.sha256).digest())
+        return _encode(hmac.new(key, message, hashlib.sha256).digest())
 
     def sign(self, purpose: str, value: str, *, issued_at: datetime) -> str:
         payload = _encode(value.encode("utf-8"))
         issued = str(int(require_aware(issued_at).timestamp()))
-        return f"{payload}.{issued}.{self._mac(purpose, payload, issued)}"
+        return f"{payload}.{issued}.{self._mac(self._secret, purpose, payload, issued)}"
 
     def unsign(
         self, purpose: str, token: str, *, now: datetime, max_age: timedelta | None
@@ -81,7 +86,10 @@ class FormSigner:
         if len(parts) != 3:
             raise BadToken("malformed")
         payload, issued, mac = parts
-        if not hmac.compare_digest(mac, self._mac(purpose, payload, issued)):
+        if not any(
+            hmac.compare_digest(mac, self._mac(key, purpose, payload, issued))
+            for key in self._accepted
+        ):
             raise BadToken("signature does not match")
         try:
             issued_at = datetime.fromtimestamp(int(issued), tz=require_aware(now).tzinfo)
@@ -128,8 +136,15 @@ def csrf_token_is_valid(
 # -- the secret ------------------------------------------------------------------------------
 
 
+@functools.cache
+def local_development_secret() -> bytes:
+    """A person's own computer's secret: random, made once per process (each run of the local
+    stack, the demo or the tests), so no published value signs anyone's forms or sessions."""
+    return secrets.token_urlsafe(48).encode("ascii")
+
+
 def resolve_secret(source: SecretSettings, fetch_parameter: Callable[[str], str]) -> bytes:
-    """The secret: a stored secret (deployed), a variable, or the local default."""
+    """The secret: a stored secret (deployed), a variable, or this run's own random one."""
     if source.form_secret_parameter:
         secret = fetch_parameter(source.form_secret_parameter)
     elif source.form_secret:
@@ -139,7 +154,20 @@ def resolve_secret(source: SecretSettings, fetch_parameter: Callable[[str], str]
             f"set {SECRET_PARAMETER_VARIABLE} to the secret that signs the form's tokens"
         )
     else:
-        return LOCAL_DEVELOPMENT_SECRET.encode("utf-8")
+        return local_development_secret()
     if len(secret) < MIN_SECRET_LENGTH:
         raise MissingSecret(f"the form secret must be {MIN_SECRET_LENGTH} characters or more")
+    return secret.encode("utf-8")
+
+
+def previous_secret(
+    source: SecretSettings, fetch_previous: Callable[[str], str | None]
+) -> bytes | None:
+    """The stored secret's version before the last rotation, while it is kept; None when there
+    is none (never rotated, a secret given as a variable, or a person's own computer)."""
+    if not source.form_secret_parameter:
+        return None
+    secret = fetch_previous(source.form_secret_parameter)
+    if not secret or len(secret) < MIN_SECRET_LENGTH:
+        return None
     return secret.encode("utf-8")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,12 +14,12 @@ from sla_monitor.settings.pieces import SecretSettings
 from sla_monitor.web.security import (
     CSRF_MAX_AGE,
     CSRF_RENEW_AFTER,
-    LOCAL_DEVELOPMENT_SECRET,
     BadToken,
     FormSigner,
     MissingSecret,
     csrf_token_for,
     csrf_token_is_valid,
+    previous_secret,
     resolve_secret,
 )
 
@@ -123,8 +126,64 @@ def test_a_deployed_function_without_a_secret_refuses_to_sign_anything():
         resolve_secret(source, lambda name: pytest.fail("no parameter to fetch"))
 
 
-def test_a_short_secret_is_refused_and_a_local_run_has_a_stable_default():
+def test_a_short_secret_is_refused_and_a_local_run_keeps_its_own_secret():
     with pytest.raises(MissingSecret):
         resolve_secret(_source(form_secret="short"), lambda name: "")
-    assert resolve_secret(_source(), lambda name: "") == LOCAL_DEVELOPMENT_SECRET.encode()
+    local = resolve_secret(_source(), lambda name: "")
+    assert len(local) >= 32
+    assert resolve_secret(_source(), lambda name: "") == local  # the same all through the run
     assert resolve_secret(_source(form_secret="v" * 32), lambda name: "") == b"v" * 32
+
+
+# What every local stack signed with before each run made its own secret: it was published.
+PUBLISHED = b"sla-monitor local development only, never deployed"
+
+
+def test_a_token_signed_with_the_once_published_local_secret_is_refused():
+    forged = FormSigner(PUBLISHED).sign("staff-session", "anyone", issued_at=NOW)
+    local = FormSigner(resolve_secret(_source(), lambda name: ""))
+    with pytest.raises(BadToken):
+        local.unsign("staff-session", forged, now=NOW, max_age=None)
+
+
+def test_each_local_run_makes_a_secret_of_its_own():
+    program = "from sla_monitor.web.security import local_development_secret as s; print(s())"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        ).stdout
+        for _ in range(2)
+    }
+    assert len(runs) == 2
+
+
+def test_during_a_rotation_the_previous_secret_is_accepted_and_only_the_current_signs():
+    before = FormSigner(b"p" * 40)
+    after = FormSigner(b"c" * 40, previous=[b"p" * 40])
+    opened_before = before.sign("csrf", "token", issued_at=NOW)
+    assert after.unsign("csrf", opened_before, now=NOW, max_age=None)[0] == "token"
+    signed_after = after.sign("csrf", "token", issued_at=NOW)
+    assert signed_after == FormSigner(b"c" * 40).sign("csrf", "token", issued_at=NOW)
+    # Two rotations later the first secret is forgotten.
+    later = FormSigner(b"n" * 40, previous=[b"c" * 40])
+    with pytest.raises(BadToken):
+        later.unsign("csrf", opened_before, now=NOW, max_age=None)
+
+
+def test_the_previous_version_is_read_only_for_a_stored_secret():
+    asked: list[str] = []
+
+    def fetch_previous(name: str) -> str | None:
+        asked.append(name)
+        return "p" * 40
+
+    stored = _source(form_secret_parameter="arn:secret", aws_lambda_function_name="x")
+    assert previous_secret(stored, fetch_previous) == b"p" * 40
+    assert previous_secret(_source(form_secret="v" * 32), fetch_previous) is None
+    assert previous_secret(stored, lambda name: None) is None
+    assert previous_secret(stored, lambda name: "short") is None
+    assert asked == ["arn:secret"]

@@ -9,7 +9,6 @@ Lambda handler (functions/have_your_say) only calls `handle`.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
@@ -26,7 +25,7 @@ from sla_monitor.web.errors import (
     WrongContentType,
 )
 from sla_monitor.web.gateway import (
-    fetch_stored_secret,
+    StoredSigner,
     gateway_response,
     unexpected_error_fields,
     web_request,
@@ -34,11 +33,9 @@ from sla_monitor.web.gateway import (
 from sla_monitor.web.have_your_say.pages import HaveYourSay
 from sla_monitor.web.http.headers import NO_STORE, security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.security import FormSigner, resolve_secret
 
 if TYPE_CHECKING:
     from sla_monitor.settings.functions import HaveYourSaySettings
-    from sla_monitor.settings.pieces import SecretSettings
 
 logger = Logger(service="have-your-say")
 app = APIGatewayRestResolver()
@@ -62,9 +59,9 @@ def _settings() -> HaveYourSaySettings:
     return function_settings(HaveYourSaySettings)
 
 
-@lru_cache(maxsize=4)
-def _signer(source: SecretSettings) -> FormSigner:
-    return FormSigner(resolve_secret(source, fetch_stored_secret))
+# The form's own secret (FORM_SECRET_PARAMETER), read again every few minutes so a rotation
+# reaches a warm container.
+_signer = StoredSigner()
 
 
 def _pages(*, departments: bool = False, store: bool = False) -> HaveYourSay:

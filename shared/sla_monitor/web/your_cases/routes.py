@@ -4,13 +4,13 @@ Each route builds a `WebRequest` from the event and calls one method of the page
 (`YourCases`, in `pages.py`): signing in (`sign_in.py`), the resident's cases (`cases.py`) or a
 step on a case (`steps.py`); which HTTP answer a refusal gets is decided here, in one place, by
 the exception handlers. The Lambda handler (functions/your_cases) only calls
-`handle`.
+`handle`, which also takes the function's own internal event: a request for a sign-in link,
+dealt with after the page answered (`link_requests.py`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
@@ -22,21 +22,25 @@ from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.web.errors import FormExpired, FormNotAccepted
 from sla_monitor.web.gateway import (
-    fetch_stored_secret,
+    StoredSigner,
     gateway_response,
     unexpected_error_fields,
     web_request,
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.security import FormSigner, resolve_secret
 from sla_monitor.web.your_cases.cases import CasePages
+from sla_monitor.web.your_cases.link_requests import (
+    AfterTheAnswer,
+    InvokedApart,
+    LinkRequest,
+    LinkRequests,
+)
 from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
 from sla_monitor.web.your_cases.sign_in import SignInPages
 from sla_monitor.web.your_cases.steps import ResidentSteps
 
 if TYPE_CHECKING:
     from sla_monitor.settings.functions import YourCasesSettings
-    from sla_monitor.settings.pieces import SecretSettings
 
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()
@@ -50,13 +54,20 @@ def _settings() -> YourCasesSettings:
     return function_settings(YourCasesSettings)
 
 
-@lru_cache(maxsize=4)
-def _signer(source: SecretSettings) -> FormSigner:
-    # The form's own secret (FORM_SECRET_PARAMETER): the pages share its CSRF cookie.
-    return FormSigner(resolve_secret(source, fetch_stored_secret))
+# The form's own secret (FORM_SECRET_PARAMETER), read again every few minutes so a rotation
+# reaches a warm container.
+_signer = StoredSigner()
+
+
+# Requests for sign-in links waiting for the answer, where there is no Lambda to invoke.
+_after_the_answer = AfterTheAnswer()
 
 
 def _pages() -> YourCases:
+    return _site(_public_url())
+
+
+def _site(public_url: str | None) -> YourCases:
     bundle = services()
     settings = bundle.settings
     return YourCases(
@@ -72,7 +83,7 @@ def _pages() -> YourCases:
             configuration_set=settings.ses_configuration_set,
         ),
         sender=settings.sender_address,
-        public_url=_public_url(),
+        public_url=public_url,
         raw_mail=S3RawMailStore(bundle.client("s3"), settings.raw_mail_bucket),
     )
 
@@ -87,6 +98,14 @@ def _public_url() -> str | None:
     request = web_request(event)
     scheme = "https" if request.secure else "http"
     return f"{scheme}://{domain}{request.base_path}/your-cases"
+
+
+def _link_requests() -> LinkRequests:
+    """In AWS, this function invoked again apart (through the ARN this invocation came by, so
+    the same version); on a person's computer and in the tests, this process after the answer."""
+    if not _settings().running_in_aws:
+        return _after_the_answer
+    return InvokedApart(services().client("lambda"), app.lambda_context.invoked_function_arn)
 
 
 def _now() -> datetime:
@@ -119,7 +138,7 @@ def sign_in_page() -> Response:
 
 @app.post("/your-cases/sign-in")
 def ask_for_link() -> Response:
-    return _respond(SignInPages(_pages()).ask_for_link(_request(), now=_now()))
+    return _respond(SignInPages(_pages(), _link_requests()).ask_for_link(_request(), now=_now()))
 
 
 @app.get("/your-cases/check-your-email")
@@ -233,10 +252,24 @@ def unexpected(error: Exception) -> Response:
     )
 
 
+def send_link(asked: LinkRequest, *, now: datetime) -> dict[str, Any]:
+    """The half of asking for a sign-in link that comes after the answer."""
+    outcome = SignInPages(_site(asked.public_url)).send_link(asked, now=now)
+    logger.info("sign-in link request dealt with", extra={"link": outcome})
+    return {"link": outcome}
+
+
 def handle(event: dict[str, Any], context: LambdaContext, *, now: datetime) -> dict[str, Any]:
-    """Answer one API Gateway event as if the time were `now`."""
+    """Answer one API Gateway event as if the time were `now`, or deal with a request for a
+    sign-in link the function sent itself."""
+    asked = LinkRequest.from_event(event)
+    if asked is not None:
+        return send_link(asked, now=now)
     app.append_context(now=now)
     try:
-        return app.resolve(event, context)
+        answer = app.resolve(event, context)
     finally:
         app.clear_context()
+    for waiting in _after_the_answer.take():
+        send_link(waiting, now=now)
+    return answer

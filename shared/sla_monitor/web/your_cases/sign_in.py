@@ -2,8 +2,10 @@
 signing out. The session is kept on the server from the link's use until signing out.
 
 Asking for a link shows the same "check your email" page whether or not the address has cases,
-and whether or not a link was sent. Opening the link uses nothing (a mail filter that opens
-links first cannot spend it): its page's button signs in, and the session starts then.
+and whether or not a link was sent, in the same time: the page only checks the form, and the
+address is looked up, counted and sent a link after the answer (`link_requests.py`). Opening
+the link uses nothing (a mail filter that opens links first cannot spend it): its page's button
+signs in, and the session starts then.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sla_monitor.web.forms import read_form
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import Urls
 from sla_monitor.web.security import CSRF_COOKIE, CSRF_MAX_AGE, csrf_token_for, csrf_token_is_valid
+from sla_monitor.web.your_cases.link_requests import LinkRequest, LinkRequests
 from sla_monitor.web.your_cases.pages import NotSignedIn, YourCases, YourCasesUrls
 from sla_monitor.web.your_cases.session import (
     CSRF_FIELD,
@@ -41,8 +44,9 @@ SIGN_IN_TEMPLATE = "customer/sign_in"
 class SignInPages:
     """Asking for a sign-in link, using it, and signing out."""
 
-    def __init__(self, pages: YourCases) -> None:
+    def __init__(self, pages: YourCases, link_requests: LinkRequests | None = None) -> None:
         self.pages = pages
+        self.link_requests = link_requests
 
     def sign_in_page(self, request: WebRequest, *, now: datetime) -> WebResponse:
         return_to = request.query.get("case")
@@ -51,8 +55,9 @@ class SignInPages:
         )
 
     def ask_for_link(self, request: WebRequest, *, now: datetime) -> WebResponse:
-        """Send a link when the address has cases (and is within the limits); show the same
-        "check your email" page in every case."""
+        """Show the same "check your email" page in every case, at once: whether a link is
+        sent (the address has cases and is within the limits) is decided after the answer, by
+        `send_link`, so neither the page nor its timing says."""
         form = self._trusted_form(request, now=now)
         address = form.get("email", "").strip()
         return_to = form.get("case") if is_reference(form.get("case")) else None
@@ -64,28 +69,41 @@ class SignInPages:
                 error="Enter an email address in the correct format, like name@example.com",
                 value=address[:MAX_EMAIL],
             )
-        issued = request_sign_in_link(
-            address,
-            source=request.source_ip,
-            return_to=return_to,
-            now=now,
-            store=self.pages.store,
-            limits=self.pages.limits,
+        if self.link_requests is None:
+            raise RuntimeError("the residents' pages need somewhere to send link requests")
+        self.link_requests.ask(
+            LinkRequest(
+                address=address,
+                source=request.source_ip,
+                return_to=return_to,
+                public_url=self.pages.public_url,
+            )
         )
-        outcome = "not sent"
-        if issued is not None:
-            try:
-                self._send_link(issued.address, issued.token, issued.expires_at, now=now)
-                outcome = "sent"
-            except SendError as error:
-                # The resident sees the same page (they may ask again); the service is told.
-                outcome = f"send failed: {type(error).__name__}"
         return self.pages.redirect(
             request,
             YourCasesUrls(request.base_path).check_email,
             log_message="sign-in link asked for",
-            log_fields={"link": outcome},
         )
+
+    def send_link(self, asked: LinkRequest, *, now: datetime) -> str:
+        """After the answer: a link to the address when it has cases and is within the limits.
+        What happened, for the log (never the address)."""
+        issued = request_sign_in_link(
+            asked.address,
+            source=asked.source,
+            return_to=asked.return_to,
+            now=now,
+            store=self.pages.store,
+            limits=self.pages.limits,
+        )
+        if issued is None:
+            return "not sent"
+        try:
+            self._send_link(issued.address, issued.token, issued.expires_at, now=now)
+        except SendError as error:
+            # The resident may ask again; the service is told.
+            return f"send failed: {type(error).__name__}"
+        return "sent"
 
     def check_email_page(self, request: WebRequest) -> WebResponse:
         return self.pages.page(request, "your_cases_check_email.html", title="Check your email")

@@ -12,8 +12,7 @@ from aws_lambda_powertools import Logger
 
 from sla_monitor.attachments import AttachmentLinks, S3AttachmentLinks
 from sla_monitor.runtime import services
-from sla_monitor.web.gateway import fetch_stored_secret
-from sla_monitor.web.security import FormSigner, resolve_secret
+from sla_monitor.web.gateway import StoredSigner
 from sla_monitor.web.staff.auth import TokenVerifier, jwks_signing_key
 from sla_monitor.web.staff.pages import StaffPages
 from sla_monitor.web.staff.session import Sessions
@@ -44,9 +43,12 @@ def token_verifier(settings: CognitoSettings) -> TokenVerifier:
     )
 
 
-@lru_cache(maxsize=4)
+# The session secret, read again every few minutes so a rotation reaches a warm container.
+_signer = StoredSigner()
+
+
 def _sessions(settings: StaffWorkspaceSettings) -> Sessions:
-    signer = FormSigner(resolve_secret(settings, fetch_stored_secret))
+    signer = _signer(settings)
     return Sessions(signer, idle_timeout=timedelta(minutes=settings.staff_idle_timeout_minutes))
 
 
@@ -58,7 +60,7 @@ def reset_collaborators() -> None:
     """Forget the settings, keys and secret read so far (tests and the local stack)."""
     workspace_settings.cache_clear()
     token_verifier.cache_clear()
-    _sessions.cache_clear()
+    _signer.cache_clear()
 
 
 def _deliver(reference: str, now: datetime) -> bool:
