@@ -53,7 +53,7 @@ EMAILS = Path(__file__).resolve().parents[3] / "fixtures" / "emails"
 FORM = "application/x-www-form-urlencoded"
 REFUSED = "You do not have permission to do this"
 NOT_OPEN = "This step cannot be taken on this case"
-SESSION = Session(session_id="every-door-session", id_token="given, not verified here")
+SESSION = Session(session_id="every-door-session", holder="given, not read here")
 
 # The pages anyone may open: signing in and out, and the style sheets.
 PUBLIC = {
