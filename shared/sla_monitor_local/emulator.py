@@ -19,6 +19,10 @@ Cognito do all of it themselves.
    hands moto's query only the items that meet the key conditions (for an index, the hash key
    and the range key's comparison; for the table, the partition asked for), which is what
    DynamoDB reads; the rest of moto's query, its order, pages and projection, is unchanged.
+   An index's partitions are found from a map of the table's items by the index's hash key,
+   made once and kept until the next write to DynamoDB: a page that queries several index
+   partitions (a month's report, one query a month and shard) walks the archive once, not once
+   a query.
 
 4. moto's Cognito lets a signed-in user change any attribute of their own account
    (UpdateUserAttributes), whatever the app client's WriteAttributes allow: locally a member of
@@ -42,6 +46,23 @@ from typing import Any
 
 _LOCK = threading.RLock()
 _INSTALLED = False
+# Moved on by every DynamoDB request that may write, so the index maps made before are made again.
+_WRITES = 0
+# What DynamoDB answers without writing: every other action moves `_WRITES` on.
+_READS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+        "DescribeTable",
+        "ListTables",
+        "DescribeTimeToLive",
+        "DescribeContinuousBackups",
+        "ListTagsOfResource",
+    }
+)
 
 
 class _TablesNotCopied:
@@ -117,6 +138,20 @@ def _every_item(table: Any) -> Iterator[Any]:
             yield stored
 
 
+def _by_hash_key(table: Any, attribute: str) -> dict[Any, list[Any]]:
+    """The table's items by their value of an index's hash key, as of the last write."""
+    kept = table.__dict__.setdefault("_sla_index_maps", {})
+    made_at, items = kept.get(attribute, (None, None))
+    if made_at != _WRITES or items is None:
+        items = {}
+        for item in _every_item(table):
+            value = item.attrs.get(attribute) if hasattr(item, "attrs") else None
+            if value is not None:
+                items.setdefault(value, []).append(item)
+        kept[attribute] = (_WRITES, items)
+    return items
+
+
 def _partition(table: Any, hash_key: Any) -> list[Any]:
     stored = table.items.get(hash_key) if hash_key is not None else None
     if not stored:
@@ -152,8 +187,14 @@ def install() -> None:
 
         @functools.wraps(original_call)
         def call_action(self: Any) -> Any:
+            global _WRITES
             with _LOCK:
-                return original_call(self)
+                target = str((getattr(self, "headers", None) or {}).get("X-Amz-Target", ""))
+                try:
+                    return original_call(self)
+                finally:
+                    if target.rpartition(".")[2] not in _READS:
+                        _WRITES += 1
 
         DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
@@ -180,9 +221,10 @@ def install() -> None:
             with _LOCK:
                 # In no order (moto's `all_items` sorts the whole table): an index query sorts
                 # what it finds by the index's keys.
+                name, value = arguments["hash_key_conditions"][0]
                 candidates = [
                     item
-                    for item in _every_item(self)
+                    for item in _by_hash_key(self, name).get(value, ())
                     if isinstance(item, Item) and _meets_key_conditions(item, arguments)
                 ]
                 self.all_items = lambda: candidates

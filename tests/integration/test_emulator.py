@@ -212,6 +212,61 @@ def test_an_index_query_answers_as_dynamodb_does(client, limit):
     assert between == ["case-3", "case-5", "case-7", "case-9"]
 
 
+def _shard(client, shard: str) -> list[str]:
+    return _query_all(
+        client,
+        limit=100,
+        KeyConditionExpression="shard = :s",
+        ExpressionAttributeValues={":s": {"S": shard}},
+    )
+
+
+def test_an_index_query_sees_every_write_made_before_it(client):
+    """The index's partitions are mapped once and kept until the next write: each kind of write
+    is seen by the next query."""
+    _put(client, "case-1", shard="DUE#0", due="2026-12-01")
+    _put(client, "case-2", shard="DUE#0", due="2026-12-02")
+    assert _shard(client, "DUE#0") == ["case-1", "case-2"]
+
+    _put(client, "case-3", shard="DUE#0", due="2026-12-03")  # a new item
+    client.update_item(  # an item moved to another partition of the index
+        TableName="t",
+        Key={"pk": {"S": "case-1"}, "sk": {"S": "CASE"}},
+        UpdateExpression="SET #shard = :s",
+        ExpressionAttributeNames={"#shard": "shard"},
+        ExpressionAttributeValues={":s": {"S": "DUE#1"}},
+    )
+    assert _shard(client, "DUE#0") == ["case-2", "case-3"]
+    assert _shard(client, "DUE#1") == ["case-1"]
+
+    client.delete_item(TableName="t", Key={"pk": {"S": "case-2"}, "sk": {"S": "CASE"}})
+    client.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": "t",
+                    "Key": {"pk": {"S": "case-3"}, "sk": {"S": "CASE"}},
+                    "UpdateExpression": "REMOVE #shard",  # out of the sparse index
+                    "ExpressionAttributeNames": {"#shard": "shard"},
+                }
+            }
+        ]
+    )
+    assert _shard(client, "DUE#0") == []
+
+
+def test_queries_between_writes_walk_the_table_once(client):
+    for n in range(6):
+        _put(client, f"case-{n}", shard=f"DUE#{n % 3}", due=f"2026-12-0{n + 1}")
+    with mock.patch.object(emulator, "_every_item", wraps=emulator._every_item) as walks:
+        for shard in ("DUE#0", "DUE#1", "DUE#2", "DUE#0"):
+            assert len(_shard(client, shard)) == 2
+        assert walks.call_count == 1
+        _put(client, "case-6", shard="DUE#0", due="2026-12-07")
+        assert len(_shard(client, "DUE#0")) == 3
+        assert walks.call_count == 2
+
+
 def test_a_query_of_the_table_itself_answers_as_dynamodb_does(client):
     _put(client, "case-1", note="x")
     _put(client, "case-2", note="y")

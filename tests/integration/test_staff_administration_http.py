@@ -15,13 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sla_monitor_local.local_stack import LocalStack, local_stack
-from sla_monitor_local.local_staff import add_staff_user
+from sla_monitor_local.local_staff import add_staff_user, local_password
 
 from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.permissions import StaffRole
 from sla_monitor.web.staff.triage import item_id
 
-from .staff_support import EMAILS, PASSWORD, Browser
+from .staff_support import EMAILS, Browser
 
 pytestmark = pytest.mark.slow(seconds=41)
 
@@ -397,7 +397,7 @@ def _someone(stack: LocalStack, email: str, role: StaffRole, officer_id: str) ->
     """A staff account of its own for a test that ends its sessions (the shared ones stay)."""
     cognito = stack.services.client("cognito-idp")
     pool = stack.staff_pool
-    add_staff_user(cognito, pool, email=email, role=role, officer_id=officer_id, password=PASSWORD)
+    add_staff_user(cognito, pool, email=email, role=role, officer_id=officer_id, password=local_password())
     return str(cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=email)["Username"])
 
 
