@@ -397,7 +397,9 @@ def _someone(stack: LocalStack, email: str, role: StaffRole, officer_id: str) ->
     """A staff account of its own for a test that ends its sessions (the shared ones stay)."""
     cognito = stack.services.client("cognito-idp")
     pool = stack.staff_pool
-    add_staff_user(cognito, pool, email=email, role=role, officer_id=officer_id, password=local_password())
+    add_staff_user(
+        cognito, pool, email=email, role=role, officer_id=officer_id, password=local_password()
+    )
     return str(cognito.admin_get_user(UserPoolId=pool.user_pool_id, Username=email)["Username"])
 
 
