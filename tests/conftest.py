@@ -21,6 +21,28 @@ def policy() -> Policy:
     return load_policy()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def botocore_data_read_once() -> Iterator[None]:
+    """pynamodb opens a botocore session for each table connection, and each new session reads
+    botocore's data files (the endpoints, DynamoDB's model) from disk again: a third of the time
+    of a test that runs the command line many times. The files do not change while the tests run:
+    every such session shares one loader, which reads each once, as one session's clients do."""
+    import botocore.loaders
+    import botocore.session
+    from pynamodb.connection import base
+
+    loader = botocore.loaders.create_loader()
+
+    def session_sharing_the_loader() -> botocore.session.Session:
+        session = botocore.session.get_session()
+        session.register_component("data_loader", loader)
+        return session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base, "get_session", session_sharing_the_loader)
+        yield
+
+
 @pytest.fixture
 def embedded() -> Iterator:
     """In-process AWS (moto) with every resource the product needs, fresh for each test."""

@@ -38,7 +38,7 @@ from .sam_deployment import (
     translate,
 )
 
-pytestmark = pytest.mark.slow(seconds=44)
+pytestmark = pytest.mark.slow(seconds=24)
 
 STACK = "sla-monitor"
 PARAMETERS = {
