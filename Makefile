@@ -86,16 +86,24 @@ browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-# Two workers, one per core; a test file stays on one worker, so a module's fixtures (the demo's
-# month, a local stack) are built once.
+# Two workers, one per core. The unit tests first, with their branch coverage of the package
+# measured: the run fails under UNIT_COVERAGE, their figure when the floor was set (65.3%; raise
+# it as coverage grows, never lower it to let a change in). Then the integration and browser
+# tests, a test file staying on one worker, so a module's fixtures (the demo's month, a local
+# stack) are built once; measuring them too would slow them by a third (`make coverage` does,
+# against the floor in pyproject.toml).
+UNIT_COVERAGE := 65
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations 15
+	$(BIN)/python -m pytest -n 2 tests/unit --cov --cov-report term:skip-covered \
+	  --cov-fail-under $(UNIT_COVERAGE)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests/integration tests/e2e --durations 15
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 # Branch coverage of the unit and integration tests, failing under the floor in pyproject.toml
-# ([tool.coverage.report]). Not part of `make test`: measuring slows the tests by a third.
+# ([tool.coverage.report]). `make test` measures the unit tests' alone: measuring the integration
+# tests slows them by a third.
 coverage: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests/unit tests/integration --cov --cov-report term
 

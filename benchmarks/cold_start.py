@@ -1,17 +1,18 @@
 """What each Lambda function costs to import on a cold start, beside boto3 alone (`make bench`).
 
-Builds the layer as `sam build` does (shared/build_layer.py, for this machine's Python rather
+Builds the layers as `sam build` does (shared/build_layer.py, for this machine's Python rather
 than Lambda's), installs boto3 apart as the runtime's own copy, then imports each handler in a
-fresh interpreter with only what Lambda puts on the path: the function's folder, the layer and
-the runtime's packages (no site-packages). Each import is timed inside the interpreter, several
-times, beside a fresh `import boto3` in the same arrangement, taking turns so that other work
-on the machine weighs on both alike; the table gives the medians and their ratio, which is the
-number to compare (the target: at most 1.5 times boto3's).
+fresh interpreter with only what Lambda puts on the path: the function's folder, its layers
+(template.yaml) and the runtime's packages (no site-packages). Each import is timed inside the
+interpreter, several times, beside a fresh `import boto3` in the same arrangement, taking turns
+so that other work on the machine weighs on both alike; the table gives the medians and their
+ratio, which is the number to compare (the target: at most 1.5 times boto3's).
 
 Then the public form's first response: the import and the first GET / through the Lambda
 handler on in-process AWS (moto, set up meanwhile and not counted), as on a cold start and as in
 an environment restored from a SnapStart snapshot, whose warm-up ran before the snapshot. Last,
-the size of the layer and what it leaves to the runtime. Exits non-zero if a handler is over
+the size of each layer and of each function's layers together, and what they leave to the
+runtime. Exits non-zero if a handler is over
 the target or the layer carries a package the runtime has.
 
     python benchmarks/cold_start.py [--runs 9]
@@ -23,6 +24,7 @@ import argparse
 import copy
 import json
 import os
+import re
 import site
 import statistics
 import subprocess
@@ -160,9 +162,30 @@ def import_ms(path: list[str], module: str) -> float:
     return float(_run(path, _TIME_IMPORT.replace("{module}", module)))
 
 
-def build_layer(folder: Path) -> Path:
+def function_layers() -> dict[str, list[str]]:
+    """Each function's folder name and its layers (Globals' first), by the names build_layer.py
+    gives them: shared/Makefile's `build-<LogicalId>` targets say which is which."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    makefile = (ROOT / "shared" / "Makefile").read_text()
+    names = dict(re.findall(r"^build-(\w+):\n\t\$\(BUILD\) --layer (\S+)$", makefile, re.M))
+    common = template["Globals"]["Function"]["Layers"]
+    return {
+        Path(resource["Properties"]["CodeUri"]).name: [
+            names[layer["Ref"]] for layer in [*common, *resource["Properties"].get("Layers", [])]
+        ]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def build_layer(folder: Path, layer: str) -> Path:
     subprocess.run(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, str(ROOT / "shared" / "build_layer.py"), str(folder), "--compile"],
+        [
+            *(sys.executable, str(ROOT / "shared" / "build_layer.py"), str(folder)),
+            *("--layer", layer, "--compile"),
+        ],
         check=True,
     )
     return folder / "python"
@@ -182,13 +205,16 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def import_costs(layer: Path, runtime: Path, runs: int) -> list[ImportCost]:
+def import_costs(
+    layers: dict[str, Path], attached: dict[str, list[str]], runtime: Path, runs: int
+) -> list[ImportCost]:
     boto3_alone: list[float] = []
     handlers: dict[str, list[float]] = {f.name: [] for f in FUNCTIONS}
     for _ in range(runs):
-        boto3_alone.append(import_ms([str(layer), str(runtime)], "boto3"))
+        boto3_alone.append(import_ms([str(layers["shared"]), str(runtime)], "boto3"))
         for function in FUNCTIONS:
-            path = [str(function), str(layer), str(runtime)]
+            its_layers = [str(layers[name]) for name in attached[function.name]]
+            path = [str(function), *its_layers, str(runtime)]
             handlers[function.name].append(import_ms(path, "app"))
     baseline = statistics.median(boto3_alone)
     costs = [ImportCost("boto3 alone", baseline, 1.0)]
@@ -228,16 +254,25 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     responses = max(3, arguments.runs // 2)
     with tempfile.TemporaryDirectory(prefix="cold-start-") as scratch:
-        print("building the layer and the runtime's boto3 ...", flush=True)
-        layer = build_layer(Path(scratch) / "layer")
+        print("building the layers and the runtime's boto3 ...", flush=True)
+        attached = function_layers()
+        layers = {
+            name: build_layer(Path(scratch) / name, name)
+            for name in sorted({name for names in attached.values() for name in names})
+        }
+        layer = layers["shared"]
         runtime = install_runtime_sdk(Path(scratch) / "runtime")
-        costs = import_costs(layer, runtime, arguments.runs)
+        costs = import_costs(layers, attached, runtime, arguments.runs)
         cold = first_response(layer, runtime, responses, "cold")
         restored = first_response(layer, runtime, responses, "snapstart")
-        layer_bytes = folder_size(layer)
+        layer_bytes = {name: folder_size(folder) for name, folder in layers.items()}
         package_bytes = folder_size(layer / "sla_monitor")
         left_to_runtime = sorted(p.name.split("-")[0] for p in runtime.glob("*.dist-info"))
-        doubled = [name for name in left_to_runtime if any(layer.glob(f"{name}-*.dist-info"))]
+        doubled = [
+            name
+            for name in left_to_runtime
+            if any(any(folder.glob(f"{name}-*.dist-info")) for folder in layers.values())
+        ]
 
     print(f"\nImporting each handler as Lambda does (processor time, median of {arguments.runs})")
     print(f"Python {sys.version.split()[0]}; the ratio is the handler's import over boto3's")
@@ -255,9 +290,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  a second call                              {cold['second_call_ms']:7.0f} ms")
 
     print(
-        f"\nThe layer: {layer_bytes / 1e6:.1f} MB unpacked, of which the sla_monitor package "
-        f"{package_bytes / 1e6:.1f} MB"
+        f"\nThe shared layer: {layer_bytes['shared'] / 1e6:.1f} MB unpacked, of which the "
+        f"sla_monitor package {package_bytes / 1e6:.1f} MB"
     )
+    for name, size in layer_bytes.items():
+        if name != "shared":
+            print(f"  the {name} layer: {size / 1e6:.1f} MB unpacked")
+    for function, names in sorted(attached.items()):
+        total = sum(layer_bytes[name] for name in names)
+        print(f"  {function}: {total / 1e6:.1f} MB of layers ({', '.join(names)})")
     print(f"  left to the runtime: {', '.join(left_to_runtime)}")
     print(f"  in the layer as well: {', '.join(doubled) or 'none'}")
     over = [cost.name for cost in costs if not cost.within_target]

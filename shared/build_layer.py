@@ -1,18 +1,22 @@
-"""Build the Lambda layer: the sla_monitor package and its dependencies, less what the runtime has.
+"""Build a Lambda layer: the shared one (the sla_monitor package and its dependencies, less what
+the runtime has), or one of the layers only some functions carry (`LAYERS`).
 
-`sam build` runs this through shared/Makefile (the layer's BuildMethod is `makefile`); the cold
-start benchmark runs it too, to measure the layer it builds. Standard library only.
+`sam build` runs this through shared/Makefile (each layer's BuildMethod is `makefile`); the cold
+start benchmark runs it too, to measure the layers it builds. Standard library only.
 
-pip installs requirements.lock: requirements.txt and everything it needs, as wheels for Lambda's
-Python and architecture, at the versions the tests run with and checked against their hashes (the
-root Makefile's `make lock` compiles it). That brings in a second copy of botocore (pynamodb needs
-it) and of what botocore needs. The Lambda Python runtime already has those
-(runtime-provided.txt), and the layer's copy would shadow the runtime's: they are removed, file by
-file as their installation records list them. Then the package is copied in, and with `--compile`
-everything is compiled to bytecode, since Lambda cannot write `__pycache__` under /opt and would
-otherwise compile every module it imports on every cold start.
+pip installs the layer's share of requirements.lock: requirements.txt and everything it needs,
+as wheels for Lambda's Python and architecture, at the versions the tests run with and checked
+against their hashes (the root Makefile's `make lock` compiles it). The lock names every
+distribution needed, so each is installed without its dependencies: the documents and sign-in
+layers take theirs from the lock, and the shared layer takes all the others. That brings in a
+second copy of botocore (pynamodb needs it) and of what botocore needs. The Lambda Python runtime
+already has those (runtime-provided.txt), and the layer's copy would shadow the runtime's: they
+are removed, file by file as their installation records list them. Then the package is copied into
+the shared layer, and with `--compile` everything is compiled to bytecode, since Lambda cannot
+write `__pycache__` under /opt and would otherwise compile every module it imports on every cold
+start.
 
-    python3.12 build_layer.py TARGET [--platform manylinux2014_aarch64] [--compile]
+    python3.12 build_layer.py TARGET [--layer shared] [--platform manylinux2014_aarch64] [--compile]
 """
 
 from __future__ import annotations
@@ -24,12 +28,26 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LOCK = HERE / "requirements.lock"
 RUNTIME_PROVIDED = HERE / "runtime-provided.txt"
 PACKAGE = HERE / "sla_monitor"
+
+# The layers only some functions carry (template.yaml attaches them), and the distributions of the
+# lock each holds; the shared layer, which every function has, holds all the others. fpdf2 and
+# what it brings make the PDFs (letters to post or in large print, the annual report), which only
+# the checker's functions (the deadline checker, delivery events) and the staff workspace make;
+# the JWT stack checks the staff workspace's Cognito tokens. tests/unit/test_layer_requirements.py
+# holds that each function imports only what its layers carry, and that nothing in the shared layer
+# needs these.
+SHARED = "shared"
+LAYERS: dict[str, frozenset[str]] = {
+    "documents": frozenset({"fpdf2", "fonttools", "pillow", "defusedxml"}),
+    "sign-in": frozenset({"pyjwt", "cryptography", "cffi", "pycparser"}),
+}
 
 
 def canonical_name(name: str) -> str:
@@ -45,6 +63,33 @@ def runtime_provided() -> set[str]:
         if line:
             names.add(canonical_name(line))
     return names
+
+
+def locked(lock_text: str) -> dict[str, str]:
+    """The lock's entries by canonical name: each its pin line and the lines that follow it
+    (hashes, and the comments saying what needs it)."""
+    entries: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in lock_text.splitlines():
+        if line[:1].isspace():
+            if current is not None:
+                current.append(line)
+        elif line and not line.startswith("#"):
+            name = re.split(r"[=<>!~\[; ]", line, maxsplit=1)[0]
+            current = entries.setdefault(canonical_name(name), [])
+            current.append(line)
+        else:
+            current = None
+    return {name: "\n".join(lines) + "\n" for name, lines in entries.items()}
+
+
+def layer_distributions(layer: str, lock_text: str) -> list[str]:
+    """The canonical names of the lock's distributions that `layer` installs."""
+    names = locked(lock_text)
+    if layer == SHARED:
+        carried_apart = frozenset().union(*LAYERS.values())
+        return sorted(name for name in names if name not in carried_apart)
+    return sorted(name for name in names if name in LAYERS[layer])
 
 
 def _distribution_name(dist_info: Path) -> str:
@@ -82,25 +127,36 @@ def remove_distributions(site: Path, names: set[str]) -> list[str]:
 
 
 def build(
-    target: Path, *, platform: str | None = None, compile_bytecode: bool = False
+    target: Path,
+    *,
+    layer: str = SHARED,
+    platform: str | None = None,
+    compile_bytecode: bool = False,
 ) -> list[str]:
-    """Install the layer into `target`/python. Returns the runtime-provided packages removed."""
+    """Install `layer` into `target`/python. Returns the runtime-provided packages removed."""
     site = target / "python"
     site.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    # The target is a folder of its own: what this interpreter has installed is no conflict.
-    command += ["--no-warn-conflicts"]
-    command += ["--target", str(site), "--upgrade", "--no-compile", "-r", str(LOCK)]
-    if platform:
-        command += ["--platform", platform, "--implementation", "cp", "--only-binary=:all:"]
-    subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and arguments
+    lock_text = LOCK.read_text(encoding="utf-8")
+    entries = locked(lock_text)
+    wanted = "".join(entries[name] for name in layer_distributions(layer, lock_text))
+    with tempfile.TemporaryDirectory(prefix="layer-") as scratch:
+        requirements = Path(scratch) / f"{layer}.lock"
+        requirements.write_text(wanted, encoding="utf-8")
+        command = [sys.executable, "-m", "pip", "install", "--quiet"]
+        # The target is a folder of its own: what this interpreter has installed is no conflict.
+        command += ["--disable-pip-version-check", "--no-warn-conflicts", "--no-deps"]
+        command += ["--target", str(site), "--upgrade", "--no-compile", "-r", str(requirements)]
+        if platform:
+            command += ["--platform", platform, "--implementation", "cp", "--only-binary=:all:"]
+        subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and arguments
     removed = remove_distributions(site, runtime_provided())
     # Console scripts and manual pages: nothing in a layer runs or reads them.
     for folder in ("bin", "share"):
         shutil.rmtree(site / folder, ignore_errors=True)
-    shutil.copytree(
-        PACKAGE, site / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
+    if layer == SHARED:
+        shutil.copytree(
+            PACKAGE, site / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     if compile_bytecode:
         compileall.compile_dir(
             site,
@@ -114,13 +170,17 @@ def build(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", type=Path, help="the layer's folder (sam's ARTIFACTS_DIR)")
+    parser.add_argument("--layer", choices=[SHARED, *LAYERS], default=SHARED, help="which layer")
     parser.add_argument("--platform", help="the wheels' platform, e.g. manylinux2014_aarch64")
     parser.add_argument("--compile", action="store_true", help="compile to bytecode")
     arguments = parser.parse_args(argv)
     removed = build(
-        arguments.target, platform=arguments.platform, compile_bytecode=arguments.compile
+        arguments.target,
+        layer=arguments.layer,
+        platform=arguments.platform,
+        compile_bytecode=arguments.compile,
     )
-    print(f"layer built; left to the runtime: {', '.join(removed) or 'nothing'}")
+    print(f"{arguments.layer} layer built; left to the runtime: {', '.join(removed) or 'nothing'}")
 
 
 if __name__ == "__main__":

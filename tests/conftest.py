@@ -21,6 +21,28 @@ def policy() -> Policy:
     return load_policy()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def botocore_data_read_once() -> Iterator[None]:
+    """pynamodb opens a botocore session for each table connection, and each new session reads
+    botocore's data files (the endpoints, DynamoDB's model) from disk again: a third of the time
+    of a test that runs the command line many times. The files do not change while the tests run:
+    every such session shares one loader, which reads each once, as one session's clients do."""
+    import botocore.loaders
+    import botocore.session
+    from pynamodb.connection import base
+
+    loader = botocore.loaders.create_loader()
+
+    def session_sharing_the_loader() -> botocore.session.Session:
+        session = botocore.session.get_session()
+        session.register_component("data_loader", loader)
+        return session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base, "get_session", session_sharing_the_loader)
+        yield
+
+
 @pytest.fixture
 def embedded() -> Iterator:
     """In-process AWS (moto) with every resource the product needs, fresh for each test."""
@@ -31,12 +53,13 @@ def embedded() -> Iterator:
 
 
 # -- balancing the suite across workers -----------------------------------------------------------
-# `make test` runs two workers, each taking a whole module at a time (--dist loadfile). Modules
-# marked slow (`pytest.mark.slow(seconds=N)`: a browser journey, the demo's month, a module of
-# many HTTP journeys) are handed out first, the longest first, so both workers finish together
-# rather than one waiting on a long module collected last. Mark a module slow when it takes more
-# than about 40 seconds of a worker's time: `SLA_MODULE_TIMES=times.json make test` writes each
-# module's time to find them.
+# `make test` runs the unit tests, then the integration and browser tests on two workers, each
+# taking a whole module at a time (--dist loadfile). Modules marked slow
+# (`pytest.mark.slow(seconds=N)`: a browser journey, the demo's month, a module of many HTTP
+# journeys) are handed out first, the longest first, so both workers finish together rather than
+# one waiting on a long module collected last. Mark a module slow when it takes more than about
+# 40 seconds of a worker's time: `SLA_MODULE_TIMES=times.json make test` writes each module's time
+# to find them (each run adds its modules to the file).
 
 
 def _seconds(item: pytest.Item) -> float:
@@ -63,6 +86,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     target = os.environ.get("SLA_MODULE_TIMES")
     if not target or not _MODULE_SECONDS or hasattr(session.config, "workerinput"):
         return
-    ranked = dict(sorted(_MODULE_SECONDS.items(), key=lambda kv: -kv[1]))
+    earlier: dict[str, float] = {}
+    if os.path.exists(target):
+        with open(target, encoding="utf-8") as kept:
+            earlier = json.load(kept)
+    ranked = dict(sorted({**earlier, **_MODULE_SECONDS}.items(), key=lambda kv: -kv[1]))
     with open(target, "w", encoding="utf-8") as out:
         json.dump({k: round(v, 1) for k, v in ranked.items()}, out, indent=1)

@@ -20,7 +20,7 @@ from sla_monitor.reports.html import monthly_report_body
 from sla_monitor.reports.periods import Month
 from sla_monitor.reports.reading import monthly_report
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=144)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=46)]
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from sla_monitor.web.pages import long_date
 
 from .staff_browser import watched_page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=44)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=34)]
 
 AXE = Axe()
 DESKTOP = {"width": 1024, "height": 900}

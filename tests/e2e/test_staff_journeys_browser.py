@@ -18,7 +18,7 @@ from sla_monitor.replies import record_customer_reply
 
 from .staff_browser import accessible, sign_in, sign_out
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=85)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=92)]
 
 
 def _open_from_work_list(page: Page, search: str, reference: str) -> None:

@@ -17,7 +17,7 @@ from sla_monitor.reports.periods import Month
 
 from .staff_browser import accessible, sign_in, sign_out
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=47)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=27)]
 
 
 def test_the_complaints_officer_opens_reports_and_sees_the_months_report(

@@ -17,7 +17,7 @@ from sla_monitor_local.local_staff import local_password
 
 from .staff_browser import accessible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=41)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=23)]
 
 
 def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(

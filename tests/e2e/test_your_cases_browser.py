@@ -35,7 +35,7 @@ from .test_have_your_say_browser import (  # noqa: F401
     statement_agrees,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=45)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=37)]
 
 RESIDENT = "sam.tenant@example.org"
 

@@ -71,6 +71,7 @@ def package(sam: dict[str, Any], s3: Any) -> dict[str, Any]:
     s3.create_bucket(
         Bucket=ARTIFACT_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
+    zipped: dict[tuple[Path, str], bytes] = {}
     for logical_id, resource in sam["Resources"].items():
         props = resource.get("Properties", {})
         if resource["Type"] == "AWS::Serverless::Function":
@@ -83,9 +84,9 @@ def package(sam: dict[str, Any], s3: Any) -> dict[str, Any]:
         folder = ROOT / props[key]
         if not (folder.is_dir() and any(folder.iterdir())):
             raise FileNotFoundError(f"{props[key]} ({key} of {logical_id}) is missing or empty")
-        s3.put_object(
-            Bucket=ARTIFACT_BUCKET, Key=f"{logical_id}.zip", Body=_zip_folder(folder, prefix)
-        )
+        if (folder, prefix) not in zipped:  # the layers share a folder: zipped once
+            zipped[folder, prefix] = _zip_folder(folder, prefix)
+        s3.put_object(Bucket=ARTIFACT_BUCKET, Key=f"{logical_id}.zip", Body=zipped[folder, prefix])
         props[key] = f"s3://{ARTIFACT_BUCKET}/{logical_id}.zip"
     return sam
 

@@ -34,7 +34,7 @@ from sla_monitor.store.ports import (
 )
 from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
-pytestmark = pytest.mark.slow(seconds=149)
+pytestmark = pytest.mark.slow(seconds=70)
 
 NOW = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
 

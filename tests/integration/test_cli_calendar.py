@@ -12,7 +12,7 @@ from sla_monitor.calendar import LONDON, ClosureDay
 from sla_monitor.cli.main import main
 from sla_monitor.runtime import services
 
-pytestmark = pytest.mark.slow(seconds=67)
+pytestmark = pytest.mark.slow(seconds=12)
 
 NOW = "2026-12-01T10:00"
 

@@ -13,7 +13,7 @@ from sla_monitor.cli.main import main
 from sla_monitor.directory import Directory
 from sla_monitor.runtime import services
 
-pytestmark = pytest.mark.slow(seconds=76)
+pytestmark = pytest.mark.slow(seconds=12)
 
 NOW = "2026-12-01T10:00"
 

@@ -19,7 +19,7 @@ from sla_monitor.runtime import services
 from sla_monitor.store.ports import Shelf, customer_key
 from sla_monitor.store.shelves import department_key
 
-pytestmark = pytest.mark.slow(seconds=49)
+pytestmark = pytest.mark.slow(seconds=10)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sla_monitor.cases import CaseType
 
 from .checker_support import RESIDENT, london, mail_to, receive, ses_sent, sweep_every
 
-pytestmark = pytest.mark.slow(seconds=63)
+pytestmark = pytest.mark.slow(seconds=23)
 
 HEAD_OF_HOUSING = "head.housing@nwleicestershire.gov.uk"
 COMPLAINTS_OFFICER = "complaints@nwleicestershire.gov.uk"

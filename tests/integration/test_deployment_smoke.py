@@ -38,7 +38,7 @@ from .sam_deployment import (
     translate,
 )
 
-pytestmark = pytest.mark.slow(seconds=44)
+pytestmark = pytest.mark.slow(seconds=24)
 
 STACK = "sla-monitor"
 PARAMETERS = {
@@ -384,8 +384,12 @@ def test_functions_are_arm64_with_the_shared_layer_tracing_and_own_log_group(dep
     # moto's CloudFormation ignores Architectures, Layers, TracingConfig and LoggingConfig:
     # checked on the translated template, the log group in moto.
     props = deployed.properties(function_id)
-    (layer,) = props["Layers"]
-    assert deployed.template["Resources"][layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
+    shared, *apart = props["Layers"]  # the Globals' layer first, then the function's own
+    assert shared == {
+        "Ref": next(k for k in deployed.template["Resources"] if k.startswith("SharedLayer"))
+    }
+    for layer in (shared, *apart):
+        assert deployed.template["Resources"][layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
     assert props["Architectures"] == ["arm64"]
     assert props["TracingConfig"] == {"Mode": "Active"}
 
@@ -412,12 +416,15 @@ def test_the_form_reads_its_csrf_secret_from_the_stack_secret(deployed):
 
 
 def test_the_layer_carries_the_package_and_its_configuration(deployed):
-    (layer,) = deployed.client("lambda").list_layers()["Layers"]
-    assert layer["LatestMatchingVersion"]["CompatibleRuntimes"] == ["python3.12"]
+    layers = deployed.client("lambda").list_layers()["Layers"]
+    assert len(layers) == 3  # shared, documents and sign-in
+    assert all(
+        layer["LatestMatchingVersion"]["CompatibleRuntimes"] == ["python3.12"] for layer in layers
+    )
     layer_id = next(
         k
         for k, v in deployed.template["Resources"].items()
-        if v["Type"] == "AWS::Lambda::LayerVersion"
+        if v["Type"] == "AWS::Lambda::LayerVersion" and k.startswith("SharedLayer")
     )
     key = deployed.properties(layer_id)["Content"]["S3Key"]
     archive = deployed.client("s3").get_object(Bucket=ARTIFACT_BUCKET, Key=key)["Body"].read()

@@ -20,7 +20,7 @@ from sla_monitor.staff import record_response
 
 from .lambda_context import lambda_context
 
-pytestmark = pytest.mark.slow(seconds=80)
+pytestmark = pytest.mark.slow(seconds=11)
 
 TESTS = Path(__file__).resolve().parents[1]
 SES_MESSAGE_ID = "o3vrnil0e2ic28trm7dfhrc2v0cnbeccl4nbp0g1"

@@ -21,7 +21,7 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel
 from sla_monitor.web.have_your_say import routes
 
-pytestmark = pytest.mark.slow(seconds=116)
+pytestmark = pytest.mark.slow(seconds=47)
 
 EVENT = json.loads((Path(__file__).parents[1] / "events/api_gateway_rest_proxy.json").read_text())
 STAGE = "have-your-say"

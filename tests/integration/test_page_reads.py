@@ -1,6 +1,6 @@
 """What each page reads from DynamoDB does not grow with the archive: the staff pages, the
 residents' list and Open311's `requests`, each asked the same question over a small archive
-(400 open cases) and a larger one (2,000), through its function's handler on embedded AWS, with
+(400 open cases) and a larger one (1,000), through its function's handler on embedded AWS, with
 the items DynamoDB returns or examines counted at the wire (sla_monitor_local.wire_reads).
 
 The cases are `sla-monitor seed`'s, spread over departments and officers, every seventh a
@@ -54,7 +54,7 @@ from .staff_support import EMAILS
 # The small archive is large enough that every shelf a page reads holds a page of cases on each
 # of its shards; from there, a page's reads should not grow.
 # `make bench` sets PAGE_READS_SIZES to a real council's sizes.
-SMALL, LARGE = (int(size) for size in os.environ.get("PAGE_READS_SIZES", "400,2000").split(","))
+SMALL, LARGE = (int(size) for size in os.environ.get("PAGE_READS_SIZES", "400,1000").split(","))
 NOW = datetime.now(UTC).replace(microsecond=0)  # the pool's tokens are issued at the clock's time
 EARLIER = NOW - timedelta(days=45)  # a month the larger archive adds nothing to
 DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", None)

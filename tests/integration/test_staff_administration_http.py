@@ -23,7 +23,7 @@ from sla_monitor.web.staff.triage import item_id
 
 from .staff_support import EMAILS, Browser
 
-pytestmark = pytest.mark.slow(seconds=41)
+pytestmark = pytest.mark.slow(seconds=18)
 
 NOW = datetime.now(UTC)
 

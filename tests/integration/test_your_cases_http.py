@@ -27,7 +27,7 @@ from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Pre
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.web.pages import long_date
 
-pytestmark = pytest.mark.slow(seconds=98)
+pytestmark = pytest.mark.slow(seconds=20)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 RESIDENT = "sam@example.org"

@@ -55,12 +55,19 @@ ALSO_NOT = {
     "scan_results": ("sla_monitor.store.dynamodb", "sla_monitor.mail.receive"),
     # Read-only: it never renders a page or reads mail.
     "open311": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "sla_monitor.staff"),
-    # The mail intake's parser comes with the first files a resident sends.
+    # The mail intake's parser comes with the first files a resident sends; the residents' use
+    # cases (the engine, the letters' wording), the store's port and the mailer with the first
+    # page that needs them.
     "your_cases": (
         "sla_monitor.store.dynamodb",
         "sla_monitor.mail.receive",
         "sla_monitor.mail.message",
         "sla_monitor.mail.classification",
+        "sla_monitor.residents",
+        "sla_monitor.engine",
+        "sla_monitor.checker.mailer",
+        "sla_monitor.checker.messages",
+        "sla_monitor.store.ports",
     ),
     # The sweep, the reports and reading set-aside mail come with the routes that use them.
     "staff_workspace": (
@@ -70,6 +77,8 @@ ALSO_NOT = {
         "sla_monitor.mail.message",
         "sla_monitor.mail.events",
         "sla_monitor.work_list_export",  # with the first spreadsheet asked for
+        "sla_monitor.work_list_reading",  # with the first work list shown
+        "sla_monitor.store.shelves",
         "urllib.request",  # with the first sign-in
     ),
     # The table models and the S3 client come with the first export it prepares.

@@ -1,5 +1,6 @@
-"""The Lambda layer installs what pyproject.toml says the package depends on, and no package the
-Lambda runtime already provides; both installs take pinned versions from lock files.
+"""The Lambda layers install what pyproject.toml says the package depends on, and no package the
+Lambda runtime already provides; both installs take pinned versions from lock files; and each
+function imports only what its layers carry.
 
 `sam build` installs shared/requirements.txt into the layer (shared/build_layer.py), pinned in
 shared/requirements.lock; pyproject.toml is what the tests and the command line run against, pinned
@@ -10,9 +11,12 @@ a release the tests never ran. boto3, botocore and what they need come with the 
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
+import sys
 import tomllib
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -145,24 +149,46 @@ def test_the_build_removes_runtime_packages_file_by_file_and_keeps_the_rest(tmp_
     assert (site / "pynamodb-1.0.dist-info" / "RECORD").exists()
 
 
-def test_the_layer_is_built_for_the_template_s_runtime_and_architecture():
+def _template() -> dict[str, Any]:
     from samtranslator.yaml_helper import yaml_parse
 
-    template = yaml_parse((ROOT / "template.yaml").read_text())
-    layer = template["Resources"]["SharedLayer"]
+    template: dict[str, Any] = yaml_parse((ROOT / "template.yaml").read_text())
+    return template
+
+
+def _layer_resources(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::LayerVersion"
+    }
+
+
+def _makefile_layers() -> dict[str, str]:
+    """The layer each of shared/Makefile's `build-<LogicalId>` targets builds."""
+    makefile = (ROOT / "shared" / "Makefile").read_text()
+    return dict(re.findall(r"^build-(\w+):\n\t\$\(BUILD\) --layer (\S+)$", makefile, re.MULTILINE))
+
+
+def test_the_layers_are_built_for_the_template_s_runtime_and_architecture():
+    template = _template()
     runtime = template["Globals"]["Function"]["Runtime"]
     makefile = (ROOT / "shared" / "Makefile").read_text()
     settings = dict(re.findall(r"^(LAMBDA_\w+) \?= (\S+)$", makefile, re.MULTILINE))
+    layers = _layer_resources(template)
 
-    assert layer["Metadata"]["BuildMethod"] == "makefile"
-    assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)
-    assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
+    assert set(layers) == set(_makefile_layers())
+    assert set(_makefile_layers().values()) == {"shared", *_build_layer_module().LAYERS}
+    for layer in layers.values():
+        assert layer["Metadata"]["BuildMethod"] == "makefile"
+        assert layer["Properties"]["ContentUri"] == "shared/"
+        assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
+        architecture = layer["Metadata"]["BuildArchitecture"]
+        assert settings["LAMBDA_PLATFORM"].endswith(
+            "_" + {"arm64": "aarch64", "x86_64": "x86_64"}[architecture]
+        )
+        assert template["Globals"]["Function"]["Architectures"] == [architecture]
     assert settings["LAMBDA_PYTHON"] == runtime
-    architecture = {"arm64": "aarch64", "x86_64": "x86_64"}[layer["Metadata"]["BuildArchitecture"]]
-    assert settings["LAMBDA_PLATFORM"].endswith(f"_{architecture}")
-    assert template["Globals"]["Function"]["Architectures"] == [
-        layer["Metadata"]["BuildArchitecture"]
-    ]
 
 
 # -- the lock files ------------------------------------------------------------------------------
@@ -232,9 +258,7 @@ def test_every_pin_is_checked_against_its_hashes():
 
 
 def test_the_layer_lock_is_compiled_for_the_template_s_runtime_and_architecture():
-    from samtranslator.yaml_helper import yaml_parse
-
-    template = yaml_parse((ROOT / "template.yaml").read_text())
+    template = _template()
     runtime = template["Globals"]["Function"]["Runtime"]
     architecture = {"arm64": "aarch64", "x86_64": "x86_64"}[
         template["Resources"]["SharedLayer"]["Metadata"]["BuildArchitecture"]
@@ -244,3 +268,115 @@ def test_the_layer_lock_is_compiled_for_the_template_s_runtime_and_architecture(
     assert f"python{_option(command, '--python-version')}" == runtime
     assert _option(command, "--python-platform").startswith(f"{architecture}-manylinux")
     assert _option(command, "--only-binary") == ":all:"
+
+
+# -- the layers each function carries ------------------------------------------------------------
+# Every function has the shared layer; the documents layer (fpdf2, fontTools, Pillow) and the
+# sign-in layer (the JWT stack) only the functions whose code imports them. What a function's code
+# may import is read from the source: its handler, then every module of the package it imports,
+# at the top or inside a function (loaded late is still loaded), but not under TYPE_CHECKING.
+
+
+def _lock_needs() -> dict[str, set[str]]:
+    """For each distribution of the layer lock, what needs it (its `# via` lines)."""
+    needs: dict[str, set[str]] = {}
+    for name, entry in _build_layer_module().locked(LAYER_LOCK.read_text()).items():
+        vias = re.findall(r"^\s*#\s+(?:via\s+)?(?:-r\s+)?(\S+)\s*$", entry, re.MULTILINE)
+        needs[name] = {canonicalize_name(v) for v in vias if v != "via"}
+    return needs
+
+
+def test_a_layer_apart_carries_what_only_its_own_distributions_need():
+    needs = _lock_needs()
+    for layer, names in _build_layer_module().LAYERS.items():
+        assert names <= set(needs), (layer, names - set(needs))
+        for name in names:
+            others = needs[name] - names - {canonicalize_name("shared/requirements.txt")}
+            assert not others, f"{name} ({layer}) is needed by {others} outside the layer"
+
+
+def _function_layers(template: dict[str, Any]) -> dict[str, set[str]]:
+    """Each function's folder name and the layers it has (Globals' and its own, as SAM adds
+    them), by the names build_layer.py gives them."""
+    built = _makefile_layers()
+    common = template["Globals"]["Function"].get("Layers", [])
+    found = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        properties = resource["Properties"]
+        layers = [*common, *properties.get("Layers", [])]
+        folder = Path(properties["CodeUri"]).name
+        found[folder] = {built[layer["Ref"]] for layer in layers}
+    return found
+
+
+def _imported(nodes: Iterable[ast.AST]) -> set[str]:
+    """Every module an import statement names, outside `if TYPE_CHECKING:` blocks."""
+    names: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            names |= _imported(node.orelse)
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        names |= _imported(ast.iter_child_nodes(node))
+    return names
+
+
+def _source(module: str) -> Path | None:
+    base = ROOT / "shared" / Path(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _third_party_imports(function: str) -> set[str]:
+    """The top-level names of what a function's code can import, other than the standard library
+    and the package itself."""
+    todo = [ROOT / "functions" / function / "app.py"]
+    seen: set[Path] = set()
+    outside: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _imported([ast.parse(path.read_text())]):
+            top = name.split(".")[0]
+            if top == "sla_monitor":
+                parts = name.split(".")
+                for depth in range(1, len(parts) + 1):  # the packages on the way load too
+                    if found := _source(".".join(parts[:depth])):
+                        todo.append(found)
+            elif top not in sys.stdlib_module_names and top != "functions":
+                outside.add(top)
+    return outside
+
+
+def test_each_function_imports_only_what_its_layers_carry():
+    build_layer = _build_layer_module()
+    lock_text = LAYER_LOCK.read_text()
+    distributions = metadata.packages_distributions()
+    for function, layers in _function_layers(_template()).items():
+        carried = set(build_layer.runtime_provided()).union(
+            *(build_layer.layer_distributions(layer, lock_text) for layer in layers)
+        )
+        imported = _third_party_imports(function)
+        for top in imported:
+            owners = {canonicalize_name(d) for d in distributions.get(top, [top])}
+            assert owners & carried, f"{function} imports {top}, which its layers {layers} lack"
+        if "documents" not in layers:
+            assert not imported & {"fpdf", "fontTools", "PIL"}, function
+        if "sign-in" not in layers:
+            assert not imported & {"jwt", "cryptography"}, function
+
+
+def test_the_shared_layer_carries_neither_the_documents_nor_the_sign_in_stack():
+    shared = set(_build_layer_module().layer_distributions("shared", LAYER_LOCK.read_text()))
+    assert not shared & {"fpdf2", "fonttools", "pillow", "pyjwt", "cryptography"}
+    assert {"pynamodb", "pydantic", "jinja2"} <= shared

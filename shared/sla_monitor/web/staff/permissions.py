@@ -30,7 +30,7 @@ from typing import Any, Protocol, TypeVar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action
-from sla_monitor.work_list_reading import Reach
+from sla_monitor.work_list import Reach
 
 
 class StaffRole(enum.StrEnum):

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sla_monitor.residents import is_reference
-
 # The internal event's one key: an API Gateway event never has it.
 EVENT_KEY = "sign_in_link_request"
 MAX_ADDRESS = 254
@@ -58,6 +56,8 @@ class LinkRequest:
         came from outside: only the function itself should make one, but nothing is assumed."""
         if not isinstance(event, dict) or not isinstance(event.get(EVENT_KEY), dict):
             return None
+        from sla_monitor.residents import is_reference  # with the request, not the import
+
         fields = event[EVENT_KEY]
         address = fields.get("address")
         if not isinstance(address, str) or not 3 <= len(address) <= MAX_ADDRESS:

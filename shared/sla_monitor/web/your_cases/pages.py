@@ -22,19 +22,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
-from sla_monitor.checker.mailer import Mailer
 from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.policy import Policy
-from sla_monitor.residents import SignInLimits, case_of, is_reference
-from sla_monitor.sessions import live_session
-from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.have_your_say.information import INFORMATION_PAGES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
@@ -46,6 +41,15 @@ from sla_monitor.web.your_cases.session import (
     ResidentSession,
     ResidentSessions,
 )
+
+# The residents' use cases (and with them the engine and the letters' wording), the store's port,
+# the mailer and the raw mail come with the first page that needs them, not with a cold start's
+# import.
+if TYPE_CHECKING:
+    from sla_monitor.checker.mailer import Mailer
+    from sla_monitor.mail.raw_mail import RawMailStore
+    from sla_monitor.residents import SignInLimits
+    from sla_monitor.store.ports import CaseStore
 
 
 class NotSignedIn(Exception):
@@ -129,7 +133,11 @@ class YourCases:
         self.directory = directory
         self.mailer = mailer
         self.sender = sender
-        self.limits = limits or SignInLimits()
+        if limits is None:
+            from sla_monitor.residents import SignInLimits
+
+            limits = SignInLimits()
+        self.limits = limits
 
     # -- problems --------------------------------------------------------------------------------
 
@@ -171,6 +179,9 @@ class YourCases:
     ) -> ResidentSession:
         """The resident's live session; NotSignedIn (to sign in, then back to `return_to`)
         without one."""
+        from sla_monitor.residents import is_reference
+        from sla_monitor.sessions import live_session
+
         back = return_to if is_reference(return_to) else None
         try:
             session = self.sessions.read(request.cookies.get(SESSION_COOKIE), now=now)
@@ -184,6 +195,8 @@ class YourCases:
 
     def their_case(self, session: ResidentSession, reference: str) -> Case:
         """The signed-in resident's own case; CaseNotShown for anyone else's, and for none."""
+        from sla_monitor.residents import case_of
+
         try:
             return case_of(session.resident, reference, store=self.store)
         except LookupError:

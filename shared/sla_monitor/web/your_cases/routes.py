@@ -17,8 +17,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sla_monitor.checker.mailer import SESMailer
-from sla_monitor.mail.raw_mail import S3RawMailStore
 from sla_monitor.runtime import services
 from sla_monitor.web.errors import FormExpired, FormNotAccepted
 from sla_monitor.web.gateway import (
@@ -28,7 +26,6 @@ from sla_monitor.web.gateway import (
     web_request,
 )
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.your_cases.cases import CasePages
 from sla_monitor.web.your_cases.link_requests import (
     AfterTheAnswer,
     InvokedApart,
@@ -36,11 +33,12 @@ from sla_monitor.web.your_cases.link_requests import (
     LinkRequests,
 )
 from sla_monitor.web.your_cases.pages import CaseNotShown, NotSignedIn, YourCases
-from sla_monitor.web.your_cases.sign_in import SignInPages
-from sla_monitor.web.your_cases.steps import ResidentSteps
 
 if TYPE_CHECKING:
     from sla_monitor.settings.functions import YourCasesSettings
+    from sla_monitor.web.your_cases.cases import CasePages
+    from sla_monitor.web.your_cases.sign_in import SignInPages
+    from sla_monitor.web.your_cases.steps import ResidentSteps
 
 logger = Logger(service="your-cases")
 app = APIGatewayRestResolver()
@@ -68,6 +66,9 @@ def _pages() -> YourCases:
 
 
 def _site(public_url: str | None) -> YourCases:
+    from sla_monitor.checker.mailer import SESMailer
+    from sla_monitor.mail.raw_mail import S3RawMailStore
+
     bundle = services()
     settings = bundle.settings
     return YourCases(
@@ -108,6 +109,28 @@ def _link_requests() -> LinkRequests:
     return InvokedApart(services().client("lambda"), app.lambda_context.invoked_function_arn)
 
 
+# Each set of pages loads with the first request for one of them (the residents' use cases, the
+# engine and the letters' wording with them), not with a cold start's import.
+
+
+def _sign_in(pages: YourCases | None = None, links: LinkRequests | None = None) -> SignInPages:
+    from sla_monitor.web.your_cases.sign_in import SignInPages
+
+    return SignInPages(pages or _pages(), links)
+
+
+def _cases() -> CasePages:
+    from sla_monitor.web.your_cases.cases import CasePages
+
+    return CasePages(_pages())
+
+
+def _steps() -> ResidentSteps:
+    from sla_monitor.web.your_cases.steps import ResidentSteps
+
+    return ResidentSteps(_pages())
+
+
 def _now() -> datetime:
     now: datetime = app.context["now"]
     return now
@@ -128,42 +151,42 @@ def _respond(page: WebResponse) -> Response:
 
 @app.get("/your-cases")
 def case_list() -> Response:
-    return _respond(CasePages(_pages()).case_list(_request(), now=_now()))
+    return _respond(_cases().case_list(_request(), now=_now()))
 
 
 @app.get("/your-cases/sign-in")
 def sign_in_page() -> Response:
-    return _respond(SignInPages(_pages()).sign_in_page(_request(), now=_now()))
+    return _respond(_sign_in().sign_in_page(_request(), now=_now()))
 
 
 @app.post("/your-cases/sign-in")
 def ask_for_link() -> Response:
-    return _respond(SignInPages(_pages(), _link_requests()).ask_for_link(_request(), now=_now()))
+    return _respond(_sign_in(links=_link_requests()).ask_for_link(_request(), now=_now()))
 
 
 @app.get("/your-cases/check-your-email")
 def check_email() -> Response:
-    return _respond(SignInPages(_pages()).check_email_page(_request()))
+    return _respond(_sign_in().check_email_page(_request()))
 
 
 @app.get("/your-cases/link")
 def link_page() -> Response:
-    return _respond(SignInPages(_pages()).link_page(_request(), now=_now()))
+    return _respond(_sign_in().link_page(_request(), now=_now()))
 
 
 @app.post("/your-cases/link")
 def use_link() -> Response:
-    return _respond(SignInPages(_pages()).use_link(_request(), now=_now()))
+    return _respond(_sign_in().use_link(_request(), now=_now()))
 
 
 @app.post("/your-cases/sign-out")
 def sign_out() -> Response:
-    return _respond(SignInPages(_pages()).sign_out(_request(), now=_now()))
+    return _respond(_sign_in().sign_out(_request(), now=_now()))
 
 
 @app.get("/your-cases/signed-out")
 def signed_out() -> Response:
-    return _respond(SignInPages(_pages()).signed_out_page(_request()))
+    return _respond(_sign_in().signed_out_page(_request()))
 
 
 # -- a resident's case ---------------------------------------------------------------------------
@@ -171,37 +194,37 @@ def signed_out() -> Response:
 
 @app.get("/your-cases/<reference>")
 def case_page(reference: str) -> Response:
-    return _respond(CasePages(_pages()).case_page(_request(), reference, now=_now()))
+    return _respond(_cases().case_page(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/more-information")
 def more_information(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).more_information(_request(), reference, now=_now()))
+    return _respond(_steps().more_information(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/more-information")
 def send_information(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).send_information(_request(), reference, now=_now()))
+    return _respond(_steps().send_information(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/stage-2")
 def stage_2_form(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).stage_2_form(_request(), reference, now=_now()))
+    return _respond(_steps().stage_2_form(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/stage-2")
 def ask_for_stage_2(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).ask_for_stage_2(_request(), reference, now=_now()))
+    return _respond(_steps().ask_for_stage_2(_request(), reference, now=_now()))
 
 
 @app.get("/your-cases/<reference>/preferences")
 def preferences_form(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).preferences_form(_request(), reference, now=_now()))
+    return _respond(_steps().preferences_form(_request(), reference, now=_now()))
 
 
 @app.post("/your-cases/<reference>/preferences")
 def change_preferences(reference: str) -> Response:
-    return _respond(ResidentSteps(_pages()).change_preferences(_request(), reference, now=_now()))
+    return _respond(_steps().change_preferences(_request(), reference, now=_now()))
 
 
 # -- why a request was turned away, as HTTP ------------------------------------------------------
@@ -254,7 +277,7 @@ def unexpected(error: Exception) -> Response:
 
 def send_link(asked: LinkRequest, *, now: datetime) -> dict[str, Any]:
     """The half of asking for a sign-in link that comes after the answer."""
-    outcome = SignInPages(_site(asked.public_url)).send_link(asked, now=now)
+    outcome = _sign_in(_site(asked.public_url)).send_link(asked, now=now)
     logger.info("sign-in link request dealt with", extra={"link": outcome})
     return {"link": outcome}
 

@@ -9,12 +9,15 @@ from sla_monitor.web.staff.case_page import CasePages
 from sla_monitor.web.staff.permissions import Permission, requires
 from sla_monitor.web.staff.routes.collaborators import staff_pages
 from sla_monitor.web.staff.routes.resolver import app, current_request, respond
-from sla_monitor.web.staff.work_list_page import WorkListPages
 
 
 @app.get("/cases")
 @requires(Permission.VIEW_WORK_LIST)
 def cases() -> Response:
+    # The work list's reading of the shelves comes with the first list shown, not with a cold
+    # start's import (the first request of a cold start is most often the sign-in).
+    from sla_monitor.web.staff.work_list_page import WorkListPages
+
     return respond(WorkListPages(staff_pages()).show(current_request().visit()))
 
 
