@@ -127,6 +127,10 @@ def create_stack(
     return skipped
 
 
+# `Ref: AWS::NoValue`: the property or list item is left out, as CloudFormation does.
+_NO_VALUE = object()
+
+
 class Resolver:
     """Resolves the intrinsic functions the template uses against the resources in moto."""
 
@@ -213,13 +217,18 @@ class Resolver:
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            return [r for r in (self.resolve(v) for v in value) if r is not _NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             (function, argument), *_ = value.items()
+            if function == "Ref" and argument == "AWS::NoValue":
+                return _NO_VALUE
             if function == "Ref":
                 return self.ref(argument)
+            if function == "Fn::If":
+                name, when_true, when_false = argument
+                return self.resolve(when_true if self.condition(name) else when_false)
             if function == "Fn::GetAtt":
                 name, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
                 return self.get_att(name, attribute)
@@ -247,7 +256,8 @@ class Resolver:
                 return not self.resolve(argument[0])
             if function == "Condition":
                 return self.condition(argument)
-        return {k: self.resolve(v) for k, v in value.items()}
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
 
 
 def _policy(document: Any) -> str:
@@ -351,6 +361,14 @@ def create_what_moto_cannot(
             ],
         )
         return logical_id
+
+    def rotation_schedule(p: dict[str, Any], logical_id: str) -> str | None:
+        # moto's rotate_secret would run the rotation function at once (in a container): the
+        # schedule's secret and function are checked to exist, as CloudFormation would.
+        secret_arn = client("secretsmanager").describe_secret(SecretId=p["SecretId"])["ARN"]
+        client("lambda").get_function(FunctionName=p["RotationLambdaARN"])
+        assert p["RotationRules"]["ScheduleExpression"].startswith("rate(")
+        return f"{secret_arn}|{logical_id}"
 
     def invoke_config(p: dict[str, Any], logical_id: str) -> str | None:
         client("lambda").put_function_event_invoke_config(**p)
@@ -470,6 +488,7 @@ def create_what_moto_cannot(
         "AWS::SNS::TopicPolicy": topic_policy,
         "AWS::SQS::QueuePolicy": queue_policy,
         "AWS::SecretsManager::Secret": secret,
+        "AWS::SecretsManager::RotationSchedule": rotation_schedule,
         "AWS::SES::ConfigurationSet": configuration_set,
         "AWS::SES::ConfigurationSetEventDestination": event_destination,
         "AWS::SES::ReceiptRuleSet": rule_set,

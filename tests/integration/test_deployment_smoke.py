@@ -67,6 +67,7 @@ NOT_CREATED_BY_MOTO_CLOUDFORMATION = {
     "AWS::SQS::QueuePolicy",
     "AWS::Scheduler::Schedule",
     "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::RotationSchedule",
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::Cognito::UserPool",
@@ -605,10 +606,13 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("dynamodb:Query", f"{cases}/index/open-cases"),
                 # The reports page reads by received month.
                 ("dynamodb:Query", f"{cases}/index/received-month"),
-                ("dynamodb:PutItem", cases),
-                ("dynamodb:UpdateItem", cases),
+                # Only the partitions of casework, sessions and the accounts' audit trail.
+                ("dynamodb:PutItem", cases, "CASE#NWL-2026-000001"),
+                ("dynamodb:UpdateItem", cases, "SHELF#OWNER#housing-officer"),
+                ("dynamodb:PutItem", cases, "SESSIONS#STAFF#abc123"),
+                ("dynamodb:PutItem", cases, "ACCOUNT_CHANGES"),
                 # A step's letters go at once: a claim released when sending failed.
-                ("dynamodb:DeleteItem", cases),
+                ("dynamodb:DeleteItem", cases, "CASE#NWL-2026-000001"),
                 ("dynamodb:GetItem", directory),
                 ("secretsmanager:GetSecretValue", staff_secret),
                 ("logs:PutLogEvents", log("staff-workspace")),
@@ -631,6 +635,10 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("dynamodb:Scan", cases),
                 ("dynamodb:Scan", f"{cases}/index/open-cases"),
                 ("dynamodb:Query", f"{cases}/index/next-due"),
+                # A resident's sign-in link, session or request counter: never staff's to write.
+                ("dynamodb:PutItem", cases, "SIGN_IN#abc123"),
+                ("dynamodb:PutItem", cases, "SESSIONS#CUSTOMER#abc123"),
+                ("dynamodb:UpdateItem", cases, "RATE#abc123"),
                 ("dynamodb:PutItem", directory),
                 ("dynamodb:PutItem", directory, "POLICY"),
                 ("dynamodb:DeleteItem", directory, "OFFICER"),
@@ -723,8 +731,25 @@ def test_the_data_key_rotates_and_lets_services_use_it_only_for_this_account(dep
     key = deployed.physical("DataKey")
     assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
     policy = policy_document(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    logs = f"logs.{REGION}.amazonaws.com"
     for statement in policy["Statement"]:
-        if "Service" in statement["Principal"]:
+        if statement["Principal"].get("Service") == logs:
+            # CloudWatch Logs encrypts this account's log groups, and nothing else.
+            assert set(statement["Action"]) == {
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            }
+            assert statement["Condition"] == {
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": (
+                        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:*"
+                    )
+                }
+            }
+        elif "Service" in statement["Principal"]:
             assert set(statement["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
             assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
     assert deployed.template["Resources"]["DataKey"]["DeletionPolicy"] == "Retain"
@@ -1031,7 +1056,14 @@ def test_the_public_api_is_throttled_on_its_stage(deployed):
 
 def test_a_firewall_rule_limits_each_ip_address_on_the_form_stage(deployed):
     waf = deployed.client("wafv2")
-    (summary,) = waf.list_web_acls(Scope="REGIONAL")["WebACLs"]
+    (summary,) = [
+        acl
+        for acl in waf.list_web_acls(Scope="REGIONAL")["WebACLs"]
+        if acl["Name"]
+        == deployed.resolver.resolve(
+            deployed.template["Resources"]["HaveYourSayFirewall"]["Properties"]["Name"]
+        )
+    ]
     acl = waf.get_web_acl(Name=summary["Name"], Scope="REGIONAL", Id=summary["Id"])["WebACL"]
     assert acl["DefaultAction"] == {"Allow": {}}
     (rule,) = acl["Rules"]
@@ -1044,6 +1076,32 @@ def test_a_firewall_rule_limits_each_ip_address_on_the_form_stage(deployed):
     )
     api_id = deployed.resolver.ref("HaveYourSayApi")
     stage = f"arn:aws:apigateway:eu-west-2::/restapis/{api_id}/stages/have-your-say"
+    assert waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]["ARN"] == summary["ARN"]
+
+
+def test_the_staff_workspace_is_behind_a_firewall_of_its_own(deployed):
+    waf = deployed.client("wafv2")
+    name = deployed.resolver.resolve(
+        deployed.template["Resources"]["StaffWorkspaceFirewall"]["Properties"]["Name"]
+    )
+    (summary,) = [a for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == name]
+    acl = waf.get_web_acl(Name=name, Scope="REGIONAL", Id=summary["Id"])["WebACL"]
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    # No council network given: no allow list, a rate per address and AWS's common rules.
+    assert "only-the-councils-network" not in rules
+    rate = next(r for r in rules.values() if "RateBasedStatement" in r["Statement"])
+    assert rate["Action"] == {"Block": {}}
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    managed = [r["Statement"]["ManagedRuleGroupStatement"] for r in rules.values() if
+               "ManagedRuleGroupStatement" in r["Statement"]]  # fmt: skip
+    assert [m["Name"] for m in managed] == ["AWSManagedRulesCommonRuleSet"]
+    api_id = deployed.resolver.ref("StaffWorkspaceApi")
+    stage = deployed.resolver.resolve(
+        deployed.template["Resources"]["StaffWorkspaceFirewallAssociation"]["Properties"][
+            "ResourceArn"
+        ]
+    )
+    assert api_id in stage
     assert waf.get_web_acl_for_resource(ResourceArn=stage)["WebACL"]["ARN"] == summary["ARN"]
 
 
