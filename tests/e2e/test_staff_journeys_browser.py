@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sla_monitor_local.local_stack import LocalStack
 
-from sla_monitor.cases import Channel
+from sla_monitor.cases import CaseType, Channel
 from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.replies import record_customer_reply
 
@@ -301,12 +301,34 @@ def test_every_other_new_page_is_accessible(staff_page: Page, staff_stack: Local
     workspace = stack.workspace
     garden = stack.sample_cases["garden"]
 
+    # A case of the same department whose acknowledgement is still owed (the form is offered
+    # only then).
+    from sla_monitor.cases import Customer
+    from sla_monitor.intake import NewCase, register_case
+
+    owed = register_case(
+        NewCase(
+            case_type=CaseType.ENQUIRY,
+            channel=Channel.EMAIL,
+            received_at=datetime.now(UTC) - timedelta(minutes=5),
+            subject="Missed recycling collection",
+            description="Missed recycling collection",
+            customer=Customer(name="Sample resident 9", email="resident9@example.org"),
+            department=bundle.store.get_case(garden).department,
+            idempotency_key="browser-acknowledgement-owed",
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC) - timedelta(minutes=5),
+    ).case
+
     sign_in(page, stack, "officer")
-    for step, heading in (
-        ("reclassify", "Reclassify the case"),
-        ("acknowledged", "Record an acknowledgement sent by hand"),
+    for step, heading, reference in (
+        ("reclassify", "Reclassify the case", garden),
+        ("acknowledged", "Record an acknowledgement sent by hand", owed.reference),
     ):
-        page.goto(f"{workspace}cases/{garden}/{step}")
+        page.goto(f"{workspace}cases/{reference}/{step}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         accessible(page, f"other-{step}")
     page.get_by_role("button", name="Sign out").click()
