@@ -87,12 +87,12 @@ browser:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Two workers, one per core. The unit tests first, with their branch coverage of the package
-# measured: the run fails under UNIT_COVERAGE, their figure when the floor was set (65.3%; raise
+# measured: the run fails under UNIT_COVERAGE, their figure when the floor was set (68.9%; raise
 # it as coverage grows, never lower it to let a change in). Then the integration and browser
 # tests, a test file staying on one worker, so a module's fixtures (the demo's month, a local
 # stack) are built once; measuring them too would slow them by a third (`make coverage` does,
 # against the floor in pyproject.toml).
-UNIT_COVERAGE := 65
+UNIT_COVERAGE := 68
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 tests/unit --cov --cov-report term:skip-covered \
 	  --cov-fail-under $(UNIT_COVERAGE)
