@@ -135,6 +135,7 @@ class Staff:
 def _signed_in(bundle: Services, pool: StaffPool, role: str) -> Staff:
     """A session begun, as signing in begins it, from the id token moto's Cognito issues for
     the role's sample user."""
+    from sla_monitor.web.staff.permissions import viewer_from_claims
     from sla_monitor.web.staff.routes.collaborators import (
         sessions,
         token_verifier,
@@ -148,7 +149,7 @@ def _signed_in(bundle: Services, pool: StaffPool, role: str) -> Staff:
         AuthParameters={"USERNAME": EMAILS[role], "PASSWORD": local_password()},
     )["AuthenticationResult"]
     claims = token_verifier(workspace_settings()).verify(tokens["IdToken"], use="id", now=NOW)
-    session = open_session(claims, now=NOW)
+    session = open_session(viewer_from_claims(claims, bundle.directory), claims, now=NOW)
     assert session is not None
     return Staff(sessions().cookie_value(session, now=NOW))
 

@@ -25,7 +25,7 @@ from sla_monitor.web.staff.auth import (
     Tokens,
 )
 from sla_monitor.web.staff.pages import FormRefused
-from sla_monitor.web.staff.permissions import NotSignedIn, viewer_from_claims
+from sla_monitor.web.staff.permissions import NotSignedIn, Viewer, viewer_from_claims
 from sla_monitor.web.staff.rendering import redirect, render_page
 from sla_monitor.web.staff.routes.collaborators import (
     logger,
@@ -206,7 +206,7 @@ def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] =
             "Your account has no role in the workspace",
             "Ask an administrator to add you to the group for your role.",
         )
-    session = open_session(claims, now=current.now)
+    session = open_session(viewer, claims, now=current.now)
     if session is None:
         logger.info("sign-in refused", extra={"reason": "sessions ended", "status": 401})
         return problem(
@@ -225,11 +225,10 @@ def _start_session(tokens: Tokens, return_to: str, also: tuple[SetCookie, ...] =
     return respond(redirect(return_to, secure=current.request.secure, cookies=(*also, cookie)))
 
 
-def open_session(claims: Mapping[str, Any], *, now: datetime) -> Session | None:
-    """A session kept on the server for the person the verified ID token names, with the roles
-    it grants, until the token expires (a session never outlives the token it began from); None
-    when their sessions were ended after Cognito issued it."""
-    viewer = viewer_from_claims(claims, services().directory)
+def open_session(viewer: Viewer, claims: Mapping[str, Any], *, now: datetime) -> Session | None:
+    """A session kept on the server for the viewer the verified ID token's `claims` name, with
+    the roles it grants, until the token expires (a session never outlives the token it began
+    from); None when their sessions were ended after Cognito issued it."""
     session = sessions().start(staff_key(viewer.username))
     kept = begin_session(
         SessionRecord(
