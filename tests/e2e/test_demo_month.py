@@ -300,3 +300,20 @@ def test_december_s_report_reads_december_s_cases_through_the_index(month):
     assert report.cases == len(december) > 0
     assert report.promises == tally_promises(december, *rules(services))
     assert "Promises kept: cases received in December 2026" in monthly_report_body(report)
+
+
+def test_no_digest_calls_a_missed_promise_due(month):
+    """A digest never lists as still due a promise whose day has passed: the referral of the
+    complaint unanswered across Christmas was due Thursday 14 January; on Friday it is missed."""
+    _, result, mail = month
+    reference = result.references["rude-officer"]
+    digests = mail_to(mail, "@nwleicestershire.gov.uk", "Your cases today")
+    assert digests
+    for at, _, text, _ in digests:
+        for line in text.splitlines():
+            if ": due " in line:
+                due = datetime.strptime(line.split(": due ", 1)[1].split(" ", 1)[1], "%d %B %Y")
+                assert due.date() >= at.date(), (at, line)
+    [(_, _, friday, _)] = [d for d in digests if d[0] == london(1, 15, 9, 0) and reference in d[2]]
+    assert f"{reference}: missed, was due Thursday 14 January 2027" in friday
+    assert f"{reference}: due Thursday 14 January 2027" not in friday
