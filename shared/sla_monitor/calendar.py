@@ -66,6 +66,16 @@ class WorkingDayCalendar:
         self.office_closes = office_closes
         self.timezone = timezone
 
+    def with_closure_days(self, days: Iterable[date]) -> WorkingDayCalendar:
+        """The same calendar with `days` closed too: what a closure would make of it."""
+        return WorkingDayCalendar(
+            self.closure_days | frozenset(days),
+            cut_off=self.cut_off,
+            office_opens=self.office_opens,
+            office_closes=self.office_closes,
+            timezone=self.timezone,
+        )
+
     @cached_property
     def _bank_holidays(self) -> holidays.HolidayBase:
         # Imported with the first day counted, not with the module (a cold start need not).

@@ -115,6 +115,7 @@ class NotificationKind(enum.StrEnum):
     FILE_SCANNED = "file_scanned"  # a quarantined file released, withheld or not scannable
     COMPLAINT_NOT_TAKEN = "complaint_not_taken"  # refused or downgraded (the complaints officer)
     OWNER_RETIRED = "owner_retired"  # the officer left: the Head of Service has the case
+    OWNER_MOVED = "owner_moved"  # the officer moved department: the Head of Service has it
 
     @property
     def to_customer(self) -> bool:

@@ -14,6 +14,7 @@ The CLI calls these; the staff pages will call the same ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -25,6 +26,7 @@ from sla_monitor.policy import Policy, Role
 from sla_monitor.staff import change_case
 from sla_monitor.store.ports import CaseStore, DirectoryStore, Shelf
 from sla_monitor.store.shelves import owner_key
+from sla_monitor.wording import long_date
 
 # Ids and codes appear in URLs, table keys and commands: keep them plain.
 _IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -290,7 +292,7 @@ def retire_officer(officer_id: str, *, by: str, now: datetime, store: DirectoryS
 
 
 class _AlreadyHandedOver(Exception):
-    """The case is no longer the retired officer's, or its handover was recorded before."""
+    """The case is no longer the officer's, or its handover was recorded before."""
 
 
 def hand_over_cases_of_retired(
@@ -311,20 +313,91 @@ def hand_over_cases_of_retired(
     officer = _officer(directory, officer_id)
     if not officer.retired:
         raise DirectoryChangeRefused(f"officer {officer_id} is not retired")
+    return _hand_over(
+        officer,
+        NotificationKind.OWNER_RETIRED,
+        f"{officer.name} has left",
+        directory=directory,
+        unassign=False,
+        cases_of=lambda case: True,
+        by=by,
+        now=now,
+        store=store,
+        policy=policy,
+        calendar=calendar,
+    )
+
+
+def open_cases_of(officer_id: str, store: CaseStore) -> list[str]:
+    """The references of the open cases assigned to the officer (their own shelf holds exactly
+    those), to show before they move department or leave."""
+    return [e.reference for e in store.shelved(Shelf.OWNER, owner_key(officer_id, None))]
+
+
+def hand_over_cases_of_moved(
+    officer_id: str,
+    *,
+    by: str,
+    now: datetime,
+    store: CaseStore,
+    directory_store: DirectoryStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+) -> list[str]:
+    """After `change_officer` moved the officer to another department: each of their open cases
+    in any other department is no longer assigned to them, so it is its Head of Service's until
+    someone is. The Head of Service hears of each, a customer told who deals with their case is
+    told who does now, and the timeline says why. Returns the references."""
+    directory = directory_store.load_directory()
+    officer = _active_officer(directory, officer_id)
+    department = directory.department(officer.department or "")
+    now_in = department.name if department else "another department"
+    return _hand_over(
+        officer,
+        NotificationKind.OWNER_MOVED,
+        f"{officer.name} has moved to {now_in}",
+        directory=directory,
+        unassign=True,
+        cases_of=lambda case: (
+            (case.department or directory.default_department) != officer.department
+        ),
+        by=by,
+        now=now,
+        store=store,
+        policy=policy,
+        calendar=calendar,
+    )
+
+
+def _hand_over(
+    officer: Officer,
+    kind: NotificationKind,
+    because: str,
+    *,
+    directory: Directory,
+    unassign: bool,
+    cases_of: Callable[[Case], bool],
+    by: str,
+    now: datetime,
+    store: CaseStore,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+) -> list[str]:
+    officer_id = officer.officer_id
     handed: list[str] = []
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
-        if not case.is_open or case.assigned_officer != officer_id:
+        if not case.is_open or case.assigned_officer != officer_id or not cases_of(case):
             raise _AlreadyHandedOver
         if any(
-            n.kind is NotificationKind.OWNER_RETIRED and n.details.get("retired") == officer_id
-            for n in case.notifications
+            n.kind is kind and n.details.get("retired") == officer_id for n in case.notifications
         ):
             raise _AlreadyHandedOver
         head = directory.head_of_service(case)
         told = case.stage_2.acknowledged_at if case.stage_2 is not None else case.acknowledged_at
-        changed = case.notify(
-            NotificationKind.OWNER_RETIRED,
+        changed = replace(case, assigned_officer=None) if unassign else case
+        changed = changed.notify(
+            kind,
             at=now,
             roles=(Role.HEAD_OF_SERVICE.value,),
             retired=officer_id,
@@ -336,10 +409,9 @@ def hand_over_cases_of_retired(
         now_with = f"the Head of Service, {head.name}" if head else "the department"
         return changed, TimelineEvent(
             at=now,
-            kind="owner_retired",
+            kind=kind.value,
             actor=by,
-            summary=f"{officer.name} has left: the case is with {now_with} until someone is "
-            "assigned"
+            summary=f"{because}: the case is with {now_with} until someone is assigned"
             + ("; the customer is told who deals with it now" if told is not None else ""),
             details={
                 "retired_officer": officer_id,
@@ -348,9 +420,7 @@ def hand_over_cases_of_retired(
             },
         )
 
-    # The officer's own shelf holds exactly the open cases assigned to them.
-    references = [e.reference for e in store.shelved(Shelf.OWNER, owner_key(officer_id, None))]
-    for reference in references:
+    for reference in open_cases_of(officer_id, store):
         try:
             change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
         except _AlreadyHandedOver:
@@ -389,7 +459,7 @@ def _not_in_the_past(day: date, calendar: WorkingDayCalendar, now: datetime) -> 
     today = calendar.local(now).date()
     if day < today:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is in the past (today is {today.isoformat()}): "
+            f"{long_date(day)} has passed (today is {long_date(today)}): "
             "the deadlines counted over it stand",
             argument="day",
         )
@@ -409,32 +479,40 @@ def close_day(
     `calendar` is the council's working-day calendar: its closure days (configured in
     council.yaml, and stored ones if it has them) count as closed already."""
     reason = _text(reason, "the reason for closing", "reason")
+    check_closable(day, now=now, store=store, calendar=calendar)
+    closure = ClosureDay(day=day, reason=reason, added_by=by, added_at=require_aware(now))
+    if not store.add_closure_day(closure):
+        # Someone else closed it between the check and the write.
+        raise DirectoryChangeRefused(f"{long_date(day)} is closed already", argument="day")
+    return closure
+
+
+def check_closable(
+    day: date, *, now: datetime, store: DirectoryStore, calendar: WorkingDayCalendar
+) -> None:
+    """Refuse, with the reason, a day that cannot be closed: one that has passed, a weekend
+    day, a bank holiday or a day closed already. Closing it is what `close_day` does."""
     _not_in_the_past(day, calendar, now)
     if day.weekday() >= 5:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is a {day:%A}: the council is closed at weekends anyway",
+            f"{long_date(day)} is a weekend day: the council is closed at weekends anyway",
             argument="day",
         )
     holiday = calendar.bank_holiday_name(day)
     if holiday:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is a bank holiday ({holiday})", argument="day"
+            f"{long_date(day)} is a bank holiday ({holiday})", argument="day"
         )
     stored = _stored_closure(store, day)
     if stored is not None:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is closed already ({stored.reason}, added by {stored.added_by})",
+            f"{long_date(day)} is closed already ({stored.reason})",
             argument="day",
         )
     if day in calendar.closure_days:
         raise DirectoryChangeRefused(
-            f"{day.isoformat()} is closed already in council.yaml", argument="day"
+            f"{long_date(day)} is closed already in council.yaml", argument="day"
         )
-    closure = ClosureDay(day=day, reason=reason, added_by=by, added_at=require_aware(now))
-    if not store.add_closure_day(closure):
-        # Someone else closed it between the check and the write.
-        raise DirectoryChangeRefused(f"{day.isoformat()} is closed already", argument="day")
-    return closure
 
 
 def reopen_day(
@@ -447,10 +525,10 @@ def reopen_day(
     if stored is None:
         if day in calendar.closure_days:
             raise DirectoryChangeRefused(
-                f"{day.isoformat()} is closed in council.yaml: change it there and redeploy",
+                f"{long_date(day)} is closed in council.yaml: change it there and redeploy",
                 argument="day",
             )
-        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day", argument="day")
+        raise DirectoryChangeRefused(f"{long_date(day)} is not a closure day", argument="day")
     if not store.remove_closure_day(day):
-        raise DirectoryChangeRefused(f"{day.isoformat()} is not a closure day", argument="day")
+        raise DirectoryChangeRefused(f"{long_date(day)} is not a closure day", argument="day")
     return stored

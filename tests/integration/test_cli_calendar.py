@@ -124,21 +124,22 @@ def test_opening_as_json(aws, capsys):
     [
         (
             ("close", "2026-12-26", "--reason", "Boxing Day"),
-            "2026-12-26 is a Saturday: the council is closed at weekends anyway",
+            "Saturday 26 December 2026 is a weekend day: the council is closed at weekends anyway",
         ),
         (
             ("close", "2026-12-25", "--reason", "Christmas"),
-            "2026-12-25 is a bank holiday (Christmas Day)",
+            "Friday 25 December 2026 is a bank holiday (Christmas Day)",
         ),
         (
             ("close", "2026-11-30", "--reason", "Too late"),
-            "2026-11-30 is in the past (today is 2026-12-01): the deadlines counted over it stand",
+            "Monday 30 November 2026 has passed (today is Tuesday 1 December 2026): "
+            "the deadlines counted over it stand",
         ),
         (
             ("close", "2026-12-23", "--reason", "Christmas Eve"),
-            "2026-12-23 is closed already (Staff training, added by administrator)",
+            "Wednesday 23 December 2026 is closed already (Staff training)",
         ),
-        (("open", "2026-12-22"), "2026-12-22 is not a closure day"),
+        (("open", "2026-12-22"), "Tuesday 22 December 2026 is not a closure day"),
     ],
 )
 def test_a_refused_change_says_why_in_one_line_and_changes_nothing(aws, capsys, argv, reason):

@@ -9,6 +9,7 @@ administrators included, gives themselves a role that reads cases."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from sla_monitor_local.local_staff import add_staff_user, local_password
 from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.permissions import StaffRole
 from sla_monitor.web.staff.triage import item_id
+from sla_monitor.wording import long_date
 
 from .staff_support import EMAILS, Browser
 
@@ -204,18 +206,18 @@ def test_a_head_of_service_cannot_be_retired_before_another_is_named(stack, brow
     assert not stack.services.directory_store.load_directory().officer("head-planning").retired
 
 
-def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(stack, browsers):
-    from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind
+def _housing_officer_with_a_case(stack, admin, officer_id: str, name: str) -> str:
+    """A Housing officer added through the directory page, with one open complaint of theirs."""
+    from sla_monitor.cases import CaseType, Channel, Customer
     from sla_monitor.intake import NewCase, register_case
     from sla_monitor.staff import assign_case
 
-    admin = browsers["administrator"]
     added = admin.submit(
         "/directory/officers/new",
         {
-            "officer_id": "pat-leaver",
-            "name": "Pat Leaver",
-            "email": "pat.leaver@nwleicestershire.gov.uk",
+            "officer_id": officer_id,
+            "name": name,
+            "email": f"{officer_id.replace('-', '.')}@nwleicestershire.gov.uk",
             "job_title": "Housing Officer",
             "department": "housing",
         },
@@ -231,21 +233,32 @@ def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(stack
             received_at=datetime.now(UTC) - timedelta(hours=1),
             subject="Repairs never done",
             description="The repair was booked twice and nobody came.",
-            customer=Customer(name="Ann Example", email="ann.leaver.case@example.org"),
+            customer=Customer(name="Ann Example", email=f"ann.{officer_id}@example.org"),
             department="housing",
-            idempotency_key="http-test-case-of-a-leaver",
+            idempotency_key=f"http-test-case-of-{officer_id}",
         ),
         now=datetime.now(UTC),
         **casework,
     ).case.reference
     assign_case(
         reference,
-        officer_id="pat-leaver",
+        officer_id=officer_id,
         department=None,
         by="head-housing",
         now=datetime.now(UTC),
         **casework,
     )
+    return reference
+
+
+def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(stack, browsers):
+    from sla_monitor.cases import NotificationKind
+
+    admin = browsers["administrator"]
+    bundle = stack.services
+    reference = _housing_officer_with_a_case(stack, admin, "pat-leaver", "Pat Leaver")
+    form = admin.get("/directory/officers/pat-leaver/retire")
+    assert "Pat Leaver has 1 open case" in form.body and f"<li>{reference}</li>" in form.body
 
     answer = admin.submit("/directory/officers/pat-leaver/retire", {})
 
@@ -253,6 +266,36 @@ def test_retiring_an_officer_hands_their_open_cases_to_the_head_of_service(stack
     case = bundle.store.get_case(reference)
     assert NotificationKind.OWNER_RETIRED in {n.kind for n in case.notifications}
     assert bundle.store.timeline(reference)[-1].kind == "owner_retired"
+
+
+def test_moving_an_officer_shows_their_cases_and_hands_over_those_left_behind(stack, browsers):
+    from sla_monitor.cases import NotificationKind
+
+    admin = browsers["administrator"]
+    bundle = stack.services
+    reference = _housing_officer_with_a_case(stack, admin, "sam-mover", "Sam Mover")
+    form = admin.get("/directory/officers/sam-mover/change")
+    assert "Sam Mover has 1 open case" in form.body and f"<li>{reference}</li>" in form.body
+    assert 'name="their_cases"' in form.body
+
+    answer = admin.submit(
+        "/directory/officers/sam-mover/change",
+        {
+            "name": "Sam Mover",
+            "email": "sam.mover@nwleicestershire.gov.uk",
+            "job_title": "Waste Officer",
+            "department": "waste-services",
+            "their_cases": "hand-over",
+        },
+    )
+
+    assert answer.status == 303 and "done=officer-moved" in answer.location
+    case = bundle.store.get_case(reference)
+    assert case.assigned_officer is None
+    assert NotificationKind.OWNER_MOVED in {n.kind for n in case.notifications}
+    assert bundle.store.timeline(reference)[-1].summary.startswith(
+        "Sam Mover has moved to Waste Services"
+    )
 
 
 def test_the_council_wide_roles_are_changed_on_one_form(stack, browsers):
@@ -298,13 +341,28 @@ def test_closing_a_day_retimes_the_open_cases_it_moves_and_opening_it_moves_them
     assert refused.status == 400
     assert 'href="#day"' in refused.body
 
-    answer = admin.submit("/calendar/close", {**_date_fields(day), "reason": "Staff training"})
+    # First the check: which cases the day moves, their dates now and after; nothing changes.
+    timeline_before = bundle.store.timeline(reference)
+    check = admin.submit("/calendar/close", {**_date_fields(day), "reason": "Staff training"})
+    assert check.status == 200
+    assert f"Check before you close the council on {long_date(day)}" in check.body
+    moving = re.search(r"(\d+) open cases? moves?", check.body)
+    assert moving and int(moving.group(1)) >= 1
+    assert f"<strong>{reference}</strong>" in check.body
+    assert "Due now" in check.body and "Due after closing" in check.body
+    assert not any(c.day == day for c in bundle.directory_store.closure_days())
+    assert bundle.store.timeline(reference) == timeline_before
+
+    answer = admin.submit(
+        "/calendar/close", {**_date_fields(day), "reason": "Staff training", "confirm": "yes"}
+    )
     assert answer.status == 303
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.location).query))
     assert query["done"] == "closed"
     assert int(query["moved"]) >= 1
     page = admin.follow(answer.location)
     assert "re-timed" in page.body
+    assert f"<li>{reference}</li>" in page.body
     assert any(c.day == day for c in bundle.directory_store.closure_days())
     assert any(e.kind == "retimed" for e in bundle.store.timeline(reference)), [
         e.kind for e in bundle.store.timeline(reference)

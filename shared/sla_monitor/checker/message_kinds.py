@@ -60,6 +60,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.FILE_SCANNED: "file scanned for viruses",
     NotificationKind.COMPLAINT_NOT_TAKEN: "complaint refused or downgraded",
     NotificationKind.OWNER_RETIRED: "case of an officer who has left",
+    NotificationKind.OWNER_MOVED: "case of an officer who moved department",
 }
 
 ROLE_TITLES: dict[Role, str] = {

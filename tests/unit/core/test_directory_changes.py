@@ -17,7 +17,9 @@ from sla_monitor.directory_changes import (
     change_department,
     change_officer,
     close_day,
+    hand_over_cases_of_moved,
     hand_over_cases_of_retired,
+    open_cases_of,
     reopen_day,
     retire_department,
     retire_officer,
@@ -353,9 +355,9 @@ def test_today_can_be_closed(store, calendar):
 @pytest.mark.parametrize(
     ("day", "reason"),
     [
-        (date(2026, 12, 26), "2026-12-26 is a Saturday: the council is closed at weekends"),
-        (date(2026, 12, 25), r"2026-12-25 is a bank holiday \(Christmas Day\)"),
-        (date(2026, 11, 30), "2026-11-30 is in the past \\(today is 2026-12-01\\)"),
+        (date(2026, 12, 26), "Saturday 26 December 2026 is a weekend day: the council is closed"),
+        (date(2026, 12, 25), r"Friday 25 December 2026 is a bank holiday \(Christmas Day\)"),
+        (date(2026, 11, 30), r"Monday 30 November 2026 has passed \(today is Tuesday 1 December"),
     ],
 )
 def test_a_day_that_is_not_a_working_day_ahead_cannot_be_closed(store, calendar, day, reason):
@@ -366,10 +368,10 @@ def test_a_day_that_is_not_a_working_day_ahead_cannot_be_closed(store, calendar,
 
 def test_a_day_closed_already_cannot_be_closed_again(store, calendar):
     close_day(date(2026, 12, 24), reason="Christmas Eve", store=store, calendar=calendar, **BY)
-    with refused(r"2026-12-24 is closed already \(Christmas Eve, added by complaints-officer\)"):
+    with refused(r"Thursday 24 December 2026 is closed already \(Christmas Eve\)"):
         close_day(date(2026, 12, 24), reason="Again", store=store, calendar=calendar, **BY)
     configured = WorkingDayCalendar(closure_days=[date(2026, 12, 31)])
-    with refused("2026-12-31 is closed already in council.yaml"):
+    with refused("Thursday 31 December 2026 is closed already in council.yaml"):
         close_day(
             date(2026, 12, 31),
             reason="New Year's Eve",
@@ -396,12 +398,12 @@ def test_only_a_stored_closure_day_ahead_can_be_opened(store, calendar):
     store.add_closure_day(
         ClosureDay(date(2026, 11, 27), "Staff training", "administrator", london(2026, 11, 1, 9, 0))
     )
-    with refused("2026-12-23 is not a closure day"):
+    with refused("Wednesday 23 December 2026 is not a closure day"):
         reopen_day(date(2026, 12, 23), now=NOW, store=store, calendar=calendar)
-    with refused("2026-11-27 is in the past"):
+    with refused("Friday 27 November 2026 has passed"):
         reopen_day(date(2026, 11, 27), now=NOW, store=store, calendar=calendar)
     configured = WorkingDayCalendar(closure_days=[date(2026, 12, 31)])
-    with refused("2026-12-31 is closed in council.yaml: change it there and redeploy"):
+    with refused("Thursday 31 December 2026 is closed in council.yaml: change it there and"):
         reopen_day(date(2026, 12, 31), now=NOW, store=store, calendar=configured)
     assert len(store.closure_days()) == 1
 
@@ -463,3 +465,55 @@ def test_a_leavers_open_cases_are_handed_to_the_head_of_service_each_once(store,
     assert not cases.get_case("NWL-2026-000004").notifications
     # and a second run finds nothing more to hand over
     assert hand_over_cases_of_retired("jane-smith", **arguments, **BY) == []
+
+
+def test_an_officer_who_moves_department_hands_over_the_cases_of_the_department_left(
+    store, policy, calendar
+):
+    # Given Jane, in Housing, with two Housing cases (one acknowledged) and one of Waste Services
+    with_jane(store)
+    cases = InMemoryCaseStore()
+    received = london(2026, 11, 30, 10, 0)
+    told = a_case(
+        reference="NWL-2026-000001",
+        department="housing",
+        assigned_officer="jane-smith",
+        received_at=received,
+        acknowledged_at=received,
+    )
+    untold = replace(told, reference="NWL-2026-000002", acknowledged_at=None)
+    waste = replace(told, reference="NWL-2026-000003", department="waste-services")
+    for case in (told, untold, waste):
+        cases.create_case(case, events=[], schedule=Schedule(None))
+    arguments = {"store": cases, "directory_store": store, "policy": policy, "calendar": calendar}
+    assert sorted(open_cases_of("jane-smith", cases)) == [
+        "NWL-2026-000001",
+        "NWL-2026-000002",
+        "NWL-2026-000003",
+    ]
+
+    # When she moves to Waste Services and her cases elsewhere are handed over
+    change_officer("jane-smith", department="waste-services", store=store, **BY)
+    handed = hand_over_cases_of_moved("jane-smith", **arguments, **BY)
+
+    # Then the Housing cases are nobody's, so Housing's Head of Service's, who is told
+    assert handed == ["NWL-2026-000001", "NWL-2026-000002"]
+    for reference in handed:
+        case = cases.get_case(reference)
+        assert case.assigned_officer is None
+        [notice] = [n for n in case.notifications if n.kind is NotificationKind.OWNER_MOVED]
+        assert notice.roles == (Role.HEAD_OF_SERVICE.value,)
+    event = cases.timeline("NWL-2026-000001")[-1]
+    assert event.kind == "owner_moved"
+    assert event.summary.startswith("Jane Smith has moved to Waste Services: the case is with")
+    # and only the customer told who deals with it hears who does now
+    assert [
+        n.details.get("why")
+        for n in cases.get_case("NWL-2026-000001").notifications
+        if n.kind is NotificationKind.CASE_UPDATE
+    ] == ["reassigned"]
+    # and the Waste Services case stays hers
+    assert cases.get_case("NWL-2026-000003").assigned_officer == "jane-smith"
+    assert open_cases_of("jane-smith", cases) == ["NWL-2026-000003"]
+    # and a second run hands over nothing more
+    assert hand_over_cases_of_moved("jane-smith", **arguments, **BY) == []

@@ -10,7 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.directory_changes import DirectoryChangeRefused, close_day, reopen_day
+from sla_monitor.directory_changes import (
+    DirectoryChangeRefused,
+    check_closable,
+    close_day,
+    reopen_day,
+)
 from sla_monitor.lookups import NotInTheDirectory
 from sla_monitor.retiming import Retiming, retime_open_cases
 from sla_monitor.store.ports import DirectoryStore
@@ -27,6 +32,11 @@ def _day_or_none(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _first_moved(retiming: Retiming) -> date:
+    """The earliest date a change moves on the case, to list the soonest first."""
+    return min((c.old_due or date.max for c in retiming.moved), default=date.max)
 
 
 class CalendarPages:
@@ -76,7 +86,12 @@ class CalendarPages:
         ]
         query = visit.request.query
         done, done_day = query.get("done"), query.get("day", "")
-        moved = [r for r in query.get("cases", "").split(",") if re.fullmatch(r"[A-Z0-9-]+", r)]
+        # References only: administrators keep the calendar but do not read cases.
+        moved = [
+            {"reference": r}
+            for r in query.get("cases", "").split(",")
+            if re.fullmatch(r"[A-Z0-9-]+", r)
+        ]
         return self.pages.page(
             visit,
             "calendar/overview.html",
@@ -136,6 +151,8 @@ class CalendarPages:
         if errors or day is None:
             return self.close_form(visit, values=values, errors=tuple(errors))
         before = self.calendar()
+        if values.get("confirm") != "yes":
+            return self._check_page(visit, values, day=day, reason=reason, before=before)
         try:
             closure = close_day(
                 day,
@@ -150,6 +167,71 @@ class CalendarPages:
             return self.close_form(visit, values=values, errors=(error,), why="change refused")
         moved = self._retime(visit, before, why=f"{closure.day.isoformat()} closed")
         return self._done(visit, "closed", closure.day, moved)
+
+    def _check_page(
+        self,
+        visit: Visit,
+        values: Mapping[str, str],
+        *,
+        day: date,
+        reason: str,
+        before: WorkingDayCalendar,
+    ) -> WebResponse:
+        """Before a day closes: which open cases it moves, each promise's date now and after,
+        and whose customer will be told a new reply date. Nothing is written."""
+        try:
+            check_closable(day, now=visit.now, store=self.store, calendar=before)
+        except DirectoryChangeRefused as refusal:
+            error = refusal_error(refusal, {"day": "day", "reason": "reason"})
+            return self.close_form(visit, values=values, errors=(error,), why="change refused")
+        preview = retime_open_cases(
+            store=self.pages.store,
+            directory_store=self.store,
+            policy=self.pages.policy,
+            calendar=before.with_closure_days([day]),
+            old_calendar=before,
+            now=visit.now,
+            by=visit.viewer.officer_id,
+            dry_run=True,
+        )
+        moved = [
+            {
+                "reference": r.reference,
+                "dates": [
+                    {
+                        "promise": self._promise(c.promise),
+                        "old": c.old_due,
+                        "new": c.new_due,
+                    }
+                    for c in r.moved
+                ],
+                "new_reply_day": r.new_reply_day if r.reply_day_moved else None,
+            }
+            for r in sorted(preview, key=_first_moved)
+            if r.moved
+        ]
+        return self.pages.form_page(
+            visit,
+            "calendar/close-check.html",
+            title=f"Check before you close the council on {long_date(day)}",
+            values={
+                "day-day": str(day.day),
+                "day-month": str(day.month),
+                "day-year": str(day.year),
+                "reason": reason,
+            },
+            day=day,
+            reason=reason,
+            moved=moved,
+            action_url=visit.urls.page("calendar/close"),
+            back=visit.urls.page("calendar/close"),
+        )
+
+    def _promise(self, name: str) -> str:
+        try:
+            return self.pages.policy.promise(name).description
+        except KeyError:
+            return name.replace("_", " ")
 
     def open_form(
         self, visit: Visit, day: str, *, errors: tuple[FieldError, ...] = ()

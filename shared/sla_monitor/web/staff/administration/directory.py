@@ -14,7 +14,9 @@ from sla_monitor.directory_changes import (
     add_officer,
     change_department,
     change_officer,
+    hand_over_cases_of_moved,
     hand_over_cases_of_retired,
+    open_cases_of,
     retire_department,
     retire_officer,
     set_role,
@@ -37,6 +39,9 @@ _DIRECTORY_DONE = {
     "officer-added": "The officer has been added. Invite them to the workspace from Staff "
     "accounts.",
     "officer-changed": "The officer has been changed.",
+    "officer-moved": "The officer has been changed. Their open cases in other departments are "
+    "each department's Head of Service's until someone else is assigned; the Heads of Service "
+    "are told.",
     "officer-retired": "The officer has been retired. Cases still assigned to them are their "
     "Head of Service's until someone else is assigned.",
     "roles-changed": "The council-wide roles have been changed.",
@@ -157,9 +162,17 @@ class DirectoryPages:
             if action == "add"
             else f"directory/{section}/{key}/{action}"
         )
+        # Before an officer moves or leaves, the administrator sees what happens to their cases
+        # (their own shelf: reads in proportion to what they hold).
+        open_cases = (
+            open_cases_of(key, self.pages.store)
+            if section == "officers" and action in ("change", "retire") and key is not None
+            else []
+        )
         return self.pages.form_page(
             visit,
             f"directory/{section}-{action}.html",
+            open_cases=open_cases,
             title=titles[(section, action)],
             values=values,
             errors=errors,
@@ -246,7 +259,8 @@ class DirectoryPages:
                 done = "officer-added"
             elif section == "officers" and action == "change":
                 assert key is not None
-                change_officer(
+                was_in = self._officer(key).department
+                changed = change_officer(
                     key,
                     name=text["name"],
                     email=text["email"],
@@ -255,6 +269,17 @@ class DirectoryPages:
                     **common,
                 )
                 done = "officer-changed"
+                if changed.department != was_in and text.get("their_cases") != "keep":
+                    handed = hand_over_cases_of_moved(
+                        key,
+                        by=by,
+                        now=now,
+                        store=self.pages.store,
+                        directory_store=self.store,
+                        policy=self.pages.policy,
+                        calendar=self.pages.calendar,
+                    )
+                    done = "officer-moved" if handed else done
             elif section == "officers":
                 assert key is not None
                 retire_officer(key, **common)
