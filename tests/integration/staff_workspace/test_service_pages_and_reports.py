@@ -207,7 +207,7 @@ def test_a_malformed_or_future_month_is_shown_back_as_a_field_error(browsers, mo
     assert "govuk-error-summary" in answer.body
     assert 'href="#month"' in answer.body
     assert message in answer.body
-    assert "govuk-input--error" in answer.body
+    assert "govuk-select--error" in answer.body
     assert "<svg" not in answer.body
 
 

@@ -36,6 +36,21 @@ def last_month(now: datetime) -> Month:
     return Month.of(now.astimezone(LONDON).date()).preceding()
 
 
+# How far back the month to report on can be chosen from the list (a bookmarked address may name
+# an older one).
+MONTHS_TO_CHOOSE = 36
+
+
+def months_to_choose(now: datetime) -> list[Month]:
+    """This month and the ones before it, newest first: the months a report can be asked for."""
+    month = Month.of(now.astimezone(LONDON).date())
+    months = [month]
+    for _ in range(MONTHS_TO_CHOOSE - 1):
+        month = month.preceding()
+        months.append(month)
+    return months
+
+
 def _refusal(refused: ReportRefused) -> str:
     """The period's refusal as a GOV.UK error message."""
     text = str(refused)
@@ -48,22 +63,29 @@ def _refusal(refused: ReportRefused) -> str:
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+_CHART = re.compile(r'<figure class="sla-report__chart">.*?</figure>', re.S)
+_CHART_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
 
 
 def scrolling_tables(body: str) -> str:
-    """The report's tables each in the workspace's scrolling pane (a region named by the table's
-    caption, reachable by keyboard), so on a narrow screen a wide table scrolls by itself and the
-    page does not."""
+    """The report's tables and charts each in the workspace's scrolling pane (a region named by
+    the table's caption or the chart's title, reachable by keyboard), so on a narrow screen a
+    wide table scrolls by itself and a chart keeps a size its labels can be read at, and the
+    page does not scroll sideways."""
 
-    def wrap(found: re.Match[str]) -> str:
-        caption = _CAPTION.search(found[0])
-        label = re.sub(r"<[^>]+>|\s+", " ", caption[1]).strip() if caption else "Table"
-        return (
-            f'<div class="app-table-scroll" role="region" tabindex="0" '
-            f'aria-label="{html.escape(html.unescape(label), quote=True)}">{found[0]}</div>'
-        )
+    def wrapper(named_by: re.Pattern[str], otherwise: str) -> Callable[[re.Match[str]], str]:
+        def wrap(found: re.Match[str]) -> str:
+            name = named_by.search(found[0])
+            label = " ".join(re.sub(r"<[^>]+>", " ", name[1]).split()) if name else otherwise
+            return (
+                f'<div class="app-table-scroll" role="region" tabindex="0" '
+                f'aria-label="{html.escape(html.unescape(label), quote=True)}">{found[0]}</div>'
+            )
 
-    return _TABLE.sub(wrap, body)
+        return wrap
+
+    body = _CHART.sub(wrapper(_CHART_TITLE, "Chart"), body)
+    return _TABLE.sub(wrapper(_CAPTION, "Table"), body)
 
 
 class ReportPages:
@@ -173,6 +195,10 @@ class ReportPages:
             report_body=(lambda nonce: Markup(body(nonce))) if body else None,  # noqa: S704
             csv_url=csv_url,
             csv_label=csv_label,
+            months=[
+                {"value": m.key, "text": m.label, "selected": m.key == values.get("month")}
+                for m in months_to_choose(visit.now)
+            ],
             monthly_url=self._address(visit, report=MONTHLY),
             annual_url=self._address(visit, report=ANNUAL),
         )
