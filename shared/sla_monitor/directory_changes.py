@@ -47,7 +47,7 @@ class DirectoryChangeRefused(ValueError):
 def _identifier(value: str, what: str, argument: str) -> str:
     if not _IDENTIFIER.match(value):
         raise DirectoryChangeRefused(
-            f"{what} {value!r} must be lower-case letters, digits and hyphens, like 'housing'",
+            f"{what} must only include lower-case letters, digits and hyphens, like housing",
             argument=argument,
         )
     return value
@@ -80,7 +80,7 @@ def _department(directory: Directory, code: str, argument: str = "code") -> Depa
 def _active_department(directory: Directory, code: str, argument: str = "code") -> Department:
     found = _department(directory, code, argument)
     if found.retired:
-        raise DirectoryChangeRefused(f"department {code} is retired", argument=argument)
+        raise DirectoryChangeRefused(f"{found.name} is retired", argument=argument)
     return found
 
 
@@ -97,7 +97,7 @@ def _active_officer(
     found = _officer(directory, officer_id, argument)
     if found.retired:
         suffix = f" and cannot be {as_what}" if as_what else ""
-        raise DirectoryChangeRefused(f"officer {officer_id} is retired{suffix}", argument=argument)
+        raise DirectoryChangeRefused(f"{found.name} is retired{suffix}", argument=argument)
     return found
 
 
@@ -180,7 +180,7 @@ def retire_department(code: str, *, by: str, now: datetime, store: DirectoryStor
     directory = store.load_directory()
     current = _department(directory, code)
     if current.retired:
-        raise DirectoryChangeRefused(f"department {code} is retired already")
+        raise DirectoryChangeRefused(f"{current.name} is retired already")
     if directory.default_department == code:
         raise DirectoryChangeRefused(
             f"department {code} is the default department: name another default_department first"
@@ -270,7 +270,7 @@ def retire_officer(officer_id: str, *, by: str, now: datetime, store: DirectoryS
     directory = store.load_directory()
     current = _officer(directory, officer_id)
     if current.retired:
-        raise DirectoryChangeRefused(f"officer {officer_id} is retired already")
+        raise DirectoryChangeRefused(f"{current.name} is retired already")
     headed = [d.code for d in directory.active_departments() if d.head_of_service == officer_id]
     if headed:
         raise DirectoryChangeRefused(

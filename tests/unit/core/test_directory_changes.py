@@ -97,9 +97,9 @@ def test_a_department_that_cannot_be_added_is_refused(store, code, head, email, 
 def test_a_retired_officer_cannot_be_made_head_of_service(store):
     with_jane(store)
     retire_officer("jane-smith", store=store, **BY)
-    with refused("officer jane-smith is retired and cannot be Head of Service"):
+    with refused("Jane Smith is retired and cannot be Head of Service"):
         add_department("parks", name="Parks", head_of_service="jane-smith", store=store, **BY)
-    with refused("officer jane-smith is retired"):
+    with refused("Jane Smith is retired"):
         change_department("housing", head_of_service="jane-smith", store=store, **BY)
 
 
@@ -124,11 +124,11 @@ def test_a_department_is_retired_not_deleted(store):
     directory = store.load_directory()
     assert retired.retired and directory.department("planning").retired
     assert "planning" not in [d.code for d in directory.active_departments()]
-    with refused("department planning is retired already"):
+    with refused("Planning and Development is retired already"):
         retire_department("planning", store=store, **BY)
-    with refused("department planning is retired"):
+    with refused("Planning and Development is retired"):
         change_department("planning", name="Planning", store=store, **BY)
-    with refused("department planning is retired"):
+    with refused("Planning and Development is retired"):
         change_officer("head-housing", department="planning", store=store, **BY)
 
 
@@ -199,7 +199,7 @@ def test_changing_an_officer_is_refused_when_it_cannot_be_done(store):
     with refused("not a plain email address"):
         change_officer("jane-smith", email="jane@", store=store, **BY)
     retire_officer("jane-smith", store=store, **BY)
-    with refused("officer jane-smith is retired"):
+    with refused("Jane Smith is retired"):
         change_officer("jane-smith", name="Jane Jones", store=store, **BY)
 
 
@@ -210,7 +210,7 @@ def test_an_officer_who_left_is_retired_and_kept(store):
     assert retired.retired
     assert directory.officer("jane-smith") == retired  # old cases still name her
     assert "jane-smith" not in [o.officer_id for o in directory.active_officers()]
-    with refused("officer jane-smith is retired already"):
+    with refused("Jane Smith is retired already"):
         retire_officer("jane-smith", store=store, **BY)
     with refused("no officer has the id 'john'"):
         retire_officer("john", store=store, **BY)
@@ -269,11 +269,11 @@ def test_roles_name_an_active_officer_or_department(store):
         ),
         ("chief_executive", "nobody", "no officer has the id 'nobody'"),
         ("default_department", "parks", "no department has the code 'parks'"),
-        ("default_department", "planning", "department planning is retired"),
+        ("default_department", "planning", "Planning and Development is retired"),
         (
             "chief_executive",
             "jane-smith",
-            "officer jane-smith is retired and cannot be chief executive",
+            "Jane Smith is retired and cannot be chief executive",
         ),
     ],
 )
