@@ -8,12 +8,14 @@ import pytest
 from sla_monitor.cases import CaseStatus, CaseType, NotificationKind, Outcome
 from sla_monitor.council import ClosingReason, ClosingWithoutALetter
 from sla_monitor.engine import ClockState, evaluate
+from sla_monitor.promised_dates import paused_working_days
 from sla_monitor.reports.compliance import Tally, tally_promises
 from sla_monitor.staff import (
     ActionNotAllowed,
     answer_customer,
     close_without_letter,
     record_response,
+    resume_clocks,
     wait_for_customer,
 )
 
@@ -204,3 +206,18 @@ def test_a_case_reopened_and_then_answered_formally_is_answered_not_stopped(
         **world | {"now": RECEIVED + timedelta(days=1)},
     )
     assert response_clock(answered, policy, calendar, AFTER_DUE).state is ClockState.MET
+
+
+def test_the_working_days_waited_on_the_customer_are_counted_once_the_pause_ends(
+    world, policy, calendar
+):
+    case = new_case(world)
+    wait_for_customer(case.reference, reason="a photo", by="x", **world | {"now": RECEIVED})
+    paused = world["store"].get_case(case.reference)
+    assert paused_working_days(paused, evaluate(paused, policy, calendar, RECEIVED).clocks) == 0
+    thursday = RECEIVED + timedelta(days=3)
+    resumed = resume_clocks(case.reference, by="x", **world | {"now": thursday})
+    # Waited Monday to Thursday: three working days, and the reply date moved on by them.
+    clocks = evaluate(resumed, policy, calendar, thursday).clocks
+    assert paused_working_days(resumed, clocks) == 3
+    assert response_clock(resumed, policy, calendar, thursday).due_day.isoformat() == "2026-12-03"
