@@ -302,6 +302,20 @@ class ComplaintRefusal:
 
 
 @dataclass(frozen=True)
+class Closure:
+    """A case closed without a letter: the reason staff chose (one of the council's, or "other"
+    in their own words), who closed it and when, and whether the council counts that reason as
+    the reply it promised (a matter resolved by phone) or not (a duplicate, a request withdrawn):
+    then the case's clocks stop, closed without a reply, neither kept nor broken."""
+
+    closed_at: datetime
+    closed_by: str
+    reason: str  # the council's name for the reason, or "other"
+    reason_text: str  # the reason as staff and reports read it
+    meets_response: bool
+
+
+@dataclass(frozen=True)
 class Notification:
     """One message owed by a change to the case. The customer, or staff by role (`roles`, the
     policy's role names) and by name (`officers`). `details` are the facts the letter needs."""
@@ -362,6 +376,8 @@ class Case:
     reopened_at: datetime | None = None
     ombudsman_referral: OmbudsmanReferral | None = None
     refusal: ComplaintRefusal | None = None
+    # Closed without a letter (`staff.close_without_letter`), with the reason.
+    closure: Closure | None = None
     # Intake was unsure whether this is a complaint: it is timed as one (`case_type` is
     # complaint) until staff confirm or correct the type.
     possible_complaint: bool = False

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sla_monitor.calendar import WorkingDayCalendar
+from sla_monitor.cases import CaseType
 
 
 class _Strict(BaseModel):
@@ -43,6 +44,44 @@ class Ombudsman(_Strict):
     name: str
     website: str
     phone: str
+
+
+OTHER_REASON = "other"
+
+
+class ClosingReason(_Strict):
+    """A reason staff may give for closing a case without a letter, and whether the council
+    counts it as the reply it promised (the matter was resolved on the phone) or not (a
+    duplicate, withdrawn by the customer): then the promise is closed without a reply."""
+
+    name: str = Field(pattern=r"^[a-z][a-z_]{1,39}$")
+    text: str = Field(min_length=1, max_length=100)  # as staff choose it and reports read it
+    meets_response: bool = False
+
+
+class ClosingWithoutALetter(_Strict):
+    """Where the council lets staff close a case without writing to the customer: the case
+    types, and the reasons to choose from (besides "other", in the officer's own words, which
+    never counts as the reply)."""
+
+    case_types: tuple[CaseType, ...] = ()
+    reasons: tuple[ClosingReason, ...] = ()
+
+    @field_validator("reasons")
+    @classmethod
+    def _distinct_names(cls, reasons: tuple[ClosingReason, ...]) -> tuple[ClosingReason, ...]:
+        names = [r.name for r in reasons]
+        if OTHER_REASON in names:
+            raise ValueError(f'"{OTHER_REASON}" is always offered: it is not listed')
+        if len(set(names)) != len(names):
+            raise ValueError("each reason needs a name of its own")
+        return reasons
+
+    def allowed_for(self, case_type: CaseType) -> bool:
+        return case_type in self.case_types
+
+    def reason(self, name: str) -> ClosingReason | None:
+        return next((r for r in self.reasons if r.name == name), None)
 
 
 class OpenData(_Strict):
@@ -88,6 +127,7 @@ class Council(_Strict):
     retention_days: int = Field(default=2190, ge=30)
     ombudsman: Ombudsman
     open_data: OpenData = OpenData()
+    closing_without_a_letter: ClosingWithoutALetter = ClosingWithoutALetter()
     privacy: Privacy = Privacy()
     accessibility: Accessibility | None = None
     # Where residents see their own cases (the public API's `/your-cases`, no trailing slash);

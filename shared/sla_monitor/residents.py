@@ -34,6 +34,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.checker.message_kinds import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
+from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.hourly_limits import count_this_hour, mailbox
@@ -194,22 +195,14 @@ def letters_sent(timeline: list[TimelineEvent]) -> list[LetterSent]:
 def reply_expected_by(
     case: Case, *, policy: Policy, calendar: WorkingDayCalendar, now: datetime
 ) -> datetime | None:
-    """When the resident can expect a reply to an open case: the date a holding update
-    promised, else the response clock of the case's stage (with its pauses and extensions).
-    None for a closed case or one without a response promise."""
+    """When the resident can expect a reply to an open case: the one date the clock holds now
+    (the date a holding update gave, else the response clock of the case's stage, with its
+    pauses, extensions and closure days), as the staff pages show it. None for a closed case
+    or one without a response promise."""
     if not case.is_open:
         return None
-    if case.expected_reply_by is not None:
-        return case.expected_reply_by
-    evaluation = evaluate(case, policy, calendar, now)
-    due = [
-        c.due_day
-        for c in evaluation.clocks
-        if c.kind is PromiseKind.RESPONSE and c.stage == case.stage and c.due_day is not None
-    ]
-    if not due:
-        return None
-    return calendar.at(min(due), calendar.office_closes)
+    day = customer_reply_day(evaluate(case, policy, calendar, now).clocks, case.stage)
+    return calendar.at(day, calendar.office_closes) if day is not None else None
 
 
 def reply_dates_missed(

@@ -93,14 +93,14 @@ def compare(
     if old_policy is not None:
         old_evaluation = evaluate(case, old_policy, old_calendar, now)
         old = {_key(c): c.due_day for c in old_evaluation.clocks}
-        old_reply_day = customer_reply_day(old_evaluation, case.stage)
+        old_reply_day = customer_reply_day(old_evaluation.clocks, case.stage)
     keys = list(dict.fromkeys([*old, *new]))
     return Retiming(
         reference=case.reference,
         old_version=case.policy_version,
         new_version=policy.version,
         old_reply_day=old_reply_day,
-        new_reply_day=customer_reply_day(new_evaluation, case.stage),
+        new_reply_day=customer_reply_day(new_evaluation.clocks, case.stage),
         old_known=old_policy is not None,
         clocks=tuple(
             ClockDates(
@@ -208,6 +208,7 @@ def _retime(
         details = {
             "policy_version": policy.version,
             "previous_policy_version": retiming.old_version or "",
+            **_what_moved_the_reply_day(retiming, before[1], calendar),
         }
         changed = replace(case, policy_version=policy.version)
         if _tells_new_date(case, retiming, calendar.local(now).date()):
@@ -231,6 +232,22 @@ def _retime(
         )
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
+
+
+def _what_moved_the_reply_day(
+    retiming: Retiming, old_calendar: WorkingDayCalendar, calendar: WorkingDayCalendar
+) -> dict[str, str]:
+    """The reply day before and after, and the days closed or opened that moved it, for pages
+    to say in a sentence why the date moved (`promised_dates`)."""
+    if not retiming.reply_day_moved or retiming.new_reply_day is None:
+        return {}
+    before, after = old_calendar.closure_days, calendar.closure_days
+    return {
+        "reply_day_before": retiming.old_reply_day.isoformat() if retiming.old_reply_day else "",
+        "reply_day_after": retiming.new_reply_day.isoformat(),
+        "days_closed": ",".join(d.isoformat() for d in sorted(after - before)),
+        "days_opened": ",".join(d.isoformat() for d in sorted(before - after)),
+    }
 
 
 def _tells_new_date(case: Case, retiming: Retiming, today: date) -> bool:

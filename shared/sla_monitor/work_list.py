@@ -116,6 +116,7 @@ class Standing(enum.StrEnum):
     PAUSED = "paused"
     MET = "met"
     NOT_STARTED = "not_started"
+    CLOSED_WITHOUT_A_REPLY = "closed_without_a_reply"
 
     @property
     def label(self) -> str:
@@ -143,6 +144,7 @@ _STANDING_OF_STATE = {
     ClockState.PAUSED: Standing.PAUSED,
     ClockState.MET: Standing.MET,
     ClockState.NOT_STARTED: Standing.NOT_STARTED,
+    ClockState.CLOSED_WITHOUT_A_REPLY: Standing.CLOSED_WITHOUT_A_REPLY,
 }
 
 

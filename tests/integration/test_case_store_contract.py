@@ -16,6 +16,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    Closure,
     ComplaintRefusal,
     Customer,
     OmbudsmanReferral,
@@ -147,6 +148,22 @@ def test_a_refused_complaint_keeps_its_refusal(store):
     assert loaded.refusal == refusal
     other = store.create_case(a_case(store), events=[received()], schedule=Schedule(None))
     assert store.get_case(other.reference).refusal is None
+
+
+def test_a_case_closed_without_a_letter_keeps_its_reason(store):
+    closure = Closure(
+        closed_at=NOW,
+        closed_by="waste-officer",
+        reason="duplicate",
+        reason_text="A duplicate of another case",
+        meets_response=False,
+    )
+    case = a_case(store, status=CaseStatus.CLOSED, closed_at=NOW, closure=closure)
+    store.create_case(case, events=[received()], schedule=Schedule(None))
+
+    assert store.get_case(case.reference).closure == closure
+    other = store.create_case(a_case(store), events=[received()], schedule=Schedule(None))
+    assert store.get_case(other.reference).closure is None
 
 
 def test_the_same_delivery_twice_makes_one_case(store):

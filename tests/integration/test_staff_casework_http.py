@@ -16,9 +16,12 @@ from sla_monitor_local.local_stack import LocalStack, local_stack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
+from sla_monitor.engine import evaluate
 from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.listing import Schedule
+from sla_monitor.promised_dates import paused_working_days
 from sla_monitor.replies import record_customer_reply
+from sla_monitor.staff import resume_clocks, wait_for_customer
 
 from .staff_support import EMAILS, Answer, Browser
 
@@ -233,6 +236,29 @@ def test_an_officer_writes_to_the_customer_and_the_words_are_on_the_timeline(sta
     assert any(
         e.kind == "message_sent" and e.details.get("action") == "officer_message" for e in events
     )
+
+
+def test_the_working_days_waited_on_the_customer_show_once_the_pause_ends(stack, browsers):
+    bundle = stack.services
+    reference = stack.sample_cases["bulky"]
+    casework = {"store": bundle.store, "policy": bundle.policy, "calendar": bundle.calendar}
+    wait_for_customer(
+        reference,
+        reason="their address",
+        by="waste-officer",
+        now=NOW - timedelta(days=7),
+        **casework,
+    )
+    page = browsers["officer"].get(f"/cases/{reference}")
+    assert "Time waiting on the customer" not in page.body  # still waiting: none counted yet
+    resumed = resume_clocks(reference, by="waste-officer", now=NOW, **casework)
+    waited = paused_working_days(
+        resumed, evaluate(resumed, bundle.policy, bundle.calendar, NOW).clocks
+    )
+    assert waited >= 4
+
+    page = browsers["officer"].get(f"/cases/{reference}")
+    assert f"{waited} working days in all: the dates moved on by them" in page.body
 
 
 def test_reclassifying_needs_a_type_and_a_reason_then_retimes_the_case(stack, browsers):

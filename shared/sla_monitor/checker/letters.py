@@ -256,6 +256,9 @@ class LetterWriter:
             stage = int(details.get("stage", "1"))
             facts["stage"] = stage
             facts["response"] = case.response_at(stage)
+            # Signed by the officer who recorded it, with their job title, as the council.
+            recorded = facts["response"]
+            facts["writer"] = self.directory.officer(recorded.recorded_by) if recorded else None
             facts["case_remedies"] = case.remedies
             sent_on = self.calendar.local(duty.notification.raised_at).date()
             facts["stage_2_by"] = self.calendar.add_working_days(

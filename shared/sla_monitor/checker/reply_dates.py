@@ -8,13 +8,14 @@ the promise the customer now holds. Nothing here sends anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind
 from sla_monitor.checker.duties import Duty
-from sla_monitor.engine import Action, ClockState, Evaluation, evaluate, reply_day_after_delay
+from sla_monitor.engine import Action, Clock, ClockState, evaluate, reply_day_after_delay
 from sla_monitor.policy import Policy, PromiseKind
 
 # Case updates whose date is worked out afresh when the letter goes, and never given once past.
@@ -41,10 +42,10 @@ class ReplyDate:
 #   come (the acknowledgement of a customer's reply).
 
 
-def customer_reply_day(evaluation: Evaluation, stage: int) -> date | None:
-    """The day the customer is given to expect a reply at `stage`: the date a holding update
-    gave them, where one did, else the response clock's due day."""
-    clocks = [c for c in evaluation.clocks if c.stage == stage and c.due_day is not None]
+def customer_reply_day(clocks: Iterable[Clock], stage: int) -> date | None:
+    """The day the customer is given to expect a reply at `stage` (from the case's clocks): the
+    date a holding update gave them, where one did, else the response clock's due day."""
+    clocks = [c for c in clocks if c.stage == stage and c.due_day is not None]
     promised = [c.due_day for c in clocks if c.kind is PromiseKind.PROMISED_DATE]
     if promised:
         return max(d for d in promised if d is not None)
@@ -98,7 +99,9 @@ class ReplyDates:
         """The day a re-timed or downgraded case's update gives the customer: its clock's now
         (a holding update's date, where one was given), and never a day past."""
         if why == "retimed":
-            day = customer_reply_day(evaluate(case, self.policy, self.calendar, at), case.stage)
+            day = customer_reply_day(
+                evaluate(case, self.policy, self.calendar, at).clocks, case.stage
+            )
         else:
             day = self.reply_due(case, at)
         if day is None or day < self.calendar.local(at).date():

@@ -271,6 +271,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reply = _step(actions, "reply", "write to the customer in your own words", steps.reply)
     reply.add_argument("--text", required=True, metavar="TEXT")
 
+    answer = _step(
+        actions,
+        "answer",
+        "reply to an enquiry or a service request in your own words, as its answer (the "
+        "promise to respond is kept, and the case closes)",
+        steps.answer,
+    )
+    answer.add_argument("--text", required=True, metavar="TEXT")
+    answer.add_argument(
+        "--keep-open", action="store_true", help="leave the case open for work still to do"
+    )
+
+    close = _step(
+        actions,
+        "close",
+        "close a case without a letter, for one of the council's reasons (council.yaml) or "
+        "'other' with --other-reason",
+        steps.close,
+    )
+    close.add_argument("--reason", required=True, metavar="NAME", help="the reason's name")
+    close.add_argument("--other-reason", metavar="TEXT", help="why, with --reason other")
+
 
 def _action(
     actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler

@@ -368,6 +368,38 @@ def reply(args: argparse.Namespace) -> int:
         return _done(args, bundle, case, now, f"{case.reference}: message to the customer written")
 
 
+def answer(args: argparse.Namespace) -> int:
+    now = acting_now(args)
+    with target_services(args) as bundle:
+        case = staff.answer_customer(
+            args.reference,
+            text=args.text,
+            close=not args.keep_open,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        closed = "; the case is closed" if not case.is_open else "; the case stays open"
+        result = f"{case.reference}: reply to the customer written as its answer{closed}"
+        return _done(args, bundle, case, now, result)
+
+
+def close(args: argparse.Namespace) -> int:
+    now = acting_now(args)
+    with target_services(args) as bundle:
+        case = staff.close_without_letter(
+            args.reference,
+            reason=args.reason,
+            other_reason=args.other_reason,
+            closing=bundle.council.closing_without_a_letter,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        assert case.closure is not None
+        result = f"{case.reference}: closed without a letter ({case.closure.reason_text})"
+        # Nothing is written to anyone.
+        return _done(args, bundle, case, now, result, deliver=False)
+
+
 def ombudsman(args: argparse.Namespace) -> int:
     now = acting_now(args)
     with target_services(args) as bundle:

@@ -62,6 +62,8 @@ def clock_state(clock: Clock) -> str:
         return f"BREACHED: kept late, {when(clock.satisfied_at)} (was due {missed})"
     if clock.state is ClockState.MET:
         return f"met {when(clock.satisfied_at)} (due {due})"
+    if clock.state is ClockState.CLOSED_WITHOUT_A_REPLY:
+        return f"closed without a reply (was due {due})"
     if clock.state is ClockState.PAUSED:
         left = clock.remaining_working_days
         return "paused" + (f", {left} working day(s) left" if left is not None else "")

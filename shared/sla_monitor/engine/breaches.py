@@ -23,9 +23,11 @@ def broken_at(
     satisfied_at: datetime | None,
     now: datetime,
     missed: datetime | None = None,
+    stopped_at: datetime | None = None,
 ) -> datetime | None:
     """When the promise was broken, or None while it is not: the breach the case recorded,
-    else a due it missed before a late extension moved it, else this due if it passed unmet."""
+    else a due it missed before a late extension moved it, else this due if it passed unmet
+    (before the case was closed without a reply, if it was: its clock stopped then)."""
     recorded = case.breach_of(clock, stage, occurrence)
     if recorded is not None:
         return recorded.due
@@ -33,11 +35,17 @@ def broken_at(
         return missed
     if satisfied_at is not None:
         return due if satisfied_at >= due else None
-    return due if now >= due else None
+    until = now if stopped_at is None else min(now, stopped_at)
+    return due if until >= due else None
 
 
-def clock_state(broken: datetime | None, satisfied_at: datetime | None) -> ClockState:
-    """A clock with a due day: breached once broken, else met once satisfied, else running."""
+def clock_state(
+    broken: datetime | None, satisfied_at: datetime | None, stopped_at: datetime | None = None
+) -> ClockState:
+    """A clock with a due day: breached once broken, else met once satisfied, else closed
+    without a reply once the case was, else running."""
     if broken is not None:
         return ClockState.BREACHED
-    return ClockState.MET if satisfied_at is not None else ClockState.RUNNING
+    if satisfied_at is not None:
+        return ClockState.MET
+    return ClockState.CLOSED_WITHOUT_A_REPLY if stopped_at is not None else ClockState.RUNNING

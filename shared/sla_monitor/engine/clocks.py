@@ -76,7 +76,15 @@ class _CaseClocks:
     ) -> datetime | None:
         """When the promise was broken at this stage, or None while it is not (`breaches`)."""
         return broken_at(
-            self.case, name, self.stage, occurrence, due, satisfied_at, self.now, missed
+            self.case,
+            name,
+            self.stage,
+            occurrence,
+            due,
+            satisfied_at,
+            self.now,
+            missed,
+            self.times.stopped_at,
         )
 
     def _clock(
@@ -97,7 +105,7 @@ class _CaseClocks:
             promise=promise.name,
             kind=promise.kind,
             description=promise.description,
-            state=clock_state(broken, satisfied_at),
+            state=clock_state(broken, satisfied_at, self.times.stopped_at),
             start_day=start,
             due_day=timing.due_day,
             due=due,
@@ -228,7 +236,7 @@ class _CaseClocks:
                 promise=name,
                 kind=PromiseKind.PROMISED_DATE,
                 description=f"Reply by the date the holding update gave: {promise.description}",
-                state=clock_state(broken, self.answered_at),
+                state=clock_state(broken, self.answered_at, self.times.stopped_at),
                 start_day=start,
                 due_day=promised_day,
                 due=due,
@@ -283,9 +291,9 @@ class _CaseClocks:
             send_from = self.calendar.at(timing.due_day, sent_at)
             key = f"progress_update:{promise.name}:{occurrence}"
             sent = self._sent(key)
-            answered_first = self.answered_at is not None and self.answered_at < send_from
-            if answered_first:
-                # Answered before this update was due: no update needed, and none after.
+            ended_first = [t for t in (self.answered_at, self.times.stopped_at) if t is not None]
+            if ended_first and min(ended_first) < send_from:
+                # Answered (or closed) before this update was due: none needed, none after.
                 break
             satisfied_at = sent.sent_at if sent else None
             self.clocks.append(self._clock(promise, start, timing, satisfied_at, occurrence))

@@ -20,6 +20,9 @@ class ClockState(enum.StrEnum):
     PAUSED = "paused"
     MET = "met"
     BREACHED = "breached"
+    # The case was closed without a letter for a reason the council does not count as the
+    # reply it promised (a duplicate, a request withdrawn): stopped, neither kept nor broken.
+    CLOSED_WITHOUT_A_REPLY = "closed_without_a_reply"
 
 
 class Action(enum.StrEnum):

@@ -16,23 +16,38 @@ from sla_monitor.policy import Promise, StartsFrom
 
 @dataclass(frozen=True)
 class StageTimes:
-    """When a stage of the case started, was acknowledged and was answered."""
+    """When a stage of the case started, was acknowledged and was answered; and when it was
+    closed without a reply (its clocks stopped, neither kept nor broken after)."""
 
     started_at: datetime
     acknowledged_at: datetime | None
     answered_at: datetime | None
+    stopped_at: datetime | None = None
+
+
+def _closed(case: Case) -> tuple[datetime | None, datetime | None]:
+    """When closing the case answered it, and when it stopped its clocks without a reply: a
+    case closed without a letter answers the customer only where the council counts its reason
+    as the reply (`Closure.meets_response`); any other closing ends the stage with its letter."""
+    closure = case.closure
+    if closure is not None and closure.closed_at == case.closed_at and not closure.meets_response:
+        return None, case.closed_at
+    return case.closed_at, None
 
 
 def stage_times(case: Case, stage: int) -> StageTimes:
+    closed, stopped = _closed(case)
     if stage == 2 and case.stage_2 is not None:
         review = case.stage_2
-        answered = [t for t in (review.responded_at, case.closed_at) if t is not None]
-        return StageTimes(review.requested_at, review.acknowledged_at, min(answered, default=None))
+        answered = [t for t in (review.responded_at, closed) if t is not None]
+        return StageTimes(
+            review.requested_at, review.acknowledged_at, min(answered, default=None), stopped
+        )
     if case.stage_2 is not None:
         # Stage 2 is only ever started once stage 1 was answered.
         return StageTimes(case.received_at, case.acknowledged_at, case.responded_at)
-    answered = [t for t in (case.responded_at, case.closed_at) if t is not None]
-    return StageTimes(case.received_at, case.acknowledged_at, min(answered, default=None))
+    answered = [t for t in (case.responded_at, closed) if t is not None]
+    return StageTimes(case.received_at, case.acknowledged_at, min(answered, default=None), stopped)
 
 
 @dataclass(frozen=True)

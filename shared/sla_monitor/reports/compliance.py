@@ -8,7 +8,11 @@ clocks as the engine reads it at the report's time:
   still not kept;
 - kept on time (the engine's MET), kept late (BREACHED, then satisfied), breached and not kept
   (BREACHED, unsatisfied);
-- open: not due yet (running, paused while waiting on the customer, or not started).
+- open: not due yet (running, paused while waiting on the customer, or not started);
+- closed without a reply: the case was closed without a letter, before the promise fell due,
+  for a reason the council does not count as the reply (a duplicate, a request withdrawn). It
+  is neither kept nor broken, so it counts in neither figure of the percentage, and is shown
+  on its own line so that closing cases this way cannot pass for keeping promises.
 
 The percentage on time is kept on time out of those that fell due. A case received in November
 and answered late in December is November's late response: every case belongs to one month, so
@@ -33,6 +37,7 @@ KEPT_ON_TIME = "kept_on_time"
 KEPT_LATE = "kept_late"
 BREACHED = "breached"
 OPEN = "open"
+CLOSED_WITHOUT_A_REPLY = "closed_without_a_reply"
 
 TREND_MONTHS = 12
 OLDEST_OPEN_SHOWN = 10
@@ -44,17 +49,21 @@ def clock_outcome(clock: Clock) -> str:
         return KEPT_ON_TIME
     if clock.state is ClockState.BREACHED:
         return KEPT_LATE if clock.satisfied_at is not None else BREACHED
+    if clock.state is ClockState.CLOSED_WITHOUT_A_REPLY:
+        return CLOSED_WITHOUT_A_REPLY
     return OPEN
 
 
 @dataclass(frozen=True)
 class Tally:
-    """How many promises were kept on time, kept late, breached (not kept) and are still open."""
+    """How many promises were kept on time, kept late, breached (not kept), are still open, and
+    were stopped by closing the case without a reply before they fell due."""
 
     kept_on_time: int = 0
     kept_late: int = 0
     breached: int = 0
     open: int = 0
+    closed_without_a_reply: int = 0
 
     @property
     def fell_due(self) -> int:
@@ -67,7 +76,7 @@ class Tally:
 
     @property
     def total(self) -> int:
-        return self.fell_due + self.open
+        return self.fell_due + self.open + self.closed_without_a_reply
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -75,12 +84,19 @@ class Tally:
             self.kept_late + other.kept_late,
             self.breached + other.breached,
             self.open + other.open,
+            self.closed_without_a_reply + other.closed_without_a_reply,
         )
 
     @classmethod
     def of(cls, outcomes: Iterable[str]) -> Tally:
         counted = Counter(outcomes)
-        return cls(counted[KEPT_ON_TIME], counted[KEPT_LATE], counted[BREACHED], counted[OPEN])
+        return cls(
+            counted[KEPT_ON_TIME],
+            counted[KEPT_LATE],
+            counted[BREACHED],
+            counted[OPEN],
+            counted[CLOSED_WITHOUT_A_REPLY],
+        )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ _TALLY_COLUMNS = (
     "kept_late",
     "broken_not_kept",
     "not_due_yet",
+    "closed_without_a_reply",
     "percent_on_time",
 )
 
@@ -39,6 +40,7 @@ def tally_json(tally: Tally) -> dict[str, Any]:
         "kept_late": tally.kept_late,
         "broken_not_kept": tally.breached,
         "not_due_yet": tally.open,
+        "closed_without_a_reply": tally.closed_without_a_reply,
         "percent_on_time": None
         if tally.percent_on_time is None
         else round(tally.percent_on_time, 1),

@@ -48,6 +48,12 @@ def tally_sentence(tally: Tally, what: str) -> str:
     ]
     if tally.open:
         parts.append(f"; {tally.open} more {'is' if tally.open == 1 else 'are'} not due yet")
+    if tally.closed_without_a_reply:
+        closed = tally.closed_without_a_reply
+        parts.append(
+            f"; {closed} {'was' if closed == 1 else 'were'} neither kept nor broken: the case "
+            "was closed without a reply before it fell due"
+        )
     return "".join(parts) + "."
 
 

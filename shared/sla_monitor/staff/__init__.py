@@ -1,7 +1,8 @@
 """What staff do to a case: log one that came by phone, letter or visit; assign it; pause it while
 waiting on the customer; resume it; extend a deadline once; reclassify it; refuse a complaint;
-record the formal response; take a complaint to stage 2, or decide a customer is not asking for
-it; record that it went to the Ombudsman; add a note.
+record the formal response; reply to an enquiry or a service request and answer it in one step;
+close a case without a letter where the council allows it; take a complaint to stage 2, or
+decide a customer is not asking for it; record that it went to the Ombudsman; add a note.
 
 The CLI and the staff pages call these same use cases, and no rule of the procedure lives
 anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
@@ -15,6 +16,7 @@ acting at once either both land or one is refused, never one silently lost.
 from __future__ import annotations
 
 from sla_monitor.lookups import CaseNotFound
+from sla_monitor.staff.answering import answer_customer, close_without_letter
 from sla_monitor.staff.classification import confirm_case_type, reclassify_case, refuse_complaint
 from sla_monitor.staff.clocks import extend_deadline, resume_clocks, wait_for_customer
 from sla_monitor.staff.conversation import add_note, reply_to_customer
@@ -33,8 +35,10 @@ __all__ = [
     "ActionNotAllowed",
     "CaseNotFound",
     "add_note",
+    "answer_customer",
     "assign_case",
     "change_case",
+    "close_without_letter",
     "confirm_case_type",
     "decline_stage_2",
     "extend_deadline",

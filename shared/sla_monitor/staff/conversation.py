@@ -15,6 +15,16 @@ from sla_monitor.staff.steps import ActionNotAllowed, change_case
 from sla_monitor.store.ports import CaseStore
 
 
+def message_words(text: str) -> str:
+    """An officer's words to the customer, checked: some text, and not more than a letter."""
+    words = text.strip()
+    if not words:
+        raise ActionNotAllowed("a message to the customer needs some text")
+    if len(words) > 20_000:
+        raise ActionNotAllowed("a message to the customer is at most 20,000 characters")
+    return words
+
+
 def reply_to_customer(
     reference: str,
     *,
@@ -28,11 +38,7 @@ def reply_to_customer(
     """An officer writes to the customer in their own words (a question, news, an answer that
     is not the formal response). It goes through the checker like every customer letter,
     threaded on the customer's own message, and the timeline keeps the words."""
-    words = text.strip()
-    if not words:
-        raise ActionNotAllowed("a message to the customer needs some text")
-    if len(words) > 20_000:
-        raise ActionNotAllowed("a message to the customer is at most 20,000 characters")
+    words = message_words(text)
 
     def change(case: Case) -> tuple[Case, TimelineEvent]:
         changed = case.notify(NotificationKind.OFFICER_MESSAGE, at=now, text=words, sent_by=by)

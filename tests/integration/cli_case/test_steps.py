@@ -234,3 +234,37 @@ def test_actions_promised_in_a_response_keep_the_case_open_until_done(aws, capsy
     last = run_json(capsys, f"remedy-done {reference} --action 1 --now 2027-01-14T11:00")
     assert last["result"].endswith("the case is closed")
     assert not stored(reference).is_open
+
+
+def test_answer_replies_as_the_answer_and_close_closes_without_a_letter(aws, capsys):
+    answered = log_enquiry(capsys)
+    code, out, _ = run(
+        capsys,
+        f"answer {answered} --text 'The garden waste round is on Tuesdays.' "
+        "--as jane-smith --now 2026-12-02T10:00",
+    )
+    assert code == 0
+    assert out.startswith(
+        f"{answered}: reply to the customer written as its answer; the case is closed\n"
+    )
+    case = stored(answered)
+    assert case.status is CaseStatus.CLOSED and case.responded_at is not None
+    assert event(answered, "officer_message").details["answers"] == "yes"
+    shown = run_json(capsys, f"show {answered} --now 2026-12-20T10:00")
+    assert clock(shown, "respond_to_enquiry")["state"] == "met"
+
+    duplicate = log_enquiry(capsys)
+    closed = run_json(
+        capsys, f"close {duplicate} --reason duplicate --as jane-smith --now 2026-12-02T10:00"
+    )
+    assert closed["result"] == (
+        f"{duplicate}: closed without a letter (A duplicate of another case)"
+    )
+    assert closed["sent"] == []
+    shown = run_json(capsys, f"show {duplicate} --now 2026-12-20T10:00")
+    assert clock(shown, "respond_to_enquiry")["state"] == "closed_without_a_reply"
+
+    complaint = log_complaint(capsys)
+    reason = refused(capsys, f"close {complaint} --reason duplicate --now 2026-12-02T10:00")
+    assert reason == "the council does not close a complaint without a letter"
+    assert stored(complaint).is_open

@@ -14,6 +14,7 @@ from sla_monitor.intake import CustomerReply
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import (
     ActionNotAllowed,
+    answer_customer,
     assign_case,
     extend_deadline,
     reclassify_case,
@@ -94,6 +95,11 @@ def test_the_formal_response_letter_has_the_outcome_and_how_to_take_it_further(t
     assert "www.lgo.org.uk" in text and "0300 061 0614" in text
     # Twenty working days from 4 March to ask for stage 2.
     assert "by Wednesday 1 April 2026" in text
+    # Signed by the officer who recorded it, with their job title, for the council.
+    assert "Yours sincerely,\n\nRavi Evans\nHousing Officer\nNorth West Leicestershire" in (
+        text.replace("\r\n", "\n")
+    )
+    assert "Customer Services Team" not in text
     timeline = town.store.timeline(complaint.reference)
     sent = [e for e in timeline if e.details.get("action") == "formal_response"]
     assert [e.summary for e in sent] == ["formal response emailed to the customer"]
@@ -545,3 +551,30 @@ def test_an_officer_writes_to_the_customer_threaded_on_their_email(town):
         reply_to_customer(
             case.reference, text="   ", by="x", now=london(2026, 3, 3, 10, 0), **world(town)
         )
+
+
+def test_a_reply_that_answers_an_enquiry_is_sent_signed_and_keeps_the_promise(town):
+    case = town.receive(
+        MONDAY, case_type=CaseType.ENQUIRY, source_message_id="enquiry@mail.example.org"
+    )
+    town.sweep(MONDAY)
+    tuesday = london(2026, 3, 3, 10, 0)
+    answer_customer(
+        case.reference,
+        text="You can book a bulky waste collection online.",
+        by="housing-officer",
+        now=tuesday,
+        **world(town),
+    )
+    town.sweep(tuesday)
+    [message] = [m for m in town.mail_to(RESIDENT) if "our reply to" in str(m["Subject"])]
+    assert str(message["Subject"]) == f"{case.reference}: our reply to your enquiry"
+    text = text_of(message)
+    assert "You can book a bulky waste collection online." in text
+    assert "Ravi Evans, Housing Officer" in text
+    assert "you can make a complaint" in text
+    assert message["In-Reply-To"] == "<enquiry@mail.example.org>"
+    stored = town.store.get_case(case.reference)
+    clocks = evaluate(stored, town.policy, town.calendar, london(2026, 4, 1, 10, 0)).clocks
+    respond_clock = next(c for c in clocks if c.promise == "respond_to_enquiry")
+    assert (respond_clock.state, respond_clock.satisfied_at) == (ClockState.MET, tuesday)

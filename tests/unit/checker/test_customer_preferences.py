@@ -407,7 +407,9 @@ def test_a_welsh_formal_response_names_the_outcome_and_the_ombudsman_in_welsh():
     assert "Mae eich cwyn wedi'i chadarnhau'n rhannol." in letter.text
     assert "Ombwdsmon Llywodraeth Leol a Gofal Cymdeithasol" in letter.text
     assert "erbyn dydd Mawrth 14 Ebrill 2026" in letter.text  # the stage 2 window
-    assert "Tîm Gwasanaethau Cwsmeriaid" in letter.text
+    # Signed by the officer who recorded it, with their job title, not by a team.
+    assert "Yn gywir,\n\nSiân Jones\nSwyddog Tai\n" in letter.text
+    assert "Tîm Gwasanaethau Cwsmeriaid" not in letter.text
     assert "Ffôn:" in words_of(letter.html) and "Phone:" not in letter.html
 
 

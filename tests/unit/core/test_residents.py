@@ -16,6 +16,7 @@ from sla_monitor.cases import (
     Customer,
     NotificationKind,
     Outcome,
+    SentAction,
     TimelineEvent,
 )
 from sla_monitor.directory import default_directory
@@ -165,8 +166,24 @@ def test_the_reply_date_is_the_response_clocks_or_the_date_promised(store, polic
     expected = reply_expected_by(case, policy=policy, calendar=calendar, now=MONDAY)
     # Five working days for an enquiry received on Monday 2 March: Monday 9 March.
     assert expected is not None and expected.date() == datetime(2026, 3, 9).date()
+    # A date written on the case that the clock no longer holds is not the date shown: the
+    # clock's is, as on the staff pages.
+    told_before = replace(case, expected_reply_by=datetime(2026, 3, 6, 17, 0, tzinfo=LONDON))
+    assert reply_expected_by(told_before, policy=policy, calendar=calendar, now=MONDAY) == expected
+    # A holding update's date is the clock the reply is then promised by.
     promised = datetime(2026, 3, 20, 17, 0, tzinfo=LONDON)
-    later = replace(case, expected_reply_by=promised)
+    later = replace(
+        case,
+        expected_reply_by=promised,
+        sent=(
+            SentAction(
+                key="holding_update:respond_to_enquiry",
+                action="send_holding_update",
+                sent_at=datetime(2026, 3, 9, 14, 0, tzinfo=LONDON),
+                promised_day=promised.date(),
+            ),
+        ),
+    )
     assert reply_expected_by(later, policy=policy, calendar=calendar, now=MONDAY) == promised
     closed = replace(case, status=later.status.CLOSED)
     assert reply_expected_by(closed, policy=policy, calendar=calendar, now=MONDAY) is None

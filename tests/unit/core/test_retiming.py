@@ -1,5 +1,6 @@
 """Re-timing open cases after the policy or the calendar changes."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Out
 from sla_monitor.engine import evaluate
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.policy import load_policy, parse_policy
+from sla_monitor.promised_dates import PromisedReply, promised_reply
 from sla_monitor.retiming import retime_open_cases
 from sla_monitor.staff import record_acknowledgement_sent, record_response
 from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
@@ -154,11 +156,10 @@ def test_closed_cases_are_left_alone(world, deployed, shorter, calendar):
     )
 
 
-def test_a_closure_day_re_times_only_the_cases_it_touches(world, deployed, calendar):
-    store, directory_store = world
-    touched = new_case(store, deployed, calendar)  # reply due Monday 30 November
+def _close_friday_27_november(store, directory_store, deployed, calendar):
+    """The council closes on Friday 27 November: the calendar after, and the open cases
+    re-timed."""
     closed = WorkingDayCalendar(closure_days=[date(2026, 11, 27)])
-
     results = retime_open_cases(
         store=store,
         directory_store=directory_store,
@@ -170,8 +171,14 @@ def test_a_closure_day_re_times_only_the_cases_it_touches(world, deployed, calen
         dry_run=False,
         why="2026-11-27 closed",
     )
+    return closed, results
 
-    [result] = results
+
+def test_a_closure_day_re_times_only_the_cases_it_touches(world, deployed, calendar):
+    store, directory_store = world
+    touched = new_case(store, deployed, calendar)  # reply due Monday 30 November
+
+    _, [result] = _close_friday_27_november(store, directory_store, deployed, calendar)
     moved = {c.promise: (c.old_due, c.new_due) for c in result.moved}
     assert moved["respond_to_enquiry"] == (date(2026, 11, 30), date(2026, 12, 1))
     assert store.timeline(touched.reference)[-1].summary.startswith("re-timed (2026-11-27 closed)")
@@ -311,3 +318,41 @@ def test_a_shorter_policy_tells_the_customer_their_earlier_date(world, deployed,
 
     [update] = _date_updates(store.get_case(case.reference))
     assert update.details == {"why": "retimed", "cause": "policy", "reply_by": "2026-11-26"}
+
+
+def test_after_a_closure_day_the_one_reply_date_is_the_clocks_and_says_why_it_moved(
+    world, deployed, calendar
+):
+    store, directory_store = world
+    case = new_case(store, deployed, calendar)
+    # Acknowledged: the letter gave Monday 30 November.
+    store.cases[case.reference] = replace(
+        store.get_case(case.reference),
+        acknowledged_at=RECEIVED,
+        expected_reply_by=london(2026, 11, 30, 17, 0),
+    )
+    closed, _ = _close_friday_27_november(store, directory_store, deployed, calendar)
+    retimed = store.get_case(case.reference)
+    clocks = evaluate(retimed, deployed, closed, NOW).clocks
+    reply = promised_reply(retimed, clocks, store.timeline(case.reference), closed)
+
+    # The clock's date, not the one the case was told before (the update is still to go).
+    assert retimed.expected_reply_by == london(2026, 11, 30, 17, 0)
+    assert reply is not None and reply.day == date(2026, 12, 1)
+    assert reply.moved_sentence == (
+        "Moved from Monday 30 November 2026 because the council's offices are closed on "
+        "Friday 27 November 2026."
+    )
+    # Once the update went and gave the new date, the date and its reason stay.
+    told = replace(retimed, expected_reply_by=london(2026, 12, 1, 17, 0))
+    again = promised_reply(told, clocks, store.timeline(case.reference), closed)
+    assert again == reply
+
+
+def test_a_reply_date_never_moved_gives_no_reason(world, deployed, calendar):
+    store, _ = world
+    case = new_case(store, deployed, calendar)
+    clocks = evaluate(case, deployed, calendar, NOW).clocks
+    reply = promised_reply(case, clocks, store.timeline(case.reference), calendar)
+    assert reply == PromisedReply(date(2026, 11, 30))
+    assert reply.moved_sentence is None

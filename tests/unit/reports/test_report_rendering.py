@@ -93,15 +93,16 @@ def test_the_monthly_csv_has_a_row_per_figure(monthly):
         "kept_late",
         "broken_not_kept",
         "not_due_yet",
+        "closed_without_a_reply",
         "percent_on_time",
     ]
     by_key = {(r[0], r[1]): r[3:] for r in rows[2:]}
-    assert by_key[("promise", "respond")] == ["", "4", "2", "1", "1", "1", "50.0"]
-    assert by_key[("all", "all")] == ["5", "10", "6", "2", "2", "1", "60.0"]
-    assert by_key[("department", "waste-services")] == ["2", "3", "1", "0", "2", "1", "33.3"]
-    assert by_key[("channel", "web")] == ["1", "2", "0", "2", "0", "0", "0.0"]
-    assert by_key[("stage", "2")] == ["1", "1", "1", "0", "0", "0", "100.0"]
-    assert by_key[("trend", "2026-09")] == ["0", "0", "0", "0", "0", "0", ""]
+    assert by_key[("promise", "respond")] == ["", "4", "2", "1", "1", "1", "0", "50.0"]
+    assert by_key[("all", "all")] == ["5", "10", "6", "2", "2", "1", "0", "60.0"]
+    assert by_key[("department", "waste-services")] == ["2", "3", "1", "0", "2", "1", "0", "33.3"]
+    assert by_key[("channel", "web")] == ["1", "2", "0", "2", "0", "0", "0", "0.0"]
+    assert by_key[("stage", "2")] == ["1", "1", "1", "0", "0", "0", "0", "100.0"]
+    assert by_key[("trend", "2026-09")] == ["0", "0", "0", "0", "0", "0", "0", ""]
 
 
 def test_the_monthly_json(monthly):
@@ -112,6 +113,7 @@ def test_the_monthly_json(monthly):
         "kept_late": 2,
         "broken_not_kept": 2,
         "not_due_yet": 1,
+        "closed_without_a_reply": 0,
         "percent_on_time": 60.0,
     }
     assert [o["reference"] for o in report["oldest_open"]] == [

@@ -15,6 +15,7 @@ from sla_monitor.cases import (
     CaseStatus,
     CaseType,
     Channel,
+    Closure,
     ComplaintRefusal,
     ContactMethod,
     Customer,
@@ -222,6 +223,17 @@ def case_item(
             if case.refusal
             else None
         ),
+        closure=(
+            {
+                "closed_at": case.closure.closed_at,
+                "closed_by": case.closure.closed_by,
+                "reason": case.closure.reason,
+                "reason_text": case.closure.reason_text,
+                "meets_response": case.closure.meets_response,
+            }
+            if case.closure
+            else None
+        ),
         possible_complaint=case.possible_complaint or None,
         possible_stage_2_at=case.possible_stage_2_at,
         reply_addresses=list(case.reply_addresses) or None,
@@ -390,6 +402,17 @@ def case_from_item(item: Any) -> Case:
                 refused_by=item.refusal.refused_by,
             )
             if item.refusal
+            else None
+        ),
+        closure=(
+            Closure(
+                closed_at=item.closure.closed_at,
+                closed_by=item.closure.closed_by,
+                reason=item.closure.reason,
+                reason_text=item.closure.reason_text,
+                meets_response=bool(item.closure.meets_response),
+            )
+            if item.closure
             else None
         ),
         possible_complaint=bool(item.possible_complaint),

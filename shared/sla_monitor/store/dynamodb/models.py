@@ -179,6 +179,13 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reason = UnicodeAttribute()
         refused_by = UnicodeAttribute()
 
+    class ClosureMap(MapAttribute):
+        closed_at = UTCDateTimeAttribute()
+        closed_by = UnicodeAttribute()
+        reason = UnicodeAttribute()
+        reason_text = UnicodeAttribute()
+        meets_response = BooleanAttribute()
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -222,6 +229,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reopened_at = UTCDateTimeAttribute(null=True)
         ombudsman_referral = OmbudsmanReferralMap(null=True)
         refusal = RefusalMap(null=True)
+        closure = ClosureMap(null=True)
         possible_complaint = BooleanAttribute(null=True)
         possible_stage_2_at = UTCDateTimeAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sla_monitor.attachments import case_attachments, find_attachment
 from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.promised_dates import paused_working_days, promised_reply
 from sla_monitor.web.forms import LANGUAGE_NAMES
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
@@ -114,6 +115,9 @@ class CasePages:
             officer=self.pages.directory.officer(case.assigned_officer),
             owner=self.pages.directory.officer(view.owner),
             clocks=clocks,
+            # One date per promise: the one the clock holds now, and why it moved.
+            reply=promised_reply(case, view.clocks, timeline, self.pages.calendar),
+            paused_days=paused_working_days(case, view.clocks),
             remedies=[
                 {
                     "key": {"text": r.action},

@@ -21,6 +21,7 @@ BADGE_CLASSES: Mapping[Standing, str] = {
     Standing.PAUSED: "moj-badge--grey",
     Standing.MET: "moj-badge--blue",
     Standing.NOT_STARTED: "moj-badge--grey",
+    Standing.CLOSED_WITHOUT_A_REPLY: "moj-badge--grey",
 }
 
 TYPE_NAMES: Mapping[CaseType, str] = {

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from sla_monitor.cases import COMPLAINT_OUTCOMES, Case, CaseType, Channel, Outcome
+from sla_monitor.council import OTHER_REASON
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.staff.answers import day_from
 from sla_monitor.web.staff.pages import StaffPages
@@ -147,3 +148,13 @@ def check_stage_2(values: Mapping[str, str], pages: StaffPages, case: Case) -> l
 
 def check_reply(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
     return required("text", "Enter your message to the customer", MAX_MESSAGE)(values, pages, case)
+
+
+def check_close(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    reason = values.get("reason", "")
+    closing = pages.council.closing_without_a_letter
+    if reason != OTHER_REASON and closing.reason(reason) is None:
+        return [FieldError("reason", "Select why the case is closed without a letter")]
+    if reason == OTHER_REASON:
+        return required("other_reason", "Enter why the case is closed")(values, pages, case)
+    return []

@@ -77,6 +77,10 @@ class StepPages:
                 for r in case.remedies_outstanding
             ],
             preferences=preferences_to_heed(case),
+            closing_reasons=[
+                {"value": r.name, "text": r.text, "counts_as_reply": r.meets_response}
+                for r in self.pages.council.closing_without_a_letter.reasons
+            ],
             case_types=[
                 {"value": t.value, "text": TYPE_NAMES[t]}
                 for t in CaseType

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
+from sla_monitor.council import load_council
+from sla_monitor.staff.answering import ANSWERED_BY_REPLY
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
@@ -19,6 +21,7 @@ from sla_monitor.web.staff.step_checks import (
     MAX_TEXT,
     REMEDY_SLOTS,
     check_assign,
+    check_close,
     check_confirm_type,
     check_extend,
     check_reclassify,
@@ -76,6 +79,20 @@ NOT_ANSWERED = Condition(
 )
 ANSWERED = Condition(
     lambda case: case.response_at(1) is not None, "its stage 1 response is not recorded yet"
+)
+BY_REPLY = Condition(
+    lambda case: case.case_type in ANSWERED_BY_REPLY,
+    "only an enquiry or a service request is answered by a reply (a complaint has its formal "
+    "response)",
+)
+UNANSWERED = Condition(
+    lambda case: case.responded_at is None and case.response_at(case.stage) is None,
+    "it has been answered already",
+)
+# Where the council lets staff close a case without a letter (council.yaml, read once).
+CLOSABLE_WITHOUT_LETTER = Condition(
+    lambda case: load_council().closing_without_a_letter.allowed_for(case.case_type),
+    "the council answers this type of case with a letter",
 )
 STAGE_2_TO_DECIDE = Condition(_stage_2_to_decide, "no stage 2 request waits for a decision")
 ACKNOWLEDGEMENT_OWED = Condition(_acknowledgement_owed, "it was acknowledged already")
@@ -264,9 +281,42 @@ def _reply(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str
     )
 
 
+def _answer(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.answer_customer(
+        case.reference,
+        text=values["text"],
+        close=values.get("keep_open") != "yes",
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def _close(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return staff.close_without_letter(
+        case.reference,
+        reason=values["reason"],
+        other_reason=values.get("other_reason"),
+        closing=pages.council.closing_without_a_letter,
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
 ACTIONS: Mapping[str, CaseAction] = {
     a.name: a
     for a in (
+        CaseAction(
+            name="answer",
+            permission=Permission.RECORD_RESPONSE,
+            title="Reply and answer",
+            button="Send the reply",
+            done="Your reply has been sent to the customer and answers the case: the promise to "
+            "respond is kept.",
+            fields=("text", "keep_open"),
+            check=check_reply,
+            run=_answer,
+            needs=(OPEN, BY_REPLY, UNANSWERED),
+        ),
         CaseAction(
             name="assign",
             permission=Permission.ASSIGN_CASE,
@@ -362,6 +412,18 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_reply,
             run=_reply,
             needs=(),
+        ),
+        CaseAction(
+            name="close",
+            permission=Permission.RECORD_RESPONSE,
+            title="Close without a letter",
+            button="Close the case",
+            done="The case has been closed without a letter, with your reason.",
+            fields=("reason", "other_reason"),
+            check=check_close,
+            run=_close,
+            needs=(OPEN, CLOSABLE_WITHOUT_LETTER),
+            arguments={"reason": "reason", "other_reason": "other_reason"},
         ),
         CaseAction(
             name="reclassify",

@@ -11,6 +11,8 @@ from typing import Any
 
 from sla_monitor.cases import Case, CaseStatus
 from sla_monitor.checker.messages import case_type_label
+from sla_monitor.engine import evaluate
+from sla_monitor.promised_dates import promised_reply
 from sla_monitor.residents import (
     cases_of,
     dealing_with_it,
@@ -88,6 +90,9 @@ class CasePages:
     def case_page(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
         session = self.pages.signed_in(request, now=now, return_to=reference)
         case = self.pages.their_case(session, reference)
+        timeline = self.pages.store.timeline(case.reference)
+        clocks = evaluate(case, self.pages.policy, self.pages.calendar, now).clocks
+        reply = promised_reply(case, clocks, timeline, self.pages.calendar)
         return self.pages.signed_in_page(
             request,
             session,
@@ -101,8 +106,10 @@ class CasePages:
                     "sent_on": self.pages.calendar.local(letter.sent_at).date(),
                     "by_post": letter.by_post,
                 }
-                for letter in letters_sent(self.pages.store.timeline(case.reference))
+                for letter in letters_sent(timeline)
             ],
+            # Where the reply date moved since they were given one: from when, and why.
+            reply_moved=reply.moved_sentence if reply and case.is_open else None,
             preferences=self._preferences_rows(case),
             sent=request.query.get("sent"),
         )
