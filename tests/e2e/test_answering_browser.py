@@ -81,6 +81,8 @@ def test_an_enquiry_whose_reply_date_a_closure_day_moved_is_answered_in_one_step
     page.get_by_label("Month").fill(str(due.month))
     page.get_by_label("Year").fill(str(due.year))
     page.get_by_label("Why does the council close?").fill("Office move")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#moved")).to_contain_text("open case")
     page.get_by_role("button", name="Close the council on this day").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(case.reference)
     sign_out(page, stack)
