@@ -149,3 +149,30 @@ def test_a_letter_to_post_offers_its_pdf_to_staff_and_to_the_customer(town):
     assert letter_kept(timeline, letter.letter_key)
     assert letter_reached_customer(timeline, letter.letter_key)
     assert not letter_kept(timeline, "acknowledge:9")
+
+
+def test_the_customer_sees_letters_to_them_only_never_alerts_to_staff(town):
+    case = town.receive(MONDAY)
+
+    def sent(action, kind="message_sent", hours=0):
+        return TimelineEvent(
+            at=MONDAY + timedelta(hours=hours),
+            kind=kind,
+            actor="deadline-checker",
+            summary="sent",
+            details={"action": action, "key": f"{action}:1"},
+        )
+
+    timeline = [
+        sent("acknowledge"),
+        sent("warn_owner", hours=1),
+        sent("formal_response", kind="task_for_owner", hours=2),
+        TimelineEvent(at=MONDAY, kind="note", actor=OFFICER, summary="a note"),
+    ]
+
+    messages = conversation(town.case(case.reference), timeline, for_customer=True)
+
+    assert [(m.title, m.delivery) for m in messages[1:]] == [
+        ("acknowledgement", Delivery.EMAILED),
+        ("formal response", Delivery.BY_HAND),
+    ]

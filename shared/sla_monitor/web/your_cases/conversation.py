@@ -1,0 +1,83 @@
+"""A resident's case page's conversation: what they sent us (their first message, every later one,
+the names of the files they sent) and every letter or email we sent them, oldest first, in full,
+with the PDF where one was made. Never a note for colleagues, never a letter that did not reach
+them (`correspondence.conversation(for_customer=True)`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sla_monitor.attachments import case_attachments
+from sla_monitor.cases import Case, Channel, TimelineEvent
+from sla_monitor.correspondence import CUSTOMER, Delivery, Direction, Message, conversation
+from sla_monitor.directory import Directory
+
+_HOW_YOU_SENT = {
+    Channel.EMAIL: "by email",
+    Channel.WEB: "online",
+    Channel.TELEPHONE: "by phone",
+    Channel.LETTER: "by letter",
+    Channel.VISIT: "when you visited us",
+    Channel.VERBAL: "in person",
+}
+_HOW_WE_SENT = {
+    Delivery.EMAILED: "Emailed to you",
+    Delivery.BY_HAND: "Sent to you by post or as you asked",
+    Delivery.WRITTEN: "Being sent to you",
+}
+# Read first: shown open, the rest behind "Read the letter".
+_OPEN_LETTERS = ("message from the officer", "formal response")
+
+
+def resident_messages(
+    case: Case,
+    timeline: Sequence[TimelineEvent],
+    *,
+    directory: Directory,
+    council_name: str,
+    letter_href: Callable[[str], str],
+    attachment_prefix: str,
+) -> list[dict[str, Any]]:
+    files = case_attachments(timeline, prefix=attachment_prefix)
+    items = []
+    for message in conversation(case, timeline, for_customer=True):
+        if message.direction is Direction.FROM_CUSTOMER:
+            items.append(
+                {
+                    "from_you": True,
+                    "heading": _yours(message),
+                    "at": message.at,
+                    "text": message.text,
+                    "files": [f.filename for f in files if f.received_at == message.at],
+                }
+            )
+            continue
+        assert message.delivery is not None
+        officer = directory.officer(message.author)
+        items.append(
+            {
+                "from_you": False,
+                "heading": f"Our {message.title}" if message.title != "letter" else "Our letter",
+                "by": officer.name if officer else council_name,
+                "how": _HOW_WE_SENT[message.delivery],
+                "at": message.at,
+                "subject": message.subject,
+                "text": message.text,
+                "open": message.title in _OPEN_LETTERS,
+                "letter": message.delivery is not Delivery.WRITTEN,
+                "pdf": letter_href(message.letter_key)
+                if message.has_pdf and message.letter_key
+                else None,
+            }
+        )
+    return items
+
+
+def _yours(message: Message) -> str:
+    how = _HOW_YOU_SENT.get(message.channel, "") if message.channel else ""
+    if message.title == "reply from the customer":
+        return f"Your message {how}".strip()
+    if message.author != CUSTOMER:
+        return f"What you told us {how}".strip()
+    return f"What you sent us {how}".strip()
