@@ -48,7 +48,7 @@ def officer(stack: LocalStack) -> Browser:
 def messages(body: str) -> list[str]:
     """The conversation's messages, as HTML, oldest first."""
     part = body.split('id="conversation"', 1)[1].split('id="timeline"', 1)[0]
-    return re.split(r'<div class="moj-timeline__item" id="message-\d+">', part)[1:]
+    return re.split(r'<li class="govuk-summary-card" id="message-\d+">', part)[1:]
 
 
 def plain(html: str) -> str:

@@ -499,7 +499,7 @@ def test_a_resident_reads_their_own_words_and_every_letter_in_full_but_no_note(b
     thread = text.split("Your messages and our letters", 1)[1]
     assert "What you sent us online" in thread
     assert "Details only the council and the resident should read" in thread
-    assert "Our message from the officer" in thread and "A crew will come on Friday." in thread
+    assert "Message from Ravi Evans" in thread and "A crew will come on Friday." in thread
     assert "Neighbour says" not in page["body"] and "Internal note" not in page["body"]
     # The letter's PDF (made in large print), as it went, for the resident to download.
     links = re.findall(r'href="(/have-your-say/your-cases/[^"]+/letters/[^"]+)"', page["body"])

@@ -40,8 +40,9 @@ _DELIVERY_WORDS = {
     Delivery.NOT_SENT: "could not be emailed; the officer dealing with the case was told",
     Delivery.WRITTEN: "written to the customer; it goes out by email or post",
 }
+_OFFICER_MESSAGE_TITLE = "message from the officer"
 # The letters read first: shown open, the rest behind "Show the letter as sent".
-_OPEN_LETTERS = ("message from the officer", "formal response")
+_OPEN_LETTERS = (_OFFICER_MESSAGE_TITLE, "formal response")
 
 
 class LetterNotKept(LookupError):
@@ -65,7 +66,10 @@ def conversation_items(
         if message.direction is Direction.TO_CUSTOMER:
             assert message.delivery is not None
             tag, tag_class = _DELIVERY_TAGS[message.delivery]
-            heading = f"{message.title.capitalize()} {_DELIVERY_WORDS[message.delivery]}"
+            title = message.title.capitalize()
+            if message.title == _OFFICER_MESSAGE_TITLE:
+                title = f"Message from {author}"
+            heading = f"{title} {_DELIVERY_WORDS[message.delivery]}"
         else:
             tag, tag_class = _TAGS[message.direction]
             if message.direction is Direction.NOTE:

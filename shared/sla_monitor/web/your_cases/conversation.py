@@ -58,7 +58,7 @@ def resident_messages(
         items.append(
             {
                 "from_you": False,
-                "heading": f"Our {message.title}" if message.title != "letter" else "Our letter",
+                "heading": _ours(message, officer.name if officer else None),
                 "by": officer.name if officer else council_name,
                 "how": _HOW_WE_SENT[message.delivery],
                 "at": message.at,
@@ -72,6 +72,12 @@ def resident_messages(
             }
         )
     return items
+
+
+def _ours(message: Message, officer: str | None) -> str:
+    if message.title == _OPEN_LETTERS[0] and officer:
+        return f"Message from {officer}"
+    return f"Our {message.title}" if message.title != "letter" else "Our letter"
 
 
 def _yours(message: Message) -> str:
