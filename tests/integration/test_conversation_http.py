@@ -16,7 +16,8 @@ from sla_monitor_local.local_stack import LocalStack, local_stack
 
 from sla_monitor.cases import CaseType, Channel, ContactMethod, Customer, Preferences
 from sla_monitor.checker.wiring import run_schedule
-from sla_monitor.intake import NewCase, register_case
+from sla_monitor.intake import Attachment, CustomerReply, NewCase, register_case
+from sla_monitor.replies import record_customer_reply
 
 from .staff_support import EMAILS, Browser
 
@@ -134,3 +135,30 @@ def test_a_letter_to_post_downloads_as_the_pdf_that_was_made(stack, officer):
             f"{officer.base}/cases/{case.reference}/letters/warn_owner", timeout=30
         )
     assert refused.value.code == 404
+
+
+def test_a_reply_shows_escaped_with_the_files_that_came_with_it(stack, complaints):
+    bundle = stack.services
+    reference = stack.sample_cases["bins"]
+    key = "attachments/conversation/001-lorry.jpg"
+    bundle.client("s3").put_object(Bucket=bundle.settings.raw_mail_bucket, Key=key, Body=b"jpg")
+    record_customer_reply(
+        CustomerReply(
+            reference=reference,
+            received_at=datetime.now(UTC),
+            channel=Channel.EMAIL,
+            summary="customer replied by email",
+            body="<b>Still</b> not collected.\n\nPhoto attached.",
+            attachments=(Attachment("lorry.jpg", "image/jpeg", 3, key),),
+        ),
+        store=bundle.store,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        now=datetime.now(UTC),
+    )
+
+    page = complaints.get(f"/cases/{reference}")
+
+    [reply] = [m for m in messages(page.body) if "Reply from Margaret Hill by email" in m]
+    assert "&lt;b&gt;Still&lt;/b&gt; not collected." in reply and "<b>Still" not in reply
+    assert '<a class="govuk-link" href="#attachments">lorry.jpg</a>' in reply
