@@ -161,4 +161,5 @@ def test_a_reply_shows_escaped_with_the_files_that_came_with_it(stack, complaint
 
     [reply] = [m for m in messages(page.body) if "Reply from Margaret Hill by email" in m]
     assert "&lt;b&gt;Still&lt;/b&gt; not collected." in reply and "<b>Still" not in reply
-    assert '<a class="govuk-link" href="#attachments">lorry.jpg</a>' in reply
+    assert "Files sent with it:" in plain(reply) and "lorry.jpg (3 bytes)" in plain(reply)
+    assert '<a class="govuk-link" href="#attachments">attachments list</a>' in reply
