@@ -138,7 +138,7 @@ def response_rows(
         rows.append(
             (
                 "Actions promised",
-                "\n".join(f"{r.action}, by {long_date(r.due_on)}" for r in promised),
+                "; ".join(f"{r.action}, by {long_date(r.due_on)}" for r in promised),
             )
         )
     rows.append(("Lessons learned", response.lessons_learned or "None recorded"))

@@ -23,7 +23,10 @@ from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.letters import letter_filename, pdf_response
-from sla_monitor.web.your_cases.conversation import resident_messages
+from sla_monitor.web.your_cases.conversation import (
+    resident_messages,
+    responses_without_their_letter,
+)
 from sla_monitor.web.your_cases.pages import CaseNotShown, YourCases, YourCasesUrls
 
 _STATUS_NAMES = {
@@ -91,6 +94,14 @@ class CasePages:
     def case_page(self, request: WebRequest, reference: str, *, now: datetime) -> WebResponse:
         session = self.pages.signed_in(request, now=now, return_to=reference)
         case = self.pages.their_case(session, reference)
+        messages = resident_messages(
+            case,
+            self.pages.store.timeline(case.reference),
+            directory=self.pages.directory,
+            council_name=self.pages.council.name,
+            letter_href=lambda key: YourCasesUrls(request.base_path).letter(case.reference, key),
+            attachment_prefix=self.pages.attachment_prefix,
+        )
         return self.pages.signed_in_page(
             request,
             session,
@@ -98,15 +109,9 @@ class CasePages:
             now=now,
             title=f"Case {case.reference}",
             case=case_summary(self.pages, case, now=now),
-            messages=resident_messages(
-                case,
-                self.pages.store.timeline(case.reference),
-                directory=self.pages.directory,
-                council_name=self.pages.council.name,
-                letter_href=lambda key: YourCasesUrls(request.base_path).letter(
-                    case.reference, key
-                ),
-                attachment_prefix=self.pages.attachment_prefix,
+            messages=messages,
+            responses=responses_without_their_letter(
+                case, messages, ombudsman=self.pages.council.ombudsman
             ),
             preferences=self._preferences_rows(case),
             sent=request.query.get("sent"),
