@@ -213,6 +213,17 @@ class SentAction:
 
 
 @dataclass(frozen=True)
+class SentLetter:
+    """A letter to the customer as it went: its subject and words, and the A4 PDF where one was
+    made (to post, or in large print). Kept when it is sent, never written again from the
+    templates: a letter as sent does not change when a template does."""
+
+    subject: str
+    text: str
+    pdf: bytes | None = None
+
+
+@dataclass(frozen=True)
 class FormalResponse:
     """The council's formal response at one stage: the letter's substance, and what the council
     will change so others are not let down the same way (for the annual report)."""

@@ -33,7 +33,6 @@ from sla_monitor.cases import (
     Preferences,
     TimelineEvent,
 )
-from sla_monitor.checker.message_kinds import CUSTOMER_TEMPLATES, NOTIFICATION_TEMPLATES, TITLES
 from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
@@ -162,34 +161,6 @@ def case_of(resident: str, reference: str, *, store: CaseRecords) -> Case:
     if case is None or customer_key(case.customer.email) != resident:
         raise NotYourCase(reference)
     return case
-
-
-@dataclass(frozen=True)
-class LetterSent:
-    title: str
-    sent_at: datetime
-    by_post: bool
-
-
-_CUSTOMER_LETTERS = frozenset(
-    {a.value for a in CUSTOMER_TEMPLATES} | {n.value for n in NOTIFICATION_TEMPLATES}
-)
-
-
-def letters_sent(timeline: list[TimelineEvent]) -> list[LetterSent]:
-    """The letters sent to the customer, newest first, as the case's timeline records them."""
-    titles = {kind.value: title for kind, title in TITLES.items()}
-    found = [
-        LetterSent(
-            title=titles.get(e.details.get("action", ""), "letter"),
-            sent_at=e.at,
-            by_post=e.kind == "task_for_owner",
-        )
-        for e in timeline
-        if e.kind in ("message_sent", "task_for_owner")
-        and e.details.get("action") in _CUSTOMER_LETTERS
-    ]
-    return sorted(found, key=lambda letter: letter.sent_at, reverse=True)
 
 
 def reply_expected_by(

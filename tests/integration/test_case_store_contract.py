@@ -22,6 +22,7 @@ from sla_monitor.cases import (
     OmbudsmanReferral,
     Pause,
     SentAction,
+    SentLetter,
     Stage2,
     TimelineEvent,
 )
@@ -317,6 +318,20 @@ def test_an_action_is_claimed_by_one_sweep_until_its_lease_runs_out(store):
         store.claim_action(stored.reference, "acknowledge", now=much_later, lease_until=much_later)
         is None
     )
+
+
+def test_a_letter_is_kept_as_sent_with_its_pdf_apart_from_the_timeline(store):
+    case = store.create_case(a_case(store), events=[], schedule=Schedule(NOW))
+    pdf = bytes(range(256)) * 80  # a PDF's bytes, every value among them
+    letter = SentLetter(subject="We have received it", text="Dear Ann,\n\nThank you.", pdf=pdf)
+
+    store.keep_letter(case.reference, "acknowledge:1", letter)
+    store.keep_letter(case.reference, "case_update:2", replace(letter, pdf=None))
+
+    assert store.letter(case.reference, "acknowledge:1") == letter
+    assert store.letter(case.reference, "case_update:2").pdf is None
+    assert store.letter(case.reference, "acknowledge:9") is None
+    assert store.timeline(case.reference) == []  # the timeline reads no letter
 
 
 def test_a_released_claim_can_be_taken_again_at_once(store):

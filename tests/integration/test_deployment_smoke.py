@@ -1013,6 +1013,7 @@ def test_the_public_api_routes_the_form_pages_to_the_form_function(deployed):
         ("/your-cases", "GET"),
         ("/your-cases/{step}", "X-AMAZON-APIGATEWAY-ANY-METHOD"),
         ("/your-cases/{reference}/{step}", "X-AMAZON-APIGATEWAY-ANY-METHOD"),
+        ("/your-cases/{reference}/letters/{letter}", "GET"),
     }
     stages = [s["stageName"] for s in gateway.get_stages(restApiId=api)["item"]]
     assert stages == ["have-your-say"]

@@ -186,6 +186,7 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
     administrator = _signed_in(bundle, pool, "administrator")
     number = NAMED
     complaint = f"{prefix}-{NOW.year}-{number + 1:06d}"
+    their_case = f"{prefix}-{NOW.year}-{number:06d}"  # resident42@example.org's
     name = NAME.replace(" ", "%20")
     earlier_start = EARLIER.replace(day=1).date().isoformat()
     earlier_end = (EARLIER.replace(day=1) + timedelta(days=27)).date().isoformat()
@@ -205,6 +206,7 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
         Page("directory", lambda: administrator.get("/directory")),
         Page("monthly report", lambda: complaints.get(f"/reports?month={_month(EARLIER)}")),
         Page("residents' case list", lambda: resident.get("/your-cases")),
+        Page("residents' case page", lambda: resident.get(f"/your-cases/{their_case}")),
         Page(
             "Open311 requests",
             lambda: _open311(
@@ -340,6 +342,7 @@ PAGES = [
     "directory",
     "monthly report",
     "residents' case list",
+    "residents' case page",
     "Open311 requests",
 ]
 
@@ -376,7 +379,13 @@ def test_the_work_lists_first_page_reads_about_what_it_shows(measured, page):
 
 def test_each_page_shows_the_same_at_both_sizes(measured):
     """So that the counts compare like with like (and each page found what it was asked)."""
-    for page in ("search by reference", "search by name", "search by email", "case page"):
+    for page in (
+        "search by reference",
+        "search by name",
+        "search by email",
+        "case page",
+        "residents' case page",
+    ):
         small, large = (
             set(re.findall(r"NWL-\d{4}-\d{6}", body))
             for body in (measured[page].small_body, measured[page].large_body)

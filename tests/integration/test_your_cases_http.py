@@ -4,6 +4,7 @@ copy of the cookie opens nothing after)."""
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 from html import unescape
@@ -23,7 +24,14 @@ from integration.test_have_your_say_function import (
     set_cookies,
 )
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind, Preferences
+from sla_monitor.cases import (
+    AccessibleFormat,
+    CaseType,
+    Channel,
+    Customer,
+    NotificationKind,
+    Preferences,
+)
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.web.pages import long_date
 
@@ -460,3 +468,50 @@ def test_a_file_is_written_to_the_bucket_once_and_never_over(bundle):
     assert (first, second) == (True, False)
     stored = bundle.client("s3").get_object(Bucket=bundle.settings.raw_mail_bucket, Key=key)
     assert stored["Body"].read() == b"first"
+
+
+def test_a_resident_reads_their_own_words_and_every_letter_in_full_but_no_note(bundle, cases):
+    from sla_monitor import staff
+    from sla_monitor.checker.wiring import deliver_now
+
+    large_print = a_case(
+        bundle,
+        RESIDENT,
+        "Bins not collected",
+        key="three",
+        preferences=Preferences(accessible_format=AccessibleFormat.LARGE_PRINT),
+    )
+    work = {"store": bundle.store, "policy": bundle.policy, "calendar": bundle.calendar}
+    staff.add_note(
+        large_print, text="Neighbour says the bins block the lane.", by="x", now=NOW, **work
+    )
+    staff.reply_to_customer(
+        large_print, text="A crew will come on Friday.", by="housing-officer", now=NOW, **work
+    )
+    deliver_now(bundle, large_print, NOW)
+    sam = Resident()
+    sam.ask_for_link(RESIDENT)
+    sam.sign_in_with(links_in(RESIDENT)[-1])
+
+    page = sam.get(f"/your-cases/{large_print}")
+
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page["body"])).split())
+    thread = text.split("Your messages and our letters", 1)[1]
+    assert "What you sent us online" in thread
+    assert "Details only the council and the resident should read" in thread
+    assert "Message from Ravi Evans" in thread and "A crew will come on Friday." in thread
+    assert "Neighbour says" not in page["body"] and "Internal note" not in page["body"]
+    # The letter's PDF (made in large print), as it went, for the resident to download.
+    links = re.findall(r'href="(/have-your-say/your-cases/[^"]+/letters/[^"]+)"', page["body"])
+    [link] = [x for x in links if "officer_message" in x]
+    pdf = sam.get(unescape(link).removeprefix("/have-your-say"))
+    assert pdf["statusCode"] == 200 and pdf["isBase64Encoded"]
+    assert header(pdf, "Content-Type") == "application/pdf"
+    key = unescape(link).rsplit("/", 1)[1]
+    kept = bundle.store.letter(large_print, key)
+    assert kept is not None and base64.b64decode(pdf["body"]) == kept.pdf
+
+    # Another resident's case, and a letter the case never sent, answer as nothing there.
+    theirs = sam.get(f"/your-cases/{cases['theirs']}/letters/{key}")
+    missing = sam.get(f"/your-cases/{large_print}/letters/warn_owner")
+    assert theirs["statusCode"] == missing["statusCode"] == 404

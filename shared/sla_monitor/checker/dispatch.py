@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, NotificationKind
+from sla_monitor.cases import Case, NotificationKind, SentLetter
 from sla_monitor.checker.budget import Budget
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.letters import LetterWriter
@@ -93,6 +93,7 @@ class Dispatch:
         # A customer who asked for large print gets every letter with a large-print PDF of it,
         # to read on screen or print; the email itself is set large too.
         attachments = (self._printable(case, letter, at),) if wants_large_print(case) else ()
+        kept = _as_sent(letter, attachments)
         outbound = build_email(
             letter,
             council=self.council,
@@ -117,6 +118,7 @@ class Dispatch:
             message_ids=sent.message_ids,
             audience="customer",
             language=letter.language,
+            letter=kept,
             **self._customer_fields(case, duty, at, delivered=True),
         )
 
@@ -141,8 +143,9 @@ class Dispatch:
             route=route.how,
             route_detail=route.detail,
         )
+        printable = (self._printable(case, letter, at),)
         sent, officers = self._send_to_officers(
-            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
+            case, (Role.OWNER,), task, duty, at, attachments=printable
         )
         return Outcome(
             duty=duty,
@@ -153,6 +156,7 @@ class Dispatch:
             officers=officers,
             language=letter.language,
             detail=route.how if sent else f"{route.how} (the owner could not be emailed)",
+            letter=_as_sent(letter, printable),
             **self._customer_fields(case, duty, at, delivered=False),
         )
 
@@ -195,8 +199,9 @@ class Dispatch:
             route=how,
             route_detail=detail,
         )
+        printable = (self._printable(case, letter, at),)
         sent, officers = self._send_to_officers(
-            case, (Role.OWNER,), task, duty, at, attachments=(self._printable(case, letter, at),)
+            case, (Role.OWNER,), task, duty, at, attachments=printable
         )
         once = f"{how} once {' and '.join(needs)}"
         return Outcome(
@@ -208,6 +213,7 @@ class Dispatch:
             officers=officers,
             language=letter.language,
             detail=once if sent else f"{once} (the owner could not be emailed)",
+            letter=_as_sent(letter, printable),
             **self._customer_fields(case, duty, at, delivered=False),
         )
 
@@ -262,6 +268,7 @@ class Dispatch:
             officers=officers,
             language=letter.language,
             detail=reason if sent else f"{reason}; the owner could not be emailed either",
+            letter=_as_sent(letter, ()),
         )
 
     def _to_staff(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
@@ -353,7 +360,9 @@ class Dispatch:
             delay *= 2
             attempt += 1
 
-    def recovered(self, case: Case, duty: Duty, claim: Claim, at: datetime) -> Outcome:
+    def recovered(
+        self, case: Case, duty: Duty, claim: Claim, at: datetime, letter: SentLetter | None
+    ) -> Outcome:
         delivery = Delivery(claim.outcome) if claim.outcome else Delivery.EMAILED
         sent_at = claim.sent_at or at
         fields = (
@@ -381,5 +390,13 @@ class Dispatch:
             audience="customer" if emailed_customer else roles_text(duty.recipients),
             detail=detail,
             recovered=True,
+            letter=letter if duty.to_customer else None,
             **fields,
         )
+
+
+def _as_sent(letter: Letter, attachments: tuple[Attachment, ...]) -> SentLetter:
+    """The customer letter as it goes: the words of its plain-text part, and its PDF if one was
+    made."""
+    pdf = next((a.data for a in attachments if a.content_type == "application/pdf"), None)
+    return SentLetter(subject=letter.subject, text=letter.text, pdf=pdf)

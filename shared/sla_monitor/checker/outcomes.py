@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sla_monitor.cases import NotificationKind, TimelineEvent
+from sla_monitor.cases import NotificationKind, SentLetter, TimelineEvent
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.message_kinds import TITLES
 from sla_monitor.engine import Action
@@ -35,6 +35,8 @@ class Outcome:
     expected_reply_by: datetime | None = None
     promised_day: date | None = None  # the reply date the customer letter gave
     recovered: bool = False  # sent by an earlier sweep, recorded by this one
+    # A customer letter as it went (or was passed to the owner, or refused): kept on the case.
+    letter: SentLetter | None = None
 
     @property
     def on_time(self) -> bool | None:
@@ -75,6 +77,13 @@ class Outcome:
         }
         if self.detail:
             details["detail"] = self.detail
+        if self.letter is not None:
+            # The words as they went, so the case shows the letter as sent, whatever the
+            # templates say later; its PDF is kept apart (`LetterCopies`), read only to download.
+            details["letter_subject"] = self.letter.subject
+            details["letter_text"] = self.letter.text
+            if self.letter.pdf:
+                details["letter_pdf"] = "yes"
         if self.recovered:
             details["recovered"] = "sent by an earlier sweep that stopped before recording it"
         return TimelineEvent(

@@ -237,7 +237,8 @@ class _Sweep:
             held = self.store.get_claim(reference, duty.key)
             if held is not None and held.sent:
                 # Sent by a sweep that stopped before recording it: record it, never resend.
-                return self.dispatch.recovered(case, duty, held, at)
+                kept = self.store.letter(reference, duty.key) if duty.to_customer else None
+                return self.dispatch.recovered(case, duty, held, at, kept)
             self.report.held += 1  # another sweep holds a live lease on it
             return None
         try:
@@ -256,6 +257,10 @@ class _Sweep:
             message_id=outcome.provider_id,
             outcome=outcome.delivery.value,
         )
+        if outcome.letter is not None:
+            # After the mark: should this write fail, the letter is not sent again; the case
+            # records it from the claim at the next sweep, without its copy.
+            self.store.keep_letter(reference, duty.key, outcome.letter)
         return outcome
 
     # -- recording --------------------------------------------------------------------------

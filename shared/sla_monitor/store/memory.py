@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sla_monitor.calendar import ClosureDay
-from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.cases import Case, SentLetter, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.listing import Listing, Schedule, listing_of, search_terms
 from sla_monitor.store.ports import (
@@ -48,6 +48,7 @@ class InMemoryCaseStore:
         self.message_ids: dict[str, str] = {}
         self.triage: dict[str, TriageRecord] = {}
         self.claims: dict[tuple[str, str], Claim] = {}
+        self.letters: dict[tuple[str, str], SentLetter] = {}
         self.counters: dict[int, int] = {}
         self.arrivals: dict[tuple[str, str], int] = {}
         self.examples: dict[str, ClassificationExample] = {}
@@ -360,6 +361,14 @@ class InMemoryCaseStore:
             self.claims[(reference, key)] = replace(
                 claim, sent=True, sent_at=sent_at, message_id=message_id, outcome=outcome
             )
+
+    def keep_letter(self, reference: str, key: str, letter: SentLetter) -> None:
+        with self._lock:
+            self.letters[(reference, key)] = letter
+
+    def letter(self, reference: str, key: str) -> SentLetter | None:
+        self.reads += 1
+        return self.letters.get((reference, key))
 
 
 class InMemoryDirectoryStore:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Case, CaseType, Channel, TimelineEvent
+from sla_monitor.cases import Case, CaseType, Channel, SentLetter, TimelineEvent
 from sla_monitor.work_list import Reach, WorkListFilter
 
 if TYPE_CHECKING:
@@ -307,6 +307,17 @@ class ActionClaims(Protocol):
     ) -> None: ...
 
 
+class LetterCopies(Protocol):
+    """Each customer letter as it went, kept when the sweep sends it: under its case and the key
+    of the action that sent it, apart from the timeline, so only a download reads its PDF."""
+
+    def keep_letter(self, reference: str, key: str, letter: SentLetter) -> None: ...
+
+    def letter(self, reference: str, key: str) -> SentLetter | None:
+        """The letter sent under `key` on the case, or None (sent before letters were kept)."""
+        ...
+
+
 class TriageRecords(Protocol):
     """Messages set aside for staff: intake keeps them, staff deal with them."""
 
@@ -486,6 +497,7 @@ class CaseStore(
     WorkShelves,
     DueCases,
     ActionClaims,
+    LetterCopies,
     TriageRecords,
     ClassificationExamples,
     ResidentAccess,

@@ -146,7 +146,7 @@ def gateway_response(page: WebResponse) -> Response:
     return Response(
         status_code=page.status,
         content_type=page.content_type,
-        body=page.body,
+        body=page.data if page.data is not None else page.body,
         headers=dict(page.headers),
         cookies=[
             Cookie(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
@@ -49,6 +50,13 @@ def working_days(count: int) -> str:
     return "1 working day" if count == 1 else f"{count} working days"
 
 
+def paragraphs(text: str | None) -> list[list[str]]:
+    """What someone wrote, or a letter's words, as paragraphs of lines: the pages show its line
+    breaks without a style of their own, each line escaped as any text is."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+    return [block.split("\n") for block in blocks if block.strip()]
+
+
 def clock_time(value: time) -> str:
     """A time as GOV.UK writes it: 5pm, 5:30pm, midday."""
     if value == time(12, 0):
@@ -76,6 +84,7 @@ def environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["working_days"] = working_days
+    env.filters["paragraphs"] = paragraphs
     return env
 
 

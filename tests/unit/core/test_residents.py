@@ -17,7 +17,6 @@ from sla_monitor.cases import (
     NotificationKind,
     Outcome,
     SentAction,
-    TimelineEvent,
 )
 from sla_monitor.directory import default_directory
 from sla_monitor.intake import NewCase, register_case
@@ -30,7 +29,6 @@ from sla_monitor.residents import (
     case_of,
     cases_of,
     change_preferences,
-    letters_sent,
     reply_expected_by,
     request_sign_in_link,
     send_more_information,
@@ -187,29 +185,6 @@ def test_the_reply_date_is_the_response_clocks_or_the_date_promised(store, polic
     assert reply_expected_by(later, policy=policy, calendar=calendar, now=MONDAY) == promised
     closed = replace(case, status=later.status.CLOSED)
     assert reply_expected_by(closed, policy=policy, calendar=calendar, now=MONDAY) is None
-
-
-def test_the_letters_listed_are_those_to_the_customer_only():
-    def sent(action, kind="message_sent", hours=0):
-        return TimelineEvent(
-            at=MONDAY + timedelta(hours=hours),
-            kind=kind,
-            actor="deadline-checker",
-            summary="sent",
-            details={"action": action},
-        )
-
-    timeline = [
-        sent("acknowledge"),
-        sent("warn_owner", hours=1),
-        sent("formal_response", kind="task_for_owner", hours=2),
-        TimelineEvent(at=MONDAY, kind="note", actor="officer", summary="a note"),
-    ]
-    letters = letters_sent(timeline)
-    assert [(x.title, x.by_post) for x in letters] == [
-        ("formal response", True),
-        ("acknowledgement", False),
-    ]
 
 
 # -- what a resident does -----------------------------------------------------------------------

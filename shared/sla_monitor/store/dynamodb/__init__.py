@@ -6,6 +6,7 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     CASE#<reference>        CASE                     the case (carries the next-due index keys)
     CASE#<reference>        EVENT#<utc>#<rev>#<n>#<nonce>  a timeline event
     CASE#<reference>        CLAIM#<action key>       a sweep's claim on an owed action
+    CASE#<reference>        LETTER#<action key>      a customer letter as sent (its PDF too)
     DELIVERY#<key>          DELIVERY                 what one delivery became (idempotency)
     MESSAGE#<message-id>    MESSAGE                  an email Message-ID that threads to a case
     COUNTER#<prefix>-<year> COUNTER                  the atomic reference counter

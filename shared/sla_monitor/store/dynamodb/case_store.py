@@ -22,7 +22,7 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.cases import Case, SentLetter, TimelineEvent
 from sla_monitor.listing import Schedule
 from sla_monitor.store.dynamodb.exports import ExportRecords
 from sla_monitor.store.dynamodb.filing import (
@@ -500,6 +500,26 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems):
             # A claim that was sent meanwhile stays as it is.
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+    # -- letters as sent ---------------------------------------------------------------------
+
+    def keep_letter(self, reference: str, key: str, letter: SentLetter) -> None:
+        self.models.letter(
+            f"CASE#{reference}",
+            f"LETTER#{key}",
+            subject=letter.subject,
+            text=letter.text,
+            pdf=letter.pdf,
+        ).save()
+
+    def letter(self, reference: str, key: str) -> SentLetter | None:
+        try:
+            item = self.models.letter.get(f"CASE#{reference}", f"LETTER#{key}")
+        except DoesNotExist:
+            return None
+        return SentLetter(subject=item.subject, text=item.text, pdf=item.pdf)
+
+    # -- claims, continued ------------------------------------------------------------------
 
     def mark_action_sent(
         self,

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
@@ -49,6 +50,7 @@ class CaseTableModels:
     session: Any
     sessions_ended: Any
     account_change: Any
+    letter: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -326,6 +328,15 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         return_to = UnicodeAttribute(null=True)
         expires_at = TTLAttribute(null=True)
 
+    # A customer letter as it went (its PDF tens of kilobytes), apart from the timeline's items.
+    class LetterItem(Model):
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        subject = UnicodeAttribute()
+        text = UnicodeAttribute()
+        pdf = BinaryAttribute(null=True, legacy_encoding=False)
+
     shelf, term, export = _shelf_and_term_models(meta)
     session, sessions_ended, account_change = _session_models(meta)
     return CaseTableModels(
@@ -343,6 +354,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         session,
         sessions_ended,
         account_change,
+        LetterItem,
     )
 
 

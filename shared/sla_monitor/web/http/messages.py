@@ -49,3 +49,5 @@ class WebResponse:
     # What the function may log about this request: never personal data.
     log_message: str | None = None
     log_fields: Mapping[str, Any] = field(default_factory=dict)
+    # A file's bytes (a letter's PDF), sent base64-encoded through API Gateway, instead of `body`.
+    data: bytes | None = None

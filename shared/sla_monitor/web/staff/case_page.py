@@ -12,6 +12,11 @@ from sla_monitor.promised_dates import paused_working_days, promised_reply
 from sla_monitor.web.forms import LANGUAGE_NAMES
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
+from sla_monitor.web.staff.conversation_page import (
+    conversation_items,
+    letter_pdf,
+    response_rows,
+)
 from sla_monitor.web.staff.formatting import (
     BADGE_CLASSES,
     CHANNEL_NAMES,
@@ -82,6 +87,7 @@ class CasePages:
             }
             for a in case_attachments(timeline, prefix=self.pages.attachment_prefix)
         ]
+        directory = self.pages.directory
         clocks = []
         for c in view.clocks:
             state = standing(
@@ -137,6 +143,21 @@ class CasePages:
                 for r in case.remedies
             ],
             timeline=[self._event(e) for e in reversed(timeline)],
+            conversation=conversation_items(
+                case,
+                timeline,
+                directory=directory,
+                attachments=attachments,
+                letter_href=lambda key: visit.urls.letter(case.reference, key),
+            ),
+            responses=[
+                {
+                    "stage": r.stage,
+                    "at": r.recorded_at,
+                    "rows": response_rows(r, case, directory=directory, council=self.pages.council),
+                }
+                for r in case.responses
+            ],
             attachments=attachments,
             actions=[
                 {"title": a.title, "href": visit.urls.action(case.reference, a.name)}
@@ -168,6 +189,16 @@ class CasePages:
             },
             log_message="attachment link given",
             log_fields={"reference": case.reference, "attachment": found.attachment_id},
+        )
+
+    def letter(self, visit: Visit, case: Case, key: str) -> WebResponse:
+        """The PDF of a letter sent on the case, as it was made when it went."""
+        return letter_pdf(
+            case,
+            key,
+            timeline=self.pages.store.timeline(case.reference),
+            store=self.pages.store,
+            secure=visit.request.secure,
         )
 
     def _event(self, event: TimelineEvent) -> dict[str, Any]:

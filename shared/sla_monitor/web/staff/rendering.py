@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sla_monitor.council import Council
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
-from sla_monitor.web.pages import long_date
+from sla_monitor.web.pages import long_date, paragraphs
 from sla_monitor.web.staff.formatting import file_size, iso_date, sentence, short_date, when
 from sla_monitor.web.staff.permissions import Permission, Viewer, may
 from sla_monitor.web.staff.urls import StaffUrls
@@ -49,6 +49,7 @@ def environment() -> Environment:
     env.filters["when"] = when
     env.filters["file_size"] = file_size
     env.filters["sentence"] = sentence
+    env.filters["paragraphs"] = paragraphs
     return env
 
 

@@ -61,6 +61,10 @@ class StaffUrls:
     def attachment(self, reference: str, attachment_id: str) -> str:
         return f"{self.action(reference, 'attachments')}/{quote(attachment_id, safe='')}"
 
+    def letter(self, reference: str, key: str) -> str:
+        """The PDF of a letter sent on the case, kept under the key of the action that sent it."""
+        return f"{self.action(reference, 'letters')}/{quote(key, safe=':')}"
+
     @property
     def log_case(self) -> str:
         return f"{self.base_path}/cases/new"

@@ -11,19 +11,25 @@ from typing import Any
 
 from sla_monitor.cases import Case, CaseStatus
 from sla_monitor.checker.messages import case_type_label
+from sla_monitor.correspondence import letter_reached_customer
 from sla_monitor.engine import evaluate
 from sla_monitor.promised_dates import promised_reply
 from sla_monitor.residents import (
     cases_of,
     dealing_with_it,
-    letters_sent,
     reply_dates_missed,
     reply_expected_by,
     stage_2_open_until,
 )
 from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES
+from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
-from sla_monitor.web.your_cases.pages import YourCases
+from sla_monitor.web.letters import letter_filename, pdf_response
+from sla_monitor.web.your_cases.conversation import (
+    resident_messages,
+    responses_without_their_letter,
+)
+from sla_monitor.web.your_cases.pages import CaseNotShown, YourCases, YourCasesUrls
 
 _STATUS_NAMES = {
     CaseStatus.OPEN: "Open",
@@ -93,6 +99,14 @@ class CasePages:
         timeline = self.pages.store.timeline(case.reference)
         clocks = evaluate(case, self.pages.policy, self.pages.calendar, now).clocks
         reply = promised_reply(case, clocks, timeline, self.pages.calendar)
+        messages = resident_messages(
+            case,
+            timeline,
+            directory=self.pages.directory,
+            council_name=self.pages.council.name,
+            letter_href=lambda key: YourCasesUrls(request.base_path).letter(case.reference, key),
+            attachment_prefix=self.pages.attachment_prefix,
+        )
         return self.pages.signed_in_page(
             request,
             session,
@@ -100,18 +114,35 @@ class CasePages:
             now=now,
             title=f"Case {case.reference}",
             case=case_summary(self.pages, case, now=now),
-            letters=[
-                {
-                    "title": letter.title,
-                    "sent_on": self.pages.calendar.local(letter.sent_at).date(),
-                    "by_post": letter.by_post,
-                }
-                for letter in letters_sent(timeline)
-            ],
+            messages=messages,
+            responses=responses_without_their_letter(
+                case, messages, ombudsman=self.pages.council.ombudsman
+            ),
             # Where the reply date moved since they were given one: from when, and why.
             reply_moved=reply.moved_sentence if reply and case.is_open else None,
             preferences=self._preferences_rows(case),
             sent=request.query.get("sent"),
+        )
+
+    def letter(
+        self, request: WebRequest, reference: str, key: str, *, now: datetime
+    ) -> WebResponse:
+        """The PDF of a letter sent to the resident on their case, as it was made when it went.
+        A letter that never reached them, or another case's, answers as a case not found."""
+        session = self.pages.signed_in(request, now=now, return_to=reference)
+        case = self.pages.their_case(session, reference)
+        timeline = self.pages.store.timeline(case.reference)
+        kept = (
+            self.pages.store.letter(case.reference, key)
+            if letter_reached_customer(timeline, key)
+            else None
+        )
+        if kept is None or kept.pdf is None:
+            raise CaseNotShown()
+        return pdf_response(
+            kept.pdf,
+            letter_filename(case.reference, key),
+            security_headers(secure=request.secure, script_nonce=""),
         )
 
     def _preferences_rows(self, case: Case) -> list[dict[str, str]]:

@@ -101,6 +101,10 @@ class YourCasesUrls:
     def step(self, reference: str, step: str) -> str:
         return f"{self.cases}/{reference}/{step}"
 
+    def letter(self, reference: str, key: str) -> str:
+        """The PDF of a letter sent on the case, under the key of the action that sent it."""
+        return f"{self.cases}/{reference}/letters/{quote(key, safe=':')}"
+
 
 class YourCases:
     """The residents' pages, given the council's collaborators."""
@@ -119,8 +123,10 @@ class YourCases:
         limits: SignInLimits | None = None,
         public_url: str | None = None,
         raw_mail: RawMailStore | None = None,
+        attachment_prefix: str = "attachments/",
     ) -> None:
         self.raw_mail = raw_mail
+        self.attachment_prefix = attachment_prefix
         self.council = council
         # Where the pages are as the browser sees them (API Gateway's own domain name and the
         # base path), for the link in the email; the council's setting wins where it has one.

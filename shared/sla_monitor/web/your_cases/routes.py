@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -195,6 +196,11 @@ def signed_out() -> Response:
 @app.get("/your-cases/<reference>")
 def case_page(reference: str) -> Response:
     return _respond(_cases().case_page(_request(), reference, now=_now()))
+
+
+@app.get("/your-cases/<reference>/letters/<letter>")
+def letter(reference: str, letter: str) -> Response:
+    return _respond(_cases().letter(_request(), reference, unquote(letter), now=_now()))
 
 
 @app.get("/your-cases/<reference>/more-information")

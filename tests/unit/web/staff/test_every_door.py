@@ -171,6 +171,7 @@ def workspace() -> Iterator[Workspace]:
             values={
                 "item": item_id(record.idempotency_key),
                 "attachment": "not-an-attachment",
+                "letter": "not-a-letter",
                 "export_id": "not-an-export",
                 "code": "planning",
                 "officer_id": "waste-officer",

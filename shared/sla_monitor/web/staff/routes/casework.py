@@ -1,7 +1,9 @@
-"""The work list (and its spreadsheet, prepared apart), logging a case, a case's page and its
-attachments."""
+"""The work list (and its spreadsheet, prepared apart), logging a case, a case's page, its
+attachments and the PDFs of the letters sent on it."""
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 
@@ -66,4 +68,13 @@ def attachment(reference: str, attachment: str) -> Response:
     current = current_request()
     return respond(
         CasePages(staff_pages()).attachment(current.visit(), current.case(reference), attachment)
+    )
+
+
+@app.get("/cases/<reference>/letters/<letter>")
+@requires(Permission.VIEW_CASE)
+def letter(reference: str, letter: str) -> Response:
+    current = current_request()
+    return respond(
+        CasePages(staff_pages()).letter(current.visit(), current.case(reference), unquote(letter))
     )

@@ -20,6 +20,7 @@ from sla_monitor.lookups import (
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.gateway import unexpected_error_fields
 from sla_monitor.web.staff.case_page import AttachmentNotOffered
+from sla_monitor.web.staff.conversation_page import LetterNotKept
 from sla_monitor.web.staff.formatting import sentence
 from sla_monitor.web.staff.pages import FormRefused
 from sla_monitor.web.staff.permissions import NotPermitted, NotSignedIn
@@ -146,6 +147,12 @@ def triage_item_not_found(_: TriageItemNotFound) -> Response:
 @app.exception_handler(AttachmentNotOffered)
 def attachment_not_offered(_: AttachmentNotOffered) -> Response:
     _refusal("no such attachment offered", 404)
+    return not_found(None)
+
+
+@app.exception_handler(LetterNotKept)
+def letter_not_kept(_: LetterNotKept) -> Response:
+    _refusal("no such letter kept", 404)
     return not_found(None)
 
 

@@ -4,6 +4,7 @@ names, and a page turned into API Gateway's answer with the session renewed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -120,15 +121,7 @@ def respond(page: WebResponse) -> Response:
             max_age=int(sessions().idle_timeout.total_seconds()),
         )
         cookies = (*cookies, renewed)
-    return gateway_response(
-        WebResponse(
-            status=page.status,
-            body=page.body,
-            content_type=page.content_type,
-            headers=page.headers,
-            cookies=cookies,
-        )
-    )
+    return gateway_response(replace(page, cookies=cookies))
 
 
 def problem(

@@ -1,0 +1,124 @@
+"""The resident's thread as their case page shows it: their own words and files, our letters,
+never a note; and a formal response sent before letters were kept, shown from what the case
+records of it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from sla_monitor.cases import (
+    Case,
+    CaseType,
+    Channel,
+    Customer,
+    FormalResponse,
+    Outcome,
+    TimelineEvent,
+)
+from sla_monitor.council import load_council
+from sla_monitor.directory import default_directory
+from sla_monitor.web.your_cases.conversation import (
+    resident_messages,
+    responses_without_their_letter,
+)
+
+AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+COUNCIL = load_council()
+CASE = Case(
+    reference="NWL-2026-000001",
+    case_type=CaseType.COMPLAINT,
+    channel=Channel.WEB,
+    received_at=AT,
+    subject="Bins missed",
+    description="Third week running.",
+    customer=Customer(name="Sam Tenant", email="sam@example.org"),
+    responses=(
+        FormalResponse(
+            stage=1,
+            outcome=Outcome.UPHELD,
+            findings="The crew missed the road.",
+            recorded_at=AT + timedelta(days=3),
+            recorded_by="waste-officer",
+            apology="We are sorry.",
+            lessons_learned="Crews now check every road on the round.",
+        ),
+    ),
+)
+
+
+def event(kind: str, hours: int, actor: str = "deadline-checker", **details: str):
+    return TimelineEvent(AT + timedelta(hours=hours), kind, actor, kind, details)
+
+
+def messages(timeline: list[TimelineEvent], case: Case = CASE):
+    return resident_messages(
+        case,
+        timeline,
+        directory=default_directory(),
+        council_name=COUNCIL.name,
+        letter_href=lambda key: f"/letters/{key}",
+        attachment_prefix="attachments/",
+    )
+
+
+def test_the_resident_sees_their_words_their_files_and_our_letters_but_no_note():
+    timeline = [
+        event(
+            "attachment",
+            0,
+            "customer",
+            s3_key="attachments/quarantine/your-cases-x/001-bins.jpg",
+            size="10",
+            content_type="image/jpeg",
+        ),
+        event("note", 1, "waste-officer"),
+        event(
+            "message_sent",
+            2,
+            action="acknowledge",
+            key="acknowledge",
+            letter_subject="We have received it",
+            letter_text="Dear Sam Tenant,",
+        ),
+    ]
+
+    first, letter = messages(timeline)
+
+    assert (first["heading"], first["text"]) == ("What you sent us online", "Third week running.")
+    assert first["files"] == ["bins.jpg"]
+    assert letter["heading"] == "Our acknowledgement" and letter["text"] == "Dear Sam Tenant,"
+    assert letter["by"] == COUNCIL.name and letter["pdf"] is None
+
+
+def test_a_response_whose_letter_was_not_kept_is_shown_from_the_case():
+    older = [event("message_sent", 80, action="formal_response", key="formal_response:1")]
+
+    [response] = responses_without_their_letter(CASE, messages(older), ombudsman=COUNCIL.ombudsman)
+
+    shown = {row["key"]["text"]: row["value"]["text"] for row in response["rows"]}
+    assert shown["What we looked at and found"] == "The crew missed the road."
+    assert shown["We are sorry"] == "We are sorry."
+    assert shown["What we will change"] == "Crews now check every road on the round."
+    assert "stage 2 review" in shown["If you are not satisfied"]
+    assert COUNCIL.ombudsman.name in shown["If you are not satisfied"]
+
+
+def test_a_response_whose_letter_was_kept_is_read_in_the_letter_alone():
+    kept = [
+        event(
+            "message_sent",
+            80,
+            action="formal_response",
+            key="formal_response:1",
+            letter_text="Dear Sam Tenant, ...",
+        )
+    ]
+
+    assert responses_without_their_letter(CASE, messages(kept), ombudsman=COUNCIL.ombudsman) == []
+    assert (
+        responses_without_their_letter(
+            replace(CASE, responses=()), messages([]), ombudsman=COUNCIL.ombudsman
+        )
+        == []
+    )
