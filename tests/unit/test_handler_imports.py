@@ -99,6 +99,15 @@ ALSO_NOT = {
         "sla_monitor.store.shelves",
         "urllib.request",  # with the first sign-in
         *NO_MODELS,
+        # Each part's routes, and its pages, with the first request to an address of that part.
+        "sla_monitor.web.staff.routes.administration",
+        "sla_monitor.web.staff.routes.casework",
+        "sla_monitor.web.staff.routes.steps",
+        "sla_monitor.web.staff.routes.triage",
+        "sla_monitor.web.staff.routes.workspace",
+        "sla_monitor.web.staff.routes.sign_in",
+        "sla_monitor.web.staff.case_page",
+        "sla_monitor.web.staff.steps",
     ),
     # The table models and the S3 client come with the first export it prepares.
     "work_list_export": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", *NO_MODELS),
