@@ -33,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.listing import schedule_of
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy import Policy
+from sla_monitor.policy_terms import Role
 from sla_monitor.store.ports import (
     CaseStore,
     DuplicateDeliveryError,

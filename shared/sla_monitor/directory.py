@@ -15,7 +15,7 @@ from datetime import datetime
 from importlib import resources
 
 from sla_monitor.cases import Case
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 
 # The council-wide roles: the first two name an officer, the last a department.
 COUNCIL_ROLES: tuple[str, ...] = (

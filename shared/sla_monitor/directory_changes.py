@@ -17,16 +17,20 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import ClosureDay, WorkingDayCalendar, require_aware
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.checker.messages import valid_address
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff import change_case
 from sla_monitor.store.ports import CaseStore, DirectoryStore, Shelf
 from sla_monitor.store.shelves import owner_key
 from sla_monitor.wording import long_date
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 # Ids and codes appear in URLs, table keys and commands: keep them plain.
 _IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -24,13 +25,16 @@ from sla_monitor.cases import (
 )
 from sla_monitor.hourly_limits import count_this_hour, mailbox
 from sla_monitor.listing import schedule_of
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.store.ports import (
     ArrivalCounters,
     CaseRecords,
     TriageRecords,
 )
 from sla_monitor.triage import TriageRecord
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel
 from sla_monitor.engine import Action, Clock, ClockState, evaluate
-from sla_monitor.policy import Policy
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 @dataclass(frozen=True)

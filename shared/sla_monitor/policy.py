@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from datetime import time
 from functools import lru_cache
@@ -13,31 +12,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sla_monitor.cases import Case, CaseType, Channel
-
-
-class PromiseKind(enum.StrEnum):
-    ACKNOWLEDGEMENT = "acknowledgement"
-    RESPONSE = "response"
-    PROGRESS_UPDATE = "progress_update"
-    ESCALATION = "escalation"
-    HANDOVER = "handover"
-    # Not written in a policy: the date a holding update gave the customer, kept as a clock.
-    PROMISED_DATE = "promised_date"
-    # Not written in a policy: an action a formal response promised by a date (`Case.remedies`).
-    REMEDY = "remedy"
-
-
-class Role(enum.StrEnum):
-    OWNER = "owner"
-    HEAD_OF_SERVICE = "head_of_service"
-    CORPORATE_COMPLAINTS_OFFICER = "corporate_complaints_officer"
-    CHIEF_EXECUTIVE = "chief_executive"
-
-
-class StartsFrom(enum.StrEnum):
-    RECEIVED = "received"
-    # The national Complaint Handling Code counts the response from the acknowledgement.
-    ACKNOWLEDGED = "acknowledged"
+from sla_monitor.policy_terms import PromiseKind, Role, StartsFrom
 
 
 class _Strict(BaseModel):

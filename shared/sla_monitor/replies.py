@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, NotificationKind, TimelineEvent
@@ -25,9 +26,12 @@ from sla_monitor.intake import (
 )
 from sla_monitor.listing import schedule_of
 from sla_monitor.mail.stage_2_requests import is_plain_thanks, stage_2_request_words
-from sla_monitor.policy import Policy, PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
 from sla_monitor.staff import ActionNotAllowed, change_case, request_stage_2
 from sla_monitor.store.ports import CaseStore, DuplicateDeliveryError, StaleCaseError
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def record_customer_reply(

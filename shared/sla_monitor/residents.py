@@ -37,7 +37,7 @@ from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.hourly_limits import count_this_hour, mailbox
-from sla_monitor.policy import Policy, PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
 from sla_monitor.store.ports import (
     ArrivalCounters,
     CaseRecords,
@@ -56,6 +56,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
 
 if TYPE_CHECKING:
     from sla_monitor.intake import Attachment
+    from sla_monitor.policy import Policy
 
 
 class NotYourCase(LookupError):

@@ -17,14 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, TimelineEvent
 from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.engine import Clock, evaluate, record_breaches
-from sla_monitor.policy import Policy, PolicyError, parse_policy
 from sla_monitor.staff import change_case
 from sla_monitor.store.ports import CaseStore, DirectoryStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ def _old_policy(
     if version is None or version == policy.version:
         return policy
     if version not in cache:
+        # The policy's models are built with the first older version read, not at import.
+        from sla_monitor.policy import PolicyError, parse_policy
+
         text = directory_store.policy_text(version)
         try:
             cache[version] = parse_policy(text) if text is not None else None

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sla_monitor import aws
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.council import Council, load_council
-from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy, load_policy
 from sla_monitor.settings import reset_settings_cache, resource_settings
 
 if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.directory import Directory
+    from sla_monitor.policy import Policy
     from sla_monitor.settings.pieces import ResourceSettings
 
     # pynamodb and botocore are imported with the first table a function uses, not at import.
@@ -50,12 +50,25 @@ class _ReadAgainAfter(Generic[T]):
         self._value = None
 
 
+def _council() -> Council:
+    # The settings models (pydantic) are built with the first services, not at import.
+    from sla_monitor.council import load_council
+
+    return load_council()
+
+
+def _policy() -> Policy:
+    # Looked up when made, not bound at import, so a test can deploy another policy.
+    from sla_monitor.policy import load_policy
+
+    return load_policy()
+
+
 @dataclass
 class Services:
     settings: ResourceSettings
-    council: Council = field(default_factory=load_council)
-    # Looked up when made, not bound at import, so a test can deploy another policy.
-    policy: Policy = field(default_factory=lambda: load_policy())
+    council: Council = field(default_factory=_council)
+    policy: Policy = field(default_factory=_policy)
     # Seconds, only ever compared with itself; tests hand in one they move on by hand.
     clock: Callable[[], float] = time.monotonic
 

@@ -30,7 +30,6 @@ from sla_monitor.lookups import TriageItemNotFound, as_reference
 from sla_monitor.mail.raw_mail import RawMailStore
 from sla_monitor.mail.replies import new_words
 from sla_monitor.mail.triage import TriageReason
-from sla_monitor.policy import Policy
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.store.ports import (
     CaseRecords,
@@ -43,6 +42,7 @@ from sla_monitor.triage import TriageOutcome, TriageRecord, TriageResolution
 
 if TYPE_CHECKING:
     from sla_monitor.mail.message import ParsedEmail
+    from sla_monitor.policy import Policy
 
 _STALE_RETRIES = 3
 _SAFE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")

@@ -12,13 +12,17 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, Channel
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Clock, ClockState, evaluate
 from sla_monitor.listing import next_clock, outstanding
-from sla_monitor.policy import Policy, PromiseKind
+from sla_monitor.policy_terms import PromiseKind
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 # -- a case and its clocks -----------------------------------------------------------------------
 

@@ -30,12 +30,12 @@ from urllib.parse import quote
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, ExportStatus, WorkListExport, WorkListExports
 from sla_monitor.work_list import CaseView, Reach, WorkListFilter, promise_label, standing
 from sla_monitor.work_list_reading import read_work_list, search_work_list
 
 if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
     from sla_monitor.runtime import Services
 
 # Where the files are kept in the bucket; a lifecycle rule there removes them after a day.

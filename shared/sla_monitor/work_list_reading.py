@@ -20,12 +20,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.directory import Directory
 from sla_monitor.listing import name_pairs, query_terms
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseRecords, Shelf, ShelfEntry, WorkShelves
 from sla_monitor.store.shelves import (
     BREACHED_SUFFIX,
@@ -39,6 +39,9 @@ from sla_monitor.store.shelves import (
     type_key,
 )
 from sla_monitor.work_list import CaseView, Reach, WorkListFilter, case_view, matches
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 PAGE_SIZE = 25
 # How many shelf entries one page may pass over looking for cases a filter wants.

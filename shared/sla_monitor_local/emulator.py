@@ -1,4 +1,4 @@
-"""Local only: three narrow fixes to moto's DynamoDB emulation and one to its Cognito, for the
+"""Local only: four narrow fixes to moto's DynamoDB emulation and one to its Cognito, for the
 demo, the tests and the local stack. Nothing deployed imports this module; on AWS, DynamoDB and
 Cognito do all of it themselves.
 
@@ -24,14 +24,22 @@ Cognito do all of it themselves.
    partitions (a month's report, one query a month and shard) walks the archive once, not once
    a query.
 
-4. moto's Cognito lets a signed-in user change any attribute of their own account
+4. moto writes each answer by walking the service's model, member by member: every attribute
+   value of every item answered is a structure of ten members, each looked up in turn (a third
+   of the time the demo's month spends in moto). DynamoDB's attribute values are already in
+   moto's answer as DynamoDB writes them (`{"S": ...}`, `{"M": {...}}`): the fix copies one
+   whose type is a string, number, boolean, null, string or number set, map or list of those
+   as it is, which is what the walk made of it; any other (a binary) is still walked.
+
+5. moto's Cognito lets a signed-in user change any attribute of their own account
    (UpdateUserAttributes), whatever the app client's WriteAttributes allow: locally a member of
    staff could make themselves another officer by rewriting `custom:officer_id`. The fix refuses,
    as Cognito does, an attribute the client that issued the access token may not write.
 
-`install()` applies all four, once per process. tests/integration/test_emulator.py checks that a
+`install()` applies all five, once per process. tests/integration/test_emulator.py checks that a
 failed transaction still leaves nothing behind, that a concurrent write survives it, that the copy
-is no longer made and that index queries answer as before, so an upgrade of moto that changes
+is no longer made, that index queries answer as before and that every type of attribute value
+reads back as written, so an upgrade of moto that changes
 what is patched fails there first.
 """
 
@@ -234,8 +242,52 @@ def install() -> None:
                     del self.all_items
 
         Table.query = query  # type: ignore[method-assign]
+        _answer_attribute_values_as_stored()
         _refuse_unwritable_attributes()
         _INSTALLED = True
+
+
+_SCALARS = frozenset({"S", "N"})
+_FLAGS = frozenset({"BOOL", "NULL"})
+_SETS = frozenset({"SS", "NS"})
+
+
+def _as_stored(value: Any) -> dict[str, Any] | None:
+    """A copy of a DynamoDB attribute value of the plain types, or None to leave it to moto."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    ((tag, inner),) = value.items()
+    if tag in _SCALARS:
+        return {tag: inner} if isinstance(inner, str) else None
+    if tag in _FLAGS:
+        return {tag: inner} if isinstance(inner, bool) else None
+    if tag in _SETS:
+        plain = isinstance(inner, list) and all(isinstance(v, str) for v in inner)
+        return {tag: list(inner)} if plain else None
+    if tag == "M" and isinstance(inner, dict):
+        members = {k: _as_stored(v) for k, v in inner.items()}
+        return None if any(v is None for v in members.values()) else {"M": members}
+    if tag == "L" and isinstance(inner, list):
+        items = [_as_stored(v) for v in inner]
+        return None if any(v is None for v in items) else {"L": items}
+    return None
+
+
+def _answer_attribute_values_as_stored() -> None:
+    from moto.core.serialize import JSONSerializer
+
+    walk = JSONSerializer._serialize_type_structure
+
+    @functools.wraps(walk)
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if key and shape.name == "AttributeValue":
+            stored = _as_stored(value)
+            if stored is not None:
+                serialized[key] = stored
+                return
+        walk(self, serialized, value, shape, key)
+
+    JSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
 
 
 def _refuse_unwritable_attributes() -> None:

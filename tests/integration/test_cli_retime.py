@@ -87,7 +87,7 @@ def test_retiming_under_a_newly_deployed_policy_records_it_on_each_case(
     shipped = load_policy()
     services().directory_store.keep_policy(shipped.version, shipped.source)
     deployed = parse_policy(shorter_text)
-    monkeypatch.setattr("sla_monitor.runtime.load_policy", lambda: deployed)
+    monkeypatch.setattr("sla_monitor.policy.load_policy", lambda: deployed)
 
     code, out, _ = run(capsys, "retime", "--as", "administrator")
 

@@ -305,3 +305,41 @@ def test_a_query_of_the_table_reads_only_its_partition(client):
             ExpressionAttributeValues={":p": {"S": "case-7"}},
         )
     assert walked == []  # the emulator handed moto the partition, not the table
+
+
+def test_every_type_of_attribute_value_reads_back_as_written(client):
+    item = {
+        "pk": {"S": "every-type"},
+        "sk": {"S": "CASE"},
+        "text": {"S": ""},
+        "count": {"N": "12.5"},
+        "yes": {"BOOL": True},
+        "no": {"BOOL": False},
+        "nothing": {"NULL": True},
+        "names": {"SS": ["a", "b"]},
+        "numbers": {"NS": ["1", "2"]},
+        "file": {"B": b"\x00\xffbytes"},
+        "files": {"BS": [b"one", b"two"]},
+        "empty": {"M": {}},
+        "nested": {"M": {"list": {"L": [{"S": "x"}, {"N": "1"}, {"M": {"b": {"B": b"\x01"}}}]}}},
+    }
+    client.put_item(TableName="t", Item=item)
+
+    got = client.get_item(TableName="t", Key={"pk": {"S": "every-type"}, "sk": {"S": "CASE"}})
+    queried = client.query(
+        TableName="t",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "every-type"}},
+    )
+
+    def as_sets(value: dict) -> dict:
+        # DynamoDB keeps a set in no particular order.
+        return {
+            name: {
+                kind: sorted(v) if kind in ("SS", "NS", "BS") else v for kind, v in typed.items()
+            }
+            for name, typed in value.items()
+        }
+
+    assert as_sets(got["Item"]) == as_sets(item)
+    assert [as_sets(i) for i in queried["Items"]] == [as_sets(item)]

@@ -38,23 +38,40 @@ NEVER_AT_IMPORT = (
     "cryptography",
     "email_validator",  # with the first contact details checked
     "pydantic_settings",  # with the first settings a function reads
+    "sla_monitor.council",  # the council's settings models, with the first services made
 )
 
+# The policy's models, and pydantic with them, come with the first services made (the engine and
+# the directory name the policy's terms, `policy_terms`, without them).
+NO_MODELS = ("pydantic", "sla_monitor.policy")
+
 ALSO_NOT = {
-    "deadline_checker": ("sla_monitor.checker.printable", "sla_monitor.reports.html"),
-    "delivery_events": ("sla_monitor.checker.printable", "sla_monitor.mail.message"),
+    "deadline_checker": ("sla_monitor.checker.printable", "sla_monitor.reports.html", *NO_MODELS),
+    "delivery_events": ("sla_monitor.checker.printable", "sla_monitor.mail.message", *NO_MODELS),
     # The mail parser and the classification come with the first event.
     "email_intake": (
         "sla_monitor.mail.message",
         "sla_monitor.mail.receive",
         "sla_monitor.mail.classification",
         "sla_monitor.mail.learned",
+        "sla_monitor.policy",
     ),
-    "have_your_say": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    # The answers' model comes with the first answers checked.
+    "have_your_say": (
+        "sla_monitor.store.dynamodb",
+        "sla_monitor.mail.message",
+        "sla_monitor.policy",
+        "sla_monitor.web.have_your_say.answers",
+    ),
     # The mail intake's settings and folders come with the first scan result.
     "scan_results": ("sla_monitor.store.dynamodb", "sla_monitor.mail.receive"),
     # Read-only: it never renders a page or reads mail.
-    "open311": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "sla_monitor.staff"),
+    "open311": (
+        "sla_monitor.store.dynamodb",
+        "sla_monitor.mail.message",
+        "sla_monitor.staff",
+        *NO_MODELS,
+    ),
     # The mail intake's parser comes with the first files a resident sends; the residents' use
     # cases (the engine, the letters' wording), the store's port and the mailer with the first
     # page that needs them.
@@ -68,6 +85,7 @@ ALSO_NOT = {
         "sla_monitor.checker.mailer",
         "sla_monitor.checker.messages",
         "sla_monitor.store.ports",
+        "sla_monitor.policy",
     ),
     # The sweep, the reports and reading set-aside mail come with the routes that use them.
     "staff_workspace": (
@@ -80,11 +98,26 @@ ALSO_NOT = {
         "sla_monitor.work_list_reading",  # with the first work list shown
         "sla_monitor.store.shelves",
         "urllib.request",  # with the first sign-in
+        *NO_MODELS,
+        # Each part's routes, and its pages, with the first request to an address of that part.
+        "sla_monitor.web.staff.routes.administration",
+        "sla_monitor.web.staff.routes.casework",
+        "sla_monitor.web.staff.routes.steps",
+        "sla_monitor.web.staff.routes.triage",
+        "sla_monitor.web.staff.routes.workspace",
+        "sla_monitor.web.staff.routes.sign_in",
+        "sla_monitor.web.staff.case_page",
+        "sla_monitor.web.staff.steps",
     ),
     # The table models and the S3 client come with the first export it prepares.
-    "work_list_export": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message"),
+    "work_list_export": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", *NO_MODELS),
     # Secrets Manager's client comes with the first step; it never reads a case.
-    "secret_rotation": ("sla_monitor.store.dynamodb", "sla_monitor.mail.message", "jinja2"),
+    "secret_rotation": (
+        "sla_monitor.store.dynamodb",
+        "sla_monitor.mail.message",
+        "jinja2",
+        *NO_MODELS,
+    ),
 }
 
 

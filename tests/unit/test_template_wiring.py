@@ -104,6 +104,7 @@ def _routes_registered_by_the_staff_workspace() -> set[tuple[str, str]]:
     from the steps table, not written one by one."""
     from sla_monitor.web.staff import routes
 
+    routes.register_every_route()
     return {
         (re.sub(r"<(\w+)>", r"{\1}", route.path), route.method.upper())
         for route in routes.app._static_routes + routes.app._dynamic_routes

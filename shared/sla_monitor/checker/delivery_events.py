@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Case, TimelineEvent
@@ -26,15 +26,18 @@ from sla_monitor.checker.message_kinds import TITLES
 from sla_monitor.checker.messages import Composer, build_email, new_message_id
 from sla_monitor.checker.preferences import route_without_email
 from sla_monitor.checker.sweep import ACTOR, next_due_for
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.store.ports import (
     CaseStore,
     DuplicateDeliveryError,
     retry_on_conflict,
 )
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.policy import Policy
 
 _LEASE = timedelta(minutes=10)
 _SAVE_ATTEMPTS = 5

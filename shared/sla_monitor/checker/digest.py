@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Case, CaseType
@@ -31,11 +31,14 @@ from sla_monitor.checker.messages import (
     case_type_label,
     new_message_id,
 )
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory, Officer
 from sla_monitor.engine import Clock, ClockState, evaluate
-from sla_monitor.policy import Policy, PromiseKind
+from sla_monitor.policy_terms import PromiseKind
 from sla_monitor.store.ports import ActionClaims, CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.policy import Policy
 
 _LEASE = timedelta(minutes=10)
 _DONE = "done"

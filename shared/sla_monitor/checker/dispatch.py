@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind, SentLetter
@@ -38,10 +39,12 @@ from sla_monitor.checker.preferences import (
     route_without_email,
     wants_large_print,
 )
-from sla_monitor.council import Council
 from sla_monitor.engine import Action, Evaluation
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.store.ports import Claim
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
 
 
 @dataclass(frozen=True)

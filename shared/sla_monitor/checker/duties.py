@@ -11,7 +11,7 @@ from datetime import datetime
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, Notification, NotificationKind
 from sla_monitor.engine import Action, Evaluation, OwedAction, notification_owed_from
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 
 
 class Notice(enum.StrEnum):

@@ -6,7 +6,7 @@ title of each kind of message, `checker.message_kinds`. Nothing here sends anyth
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, NotificationKind
@@ -37,7 +37,6 @@ from sla_monitor.checker.preferences import (
     wants_large_print,
 )
 from sla_monitor.checker.reply_dates import ReplyDates
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import (
     REMEDY_CLOCK,
@@ -48,8 +47,12 @@ from sla_monitor.engine import (
     day_ended_by,
     evaluate,
 )
-from sla_monitor.policy import Policy, Promise, PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
 from sla_monitor.wording import reply_how
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.policy import Policy, Promise
 
 
 class LetterWriter:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sla_monitor.cases import NotificationKind
 from sla_monitor.checker.duties import Notice
 from sla_monitor.engine import Action
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 
 CUSTOMER_TEMPLATES: dict[Action, str] = {
     Action.ACKNOWLEDGE: "customer/acknowledgement",

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from sla_monitor.cases import Case, Outcome
 from sla_monitor.checker.mailer import OutboundEmail
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.wording import (
     DEFAULT_LANGUAGE,
@@ -37,6 +36,8 @@ from sla_monitor.wording import case_type_label as case_type_label  # re-exporte
 if TYPE_CHECKING:
     from jinja2 import Environment
     from jinja2.runtime import Context
+
+    from sla_monitor.council import Council
 
 # A plain address: no display name, no comments, no quoted local part. Anything else is not
 # mailed automatically; the owner gets the letter to send by hand instead.

@@ -16,13 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.checker.messages import DEFAULT_LANGUAGE, long_date, primary_language
-from sla_monitor.council import Council
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
 
 FONTS = Path(__file__).with_name("fonts")
 _FAMILY = "NotoSans"

@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, NotificationKind
 from sla_monitor.checker.duties import Duty
-from sla_monitor.engine import Action, Clock, ClockState, evaluate, reply_day_after_delay
-from sla_monitor.policy import Policy, PromiseKind
+from sla_monitor.engine import (
+    Action,
+    Clock,
+    ClockState,
+    evaluate,
+    reply_day_after_delay,
+)
+from sla_monitor.policy_terms import PromiseKind
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 # Case updates whose date is worked out afresh when the letter goes, and never given once past.
 _DATED_UPDATES = ("downgraded", "retimed")

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Case, CaseStatus, CaseType, SentAction, TimelineEvent
@@ -40,12 +41,14 @@ from sla_monitor.checker.letters import LetterWriter
 from sla_monitor.checker.mailer import Mailer, SendingUnavailableError, TransientSendError
 from sla_monitor.checker.messages import Composer
 from sla_monitor.checker.outcomes import Outcome, SweepReport
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Action, Evaluation, acknowledgement_key, evaluate, record_breaches
 from sla_monitor.listing import Schedule, deadline_of
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, retry_on_conflict
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.policy import Policy
 
 ACTOR = "deadline-checker"
 

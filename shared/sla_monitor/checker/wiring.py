@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sla_monitor.checker.budget import Budget
 from sla_monitor.checker.digest import DigestReport, send_daily_digests
@@ -13,9 +14,11 @@ from sla_monitor.checker.mailer import Mailer, SESMailer
 from sla_monitor.checker.messages import Composer
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.sweep import SweepSettings, sweep
-from sla_monitor.council import Council
 from sla_monitor.retiming import keep_deployed_policy
 from sla_monitor.runtime import Services
+
+if TYPE_CHECKING:
+    from sla_monitor.council import Council
 
 
 @lru_cache(maxsize=4)

@@ -20,7 +20,7 @@ from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
 from sla_monitor.directory import Directory
 from sla_monitor.engine import REMEDY_CLOCK, Clock, ClockState
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.work_list import CaseView, promise_label
 
 # -- times ---------------------------------------------------------------------------------------

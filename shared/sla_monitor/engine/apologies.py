@@ -8,11 +8,14 @@ counts from the day the letter goes. Pure: no AWS, no clock reads.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
 from sla_monitor.engine.results import Action, OwedAction
-from sla_monitor.policy import Policy, Promise
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy, Promise
 
 
 def apology_for_delay(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Breach, Case, SentAction
@@ -29,7 +30,10 @@ from sla_monitor.engine.results import (
     promised_date_clock,
 )
 from sla_monitor.engine.timing import StageTiming, Timing, stage_times
-from sla_monitor.policy import Policy, Promise, PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy, Promise
 
 # A complaint open for years would otherwise grow its list of progress-update intervals forever.
 _MAX_INTERVALS = 260

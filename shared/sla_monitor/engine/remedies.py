@@ -14,7 +14,7 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.engine.breaches import broken_at, clock_state
 from sla_monitor.engine.results import Action, Clock, OwedAction
-from sla_monitor.policy import PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
 
 # The clock of each action a formal response promised (`Case.remedies`); its occurrence is the
 # action's number on the case.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.policy import PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
 
 
 class ClockState(enum.StrEnum):

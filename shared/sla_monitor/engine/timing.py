@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, Pause
-from sla_monitor.policy import Promise, StartsFrom
+from sla_monitor.policy_terms import StartsFrom
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Promise
 
 
 @dataclass(frozen=True)

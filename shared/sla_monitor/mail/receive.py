@@ -43,7 +43,6 @@ from sla_monitor.mail.triage import (
     sender_verified,
     virus_scan_unfinished,
 )
-from sla_monitor.policy import Policy
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.store.ports import (
     CaseStore,
@@ -53,6 +52,7 @@ from sla_monitor.store.ports import (
 from sla_monitor.triage import TriageRecord
 
 if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
     from sla_monitor.runtime import Services
     from sla_monitor.settings.pieces import MailSettings
 

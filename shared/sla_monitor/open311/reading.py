@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
@@ -17,8 +18,10 @@ from sla_monitor.open311.query import MAX_REQUESTS, REFERENCE, RequestsQuery
 from sla_monitor.open311.records import Publication, Service, ServiceRequest
 from sla_monitor.open311.service_requests import case_service_code, is_published, service_request
 from sla_monitor.open311.services import services
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, month_received
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 @dataclass(frozen=True)

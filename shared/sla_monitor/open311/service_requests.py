@@ -5,6 +5,7 @@ its description only as the anonymiser leaves it, when the council publishes des
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sla_monitor.cases import Case, CaseStatus
 from sla_monitor.directory import Department, Directory
@@ -12,7 +13,9 @@ from sla_monitor.engine import Clock, ClockState, Evaluation, promised_date_cloc
 from sla_monitor.open311.anonymiser import anonymised_description, names_on
 from sla_monitor.open311.records import Publication, ServiceRequest
 from sla_monitor.open311.services import PUBLISHED_TYPES, service_code, service_name
-from sla_monitor.policy import Policy
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def is_published(case: Case) -> bool:

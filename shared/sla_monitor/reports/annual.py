@@ -21,15 +21,19 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import COMPLAINT_OUTCOMES, Case, CaseType, OmbudsmanDecision, Outcome
 from sla_monitor.directory import Directory
 from sla_monitor.engine import ClockState, evaluate, stage_times
-from sla_monitor.policy import Policy, PromiseKind
+from sla_monitor.policy_terms import PromiseKind
 from sla_monitor.reports.compliance import department_code, department_label
 from sla_monitor.reports.periods import ReportYear
 from sla_monitor.reports.self_assessment import CodeRequirement, assess
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 # The Complaint Handling Code's response timescales: (working days from the acknowledgement,
 # the most one extension may add), by stage.

@@ -25,13 +25,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
 from sla_monitor.directory import Directory
 from sla_monitor.engine import Clock, ClockState, base_promise, evaluate
-from sla_monitor.policy import Policy
 from sla_monitor.reports.periods import Month
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 KEPT_ON_TIME = "kept_on_time"
 KEPT_LATE = "kept_late"

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy
 from sla_monitor.reports.annual import AnnualComplaintsReport, compile_annual_report
 from sla_monitor.reports.compliance import TREND_MONTHS, MonthlyReport, compile_monthly_report
 from sla_monitor.reports.periods import Month, ReportYear
 from sla_monitor.store.ports import CaseListings
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def cases_by_month(store: CaseListings, months: Iterable[Month]) -> dict[Month, list[Case]]:

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, Extension
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy
 from sla_monitor.reports.periods import ReportYear
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 # The Code's acknowledgement timescale at both stages, in working days from the request.
 CODE_ACKNOWLEDGEMENT_DAYS = 5

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -17,7 +18,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.intake import pass_feedback_to_service, resume_from_pause
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff.steps import (
     ActionNotAllowed,
     article,
@@ -27,6 +28,9 @@ from sla_monitor.staff.steps import (
 )
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.triage import ClassificationExample
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 _FEEDBACK = (CaseType.COMPLIMENT, CaseType.COMMENT)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -19,10 +20,13 @@ from sla_monitor.intake import (
     pause_for_customer,
     resume_from_pause,
 )
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff.steps import ActionNotAllowed, change_case, customer_update, require_open
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.wording import long_date
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def wait_for_customer(

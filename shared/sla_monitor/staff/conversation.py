@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -10,9 +11,11 @@ from sla_monitor.cases import (
     NotificationKind,
     TimelineEvent,
 )
-from sla_monitor.policy import Policy
 from sla_monitor.staff.steps import ActionNotAllowed, change_case
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def message_words(text: str) -> str:

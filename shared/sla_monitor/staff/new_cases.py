@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -19,9 +20,11 @@ from sla_monitor.intake import (
     NewCase,
     register_case,
 )
-from sla_monitor.policy import Policy
 from sla_monitor.staff.steps import ActionNotAllowed
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def log_case(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -13,9 +14,11 @@ from sla_monitor.cases import (
     OmbudsmanReferral,
     TimelineEvent,
 )
-from sla_monitor.policy import Policy
 from sla_monitor.staff.steps import ActionNotAllowed, article, change_case
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def record_ombudsman_referral(

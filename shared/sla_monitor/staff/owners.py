@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -12,7 +13,7 @@ from sla_monitor.cases import (
     TimelineEvent,
 )
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff.stage_2 import stage_1_people
 from sla_monitor.staff.steps import (
     ActionNotAllowed,
@@ -22,6 +23,9 @@ from sla_monitor.staff.steps import (
     require_open,
 )
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def assign_case(

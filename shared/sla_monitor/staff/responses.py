@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -22,11 +23,14 @@ from sla_monitor.cases import (
 from sla_monitor.intake import (
     resume_from_pause,
 )
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff.stage_2 import stage_1_people
 from sla_monitor.staff.steps import ActionNotAllowed, article, change_case, require_open
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.wording import long_date
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def record_response(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -20,7 +21,7 @@ from sla_monitor.directory import Directory
 from sla_monitor.intake import (
     resume_from_pause,
 )
-from sla_monitor.policy import Policy, Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.staff.steps import (
     ActionNotAllowed,
     article,
@@ -28,6 +29,9 @@ from sla_monitor.staff.steps import (
     require_active_officer,
 )
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 def request_stage_2(

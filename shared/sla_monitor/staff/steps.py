@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -18,8 +19,10 @@ from sla_monitor.directory import Directory
 from sla_monitor.engine import record_breaches
 from sla_monitor.listing import schedule_of
 from sla_monitor.lookups import CaseNotFound
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore, retry_on_conflict
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 class ActionNotAllowed(ValueError):

@@ -64,8 +64,9 @@ def fetch_previous_secret(name: str) -> str | None:
 
 class StoredSigner:
     """The signer of a function's pages, from its stored secret: the current version signs, and
-    the previous one is still accepted during a rotation's changeover. Made again after
-    SECRET_MAX_AGE seconds, so a rotation reaches a warm container without a restart."""
+    the previous one (read when first needed) is still accepted during a rotation's changeover.
+    Made again after SECRET_MAX_AGE seconds, so a rotation reaches a warm container without a
+    restart."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._kept: dict[SecretSettings, tuple[float, FormSigner]] = {}
@@ -77,9 +78,11 @@ class StoredSigner:
             kept = self._kept.get(source)
             if kept is not None and self._clock() - kept[0] < SECRET_MAX_AGE:
                 return kept[1]
-        previous = previous_secret(source, fetch_previous_secret)
+        # The previous version (AWSPREVIOUS) is read only when a signature does not match the
+        # current one: a cold start's first request seldom brings one signed before a rotation.
         signer = FormSigner(
-            resolve_secret(source, fetch_stored_secret), previous=[previous] if previous else []
+            resolve_secret(source, fetch_stored_secret),
+            read_previous=lambda: previous_secret(source, fetch_previous_secret),
         )
         with self._lock:
             self._kept[source] = (self._clock(), signer)

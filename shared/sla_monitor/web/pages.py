@@ -9,11 +9,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sla_monitor.council import Council
 from sla_monitor.wording import long_date
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from sla_monitor.council import Council
 
 
 @dataclass(frozen=True)

@@ -62,11 +62,21 @@ class FormSigner:
     (Secrets Manager keeps it as AWSPREVIOUS): a form opened, or a session started, before the
     rotation still works; only the current secret signs."""
 
-    def __init__(self, secret: bytes, *, previous: Sequence[bytes] = ()) -> None:
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        previous: Sequence[bytes] = (),
+        read_previous: Callable[[], bytes | None] | None = None,
+    ) -> None:
+        """`read_previous`, when given, reads the previous secret the first time a signature
+        does not match the current one (a read of the secret store that most requests, and a
+        cold start's first, never need); it is read once for this signer."""
         if any(len(key) < 16 for key in (secret, *previous)):
             raise ValueError("the signing secret is too short")
         self._secret = secret
         self._accepted = (secret, *(key for key in previous if key != secret))
+        self._read_previous = read_previous
 
     @staticmethod
     def _mac(key: bytes, purpose: str, payload: str, issued: str) -> str:
@@ -78,6 +88,24 @@ class FormSigner:
         issued = str(int(require_aware(issued_at).timestamp()))
         return f"{payload}.{issued}.{self._mac(self._secret, purpose, payload, issued)}"
 
+    def _signed_by(
+        self, keys: Sequence[bytes], mac: str, purpose: str, payload: str, issued: str
+    ) -> bool:
+        return any(
+            hmac.compare_digest(mac, self._mac(key, purpose, payload, issued)) for key in keys
+        )
+
+    def _previous(self) -> tuple[bytes, ...]:
+        """The previous secret, read now if it is still to be read (then kept as accepted)."""
+        read, self._read_previous = self._read_previous, None
+        if read is None:
+            return ()
+        key = read()
+        if not key or len(key) < 16 or key in self._accepted:
+            return ()
+        self._accepted = (*self._accepted, key)
+        return (key,)
+
     def unsign(
         self, purpose: str, token: str, *, now: datetime, max_age: timedelta | None
     ) -> tuple[str, datetime]:
@@ -86,9 +114,8 @@ class FormSigner:
         if len(parts) != 3:
             raise BadToken("malformed")
         payload, issued, mac = parts
-        if not any(
-            hmac.compare_digest(mac, self._mac(key, purpose, payload, issued))
-            for key in self._accepted
+        if not self._signed_by(self._accepted, mac, purpose, payload, issued) and not (
+            self._signed_by(self._previous(), mac, purpose, payload, issued)
         ):
             raise BadToken("signature does not match")
         try:

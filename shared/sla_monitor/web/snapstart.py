@@ -34,6 +34,8 @@ _MODULES = (
     # Recording a case and saying what happens next (loaded by the first form sent).
     "sla_monitor.intake",
     "sla_monitor.web.have_your_say.next_steps",
+    # Checking the answers (their pydantic model).
+    "sla_monitor.web.have_your_say.answers",
     # The function's settings models (pydantic-settings): only the modules load here; the
     # function's settings are read with its first request.
     "sla_monitor.settings.functions",

@@ -26,7 +26,7 @@ from sla_monitor.directory_changes import (
     set_role,
 )
 from sla_monitor.listing import Schedule
-from sla_monitor.policy import Role
+from sla_monitor.policy_terms import Role
 from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
 from tests.unit.core.builders import a_case, london
 

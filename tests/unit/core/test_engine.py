@@ -5,7 +5,8 @@ import pytest
 
 from sla_monitor.cases import CaseStatus, CaseType, Channel, Extension, Pause
 from sla_monitor.engine import Action, ClockState, evaluate, next_due_instant
-from sla_monitor.policy import Role, parse_policy
+from sla_monitor.policy import parse_policy
+from sla_monitor.policy_terms import Role
 
 from .builders import a_case, london, sent
 

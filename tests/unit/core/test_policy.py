@@ -1,7 +1,8 @@
 import pytest
 
 from sla_monitor.cases import CaseType, Channel
-from sla_monitor.policy import PolicyError, PromiseKind, load_policy, parse_policy
+from sla_monitor.policy import PolicyError, load_policy, parse_policy
+from sla_monitor.policy_terms import PromiseKind
 
 from .builders import a_case
 

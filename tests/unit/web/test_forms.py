@@ -10,14 +10,8 @@ from hypothesis import strategies as st
 
 from sla_monitor.cases import AccessibleFormat, CaseType, ContactMethod
 from sla_monitor.web.errors import EmptyForm, FormTooLarge, UnreadableForm, WrongContentType
-from sla_monitor.web.forms import (
-    ANSWER_FIELDS,
-    MAX_DETAILS,
-    InvalidAnswers,
-    ReplyBy,
-    check_answers,
-    read_form,
-)
+from sla_monitor.web.forms import ANSWER_FIELDS, MAX_DETAILS, ReplyBy, read_form
+from sla_monitor.web.have_your_say.answers import InvalidAnswers, check_answers
 
 DEPARTMENTS = ("housing", "waste-services")
 FORM = "application/x-www-form-urlencoded"

@@ -174,6 +174,33 @@ def test_during_a_rotation_the_previous_secret_is_accepted_and_only_the_current_
         later.unsign("csrf", opened_before, now=NOW, max_age=None)
 
 
+def test_the_previous_secret_is_read_only_when_a_signature_does_not_match_the_current():
+    reads: list[str] = []
+
+    def read_previous() -> bytes:
+        reads.append("AWSPREVIOUS")
+        return b"p" * 40
+
+    signer = FormSigner(b"c" * 40, read_previous=read_previous)
+    current = signer.sign("csrf", "token", issued_at=NOW)
+    assert signer.unsign("csrf", current, now=NOW, max_age=None)[0] == "token"
+    assert reads == []  # signing, and a token the current secret signed, never read it
+    opened_before = FormSigner(b"p" * 40).sign("csrf", "opened before", issued_at=NOW)
+    assert signer.unsign("csrf", opened_before, now=NOW, max_age=None)[0] == "opened before"
+    assert signer.unsign("csrf", opened_before, now=NOW, max_age=None)[0] == "opened before"
+    forged = FormSigner(b"f" * 40).sign("csrf", "forged", issued_at=NOW)
+    with pytest.raises(BadToken):
+        signer.unsign("csrf", forged, now=NOW, max_age=None)
+    assert reads == ["AWSPREVIOUS"]  # once for this signer
+
+
+def test_without_a_previous_secret_a_token_of_another_is_refused():
+    signer = FormSigner(b"c" * 40, read_previous=lambda: None)
+    forged = FormSigner(b"f" * 40).sign("csrf", "forged", issued_at=NOW)
+    with pytest.raises(BadToken):
+        signer.unsign("csrf", forged, now=NOW, max_age=None)
+
+
 def test_the_previous_version_is_read_only_for_a_stored_secret():
     asked: list[str] = []
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType
 from sla_monitor.engine import Clock, evaluate
-from sla_monitor.policy import Policy, PromiseKind, Role
+from sla_monitor.policy_terms import PromiseKind, Role
+
+if TYPE_CHECKING:
+    from sla_monitor.policy import Policy
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.council import Council
 from sla_monitor.directory import Department
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.errors import (
     AnswersAltered,
@@ -47,11 +45,8 @@ from sla_monitor.web.forms import (
     QUESTION_SLUGS,
     QUESTIONS,
     FieldError,
-    InvalidAnswers,
     Question,
-    check_answers,
     clean_values,
-    keep_chosen_contact_detail,
     question,
     question_asking,
     read_form,
@@ -84,7 +79,9 @@ from sla_monitor.web.security import (
 )
 
 if TYPE_CHECKING:
+    from sla_monitor.council import Council
     from sla_monitor.intake import ArrivalLimits
+    from sla_monitor.policy import Policy
 
 HONEYPOT_FIELD = "website"
 CHANGE_FIELD = "change"
@@ -154,6 +151,8 @@ class HaveYourSay:
                 request, replace(draft, values=values), csrf=csrf, now=now, errors=errors
             )
         if asked.slug == "contact":
+            from sla_monitor.web.have_your_say.answers import keep_chosen_contact_detail
+
             values = keep_chosen_contact_detail(values)
         answered = replace(draft, values=values)
         index = QUESTION_SLUGS.index(asked.slug)
@@ -183,6 +182,8 @@ class HaveYourSay:
             return self._question(
                 request, replace(draft, at=QUESTIONS[-1].slug, returning=False), csrf=csrf, now=now
             )
+        from sla_monitor.web.have_your_say.answers import InvalidAnswers, check_answers
+
         try:
             answers = check_answers(draft.values, departments=self._department_codes())
         except InvalidAnswers:
@@ -344,6 +345,9 @@ class HaveYourSay:
 
     def _errors_on(self, asked: Question, values: Mapping[str, str]) -> list[FieldError]:
         """The problems with the answers this page asks for, given the answers so far."""
+        # The answers' model (pydantic) loads with the first answers checked, not at import.
+        from sla_monitor.web.have_your_say.answers import InvalidAnswers, check_answers
+
         try:
             check_answers(values, departments=self._department_codes())
         except InvalidAnswers as invalid:
@@ -355,6 +359,8 @@ class HaveYourSay:
     ) -> WebResponse:
         """The answers to check; or, when an answer no longer fits the others (a complaint
         needs a name), the first page with a problem, which comes back here once answered."""
+        from sla_monitor.web.have_your_say.answers import InvalidAnswers, check_answers
+
         try:
             answers = check_answers(draft.values, departments=self._department_codes())
         except InvalidAnswers as invalid:

@@ -5,7 +5,7 @@ the answers to check, each with a link to change it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sla_monitor.cases import CaseType
 from sla_monitor.directory import Department
@@ -21,10 +21,12 @@ from sla_monitor.web.forms import (
     QUESTIONS,
     REPLY_BY_NAMES,
     FieldError,
-    HaveYourSayAnswers,
     ReplyBy,
 )
 from sla_monitor.web.have_your_say.draft import Draft
+
+if TYPE_CHECKING:
+    from sla_monitor.web.have_your_say.answers import HaveYourSayAnswers
 
 _QUESTION_TITLES: dict[str, str] = {
     "about": "What is your message about?",

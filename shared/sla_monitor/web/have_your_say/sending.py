@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Channel
 from sla_monitor.directory import Department
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.errors import TooManyMessages
-from sla_monitor.web.forms import HaveYourSayAnswers
 
 if TYPE_CHECKING:
     from sla_monitor.intake import ArrivalLimits, Registration
+    from sla_monitor.policy import Policy
+    from sla_monitor.web.have_your_say.answers import HaveYourSayAnswers
 
 ACTOR = "have_your_say"
 

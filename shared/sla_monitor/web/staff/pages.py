@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sla_monitor.attachments import AttachmentLinks
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy
 from sla_monitor.store.ports import CaseStore
 from sla_monitor.web.forms import FieldError, read_form
 from sla_monitor.web.http.messages import WebRequest, WebResponse
@@ -31,6 +29,8 @@ from sla_monitor.web.staff.session import CSRF_FIELD, Session, Sessions
 from sla_monitor.web.staff.urls import StaffUrls
 
 if TYPE_CHECKING:
+    from sla_monitor.council import Council
+    from sla_monitor.policy import Policy
     from sla_monitor.work_list_export import ExportFiles, ExportStarter
 
 

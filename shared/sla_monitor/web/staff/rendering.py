@@ -8,7 +8,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from sla_monitor.council import Council
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
 from sla_monitor.web.pages import long_date, paragraphs
 from sla_monitor.web.staff.formatting import file_size, iso_date, sentence, short_date, when
@@ -17,6 +16,8 @@ from sla_monitor.web.staff.urls import StaffUrls
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from sla_monitor.council import Council
 
 
 ASSETS: dict[str, str] = {

@@ -27,9 +27,7 @@ from urllib.parse import quote
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case
-from sla_monitor.council import Council
 from sla_monitor.directory import Directory
-from sla_monitor.policy import Policy
 from sla_monitor.web.have_your_say.information import INFORMATION_PAGES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import SetCookie, WebRequest, WebResponse
@@ -47,7 +45,9 @@ from sla_monitor.web.your_cases.session import (
 # import.
 if TYPE_CHECKING:
     from sla_monitor.checker.mailer import Mailer
+    from sla_monitor.council import Council
     from sla_monitor.mail.raw_mail import RawMailStore
+    from sla_monitor.policy import Policy
     from sla_monitor.residents import SignInLimits
     from sla_monitor.store.ports import CaseStore
 

@@ -235,6 +235,7 @@ def _csrf() -> str:
 
 
 def _routes() -> list[Any]:
+    routes.register_every_route()  # each part's routes register with its first request
     return sorted(
         routes.app._static_routes + routes.app._dynamic_routes, key=lambda r: (r.path, r.method)
     )

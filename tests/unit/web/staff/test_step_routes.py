@@ -13,6 +13,7 @@ STEP = re.compile(r"^/cases/<reference>/([a-z0-9-]+)$")
 
 def _step_routes() -> dict[tuple[str, str], object]:
     found = {}
+    routes.register_every_route()
     for route in routes.app._dynamic_routes + routes.app._static_routes:
         matched = STEP.match(route.path)
         if matched:
@@ -30,3 +31,13 @@ def test_each_step_has_a_form_and_an_answer_behind_its_own_permission():
 
 def test_no_step_route_stands_outside_the_steps_table():
     assert {name for _, name in _step_routes()} == set(ACTIONS)
+
+
+def test_each_part_of_the_workspace_registers_its_routes_only_under_its_own_addresses():
+    """A route registered by a module its address does not lead to would not be found until
+    another request loaded that module (`routes.ROUTE_MODULES`)."""
+    routes.register_every_route()
+    for route in routes.app._dynamic_routes + routes.app._static_routes:
+        first = route.path.strip("/").split("/", 1)[0]
+        module = route.func.__module__.rsplit(".", 1)[-1]
+        assert module in routes.ROUTE_MODULES.get(first, ()), (route.path, module)

@@ -10,7 +10,10 @@ from aws_lambda_powertools.event_handler import Response
 from sla_monitor.web.staff.case_page import CasePages
 from sla_monitor.web.staff.permissions import Permission, requires
 from sla_monitor.web.staff.routes.collaborators import staff_pages
+from sla_monitor.web.staff.routes.errors import answer_case_refusals
 from sla_monitor.web.staff.routes.resolver import app, current_request, respond
+
+answer_case_refusals()
 
 
 @app.get("/cases")

@@ -6,7 +6,7 @@ with personal data."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
@@ -19,8 +19,6 @@ from sla_monitor.lookups import (
 )
 from sla_monitor.web.errors import FormNotAccepted
 from sla_monitor.web.gateway import unexpected_error_fields
-from sla_monitor.web.staff.case_page import AttachmentNotOffered
-from sla_monitor.web.staff.conversation_page import LetterNotKept
 from sla_monitor.web.staff.formatting import sentence
 from sla_monitor.web.staff.pages import FormRefused
 from sla_monitor.web.staff.permissions import NotPermitted, NotSignedIn
@@ -34,7 +32,10 @@ from sla_monitor.web.staff.routes.resolver import (
     session_cookie,
 )
 from sla_monitor.web.staff.session import SESSION_COOKIE
-from sla_monitor.web.staff.steps import StepNotOpen
+
+if TYPE_CHECKING:
+    from sla_monitor.web.staff.case_page import AttachmentNotOffered
+    from sla_monitor.web.staff.steps import StepNotOpen
 
 
 def _refusal(reason: str, status: int, **fields: Any) -> None:
@@ -103,7 +104,6 @@ def form_refused(_: FormRefused) -> Response:
     )
 
 
-@app.exception_handler(StepNotOpen)
 def step_not_open(error: StepNotOpen) -> Response:
     _refusal("step not open on the case", 409, step=error.step)
     return problem(
@@ -144,16 +144,28 @@ def triage_item_not_found(_: TriageItemNotFound) -> Response:
     return not_found(None)
 
 
-@app.exception_handler(AttachmentNotOffered)
 def attachment_not_offered(_: AttachmentNotOffered) -> Response:
     _refusal("no such attachment offered", 404)
     return not_found(None)
 
 
-@app.exception_handler(LetterNotKept)
-def letter_not_kept(_: LetterNotKept) -> Response:
+def letter_not_kept(_: Exception) -> Response:
     _refusal("no such letter kept", 404)
     return not_found(None)
+
+
+def answer_case_refusals() -> None:
+    """Answer the refusals of a case's own pages: a step not open on it (`step_not_open`), an
+    attachment not offered (`attachment_not_offered`) and a letter not kept (`letter_not_kept`).
+    Their exceptions' modules come with the routes of those pages, which call this as they
+    load, not with the handler's import."""
+    from sla_monitor.web.staff.case_page import AttachmentNotOffered
+    from sla_monitor.web.staff.conversation_page import LetterNotKept
+    from sla_monitor.web.staff.steps import StepNotOpen
+
+    app.exception_handler(StepNotOpen)(step_not_open)
+    app.exception_handler(AttachmentNotOffered)(attachment_not_offered)
+    app.exception_handler(LetterNotKept)(letter_not_kept)
 
 
 @app.exception_handler(Exception)

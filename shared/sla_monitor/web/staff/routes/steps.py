@@ -7,9 +7,12 @@ from aws_lambda_powertools.event_handler import Response
 
 from sla_monitor.web.staff.permissions import requires
 from sla_monitor.web.staff.routes.collaborators import staff_pages
+from sla_monitor.web.staff.routes.errors import answer_case_refusals
 from sla_monitor.web.staff.routes.resolver import app, current_request, respond
 from sla_monitor.web.staff.step_forms import StepPages
 from sla_monitor.web.staff.steps import ACTIONS, CaseAction
+
+answer_case_refusals()
 
 
 def _form(reference: str, name: str) -> Response:
