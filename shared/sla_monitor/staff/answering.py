@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import (
@@ -28,13 +29,15 @@ from sla_monitor.cases import (
     Outcome,
     TimelineEvent,
 )
-from sla_monitor.council import OTHER_REASON, ClosingWithoutALetter
 from sla_monitor.engine import base_promise
 from sla_monitor.intake import resume_from_pause
-from sla_monitor.policy import Policy
 from sla_monitor.staff.conversation import message_words
 from sla_monitor.staff.steps import ActionNotAllowed, article, change_case, require_open
 from sla_monitor.store.ports import CaseStore
+
+if TYPE_CHECKING:
+    from sla_monitor.council import ClosingWithoutALetter
+    from sla_monitor.policy import Policy
 
 # The case types answered by a reply in the officer's words; a complaint is answered by the
 # formal response letter.
@@ -121,6 +124,8 @@ def close_without_letter(
     name) or `other_reason` in the officer's words (`reason` "other"). Its clocks stop: the
     promise to respond is kept where the council counts the reason as the reply, else closed
     without a reply (neither kept nor broken); a breach already recorded stays one."""
+    from sla_monitor.council import OTHER_REASON  # the council's settings, loaded when used
+
     if reason == OTHER_REASON:
         reason_text = (other_reason or "").strip()
         meets_response = False
