@@ -44,7 +44,7 @@ def test_assign_gives_the_case_to_the_officer_and_tells_them(aws, capsys):
     assert out.startswith(f"{reference} assigned to jane-smith\n")
     assert stored(reference).assigned_officer == "jane-smith"
     assigned = event(reference, "assigned")
-    assert (assigned.actor, assigned.summary) == ("complaints-officer", "assigned to jane-smith")
+    assert (assigned.actor, assigned.summary) == ("complaints-officer", "assigned to Jane Smith")
     assert len(mail_to(JANE)) == 1
 
 

@@ -458,3 +458,21 @@ def test_only_a_complaint_goes_to_the_ombudsman(world):
         record_ombudsman_referral(
             case.reference, ombudsman_reference=" ", by="x", now=RECEIVED, **world
         )
+
+
+def test_the_timeline_names_the_officer_and_department_assigned_where_the_directory_is_at_hand(
+    world, store
+):
+    from sla_monitor.directory import default_directory
+
+    case = new_case(world)
+    assign_case(
+        case.reference,
+        officer_id="head-housing",
+        department="housing",
+        by="cco",
+        now=RECEIVED,
+        directory=default_directory(),
+        **world,
+    )
+    assert store.timeline(case.reference)[-1].summary == ("assigned to Head of Housing in Housing")

@@ -50,6 +50,18 @@ DONE_ELSEWHERE: Mapping[str, str] = {
     "attached-from-triage": "The message has been added to the case as the customer's reply.",
 }
 
+# Who did it, for the steps no officer takes, as the timeline's "by ..." reads: in words, not
+# the parts' own names.
+SYSTEM_ACTORS = {
+    "deadline-checker": "the automatic deadline check",
+    "customer": "the customer",
+    "intake": "the automatic intake",
+    "have_your_say": "the Have Your Say form",
+    "ses": "the email service",
+    "virus_scan": "the virus scan",
+    "reopened": "the automatic reopening",
+}
+
 
 class AttachmentNotOffered(LookupError):
     """No attachment of this case has that id, or it is not offered (its scan was not clean)."""
@@ -208,7 +220,7 @@ class CasePages:
             shown["channel"] = CHANNEL_NAMES_BY_VALUE.get(shown["channel"], shown["channel"])
         return {
             "label": event.kind.replace("_", " ").capitalize(),
-            "by": actor.name if actor else event.actor.replace("_", " "),
+            "by": actor.name if actor else SYSTEM_ACTORS.get(event.actor, event.actor),
             "at": event.at,
             "summary": event.summary,
             # In the order of `_DETAILS_SHOWN`: how a reply came and from whom, then its words.
