@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 from sla_monitor_local.local_server import PUBLIC_FORM_BASE_PATH, LocalApiServer
 
 from functions.have_your_say.app import handler
-from sla_monitor.web.have_your_say.information import BLOCKING_IMPACTS, load_accessibility_results
+from sla_monitor.web.have_your_say.accessibility_results import load_accessibility_results
+from sla_monitor.web.have_your_say.information import BLOCKING_IMPACTS
 from sla_monitor.web.pages import long_date
 
 from .staff_browser import watched_page

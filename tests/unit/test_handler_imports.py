@@ -56,12 +56,14 @@ ALSO_NOT = {
         "sla_monitor.mail.learned",
         "sla_monitor.policy",
     ),
-    # The answers' model comes with the first answers checked.
+    # The answers' model comes with the first answers checked, the accessibility statement's
+    # record with the statement.
     "have_your_say": (
         "sla_monitor.store.dynamodb",
         "sla_monitor.mail.message",
-        "sla_monitor.policy",
         "sla_monitor.web.have_your_say.answers",
+        "sla_monitor.web.have_your_say.accessibility_results",
+        *NO_MODELS,
     ),
     # The mail intake's settings and folders come with the first scan result.
     "scan_results": ("sla_monitor.store.dynamodb", "sla_monitor.mail.receive"),
@@ -85,7 +87,7 @@ ALSO_NOT = {
         "sla_monitor.checker.mailer",
         "sla_monitor.checker.messages",
         "sla_monitor.store.ports",
-        "sla_monitor.policy",
+        *NO_MODELS,
     ),
     # The sweep, the reports and reading set-aside mail come with the routes that use them.
     "staff_workspace": (

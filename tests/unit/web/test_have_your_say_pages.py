@@ -23,7 +23,7 @@ from sla_monitor.web.errors import (
     SuspectedSpam,
     WrongContentType,
 )
-from sla_monitor.web.have_your_say.information import Issue
+from sla_monitor.web.have_your_say.accessibility_results import Issue
 from sla_monitor.web.have_your_say.pages import HaveYourSay
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.pages import long_date

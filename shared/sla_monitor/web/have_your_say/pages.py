@@ -52,12 +52,7 @@ from sla_monitor.web.forms import (
     read_form,
 )
 from sla_monitor.web.have_your_say.draft import CHECK, Draft, read_draft, signed_draft
-from sla_monitor.web.have_your_say.information import (
-    INFORMATION_PAGES,
-    AccessibilityResults,
-    load_accessibility_results,
-    public_cookies,
-)
+from sla_monitor.web.have_your_say.information import INFORMATION_PAGES, public_cookies
 from sla_monitor.web.have_your_say.questions import NOUNS, answers_to_check, question_page
 from sla_monitor.web.have_your_say.sending import register_answers
 from sla_monitor.web.http.headers import (
@@ -82,6 +77,7 @@ if TYPE_CHECKING:
     from sla_monitor.council import Council
     from sla_monitor.intake import ArrivalLimits
     from sla_monitor.policy import Policy
+    from sla_monitor.web.have_your_say.accessibility_results import AccessibilityResults
 
 HONEYPOT_FIELD = "website"
 CHANGE_FIELD = "change"
@@ -313,6 +309,10 @@ class HaveYourSay:
 
     @property
     def accessibility_results(self) -> AccessibilityResults:
+        from sla_monitor.web.have_your_say.accessibility_results import (
+            load_accessibility_results,
+        )
+
         return load_accessibility_results()
 
     # -- collaborators used only when sending ----------------------------------------------------
