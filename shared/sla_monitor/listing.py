@@ -6,7 +6,8 @@ decided here, from the case alone and its next deadline, so the keys never depen
 can change without the case being saved (the directory, the clock on the wall):
 
 - `Schedule`: when the deadline checker must next look at a case, and its next deadline.
-- `Listing`: the few facts of an open case that the work list's views select and sort by.
+- `Listing`: the few facts of an open case that the work list's views select and sort by, and
+  of a closed case that the Closed view sorts by (when it closed).
 - `search_terms`: the normalised words of the customer's name, email address, phone number and
   postcode, and of the case's subject, that `sla-monitor case list --search` and the workspace's
   search find it by. The store keeps only a digest of each, never the word itself.
@@ -18,7 +19,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
@@ -78,7 +79,8 @@ def deadline_of(case: Case, clocks: Iterable[Clock]) -> datetime | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """An open case as the work list's indexes file it."""
+    """A case as the work list's indexes file it: open, by its next deadline; closed (the Closed
+    view), by when it closed."""
 
     reference: str
     deadline: datetime | None  # the next deadline, or when a possible stage 2 request came
@@ -89,12 +91,24 @@ class Listing:
     channel: Channel
     breached: bool  # a promise on it was broken (a recorded breach: a fact for ever)
     referred: bool  # a complaint referred to the Chief Executive
+    closed_at: datetime | None = None  # set only on a closed case's listing
 
 
 def listing_of(case: Case, deadline: datetime | None) -> Listing | None:
-    """How the work list files the case: None once it is closed (the archive is in no view)."""
+    """How the work list files the case: None once it is closed (the open views hold none)."""
     if not case.is_open:
         return None
+    return _listed(case, deadline)
+
+
+def closed_listing_of(case: Case) -> Listing | None:
+    """How the Closed view files the case: by when it closed; None while it is open."""
+    if case.is_open or case.closed_at is None:
+        return None
+    return replace(_listed(case, None), closed_at=case.closed_at)
+
+
+def _listed(case: Case, deadline: datetime | None) -> Listing:
     return Listing(
         reference=case.reference,
         deadline=deadline,
