@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, CaseType, Channel
+from sla_monitor.cases import Case, CaseType, Channel, Customer
 from sla_monitor.engine import Action, Clock, ClockState, evaluate
 from sla_monitor.policy import Policy
 
@@ -216,17 +216,25 @@ def search_terms(case: Case) -> frozenset[str]:
     terms = {f"word:{w}" for w in name}
     # Each pair of a name's words in turn, so a full name reads only its own cases.
     terms |= {f"name:{first} {second}" for first, second in itertools.pairwise(name)}
+    terms |= set(contact_terms(customer))
     if customer.email:
-        address = customer.email.strip().lower()
-        local_part = address.partition("@")[0]
-        terms.add(f"email:{address}")
+        local_part = customer.email.strip().lower().partition("@")[0]
         terms |= {f"word:{w}" for w in words(local_part) if len(w) > 1}
-    if customer.phone and (digits := phone_digits(customer.phone)):
-        terms.add(f"phone:{digits}")
     terms |= {f"postcode:{p}" for p in postcodes(customer.address or "")}
     subject = [w for w in words(case.subject) if len(w) > 2 and w not in _COMMON]
     terms |= {f"word:{w}" for w in dict.fromkeys(subject[:_LONGEST_SUBJECT_TERMS])}
     return frozenset(terms)
+
+
+def contact_terms(customer: Customer) -> list[str]:
+    """The terms of the customer's email address and phone number, which only the same customer
+    shares: what finds their other cases."""
+    terms = []
+    if customer.email:
+        terms.append(f"email:{customer.email.strip().lower()}")
+    if customer.phone and (digits := phone_digits(customer.phone)):
+        terms.append(f"phone:{digits}")
+    return terms
 
 
 def query_terms(text: str) -> list[frozenset[str]]:
