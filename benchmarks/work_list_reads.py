@@ -4,7 +4,9 @@ For N = 1,000 and 50,000 open cases (`sla-monitor seed`'s cases, spread over the
 officers of the sample directory), on embedded AWS (in-process moto with the emulator's fixes):
 the first page of each view of the work list, and a search by reference, by a resident's name and
 by an email address, each beside the way the work list read before the shelves (every open case
-through the open-cases index, then filtered in memory).
+through the open-cases index, then filtered in memory); and the first page of the Closed view,
+with half as many closed cases again as open ones, beside the closed cases it would otherwise
+have to read (there was no Closed view before its shelves).
 
 Items read are counted at the wire (sla_monitor_local/wire_reads.py). The target: each page reads
 the same number of items at every N (about one per case shown, plus the counters and the page
@@ -19,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sla_monitor_local.embedded import embedded_aws
@@ -27,7 +29,8 @@ from sla_monitor_local.seeding import resident_name, synthetic_cases
 from sla_monitor_local.wire_reads import counting_reads
 
 from sla_monitor.calendar import LONDON
-from sla_monitor.cases import Case, CaseType
+from sla_monitor.cases import Case, CaseStatus, CaseType
+from sla_monitor.closed_cases import read_closed_cases
 from sla_monitor.listing import Schedule
 from sla_monitor.runtime import Services
 from sla_monitor.work_list import WorkListFilter, work_list
@@ -68,6 +71,21 @@ def _spread(services: Services, count: int) -> Iterator[tuple[Case, Schedule]]:
             ),
             schedule,
         )
+
+
+def _closed(services: Services, count: int, first: int) -> Iterator[tuple[Case, Schedule]]:
+    """`count` closed cases numbered from `first`, spread as the open ones, the latest closed
+    the highest numbered."""
+    for number, (case, _) in enumerate(_spread(services, first + count)):
+        if number >= first:
+            closed_at = NOW - timedelta(seconds=first + count - number)
+            yield replace(case, status=CaseStatus.CLOSED, closed_at=closed_at), Schedule(None)
+
+
+CLOSED_VIEWS = (
+    ("closed: a housing officer's", Reach(departments=("housing",))),
+    ("closed: complaints", Reach(complaints=True)),
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,16 @@ def measure(count: int) -> dict[str, tuple[int, float, int, float]]:
                 lambda wanted=wanted: work_list(store.open_cases(), wanted=wanted, **common)
             )
             rows[name] = (items, seconds, *old)
+
+        closed = count // 2
+        store.bulk_load(_closed(services, closed, first=count))
+        for name, reach in CLOSED_VIEWS:
+            items, seconds, page = _measure(
+                reads,
+                lambda reach=reach: read_closed_cases(store, reach=reach, directory=directory),
+            )
+            shown[name] = len(page.cases)  # type: ignore[attr-defined]
+            rows[name] = (items, seconds, closed, float("nan"))
     return rows
 
 

@@ -6,7 +6,8 @@ decided here, from the case alone and its next deadline, so the keys never depen
 can change without the case being saved (the directory, the clock on the wall):
 
 - `Schedule`: when the deadline checker must next look at a case, and its next deadline.
-- `Listing`: the few facts of an open case that the work list's views select and sort by.
+- `Listing`: the few facts of an open case that the work list's views select and sort by, and
+  of a closed case that the Closed view sorts by (when it closed).
 - `search_terms`: the normalised words of the customer's name, email address, phone number and
   postcode, and of the case's subject, that `sla-monitor case list --search` and the workspace's
   search find it by. The store keeps only a digest of each, never the word itself.
@@ -18,12 +19,12 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, CaseType, Channel
+from sla_monitor.cases import Case, CaseType, Channel, Customer
 from sla_monitor.engine import Action, Clock, ClockState, evaluate
 
 if TYPE_CHECKING:
@@ -81,7 +82,8 @@ def deadline_of(case: Case, clocks: Iterable[Clock]) -> datetime | None:
 
 @dataclass(frozen=True)
 class Listing:
-    """An open case as the work list's indexes file it."""
+    """A case as the work list's indexes file it: open, by its next deadline; closed (the Closed
+    view), by when it closed."""
 
     reference: str
     deadline: datetime | None  # the next deadline, or when a possible stage 2 request came
@@ -92,12 +94,24 @@ class Listing:
     channel: Channel
     breached: bool  # a promise on it was broken (a recorded breach: a fact for ever)
     referred: bool  # a complaint referred to the Chief Executive
+    closed_at: datetime | None = None  # set only on a closed case's listing
 
 
 def listing_of(case: Case, deadline: datetime | None) -> Listing | None:
-    """How the work list files the case: None once it is closed (the archive is in no view)."""
+    """How the work list files the case: None once it is closed (the open views hold none)."""
     if not case.is_open:
         return None
+    return _listed(case, deadline)
+
+
+def closed_listing_of(case: Case) -> Listing | None:
+    """How the Closed view files the case: by when it closed; None while it is open."""
+    if case.is_open or case.closed_at is None:
+        return None
+    return replace(_listed(case, None), closed_at=case.closed_at)
+
+
+def _listed(case: Case, deadline: datetime | None) -> Listing:
     return Listing(
         reference=case.reference,
         deadline=deadline,
@@ -205,17 +219,25 @@ def search_terms(case: Case) -> frozenset[str]:
     terms = {f"word:{w}" for w in name}
     # Each pair of a name's words in turn, so a full name reads only its own cases.
     terms |= {f"name:{first} {second}" for first, second in itertools.pairwise(name)}
+    terms |= set(contact_terms(customer))
     if customer.email:
-        address = customer.email.strip().lower()
-        local_part = address.partition("@")[0]
-        terms.add(f"email:{address}")
+        local_part = customer.email.strip().lower().partition("@")[0]
         terms |= {f"word:{w}" for w in words(local_part) if len(w) > 1}
-    if customer.phone and (digits := phone_digits(customer.phone)):
-        terms.add(f"phone:{digits}")
     terms |= {f"postcode:{p}" for p in postcodes(customer.address or "")}
     subject = [w for w in words(case.subject) if len(w) > 2 and w not in _COMMON]
     terms |= {f"word:{w}" for w in dict.fromkeys(subject[:_LONGEST_SUBJECT_TERMS])}
     return frozenset(terms)
+
+
+def contact_terms(customer: Customer) -> list[str]:
+    """The terms of the customer's email address and phone number, which only the same customer
+    shares: what finds their other cases."""
+    terms = []
+    if customer.email:
+        terms.append(f"email:{customer.email.strip().lower()}")
+    if customer.phone and (digits := phone_digits(customer.phone)):
+        terms.append(f"phone:{digits}")
+    return terms
 
 
 def query_terms(text: str) -> list[frozenset[str]]:

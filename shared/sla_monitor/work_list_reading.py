@@ -387,6 +387,8 @@ class Found:
     too_common: tuple[str, ...] = ()  # words that name too many cases to narrow the search
     more: bool = False
     named: int = 0  # the cases found before those the viewer may not see were left out
+    # Where the next page of what was found starts (`start` of `find_cases`), if there is one.
+    next_start: int | None = None
 
 
 def find_cases(
@@ -398,10 +400,12 @@ def find_cases(
     now: datetime,
     visible: Callable[[Case], bool] = lambda case: True,
     limit: int = PAGE_SIZE,
+    start: int = 0,
 ) -> Found:
     """Cases, open or closed, by their reference (one read), by the number of a reference
     this year or last, or by every part of what was typed (a name, an email address, a phone
-    number, a postcode, words of the subject), newest first."""
+    number, a postcode, words of the subject), newest first: a page of `limit` from `start`
+    (the `next_start` of the page before) among the cases found."""
     text = text.strip()
     reference = text.upper()
     if _REFERENCE.match(reference) or (
@@ -422,51 +426,73 @@ def find_cases(
     # A full name: the cases filed under each pair of its words in turn, read as far as the
     # page needs; the words one by one only when no case has the name whole.
     pairs = name_pairs(parts)
+    page = _Page(start=max(start, 0), limit=limit, visible=visible)
     if pairs:
-        whole = _matching(shelves, pairs, limit=limit, visible=visible)
+        whole = _matching(shelves, pairs, page)
         if whole.named:  # some case has the name whole, whether this viewer may see it or not
             return whole
-    return _matching(shelves, parts, limit=limit, visible=visible)
+    return _matching(shelves, parts, page)
 
 
-def _matching(
-    shelves: WorkShelves,
-    parts: list[frozenset[str]],
-    *,
-    limit: int,
-    visible: Callable[[Case], bool],
-) -> Found:
+@dataclass(frozen=True)
+class _Page:
+    """Which page of what a search found is wanted, and which cases the viewer may see."""
+
+    start: int
+    limit: int
+    visible: Callable[[Case], bool]
+
+    def of(self, shelves: WorkShelves, references: list[str]) -> Found:
+        """The page's cases among `references` (newest first): up to `limit` the viewer may
+        see, read from `start`, with where the next page starts."""
+        window = references[self.start : self.start + self.limit * 2]
+        index = {reference: n for n, reference in enumerate(window)}
+        shown: list[Case] = []
+        next_start = None
+        for case in shelves.get_cases(window):
+            if not self.visible(case):
+                continue
+            if len(shown) == self.limit:
+                next_start = self.start + index[shown[-1].reference] + 1
+                break
+            shown.append(case)
+        else:
+            if len(references) > self.start + len(window):
+                next_start = self.start + len(window)
+        return Found(
+            shown, more=next_start is not None, named=len(references), next_start=next_start
+        )
+
+
+def _matching(shelves: WorkShelves, parts: list[frozenset[str]], page: _Page) -> Found:
     """The newest cases filed under one term of every part."""
     if len(parts) == 1:
         # One thing typed (a word, an address, a number): its newest cases, read no further
         # than the page needs however many cases it names.
         named: dict[str, None] = {}
         for term in sorted(parts[0]):
-            named |= dict.fromkeys(shelves.cases_with_term(term, limit=limit * 2 + 1))
-        cases = [c for c in shelves.get_cases(list(named)[: limit * 2]) if visible(c)]
+            wanted = page.start + page.limit * 2 + 1
+            named |= dict.fromkeys(shelves.cases_with_term(term, limit=wanted))
+        references = list(named)
         if len(parts[0]) > 1:
-            cases.sort(key=lambda c: c.received_at, reverse=True)
-        return Found(cases[:limit], more=len(named) > limit, named=len(named))
+            references.sort(reverse=True)  # the newest of either, by reference
+        return page.of(shelves, references)
     # Several: every case of each (up to a word too common to narrow anything), then those
     # of all.
     common: list[str] = []
     matched: list[set[str]] = []
     for alternatives in parts:
-        references: set[str] = set()
+        found: set[str] = set()
         for term in alternatives:
-            references |= set(shelves.cases_with_term(term, limit=COMMON_TERM + 1))
-        if len(references) > COMMON_TERM:
+            found |= set(shelves.cases_with_term(term, limit=COMMON_TERM + 1))
+        if len(found) > COMMON_TERM:
             common.append(min(alternatives).partition(":")[2])
             continue
-        matched.append(references)
+        matched.append(found)
     if not matched:
         return Found([], too_common=tuple(common))
-    both = set.intersection(*matched)
-    newest = sorted(both, reverse=True)
-    cases = [c for c in shelves.get_cases(newest[: limit * 2]) if visible(c)]
-    return Found(
-        cases[:limit], too_common=tuple(common), more=len(newest) > limit, named=len(newest)
-    )
+    newest = sorted(set.intersection(*matched), reverse=True)
+    return replace(page.of(shelves, newest), too_common=tuple(common))
 
 
 def search_work_list(

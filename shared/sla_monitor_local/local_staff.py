@@ -187,6 +187,10 @@ _SAMPLES = (
         "council-tax", CaseType.COMPLAINT, Channel.EMAIL, "revenues-benefits", 24,
         "Council tax bill wrong again", "Gary Lowe", "gary.lowe@example.org",
     ),
+    _Sample(
+        "fence", CaseType.COMPLAINT, Channel.EMAIL, "waste-services", 40,
+        "Garden fence damaged by the bin lorry", "Priya Shah", "priya.shah@example.org",
+    ),
 )  # fmt: skip
 
 
@@ -252,7 +256,8 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
     """Cases in the states staff meet, played in time order through the staff use cases, with
     the deadline checker sweeping after each step as the schedule would: a breached complaint,
     a request and an enquiry for the waste officer, a complaint waiting on the customer, one at
-    stage 2, and one referred to the Chief Executive. Returns each sample's reference."""
+    stage 2, one referred to the Chief Executive, and one answered and closed a while ago (the
+    same customer's as the enquiry). Returns each sample's reference."""
     calendar = bundle.calendar
     today = calendar.local(now).date()
     if not calendar.is_working_day(today):
@@ -312,16 +317,11 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
             **work,
         )
 
-    def respond_stage_1(at: datetime) -> None:
-        staff.record_response(
-            references["repairs"],
-            outcome=Outcome.PARTLY_UPHELD,
-            summary="The first appointment was missed; the second was rearranged with notice.",
-            apology="We are sorry the first appointment was missed.",
-            by="housing-officer",
-            now=at,
-            **work,
-        )
+    def respond(key: str, by: str, **response: Any) -> Callable[[datetime], None]:
+        def step(at: datetime) -> None:
+            staff.record_response(references[key], by=by, now=at, **response, **work)
+
+        return step
 
     def stage_2(at: datetime) -> None:
         staff.request_stage_2(
@@ -344,13 +344,36 @@ def seed_casework(bundle: Services, now: datetime) -> dict[str, str]:
         )
 
     steps += [
+        (day(39, 11), assign("fence", "waste-officer", "head-waste-services")),
+        (
+            day(34, 15),
+            respond(
+                "fence",
+                "waste-officer",
+                outcome=Outcome.UPHELD,
+                summary="The crew confirmed the lorry clipped the fence post while reversing.",
+                apology="We are sorry our crew damaged your fence.",
+                remedy="Our contractor has replaced the fence post.",
+            ),
+        ),
         (day(11, 11), assign("bins", "waste-officer", "head-waste-services")),
         (day(2, 11), assign("garden", "waste-officer", "head-waste-services")),
         (day(4, 14), assign("bulky", "waste-officer", "head-waste-services")),
         (day(3, 11), assign("damp", "housing-officer", "head-housing")),
         (day(2, 15), pause),
         (day(29, 11), assign("repairs", "housing-officer", "head-housing")),
-        (day(21, 15), respond_stage_1),
+        (
+            day(21, 15),
+            respond(
+                "repairs",
+                "housing-officer",
+                outcome=Outcome.PARTLY_UPHELD,
+                summary=(
+                    "The first appointment was missed; the second was rearranged with notice."
+                ),
+                apology="We are sorry the first appointment was missed.",
+            ),
+        ),
         (day(18, 11), stage_2),
         (day(23, 11), assign("council-tax", "revenues-officer", "head-revenues-benefits")),
         (day(15, 16), note),

@@ -192,6 +192,68 @@ def test_cases_are_found_by_their_search_terms_open_or_closed(case_store):
     assert store.cases_with_term("word:evans") == [jane.reference]
 
 
+def _closed(store, case, *, at):
+    stored = store.get_case(case.reference)
+    store.save_case(
+        replace(stored, status=CaseStatus.CLOSED, closed_at=at), schedule=Schedule(None)
+    )
+
+
+def closed_complaints(store, **bounds) -> list[str]:
+    return [
+        r
+        for n in range(store.shards)
+        for r in shelf(store, Shelf.CLOSED_TYPE, type_key("complaint", n), **bounds)
+    ]
+
+
+def test_a_closed_case_is_on_the_closed_shelves_the_latest_closed_first(case_store):
+    store = case_store
+    first = open_case(store, deadline=NOW, department="housing")
+    second = open_case(store, deadline=NOW, department="housing")
+    still_open = open_case(store, deadline=NOW, department="housing")
+    _closed(store, first, at=NOW + timedelta(hours=1))
+    _closed(store, second, at=NOW + timedelta(hours=2))
+
+    housing = department_key("housing")
+    assert shelf(store, Shelf.CLOSED_DEPARTMENT, housing) == [second.reference, first.reference]
+    assert sorted(closed_complaints(store)) == sorted([first.reference, second.reference])
+    assert shelf(store, Shelf.DEPARTMENT, housing) == [still_open.reference]
+    # A closed case counts in no open view.
+    assert store.work_counts().get("CELL#housing#complaint#1#-", 0) == 1
+
+    entries = list(store.shelved(Shelf.CLOSED_DEPARTMENT, housing))
+    assert shelf(store, Shelf.CLOSED_DEPARTMENT, housing, after=entries[0].position) == [
+        first.reference
+    ]
+
+
+def test_a_reopened_case_leaves_the_closed_shelves(case_store):
+    store = case_store
+    case = open_case(store, deadline=NOW, department="housing")
+    _closed(store, case, at=NOW)
+    closed = store.get_case(case.reference)
+    store.save_case(
+        replace(closed, status=CaseStatus.OPEN, closed_at=None), schedule=Schedule(NOW, NOW)
+    )
+    assert shelf(store, Shelf.CLOSED_DEPARTMENT, department_key("housing")) == []
+    assert closed_complaints(store) == []
+    assert shelf(store, Shelf.DEPARTMENT, department_key("housing")) == [case.reference]
+
+
+def test_a_closed_complaint_that_was_referred_is_on_the_closed_referred_shelf(case_store):
+    store = case_store
+    referral = SentAction(
+        key="refer_to_chief_executive", action="refer_to_chief_executive", sent_at=NOW
+    )
+    referred = open_case(store, deadline=NOW, department="housing", sent=(referral,))
+    other = open_case(store, deadline=NOW, department="housing")
+    _closed(store, referred, at=NOW)
+    _closed(store, other, at=NOW)
+    assert shelf(store, Shelf.CLOSED_REFERRED, "REFERRED") == [referred.reference]
+    assert shelf(store, Shelf.REFERRED, "REFERRED") == []
+
+
 def test_cases_are_read_in_the_order_named(case_store):
     store = case_store
     first = open_case(store, deadline=NOW)

@@ -232,3 +232,57 @@ def test_cases_saved_before_the_shelves_are_filed_once(aws, capsys):
     }
     assert shelved == set(open_ones)
     assert run(capsys, "report backfill")[1].splitlines()[2].startswith("0 case(s)")
+
+
+def test_closed_cases_saved_before_the_closed_view_are_filed_on_its_shelves_once(aws, capsys):
+    _store_the_year()
+    store = services().store
+    closed = [c for c in YEAR_2026 if not c.is_open]
+    assert closed
+    # The open cases were stored with no deadline: filed by their clocks first.
+    run(capsys, "report backfill")
+    table = services().client("dynamodb")
+    name = services().settings.cases_table
+    for case in closed:
+        shelf_key = department_key(case.department)
+        for entry in list(store.shelved(Shelf.CLOSED_DEPARTMENT, shelf_key)):
+            table.delete_item(
+                TableName=name,
+                Key={
+                    "pk": {"S": f"SHELF#closed-department#{shelf_key}"},
+                    "sk": {"S": entry.position},
+                },
+            )
+        # As a closed case saved before the upgrade: on no shelf.
+        table.update_item(
+            TableName=name,
+            Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CASE"}},
+            UpdateExpression="REMOVE work_filed",
+        )
+    assert not any(
+        list(store.shelved(Shelf.CLOSED_DEPARTMENT, department_key(c.department))) for c in closed
+    )
+
+    out = run(capsys, "report backfill")[1]
+
+    assert out.splitlines()[2] == f"{len(closed)} case(s) filed for the staff work list and search"
+    entries = {
+        e.reference: e
+        for c in closed
+        for e in store.shelved(Shelf.CLOSED_DEPARTMENT, department_key(c.department))
+    }
+    assert set(entries) == {c.reference for c in closed}
+    # Each entry expires with its case.
+    case = closed[0]
+    item = table.get_item(
+        TableName=name,
+        Key={
+            "pk": {"S": f"SHELF#closed-department#{department_key(case.department)}"},
+            "sk": {"S": entries[case.reference].position},
+        },
+    )["Item"]
+    stored = table.get_item(
+        TableName=name, Key={"pk": {"S": f"CASE#{case.reference}"}, "sk": {"S": "CASE"}}
+    )["Item"]
+    assert item["expires_at"] == stored["expires_at"]
+    assert run(capsys, "report backfill")[1].splitlines()[2].startswith("0 case(s)")

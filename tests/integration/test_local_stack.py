@@ -25,14 +25,15 @@ def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases()
         tables = dynamodb.list_tables()["TableNames"]
         assert {"sla-monitor-cases", "sla-monitor-directory"} <= set(tables)
         cases = list(stack.services.store.all_cases())
-        # The form's four samples and the staff workspace's six, in several states.
-        assert len(cases) == 10
+        # The form's four samples and the staff workspace's seven, in several states.
+        assert len(cases) == 11
         assert all(c.received_at <= now for c in cases)
         by_reference = {c.reference: c for c in cases}
         samples = stack.sample_cases or {}
         assert by_reference[samples["damp"]].open_pause is not None
         assert by_reference[samples["repairs"]].stage == 2
         assert by_reference[samples["council-tax"]].sent_of("refer_to_chief_executive")
+        assert not by_reference[samples["fence"]].is_open
         # The workspace is served beside the form, and asks for a sign-in.
         with urllib.request.urlopen(stack.workspace + "sign-in", timeout=10) as page:
             assert "Sign in to the staff workspace" in page.read().decode("utf-8")

@@ -1,14 +1,16 @@
 """What each page reads from DynamoDB does not grow with the archive: the staff pages, the
 residents' list and Open311's `requests`, each asked the same question over a small archive
-(400 open cases) and a larger one (1,000), through its function's handler on embedded AWS, with
-the items DynamoDB returns or examines counted at the wire (sla_monitor_local.wire_reads).
+(400 open cases) and a larger one (1,000, and closed cases), through its function's handler on
+embedded AWS, with the items DynamoDB returns or examines counted at the wire
+(sla_monitor_local.wire_reads).
 
 The cases are `sla-monitor seed`'s, spread over departments and officers, every seventh a
-complaint, a few closed. The larger archive adds cases received at the same time, so what each
-page shows is the same at both sizes: a page of the work list, one case, one resident's cases,
-and Open311's window and the monthly report over an earlier month. Each page is asked once
-before it is counted, so what a container keeps between requests (the directory, the keys) is
-not counted. `make bench` runs this module again at 1,000 and 50,000 open cases
+complaint, a few closed, and closed complaints apart for the Closed view. The larger archive
+adds cases received at the same time (and closed earlier), so what each page shows is the same
+at both sizes: a page of the work list or the Closed view, a page of a search, one case, one
+resident's cases, and Open311's window and the monthly report over an earlier month. Each page
+is asked once before it is counted, so what a container keeps between requests (the directory,
+the keys) is not counted. `make bench` runs this module again at 1,000 and 50,000 open cases
 (`PAGE_READS_SIZES=1000,50000`) and prints each page's reads and time at both; it also counts the
 work list's views and the searches against the old way (benchmarks/work_list_reads.py).
 """
@@ -41,7 +43,7 @@ from sla_monitor_local.seeding import resident_name, synthetic_cases
 from sla_monitor_local.wire_reads import Reads, counting_reads
 
 from integration.test_your_cases_http import Resident
-from sla_monitor.cases import Case, CaseType, Outcome
+from sla_monitor.cases import Case, CaseStatus, CaseType, Outcome
 from sla_monitor.listing import Schedule
 from sla_monitor.runtime import Services
 from sla_monitor.staff import record_response
@@ -98,6 +100,32 @@ def _spread(
 
 def _load(bundle: Services, count: int, *, first: int, now: datetime = NOW) -> None:
     bundle.store.bulk_load(_spread(bundle, count, now=now, first=first))
+
+
+# Closed complaints of the waste services, numbered apart from the open cases: more than a page
+# on each shard, closed lately, in the small archive; a quarter as many as the open cases it
+# adds, each closed a day before, in the larger one (the Closed view's first page is the same).
+CLOSED_FIRST = SMALL + LARGE + 100
+CLOSED_LATELY = 3 * PAGE_SIZE
+
+
+def _load_closed(bundle: Services, count: int, *, first: int, closed_before: datetime) -> None:
+    def closed() -> Iterator[tuple[Case, Schedule]]:
+        for number, (case, _) in enumerate(_spread(bundle, count, now=NOW, first=first)):
+            yield (
+                replace(
+                    case,
+                    case_type=CaseType.COMPLAINT,
+                    department="waste-services",
+                    assigned_officer="waste-officer",
+                    customer=replace(case.customer, name="Closed Case Resident"),
+                    status=CaseStatus.CLOSED,
+                    closed_at=closed_before - timedelta(seconds=number + 1),
+                ),
+                Schedule(None),
+            )
+
+    bundle.store.bulk_load(closed())
 
 
 def _moto_signing_key(_: str) -> Callable[[str], Any]:
@@ -179,11 +207,19 @@ class Page:
     ask: Callable[[], dict[str, Any]]
 
 
-def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
+def _staff(bundle: Services, pool: StaffPool) -> dict[str, Staff]:
+    """The officer, the Corporate Complaints Officer and the administrator, signed in before
+    the archive is loaded: their tokens are checked as issued by NOW (with 30 s to spare), and
+    a large archive takes longer to load on a busy machine."""
+    roles = ("officer", "corporate_complaints_officer", "administrator")
+    return {role: _signed_in(bundle, pool, role) for role in roles}
+
+
+def _pages(bundle: Services, staff: dict[str, Staff], resident: Resident) -> list[Page]:
     prefix = bundle.council.reference_prefix
-    officer = _signed_in(bundle, pool, "officer")
-    complaints = _signed_in(bundle, pool, "corporate_complaints_officer")
-    administrator = _signed_in(bundle, pool, "administrator")
+    officer = staff["officer"]
+    complaints = staff["corporate_complaints_officer"]
+    administrator = staff["administrator"]
     number = NAMED
     complaint = f"{prefix}-{NOW.year}-{number + 1:06d}"
     their_case = f"{prefix}-{NOW.year}-{number:06d}"  # resident42@example.org's
@@ -195,11 +231,18 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
         Page("work list: mine", lambda: officer.get("/cases?whose=mine")),
         Page("work list: breached", lambda: complaints.get("/cases?breached=yes")),
         Page("work list: complaints", lambda: complaints.get("/cases?type=complaint")),
+        Page("work list: closed", lambda: officer.get("/cases/closed")),
+        Page("work list: closed complaints", lambda: complaints.get("/cases/closed")),
         Page("search by reference", lambda: complaints.get(f"/cases?q={complaint}")),
         Page("search by name", lambda: complaints.get(f"/cases?q={name}")),
         Page(
             "search by email",
             lambda: complaints.get(f"/cases?q=resident{number + 1}%40example.org"),
+        ),
+        Page("search page by name", lambda: complaints.get(f"/search?q={name}")),
+        Page(
+            "search page by email",
+            lambda: complaints.get(f"/search?q=resident{number + 1}%40example.org"),
         ),
         Page("case page", lambda: complaints.get(f"/cases/{complaint}")),
         Page("triage list", lambda: complaints.get("/triage")),
@@ -271,6 +314,7 @@ def measured() -> Iterator[dict[str, Measured]]:
 
 
 def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measured]:
+    staff = _staff(bundle, pool)
     # An earlier month's cases (the report's and Open311's window), then the small archive.
     _load(bundle, 30, first=SMALL + LARGE, now=EARLIER)
     _load(bundle, SMALL, first=0)
@@ -286,10 +330,17 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
             now=NOW - timedelta(minutes=30),
         )
     resident = _resident("resident42@example.org", public)
-    pages = _pages(bundle, pool, resident)
+    pages = _pages(bundle, staff, resident)
+    _load_closed(bundle, CLOSED_LATELY, first=CLOSED_FIRST, closed_before=NOW)
     with counting_reads() as reads:
         small = {page.name: _count(reads, page) for page in pages}
         _load(bundle, LARGE - SMALL, first=SMALL)
+        _load_closed(
+            bundle,
+            (LARGE - SMALL) // 4,
+            first=CLOSED_FIRST + CLOSED_LATELY,
+            closed_before=NOW - timedelta(days=1),
+        )
         large = {page.name: _count(reads, page) for page in pages}
     measured = {
         name: Measured(
@@ -334,9 +385,13 @@ PAGES = [
     "work list: mine",
     "work list: breached",
     "work list: complaints",
+    "work list: closed",
+    "work list: closed complaints",
     "search by reference",
     "search by name",
     "search by email",
+    "search page by name",
+    "search page by email",
     "case page",
     "triage list",
     "directory",
@@ -358,7 +413,8 @@ def _cases_named(name: str, size: int) -> int:
 @pytest.mark.parametrize("page", PAGES)
 def test_a_page_reads_no_more_from_a_larger_archive(measured, page):
     found = measured[page]
-    if page == "search by name" and _cases_named(NAME, LARGE) > _cases_named(NAME, SMALL):
+    by_name = page in ("search by name", "search page by name")
+    if by_name and _cases_named(NAME, LARGE) > _cases_named(NAME, SMALL):
         # A larger archive with more cases of that name: two items more a case of the name
         # more (its entry and the case), however many cases there are in all.
         more = _cases_named(NAME, LARGE) - _cases_named(NAME, SMALL)
@@ -379,18 +435,23 @@ def test_the_work_lists_first_page_reads_about_what_it_shows(measured, page):
 
 def test_each_page_shows_the_same_at_both_sizes(measured):
     """So that the counts compare like with like (and each page found what it was asked)."""
-    for page in (
+    pages = [
         "search by reference",
         "search by name",
         "search by email",
+        "search page by name",
+        "search page by email",
+        "work list: closed",
+        "work list: closed complaints",
         "case page",
         "residents' case page",
-    ):
+    ]
+    for page in pages:
         small, large = (
             set(re.findall(r"NWL-\d{4}-\d{6}", body))
             for body in (measured[page].small_body, measured[page].large_body)
         )
-        if page == "search by name":  # the larger archive may hold more cases of the name
+        if "by name" in page:  # the larger archive may hold more cases of the name
             assert small and small <= large, (page, small, large)
         else:
             assert small and small == large, (page, small, large)

@@ -79,7 +79,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Give every case saved before the received-month index existed its month, so the "
             "reports find it, and file every case saved before the work list's shelves and "
-            "search existed. Scans the cases table once; safe to run again."
+            "search (or, closed, before the Closed view) existed. Scans the cases table once; "
+            "safe to run again."
         ),
     )
     add_target_arguments(backfill)
@@ -108,7 +109,7 @@ def _backfill(args: argparse.Namespace) -> int:
         changed = bundle.store.index_received_months()
         keyed = bundle.store.index_customer_keys()
         now = datetime.now(UTC)
-        filed = bundle.store.file_unfiled_cases(
+        filed = bundle.store.refile_cases(
             lambda case: schedule_of(case, bundle.policy, bundle.calendar, now)
         )
     print(f"{changed} case(s) given their received month")

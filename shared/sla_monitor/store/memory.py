@@ -15,7 +15,7 @@ from typing import Any
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, SentLetter, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
-from sla_monitor.listing import Listing, Schedule, listing_of, search_terms
+from sla_monitor.listing import Listing, Schedule, closed_listing_of, listing_of, search_terms
 from sla_monitor.store.ports import (
     AccountChange,
     Claim,
@@ -54,6 +54,7 @@ class InMemoryCaseStore:
         self.examples: dict[str, ClassificationExample] = {}
         self.sign_in_links: dict[str, SignInLink] = {}
         self.listings: dict[str, Listing] = {}
+        self.closed_listings: dict[str, Listing] = {}  # the Closed view's shelves
         self.terms: dict[str, set[str]] = {}
         self.terms_of: dict[str, frozenset[str]] = {}
         self.exports: dict[str, WorkListExport] = {}
@@ -89,6 +90,11 @@ class InMemoryCaseStore:
             self.listings.pop(case.reference, None)
         else:
             self.listings[case.reference] = listing
+        closed = closed_listing_of(case)
+        if closed is None:
+            self.closed_listings.pop(case.reference, None)
+        else:
+            self.closed_listings[case.reference] = closed
         for term in self.terms_of.pop(case.reference, frozenset()):
             self.terms[term].discard(case.reference)
         self.terms_of[case.reference] = search_terms(case)
@@ -210,7 +216,7 @@ class InMemoryCaseStore:
         entries = sorted(
             (
                 entry_of(listing)
-                for listing in self.listings.values()
+                for listing in (*self.listings.values(), *self.closed_listings.values())
                 if shelf_keys(listing, self.shards).get(shelf) == key
             ),
             key=lambda e: e.position,

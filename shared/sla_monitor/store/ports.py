@@ -202,22 +202,31 @@ class CaseListings(Protocol):
 
 class Shelf(enum.StrEnum):
     """The work list's indexes. Each files open cases under one kind of key, soonest deadline
-    first (the keys: `sla_monitor.store.shelves`)."""
+    first, or closed cases, the most recently closed first (the keys:
+    `sla_monitor.store.shelves`)."""
 
     OWNER = "owner"  # the assigned officer, or "unassigned" in a department
     DEPARTMENT = "department"
     TYPE = "type"  # spread over the index shards
     BREACHED = "breached"  # only cases with a promise broken, over the shards
     REFERRED = "referred"  # only complaints referred to the Chief Executive
+    # The Closed view's: closed cases by department, by type (over the shards), and the
+    # complaints that had been referred to the Chief Executive.
+    CLOSED_DEPARTMENT = "closed-department"
+    CLOSED_TYPE = "closed-type"
+    CLOSED_REFERRED = "closed-referred"
 
 
 @dataclass(frozen=True)
 class ShelfEntry:
-    """One open case on a shelf: its place in the order, and enough of the case to choose among
+    """One case on a shelf: its place in the order, and enough of the case to choose among
     entries before reading the cases themselves."""
 
     reference: str
-    position: str  # "<deadline instant>#<reference>"; "~#<reference>" with no deadline ahead
+    # "<deadline instant>#<reference>"; "~#<reference>" with no deadline ahead; on the closed
+    # shelves "C<microseconds from its closing to a far-off instant>#<reference>", so the case
+    # closed last sorts first.
+    position: str
     department: str | None
     assigned_officer: str | None
     case_type: CaseType

@@ -13,13 +13,17 @@ Counters (`counter_keys`) count the open cases of each *cell*: department, type,
 referral, and apart from that each owner, every one also counted among the breached. Every write
 that moves a case from one cell to another moves its counts in the same transaction, so the work
 list's "312 open cases" is read from a few counters, never by counting cases.
+
+A closed case leaves those shelves and the counters for the *closed shelves* (its department, its
+type, whether the Chief Executive had it), ordered the most recently closed first, which the
+Closed view reads a page at a time. Its entries expire with the case.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sla_monitor.cases import CaseType
 from sla_monitor.listing import Listing
@@ -38,9 +42,18 @@ def instant_text(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# What a closed case's position counts back from: an instant thousands of years away.
+_FAR_OFF = 10**17
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def position(listing: Listing) -> str:
     """The range key on every shelf: the deadline's instant (sorted in time order), then the
-    reference."""
+    reference; on a closed shelf, the time from its closing to a far-off instant, so that the
+    case closed last comes first."""
+    if listing.closed_at is not None:
+        since_epoch = (listing.closed_at - _EPOCH) // timedelta(microseconds=1)
+        return f"C{_FAR_OFF - since_epoch:017d}#{listing.reference}"
     deadline = instant_text(listing.deadline) if listing.deadline else NO_DEADLINE
     return f"{deadline}#{listing.reference}"
 
@@ -68,8 +81,16 @@ REFERRED_KEY = "REFERRED"
 
 def shelf_keys(listing: Listing, shards: int) -> dict[Shelf, str]:
     """The key of each shelf the case is filed on (the breached and referred shelves hold only
-    the cases they name)."""
+    the cases they name; a closed case is only on the closed shelves)."""
     shard = shard_of(listing.reference, shards)
+    if listing.closed_at is not None:
+        closed = {
+            Shelf.CLOSED_DEPARTMENT: department_key(listing.department),
+            Shelf.CLOSED_TYPE: type_key(listing.case_type, shard),
+        }
+        if listing.referred:
+            closed[Shelf.CLOSED_REFERRED] = REFERRED_KEY
+        return closed
     keys = {
         Shelf.OWNER: owner_key(listing.assigned_officer, listing.department),
         Shelf.DEPARTMENT: department_key(listing.department),
@@ -107,7 +128,7 @@ BREACHED_SUFFIX = "#BREACHED"
 
 def counter_keys(listing: Listing | None) -> frozenset[str]:
     """The counters an open case adds one to (none once closed)."""
-    if listing is None:
+    if listing is None or listing.closed_at is not None:
         return frozenset()
     cell = Cell(listing.department or NOBODY, listing.case_type, listing.stage, listing.referred)
     owner = f"OWNER#{owner_key(listing.assigned_officer, listing.department)}"

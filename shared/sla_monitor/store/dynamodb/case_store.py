@@ -340,8 +340,8 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems):
                 item, filing = self._case_item(replace(case, revision=1), schedule)
                 batch.save(item)
                 changes = refiling(NOTHING, filing)
-                for partition, entry in changes.put_entries:
-                    batch.save(shelf_item(m.shelf, partition, entry))
+                for partition, entry, expiry in changes.put_entries:
+                    batch.save(shelf_item(m.shelf, partition, entry, expiry))
                 for partition, sort_key, expiry in changes.put_terms:
                     batch.save(term_item(m.term, partition, sort_key, expiry))
                 for key, delta in changes.counts.items():
@@ -407,22 +407,27 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems):
             changed += 1
         return changed
 
-    def file_unfiled_cases(self, schedule: Callable[[Case], Schedule]) -> int:
-        """File every case saved before the work list's shelves and search terms existed (its
-        item says it is filed under nothing): a Scan, run once by hand after upgrading
-        (`sla-monitor report backfill`). Returns how many cases it filed; a second run files
-        none. A case saved meanwhile is left as its save filed it."""
+    def refile_cases(self, schedule: Callable[[Case], Schedule]) -> int:
+        """File every case whose item says it is filed otherwise than this release files it: a
+        case saved before the work list's shelves and search terms existed (filed under
+        nothing), or a closed case saved before the Closed view's shelves existed. A Scan, run
+        once by hand after upgrading (`sla-monitor report backfill`). Returns how many cases it
+        filed; a second run files none. A case saved meanwhile is left as its save filed it (the
+        update is conditional on the revision read)."""
         m = self.models
         filed = 0
-        unfiled = (m.case.sk == "CASE") & m.case.search_filed.does_not_exist()
-        for item in m.case.scan(unfiled & m.case.work_filed.does_not_exist()):
+        for item in m.case.scan(m.case.sk == "CASE"):
             case = case_from_item(item)
+            before = filing_on(item)
             filing = filing_of(
                 case, schedule(case), shards=self.shards, expires_at=self._expires_at(case)
             )
+            if filing == before:
+                continue
             try:
                 with TransactWrite(connection=self._connection()) as tx:
-                    write_refiling(tx, m, refiling(NOTHING, filing))
+                    write_refiling(tx, m, refiling(before, filing))
+                    # The item's revision is the update's condition (and goes up by one).
                     tx.update(
                         item,
                         actions=[
@@ -430,7 +435,6 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems):
                             m.case.work_counted.set(sorted(filing.counted) or None),
                             m.case.search_filed.set(sorted(filing.terms) or None),
                         ],
-                        condition=m.case.search_filed.does_not_exist(),
                     )
             except TransactWriteError as error:
                 if error.cause_response_code != "TransactionCanceledException":

@@ -1,5 +1,6 @@
 """What a case's write files it under besides its own item: its entries on the work list's
-shelves, the work list's counters it adds one to, and its search term entries.
+shelves (the closed shelves once it is closed), the work list's counters it adds one to, and its
+search term entries.
 
 Each write works out the case's filing anew and compares it with what the last write filed (kept
 on the case item, so it is read with the case): entries no longer wanted are deleted, new ones
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sla_monitor.cases import Case, CaseType, Channel
-from sla_monitor.listing import Schedule, listing_of, search_terms
+from sla_monitor.listing import Schedule, closed_listing_of, listing_of, search_terms
 from sla_monitor.store.ports import ShelfEntry
 from sla_monitor.store.shelves import (
     COUNTERS_KEY,
@@ -61,14 +62,18 @@ def filing_of(
     case: Case, schedule: Schedule, *, shards: int, expires_at: datetime | None
 ) -> Filing:
     """What the case is filed under once this write is saved."""
-    listing = listing_of(case, schedule.deadline)
+    listing = listing_of(case, schedule.deadline) or closed_listing_of(case)
+    expiry = str(int(expires_at.timestamp())) if expires_at else ""
     entries: dict[str, ShelfEntry] = {}
     if listing is not None:
         entry = entry_of(listing)
         for shelf, key in shelf_keys(listing, shards).items():
-            entries[_shelf_line(shelf_partition(shelf, key), entry)] = entry
+            line = _shelf_line(shelf_partition(shelf, key), entry)
+            # A closed case's entries expire with it (an open case's item has no expiry).
+            if listing.closed_at is not None and expiry:
+                line = _SEPARATOR.join((line, expiry))
+            entries[line] = entry
     received = instant_text(case.received_at)
-    expiry = str(int(expires_at.timestamp())) if expires_at else ""
     terms = frozenset(
         _SEPARATOR.join((term_key(term), f"{received}#{case.reference}", expiry))
         for term in search_terms(case)
@@ -101,7 +106,7 @@ def mark(item: Any, filing: Filing) -> None:
 class Refiling:
     """The writes that take a case from one filing to the next."""
 
-    put_entries: tuple[tuple[str, ShelfEntry], ...]
+    put_entries: tuple[tuple[str, ShelfEntry, str], ...]  # partition, entry, expiry or ""
     delete_entries: tuple[tuple[str, str], ...]
     put_terms: tuple[tuple[str, str, str], ...]
     delete_terms: tuple[tuple[str, str], ...]
@@ -139,13 +144,20 @@ def refiling(old: Filing, new: Filing) -> Refiling:
     counts.update(dict.fromkeys(old.counted - new.counted, -1))
     return Refiling(
         put_entries=tuple(
-            (keys(line)[0], new.entries[line]) for line in sorted(new.shelved - old.shelved)
+            (keys(line)[0], new.entries[line], _entry_expiry(line))
+            for line in sorted(new.shelved - old.shelved)
         ),
         delete_entries=tuple(sorted({keys(line) for line in old.shelved} - new_entry_keys)),
         put_terms=tuple(_term_parts(line) for line in sorted(new.terms - old.terms)),
         delete_terms=tuple(sorted({keys(line) for line in old.terms} - new_term_keys)),
         counts=counts,
     )
+
+
+def _entry_expiry(line: str) -> str:
+    """The expiry a shelf line carries after what its entry holds (a closed case's), or ""."""
+    parts = line.split(_SEPARATOR)
+    return parts[9] if len(parts) > 9 else ""
 
 
 def _term_parts(line: str) -> tuple[str, str, str]:
@@ -155,8 +167,8 @@ def _term_parts(line: str) -> tuple[str, str, str]:
 
 def write_refiling(tx: Any, models: Any, changes: Refiling) -> None:
     """Add the refiling's writes to a transaction."""
-    for partition, entry in changes.put_entries:
-        tx.save(shelf_item(models.shelf, partition, entry))
+    for partition, entry, expiry in changes.put_entries:
+        tx.save(shelf_item(models.shelf, partition, entry, expiry))
     for partition, sort_key in changes.delete_entries:
         tx.delete(models.shelf(partition, sort_key))
     for partition, sort_key, expiry in changes.put_terms:
@@ -167,8 +179,8 @@ def write_refiling(tx: Any, models: Any, changes: Refiling) -> None:
         tx.update(models.counter(COUNTERS_KEY, key), actions=[models.counter.value.add(delta)])
 
 
-def shelf_item(model: Any, partition: str, entry: ShelfEntry) -> Any:
-    return model(
+def shelf_item(model: Any, partition: str, entry: ShelfEntry, expiry: str = "") -> Any:
+    item = model(
         partition,
         entry.position,
         reference=entry.reference,
@@ -180,6 +192,9 @@ def shelf_item(model: Any, partition: str, entry: ShelfEntry) -> Any:
         breached=entry.breached,
         referred=entry.referred,
     )
+    if expiry:
+        item.expires_at = datetime.fromtimestamp(int(expiry), tz=UTC)
+    return item
 
 
 def term_item(model: Any, partition: str, sort_key: str, expiry: str) -> Any:

@@ -360,7 +360,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
 
 def _shelf_and_term_models(meta: type) -> tuple[Any, Any, Any]:
     class ShelfItem(Model):
-        """An open case on one work list shelf (`sla_monitor.store.shelves`)."""
+        """A case on one work list shelf (`sla_monitor.store.shelves`)."""
 
         Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)  # SHELF#<shelf>#<key>
@@ -373,6 +373,7 @@ def _shelf_and_term_models(meta: type) -> tuple[Any, Any, Any]:
         assigned_officer = UnicodeAttribute(null=True)
         breached = BooleanAttribute(default=False)
         referred = BooleanAttribute(default=False)
+        expires_at = TTLAttribute(null=True)  # on the closed shelves, with the case
 
     class TermItem(Model):
         """A case filed under a digest of one of its search terms."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from sla_monitor.attachments import case_attachments, find_attachment
+from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.other_cases import other_cases
 from sla_monitor.promised_dates import paused_working_days, promised_reply
 from sla_monitor.web.forms import LANGUAGE_NAMES
 from sla_monitor.web.http.messages import WebResponse
@@ -181,7 +184,35 @@ class CasePages:
             can_decide_stage_2=may(visit.viewer, Permission.REQUEST_STAGE_2, case),
             done=banner,
             held=bool(banner) and visit.request.query.get("held") == "yes",
+            **self._other_cases(visit, case),
         )
+
+    def _other_cases(self, visit: Visit, case: Case) -> dict[str, Any]:
+        """The customer's other cases the viewer may see, and where to search for them all."""
+        contact = case.customer.email or case.customer.phone
+        if not contact:
+            return {"other_cases": None}
+        found = other_cases(
+            case,
+            self.pages.store,
+            visible=lambda other: may(visit.viewer, Permission.VIEW_CASE, other),
+        )
+        return {
+            "other_cases": [
+                {
+                    "reference": other.reference,
+                    "subject": other.subject,
+                    "type": TYPE_NAMES[other.case_type],
+                    "received": other.received_at.astimezone(LONDON).date(),
+                    "closed": other.closed_at.astimezone(LONDON).date()
+                    if other.closed_at
+                    else None,
+                }
+                for other in found.cases
+            ],
+            "other_cases_more": found.more,
+            "other_cases_url": visit.urls.page("search", urlencode({"q": contact})),
+        }
 
     def attachment(self, visit: Visit, case: Case, attachment_id: str) -> WebResponse:
         """A short-lived link to one of the case's attachments, made as it is asked for."""

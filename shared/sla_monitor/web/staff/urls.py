@@ -40,6 +40,10 @@ class StaffUrls:
     def cases(self, query: str = "") -> str:
         return f"{self.base_path}/cases" + (f"?{query}" if query else "")
 
+    def closed_cases(self, query: str = "") -> str:
+        """The work list's Closed view."""
+        return f"{self.base_path}/cases/closed" + (f"?{query}" if query else "")
+
     @property
     def exports(self) -> str:
         """Where the work list's download form starts an export."""

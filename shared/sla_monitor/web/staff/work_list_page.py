@@ -23,6 +23,15 @@ from sla_monitor.web.staff.work_list_query import WorkListQuery
 from sla_monitor.work_list import CaseView, promise_label, standing
 from sla_monitor.work_list_reading import WorkPage, read_work_list, search_work_list
 
+# The work list's views, as its sub navigation offers them (the Closed view follows them).
+QUICK_VIEWS = (
+    ("All my work", WorkListQuery()),
+    ("Assigned to me", WorkListQuery(whose="mine")),
+    ("My department", WorkListQuery(whose="department")),
+    ("Complaints", WorkListQuery(case_type=CaseType.COMPLAINT.value)),
+    ("Breached", WorkListQuery(breached=True)),
+)
+
 
 class WorkListPages:
     """The work list as a page."""
@@ -87,13 +96,7 @@ class WorkListPages:
         query = WorkListQuery.from_query(visit.request.query)
         listing = self._listing(visit, query)
         urls = visit.urls
-        quick = [
-            ("All my work", WorkListQuery()),
-            ("Assigned to me", WorkListQuery(whose="mine")),
-            ("My department", WorkListQuery(whose="department")),
-            ("Complaints", WorkListQuery(case_type=CaseType.COMPLAINT.value)),
-            ("Breached", WorkListQuery(breached=True)),
-        ]
+        quick = QUICK_VIEWS
         shown_query = query.query_string()
         return self.pages.page(
             visit,
@@ -112,7 +115,8 @@ class WorkListPages:
                     "active": q.query_string() == shown_query,
                 }
                 for text, q in quick
-            ],
+            ]
+            + [{"text": "Closed", "href": urls.closed_cases(), "active": False}],
             selected=query.selected(urls),
             can_export=may(visit.viewer, Permission.EXPORT_WORK_LIST),
             # The export is of the view shown: every page of it, the search too where it has one.

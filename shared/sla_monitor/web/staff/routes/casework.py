@@ -1,5 +1,5 @@
-"""The work list (and its spreadsheet, prepared apart), logging a case, a case's page, its
-attachments and the PDFs of the letters sent on it."""
+"""The work list (and its spreadsheet, prepared apart, and its Closed view), the search over every
+case, logging a case, a case's page, its attachments and the PDFs of the letters sent on it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,22 @@ def cases() -> Response:
     from sla_monitor.web.staff.work_list_page import WorkListPages
 
     return respond(WorkListPages(staff_pages()).show(current_request().visit()))
+
+
+@app.get("/cases/closed")
+@requires(Permission.VIEW_WORK_LIST)
+def closed_cases() -> Response:
+    from sla_monitor.web.staff.search_page import SearchPages
+
+    return respond(SearchPages(staff_pages()).closed(current_request().visit()))
+
+
+@app.get("/search")
+@requires(Permission.VIEW_WORK_LIST)
+def search() -> Response:
+    from sla_monitor.web.staff.search_page import SearchPages
+
+    return respond(SearchPages(staff_pages()).search(current_request().visit()))
 
 
 @app.post("/cases/exports")
