@@ -46,6 +46,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "sign-out": ("sign_in",),
     "signed-out": ("sign_in",),
     "cases": ("casework", "steps"),
+    "search": ("casework",),
     "triage": ("triage",),
     "directory": ("administration",),
     "calendar": ("administration",),
