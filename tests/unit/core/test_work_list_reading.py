@@ -154,6 +154,8 @@ FILTERS = {
     "mine (head of planning)": WorkListFilter(owner="head-planning"),
     "mine (head of customer services)": WorkListFilter(owner="head-customer-services"),
     "mine (waste officer)": WorkListFilter(owner="waste-officer"),
+    "unassigned": WorkListFilter(unassigned=True),
+    "unassigned complaints": WorkListFilter(unassigned=True, case_type=CaseType.COMPLAINT),
     "housing": WorkListFilter(departments=("housing",)),
     "complaints": WorkListFilter(case_type=CaseType.COMPLAINT),
     "enquiries": WorkListFilter(case_type=CaseType.ENQUIRY),
