@@ -23,6 +23,7 @@ from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may
 from sla_monitor.web.staff.rendering import security_headers
 from sla_monitor.web.staff.steps import ACTIONS
+from sla_monitor.web.staff.work_list_actions import offers_assign_to_me
 from sla_monitor.work_list import case_view, promise_label, standing
 
 _DETAILS_SHOWN = {
@@ -144,6 +145,9 @@ class CasePages:
             can_decide_stage_2=may(visit.viewer, Permission.REQUEST_STAGE_2, case),
             done=banner,
             held=bool(banner) and visit.request.query.get("held") == "yes",
+            # "Assign to me" beside the officer: the assign step's form, answered at once.
+            assign_to_me=offers_assign_to_me(self.pages, visit, case),
+            csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
         )
 
     def attachment(self, visit: Visit, case: Case, attachment_id: str) -> WebResponse:

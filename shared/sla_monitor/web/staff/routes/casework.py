@@ -21,6 +21,15 @@ def cases() -> Response:
     return respond(WorkListPages(staff_pages()).show(current_request().visit()))
 
 
+@app.post("/cases/assign")
+@requires(Permission.ASSIGN_CASES)
+def assign_cases() -> Response:
+    # Each case chosen is asked about again, the assign step's permission on that case.
+    from sla_monitor.web.staff.work_list_actions import WorkListActions
+
+    return respond(WorkListActions(staff_pages()).assign(current_request().visit()))
+
+
 @app.post("/cases/exports")
 @requires(Permission.EXPORT_WORK_LIST)
 def start_export() -> Response:
