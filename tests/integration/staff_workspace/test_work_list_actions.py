@@ -50,8 +50,13 @@ def _list_form(browser: Browser, view: str = "/cases") -> dict[str, str]:
     """The hidden fields of the list's form of rows (its CSRF token, the view shown)."""
     page = browser.get(view)
     assert page.status == 200, page.body[:300]
-    form = page.body[page.body.index('id="chosen-cases"') :]
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)[:2])
+    return _hidden(page.body[page.body.index('id="chosen-cases"') :])
+
+
+def _hidden(form: str) -> dict[str, str]:
+    """A form's first two hidden fields, as the browser sends them (its CSRF token, the view)."""
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)[:2]
+    return {name: html.unescape(value) for name, value in fields}
 
 
 def _assign(browser: Browser, pairs: list[tuple[str, str]], view: str = "/cases"):
@@ -184,3 +189,49 @@ def test_a_download_of_the_cases_ticked_with_none_ticked_asks_for_some(stack, br
     assert "problem=choose_download" in answer.location
     page = browser.follow(answer.location)
     assert '<a href="#choose">Select the cases to download</a>' in page.body
+
+
+def _save_view(browser: Browser, view: str, name: str):
+    page = browser.get(view)
+    form = page.body[page.body.index('id="save-view"') :]
+    hidden = _hidden(form)
+    return browser.post(
+        "/cases/views",
+        {"csrf_token": hidden["csrf_token"], "view": hidden["view"], "view_name": name},
+    )
+
+
+def test_a_view_saved_is_listed_for_its_officer_alone_and_removed(stack, browsers):
+    officer, head = browsers["officer"], browsers["head_of_service"]
+
+    view = "/cases?type=complaint&breached=yes&after=~%23NWL-2026-000001"  # a second page
+
+    saved = _save_view(officer, view, "Late ones")
+
+    assert saved.status == 303
+    page = officer.follow(saved.location)
+    assert "Your view ‘Late ones’ has been saved." in html.unescape(page.body)
+    # In the views, with the filters alone (not where a page of the list started).
+    link = re.search(r'(href="[^"]+")>Late ones</a>', page.body)
+    assert link is not None
+    assert html.unescape(link.group(1)) == 'href="/staff/cases?type=complaint&breached=yes"'
+    assert "Late ones" not in head.get("/cases").body
+    assert [v.name for v in stack.services.store.saved_views("waste-officer")] == ["Late ones"]
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.body).group(1)
+    removed = officer.post("/cases/views/remove", {"csrf_token": token, "view_name": "Late ones"})
+
+    assert removed.status == 303
+    after = html.unescape(officer.follow(removed.location).body)
+    assert "Your view ‘Late ones’ has been removed." in after
+    assert stack.services.store.saved_views("waste-officer") == []
+
+
+def test_a_view_without_a_name_is_not_saved(stack, browsers):
+    answer = _save_view(browsers["officer"], "/cases?whose=mine", "   ")
+
+    assert answer.status == 303
+    page = browsers["officer"].follow(answer.location)
+    assert page.status == 400
+    assert '<a href="#view_name">Enter a name for the view</a>' in page.body
+    assert stack.services.store.saved_views("waste-officer") == []

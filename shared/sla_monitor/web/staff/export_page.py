@@ -11,7 +11,7 @@ from sla_monitor.store.ports import WorkListExport
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import work_list_reach
-from sla_monitor.web.staff.work_list_actions import chosen_references
+from sla_monitor.web.staff.work_list_actions import back_to_list, chosen_references
 from sla_monitor.web.staff.work_list_query import WorkListQuery
 from sla_monitor.work_list import WorkListFilter
 from sla_monitor.work_list_export import (
@@ -45,11 +45,11 @@ class ExportPages:
         wanted = query.wanted(visit.viewer)
         if form.get("download") == "chosen":
             # The rows ticked in the list, whatever view they were shown in.
-            shown = WorkListQuery.from_query_string(form.get("view", ""))
             references = chosen_references(visit.request.body)
             if not references:
-                back = urlencode([*shown.pairs(), ("problem", "choose_download")])
-                return self.pages.see_other(visit, visit.urls.cases(back), "no cases chosen")
+                return back_to_list(
+                    self.pages, visit, form.get("view", ""), [("problem", "choose_download")]
+                )
             wanted = WorkListFilter(references=tuple(references))
         if query.errors or self.pages.export_starter is None:
             # The list itself says what is wrong with its filters.

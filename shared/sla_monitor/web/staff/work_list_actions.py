@@ -151,19 +151,19 @@ class WorkListActions:
         else:
             references = chosen_references(visit.request.body)
             officer_id = values.get("officer", "")
-        errors = self._check(references, officer_id)
-        if errors:
-            return self._back(visit, view, [("problem", ",".join(e.field for e in errors))])
+        problems = self._check(references, officer_id)
+        if problems:
+            return back_to_list(self.pages, visit, view, [("problem", ",".join(problems))])
         result = self._assign_each(visit, references, officer_id)
-        return self._back(visit, view, [("assignment", urlencode(result.pairs()))])
+        return back_to_list(self.pages, visit, view, [("assignment", urlencode(result.pairs()))])
 
-    def _check(self, references: Sequence[str], officer_id: str) -> list[FieldError]:
-        errors = []
+    def _check(self, references: Sequence[str], officer_id: str) -> list[str]:
+        problems = []
         if not references:
-            errors.append(FieldError("choose", PROBLEMS["choose"]))
+            problems.append("choose")
         if self.pages.directory.active_officer(officer_id) is None:
-            errors.append(FieldError("officer", PROBLEMS["officer"]))
-        return errors
+            problems.append("officer")
+        return problems
 
     def _assign_each(self, visit: Visit, references: Sequence[str], officer_id: str) -> Assigned:
         pages = self.pages
@@ -184,27 +184,35 @@ class WorkListActions:
             assigned.append(reference)
         return Assigned(officer_id, tuple(assigned), tuple(refused))
 
-    def _back(self, visit: Visit, view: str, pairs: list[tuple[str, str]]) -> WebResponse:
-        # The list's own filters come back as they were; nothing else of the form is trusted.
-        query = WorkListQuery.from_query_string(view)
-        address = "&".join(q for q in (query.query_string(), urlencode(pairs)) if q)
-        return self.pages.see_other(
-            visit,
-            visit.urls.cases(address),
-            "cases assigned from the work list",
-            outcome=pairs[0][0],
-        )
+
+def back_to_list(
+    pages: StaffPages, visit: Visit, view: str, pairs: list[tuple[str, str]]
+) -> WebResponse:
+    """Back to the list a form came from (its `view`: the filters, as they were; nothing else of
+    the form is trusted), with what the form did or why it did nothing."""
+    query = WorkListQuery.from_query_string(view)
+    address = "&".join(q for q in (query.query_string(), urlencode(pairs)) if q)
+    return pages.see_other(
+        visit,
+        visit.urls.cases(address),
+        "back to the work list",
+        outcome=pairs[0][0] if pairs else "nothing",
+    )
 
 
-# The problems a form of the list's can be sent back with, as GOV.UK words them.
-PROBLEMS: Mapping[str, str] = {
-    "choose": "Select the cases to assign",
-    "choose_download": "Select the cases to download",
-    "officer": "Choose the officer to assign the cases to",
+# The problems a form of the list's can be sent back with (its address's `problem`): each as
+# GOV.UK words it, beside the field it is about.
+PROBLEMS: Mapping[str, FieldError] = {
+    "choose": FieldError("choose", "Select the cases to assign"),
+    "choose_download": FieldError("choose", "Select the cases to download"),
+    "officer": FieldError("officer", "Choose the officer to assign the cases to"),
+    "view_name": FieldError("view_name", "Enter a name for the view"),
+    "view_name_long": FieldError("view_name", "Name the view in 60 characters or fewer"),
+    "views_full": FieldError("view_name", "You have 20 saved views: remove one to save another"),
 }
 
 
 def problems_of(query: Mapping[str, str]) -> list[FieldError]:
-    """The problems the list was sent back with (its address's `problem`)."""
+    """The problems the list was sent back with."""
     named = query.get("problem", "").split(",")
-    return [FieldError(name, PROBLEMS[name]) for name in dict.fromkeys(named) if name in PROBLEMS]
+    return [PROBLEMS[name] for name in dict.fromkeys(named) if name in PROBLEMS]

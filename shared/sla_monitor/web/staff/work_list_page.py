@@ -15,6 +15,7 @@ from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.formatting import BADGE_CLASSES, CHANNEL_NAMES, TYPE_NAMES
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may, work_list_reach
+from sla_monitor.web.staff.saved_views import view_links
 from sla_monitor.web.staff.work_list_actions import (
     assign_results,
     bulk_assign_officers,
@@ -100,6 +101,7 @@ class WorkListPages:
         ]
         shown_query = query.query_string()
         viewer = visit.viewer
+        saved = self.pages.store.saved_views(viewer.officer_id)
         can_assign = may(viewer, Permission.ASSIGN_CASES)
         can_export = may(viewer, Permission.EXPORT_WORK_LIST)
         # The filters' own, and those a form of the list's was sent back with.
@@ -111,8 +113,8 @@ class WorkListPages:
             status=400 if errors else 200,
             title="Cases",
             query=query,
-            errors=[{"text": e.message, "href": f"#{_field_id(e.field)}"} for e in errors],
-            field_errors={_field_id(e.field): {"text": e.message} for e in errors},
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
+            field_errors={e.field: {"text": e.message} for e in errors},
             **listing,
             sub_navigation=[
                 {
@@ -121,7 +123,17 @@ class WorkListPages:
                     "active": q.query_string() == shown_query,
                 }
                 for text, q in quick
-            ],
+            ]
+            # A saved view is the page shown only where none of the list's own views is.
+            + view_links(
+                saved,
+                urls,
+                None if any(q.query_string() == shown_query for _, q in quick) else shown_query,
+            ),
+            saved_views=[v.name for v in saved],
+            view_name=visit.request.query.get("view_name", ""),
+            view_saved=visit.request.query.get("view_saved"),
+            view_removed=visit.request.query.get("view_removed"),
             selected=query.selected(urls),
             can_export=can_export,
             # The rows' checkboxes, for assigning or downloading the cases chosen.
@@ -197,8 +209,3 @@ class WorkListPages:
             "promise": promise_label(clock),
             "due": day_month_year(clock.due_day) if clock.due_day else None,
         }
-
-
-def _field_id(field: str) -> str:
-    """Where an error's link goes: the first row's checkbox for the cases to choose."""
-    return "choose" if field.startswith("choose") else field
