@@ -7,43 +7,21 @@ and at 320 px wide (see staff_browser.py)."""
 from __future__ import annotations
 
 import re
-import secrets
-from datetime import UTC, datetime
 
 import pytest
+from integration.staff_workspace.support import unassigned_case
 from playwright.sync_api import Page, expect
 from sla_monitor_local.local_stack import LocalStack
 
-from sla_monitor.cases import CaseType, Channel, Customer
-from sla_monitor.intake import NewCase, register_case
+from sla_monitor.cases import CaseType
 
 from .staff_browser import accessible, show_filter, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=40)]
 
+REQUEST = CaseType.SERVICE_REQUEST
 LAPTOP = {"width": 1024, "height": 768}
 COUNTDOWN = re.compile(r"\d+ working days? (left|overdue)|overdue since \w+day")
-
-
-def _waste_request(stack: LocalStack, subject: str) -> str:
-    """A service request for waste services that nobody is assigned yet."""
-    services, now = stack.services, datetime.now(UTC)
-    return register_case(
-        NewCase(
-            case_type=CaseType.SERVICE_REQUEST,
-            channel=Channel.WEB,
-            received_at=now,
-            subject=subject,
-            description=subject,
-            customer=Customer(name="Lena Ward", email="lena.ward@example.org"),
-            department="waste-services",
-            idempotency_key=f"work-list-browser:{secrets.token_hex(8)}",
-        ),
-        store=services.store,
-        policy=services.policy,
-        calendar=services.calendar,
-        now=now,
-    ).case.reference
 
 
 def _right_edges(page: Page) -> dict[str, float]:
@@ -95,8 +73,11 @@ def test_an_officer_takes_a_case_and_gives_two_to_their_head_of_service(
     staff_page: Page, staff_stack: LocalStack
 ):
     page, stack = staff_page, staff_stack
-    mine = _waste_request(stack, "Recycling box not returned")
-    given = [_waste_request(stack, f"Bin {n} left in the road") for n in (1, 2)]
+    mine = unassigned_case(stack, "waste-services", REQUEST, "Recycling box not returned")
+    given = [
+        unassigned_case(stack, "waste-services", REQUEST, f"Bin {n} left in the road")
+        for n in (1, 2)
+    ]
     sign_in(page, stack, "officer")
 
     page.get_by_role("link", name="Unassigned", exact=True).click()

@@ -7,43 +7,17 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
 import urllib.parse
-from datetime import UTC, datetime
 
 import pytest
-from sla_monitor_local.local_stack import LocalStack
 
-from sla_monitor.cases import CaseType, Channel, Customer
-from sla_monitor.intake import NewCase, register_case
+from sla_monitor.cases import CaseType
 
 from ..staff_support import Browser
-from .support import sample_cases, timeline_length
+from .support import sample_cases, timeline_length, unassigned_case
 from .test_exports_and_possible_complaints import _download, _when_ready
 
 pytestmark = pytest.mark.slow(seconds=10)
-
-
-def _unassigned(stack: LocalStack, department: str, case_type: CaseType) -> str:
-    """A new case of the department's that nobody is assigned yet."""
-    services = stack.services
-    now = datetime.now(UTC)
-    return register_case(
-        NewCase(
-            case_type=case_type,
-            channel=Channel.EMAIL,
-            received_at=now,
-            subject="Bin left on the pavement",
-            description="The bin was left on the pavement after collection.",
-            customer=Customer(name="Lena Ward", email="lena.ward@example.org"),
-            department=department,
-            idempotency_key=f"work-list-actions:{secrets.token_hex(8)}",
-        ),
-        store=services.store,
-        policy=services.policy,
-        calendar=services.calendar,
-        now=now,
-    ).case.reference
 
 
 def _list_form(browser: Browser, view: str = "/cases") -> dict[str, str]:
@@ -96,7 +70,7 @@ def test_the_cases_ticked_are_assigned_and_one_the_viewer_may_not_assign_is_refu
 
 def test_assign_to_me_on_an_unassigned_row_gives_the_viewer_that_case_alone(stack, browsers):
     store = stack.services.store
-    new = _unassigned(stack, "waste-services", CaseType.SERVICE_REQUEST)
+    new = unassigned_case(stack, "waste-services", CaseType.SERVICE_REQUEST)
     browser = browsers["officer"]  # Jo Patel, waste services
     page = browser.get("/cases?whose=unassigned")
     offered = re.findall(r'name="assign_to_me" value="([^"]+)"', page.body)
@@ -146,7 +120,7 @@ def test_a_chief_executive_who_reads_the_list_assigns_nothing(stack, browsers):
 
 def test_assign_to_me_on_a_case_s_page(stack, browsers):
     store = stack.services.store
-    reference = _unassigned(stack, "planning", CaseType.COMPLAINT)
+    reference = unassigned_case(stack, "planning", CaseType.COMPLAINT)
     browser = browsers["corporate_complaints_officer"]
 
     case_page = browser.get(f"/cases/{reference}")
