@@ -238,6 +238,9 @@ def _candidates(
         keys = place.unassigned_keys(reach.departments if only else None)
         size = _sum(counts, [f"OWNER#{k}" for k in keys])
         found.append(shelves([(Shelf.OWNER, k) for k in keys], size))
+        # The owner shelves hold every type: where the reach is the complaints alone, its own
+        # shelves (the complaints') may hold fewer entries to pass over.
+        found.append(shelves(*reach_keys()))
     if wanted.owner is not None:
         keys = place.owner_keys(wanted.owner)
         size = _sum(counts, [f"OWNER#{k}" for k in keys])

@@ -195,7 +195,6 @@ def _pages(bundle: Services, pool: StaffPool, resident: Resident) -> list[Page]:
     return [
         Page("work list: all my work", lambda: officer.get("/cases")),
         Page("work list: mine", lambda: officer.get("/cases?whose=mine")),
-        Page("work list: unassigned", lambda: officer.get("/cases?whose=unassigned")),
         Page("work list: breached", lambda: complaints.get("/cases?breached=yes")),
         Page("work list: complaints", lambda: complaints.get("/cases?type=complaint")),
         Page("search by reference", lambda: complaints.get(f"/cases?q={complaint}")),
@@ -339,7 +338,6 @@ def _resident(address: str, public: str) -> Resident:
 PAGES = [
     "work list: all my work",
     "work list: mine",
-    "work list: unassigned",
     "work list: breached",
     "work list: complaints",
     "search by reference",
