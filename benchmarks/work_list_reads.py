@@ -101,6 +101,11 @@ VIEWS = (
     View(
         "assigned to me", Reach(departments=("housing",)), WorkListFilter(owner="housing-officer")
     ),
+    View(
+        "housing's unassigned",
+        Reach(departments=("housing",)),
+        WorkListFilter(unassigned=True),
+    ),
     View("complaints", Reach(complaints=True), WorkListFilter(case_type=CaseType.COMPLAINT)),
     View("breached", EVERYTHING, WorkListFilter(breached=True)),
     View("due within 2 working days", EVERYTHING, WorkListFilter(due_within=2)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
@@ -143,6 +143,35 @@ def standing(
     return Standing.ON_TRACK
 
 
+def countdown(due_day: date, *, calendar: WorkingDayCalendar, now: datetime) -> str:
+    """How far a due day is from today in the council's working days, as an officer scanning
+    the list reads it: "due today", "1 working day left", "3 working days overdue".
+
+    Days left count the working days after today up to the due day (on a Friday, a deadline on
+    Monday has 1 left); days overdue count the working days since the due day, up to today. A
+    deadline missed on Friday is "overdue since Friday" over the weekend, before a working day
+    has gone by."""
+    today = calendar.local(now).date()
+    if due_day == today:
+        return "due today"
+    if due_day > today:
+        left = calendar.working_days_between(today + _DAY, due_day + _DAY)
+        if left == 0:  # a day the council no longer works, given before it closed
+            return f"due {due_day:%A}"
+        return f"{_working_days(left)} left"
+    late = calendar.working_days_between(due_day + _DAY, today + _DAY)
+    if late == 0:
+        return f"overdue since {due_day:%A}"
+    return f"{_working_days(late)} overdue"
+
+
+_DAY = timedelta(days=1)
+
+
+def _working_days(count: int) -> str:
+    return f"{count} working {'day' if count == 1 else 'days'}"
+
+
 _STANDING_OF_STATE = {
     ClockState.BREACHED: Standing.BREACHED,
     ClockState.PAUSED: Standing.PAUSED,
@@ -197,6 +226,7 @@ class WorkListFilter:
     """What an officer narrows the open cases to; every field left empty lets every case in."""
 
     owner: str | None = None  # cases this officer owns (assigned, or unassigned under them)
+    unassigned: bool = False  # only cases no officer has been assigned
     departments: tuple[str, ...] | None = None  # dealt with by one of these departments
     case_type: CaseType | None = None
     channel: Channel | None = None
@@ -204,13 +234,18 @@ class WorkListFilter:
     breached: bool = False  # only cases with a promise broken
     due_within: int | None = None  # next deadline on or before the Nth working day from today
     search: str | None = None  # part of the reference, the customer's name or email address
+    references: tuple[str, ...] = ()  # only these cases (chosen in the list), when any
 
 
 def matches(
     view: CaseView, wanted: WorkListFilter, *, calendar: WorkingDayCalendar, now: datetime
 ) -> bool:
     case = view.case
+    if wanted.references and case.reference not in wanted.references:
+        return False
     if wanted.owner is not None and view.owner != wanted.owner:
+        return False
+    if wanted.unassigned and case.assigned_officer is not None:
         return False
     if wanted.departments is not None and view.department not in wanted.departments:
         return False

@@ -31,7 +31,15 @@ from urllib.parse import quote
 from sla_monitor.calendar import LONDON, WorkingDayCalendar
 from sla_monitor.directory import Directory
 from sla_monitor.store.ports import CaseStore, ExportStatus, WorkListExport, WorkListExports
-from sla_monitor.work_list import CaseView, Reach, WorkListFilter, promise_label, standing
+from sla_monitor.work_list import (
+    CaseView,
+    Reach,
+    WorkListFilter,
+    case_view,
+    matches,
+    promise_label,
+    standing,
+)
 from sla_monitor.work_list_reading import read_work_list, search_work_list
 
 if TYPE_CHECKING:
@@ -223,6 +231,15 @@ def views_of(export: WorkListExport, work: ExportWork, now: datetime) -> Iterato
         "now": now,
         "visible": visible,
     }
+    if export.wanted.references:
+        # The cases chosen in the list, in the order they were shown, each read once.
+        for case in work.store.get_cases(list(export.wanted.references)):
+            view = case_view(
+                case, policy=work.policy, calendar=work.calendar, directory=directory, now=now
+            )
+            if visible(case) and matches(view, export.wanted, calendar=work.calendar, now=now):
+                yield view
+        return
     if export.wanted.search:
         views, _ = search_work_list(
             work.store,

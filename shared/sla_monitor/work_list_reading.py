@@ -141,6 +141,14 @@ class _Directory:
             keys += [owner_key(gone, None) for gone in self._gone]
         return list(dict.fromkeys(keys))
 
+    def unassigned_keys(self, codes: Iterable[str] | None) -> list[str]:
+        """The owner shelf keys of the cases no officer is assigned, of the departments
+        `codes` deal with (None: of every department)."""
+        if codes is None:
+            codes = [d.code for d in self.directory.departments if not d.retired]
+        named = [k for code in codes for k in self._named(code)]
+        return list(dict.fromkeys(owner_key(None, None if k == NOBODY else k) for k in named))
+
 
 def _covers(reach: Reach, place: _Directory, entry: ShelfEntry) -> bool:
     return reach.reaches(place.dealing(entry.department), entry.case_type, entry.referred)
@@ -150,6 +158,8 @@ def _entry_wanted(
     wanted: WorkListFilter, place: _Directory, entry: ShelfEntry, now_text: str
 ) -> bool:
     if wanted.owner is not None and place.owner(entry) != wanted.owner:
+        return False
+    if wanted.unassigned and entry.assigned_officer:
         return False
     if wanted.departments is not None and place.dealing(entry.department) not in (
         wanted.departments
@@ -225,6 +235,15 @@ def _candidates(
         return _Shelves([(shelf, key, None) for shelf, key in dict.fromkeys(keys)], wants, size)
 
     found: list[_Shelves] = []
+    if wanted.unassigned:
+        # Only the departments of the reach, unless it takes in cases of any department.
+        only = reach.departments and not (reach.everything or reach.complaints or reach.referred)
+        keys = place.unassigned_keys(reach.departments if only else None)
+        size = _sum(counts, [f"OWNER#{k}" for k in keys])
+        found.append(shelves([(Shelf.OWNER, k) for k in keys], size))
+        # The owner shelves hold every type: where the reach is the complaints alone, its own
+        # shelves (the complaints') may hold fewer entries to pass over.
+        found.append(shelves(*reach_keys()))
     if wanted.owner is not None:
         keys = place.owner_keys(wanted.owner)
         size = _sum(counts, [f"OWNER#{k}" for k in keys])
@@ -267,9 +286,10 @@ def _total(
     channel, a due date or a search narrows it, or "mine" with another filter)."""
     if wanted.channel is not None or wanted.due_within is not None or wanted.search:
         return None
-    if wanted.owner is not None:
+    if wanted.owner is not None or wanted.unassigned:
         # The owner shelves of a Head of Service take in cases of officers who have left, of
-        # every department: their counters cannot tell which are the Head's.
+        # every department: their counters cannot tell which are the Head's. The unassigned
+        # are counted by department, not by type or stage.
         return None
     total = 0
     for cell, open_count, breached_count in _cells(counts):

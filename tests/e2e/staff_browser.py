@@ -116,3 +116,13 @@ def sign_out(page: Page, stack: LocalStack) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     page.goto(f"{stack.workspace}cases")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the staff workspace")
+
+
+def show_filter(page: Page) -> None:
+    """Open the work list's filter (MOJ's toggle starts it folded; it opens by itself when the
+    screen grows back to a desktop's width, as `accessible` makes it)."""
+    toggle = page.locator(".moj-action-bar__filter button")
+    toggle.wait_for()
+    if toggle.inner_text() == "Show filter":
+        toggle.click()
+    expect(page.get_by_role("button", name="Hide filter")).to_be_visible()

@@ -16,12 +16,13 @@ from sla_monitor.cases import CaseType, Channel
 from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.replies import record_customer_reply
 
-from .staff_browser import accessible, sign_in, sign_out
+from .staff_browser import accessible, show_filter, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=92)]
 
 
 def _open_from_work_list(page: Page, search: str, reference: str) -> None:
+    show_filter(page)
     page.get_by_label("Search all cases").fill(search)
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("tbody tr")).to_have_count(1)

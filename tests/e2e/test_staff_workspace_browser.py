@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from sla_monitor_local.local_stack import LocalStack
 from sla_monitor_local.local_staff import local_password
 
-from .staff_browser import accessible
+from .staff_browser import accessible, show_filter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=23)]
 
@@ -49,6 +49,7 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     accessible(page, "3-work-list")
 
     # Find the case by the customer's name.
+    show_filter(page)
     page.get_by_label("Search all cases").fill("Margaret")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("tbody tr")).to_have_count(1)

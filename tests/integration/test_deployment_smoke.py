@@ -611,6 +611,7 @@ def _expectations(d: Deployment) -> dict[str, tuple[list[tuple[str, ...]], list[
                 ("dynamodb:UpdateItem", cases, "SHELF#OWNER#housing-officer"),
                 ("dynamodb:PutItem", cases, "SESSIONS#STAFF#abc123"),
                 ("dynamodb:PutItem", cases, "ACCOUNT_CHANGES"),
+                ("dynamodb:PutItem", cases, "VIEWS#waste-officer"),
                 # A step's letters go at once: a claim released when sending failed.
                 ("dynamodb:DeleteItem", cases, "CASE#NWL-2026-000001"),
                 ("dynamodb:GetItem", directory),

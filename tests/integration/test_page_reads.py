@@ -47,6 +47,7 @@ from sla_monitor.cases import Case, CaseStatus, CaseType, Outcome
 from sla_monitor.listing import Schedule
 from sla_monitor.runtime import Services
 from sla_monitor.staff import record_response
+from sla_monitor.store.ports import SavedView
 from sla_monitor.store.schema import DUE_SHARDS
 from sla_monitor.web.staff.session import SESSION_COOKIE
 from sla_monitor.work_list_reading import PAGE_SIZE
@@ -63,13 +64,15 @@ DEPARTMENTS = ("housing", "waste-services", "planning", "revenues-benefits", Non
 OFFICERS = ("housing-officer", "waste-officer", "revenues-officer", None, None)
 CLOSED = (8, 49, 91)  # references of a few cases closed, a complaint (the 8th) among them
 # The work list's first page: its cases, a page of shelf entries (and one more, to know there
-# is a next page) from each shard of the shelves it reads, the counters, and the session.
+# is a next page) from each shard of the shelves it reads, the counters, the session, and the
+# officer's saved views (two here).
 COUNTERS = 20
+SAVED_VIEWS = 2
 # The resident whose case, name and address the searches and the case page ask for: the 43rd
 # seeded case, a complaint of the small archive.
 NAMED = 42
 NAME = resident_name(NAMED)
-FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS + 1
+FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS + 1 + SAVED_VIEWS
 
 
 def _spread(
@@ -329,6 +332,11 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
             calendar=bundle.calendar,
             now=NOW - timedelta(minutes=30),
         )
+    for name, query in (
+        ("Mine by phone", "whose=mine&channel=telephone"),
+        ("Late", "breached=yes"),
+    ):
+        bundle.store.save_view(SavedView("waste-officer", name, query, NOW))
     resident = _resident("resident42@example.org", public)
     pages = _pages(bundle, staff, resident)
     _load_closed(bundle, CLOSED_LATELY, first=CLOSED_FIRST, closed_before=NOW)

@@ -22,6 +22,7 @@ from sla_monitor.store.ports import (
     Delivery,
     DuplicateDeliveryError,
     ExportStatus,
+    SavedView,
     SessionRecord,
     SessionsEnded,
     Shelf,
@@ -31,6 +32,7 @@ from sla_monitor.store.ports import (
     WorkListExport,
     customer_key,
     month_received,
+    saved_view_key,
 )
 from sla_monitor.store.schema import DUE_SHARDS, chosen_shards, shard_of
 from sla_monitor.store.shelves import counter_keys, entry_of, shelf_keys
@@ -61,6 +63,7 @@ class InMemoryCaseStore:
         self.sessions: dict[tuple[str, str], SessionRecord] = {}
         self.ended: dict[str, SessionsEnded] = {}
         self.account_trail: list[AccountChange] = []
+        self.views: dict[tuple[str, str], SavedView] = {}
         self.reads = 0
         self._lock = threading.RLock()
 
@@ -276,6 +279,23 @@ class InMemoryCaseStore:
                 return False
             self.exports[export.export_id] = export
             return True
+
+    # -- officers' saved views of the work list ----------------------------------------------
+
+    def saved_views(self, officer_id: str) -> list[SavedView]:
+        mine = sorted(
+            (key, view) for (officer, key), view in self.views.items() if officer == officer_id
+        )
+        self.reads += len(mine)
+        return [view for _, view in mine]
+
+    def save_view(self, view: SavedView) -> None:
+        with self._lock:
+            self.views[(view.officer_id, saved_view_key(view.name))] = view
+
+    def remove_view(self, officer_id: str, name: str) -> bool:
+        with self._lock:
+            return self.views.pop((officer_id, saved_view_key(name)), None) is not None
 
     # -- sessions and the staff accounts' audit trail --------------------------------------
 

@@ -500,6 +500,40 @@ class AccountChanges(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SavedView:
+    """A view of the work list an officer saved under a name of their own: its filters, as the
+    list's address carries them."""
+
+    officer_id: str
+    name: str
+    query: str  # the list's address after its "?", filters only
+    saved_at: datetime
+
+
+def saved_view_key(name: str) -> str:
+    """What two names of one officer's views must differ by: "Breached" and "breached " are
+    one view."""
+    return " ".join(name.split()).casefold()
+
+
+class SavedViews(Protocol):
+    """Each officer's saved views of the work list, kept under the officer: a few small items,
+    read in one query with the list."""
+
+    def saved_views(self, officer_id: str) -> list[SavedView]:
+        """The officer's views, in order of their names (one query of the officer's views)."""
+        ...
+
+    def save_view(self, view: SavedView) -> None:
+        """Keep the view, in place of the officer's view of the same name (`saved_view_key`)."""
+        ...
+
+    def remove_view(self, officer_id: str, name: str) -> bool:
+        """Remove the officer's view of that name; False when they had none."""
+        ...
+
+
 class CaseStore(
     CaseRecords,
     CaseListings,
@@ -514,6 +548,7 @@ class CaseStore(
     WorkListExports,
     SessionRecords,
     AccountChanges,
+    SavedViews,
     Protocol,
 ):
     """The whole case store, as one adapter implements it: every part above, for the code that

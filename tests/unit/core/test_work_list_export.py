@@ -161,6 +161,23 @@ def test_a_search_exports_what_the_search_found_open_and_closed(work, store):
     assert {row[5] for row in rows} <= {"Jane Smith", "John Smith"}
 
 
+def test_the_cases_chosen_in_the_list_are_exported_alone_in_the_order_chosen(work, store):
+    reach = Reach(departments=("housing",))
+    housing = [c.reference for c in store.cases.values() if reach.covers(c, work.directory)]
+    elsewhere = next(
+        c.reference for c in store.cases.values() if not reach.covers(c, work.directory)
+    )
+    chosen = (housing[3], housing[0], elsewhere, "NWL-2026-999999")
+    export = _started(work, reach, WorkListFilter(references=chosen))
+    store.reads = 0
+
+    prepare_export(export.export_id, work=work, now=NOW)
+
+    # Out of the reach, or no case at all: not in the file.
+    assert [row[0] for row in _rows(work, export)] == [housing[3], housing[0]]
+    assert store.reads == 3  # the cases chosen that exist, read once
+
+
 def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(work, store):
     case = next(c for c in store.cases.values() if c.is_open and c.department == "housing")
     store.cases[case.reference] = replace(case, customer=Customer(name="=HYPERLINK(1)"))

@@ -154,6 +154,8 @@ FILTERS = {
     "mine (head of planning)": WorkListFilter(owner="head-planning"),
     "mine (head of customer services)": WorkListFilter(owner="head-customer-services"),
     "mine (waste officer)": WorkListFilter(owner="waste-officer"),
+    "unassigned": WorkListFilter(unassigned=True),
+    "unassigned complaints": WorkListFilter(unassigned=True, case_type=CaseType.COMPLAINT),
     "housing": WorkListFilter(departments=("housing",)),
     "complaints": WorkListFilter(case_type=CaseType.COMPLAINT),
     "enquiries": WorkListFilter(case_type=CaseType.ENQUIRY),
@@ -294,6 +296,53 @@ def test_a_page_reads_about_one_entry_per_case_shown(world, policy, calendar, di
     # The entries up to one past the page, and the five cases.
     assert page.read <= 6
     assert store.reads <= 11
+
+
+def _unassigned_first_page(store, reach, policy, calendar, directory):
+    """The first page of five of the unassigned view: each case shown is unassigned."""
+    store.reads = 0
+    unassigned = WorkListFilter(unassigned=True)
+    world = {"policy": policy, "calendar": calendar, "directory": directory, "now": NOW}
+    page = read_work_list(store, reach=reach, wanted=unassigned, page_size=5, **world)
+    assert len(page.views) == 5
+    assert all(v.case.assigned_officer is None for v in page.views)
+    return page
+
+
+def test_a_department_s_unassigned_are_read_from_its_owner_shelf(
+    world, policy, calendar, directory
+):
+    store, _ = world
+    # The default department's: those naming it, none, or a department retired or unknown.
+    page = _unassigned_first_page(
+        store, Reach(departments=("customer-services",)), policy, calendar, directory
+    )
+    # About one entry a case shown; at most a page and one from each of its four shelves (the
+    # unassigned naming it, none, the retired department and the unknown one), and the cases.
+    assert page.read <= 6
+    assert store.reads <= 5 + 4 * 6
+
+
+def test_the_complaints_unassigned_are_read_from_the_complaints_where_they_are_fewer(
+    policy, calendar, directory
+):
+    # Nobody assigned, one case in ten a complaint: every department's unassigned would be
+    # passed over ten to a complaint shown; the complaints' shelves hold those alone.
+    store = InMemoryCaseStore()
+    for n, case in enumerate(_cases(200, seed=3)):
+        case = replace(
+            case,
+            assigned_officer=None,
+            case_type=CaseType.COMPLAINT if n % 10 == 0 else CaseType.ENQUIRY,
+            status=CaseStatus.OPEN,
+            closed_at=None,
+        )
+        store.create_case(case, events=[], schedule=schedule_of(case, policy, calendar, NOW))
+
+    page = _unassigned_first_page(store, Reach(complaints=True), policy, calendar, directory)
+
+    assert all(v.case.case_type is CaseType.COMPLAINT for v in page.views)
+    assert page.read <= 6
 
 
 def test_a_filter_no_shelf_serves_stops_at_its_budget_and_says_so(

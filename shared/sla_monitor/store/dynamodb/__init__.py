@@ -18,6 +18,7 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     SESSIONS#<holder>       SESSION#<digest>         a staff or resident's session (TTL)
     SESSIONS#<holder>       ENDED                    when all the holder's sessions were ended
     ACCOUNT_CHANGES         <utc>#<nonce>            a change to a staff account (audit trail)
+    VIEWS#<officer id>      VIEW#<name>              an officer's saved view of the work list
 
 The next-due index is sparse: only case items with a due instant carry `due_shard` and
 `next_due_at`. Its partition key is spread over the deployment's index shards (`DUE_SHARDS` unless

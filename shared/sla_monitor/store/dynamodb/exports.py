@@ -38,6 +38,7 @@ def _view(text: str) -> tuple[Reach, WorkListFilter]:
         ),
         WorkListFilter(
             owner=wanted["owner"],
+            unassigned=wanted.get("unassigned", False),
             departments=None if departments is None else tuple(departments),
             case_type=CaseType(wanted["case_type"]) if wanted["case_type"] else None,
             channel=Channel(wanted["channel"]) if wanted["channel"] else None,
@@ -45,6 +46,7 @@ def _view(text: str) -> tuple[Reach, WorkListFilter]:
             breached=wanted["breached"],
             due_within=wanted["due_within"],
             search=wanted["search"],
+            references=tuple(wanted.get("references", ())),
         ),
     )
 

@@ -51,6 +51,7 @@ class CaseTableModels:
     sessions_ended: Any
     account_change: Any
     letter: Any
+    saved_view: Any
 
 
 def _meta(table_name: str, region: str, host: str | None) -> type:
@@ -339,6 +340,18 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
 
     shelf, term, export = _shelf_and_term_models(meta)
     session, sessions_ended, account_change = _session_models(meta)
+
+    class SavedViewItem(Model):
+        """An officer's saved view of the work list (`sla_monitor.store.ports.SavedView`)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)  # VIEWS#<officer id>
+        sk = UnicodeAttribute(range_key=True)  # VIEW#<the name, as `saved_view_key` has it>
+        name = UnicodeAttribute()
+        # Not `query`, which every pynamodb model has as a method.
+        filters = UnicodeAttribute()
+        saved_at = UTCDateTimeAttribute()
+
     return CaseTableModels(
         CaseItem,
         EventItem,
@@ -355,6 +368,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         sessions_ended,
         account_change,
         LetterItem,
+        SavedViewItem,
     )
 
 

@@ -32,6 +32,7 @@ from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may
 from sla_monitor.web.staff.rendering import security_headers
 from sla_monitor.web.staff.steps import ACTIONS
+from sla_monitor.web.staff.work_list_actions import offers_assign_to_me
 from sla_monitor.work_list import case_view, promise_label, standing
 
 _DETAILS_SHOWN = {
@@ -185,6 +186,9 @@ class CasePages:
             done=banner,
             held=bool(banner) and visit.request.query.get("held") == "yes",
             **self._other_cases(visit, case),
+            # "Assign to me" beside the officer: the assign step's form, answered at once.
+            assign_to_me=offers_assign_to_me(self.pages, visit, case),
+            csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
         )
 
     def _other_cases(self, visit: Visit, case: Case) -> dict[str, Any]:

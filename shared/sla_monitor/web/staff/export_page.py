@@ -11,7 +11,9 @@ from sla_monitor.store.ports import WorkListExport
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import work_list_reach
+from sla_monitor.web.staff.work_list_actions import back_to_list, chosen_references
 from sla_monitor.web.staff.work_list_query import WorkListQuery
+from sla_monitor.work_list import WorkListFilter
 from sla_monitor.work_list_export import (
     LINK_LIFETIME_SECONDS,
     ExportStage,
@@ -40,6 +42,15 @@ class ExportPages:
         """Start an export of the view the form carries, and go to its page."""
         form = self.pages.trusted_form(visit)
         query = WorkListQuery.from_query(form)
+        wanted = query.wanted(visit.viewer)
+        if form.get("download") == "chosen":
+            # The rows ticked in the list, whatever view they were shown in.
+            references = chosen_references(visit.request.body)
+            if not references:
+                return back_to_list(
+                    self.pages, visit, form.get("view", ""), [("problem", "choose_download")]
+                )
+            wanted = WorkListFilter(references=tuple(references))
         if query.errors or self.pages.export_starter is None:
             # The list itself says what is wrong with its filters.
             return self.pages.see_other(
@@ -50,7 +61,7 @@ class ExportPages:
             self.pages.export_starter(),
             officer_id=visit.viewer.officer_id,
             reach=work_list_reach(visit.viewer),
-            wanted=query.wanted(visit.viewer),
+            wanted=wanted,
             now=visit.now,
         )
         return self.pages.see_other(
@@ -92,7 +103,13 @@ def _pairs(export: WorkListExport) -> list[tuple[str, str]]:
     """The work list's address for the export's view (its filters, as far as the address says
     them)."""
     wanted = export.wanted
-    whose = "mine" if wanted.owner else ("department" if wanted.departments is not None else "")
+    whose = (
+        "mine"
+        if wanted.owner
+        else "unassigned"
+        if wanted.unassigned
+        else ("department" if wanted.departments is not None else "")
+    )
     pairs = [
         ("whose", whose),
         ("type", wanted.case_type.value if wanted.case_type else ""),

@@ -62,6 +62,8 @@ class Permission(enum.StrEnum):
     EXPORT_WORK_LIST = "export_work_list"
     VIEW_CASE = "view_case"
     ASSIGN_CASE = "assign_case"
+    # Several cases at once from the work list: each case is asked about again (ASSIGN_CASE).
+    ASSIGN_CASES = "assign_cases"
     PAUSE_CLOCKS = "pause_clocks"  # wait on the customer, and resume
     EXTEND_DEADLINE = "extend_deadline"
     ADD_NOTE = "add_note"
@@ -95,6 +97,7 @@ _DESCRIPTIONS = {
     Permission.EXPORT_WORK_LIST: "download the work list",
     Permission.VIEW_CASE: "see a case",
     Permission.ASSIGN_CASE: "assign a case",
+    Permission.ASSIGN_CASES: "assign cases chosen in the work list",
     Permission.PAUSE_CLOCKS: "pause and resume a case's clocks",
     Permission.EXTEND_DEADLINE: "extend a deadline",
     Permission.ADD_NOTE: "add a note",
@@ -117,6 +120,7 @@ _NOT_ON_A_CASE = frozenset(
     {
         Permission.VIEW_WORK_LIST,
         Permission.EXPORT_WORK_LIST,
+        Permission.ASSIGN_CASES,
         Permission.LOG_CASE,
         Permission.HANDLE_TRIAGE,
         Permission.MANAGE_DIRECTORY,
@@ -170,15 +174,18 @@ _ADMINISTRATION = (
 MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
     StaffRole.OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+        Permission.ASSIGN_CASES: Scope.SERVICE,
         Permission.LOG_CASE: Scope.SERVICE,
     },
     StaffRole.HEAD_OF_SERVICE: {
         **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
+        Permission.ASSIGN_CASES: Scope.SERVICE,
         Permission.LOG_CASE: Scope.SERVICE,
         Permission.VIEW_REPORTS: Scope.SERVICE,
     },
     StaffRole.CORPORATE_COMPLAINTS_OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
+        Permission.ASSIGN_CASES: Scope.SERVICE,
         Permission.LOG_CASE: Scope.SERVICE,
         Permission.HANDLE_TRIAGE: Scope.SERVICE,
         Permission.VIEW_REPORTS: Scope.SERVICE,

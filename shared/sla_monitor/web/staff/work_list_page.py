@@ -10,23 +10,28 @@ from urllib.parse import urlencode
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Channel
+from sla_monitor.engine import Clock, ClockState
 from sla_monitor.web.http.messages import WebResponse
-from sla_monitor.web.staff.formatting import (
-    BADGE_CLASSES,
-    CHANNEL_NAMES,
-    TYPE_NAMES,
-    short_date,
-)
+from sla_monitor.web.staff.formatting import BADGE_CLASSES, CHANNEL_NAMES, TYPE_NAMES
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission, may, work_list_reach
+from sla_monitor.web.staff.saved_views import view_links
+from sla_monitor.web.staff.work_list_actions import (
+    assign_results,
+    bulk_assign_officers,
+    offers_assign_to_me,
+    problems_of,
+)
 from sla_monitor.web.staff.work_list_query import WorkListQuery
-from sla_monitor.work_list import CaseView, promise_label, standing
+from sla_monitor.wording import day_month_year
+from sla_monitor.work_list import CaseView, Standing, countdown, promise_label, standing
 from sla_monitor.work_list_reading import WorkPage, read_work_list, search_work_list
 
 # The work list's views, as its sub navigation offers them (the Closed view follows them).
 QUICK_VIEWS = (
     ("All my work", WorkListQuery()),
     ("Assigned to me", WorkListQuery(whose="mine")),
+    ("Unassigned", WorkListQuery(whose="unassigned")),
     ("My department", WorkListQuery(whose="department")),
     ("Complaints", WorkListQuery(case_type=CaseType.COMPLAINT.value)),
     ("Breached", WorkListQuery(breached=True)),
@@ -72,7 +77,7 @@ class WorkListPages:
                 visible=lambda case: may(viewer, Permission.VIEW_CASE, case),
             )
             return {
-                "rows": [self._row(v, visit.now) for v in shown],
+                "rows": [self._row(visit, v) for v in shown],
                 "searching": True,
                 "too_common": found.too_common,
                 "more": found.more,
@@ -84,7 +89,7 @@ class WorkListPages:
             else None
         )
         return {
-            "rows": [self._row(v, visit.now) for v in page.views],
+            "rows": [self._row(visit, v) for v in page.views],
             "searching": False,
             "total": page.total,
             "narrowed": page.narrowed,
@@ -98,15 +103,21 @@ class WorkListPages:
         urls = visit.urls
         quick = QUICK_VIEWS
         shown_query = query.query_string()
+        viewer = visit.viewer
+        saved = self.pages.store.saved_views(viewer.officer_id)
+        can_assign = may(viewer, Permission.ASSIGN_CASES)
+        can_export = may(viewer, Permission.EXPORT_WORK_LIST)
+        # The filters' own, and those a form of the list's was sent back with.
+        errors = [*query.errors, *problems_of(visit.request.query)]
         return self.pages.page(
             visit,
             "work_list.html",
-            can_log=may(visit.viewer, Permission.LOG_CASE),
-            status=400 if query.errors else 200,
+            can_log=may(viewer, Permission.LOG_CASE),
+            status=400 if errors else 200,
             title="Cases",
             query=query,
-            errors=[{"text": e.message, "href": f"#{e.field}"} for e in query.errors],
-            field_errors={e.field: {"text": e.message} for e in query.errors},
+            errors=[{"text": e.message, "href": f"#{e.field}"} for e in errors],
+            field_errors={e.field: {"text": e.message} for e in errors},
             **listing,
             sub_navigation=[
                 {
@@ -116,9 +127,25 @@ class WorkListPages:
                 }
                 for text, q in quick
             ]
-            + [{"text": "Closed", "href": urls.closed_cases(), "active": False}],
+            + [{"text": "Closed", "href": urls.closed_cases(), "active": False}]
+            # A saved view is the page shown only where none of the list's own views is.
+            + view_links(
+                saved,
+                urls,
+                None if any(q.query_string() == shown_query for _, q in quick) else shown_query,
+            ),
+            saved_views=[v.name for v in saved],
+            view_name=visit.request.query.get("view_name", ""),
+            view_saved=visit.request.query.get("view_saved"),
+            view_removed=visit.request.query.get("view_removed"),
             selected=query.selected(urls),
-            can_export=may(visit.viewer, Permission.EXPORT_WORK_LIST),
+            can_export=can_export,
+            # The rows' checkboxes, for assigning or downloading the cases chosen.
+            can_choose=bool(listing["rows"]) and (can_assign or can_export),
+            can_assign=can_assign,
+            officers=bulk_assign_officers(self.pages.directory, viewer) if can_assign else [],
+            shown_query=shown_query,
+            results=assign_results(self.pages.directory, viewer, visit.request.query),
             # The export is of the view shown: every page of it, the search too where it has one.
             export_fields=query.pairs(),
             csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
@@ -133,9 +160,10 @@ class WorkListPages:
             ],
         )
 
-    def _row(self, view: CaseView, now: datetime) -> dict[str, Any]:
+    def _row(self, visit: Visit, view: CaseView) -> dict[str, Any]:
         case, clock = view.case, view.next_clock
         owner = self.pages.directory.officer(view.owner)
+        others = [c for c in (*view.outstanding, *view.paused_clocks) if c is not clock]
         return {
             "reference": case.reference,
             "customer": case.customer.name or case.customer.email or "Not given",
@@ -146,29 +174,42 @@ class WorkListPages:
             "channel": CHANNEL_NAMES[case.channel],
             "owner": (owner.name if owner else view.owner) or "Nobody",
             "unassigned": case.assigned_officer is None,
-            "next": promise_label(clock) if clock else None,
-            "due": clock.due_day if clock else None,
-            "closed": (
-                short_date(case.closed_at.astimezone(LONDON).date()) if case.closed_at else None
-            ),
-            "badges": self._badges(view, now),
+            "assign_to_me": offers_assign_to_me(self.pages, visit, case),
+            "next": self._clock(clock, visit.now) if clock else None,
+            "paused": self._clock(view.paused_clocks[0], visit.now)
+            if not clock and view.paused_clocks
+            else None,
+            "broken": [
+                promise_label(c)
+                for c in view.clocks
+                if c.state is ClockState.BREACHED and c not in view.outstanding
+            ],
+            "closed": day_month_year(case.closed_at.astimezone(LONDON).date())
+            if case.closed_at
+            else None,
+            "others": [
+                self._clock(c, visit.now)
+                for c in sorted(others, key=lambda c: (c.due_day or date.max, c.promise))
+            ],
         }
 
-    def _badges(self, view: CaseView, now: datetime) -> list[dict[str, str]]:
-        """The case's outstanding clocks (and paused ones), each as a badge."""
-        clocks = sorted(
-            (*view.outstanding, *view.paused_clocks),
-            key=lambda c: (c.due_day or date.max, c.promise),
-        )
-        badges = []
-        for clock in clocks:
-            state = standing(clock, policy=self.pages.policy, calendar=self.pages.calendar, now=now)
-            badges.append(
-                {
-                    "text": state.label,
-                    "classes": BADGE_CLASSES[state],
-                    "promise": promise_label(clock),
-                    "due": short_date(clock.due_day),
-                }
-            )
-        return badges
+    def _clock(self, clock: Clock, now: datetime) -> dict[str, Any]:
+        """A clock as the list shows it: its state as a badge with the working days left or
+        overdue beside it, what was promised and the day it falls due (the engine's dates)."""
+        pages = self.pages
+        state = standing(clock, policy=pages.policy, calendar=pages.calendar, now=now)
+        words: str | None = None
+        if clock.due_day is not None:
+            # "Due today" says no more than its badge does.
+            if state is not Standing.DUE_TODAY:
+                words = countdown(clock.due_day, calendar=pages.calendar, now=now)
+        elif clock.remaining_working_days is not None:  # paused: no due day while it waits
+            left = clock.remaining_working_days
+            words = f"{left} working {'day' if left == 1 else 'days'} left once resumed"
+        return {
+            "state": state.label,
+            "classes": BADGE_CLASSES[state],
+            "countdown": words,
+            "promise": promise_label(clock),
+            "due": day_month_year(clock.due_day) if clock.due_day else None,
+        }

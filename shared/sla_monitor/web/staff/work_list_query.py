@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from sla_monitor.cases import CaseType, Channel
 from sla_monitor.web.forms import FieldError
@@ -16,7 +16,7 @@ from sla_monitor.web.staff.urls import StaffUrls
 from sla_monitor.work_list import WorkListFilter
 
 MAX_DUE_WITHIN = 60
-_WHOSE = ("all", "mine", "department")
+_WHOSE = ("all", "mine", "unassigned", "department")
 # Where a page of the work list starts: just after this position on the shelves.
 _AFTER = re.compile(r"^(~|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)#[A-Z0-9-]{1,40}$")
 
@@ -63,9 +63,15 @@ class WorkListQuery:
             errors=tuple(errors),
         )
 
+    @classmethod
+    def from_query_string(cls, text: str) -> WorkListQuery:
+        """The filters of a list's address as a form carried it back (its `view` field)."""
+        return cls.from_query({k: v[0] for k, v in parse_qs(text).items()})
+
     def wanted(self, viewer: Viewer) -> WorkListFilter:
         return WorkListFilter(
             owner=viewer.officer_id if self.whose == "mine" else None,
+            unassigned=self.whose == "unassigned",
             departments=viewer.departments if self.whose == "department" else None,
             case_type=CaseType(self.case_type) if self.case_type else None,
             channel=Channel(self.channel) if self.channel else None,
@@ -93,7 +99,11 @@ class WorkListQuery:
     def selected(self, urls: StaffUrls) -> list[dict[str, Any]]:
         """The filters in use, each with the address of the list without it (MOJ filter tags)."""
         names = {
-            "whose": {"mine": "My cases", "department": "My department"}.get(self.whose, ""),
+            "whose": {
+                "mine": "My cases",
+                "unassigned": "Unassigned",
+                "department": "My department",
+            }.get(self.whose, ""),
             "type": TYPE_NAMES[CaseType(self.case_type)] if self.case_type else "",
             "channel": CHANNEL_NAMES[Channel(self.channel)] if self.channel else "",
             "stage": f"Stage {self.stage}" if self.stage else "",

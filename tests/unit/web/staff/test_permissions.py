@@ -125,6 +125,8 @@ SERVICE_WIDE = {
         "chief executive",
         "administrator",
     },
+    # Choosing cases to assign from the work list; each case is asked about again.
+    Permission.ASSIGN_CASES: {"officer", "head of service", "corporate complaints officer"},
 }
 
 

@@ -42,6 +42,31 @@ def search() -> Response:
     return respond(SearchPages(staff_pages()).search(current_request().visit()))
 
 
+@app.post("/cases/assign")
+@requires(Permission.ASSIGN_CASES)
+def assign_cases() -> Response:
+    # Each case chosen is asked about again, the assign step's permission on that case.
+    from sla_monitor.web.staff.work_list_actions import WorkListActions
+
+    return respond(WorkListActions(staff_pages()).assign(current_request().visit()))
+
+
+@app.post("/cases/views")
+@requires(Permission.VIEW_WORK_LIST)
+def save_view() -> Response:
+    from sla_monitor.web.staff.saved_views import SavedViewPages
+
+    return respond(SavedViewPages(staff_pages()).save(current_request().visit()))
+
+
+@app.post("/cases/views/remove")
+@requires(Permission.VIEW_WORK_LIST)
+def remove_view() -> Response:
+    from sla_monitor.web.staff.saved_views import SavedViewPages
+
+    return respond(SavedViewPages(staff_pages()).remove(current_request().visit()))
+
+
 @app.post("/cases/exports")
 @requires(Permission.EXPORT_WORK_LIST)
 def start_export() -> Response:
