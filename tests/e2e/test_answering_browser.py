@@ -25,9 +25,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=60)]
 
 
 def _open_case(page: Page, search: str, reference: str) -> None:
-    page.get_by_role("link", name="Cases", exact=True).click()
-    page.get_by_label("Search all cases").fill(search)
-    page.get_by_role("button", name="Apply filters").click()
+    # The search in every page's header, over every case.
+    page.get_by_label("Search cases").fill(search)
+    page.get_by_role("search", name="Cases").get_by_role("button", name="Search").click()
     page.get_by_role("link", name=reference).click()
     expect(page.locator(".moj-identity-bar")).to_contain_text(reference)
 

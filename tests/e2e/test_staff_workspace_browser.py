@@ -88,7 +88,7 @@ def test_an_officer_signs_in_finds_a_case_notes_and_assigns_it_then_signs_out(
     page.get_by_label("Officer").select_option(label="Head of Waste Services (Waste Services)")
     page.get_by_role("button", name="Assign").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("assigned")
-    expect(page.locator(".moj-timeline")).to_contain_text("assigned to head-waste-services")
+    expect(page.locator(".moj-timeline")).to_contain_text("assigned to Head of Waste Services")
     # The customer knew who was dealing with it: they are told the new name at once.
     expect(page.locator(".moj-timeline__item").first).to_contain_text(
         "update on the case emailed to the customer"
