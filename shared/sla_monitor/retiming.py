@@ -38,6 +38,8 @@ class ClockDates:
     old_due: date | None
     new_due: date | None
     old_known: bool = True
+    # The promise in the policy's words (the engine's description of the clock).
+    description: str = ""
 
     @property
     def moved(self) -> bool:
@@ -91,11 +93,13 @@ def compare(
     """Each clock's due date under the old policy and calendar and under the new."""
     new_evaluation = evaluate(case, policy, calendar, now)
     new = {_key(c): c.due_day for c in new_evaluation.clocks}
+    descriptions = {_key(c): c.description for c in new_evaluation.clocks}
     old: dict[tuple[str, int, int], date | None] = {}
     old_reply_day = None
     if old_policy is not None:
         old_evaluation = evaluate(case, old_policy, old_calendar, now)
         old = {_key(c): c.due_day for c in old_evaluation.clocks}
+        descriptions = {_key(c): c.description for c in old_evaluation.clocks} | descriptions
         old_reply_day = customer_reply_day(old_evaluation.clocks, case.stage)
     keys = list(dict.fromkeys([*old, *new]))
     return Retiming(
@@ -113,6 +117,7 @@ def compare(
                 old_due=old.get(k),
                 new_due=new.get(k),
                 old_known=old_policy is not None,
+                description=descriptions.get(k, ""),
             )
             for k in keys
         ),

@@ -199,7 +199,7 @@ class CalendarPages:
                 "reference": r.reference,
                 "dates": [
                     {
-                        "promise": self._promise(c.promise),
+                        "promise": c.description or c.promise.replace("_", " "),
                         "old": c.old_due,
                         "new": c.new_due,
                     }
@@ -226,12 +226,6 @@ class CalendarPages:
             action_url=visit.urls.page("calendar/close"),
             back=visit.urls.page("calendar/close"),
         )
-
-    def _promise(self, name: str) -> str:
-        try:
-            return self.pages.policy.promise(name).description
-        except KeyError:
-            return name.replace("_", " ")
 
     def open_form(
         self, visit: Visit, day: str, *, errors: tuple[FieldError, ...] = ()
