@@ -66,6 +66,14 @@ class Directory:
         """Any officer by id, retired ones too (old cases still name them)."""
         return self._by_id.get(officer_id) if officer_id else None
 
+    def officer_name(self, officer_id: str | None, otherwise: str | None = None) -> str:
+        """The officer's name as people read it; `otherwise` (the id itself, by default) for
+        one the directory does not hold."""
+        found = self.officer(officer_id)
+        if found is not None:
+            return found.name
+        return otherwise if otherwise is not None else officer_id or ""
+
     def active_officer(self, officer_id: str | None) -> Officer | None:
         """The officer by id while they have not been retired."""
         found = self.officer(officer_id)
@@ -79,6 +87,14 @@ class Directory:
 
     def department(self, code: str | None) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
+
+    def department_name(self, code: str | None, otherwise: str | None = None) -> str:
+        """The department's name; `otherwise` (the code itself, by default) for one the
+        directory does not hold."""
+        found = self.department(code)
+        if found is not None:
+            return found.name
+        return otherwise if otherwise is not None else code or ""
 
     def department_of(self, case: Case) -> Department | None:
         """The department dealing with the case: its own, or the default department while the

@@ -164,8 +164,7 @@ class LetterWriter:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     def _officer_name(self, officer_id: str | None) -> str:
-        officer = self.directory.officer(officer_id)
-        return officer.name if officer else (officer_id or "someone")
+        return self.directory.officer_name(officer_id, officer_id or "someone")
 
     def _case_facts(self, case: Case, language: str) -> dict[str, Any]:
         return {

@@ -82,22 +82,14 @@ def assign_case(
                 moved_from=old_department or "",
                 moved_by=by,
             )
-        summary = f"assigned to {_officer_name(directory, officer_id)}" + (
-            f" in {_department_name(directory, new_department)}"
+        # The timeline is read by people: who and where in the directory's words, where it is at
+        # hand.
+        names = directory if directory is not None else Directory()
+        summary = f"assigned to {names.officer_name(officer_id)}" + (
+            f" in {names.department_name(new_department, new_department or 'no department')}"
             if new_department != case.department
             else ""
         )
         return changed, TimelineEvent(at=now, kind="assigned", actor=by, summary=summary)
 
     return change_case(reference, change, store=store, policy=policy, calendar=calendar, now=now)
-
-
-# The timeline is read by people: who and where in the directory's words, where it is at hand.
-def _officer_name(directory: Directory | None, officer_id: str) -> str:
-    found = directory.officer(officer_id) if directory is not None else None
-    return found.name if found else officer_id
-
-
-def _department_name(directory: Directory | None, code: str | None) -> str:
-    found = directory.department(code) if directory is not None and code else None
-    return found.name if found else code or "no department"

@@ -107,8 +107,7 @@ class CalendarPages:
         )
 
     def _name(self, officer_id: str) -> str:
-        found = self.pages.directory.officer(officer_id)
-        return found.name if found else officer_id
+        return self.pages.directory.officer_name(officer_id)
 
     def _stored(self, day_text: str) -> Any:
         try:

@@ -65,8 +65,7 @@ class DirectoryPages:
         urls = visit.urls
 
         def officer_name(officer_id: str | None) -> str:
-            found = directory.officer(officer_id)
-            return found.name if found else (officer_id or "Nobody")
+            return directory.officer_name(officer_id, officer_id or "Nobody")
 
         departments = [
             {
