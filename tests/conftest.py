@@ -52,6 +52,15 @@ def embedded() -> Iterator:
         yield bundle
 
 
+@pytest.fixture(scope="session")
+def seeded_stacks():
+    """The local stacks' seeded records, kept in each worker for the next stack started in the
+    same hour (see sla_monitor_local.seeded_stacks): seeding is most of a stack's start."""
+    from sla_monitor_local.seeded_stacks import SeededStacks
+
+    return SeededStacks()
+
+
 # -- balancing the suite across workers -----------------------------------------------------------
 # `make test` runs the unit tests, then the integration and browser tests on two workers, each
 # taking a whole module at a time (--dist loadfile). Modules marked slow

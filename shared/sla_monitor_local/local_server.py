@@ -182,6 +182,10 @@ class LocalApiServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
     def mount_for(self, path: str) -> tuple[str, ProxyHandler] | None:
         """The base path and handler that serve `path` (the longest matching base path)."""
         for prefix, handler in self._mounts:

@@ -31,6 +31,7 @@ from sla_monitor_local.local_staff import (
     seed_set_aside_mail,
 )
 from sla_monitor_local.provisioning import provision
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -133,9 +134,16 @@ def seed_sample_cases(bundle: Services, now: datetime) -> list[str]:
 
 
 @contextmanager
-def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[LocalStack]:
+def local_stack(
+    *,
+    aws_port: int,
+    web_port: int,
+    now: datetime,
+    seeded_stacks: SeededStacks | None = None,
+) -> Iterator[LocalStack]:
     """Start moto on 127.0.0.1, create and seed the resources, and serve the public form and
-    the staff workspace."""
+    the staff workspace. With `seeded_stacks` (the tests'), a stack started in an hour when one
+    was seeded before starts from a copy of its records instead of seeding again."""
     from moto.server import ThreadedMotoServer
 
     from functions.have_your_say import app as have_your_say
@@ -150,6 +158,20 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         LocalApiServer,
         routed_by_path,
     )
+
+    def _web_server(port: int) -> LocalApiServer:
+        return LocalApiServer(
+            {
+                # One public API, as in AWS: Open311's routes and the residents' pages to their
+                # own functions, the rest to the form's.
+                PUBLIC_FORM_BASE_PATH: routed_by_path(
+                    {OPEN311_ROUTE_PREFIX: open311.handler, "/your-cases": your_cases.handler},
+                    otherwise=have_your_say.handler,
+                ),
+                STAFF_BASE_PATH: staff_workspace.handler,
+            },
+            port=port,
+        )
 
     # The moto server would print a line for every AWS call; the person wants the addresses.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -173,15 +195,28 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         reset_services()
         stack.callback(reset_services)
         bundle = services()
-        provision(
-            bundle.settings,
-            clients={name: bundle.client(name) for name in ("dynamodb", "s3", "ses")},
-            directory=default_directory(),
-            directory_store=bundle.directory_store,
-        )
-        cognito = bundle.client("cognito-idp")
-        pool = create_staff_pool(cognito)
-        users = add_sample_users(cognito, pool)
+        hour = SeededStacks.hour_of(now, bundle.council.calendar())
+        seeded = seeded_stacks.get(hour) if seeded_stacks else None
+        if seeded is not None:
+            try:
+                web = _web_server(seeded.web_port)
+            except OSError:  # the port the letters link to is taken: seed this stack afresh
+                seeded = None
+        if seeded is not None:
+            seeded.restore()
+            pool, users = seeded.staff_pool, seeded.sample_users
+        else:
+            provision(
+                bundle.settings,
+                clients={name: bundle.client(name) for name in ("dynamodb", "s3", "ses")},
+                directory=default_directory(),
+                directory_store=bundle.directory_store,
+            )
+            cognito = bundle.client("cognito-idp")
+            pool = create_staff_pool(cognito)
+            users = add_sample_users(cognito, pool)
+            web = _web_server(web_port)
+        stack.callback(web.stop)
         # The workspace's settings, as template.yaml gives them in AWS, plus the local sign-in
         # form that only a local endpoint allows.
         stack.enter_context(
@@ -196,25 +231,23 @@ def local_stack(*, aws_port: int, web_port: int, now: datetime) -> Iterator[Loca
         )
         reset_collaborators()
         stack.callback(reset_collaborators)
-        web = LocalApiServer(
-            {
-                # One public API, as in AWS: Open311's routes and the residents' pages to their
-                # own functions, the rest to the form's.
-                PUBLIC_FORM_BASE_PATH: routed_by_path(
-                    {OPEN311_ROUTE_PREFIX: open311.handler, "/your-cases": your_cases.handler},
-                    otherwise=have_your_say.handler,
-                ),
-                STAFF_BASE_PATH: staff_workspace.handler,
-            },
-            port=web_port,
-        )
-        stack.callback(web.stop)
         # Letters link to each case's page, as YOUR_CASES_URL makes them in AWS.
         your_cases_url = f"{web.url}{PUBLIC_FORM_BASE_PATH}/your-cases"
         bundle.council = bundle.council.model_copy(update={"your_cases_url": your_cases_url})
-        seed_sample_cases(bundle, now)
-        samples = seed_casework(bundle, now)
-        seed_set_aside_mail(bundle, now, samples)
+        if seeded is not None:
+            samples = dict(seeded.sample_cases)
+        else:
+            seed_sample_cases(bundle, now)
+            samples = seed_casework(bundle, now)
+            seed_set_aside_mail(bundle, now, samples)
+            if seeded_stacks is not None:
+                seeded_stacks.keep(
+                    hour,
+                    web_port=web.port,
+                    staff_pool=pool,
+                    sample_users=users,
+                    sample_cases=samples,
+                )
         web.start()
         yield LocalStack(
             aws_endpoint=endpoint,

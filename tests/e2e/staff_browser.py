@@ -19,6 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from sla_monitor_local.local_stack import LocalStack, local_stack
 from sla_monitor_local.local_staff import local_password
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,8 +38,10 @@ NARROW = {"width": 320, "height": 720}  # WCAG 1.4.10: content reflows at 320 CS
 
 
 @pytest.fixture(scope="module")
-def staff_stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=datetime.now(UTC)) as running:
+def staff_stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
+    with local_stack(
+        aws_port=0, web_port=0, now=datetime.now(UTC), seeded_stacks=seeded_stacks
+    ) as running:
         yield running
 
 

@@ -55,3 +55,86 @@ def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases()
     assert "AWS_ENDPOINT_URL" not in os.environ or os.environ["AWS_ENDPOINT_URL"] != (
         stack.aws_endpoint
     )
+
+
+def _records(stack) -> dict[str, object]:
+    """What a stack holds, read through AWS's own APIs: every item of each table, every object
+    kept in S3, every message SES was asked to send, and the staff accounts."""
+    clients = {
+        name: boto3.client(name, endpoint_url=stack.aws_endpoint, region_name="eu-west-2")
+        for name in ("dynamodb", "s3", "ses", "cognito-idp")
+    }
+    dynamodb, s3 = clients["dynamodb"], clients["s3"]
+    items = {
+        table: sorted(str(sorted(item.items())) for item in dynamodb.scan(TableName=table)["Items"])
+        for table in dynamodb.list_tables()["TableNames"]
+    }
+    objects = {
+        (bucket["Name"], key["Key"]): s3.get_object(Bucket=bucket["Name"], Key=key["Key"])[
+            "Body"
+        ].read()
+        for bucket in s3.list_buckets()["Buckets"]
+        for key in s3.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
+    }
+    users = clients["cognito-idp"].list_users(UserPoolId=stack.staff_pool.user_pool_id)
+    return {
+        "items": items,
+        "objects": objects,
+        "sent": clients["ses"].get_send_quota()["SentLast24Hours"],
+        "users": sorted(u["Username"] for u in users["Users"]),
+    }
+
+
+def test_a_stack_started_in_the_hour_of_another_starts_from_a_copy_of_its_seeded_records():
+    from unittest import mock
+
+    from sla_monitor_local import local_stack as module
+    from sla_monitor_local.seeded_stacks import SeededStacks
+
+    now = datetime(2026, 11, 24, 11, 5, tzinfo=UTC)
+    kept = SeededStacks()
+    seeding = mock.patch.object(module, "seed_casework", wraps=module.seed_casework)
+    with (
+        seeding as seeded,
+        local_stack(aws_port=0, web_port=0, now=now, seeded_stacks=kept) as first,
+    ):
+        as_seeded = _records(first)
+        assert as_seeded["items"] and as_seeded["objects"] and as_seeded["sent"]
+        # The first module's own changes stay its own.
+        first.services.store.get_case(first.sample_cases["damp"])
+        boto3.client("s3", endpoint_url=first.aws_endpoint, region_name="eu-west-2").put_object(
+            Bucket=next(iter(as_seeded["objects"]))[0], Key="left-by-the-first", Body=b"x"
+        )
+        port = first.workspace
+    assert seeded.call_count == 1
+    later = now.replace(minute=50)
+    with (
+        seeding as seeded,
+        local_stack(aws_port=0, web_port=0, now=later, seeded_stacks=kept) as second,
+    ):
+        assert seeded.call_count == 0
+        assert second.workspace == port  # the seeded letters link to it
+        assert second.sample_cases == first.sample_cases
+        assert _records(second) == as_seeded
+        with urllib.request.urlopen(second.workspace + "sign-in", timeout=10) as page:
+            assert "Sign in to the staff workspace" in page.read().decode("utf-8")
+        # The restored accounts sign in as the seeded ones did.
+        cognito = boto3.client(
+            "cognito-idp", endpoint_url=second.aws_endpoint, region_name="eu-west-2"
+        )
+        user = second.sample_users[0]
+        from sla_monitor_local.local_staff import local_password
+
+        signed_in = cognito.admin_initiate_auth(
+            UserPoolId=second.staff_pool.user_pool_id,
+            ClientId=second.staff_pool.client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": user.email, "PASSWORD": local_password()},
+        )
+        assert signed_in["AuthenticationResult"]["IdToken"]
+    # Another hour is seeded afresh.
+    with (
+        seeding as seeded,
+        local_stack(aws_port=0, web_port=0, now=now.replace(hour=14), seeded_stacks=kept),
+    ):
+        assert seeded.call_count == 1

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sla_monitor_local.local_stack import LocalStack, local_stack
 from sla_monitor_local.local_staff import add_staff_user, local_password
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.permissions import StaffRole
@@ -31,8 +32,8 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW) as running:
+def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
+    with local_stack(aws_port=0, web_port=0, now=NOW, seeded_stacks=seeded_stacks) as running:
         yield running
 
 

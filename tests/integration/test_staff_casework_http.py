@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
@@ -29,8 +30,8 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW) as running:
+def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
+    with local_stack(aws_port=0, web_port=0, now=NOW, seeded_stacks=seeded_stacks) as running:
         yield running
 
 

@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 from ..staff_support import EMAILS, Browser
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=datetime.now(UTC)) as running:
+def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
+    with local_stack(
+        aws_port=0, web_port=0, now=datetime.now(UTC), seeded_stacks=seeded_stacks
+    ) as running:
         yield running
 
 
