@@ -119,8 +119,8 @@ def merge_case(
     _check_original(original)
     if not different_customer_confirmed and not same_customer(duplicate, original):
         raise ActionNotAllowed(
-            f"{original.reference} is from another customer: confirm the cases are about the "
-            "same thing to merge them",
+            f"{original.reference} has another customer's contact details: confirm the cases "
+            "are about the same thing, or merge into another case",
             argument="confirm",
         )
 
@@ -143,7 +143,7 @@ def merge_case(
         )
         return changed, TimelineEvent(
             at=now,
-            kind="merged_into",
+            kind="merged_as_a_duplicate",
             actor=by,
             summary=(
                 f"merged into {original.reference} as a duplicate and closed; its clocks stop "
@@ -164,7 +164,7 @@ def merge_case(
         )
         return changed, TimelineEvent(
             at=now,
-            kind="merged_from",
+            kind="duplicate_merged_in",
             actor=by,
             summary=f"{reference} merged into this case as a duplicate; its messages show here",
             details={"case": reference},

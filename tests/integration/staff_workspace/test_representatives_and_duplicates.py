@@ -59,7 +59,7 @@ def test_a_duplicate_merged_into_its_original_shows_on_both_pages(stack, browser
 
     unconfirmed = officer.submit(f"/cases/{duplicate}/merge", {"reference": original})
     assert unconfirmed.status == 400
-    assert "from another customer" in html.unescape(unconfirmed.body)
+    assert "has another customer's contact details" in html.unescape(unconfirmed.body)
     assert stack.services.store.get_case(duplicate).is_open
 
     merged = officer.submit(f"/cases/{duplicate}/merge", {"reference": original, "confirm": "yes"})

@@ -76,7 +76,7 @@ def test_a_merged_duplicate_is_closed_without_a_reply_and_named_on_its_original(
         store.timeline(duplicate.reference)[-1].kind,
         store.timeline(original.reference)[-1].kind,
     )
-    assert kinds == ("merged_into", "merged_from")
+    assert kinds == ("merged_as_a_duplicate", "duplicate_merged_in")
 
 
 def test_later_mail_to_a_merged_duplicate_goes_to_its_original(world, store):
@@ -99,7 +99,7 @@ def test_later_mail_to_a_merged_duplicate_goes_to_its_original(world, store):
     reply = store.timeline(original.reference)[-1]
     assert (reply.kind, reply.details["body"]) == ("customer_reply", "Still not emptied.")
     assert reply.details["written_to"] == duplicate.reference
-    assert store.timeline(duplicate.reference)[-1].kind == "merged_into"
+    assert store.timeline(duplicate.reference)[-1].kind == "merged_as_a_duplicate"
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_later_mail_to_a_merged_duplicate_goes_to_its_original(world, store):
         ("closed original", "can only be merged into an open one"),
         ("merged original", "merge into NWL-2026-000003 instead"),
         ("chain", "merges do not chain"),
-        ("another customer", "from another customer"),
+        ("another customer", "has another customer's contact details"),
         ("no such case", "there is no case"),
     ],
 )
