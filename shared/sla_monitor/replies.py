@@ -21,6 +21,7 @@ from sla_monitor.engine import record_breaches
 from sla_monitor.intake import (
     CustomerReply,
     attachment_events,
+    is_from_representative,
     remember_reply_address,
     resume_from_pause,
 )
@@ -69,6 +70,11 @@ def record_customer_reply(
     details = {"channel": reply.channel.value, "body": reply.body}
     if written_to is not None:
         details["written_to"] = written_to
+    by_representative = (
+        reply.sender is not None
+        and case.representative is not None
+        and is_from_representative(case, reply.sender)
+    )
     if reply.sender:
         details["sender"] = reply.sender
         case = remember_reply_address(case, reply.sender)
@@ -78,7 +84,12 @@ def record_customer_reply(
             kind="customer_reply",
             actor="customer",
             summary=reply.summary
-            + (f" (written to {written_to}, merged into this case)" if written_to else ""),
+            + (f" (written to {written_to}, merged into this case)" if written_to else "")
+            + (
+                f", from their representative, {case.representative.name}"
+                if by_representative and case.representative is not None
+                else ""
+            ),
             details=details,
         )
     ]

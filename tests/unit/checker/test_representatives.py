@@ -148,3 +148,31 @@ def test_a_representative_is_refused_with_what_to_put_right(town, changes, argum
         )  # fmt: skip
     assert refused.value.argument == argument
     assert town.case(case.reference).representative is None
+
+
+def test_a_representative_with_consent_may_reply_for_the_customer_and_no_longer_once_removed(
+    town,
+):
+    from sla_monitor.cases import Channel
+    from sla_monitor.intake import CustomerReply, is_from_customer
+    from sla_monitor.replies import record_customer_reply
+
+    awaited = represented(town, LettersTo.BOTH, consent=False)
+    assert not is_from_customer(town.case(awaited.reference), DAUGHTER)
+    case = represented(town, LettersTo.BOTH)
+    assert is_from_customer(town.case(case.reference), DAUGHTER.upper())
+
+    at = MONDAY + timedelta(hours=2)
+    reply = CustomerReply(
+        reference=case.reference, received_at=at, channel=Channel.EMAIL,
+        summary="customer replied by email", body="My mother is still waiting.", sender=DAUGHTER,
+    )  # fmt: skip
+    record_customer_reply(reply, now=at, **world(town))
+    event = next(e for e in town.store.timeline(case.reference) if e.kind == "customer_reply")
+    assert event.summary.endswith(", from their representative, Priya Shah")
+    # Their address is not taken for the customer's: once removed, they no longer speak for them.
+    assert DAUGHTER not in town.case(case.reference).reply_addresses
+    remove_representative(
+        case.reference, reason="Consent withdrawn", by="housing-officer", now=at, **world(town)
+    )
+    assert not is_from_customer(town.case(case.reference), DAUGHTER)
