@@ -326,6 +326,50 @@ class Closure:
     meets_response: bool
 
 
+class LettersTo(enum.StrEnum):
+    """Who the case's letters and emails go to, as the customer chose."""
+
+    CUSTOMER = "customer"
+    REPRESENTATIVE = "representative"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Representative:
+    """Someone acting for the customer (a relative, a councillor, an MP, an advocate, a
+    solicitor), how to reach them, and the customer's consent: how it was given and on which
+    day, or None while it is awaited. Until consent is recorded nothing personal goes to them:
+    every letter still goes to the customer (Complaint Handling Code, 2024: a representative
+    acts with the customer's consent)."""
+
+    name: str
+    relationship: str  # in the officer's words: "daughter", "ward councillor", "advocate"
+    recorded_at: datetime
+    recorded_by: str
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    consent_how: str | None = None  # "in writing", "by phone", ...; None while awaited
+    consent_given_on: date | None = None
+    letters_to: LettersTo = LettersTo.CUSTOMER
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_how is not None and self.consent_given_on is not None
+
+    @property
+    def as_addressee(self) -> Customer:
+        """The representative as a letter is addressed: their name and their ways of contact
+        (an officer took them down, so their address is theirs)."""
+        return Customer(
+            name=self.name,
+            email=self.email,
+            phone=self.phone,
+            address=self.address,
+            email_verified=True,
+        )
+
+
 @dataclass(frozen=True)
 class Notification:
     """One message owed by a change to the case. The customer, or staff by role (`roles`, the
@@ -398,6 +442,13 @@ class Case:
     # Addresses the customer has written from and been accepted from (besides
     # `customer.email`): a reply is added to the case only from one of these.
     reply_addresses: tuple[str, ...] = ()
+    # Someone acting for the customer, with their consent (or while it is awaited).
+    representative: Representative | None = None
+    # Related cases, by reference (each lists the other); a duplicate merged into its original
+    # names it, and the original names every duplicate merged into it.
+    linked_cases: tuple[str, ...] = ()
+    merged_into: str | None = None
+    merged_from: tuple[str, ...] = ()
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 

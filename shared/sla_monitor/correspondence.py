@@ -48,6 +48,8 @@ class Message:
     # The key of the action that sent a letter, under which it is kept (its PDF with it).
     letter_key: str | None = None
     has_pdf: bool = False
+    # Who a letter went to, where the timeline says ("the customer's representative, ...").
+    sent_to: str | None = None
 
 
 _LETTER_KINDS = frozenset(
@@ -146,6 +148,7 @@ def _letter(
         delivery=_DELIVERIES[event.kind],
         letter_key=event.details.get("key"),
         has_pdf=event.details.get("letter_pdf") == "yes",
+        sent_to=event.details.get("sent_to"),
     )
 
 

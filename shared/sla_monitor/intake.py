@@ -222,12 +222,27 @@ def customer_addresses(case: Case) -> frozenset[str]:
 
 
 def is_from_customer(case: Case, sender: str | None) -> bool:
-    """Whether a message from `sender` speaks for the case's customer."""
-    return sender is not None and sender.lower() in customer_addresses(case)
+    """Whether a message from `sender` speaks for the case's customer: from an address of
+    theirs, or of someone acting for them with their consent."""
+    return sender is not None and (
+        sender.lower() in customer_addresses(case) or is_from_representative(case, sender)
+    )
+
+
+def is_from_representative(case: Case, sender: str) -> bool:
+    rep = case.representative
+    return (
+        rep is not None
+        and rep.has_consent
+        and rep.email is not None
+        and rep.email.lower() == sender.lower()
+    )
 
 
 def remember_reply_address(case: Case, address: str) -> Case:
-    if address.lower() in customer_addresses(case):
+    # A representative's address is theirs, not the customer's: it speaks for the customer only
+    # while they act with consent.
+    if address.lower() in customer_addresses(case) or is_from_representative(case, address):
         return case
     return replace(case, reply_addresses=(*case.reply_addresses, address.lower()))
 

@@ -213,8 +213,16 @@ def search_terms(case: Case) -> frozenset[str]:
     """Every term the case can be found by, each with its kind so a postcode never matches a
     word of a name: name and subject words, each pair of the name's words in turn, the email
     address (and the words before the @), the phone number's digits, each postcode and its
-    outward code."""
-    customer = case.customer
+    outward code. Someone acting for the customer is found the same way."""
+    terms = _person_terms(case.customer)
+    if case.representative is not None:
+        terms |= _person_terms(case.representative.as_addressee)
+    subject = [w for w in words(case.subject) if len(w) > 2 and w not in _COMMON]
+    terms |= {f"word:{w}" for w in dict.fromkeys(subject[:_LONGEST_SUBJECT_TERMS])}
+    return frozenset(terms)
+
+
+def _person_terms(customer: Customer) -> set[str]:
     name = [w for w in words(customer.name or "") if len(w) > 1]
     terms = {f"word:{w}" for w in name}
     # Each pair of a name's words in turn, so a full name reads only its own cases.
@@ -224,9 +232,7 @@ def search_terms(case: Case) -> frozenset[str]:
         local_part = customer.email.strip().lower().partition("@")[0]
         terms |= {f"word:{w}" for w in words(local_part) if len(w) > 1}
     terms |= {f"postcode:{p}" for p in postcodes(customer.address or "")}
-    subject = [w for w in words(case.subject) if len(w) > 2 and w not in _COMMON]
-    terms |= {f"word:{w}" for w in dict.fromkeys(subject[:_LONGEST_SUBJECT_TERMS])}
-    return frozenset(terms)
+    return terms
 
 
 def contact_terms(customer: Customer) -> list[str]:

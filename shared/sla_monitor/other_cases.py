@@ -29,9 +29,15 @@ def other_cases(
 ) -> OtherCases:
     """The newest cases, other than `case`, of the customer's email address or phone number."""
     named: dict[str, None] = {}
-    for term in contact_terms(case.customer):
+    theirs = set(contact_terms(case.customer))
+    for term in theirs:
         named |= dict.fromkeys(shelves.cases_with_term(term, limit=limit * 2 + 2))
     named.pop(case.reference, None)
     references = sorted(named, reverse=True)  # the newest first, by reference
-    seen = [c for c in shelves.get_cases(references[: limit * 2]) if visible(c)]
+    # The same terms file a case where this customer acts for someone else: not theirs.
+    seen = [
+        c
+        for c in shelves.get_cases(references[: limit * 2])
+        if visible(c) and theirs & set(contact_terms(c.customer))
+    ]
     return OtherCases(cases=seen[:limit], more=len(seen) > limit or len(references) > limit * 2)

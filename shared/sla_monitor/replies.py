@@ -21,6 +21,7 @@ from sla_monitor.engine import record_breaches
 from sla_monitor.intake import (
     CustomerReply,
     attachment_events,
+    is_from_representative,
     remember_reply_address,
     resume_from_pause,
 )
@@ -58,8 +59,22 @@ def record_customer_reply(
     case = store.get_case(reply.reference)
     if case is None:
         raise LookupError(f"no case {reply.reference}")
+    written_to = None
+    if case.merged_into is not None:
+        # A duplicate merged into its original: what is written to it goes to the original.
+        original = store.get_case(case.merged_into)
+        if original is not None:
+            written_to, case = case.reference, original
+            reply = replace(reply, reference=original.reference)
     case = record_breaches(case, policy, calendar, now)
     details = {"channel": reply.channel.value, "body": reply.body}
+    if written_to is not None:
+        details["written_to"] = written_to
+    by_representative = (
+        reply.sender is not None
+        and case.representative is not None
+        and is_from_representative(case, reply.sender)
+    )
     if reply.sender:
         details["sender"] = reply.sender
         case = remember_reply_address(case, reply.sender)
@@ -68,7 +83,13 @@ def record_customer_reply(
             at=reply.received_at,
             kind="customer_reply",
             actor="customer",
-            summary=reply.summary,
+            summary=reply.summary
+            + (f" (written to {written_to}, merged into this case)" if written_to else "")
+            + (
+                f", from their representative, {case.representative.name}"
+                if by_representative and case.representative is not None
+                else ""
+            ),
             details=details,
         )
     ]

@@ -19,8 +19,10 @@ from sla_monitor.cases import (
     Closure,
     ComplaintRefusal,
     Customer,
+    LettersTo,
     OmbudsmanReferral,
     Pause,
+    Representative,
     SentAction,
     SentLetter,
     Stage2,
@@ -165,6 +167,44 @@ def test_a_case_closed_without_a_letter_keeps_its_reason(store):
     assert store.get_case(case.reference).closure == closure
     other = store.create_case(a_case(store), events=[received()], schedule=Schedule(None))
     assert store.get_case(other.reference).closure is None
+
+
+def test_a_representative_and_linked_and_merged_cases_round_trip(store):
+    representative = Representative(
+        name="Priya Shah",
+        relationship="daughter",
+        recorded_at=NOW,
+        recorded_by="waste-officer",
+        email="priya@example.org",
+        address="2 Mill Lane, Coalville LE67 3AB",
+        consent_how="in writing",
+        consent_given_on=date(2026, 12, 21),
+        letters_to=LettersTo.BOTH,
+    )
+    case = a_case(
+        store,
+        representative=representative,
+        linked_cases=("NWL-2026-00007",),
+        merged_from=("NWL-2026-00009",),
+    )
+    store.create_case(case, events=[received()], schedule=Schedule(None))
+    duplicate = a_case(store, merged_into=case.reference, status=CaseStatus.CLOSED, closed_at=NOW)
+    store.create_case(duplicate, events=[received()], schedule=Schedule(None))
+
+    found = store.get_case(case.reference)
+    assert found.representative == representative
+    assert (found.linked_cases, found.merged_from, found.merged_into) == (
+        ("NWL-2026-00007",),
+        ("NWL-2026-00009",),
+        None,
+    )
+    assert store.get_case(duplicate.reference).merged_into == case.reference
+    awaited = replace(representative, consent_how=None, consent_given_on=None, email=None)
+    other = store.create_case(
+        a_case(store, representative=awaited), events=[received()], schedule=Schedule(None)
+    )
+    assert store.get_case(other.reference).representative == awaited
+    assert not awaited.has_consent
 
 
 def test_the_same_delivery_twice_makes_one_case(store):

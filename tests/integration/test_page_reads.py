@@ -43,10 +43,12 @@ from sla_monitor_local.seeding import resident_name, synthetic_cases
 from sla_monitor_local.wire_reads import Reads, counting_reads
 
 from integration.test_your_cases_http import Resident
-from sla_monitor.cases import Case, CaseStatus, CaseType, Outcome
+from sla_monitor.cases import Case, CaseStatus, CaseType, LettersTo, Outcome
 from sla_monitor.listing import Schedule
 from sla_monitor.runtime import Services
 from sla_monitor.staff import record_response
+from sla_monitor.staff.duplicates import link_cases, merge_case
+from sla_monitor.staff.representatives import RepresentativeDetails, record_representative
 from sla_monitor.store.ports import SavedView
 from sla_monitor.store.schema import DUE_SHARDS
 from sla_monitor.web.staff.session import SESSION_COOKIE
@@ -72,6 +74,9 @@ SAVED_VIEWS = 2
 # seeded case, a complaint of the small archive.
 NAMED = 42
 NAME = resident_name(NAMED)
+# Complaints of the small archive (every seventh seeded case): one with a representative, a
+# related case linked to it and a duplicate merged into it.
+JOINED = (71, 78, 85)
 FIRST_PAGE_READS = PAGE_SIZE + (PAGE_SIZE + 1) * DUE_SHARDS + COUNTERS + 1 + SAVED_VIEWS
 
 
@@ -248,6 +253,10 @@ def _pages(bundle: Services, staff: dict[str, Staff], resident: Resident) -> lis
             lambda: complaints.get(f"/search?q=resident{number + 1}%40example.org"),
         ),
         Page("case page", lambda: complaints.get(f"/cases/{complaint}")),
+        Page(
+            "case page, joined",
+            lambda: complaints.get(f"/cases/{_reference(bundle, JOINED[0])}"),
+        ),
         Page("triage list", lambda: complaints.get("/triage")),
         Page("directory", lambda: administrator.get("/directory")),
         Page("monthly report", lambda: complaints.get(f"/reports?month={_month(EARLIER)}")),
@@ -337,6 +346,7 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
         ("Late", "breached=yes"),
     ):
         bundle.store.save_view(SavedView("waste-officer", name, query, NOW))
+    _join_cases(bundle)
     resident = _resident("resident42@example.org", public)
     pages = _pages(bundle, staff, resident)
     _load_closed(bundle, CLOSED_LATELY, first=CLOSED_FIRST, closed_before=NOW)
@@ -364,6 +374,35 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
     if "PAGE_READS_SIZES" in os.environ:
         _print_table(measured)
     return measured
+
+
+def _join_cases(bundle: Services) -> None:
+    """A complaint with someone acting for its customer, a related case linked to it and a
+    duplicate merged into it: its page reads the two other cases and the duplicate's
+    timeline besides its own."""
+    original, linked, duplicate = (_reference(bundle, n) for n in JOINED)
+    world = {
+        "by": "complaints-officer",
+        "store": bundle.store,
+        "policy": bundle.policy,
+        "calendar": bundle.calendar,
+        "now": NOW - timedelta(minutes=20),
+    }
+    record_representative(
+        original,
+        RepresentativeDetails(
+            name="Priya Shah", relationship="daughter", email="priya.shah@example.org",
+            consent_how="in writing", consent_given_on=EARLIER.date(),
+            letters_to=LettersTo.BOTH,
+        ),
+        **world,
+    )  # fmt: skip
+    link_cases(original, linked, **world)
+    merge_case(duplicate, original, different_customer_confirmed=True, **world)
+
+
+def _reference(bundle: Services, number: int) -> str:
+    return f"{bundle.council.reference_prefix}-{NOW.year}-{number:06d}"
 
 
 def _print_table(measured: dict[str, Measured]) -> None:
@@ -401,6 +440,7 @@ PAGES = [
     "search page by name",
     "search page by email",
     "case page",
+    "case page, joined",
     "triage list",
     "directory",
     "monthly report",
@@ -463,3 +503,12 @@ def test_each_page_shows_the_same_at_both_sizes(measured):
             assert small and small <= large, (page, small, large)
         else:
             assert small and small == large, (page, small, large)
+
+
+def test_a_joined_case_s_page_reads_the_cases_it_names_and_the_duplicate_s_timeline(measured):
+    """Beyond a case page's own reads: the linked case and the duplicate (one batch), and the
+    duplicate's timeline (a few events), however large the archive."""
+    joined, plain = measured["case page, joined"], measured["case page"]
+    body = joined.large_body
+    assert "Priya Shah" in body and "Duplicates merged into this case" in body
+    assert joined.large <= plain.large + 2 + 20, (joined.large_reads, plain.large_reads)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from sla_monitor.checker.preferences import (
 )
 from sla_monitor.engine import Action, Evaluation
 from sla_monitor.policy_terms import Role
+from sla_monitor.representation import addressed_case, addressees, copies_to, copy_by_hand
 from sla_monitor.store.ports import Claim
 
 if TYPE_CHECKING:
@@ -85,13 +86,24 @@ class Dispatch:
         return fields
 
     def _to_customer(self, case: Case, duty: Duty, evaluation: Evaluation, at: datetime) -> Outcome:
+        # Where letters go to someone acting for the customer, their details stand for the
+        # customer's; where they go to both, the representative has a copy.
+        original = case
+        whom = addressees(case).in_words
+        copies, copy_detail = copies_to(case), copy_by_hand(case)
+        case = addressed_case(case)
         route = route_by_hand(case)
+        if route is not None and copy_detail:
+            route = replace(route, detail="\n".join(d for d in (route.detail, copy_detail) if d))
         letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
         needs = letter_needs(case, letter)
         if needs:
-            return self._to_produce(case, duty, evaluation, at, letter, route, needs)
+            outcome = self._to_produce(case, duty, evaluation, at, letter, route, needs)
+            return replace(outcome, addressed_to=whom)
         if route is not None:
-            return self._by_hand(case, duty, evaluation, at, letter, route)
+            return replace(
+                self._by_hand(case, duty, evaluation, at, letter, route), addressed_to=whom
+            )
         assert case.customer.email is not None
         # A customer who asked for large print gets every letter with a large-print PDF of it,
         # to read on screen or print; the email itself is set large too.
@@ -101,7 +113,7 @@ class Dispatch:
             letter,
             council=self.council,
             sender=self.sender,
-            to=[case.customer.email],
+            to=[case.customer.email, *copies],
             reference=case.reference,
             message_id=new_message_id(case.reference, duty.key, self.sender),
             at=at,
@@ -112,14 +124,17 @@ class Dispatch:
         try:
             sent = self._send(outbound)
         except PermanentSendError as error:
-            return self._refused(case, duty, evaluation, at, letter, error.reason)
+            return replace(
+                self._refused(case, duty, evaluation, at, letter, error.reason), addressed_to=whom
+            )
         return Outcome(
             duty=duty,
             delivery=Delivery.EMAILED,
             sent_at=at,
             provider_id=sent.provider_id,
             message_ids=sent.message_ids,
-            audience="customer",
+            audience=addressees(original).audience,
+            addressed_to=whom,
             language=letter.language,
             letter=kept,
             **self._customer_fields(case, duty, at, delivered=True),
@@ -374,7 +389,7 @@ class Dispatch:
             else {}
         )
         emailed_customer = duty.to_customer and delivery is Delivery.EMAILED
-        route = route_by_hand(case) if delivery is Delivery.TASK else None
+        route = route_by_hand(addressed_case(case)) if delivery is Delivery.TASK else None
         detail = route.how if route else None
         if delivery is Delivery.TASK and route is None:
             detail = "once made as the customer asked"  # a letter to translate or produce

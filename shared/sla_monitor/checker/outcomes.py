@@ -37,6 +37,8 @@ class Outcome:
     recovered: bool = False  # sent by an earlier sweep, recorded by this one
     # A customer letter as it went (or was passed to the owner, or refused): kept on the case.
     letter: SentLetter | None = None
+    # Who a customer letter went to, in words ("the customer and their representative, ...").
+    addressed_to: str | None = None
 
     @property
     def on_time(self) -> bool | None:
@@ -49,9 +51,11 @@ class Outcome:
         if self.delivery is Delivery.EMAILED:
             # Officers named are named as they are; roles and the customer take "the".
             whom = self.audience if self.duty.officers else f"the {self.audience}"
-            text = f"{title} emailed to {whom}"
+            text = f"{title} emailed to {self.addressed_to or whom}"
         elif self.delivery is Delivery.TASK:
             text = f"{title} passed to the owner to send {self.detail}"
+            if self.addressed_to and self.addressed_to != "the customer":
+                text += f", for {self.addressed_to}"
         elif self.duty.to_customer:
             text = f"{title} could not be emailed ({self.detail}); the owner was told"
         else:
@@ -77,6 +81,8 @@ class Outcome:
         }
         if self.detail:
             details["detail"] = self.detail
+        if self.addressed_to:
+            details["sent_to"] = self.addressed_to
         if self.letter is not None:
             # The words as they went, so the case shows the letter as sent, whatever the
             # templates say later; its PDF is kept apart (`LetterCopies`), read only to download.

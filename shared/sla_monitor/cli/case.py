@@ -24,6 +24,7 @@ from sla_monitor.cases import (
     Outcome,
     Preferences,
 )
+from sla_monitor.cli import case_relations
 from sla_monitor.cli import case_steps as steps
 from sla_monitor.cli.case_views import show_json, show_lines, summary_json, work_list_lines
 from sla_monitor.cli.common import (
@@ -292,6 +293,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     close.add_argument("--reason", required=True, metavar="NAME", help="the reason's name")
     close.add_argument("--other-reason", metavar="TEXT", help="why, with --reason other")
+
+    case_relations.register(actions, _step)
 
 
 def _action(

@@ -18,6 +18,7 @@ from sla_monitor.cases import Case, Notification, Preferences, TimelineEvent
 from sla_monitor.checker.message_kinds import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
 from sla_monitor.cli.common import table
+from sla_monitor.cli.relation_views import relation_facts, relations_json
 from sla_monitor.directory import Directory
 from sla_monitor.engine import REMEDY_CLOCK, Clock, ClockState
 from sla_monitor.policy_terms import Role
@@ -296,6 +297,7 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
         )
     if case.classification_reason:
         facts.append(("Classified:", case.classification_reason))
+    facts += relation_facts(case)
     lines = [
         f"{case.reference}  {type_text(case)}, stage {case.stage}, "
         f"{case.status.value.replace('_', ' ')}",
@@ -406,6 +408,7 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
             "address": customer.address,
         },
         "preferences": preferences_json(case.preferences),
+        **relations_json(case),
         "classification_reason": case.classification_reason,
         "acknowledged_at": iso(case.acknowledged_at),
         "expected_reply_by": iso(case.expected_reply_by),

@@ -196,6 +196,8 @@ def _stage_figures(
     now: datetime,
 ) -> StageFigures:
     def received(case: Case) -> bool:
+        if case.merged_into is not None:
+            return False  # a duplicate of a complaint counted with its original
         if stage == 1:
             return period.holds(case.received_at)
         return case.stage_2 is not None and period.holds(case.stage_2.requested_at)

@@ -170,3 +170,38 @@ def test_the_customer_s_other_cases_are_those_of_their_email_or_phone_the_newest
     assert other_cases(this, store, limit=2).more
     assert other_cases(this, store, visible=lambda c: c.is_open).cases[-1] == by_phone
     assert other_cases(replace(this, customer=Customer(name="Jane Smith")), store).cases == []
+
+
+def test_a_representative_s_email_finds_the_case_they_act_on_but_it_is_not_their_own():
+    from sla_monitor.cases import Case, Channel, LettersTo, Representative
+
+    store = InMemoryCaseStore()
+    received = london(2026, 12, 1, 9, 0)
+
+    def case_of(customer, **changes):
+        case = Case(
+            reference=store.next_reference(received),
+            case_type=CaseType.COMPLAINT,
+            channel=Channel.EMAIL,
+            received_at=received,
+            subject="Missed bin",
+            description="-",
+            customer=customer,
+            **changes,
+        )
+        return store.create_case(case, events=[], schedule=Schedule(None))
+
+    priya = Customer(name="Priya Shah", email="priya@example.org")
+    own = case_of(priya)
+    acting = Representative(
+        name="Priya Shah", relationship="daughter", recorded_at=received, recorded_by="x",
+        email="Priya@example.org", letters_to=LettersTo.REPRESENTATIVE,
+    )  # fmt: skip
+    mothers = case_of(Customer(name="Meera Shah", phone="01530 454545"), representative=acting)
+
+    found = find_cases(
+        store, store, "priya@example.org", reference_prefix="NWL", now=received,
+        visible=lambda case: True, limit=10, start=0,
+    )  # fmt: skip
+    assert [c.reference for c in found.cases] == [mothers.reference, own.reference]
+    assert other_cases(own, store).cases == []

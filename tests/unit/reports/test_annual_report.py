@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from sla_monitor.cases import CaseStatus, CaseType, Channel, ComplaintRefusal, Outcome
+from sla_monitor.cases import CaseStatus, CaseType, Channel, Closure, ComplaintRefusal, Outcome
 from sla_monitor.directory import default_directory
 from sla_monitor.listing import Schedule
 from sla_monitor.reports.annual import (
@@ -279,3 +279,35 @@ def test_complaints_refused_are_listed_with_their_reasons_and_not_counted_as_ans
         "reason",
         "the matter is before the county court",
     ) in rows
+
+
+def test_a_duplicate_merged_into_its_original_is_neither_received_nor_answered(policy, calendar):
+    # Given a complaint of May 2026 merged as a duplicate into another case a day later
+    merged = case(
+        "NWL-2026-000060",
+        CaseType.COMPLAINT,
+        Channel.EMAIL,
+        london(2026, 5, 4, 10, 0),
+        "housing",
+        status=CaseStatus.CLOSED,
+        closed_at=london(2026, 5, 5, 10, 0),
+        merged_into="NWL-2026-000059",
+        closure=Closure(
+            closed_at=london(2026, 5, 5, 10, 0),
+            closed_by="cco",
+            reason="merged",
+            reason_text="merged into NWL-2026-000059",
+            meets_response=False,
+        ),
+    )
+
+    # When the 2026 report is compiled
+    before = compile_year(policy, calendar).stage(1)
+    after = compile_year(policy, calendar, cases=(*YEAR_2026, merged)).stage(1)
+
+    # Then it is counted once, with its original: not received, not answered, not late
+    assert (after.received, after.answered, after.within_code) == (
+        before.received,
+        before.answered,
+        before.within_code,
+    )

@@ -21,6 +21,7 @@ from sla_monitor.cases import (
     Customer,
     Extension,
     FormalResponse,
+    LettersTo,
     Notification,
     NotificationKind,
     OmbudsmanDecision,
@@ -29,6 +30,7 @@ from sla_monitor.cases import (
     Pause,
     Preferences,
     Remedy,
+    Representative,
     SentAction,
     Stage2,
     TimelineEvent,
@@ -237,6 +239,10 @@ def case_item(
         possible_complaint=case.possible_complaint or None,
         possible_stage_2_at=case.possible_stage_2_at,
         reply_addresses=list(case.reply_addresses) or None,
+        representative=_representative_map(case.representative),
+        linked_cases=list(case.linked_cases) or None,
+        merged_into=case.merged_into,
+        merged_from=list(case.merged_from) or None,
         due_shard=due_shard(case.reference, shards) if next_due else None,
         next_due_at=index_instant(next_due) if next_due else None,
         open_shard=open_shard(case.reference, shards) if case.is_open else None,
@@ -418,6 +424,10 @@ def case_from_item(item: Any) -> Case:
         possible_complaint=bool(item.possible_complaint),
         possible_stage_2_at=item.possible_stage_2_at,
         reply_addresses=tuple(item.reply_addresses or ()),
+        representative=_representative(item.representative),
+        linked_cases=tuple(item.linked_cases or ()),
+        merged_into=item.merged_into,
+        merged_from=tuple(item.merged_from or ()),
         revision=int(item.revision or 0),
     )
 
@@ -455,4 +465,40 @@ def timeline_event(item: Any) -> TimelineEvent:
         actor=item.actor,
         summary=item.summary,
         details={k: str(v) for k, v in (item.details.as_dict() if item.details else {}).items()},
+    )
+
+
+def _representative_map(found: Representative | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "name": found.name,
+        "relationship": found.relationship,
+        "recorded_at": found.recorded_at,
+        "recorded_by": found.recorded_by,
+        "email": found.email,
+        "phone": found.phone,
+        "address": found.address,
+        "consent_how": found.consent_how,
+        "consent_given_on": found.consent_given_on.isoformat() if found.consent_given_on else None,
+        "letters_to": found.letters_to.value,
+    }
+
+
+def _representative(stored: Any) -> Representative | None:
+    if stored is None:
+        return None
+    return Representative(
+        name=stored.name,
+        relationship=stored.relationship,
+        recorded_at=stored.recorded_at,
+        recorded_by=stored.recorded_by,
+        email=stored.email,
+        phone=stored.phone,
+        address=stored.address,
+        consent_how=stored.consent_how,
+        consent_given_on=(
+            date.fromisoformat(stored.consent_given_on) if stored.consent_given_on else None
+        ),
+        letters_to=LettersTo(stored.letters_to or "customer"),
     )

@@ -189,6 +189,18 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reason_text = UnicodeAttribute()
         meets_response = BooleanAttribute()
 
+    class RepresentativeMap(MapAttribute):
+        name = UnicodeAttribute()
+        relationship = UnicodeAttribute()
+        recorded_at = UTCDateTimeAttribute()
+        recorded_by = UnicodeAttribute()
+        email = UnicodeAttribute(null=True)
+        phone = UnicodeAttribute(null=True)
+        address = UnicodeAttribute(null=True)
+        consent_how = UnicodeAttribute(null=True)
+        consent_given_on = UnicodeAttribute(null=True)  # ISO date
+        letters_to = UnicodeAttribute(default="customer")
+
     class NotificationMap(MapAttribute):
         key = UnicodeAttribute()
         kind = UnicodeAttribute()
@@ -236,6 +248,10 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         possible_complaint = BooleanAttribute(null=True)
         possible_stage_2_at = UTCDateTimeAttribute(null=True)
         reply_addresses = ListAttribute(of=UnicodeAttribute, null=True)
+        representative = RepresentativeMap(null=True)
+        linked_cases = ListAttribute(of=UnicodeAttribute, null=True)
+        merged_into = UnicodeAttribute(null=True)
+        merged_from = ListAttribute(of=UnicodeAttribute, null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)

@@ -15,6 +15,7 @@ from sla_monitor.promised_dates import paused_working_days, promised_reply
 from sla_monitor.web.forms import LANGUAGE_NAMES
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
+from sla_monitor.web.staff.case_relations import relations
 from sla_monitor.web.staff.conversation_page import (
     conversation_items,
     letter_pdf,
@@ -90,6 +91,7 @@ class CasePages:
             done.done if done else None
         )
         timeline = self.pages.store.timeline(case.reference)
+        joined = relations(self.pages, visit, case)
         attachments = [
             {
                 "name": a.filename,
@@ -165,7 +167,9 @@ class CasePages:
                 directory=directory,
                 attachments=attachments,
                 letter_href=lambda key: visit.urls.letter(case.reference, key),
+                merged=joined.merged,
             ),
+            relations=joined.shown,
             responses=[
                 {
                     "stage": r.stage,

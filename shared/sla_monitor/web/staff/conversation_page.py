@@ -56,20 +56,25 @@ def conversation_items(
     directory: Directory,
     attachments: Sequence[dict[str, Any]],
     letter_href: Any,
+    merged: Sequence[tuple[Case, Sequence[TimelineEvent]]] = (),
 ) -> list[dict[str, Any]]:
     """The case's messages, newest last, as the case page shows them. `attachments` are the
     page's own (with their links), placed with the message they came with; `letter_href` gives
-    the address of a kept letter's PDF from its key."""
+    the address of a kept letter's PDF from its key. The messages of duplicates `merged` into
+    the case are among them, each marked with the duplicate's reference (its files and PDFs are
+    on its own page)."""
     items = []
-    for message in conversation(case, timeline):
-        author = _author(message, case, directory)
+    threads = [(case, timeline, None), *((c, t, c.reference) for c, t in merged)]
+    found = [(m, on, ref) for on, events, ref in threads for m in conversation(on, events)]
+    for message, on, from_case in sorted(found, key=lambda found: found[0].at):
+        author = _author(message, on, directory)
         if message.direction is Direction.TO_CUSTOMER:
             assert message.delivery is not None
             tag, tag_class = _DELIVERY_TAGS[message.delivery]
             title = message.title.capitalize()
             if message.title == _OFFICER_MESSAGE_TITLE:
                 title = f"Message from {author}"
-            heading = f"{title} {_DELIVERY_WORDS[message.delivery]}"
+            heading = f"{title} {_delivery_words(message)}"
         else:
             tag, tag_class = _TAGS[message.direction]
             if message.direction is Direction.NOTE:
@@ -90,14 +95,26 @@ def conversation_items(
                 "subject": message.subject,
                 "text": message.text,
                 "pdf": letter_href(message.letter_key)
-                if message.has_pdf and message.letter_key
+                if message.has_pdf and message.letter_key and from_case is None
                 else None,
                 "files": [a for a in attachments if a["received"] == message.at]
-                if message.direction is Direction.FROM_CUSTOMER
+                if message.direction is Direction.FROM_CUSTOMER and from_case is None
                 else [],
+                "from_case": from_case,
             }
         )
     return items
+
+
+def _delivery_words(message: Message) -> str:
+    """How a letter went, and to whom where it was not the customer alone."""
+    assert message.delivery is not None
+    words = _DELIVERY_WORDS[message.delivery]
+    if not message.sent_to or message.sent_to == "the customer":
+        return words
+    if message.delivery is Delivery.EMAILED:
+        return f"emailed to {message.sent_to}"
+    return f"{words}, for {message.sent_to}"
 
 
 def _author(message: Message, case: Case, directory: Directory) -> str:

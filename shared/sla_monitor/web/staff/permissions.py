@@ -74,6 +74,8 @@ class Permission(enum.StrEnum):
     REPLY_TO_CUSTOMER = "reply_to_customer"
     DOWNLOAD_ATTACHMENT = "download_attachment"
     ADD_CUSTOMER_REPLY = "add_customer_reply"  # a set-aside message, as the customer's reply
+    RECORD_REPRESENTATIVE = "record_representative"  # someone acting for the customer
+    LINK_CASES = "link_cases"  # link related cases, merge a duplicate (asked of both cases)
     # About no case in particular.
     LOG_CASE = "log_case"
     HANDLE_TRIAGE = "handle_triage"
@@ -108,6 +110,8 @@ _DESCRIPTIONS = {
     Permission.REPLY_TO_CUSTOMER: "write to the customer",
     Permission.DOWNLOAD_ATTACHMENT: "download a case's attachments",
     Permission.ADD_CUSTOMER_REPLY: "add a message to a case as the customer's reply",
+    Permission.RECORD_REPRESENTATIVE: "record someone acting for the customer",
+    Permission.LINK_CASES: "link related cases and merge duplicates",
     Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
     Permission.HANDLE_TRIAGE: "deal with the mail set aside",
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
@@ -155,6 +159,8 @@ _CASEWORK = (
     Permission.REPLY_TO_CUSTOMER,
     Permission.DOWNLOAD_ATTACHMENT,
     Permission.ADD_CUSTOMER_REPLY,
+    Permission.RECORD_REPRESENTATIVE,
+    Permission.LINK_CASES,
 )
 _READING = (
     Permission.VIEW_WORK_LIST,

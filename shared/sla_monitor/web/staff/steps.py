@@ -7,16 +7,15 @@ not, however the request was made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
 from sla_monitor.council import load_council
 from sla_monitor.staff.answering import ANSWERED_BY_REPLY
-from sla_monitor.web.forms import FieldError
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
+from sla_monitor.web.staff.relation_steps import RELATION_STEPS
 from sla_monitor.web.staff.step_checks import (
     MAX_TEXT,
     REMEDY_SLOTS,
@@ -33,17 +32,7 @@ from sla_monitor.web.staff.step_checks import (
     remedies_from,
     required,
 )
-
-Run = Callable[[StaffPages, Visit, Case, Mapping[str, str]], Case]
-
-
-@dataclass(frozen=True)
-class Condition:
-    """What a case must be for a step to be open on it, and what staff are told when it is
-    not."""
-
-    holds: Callable[[Case], bool]
-    otherwise: str
+from sla_monitor.web.staff.step_kinds import OPEN, CaseAction, Condition
 
 
 def _stage_2_to_decide(case: Case) -> bool:
@@ -59,7 +48,6 @@ def _acknowledgement_owed(case: Case) -> bool:
     return case.acknowledged_at is None
 
 
-OPEN = Condition(lambda case: case.is_open, "the case is closed")
 NOT_PAUSED = Condition(
     lambda case: case.open_pause is None, "the clocks are paused already: resume them instead"
 )
@@ -96,50 +84,6 @@ CLOSABLE_WITHOUT_LETTER = Condition(
 )
 STAGE_2_TO_DECIDE = Condition(_stage_2_to_decide, "no stage 2 request waits for a decision")
 ACKNOWLEDGEMENT_OWED = Condition(_acknowledgement_owed, "it was acknowledged already")
-
-
-class StepNotOpen(Exception):
-    """The step is not open on the case as it stands; `reason` says why, for staff."""
-
-    def __init__(self, step: str, reason: str) -> None:
-        super().__init__(reason)
-        self.step = step
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class CaseAction:
-    """One step staff take on a case through a form: what it needs, which use case it calls."""
-
-    name: str  # the last part of its address
-    permission: Permission
-    title: str
-    button: str
-    done: str  # the banner on the case page afterwards
-    fields: tuple[str, ...]
-    check: Callable[[Mapping[str, str], StaffPages, Case], list[FieldError]]
-    run: Run
-    # What the case must be for the step to be offered, and taken.
-    needs: tuple[Condition, ...] = (OPEN,)
-    # Where a refusal naming one of the use case's arguments is shown (else the first field).
-    arguments: Mapping[str, str] = field(default_factory=dict)
-
-    def field_for(self, refusal: staff.ActionNotAllowed) -> str:
-        named = self.arguments.get(refusal.argument or "")
-        return named or (self.fields[0] if self.fields else "submit")
-
-    def why_not(self, case: Case) -> str | None:
-        """Why the step is not open on the case, or None when it is."""
-        return next((c.otherwise for c in self.needs if not c.holds(case)), None)
-
-    def shown(self, case: Case) -> bool:
-        return self.why_not(case) is None
-
-    def open_on(self, case: Case) -> None:
-        """Refuse the step (StepNotOpen) where the case page would not offer it."""
-        reason = self.why_not(case)
-        if reason is not None:
-            raise StepNotOpen(self.name, reason)
 
 
 def _assign(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
@@ -497,3 +441,6 @@ ACTIONS: Mapping[str, CaseAction] = {
         ),
     )
 }
+
+# Someone acting for the customer, related cases and duplicates: steps of their own module.
+ACTIONS = {**ACTIONS, **{a.name: a for a in RELATION_STEPS}}

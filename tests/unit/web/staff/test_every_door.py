@@ -66,7 +66,11 @@ PUBLIC = {
 }
 # The routes that act on a case their form names, not their address: each must say so (its
 # `requires` target), so the viewer's permission on that case is asked too.
-CASE_IN_THE_FORM = {("POST", "/triage/<item>/attach")}
+CASE_IN_THE_FORM = {
+    ("POST", "/triage/<item>/attach"),
+    ("POST", "/cases/<reference>/link"),
+    ("POST", "/cases/<reference>/merge"),
+}
 NO_CASE = "NWL-1999-000001"
 CASE_KINDS = ("waste enquiry", "housing request", "housing complaint", "referred housing complaint")
 

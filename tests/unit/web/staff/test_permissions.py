@@ -75,6 +75,8 @@ CASEWORK = (
     Permission.REPLY_TO_CUSTOMER,
     Permission.DOWNLOAD_ATTACHMENT,
     Permission.ADD_CUSTOMER_REPLY,
+    Permission.RECORD_REPRESENTATIVE,
+    Permission.LINK_CASES,
 )
 
 # The cases each role may work on (every case permission), and may only read.

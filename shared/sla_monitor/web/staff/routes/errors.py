@@ -35,7 +35,7 @@ from sla_monitor.web.staff.session import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from sla_monitor.web.staff.case_page import AttachmentNotOffered
-    from sla_monitor.web.staff.steps import StepNotOpen
+    from sla_monitor.web.staff.step_kinds import StepNotOpen
 
 
 def _refusal(reason: str, status: int, **fields: Any) -> None:
@@ -161,7 +161,7 @@ def answer_case_refusals() -> None:
     load, not with the handler's import."""
     from sla_monitor.web.staff.case_page import AttachmentNotOffered
     from sla_monitor.web.staff.conversation_page import LetterNotKept
-    from sla_monitor.web.staff.steps import StepNotOpen
+    from sla_monitor.web.staff.step_kinds import StepNotOpen
 
     app.exception_handler(StepNotOpen)(step_not_open)
     app.exception_handler(AttachmentNotOffered)(attachment_not_offered)

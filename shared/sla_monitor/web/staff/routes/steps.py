@@ -43,7 +43,7 @@ def _route_step(action: CaseAction) -> None:
     form.__name__ = f"{action.name.replace('-', '_')}_form"
     answer.__name__ = action.name.replace("-", "_")
     app.get(path)(requires(action.permission)(form))
-    app.post(path)(requires(action.permission)(answer))
+    app.post(path)(requires(action.permission, target=action.target)(answer))
 
 
 for _action in ACTIONS.values():
