@@ -119,7 +119,7 @@ def placeholder_values(
     return {
         "customer_name": customer_name or "customer",
         "reference": reference,
-        "subject": subject or "your enquiry",
+        "subject": subject or "your message",
         "received_on": long_date(received_on),
         "reply_promised_by": long_date(reply_promised_by) if reply_promised_by else "soon",
         "department": department,

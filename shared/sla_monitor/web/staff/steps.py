@@ -123,6 +123,10 @@ class CaseAction:
     needs: tuple[Condition, ...] = (OPEN,)
     # Where a refusal naming one of the use case's arguments is shown (else the first field).
     arguments: Mapping[str, str] = field(default_factory=dict)
+    # The letter it sends is shown to the officer to check ("Check your reply") before it goes.
+    checked: bool = False
+    # What the officer writes may start from one of the council's reply templates.
+    templated: bool = False
 
     def field_for(self, refusal: staff.ActionNotAllowed) -> str:
         named = self.arguments.get(refusal.argument or "")
@@ -316,6 +320,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_reply,
             run=_answer,
             needs=(OPEN, BY_REPLY, UNANSWERED),
+            checked=True,
+            templated=True,
         ),
         CaseAction(
             name="assign",
@@ -389,6 +395,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_respond,
             run=_respond,
             arguments={"remedies": "remedy_action_1"},
+            checked=True,
         ),
         CaseAction(
             name="remedy-done",
@@ -412,6 +419,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_reply,
             run=_reply,
             needs=(),
+            checked=True,
+            templated=True,
         ),
         CaseAction(
             name="close",
