@@ -58,6 +58,8 @@ class ReplyTemplate:
     retired: bool = False
     changed_by: str = ""
     changed_at: datetime | None = None
+    # Their name as it was then, for someone the directory does not list (an administrator).
+    changed_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class TemplateChange:
     what: str  # "added", "changed", "retired"
     title: str
     text: str
+    by_name: str = ""
 
 
 class ReplyTemplateStore(Protocol):
@@ -173,7 +176,7 @@ def _title_taken(store: ReplyTemplateStore, title: str, key: str | None) -> bool
 
 
 def add_template(
-    store: ReplyTemplateStore, *, title: str, text: str, by: str, now: datetime
+    store: ReplyTemplateStore, *, title: str, text: str, by: str, now: datetime, by_name: str = ""
 ) -> ReplyTemplate:
     title, text = _checked(title, text)
     taken = {t.key for t in store.reply_templates()}
@@ -182,8 +185,8 @@ def add_template(
     key, n = template_key(title), 2
     while key in taken:
         key, n = f"{template_key(title)}-{n}", n + 1
-    template = ReplyTemplate(key=key, title=title, text=text, changed_by=by, changed_at=now)
-    store.keep_reply_template(template, TemplateChange(key, now, by, "added", title, text))
+    template = ReplyTemplate(key, title, text, False, by, now, by_name)
+    store.keep_reply_template(template, TemplateChange(key, now, by, "added", title, text, by_name))
     return template
 
 
@@ -197,7 +200,14 @@ def _current(store: ReplyTemplateStore, key: str) -> ReplyTemplate:
 
 
 def change_template(
-    store: ReplyTemplateStore, key: str, *, title: str, text: str, by: str, now: datetime
+    store: ReplyTemplateStore,
+    key: str,
+    *,
+    title: str,
+    text: str,
+    by: str,
+    now: datetime,
+    by_name: str = "",
 ) -> ReplyTemplate:
     current = _current(store, key)
     if current.retired:
@@ -207,21 +217,25 @@ def change_template(
         raise ReplyTemplateRefused("another template has this title", argument="title")
     if (title, text) == (current.title, current.text):
         return current  # nothing changed: nothing to keep
-    changed = replace(current, title=title, text=text, changed_by=by, changed_at=now)
-    store.keep_reply_template(changed, TemplateChange(key, now, by, "changed", title, text))
+    changed = replace(
+        current, title=title, text=text, changed_by=by, changed_at=now, changed_by_name=by_name
+    )
+    store.keep_reply_template(
+        changed, TemplateChange(key, now, by, "changed", title, text, by_name)
+    )
     return changed
 
 
 def retire_template(
-    store: ReplyTemplateStore, key: str, *, by: str, now: datetime
+    store: ReplyTemplateStore, key: str, *, by: str, now: datetime, by_name: str = ""
 ) -> ReplyTemplate:
     """A retired template is no longer offered to officers; its history stays."""
     current = _current(store, key)
     if current.retired:
         return current
-    retired = replace(current, retired=True, changed_by=by, changed_at=now)
+    retired = replace(current, retired=True, changed_by=by, changed_at=now, changed_by_name=by_name)
     store.keep_reply_template(
-        retired, TemplateChange(key, now, by, "retired", current.title, current.text)
+        retired, TemplateChange(key, now, by, "retired", current.title, current.text, by_name)
     )
     return retired
 

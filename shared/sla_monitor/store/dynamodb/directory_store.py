@@ -184,6 +184,7 @@ class DynamoDBDirectoryStore:
                     retired=bool(i.retired),
                     changed_by=i.changed_by or "",
                     changed_at=i.changed_at,
+                    changed_by_name=i.changed_by_name or "",
                 )
                 for i in self.model.query("TEMPLATE", consistent_read=True)
             ),
@@ -199,6 +200,7 @@ class DynamoDBDirectoryStore:
                 what=i.reason or "",
                 title=i.name or "",
                 text=i.text or "",
+                by_name=i.changed_by_name or "",
             )
             for i in self.model.query(f"TEMPLATE_CHANGE#{key}", consistent_read=True)
         ]
@@ -214,6 +216,7 @@ class DynamoDBDirectoryStore:
             reason=change.what,
             changed_by=change.by,
             changed_at=change.at,
+            changed_by_name=change.by_name or None,
         ).save(condition=m.pk.does_not_exist())
         m(
             "TEMPLATE",
@@ -223,4 +226,5 @@ class DynamoDBDirectoryStore:
             retired=template.retired,
             changed_by=template.changed_by,
             changed_at=template.changed_at,
+            changed_by_name=template.changed_by_name or None,
         ).save()

@@ -7,6 +7,7 @@ until the officer sends it (`sla_monitor.letter_check`)."""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ _LABELS = {
     "remedy": "What we will do to put things right",
     "lessons": "Lessons learned",
 }
+
+
+def unfinished_instructions(text: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"\[[^\]\n]{1,80}\]", text)))
 
 
 def answers_of(values: Mapping[str, str]) -> dict[str, str]:
@@ -87,6 +92,9 @@ class LetterCheckPage:
             letters=letters,
             rows=self._rows(action, answers),
             answers=answers,
+            # A template's instructions in square brackets left in, like "[Write the answer
+            # here.]": the officer is warned before they send it.
+            unfinished=unfinished_instructions(answers.get("text", "")),
             csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
         )
 

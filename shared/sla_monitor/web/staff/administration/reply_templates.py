@@ -5,8 +5,10 @@ every change made to one."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sla_monitor.reply_templates import (
+    COUNCIL_SETTINGS,
     PLACEHOLDERS,
     ReplyTemplate,
     ReplyTemplateRefused,
@@ -33,10 +35,12 @@ class ReplyTemplatePages:
         self.pages = pages
         self.store = store
 
-    def _name(self, officer_id: str) -> str:
-        if officer_id == "council.yaml":
+    def _name(self, officer_id: str, name_then: str) -> str:
+        """Who made a change: the directory's name for them, else their name as it was then."""
+        if officer_id == COUNCIL_SETTINGS:
             return "the council's settings"
-        return self.pages.directory.officer_name(officer_id)
+        officer = self.pages.directory.officer(officer_id)
+        return officer.name if officer else name_then or "an administrator"
 
     def _template(self, key: str) -> ReplyTemplate:
         found = next((t for t in self.store.reply_templates() if t.key == key), None)
@@ -59,7 +63,7 @@ class ReplyTemplatePages:
             templates=[
                 {
                     "template": t,
-                    "changed": self._name(t.changed_by),
+                    "changed": self._name(t.changed_by, t.changed_by_name),
                     "href": visit.urls.page(f"reply-templates/{t.key}"),
                 }
                 for t in templates
@@ -78,7 +82,7 @@ class ReplyTemplatePages:
             "reply_templates/changes.html",
             title=template.title,
             kept=template,
-            changes=[{"change": c, "by": self._name(c.by)} for c in reversed(changes)],
+            changes=[{"change": c, "by": self._name(c.by, c.by_name)} for c in reversed(changes)],
             change_url=visit.urls.page(f"reply-templates/{key}/change"),
             retire_url=visit.urls.page(f"reply-templates/{key}/retire"),
             back=visit.urls.page("reply-templates"),
@@ -112,15 +116,18 @@ class ReplyTemplatePages:
 
     def change(self, visit: Visit, key: str | None, doing: str) -> WebResponse:
         values = self.pages.trusted_form(visit)
-        by, now = visit.viewer.officer_id, visit.now
+        who: dict[str, Any] = {
+            "by": visit.viewer.officer_id,
+            "now": visit.now,
+            "by_name": visit.viewer.display_name,
+        }
         try:
             if doing == "new":
                 done = add_template(
                     self.store,
                     title=values.get("title", ""),
                     text=values.get("text", ""),
-                    by=by,
-                    now=now,
+                    **who,
                 )
             elif doing == "change" and key:
                 done = change_template(
@@ -128,11 +135,10 @@ class ReplyTemplatePages:
                     key,
                     title=values.get("title", ""),
                     text=values.get("text", ""),
-                    by=by,
-                    now=now,
+                    **who,
                 )
             else:
-                done = retire_template(self.store, key or "", by=by, now=now)
+                done = retire_template(self.store, key or "", **who)
         except ReplyTemplateRefused as refusal:
             error = FieldError(refusal.argument or "title", sentence(str(refusal)))
             return self.form(visit, key, doing, values=values, errors=(error,))
