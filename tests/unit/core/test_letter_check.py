@@ -80,7 +80,7 @@ def test_a_letter_to_post_goes_to_the_officer_with_its_pdf(world, store, writer)
 def test_a_rehearsal_is_refused_as_the_step_would_be(world, store):
     case = new_case(world)
     answer_customer(case.reference, text="Done.", by="waste-officer", **world | {"now": RECEIVED})
-    with pytest.raises(ActionNotAllowed, match="answered already|closed"):
+    with pytest.raises(ActionNotAllowed, match=r"answered already|closed"):
         rehearse(
             lambda rehearsal: answer_customer(
                 case.reference,
