@@ -3,8 +3,8 @@ saved, and each letter it would owe the customer is written as the checker will 
 same `LetterWriter`, the same route: by email, or to the officer to post or to have made), so the
 officer reads exactly what the customer will get, and then confirms.
 
-Nothing is sent or recorded on a check: the rehearsal's store reads the case and keeps nothing
-(any other use of it fails), and no letter is claimed or mailed."""
+Nothing is sent or recorded on a check: the rehearsal's store holds the case the page read and
+keeps nothing (any other use of it fails), and no letter is claimed or mailed."""
 
 from __future__ import annotations
 
@@ -35,22 +35,23 @@ class LetterToCheck:
 
 
 class _Rehearsal:
-    """A case store that reads the case and keeps nothing: the step's save is dropped."""
+    """A case store holding the one case read already, keeping nothing: the step's save is
+    dropped, and nothing is read again."""
 
-    def __init__(self, store: CaseStore) -> None:
-        self._store = store
+    def __init__(self, case: Case) -> None:
+        self._case = case
 
     def get_case(self, reference: str) -> Case | None:
-        return self._store.get_case(reference)
+        return self._case if reference == self._case.reference else None
 
     def save_case(self, case: Case, **_: Any) -> None:
         return None
 
 
-def rehearse(step: Callable[[CaseStore], Case], store: CaseStore) -> Case:
+def rehearse(step: Callable[[CaseStore], Case], case: Case) -> Case:
     """The case as the step would leave it, with nothing saved. The step's own checks run, and
     refuse (ActionNotAllowed) as they would for real."""
-    return step(cast("CaseStore", _Rehearsal(store)))
+    return step(cast("CaseStore", _Rehearsal(case)))
 
 
 def letters_to_check(

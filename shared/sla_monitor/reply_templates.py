@@ -14,7 +14,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sla_monitor.calendar import WorkingDayCalendar
+    from sla_monitor.cases import Case
+    from sla_monitor.council import Council
+    from sla_monitor.directory import Directory
+    from sla_monitor.policy import Policy
 
 _PLACEHOLDER = re.compile(r"\(\(([^()]*)\)\)")
 _KEY_PARTS = re.compile(r"[^a-z0-9]+")
@@ -131,6 +138,43 @@ def placeholder_values(
         "council_name": council_name,
         "council_phone": council_phone,
     }
+
+
+def filled_for_case(
+    template: ReplyTemplate,
+    case: Case,
+    *,
+    officer_id: str,
+    officer_fallback: str,
+    policy: Policy,
+    calendar: WorkingDayCalendar,
+    directory: Directory,
+    council: Council,
+    now: datetime,
+) -> str:
+    """The template's words for one case, written by one officer: the reply date the clocks
+    hold now (as the case page and the letters give it), their name and job title."""
+    from sla_monitor.checker.preferences import greeting_name, may_repeat_their_words
+    from sla_monitor.checker.reply_dates import customer_reply_day
+    from sla_monitor.engine import evaluate
+
+    clocks = evaluate(case, policy, calendar, now).clocks
+    officer = directory.officer(officer_id)
+    department = directory.department_of(case)
+    values = placeholder_values(
+        reference=case.reference,
+        customer_name=greeting_name(case),
+        # Never what was written to an address nobody has shown to be the customer's.
+        subject=case.subject if may_repeat_their_words(case) else None,
+        received_on=calendar.local(case.received_at).date(),
+        reply_promised_by=customer_reply_day(clocks, case.stage),
+        department=department.name if department else council.name,
+        officer_name=officer.name if officer else officer_fallback,
+        job_title=officer.job_title if officer else "",
+        council_name=council.name,
+        council_phone=council.phone,
+    )
+    return fill(template.text, values)
 
 
 def template_key(title: str) -> str:

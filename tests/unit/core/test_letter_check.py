@@ -34,6 +34,7 @@ def test_a_rehearsed_reply_is_written_as_it_will_go_and_nothing_is_saved(
 ):
     case = new_case(world)
     at = RECEIVED + timedelta(days=1)
+    reads_before = store.reads
     stored = store.get_case(case.reference)
 
     after = rehearse(
@@ -43,11 +44,12 @@ def test_a_rehearsed_reply_is_written_as_it_will_go_and_nothing_is_saved(
             by="waste-officer",
             **world | {"store": rehearsal, "now": at},
         ),
-        store,
+        stored,
     )
 
     assert not after.is_open  # as the step would leave it
-    assert store.get_case(case.reference) == stored  # and nothing kept
+    assert store.reads == reads_before + 1  # the one read above: the rehearsal reads nothing
+    assert store.get_case(case.reference) == stored  # and keeps nothing
     [letter] = letters_to_check(stored, after, writer=writer, at=at)
     assert "Book online." in letter.text
     assert letter.to == f"by email to {case.customer.email}"
@@ -71,7 +73,7 @@ def test_a_letter_to_post_goes_to_the_officer_with_its_pdf(world, store, writer)
             by="waste-officer",
             **world | {"store": rehearsal, "now": at},
         ),
-        store,
+        case,
     )
     [letter] = letters_to_check(case, after, writer=writer, at=at)
     assert letter.with_pdf and letter.to.startswith("to ")
@@ -88,5 +90,5 @@ def test_a_rehearsal_is_refused_as_the_step_would_be(world, store):
                 by="w",
                 **world | {"store": rehearsal, "now": RECEIVED},
             ),
-            store,
+            store.get_case(case.reference),
         )

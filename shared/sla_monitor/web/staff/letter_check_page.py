@@ -75,7 +75,7 @@ class LetterCheckPage:
             pages.store = store
             return action.run(pages, visit, case, values)
 
-        return rehearse(step, self.pages.store)
+        return rehearse(step, case)
 
     def page(
         self, visit: Visit, case: Case, action: CaseAction, values: Mapping[str, str]
@@ -94,7 +94,9 @@ class LetterCheckPage:
             answers=answers,
             # A template's instructions in square brackets left in, like "[Write the answer
             # here.]": the officer is warned before they send it.
-            unfinished=unfinished_instructions(answers.get("text", "")),
+            unfinished=unfinished_instructions(
+                "\n".join(answers.get(name, "") for name in _LABELS)
+            ),
             csrf_token=self.pages.sessions.csrf_token(visit.session, now=visit.now),
         )
 
