@@ -84,6 +84,14 @@ class ClosingWithoutALetter(_Strict):
         return next((r for r in self.reasons if r.name == name), None)
 
 
+class StartingTemplate(_Strict):
+    """A reply template the council starts with (`sla_monitor.reply_templates`): stored when
+    the tables are first made, then kept and changed by administrators in the workspace."""
+
+    title: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=5000)
+
+
 class OpenData(_Strict):
     """The open status API (Open311 GeoReport v2). It never publishes personal data; with
     `publish_descriptions` it also publishes what the customer wrote, anonymised (figures,
@@ -128,6 +136,7 @@ class Council(_Strict):
     ombudsman: Ombudsman
     open_data: OpenData = OpenData()
     closing_without_a_letter: ClosingWithoutALetter = ClosingWithoutALetter()
+    reply_templates: tuple[StartingTemplate, ...] = ()
     privacy: Privacy = Privacy()
     accessibility: Accessibility | None = None
     # Where residents see their own cases (the public API's `/your-cases`, no trailing slash);

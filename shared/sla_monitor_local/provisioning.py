@@ -5,11 +5,14 @@ from the same table definitions; only what a new council would configure is seed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from sla_monitor.council import load_council
 from sla_monitor.directory import Directory
+from sla_monitor.reply_templates import seed_reply_templates
 from sla_monitor.settings.pieces import ResourceSettings
 from sla_monitor.store.schema import CASES, DIRECTORY, TableDefinition
 
@@ -100,4 +103,7 @@ def provision(
     else:
         directory_store.save_directory(directory)
         report.note("directory", created=True)
+    starting = [(t.title, t.text) for t in load_council().reply_templates]
+    added = seed_reply_templates(directory_store, starting, now=datetime.now(UTC))
+    report.note("reply templates", created=added > 0)
     return report

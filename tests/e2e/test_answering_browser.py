@@ -101,7 +101,7 @@ def test_an_enquiry_whose_reply_date_a_closure_day_moved_is_answered_in_one_step
 
     page.get_by_role("link", name="Reply and answer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reply and answer")
-    page.get_by_role("button", name="Send the reply").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter your message to the customer"
     )
@@ -109,7 +109,8 @@ def test_an_enquiry_whose_reply_date_a_closure_day_moved_is_answered_in_one_step
     page.get_by_label("Your reply").fill(
         "Yes: we will deliver a second recycling box with your next collection."
     )
-    page.get_by_role("button", name="Send the reply").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send the reply").click()  # on "Check"
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "the promise to respond is kept"
@@ -175,7 +176,8 @@ def test_the_formal_response_letter_is_signed_by_the_officer(
     page.get_by_label("What was looked at and found").fill(
         "We checked the crew's records: your bin was missed three weeks running."
     )
-    page.get_by_role("button", name="Record the response").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Record the response").click()  # on "Check"
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "The response has been recorded"
     )

@@ -35,7 +35,8 @@ def test_an_officer_reads_the_thread_with_the_letter_as_sent_and_the_note_apart(
     page.get_by_role("button", name="Add the note").click()
     page.get_by_role("link", name="Write to the customer").click()
     page.get_by_label("Your message").fill(REPLY)
-    page.get_by_role("button", name="Send the message").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send the message").click()  # on "Check"
 
     thread = page.locator(".app-conversation > li")
     expect(thread.first).to_contain_text("Service request received from Daniel Okafor")

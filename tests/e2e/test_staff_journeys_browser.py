@@ -47,13 +47,14 @@ def test_an_officer_writes_to_the_customer_and_logs_a_phone_call(
 
     page.get_by_role("link", name="Write to the customer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Write to the customer")
-    page.get_by_role("button", name="Send the message").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     accessible(page, "officer-2-reply-with-error")
     page.get_by_label("Your message").fill(
         "The crew will empty your garden waste bin on Thursday.\nSorry it was missed."
     )
-    page.get_by_role("button", name="Send the message").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send the message").click()  # on "Check"
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Your message has been sent"
@@ -175,7 +176,8 @@ def test_the_complaints_officer_makes_a_case_from_set_aside_mail_and_starts_stag
     page.get_by_label("What was looked at and found").fill(
         "The repair was booked but the contractor did not attend."
     )
-    page.get_by_role("button", name="Record the response").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Record the response").click()  # on "Check"
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "The response has been recorded"
     )

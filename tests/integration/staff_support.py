@@ -68,6 +68,13 @@ class Browser:
         data = urllib.parse.urlencode(fields).encode()
         return self._open(urllib.request.Request(self.base + path, data=data, method="POST"))
 
+    def post_for_file(self, path: str, fields: dict[str, str]) -> tuple[int, Any, bytes]:
+        """A form whose answer is a file (a PDF): its status, headers and bytes."""
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.base + path, data=data, method="POST")
+        with self._opener.open(request, timeout=30) as answer:
+            return answer.status, answer.headers, answer.read()
+
     def post_pairs(self, path: str, pairs: list[tuple[str, str]]) -> Answer:
         """A form with a field given more than once (checkboxes of one name)."""
         data = urllib.parse.urlencode(pairs).encode()

@@ -10,6 +10,7 @@ def test_init_on_embedded_aws_creates_everything(capsys):
         "table sla-monitor-directory",
         "bucket sla-monitor-raw-mail",
         "directory",
+        "reply templates",
     ):
         assert f"exists   {what}" in out
 
@@ -28,6 +29,12 @@ def test_init_is_idempotent(embedded):
     )
     assert report.created == []
     assert len(embedded.directory_store.load_directory().departments) == 7
+    # The council's starting reply templates, stored once, each with its change kept.
+    templates = embedded.directory_store.reply_templates()
+    assert "Service request done" in [t.title for t in templates]
+    assert [c.what for c in embedded.directory_store.reply_template_changes(templates[0].key)] == [
+        "added"
+    ]
 
 
 def test_init_seeds_a_councils_own_directory(tmp_path, capsys):

@@ -96,3 +96,26 @@ def test_closure_days_are_kept_once_earliest_first_and_removed(store):
     assert store.remove_closure_day(date(2026, 12, 2)) is True
     assert store.remove_closure_day(date(2026, 12, 2)) is False
     assert store.closure_days() == [christmas_eve]
+
+
+def test_a_reply_template_is_kept_with_every_change_to_it(store):
+    from sla_monitor.reply_templates import add_template, change_template, retire_template
+
+    later = NOW.replace(hour=11)
+    added = add_template(
+        store, title="Pothole filled", text="Filled: ((reference)).", by="admin", now=NOW
+    )
+    change_template(
+        store, added.key, title="Pothole repaired", text="Repaired.", by="admin-2", now=later
+    )
+    retire_template(store, added.key, by="admin", now=later.replace(hour=12))
+
+    kept = next(t for t in store.reply_templates() if t.key == added.key)
+    assert (kept.title, kept.text, kept.retired) == ("Pothole repaired", "Repaired.", True)
+    assert (kept.changed_by, kept.changed_at) == ("admin", later.replace(hour=12))
+    changes = store.reply_template_changes(added.key)
+    assert [(c.what, c.by, c.title, c.at) for c in changes] == [
+        ("added", "admin", "Pothole filled", NOW),
+        ("changed", "admin-2", "Pothole repaired", later),
+        ("retired", "admin", "Pothole repaired", later.replace(hour=12)),
+    ]

@@ -259,6 +259,11 @@ def _pages(bundle: Services, staff: dict[str, Staff], resident: Resident) -> lis
         ),
         Page("triage list", lambda: complaints.get("/triage")),
         Page("directory", lambda: administrator.get("/directory")),
+        Page("reply templates", lambda: administrator.get("/reply-templates")),
+        Page(
+            "reply from a template",
+            lambda: complaints.get(f"/cases/{complaint}/reply?template=answer-to-an-enquiry"),
+        ),
         Page("monthly report", lambda: complaints.get(f"/reports?month={_month(EARLIER)}")),
         Page("residents' case list", lambda: resident.get("/your-cases")),
         Page("residents' case page", lambda: resident.get(f"/your-cases/{their_case}")),
@@ -443,6 +448,8 @@ PAGES = [
     "case page, joined",
     "triage list",
     "directory",
+    "reply templates",
+    "reply from a template",
     "monthly report",
     "residents' case list",
     "residents' case page",
@@ -479,6 +486,14 @@ def test_the_work_lists_first_page_reads_about_what_it_shows(measured, page):
     shown = len(set(re.findall(r"NWL-\d{4}-\d{6}", found.large_body)))
     assert shown <= PAGE_SIZE
     assert found.large <= FIRST_PAGE_READS, (page, found.large_reads)
+
+
+@pytest.mark.parametrize("page", ["reply templates", "reply from a template"])
+def test_a_reply_template_page_reads_its_few_items(measured, page):
+    found = measured[page]
+    assert "Answer to an enquiry" in found.large_body
+    # The session, the case (and its timeline) for a reply, and the starting set's 4 templates.
+    assert found.large <= 12, found.large_reads
 
 
 def test_each_page_shows_the_same_at_both_sizes(measured):

@@ -236,25 +236,7 @@ class Dispatch:
         )
 
     def _printable(self, case: Case, letter: Letter, at: datetime) -> Attachment:
-        """The customer's letter as an A4 PDF with the council's address block, to post."""
-        # fpdf2, fontTools and Pillow load with the first letter to post, not with the sweep.
-        from sla_monitor.checker.printable import printable_letter
-
-        body = letter.text.split("\n--\n", 1)[0].rstrip()  # the email footer is the letterhead
-        data = printable_letter(
-            council=self.council,
-            recipient_name=case.customer.name,
-            recipient_address=case.customer.address,
-            reference=case.reference,
-            dated=self.calendar.local(at).date(),
-            subject=letter.subject,
-            body_text=body,
-            language=letter.language,
-            large_print=wants_large_print(case),
-        )
-        return Attachment(
-            filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data
-        )
+        return printable_attachment(self.council, self.calendar, case, letter, at)
 
     def _refused(
         self,
@@ -411,6 +393,30 @@ class Dispatch:
             letter=letter if duty.to_customer else None,
             **fields,
         )
+
+
+def printable_attachment(
+    council: Council, calendar: WorkingDayCalendar, case: Case, letter: Letter, at: datetime
+) -> Attachment:
+    """The customer's letter as an A4 PDF with the council's address block, to post."""
+    # fpdf2, fontTools and Pillow load with the first letter to post, not with the sweep.
+    from sla_monitor.checker.printable import printable_letter
+
+    body = letter.text.split("\n--\n", 1)[0].rstrip()  # the email footer is the letterhead
+    data = printable_letter(
+        council=council,
+        recipient_name=case.customer.name,
+        recipient_address=case.customer.address,
+        reference=case.reference,
+        dated=calendar.local(at).date(),
+        subject=letter.subject,
+        body_text=body,
+        language=letter.language,
+        large_print=wants_large_print(case),
+    )
+    return Attachment(
+        filename=f"{case.reference}-letter.pdf", content_type="application/pdf", data=data
+    )
 
 
 def _as_sent(letter: Letter, attachments: tuple[Attachment, ...]) -> SentLetter:

@@ -270,7 +270,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note.add_argument("--text", required=True, metavar="TEXT")
 
     reply = _step(actions, "reply", "write to the customer in your own words", steps.reply)
-    reply.add_argument("--text", required=True, metavar="TEXT")
+    _words_or_template(reply)
 
     answer = _step(
         actions,
@@ -279,7 +279,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "promise to respond is kept, and the case closes)",
         steps.answer,
     )
-    answer.add_argument("--text", required=True, metavar="TEXT")
+    _words_or_template(answer)
     answer.add_argument(
         "--keep-open", action="store_true", help="leave the case open for work still to do"
     )
@@ -295,6 +295,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     close.add_argument("--other-reason", metavar="TEXT", help="why, with --reason other")
 
     case_relations.register(actions, _step)
+
+
+def _words_or_template(parser: argparse.ArgumentParser) -> None:
+    words = parser.add_mutually_exclusive_group(required=True)
+    words.add_argument("--text", metavar="TEXT")
+    words.add_argument(
+        "--template",
+        metavar="NAME",
+        help="one of the council's reply templates (its key, as the workspace's address has "
+        "it, or its title), filled in from the case",
+    )
 
 
 def _action(

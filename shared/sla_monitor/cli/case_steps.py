@@ -30,7 +30,7 @@ from sla_monitor.cases import (
 from sla_monitor.checker.outcomes import SweepReport
 from sla_monitor.checker.wiring import deliver_now
 from sla_monitor.cli.case_views import done_json, next_text, on, summary_json, waiting_text, when
-from sla_monitor.cli.common import target_services
+from sla_monitor.cli.common import UsageError, target_services
 from sla_monitor.contact_details import contact_method_for
 from sla_monitor.runtime import Services
 from sla_monitor.work_list import CaseView, case_view
@@ -359,11 +359,45 @@ def note(args: argparse.Namespace) -> int:
         return _done(args, bundle, case, now, f"{case.reference}: note added", deliver=False)
 
 
+def _words(args: argparse.Namespace, bundle: Services, now: datetime) -> str:
+    """The officer's words: as given, or one of the council's reply templates filled in."""
+    if args.text is not None:
+        return str(args.text)
+    from sla_monitor.lookups import CaseNotFound
+    from sla_monitor.reply_templates import filled_for_case, offered
+
+    wanted = args.template.strip().casefold()
+    template = next(
+        (
+            t
+            for t in offered(bundle.directory_store.reply_templates())
+            if wanted in (t.key, t.title.casefold())
+        ),
+        None,
+    )
+    if template is None:
+        raise UsageError(f"no reply template {args.template!r} (see the workspace's list)")
+    case = bundle.store.get_case(args.reference)
+    if case is None:
+        raise CaseNotFound(args.reference)
+    return filled_for_case(
+        template,
+        case,
+        officer_id=args.actor,
+        officer_fallback=args.actor,
+        policy=bundle.policy,
+        calendar=bundle.calendar,
+        directory=bundle.directory,
+        council=bundle.council,
+        now=now,
+    )
+
+
 def reply(args: argparse.Namespace) -> int:
     now = acting_now(args)
     with target_services(args) as bundle:
         case = staff.reply_to_customer(
-            args.reference, text=args.text, by=args.actor, **_casework(bundle, now)
+            args.reference, text=_words(args, bundle, now), by=args.actor, **_casework(bundle, now)
         )
         return _done(args, bundle, case, now, f"{case.reference}: message to the customer written")
 
@@ -373,7 +407,7 @@ def answer(args: argparse.Namespace) -> int:
     with target_services(args) as bundle:
         case = staff.answer_customer(
             args.reference,
-            text=args.text,
+            text=_words(args, bundle, now),
             close=not args.keep_open,
             by=args.actor,
             **_casework(bundle, now),

@@ -16,6 +16,7 @@ from sla_monitor.calendar import ClosureDay
 from sla_monitor.cases import Case, SentLetter, TimelineEvent
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
 from sla_monitor.listing import Listing, Schedule, closed_listing_of, listing_of, search_terms
+from sla_monitor.reply_templates import ReplyTemplate, TemplateChange
 from sla_monitor.store.ports import (
     AccountChange,
     Claim,
@@ -406,6 +407,8 @@ class InMemoryDirectoryStore:
         # Who last set each role and when, as the directory table keeps it.
         self.role_changes: dict[str, tuple[str, datetime]] = {}
         self.policies: dict[str, str] = {}
+        self.templates: dict[str, ReplyTemplate] = {}
+        self.template_changes: list[TemplateChange] = []
 
     def load_directory(self) -> Directory:
         return self.directory
@@ -445,3 +448,13 @@ class InMemoryDirectoryStore:
 
     def policy_text(self, version: str) -> str | None:
         return self.policies.get(version)
+
+    def reply_templates(self) -> list[ReplyTemplate]:
+        return sorted(self.templates.values(), key=lambda t: t.title.casefold())
+
+    def reply_template_changes(self, key: str) -> list[TemplateChange]:
+        return [c for c in self.template_changes if c.key == key]
+
+    def keep_reply_template(self, template: ReplyTemplate, change: TemplateChange) -> None:
+        self.template_changes.append(change)
+        self.templates[template.key] = template

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, CaseType, Channel, SentLetter, TimelineEvent
+from sla_monitor.reply_templates import ReplyTemplateStore
 from sla_monitor.work_list import Reach, WorkListFilter
 
 if TYPE_CHECKING:
@@ -555,8 +556,9 @@ class CaseStore(
     wires a store up and hands it on."""
 
 
-class DirectoryStore(Protocol):
-    """Departments, officers, council-wide roles and the closure days stored after go-live."""
+class DirectoryStore(ReplyTemplateStore, Protocol):
+    """Departments, officers, council-wide roles, the closure days stored after go-live and the
+    council's reply templates."""
 
     def load_directory(self) -> Directory: ...
 

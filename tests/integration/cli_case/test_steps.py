@@ -268,3 +268,20 @@ def test_answer_replies_as_the_answer_and_close_closes_without_a_letter(aws, cap
     reason = refused(capsys, f"close {complaint} --reason duplicate --now 2026-12-02T10:00")
     assert reason == "the council does not close a complaint without a letter"
     assert stored(complaint).is_open
+
+
+def test_answer_from_a_reply_template_fills_it_in_from_the_case(aws, capsys):
+    answered = log_enquiry(capsys)
+    code, out, _ = run(
+        capsys,
+        f"answer {answered} --template 'answer to an enquiry' --as jane-smith "
+        "--now 2026-12-02T10:00",
+    )
+    assert code == 0, out
+    words = event(answered, "officer_message").details["text"]
+    assert f"reply to this email quoting {answered}." in words
+    assert "((" not in words
+
+    unknown = log_enquiry(capsys)
+    code, _, err = run(capsys, f"reply {unknown} --template 'no such template' --as jane-smith")
+    assert code != 0 and "no reply template 'no such template'" in err

@@ -3,13 +3,14 @@ policy versions, one item each in the directory table."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
 from sla_monitor.calendar import ClosureDay
 from sla_monitor.directory import COUNCIL_ROLES, Department, Directory, Officer
+from sla_monitor.reply_templates import ReplyTemplate, TemplateChange
 from sla_monitor.store.dynamodb.models import directory_model
 
 
@@ -22,6 +23,8 @@ class DynamoDBDirectoryStore:
         ROLE        <role>          who or what a council-wide role stands for
         CLOSURE     <ISO date>      a day the council closes, added after go-live
         POLICY      <version>       a policy version cases were timed by, kept to re-time them
+        TEMPLATE    <key>           a reply template as it stands (retired ones too)
+        TEMPLATE_CHANGE#<key>  <utc instant>#<what>   each change to it, kept for good
 
     Each change writes one item, so two administrators changing different people never
     overwrite each other's work.
@@ -170,3 +173,58 @@ class DynamoDBDirectoryStore:
                 return False
             raise
         return True
+
+    def reply_templates(self) -> list[ReplyTemplate]:
+        return sorted(
+            (
+                ReplyTemplate(
+                    key=i.sk,
+                    title=i.name or "",
+                    text=i.text or "",
+                    retired=bool(i.retired),
+                    changed_by=i.changed_by or "",
+                    changed_at=i.changed_at,
+                    changed_by_name=i.changed_by_name or "",
+                )
+                for i in self.model.query("TEMPLATE", consistent_read=True)
+            ),
+            key=lambda t: t.title.casefold(),
+        )
+
+    def reply_template_changes(self, key: str) -> list[TemplateChange]:
+        return [
+            TemplateChange(
+                key=key,
+                at=i.changed_at,
+                by=i.changed_by or "",
+                what=i.reason or "",
+                title=i.name or "",
+                text=i.text or "",
+                by_name=i.changed_by_name or "",
+            )
+            for i in self.model.query(f"TEMPLATE_CHANGE#{key}", consistent_read=True)
+        ]
+
+    def keep_reply_template(self, template: ReplyTemplate, change: TemplateChange) -> None:
+        m = self.model
+        # The change first: a template is never seen changed without its change kept.
+        m(
+            f"TEMPLATE_CHANGE#{change.key}",
+            f"{change.at.astimezone(UTC).isoformat()}#{change.what}",
+            name=change.title,
+            text=change.text,
+            reason=change.what,
+            changed_by=change.by,
+            changed_at=change.at,
+            changed_by_name=change.by_name or None,
+        ).save(condition=m.pk.does_not_exist())
+        m(
+            "TEMPLATE",
+            template.key,
+            name=template.title,
+            text=template.text,
+            retired=template.retired,
+            changed_by=template.changed_by,
+            changed_at=template.changed_at,
+            changed_by_name=template.changed_by_name or None,
+        ).save()

@@ -492,6 +492,8 @@ def directory_model(table_name: str, region: str, host: str | None) -> Any:
         # Who last changed the item and when; for a closure day, who added it.
         changed_by = UnicodeAttribute(null=True)
         changed_at = UTCDateTimeAttribute(null=True)
+        # Their name then, where the directory does not list them (a reply template's changes).
+        changed_by_name = UnicodeAttribute(null=True)
 
     return DirectoryItem
 

@@ -82,6 +82,7 @@ class Permission(enum.StrEnum):
     MANAGE_DIRECTORY = "manage_directory"
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_USERS = "manage_users"
+    MANAGE_REPLY_TEMPLATES = "manage_reply_templates"
     VIEW_REPORTS = "view_reports"
 
     @property
@@ -117,6 +118,7 @@ _DESCRIPTIONS = {
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
     Permission.MANAGE_CALENDAR: "close and open days",
     Permission.MANAGE_USERS: "manage staff accounts",
+    Permission.MANAGE_REPLY_TEMPLATES: "add, change and retire reply templates",
     Permission.VIEW_REPORTS: "see the monthly and annual reports",
 }
 
@@ -130,6 +132,7 @@ _NOT_ON_A_CASE = frozenset(
         Permission.MANAGE_DIRECTORY,
         Permission.MANAGE_CALENDAR,
         Permission.MANAGE_USERS,
+        Permission.MANAGE_REPLY_TEMPLATES,
         Permission.VIEW_REPORTS,
     }
 )
@@ -173,6 +176,7 @@ _ADMINISTRATION = (
     Permission.MANAGE_DIRECTORY,
     Permission.MANAGE_CALENDAR,
     Permission.MANAGE_USERS,
+    Permission.MANAGE_REPLY_TEMPLATES,
 )
 
 # The matrix. A role not listed against a permission does not hold it. The reports are the

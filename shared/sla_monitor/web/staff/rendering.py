@@ -91,6 +91,12 @@ def navigation(viewer: Viewer, urls: StaffUrls) -> list[dict[str, str]]:
         ("directory", "Directory", urls.page("directory"), Permission.MANAGE_DIRECTORY),
         ("calendar", "Closure days", urls.page("calendar"), Permission.MANAGE_CALENDAR),
         ("users", "Staff accounts", urls.page("users"), Permission.MANAGE_USERS),
+        (
+            "reply-templates",
+            "Reply templates",
+            urls.page("reply-templates"),
+            Permission.MANAGE_REPLY_TEMPLATES,
+        ),
         ("reports", "Reports", urls.page("reports"), Permission.VIEW_REPORTS),
     )
     return [

@@ -9,6 +9,7 @@ from typing import Any
 
 from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel
+from sla_monitor.reply_templates import ReplyTemplateStore
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
@@ -18,8 +19,10 @@ from sla_monitor.web.staff.formatting import (
     preferences_to_heed,
     sentence,
 )
+from sla_monitor.web.staff.letter_check_page import LetterCheckPage, answers_of
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.rendering import security_headers
+from sla_monitor.web.staff.reply_drafts import ReplyDrafts, template_items
 from sla_monitor.web.staff.step_checks import REMEDY_SLOTS, outcomes_for
 from sla_monitor.web.staff.steps import CaseAction
 
@@ -27,12 +30,20 @@ from sla_monitor.web.staff.steps import CaseAction
 class StepPages:
     """A step's form (`form`) and its answer (`take`), for any line of the steps table."""
 
-    def __init__(self, pages: StaffPages) -> None:
+    def __init__(self, pages: StaffPages, templates: ReplyTemplateStore | None = None) -> None:
         self.pages = pages
+        self.drafts = ReplyDrafts(pages, templates) if templates is not None else None
 
     def form(self, visit: Visit, case: Case, action: CaseAction) -> WebResponse:
-        """The step's form, where the step is open on the case (else StepNotOpen)."""
+        """The step's form, where the step is open on the case (else StepNotOpen); with
+        `?template=<key>`, the officer's words start as that template filled in for the case."""
         action.open_on(case)
+        chosen = visit.request.query.get("template", "")
+        if action.templated and chosen and self.drafts is not None:
+            template = next((t for t in self.drafts.offered() if t.key == chosen), None)
+            if template is not None:
+                text = self.drafts.filled(visit, case, template)
+                return self._form(visit, case, action, values={"text": text, "template": chosen})
         return self._form(visit, case, action)
 
     def _form(
@@ -45,6 +56,7 @@ class StepPages:
         errors: Sequence[FieldError] = (),
     ) -> WebResponse:
         response = self.pages.policy.response_promise(case)
+        templates = self.drafts.offered() if action.templated and self.drafts is not None else []
         return self.pages.page(
             visit,
             f"actions/{action.name}.html",
@@ -87,6 +99,9 @@ class StepPages:
                 if t is not case.case_type
             ],
             every_case_type=[{"value": t.value, "text": TYPE_NAMES[t]} for t in CaseType],
+            reply_templates=template_items(templates, (values or {}).get("template"))
+            if templates
+            else [],
             channels=[{"value": c.value, "text": CHANNEL_NAMES[c]} for c in Channel],
             reviewers=[{"value": "", "text": "Choose for me"}]
             + [o for o in self._officer_items(case)[1:] if o["value"] != case.assigned_officer],
@@ -113,10 +128,17 @@ class StepPages:
         would not offer it, whatever was posted; the answers checked, then its use case run."""
         values = self.pages.trusted_form(visit)
         action.open_on(case)
+        if action.checked and values.get("change"):
+            # "Change" on the check page: back to the form, with what was written.
+            return self._form(visit, case, action, values=answers_of(values))
         errors = action.check(values, self.pages, case)
         if errors:
             return self._refused(visit, case, action, values, errors, "answers need correcting")
         try:
+            if action.checked and values.get("show", "").startswith("pdf:"):
+                return LetterCheckPage(self.pages).pdf(visit, case, action, values)
+            if action.checked and values.get("confirm") != "yes":
+                return LetterCheckPage(self.pages).page(visit, case, action, values)
             action.run(self.pages, visit, case, values)
         except staff.ActionNotAllowed as refusal:
             error = FieldError(action.field_for(refusal), sentence(str(refusal)))

@@ -56,6 +56,10 @@ class CaseAction:
     # A second case the step acts on, named by its form (linking, merging): the viewer's
     # permission on that case is asked too, by the route's `requires`.
     target: CaseInForm | None = None
+    # The letter it sends is shown to the officer to check ("Check your reply") before it goes.
+    checked: bool = False
+    # What the officer writes may start from one of the council's reply templates.
+    templated: bool = False
 
     def field_for(self, refusal: staff.ActionNotAllowed) -> str:
         named = self.arguments.get(refusal.argument or "")

@@ -260,6 +260,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_reply,
             run=_answer,
             needs=(OPEN, BY_REPLY, UNANSWERED),
+            checked=True,
+            templated=True,
         ),
         CaseAction(
             name="assign",
@@ -333,6 +335,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_respond,
             run=_respond,
             arguments={"remedies": "remedy_action_1"},
+            checked=True,
         ),
         CaseAction(
             name="remedy-done",
@@ -356,6 +359,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             check=check_reply,
             run=_reply,
             needs=(),
+            checked=True,
+            templated=True,
         ),
         CaseAction(
             name="close",

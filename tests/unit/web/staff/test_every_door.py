@@ -32,6 +32,7 @@ from sla_monitor.cases import Case, CaseType, Channel, Customer, SentAction
 from sla_monitor.directory import default_directory
 from sla_monitor.intake import NewCase, register_case
 from sla_monitor.mail.raw_mail import InMemoryRawMailStore
+from sla_monitor.reply_templates import seed_reply_templates
 from sla_monitor.runtime import reset_services, services
 from sla_monitor.store.memory import InMemoryCaseStore, InMemoryDirectoryStore
 from sla_monitor.triage import TriageRecord
@@ -120,12 +121,14 @@ def workspace() -> Iterator[Workspace]:
         reset_collaborators()
         bundle = services()
         store = InMemoryCaseStore()
+        templates = InMemoryDirectoryStore(default_directory())
+        seed_reply_templates(templates, [("Service request done", "Done.")], now=RECEIVED)
         # In place of the tables the services would open on first use. Nothing here reaches
         # AWS: a client asked for is none, so sending what a step owes fails quietly (the step
         # stays recorded, owed to the scheduled sweep). The services are forgotten afterwards.
         vars(bundle).update(
             store=store,
-            directory_store=InMemoryDirectoryStore(default_directory()),
+            directory_store=templates,
             client=lambda *args, **kwargs: None,
         )
         bucket = InMemoryRawMailStore(bucket=bundle.settings.raw_mail_bucket)
@@ -181,6 +184,7 @@ def workspace() -> Iterator[Workspace]:
                 "officer_id": "waste-officer",
                 "day": "2026-12-24",
                 "username": "someone",
+                "template": "service-request-done",
             },
         )
     reset_services()

@@ -118,6 +118,7 @@ SERVICE_WIDE = {
     Permission.LOG_CASE: {"officer", "head of service", "corporate complaints officer"},
     Permission.HANDLE_TRIAGE: {"corporate complaints officer", "administrator"},
     Permission.MANAGE_DIRECTORY: {"administrator"},
+    Permission.MANAGE_REPLY_TEMPLATES: {"administrator"},
     Permission.MANAGE_CALENDAR: {"administrator"},
     Permission.MANAGE_USERS: {"administrator"},
     # The reports are the whole council's figures and name no one; not for plain officers.

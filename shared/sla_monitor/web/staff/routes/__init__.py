@@ -51,6 +51,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "directory": ("administration",),
     "calendar": ("administration",),
     "users": ("administration",),
+    "reply-templates": ("reply_templates",),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 
+from sla_monitor.runtime import services
 from sla_monitor.web.staff.permissions import requires
 from sla_monitor.web.staff.routes.collaborators import staff_pages
 from sla_monitor.web.staff.routes.errors import answer_case_refusals
@@ -15,18 +16,19 @@ from sla_monitor.web.staff.steps import ACTIONS, CaseAction
 answer_case_refusals()
 
 
+def _pages() -> StepPages:
+    # The council's reply templates are in the directory table, read where a step offers them.
+    return StepPages(staff_pages(), templates=services().directory_store)
+
+
 def _form(reference: str, name: str) -> Response:
     current = current_request()
-    return respond(
-        StepPages(staff_pages()).form(current.visit(), current.case(reference), ACTIONS[name])
-    )
+    return respond(_pages().form(current.visit(), current.case(reference), ACTIONS[name]))
 
 
 def _step(reference: str, name: str) -> Response:
     current = current_request()
-    return respond(
-        StepPages(staff_pages()).take(current.visit(), current.case(reference), ACTIONS[name])
-    )
+    return respond(_pages().take(current.visit(), current.case(reference), ACTIONS[name]))
 
 
 def _route_step(action: CaseAction) -> None:
