@@ -63,12 +63,17 @@ $(SAM_STAMP): $(SAM_LOCK) $(STAMP)
 
 sam-venv: $(SAM_STAMP)
 
+# The template's two checks (cfn-lint at the project's version, and SAM's validation with the
+# cfn-lint SAM pins) run beside mypy, each on a core; lint fails if any of them does.
 lint: $(STAMP) $(SAM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(OFFLINE_AWS) $(BIN)/cfn-lint template.yaml
-	$(OFFLINE_AWS) $(SAM) validate --lint
+	@$(OFFLINE_AWS) $(BIN)/cfn-lint template.yaml & cfn_lint=$$!; \
+	  $(OFFLINE_AWS) $(SAM) validate --lint & sam_validate=$$!; \
+	  $(BIN)/mypy; status=$$?; \
+	  wait $$cfn_lint || { echo "cfn-lint failed"; status=1; }; \
+	  wait $$sam_validate || { echo "sam validate --lint failed"; status=1; }; \
+	  exit $$status
 
 # `sam build` needs an interpreter of the Lambda runtime's version on PATH; find-python.sh finds
 # one (PATH, then pyenv) or says what to install.
