@@ -127,39 +127,47 @@ def test_the_public_api_routes_exactly_what_the_form_serves():
 def _gateway_route_for(
     served: tuple[str, str], routed: set[tuple[str, str]]
 ) -> tuple[str, str] | None:
-    """The API route API Gateway sends a request for `served` to: a static segment is
-    preferred over a path parameter at each level, as API Gateway does. A served path
+    """The API route API Gateway sends a request for `served` to: at each level a static
+    segment is preferred over a path parameter, and a parameter over a greedy one (`{path+}`,
+    the route's last part, for one or more segments), as API Gateway does. A served path
     parameter needs a parameter in the API route (any value may come)."""
     path, method = served
     segments = path.strip("/").split("/")
 
-    def fits(route: str) -> bool:
+    def kinds(route: str) -> list[int] | None:
+        """How specific the route is at each of the served path's segments (0 static, 1 a
+        parameter, 2 greedy), or None when it does not fit the path."""
         parts = route.strip("/").split("/")
-        if len(parts) != len(segments):
-            return False
-        for part, segment in zip(parts, segments, strict=True):
+        greedy = parts[-1].startswith("{") and parts[-1].endswith("+}")
+        if greedy:
+            if len(segments) < len(parts):
+                return None
+            parts = parts[:-1]
+        elif len(parts) != len(segments):
+            return None
+        found = []
+        for part, segment in zip(parts, segments[: len(parts)], strict=True):
             is_parameter = part.startswith("{")
             if segment.startswith("{") and not is_parameter:
-                return False
+                return None
             if not is_parameter and part != segment:
-                return False
-        return True
+                return None
+            found.append(1 if is_parameter else 0)
+        return found + [2] * (len(segments) - len(found))
 
-    candidates = [r for r in routed if r[1] in (method, "ANY") and fits(r[0])]
-    if not candidates:
+    candidates = {r: kinds(r[0]) for r in routed if r[1] in (method, "ANY")}
+    fitting = {r: k for r, k in candidates.items() if k is not None}
+    if not fitting:
         return None
-    # Most specific first: static segments before parameters, level by level.
-    return min(
-        candidates,
-        key=lambda r: [part.startswith("{") for part in r[0].strip("/").split("/")],
-    )
+    # Most specific first: static segments before parameters before greedy, level by level.
+    return min(fitting, key=lambda r: fitting[r] or [])
 
 
 def test_the_staff_api_routes_every_page_the_workspace_serves_and_nothing_else():
     # The workspace's routes live in the shared package (the handler only calls `handle`). The
-    # API routes some kinds of page by a parameter (`/cases/{reference}/{step}` for every step)
-    # and a form's GET and POST by one ANY, so the function's resource policy stays small; the
-    # function answers an unknown step, or another method, 404.
+    # API routes each part of the workspace with several pages by one greedy route
+    # (`/cases/{path+}`) and a form's GET and POST by one ANY, so the function's resource policy
+    # stays small; the function answers an unknown page, or another method, 404.
     workspace = _resources()["StaffWorkspaceFunction"]["Properties"]
     routed = {
         (e["Properties"]["Path"], e["Properties"]["Method"].upper())

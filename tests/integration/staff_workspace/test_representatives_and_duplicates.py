@@ -47,7 +47,9 @@ def test_letters_go_to_the_representative_the_officer_records(stack, browsers):
     assert "Consent given in writing on Tuesday 1 December 2026" in page
     assert "The representative" in page
 
-    officer.submit(f"/cases/{reference}/reply", {"text": "We will empty the bin on Friday."})
+    officer.submit(
+        f"/cases/{reference}/reply", {"text": "We will empty the bin on Friday.", "confirm": "yes"}
+    )
     assert len(mail_to(DAUGHTER)) == 1
     page = words(officer.get(f"/cases/{reference}").body)
     assert "emailed to the customer's representative, Amara Okafor (daughter)" in page
