@@ -322,7 +322,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             permission=Permission.ASSIGN_CASE,
             title="Assign the case",
             button="Assign",
-            done="The case has been assigned. The officer will be told.",
+            done="The case has been assigned. The officer will be told, unless they took it "
+            "themselves.",
             fields=("officer", "department"),
             check=check_assign,
             run=_assign,
