@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
 from sla_monitor.council import load_council
-from sla_monitor.staff.answering import ANSWERED_BY_REPLY
+from sla_monitor.staff.answering import ANSWERED_BY_REPLY, takes_formal_response
 from sla_monitor.web.forms import FieldError
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
@@ -84,6 +84,11 @@ BY_REPLY = Condition(
     lambda case: case.case_type in ANSWERED_BY_REPLY,
     "only an enquiry or a service request is answered by a reply (a complaint has its formal "
     "response)",
+)
+FORMALLY_ANSWERED = Condition(
+    takes_formal_response,
+    "an enquiry or a service request is answered with Reply and answer, or closed without a "
+    "letter: the formal response is for complaints",
 )
 UNANSWERED = Condition(
     lambda case: case.responded_at is None and case.response_at(case.stage) is None,
@@ -389,6 +394,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             ),
             check=check_respond,
             run=_respond,
+            needs=(OPEN, FORMALLY_ANSWERED),
             arguments={"remedies": "remedy_action_1"},
         ),
         CaseAction(
