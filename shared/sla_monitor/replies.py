@@ -18,7 +18,9 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, NotificationKind, TimelineEvent
 from sla_monitor.directory import Directory
 from sla_monitor.engine import record_breaches
+from sla_monitor.intake import ACTOR as INTAKE
 from sla_monitor.intake import (
+    CUSTOMER,
     CustomerReply,
     attachment_events,
     remember_reply_address,
@@ -67,19 +69,19 @@ def record_customer_reply(
         TimelineEvent(
             at=reply.received_at,
             kind="customer_reply",
-            actor="customer",
+            actor=CUSTOMER,
             summary=reply.summary,
             details=details,
         )
     ]
-    events.extend(attachment_events(reply.attachments, at=reply.received_at, actor="customer"))
+    events.extend(attachment_events(reply.attachments, at=reply.received_at, actor=CUSTOMER))
     if case.open_pause is not None:
         case = resume_from_pause(case, at=reply.received_at)
         events.append(
             TimelineEvent(
                 at=reply.received_at,
                 kind="resumed",
-                actor="customer",
+                actor=CUSTOMER,
                 summary="clocks resumed: the customer replied",
             )
         )
@@ -149,7 +151,7 @@ def _start_stage_2_from_reply(
             reply.reference,
             reason=shortened(reply.body),
             channel=reply.channel,
-            by="customer",
+            by=CUSTOMER,
             store=store,
             policy=policy,
             calendar=calendar,
@@ -166,7 +168,7 @@ def _start_stage_2_from_reply(
         return told, TimelineEvent(
             at=at,
             kind="possible_stage_2",
-            actor="intake",
+            actor=INTAKE,
             summary=f"the customer asked for stage 2 ({words!r}) but it could not be started "
             f"automatically ({why}): put to staff to decide",
         )
@@ -214,7 +216,7 @@ def _await_stage_2_decision(
         )
     else:
         summary = "the customer asked for stage 2 after the stage 1 response: reopened to start it"
-    return changed, TimelineEvent(at=at, kind="possible_stage_2", actor="intake", summary=summary)
+    return changed, TimelineEvent(at=at, kind="possible_stage_2", actor=INTAKE, summary=summary)
 
 
 def _tell_owner_of_reply(
@@ -233,7 +235,7 @@ def _tell_owner_of_reply(
     reopened = replace(case, status=CaseStatus.OPEN, closed_at=None, reopened_at=at)
     changed = reopened.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner, reopened="yes")
     return changed, TimelineEvent(
-        at=at, kind="reopened", actor="intake", summary="reopened: the customer wrote again"
+        at=at, kind="reopened", actor=INTAKE, summary="reopened: the customer wrote again"
     )
 
 
