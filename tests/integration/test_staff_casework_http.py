@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_stack import LocalStack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
@@ -23,25 +22,9 @@ from sla_monitor.promised_dates import paused_working_days
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import resume_clocks, wait_for_customer
 
-from .staff_support import EMAILS, Answer, Browser
+from .staff_support import Answer, Browser
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browsers(stack: LocalStack) -> dict[str, Browser]:
-    signed_in = {}
-    for role, email in EMAILS.items():
-        browser = Browser(stack.workspace)
-        assert browser.sign_in(email).status == 303
-        signed_in[role] = browser
-    return signed_in
 
 
 def _received_fields(at: datetime) -> dict[str, str]:
