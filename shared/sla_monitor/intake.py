@@ -36,6 +36,11 @@ from sla_monitor.triage import TriageRecord
 if TYPE_CHECKING:
     from sla_monitor.policy import Policy
 
+# Who the timeline says took a step no officer took: the automatic intake, and the customer
+# (their reply, by any channel).
+ACTOR = "intake"
+CUSTOMER = "customer"
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -73,7 +78,7 @@ class NewCase:
     # The email's own Message-ID, so later replies that quote it thread onto this case.
     source_message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
-    actor: str = "intake"
+    actor: str = ACTOR
     # Unsure whether it is a complaint: `case_type` is complaint until staff confirm.
     possible_complaint: bool = False
     # Other addresses the customer wrote from (an email's From beside its Reply-To).

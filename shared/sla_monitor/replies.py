@@ -18,7 +18,9 @@ from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseStatus, CaseType, Channel, NotificationKind, TimelineEvent
 from sla_monitor.directory import Directory
 from sla_monitor.engine import record_breaches
+from sla_monitor.intake import ACTOR as INTAKE
 from sla_monitor.intake import (
+    CUSTOMER,
     CustomerReply,
     attachment_events,
     is_from_representative,
@@ -82,7 +84,7 @@ def record_customer_reply(
         TimelineEvent(
             at=reply.received_at,
             kind="customer_reply",
-            actor="customer",
+            actor=CUSTOMER,
             summary=reply.summary
             + (f" (written to {written_to}, merged into this case)" if written_to else "")
             + (
@@ -93,14 +95,14 @@ def record_customer_reply(
             details=details,
         )
     ]
-    events.extend(attachment_events(reply.attachments, at=reply.received_at, actor="customer"))
+    events.extend(attachment_events(reply.attachments, at=reply.received_at, actor=CUSTOMER))
     if case.open_pause is not None:
         case = resume_from_pause(case, at=reply.received_at)
         events.append(
             TimelineEvent(
                 at=reply.received_at,
                 kind="resumed",
-                actor="customer",
+                actor=CUSTOMER,
                 summary="clocks resumed: the customer replied",
             )
         )
@@ -170,7 +172,7 @@ def _start_stage_2_from_reply(
             reply.reference,
             reason=shortened(reply.body),
             channel=reply.channel,
-            by="customer",
+            by=CUSTOMER,
             store=store,
             policy=policy,
             calendar=calendar,
@@ -187,7 +189,7 @@ def _start_stage_2_from_reply(
         return told, TimelineEvent(
             at=at,
             kind="possible_stage_2",
-            actor="intake",
+            actor=INTAKE,
             summary=f"the customer asked for stage 2 ({words!r}) but it could not be started "
             f"automatically ({why}): put to staff to decide",
         )
@@ -235,7 +237,7 @@ def _await_stage_2_decision(
         )
     else:
         summary = "the customer asked for stage 2 after the stage 1 response: reopened to start it"
-    return changed, TimelineEvent(at=at, kind="possible_stage_2", actor="intake", summary=summary)
+    return changed, TimelineEvent(at=at, kind="possible_stage_2", actor=INTAKE, summary=summary)
 
 
 def _tell_owner_of_reply(
@@ -254,7 +256,7 @@ def _tell_owner_of_reply(
     reopened = replace(case, status=CaseStatus.OPEN, closed_at=None, reopened_at=at)
     changed = reopened.notify(NotificationKind.CUSTOMER_REPLIED, at=at, roles=owner, reopened="yes")
     return changed, TimelineEvent(
-        at=at, kind="reopened", actor="intake", summary="reopened: the customer wrote again"
+        at=at, kind="reopened", actor=INTAKE, summary="reopened: the customer wrote again"
     )
 
 

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -35,8 +36,9 @@ from sla_monitor.cases import (
 )
 from sla_monitor.checker.reply_dates import customer_reply_day
 from sla_monitor.directory import Directory
-from sla_monitor.engine import ClockState, evaluate
+from sla_monitor.engine import Clock, ClockState
 from sla_monitor.hourly_limits import count_this_hour, mailbox
+from sla_monitor.intake import CUSTOMER
 from sla_monitor.policy_terms import PromiseKind, Role
 from sla_monitor.store.ports import (
     ArrivalCounters,
@@ -49,7 +51,7 @@ from sla_monitor.store.ports import (
 )
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=20)
-ACTOR = "customer"
+ACTOR = CUSTOMER  # what a resident does on their own cases
 MAX_INFORMATION = 5000
 _REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{6}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -165,29 +167,27 @@ def case_of(resident: str, reference: str, *, store: CaseRecords) -> Case:
 
 
 def reply_expected_by(
-    case: Case, *, policy: Policy, calendar: WorkingDayCalendar, now: datetime
+    case: Case, clocks: Sequence[Clock], *, calendar: WorkingDayCalendar
 ) -> datetime | None:
-    """When the resident can expect a reply to an open case: the one date the clock holds now
-    (the date a holding update gave, else the response clock of the case's stage, with its
-    pauses, extensions and closure days), as the staff pages show it. None for a closed case
-    or one without a response promise."""
+    """When the resident can expect a reply to an open case, from its clocks as the engine
+    reads them now: the one date the clock holds (the date a holding update gave, else the
+    response clock of the case's stage, with its pauses, extensions and closure days), as the
+    staff pages show it. None for a closed case or one without a response promise."""
     if not case.is_open:
         return None
-    day = customer_reply_day(evaluate(case, policy, calendar, now).clocks, case.stage)
+    day = customer_reply_day(clocks, case.stage)
     return calendar.at(day, calendar.office_closes) if day is not None else None
 
 
-def reply_dates_missed(
-    case: Case, *, policy: Policy, calendar: WorkingDayCalendar, now: datetime
-) -> tuple[date, ...]:
-    """The reply dates the council gave this case and did not keep. A breach stays one: a date
-    missed is shown for ever, whatever was granted or answered later."""
-    evaluation = evaluate(case, policy, calendar, now)
+def reply_dates_missed(clocks: Sequence[Clock]) -> tuple[date, ...]:
+    """The reply dates the council gave a case and did not keep, from its clocks as the engine
+    reads them now. A breach stays one: a date missed is shown for ever, whatever was granted
+    or answered later."""
     return tuple(
         sorted(
             {
                 c.missed_day
-                for c in evaluation.clocks
+                for c in clocks
                 if c.kind in (PromiseKind.RESPONSE, PromiseKind.PROMISED_DATE)
                 and c.state is ClockState.BREACHED
                 and c.missed_day is not None

@@ -37,6 +37,7 @@ from sla_monitor.store.shelves import (
     instant_text,
     owner_key,
     type_key,
+    unassigned_counter,
 )
 from sla_monitor.work_list import CaseView, Reach, WorkListFilter, case_view, matches
 
@@ -141,11 +142,9 @@ class _Directory:
             keys += [owner_key(gone, None) for gone in self._gone]
         return list(dict.fromkeys(keys))
 
-    def unassigned_keys(self, codes: Iterable[str] | None) -> list[str]:
+    def unassigned_keys(self, codes: Iterable[str]) -> list[str]:
         """The owner shelf keys of the cases no officer is assigned, of the departments
-        `codes` deal with (None: of every department)."""
-        if codes is None:
-            codes = [d.code for d in self.directory.departments if not d.retired]
+        `codes` deal with."""
         named = [k for code in codes for k in self._named(code)]
         return list(dict.fromkeys(owner_key(None, None if k == NOBODY else k) for k in named))
 
@@ -231,19 +230,32 @@ def _candidates(
             size += cell_total(lambda cell: cell.referred)
         return list(dict.fromkeys(keys)), size
 
+    def unassigned_keys() -> tuple[list[tuple[Shelf, str]], int]:
+        """The shelves of the reach's unassigned cases, which hold nothing else: its
+        departments' unassigned, and the unassigned of the types it takes in across
+        departments (the complaints; every type), so a page passes over no assigned case."""
+        if reach.everything:
+            types = [wanted.case_type] if wanted.case_type else list(CaseType)
+            keys = [(Shelf.UNASSIGNED, type_key(t, n)) for t in types for n in range(shards)]
+            return keys, _sum(counts, [unassigned_counter(t) for t in types])
+        owners = place.unassigned_keys(reach.departments) if reach.departments else []
+        keys = [(Shelf.OWNER, k) for k in owners]
+        size = _sum(counts, [f"OWNER#{k}" for k in owners])
+        if reach.complaints:
+            complaint = CaseType.COMPLAINT
+            keys += [(Shelf.UNASSIGNED, type_key(complaint, n)) for n in range(shards)]
+            size += _sum(counts, [unassigned_counter(complaint)])
+        elif reach.referred:
+            keys.append((Shelf.REFERRED, REFERRED_KEY))
+            size += cell_total(lambda cell: cell.referred)
+        return keys, size
+
     def shelves(keys: Iterable[tuple[Shelf, str]], size: int) -> _Shelves:
         return _Shelves([(shelf, key, None) for shelf, key in dict.fromkeys(keys)], wants, size)
 
     found: list[_Shelves] = []
     if wanted.unassigned:
-        # Only the departments of the reach, unless it takes in cases of any department.
-        only = reach.departments and not (reach.everything or reach.complaints or reach.referred)
-        keys = place.unassigned_keys(reach.departments if only else None)
-        size = _sum(counts, [f"OWNER#{k}" for k in keys])
-        found.append(shelves([(Shelf.OWNER, k) for k in keys], size))
-        # The owner shelves hold every type: where the reach is the complaints alone, its own
-        # shelves (the complaints') may hold fewer entries to pass over.
-        found.append(shelves(*reach_keys()))
+        found.append(shelves(*unassigned_keys()))
     if wanted.owner is not None:
         keys = place.owner_keys(wanted.owner)
         size = _sum(counts, [f"OWNER#{k}" for k in keys])

@@ -122,8 +122,8 @@ def sign_out(page: Page, stack: LocalStack) -> None:
 
 
 def show_filter(page: Page) -> None:
-    """Open the work list's filter (MOJ's toggle starts it folded; it opens by itself when the
-    screen grows back to a desktop's width, as `accessible` makes it)."""
+    """Open the work list's filter (MOJ's toggle starts it folded; it stays as it was left
+    whatever the screen's width, as `accessible` changes it)."""
     toggle = page.locator(".moj-action-bar__filter button")
     toggle.wait_for()
     if toggle.inner_text() == "Show filter":

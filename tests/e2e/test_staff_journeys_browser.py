@@ -16,15 +16,16 @@ from sla_monitor.cases import CaseType, Channel
 from sla_monitor.intake import Attachment, CustomerReply
 from sla_monitor.replies import record_customer_reply
 
-from .staff_browser import accessible, show_filter, sign_in, sign_out
+from .staff_browser import accessible, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=92)]
 
 
-def _open_from_work_list(page: Page, search: str, reference: str) -> None:
-    show_filter(page)
-    page.get_by_label("Search all cases").fill(search)
-    page.get_by_role("button", name="Apply filters").click()
+def _open_found_case(page: Page, search: str, reference: str) -> None:
+    """Find the case with the search in the page's header, and open it."""
+    header = page.get_by_role("search", name="Cases")
+    header.get_by_label("Search cases", exact=True).fill(search)
+    header.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
     page.get_by_role("link", name=reference).click()
     expect(page.locator(".moj-identity-bar")).to_contain_text(reference)
@@ -42,7 +43,7 @@ def test_an_officer_writes_to_the_customer_and_logs_a_phone_call(
     sign_in(page, stack, "officer")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
 
-    _open_from_work_list(page, "Daniel", reference)
+    _open_found_case(page, "Daniel", reference)
     accessible(page, "officer-1-case")
 
     page.get_by_role("link", name="Write to the customer").click()
@@ -121,7 +122,7 @@ def test_a_head_of_service_extends_a_deadline_and_downloads_an_attachment(
     )
 
     sign_in(page, stack, "head_of_service")
-    _open_from_work_list(page, "Tom Williams", reference)
+    _open_found_case(page, "Tom Williams", reference)
     expect(page.locator("#attachments")).to_be_visible()
     accessible(page, "head-1-case-with-attachment")
     with page.expect_download() as download:
@@ -170,7 +171,7 @@ def test_the_complaints_officer_makes_a_case_from_set_aside_mail_and_starts_stag
 
     # Find it in the work list, answer it, then the customer asks for a review.
     page.get_by_role("link", name="Cases", exact=True).click()
-    _open_from_work_list(page, "Helen", reference)
+    _open_found_case(page, "Helen", reference)
     page.get_by_role("link", name="Record the formal response").click()
     page.get_by_label("Upheld", exact=True).check()
     page.get_by_label("What was looked at and found").fill(
@@ -216,7 +217,7 @@ def test_the_chief_executive_reads_a_referred_complaint_and_may_not_act_on_it(
     sign_in(page, stack, "chief_executive")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
     accessible(page, "ce-1-work-list")
-    _open_from_work_list(page, "Gary", reference)
+    _open_found_case(page, "Gary", reference)
     expect(page.get_by_text("You can read this case but not change it")).to_be_visible()
     expect(page.locator(".moj-timeline")).to_contain_text("referral to the Chief Executive")
     accessible(page, "ce-2-referred-complaint")

@@ -6,6 +6,10 @@ import pytest
 
 from sla_monitor.store.memory import InMemoryCaseStore
 
+# The staff workspace's local stack and a browser signed in for each role, for every HTTP module
+# of the workspace (defined once, in staff_support).
+from .staff_support import browsers, stack  # noqa: F401
+
 
 @pytest.fixture(params=["dynamodb", "memory"])
 def case_store(request):

@@ -1,5 +1,7 @@
 """A browser without a browser for the staff workspace over HTTP: a cookie jar, no redirects
-followed (so each answer is seen as it is), and the sample sign-ins of the local stack."""
+followed (so each answer is seen as it is), the sample sign-ins of the local stack, and the
+fixtures every HTTP module of the workspace shares (import them into the module: `stack`, the
+local stack it runs against, and `browsers`, one signed in for each role)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,15 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from sla_monitor_local.local_stack import LocalStack, local_stack
 from sla_monitor_local.local_staff import local_password
+from sla_monitor_local.seeded_stacks import SeededStacks
 
 EMAILS = {
     "officer": "jo.patel@nwleicestershire.gov.uk",
@@ -108,3 +115,24 @@ class Browser:
 
 def references_in(body: str) -> set[str]:
     return set(re.findall(r"NWL-\d{4}-\d{6}", body))
+
+
+@pytest.fixture(scope="module")
+def stack(request: pytest.FixtureRequest, seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
+    """The local stack a module's tests run against, at the module's NOW where it has one (its
+    tests reckon their dates from it), else at the clock's time."""
+    now = getattr(request.module, "NOW", None) or datetime.now(UTC)
+    with local_stack(aws_port=0, web_port=0, now=now, seeded_stacks=seeded_stacks) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browsers(stack: LocalStack) -> dict[str, Browser]:
+    """A browser signed in for each role."""
+    signed_in = {}
+    for role, email in EMAILS.items():
+        browser = Browser(stack.workspace)
+        answer = browser.sign_in(email)
+        assert answer.status == 303, (role, answer.status, answer.body[:500])
+        signed_in[role] = browser
+    return signed_in

@@ -53,10 +53,7 @@ def test_the_monthly_report_counts_the_month_s_cases(aws, capsys, tmp_path):
         "--now 2026-12-01T11:00 --json",
     )
     enquiry = json.loads(out)["case"]["reference"]
-    run(
-        capsys,
-        f"case respond {enquiry} --outcome answered --summary Tuesdays --now 2026-12-10T10:00",
-    )
+    run(capsys, f"case answer {enquiry} --text Tuesdays --now 2026-12-10T10:00")
 
     code, out, err = run(
         capsys,

@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
-from sla_monitor_local.local_stack import LocalStack, local_stack
-from sla_monitor_local.seeded_stacks import SeededStacks
+from sla_monitor_local.local_stack import LocalStack
 
 from sla_monitor.cases import CaseType, Channel, ContactMethod, Customer, Preferences
 from sla_monitor.checker.wiring import run_schedule
@@ -23,12 +21,6 @@ from sla_monitor.replies import record_customer_reply
 from .staff_support import EMAILS, Browser
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW, seeded_stacks=seeded_stacks) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

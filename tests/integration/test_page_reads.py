@@ -136,6 +136,30 @@ def _load_closed(bundle: Services, count: int, *, first: int, closed_before: dat
     bundle.store.bulk_load(closed())
 
 
+# Unassigned complaints of the housing department, numbered apart: with the seed's own, more
+# than a page on each shard of the unassigned complaints' shelves in the small archive (the
+# Corporate Complaints Officer's Unassigned view), so a page reads as much at both sizes.
+UNASSIGNED_FIRST = 3 * (SMALL + LARGE) + 200
+UNASSIGNED_APART = 3 * PAGE_SIZE
+
+
+def _load_unassigned_complaints(bundle: Services, count: int, *, first: int) -> None:
+    def unassigned() -> Iterator[tuple[Case, Schedule]]:
+        for case, schedule in _spread(bundle, count, now=NOW, first=first):
+            yield (
+                replace(
+                    case,
+                    case_type=CaseType.COMPLAINT,
+                    department="housing",
+                    assigned_officer=None,
+                    customer=replace(case.customer, name="Unassigned Complaint Resident"),
+                ),
+                schedule,
+            )
+
+    bundle.store.bulk_load(unassigned())
+
+
 def _moto_signing_key(_: str) -> Callable[[str], Any]:
     """moto's Cognito signs every token with one key; in-process there is no JWKS address to
     fetch it from, so the workspace is given moto's published key as Cognito's would be."""
@@ -239,6 +263,10 @@ def _pages(bundle: Services, staff: dict[str, Staff], resident: Resident) -> lis
         Page("work list: mine", lambda: officer.get("/cases?whose=mine")),
         Page("work list: breached", lambda: complaints.get("/cases?breached=yes")),
         Page("work list: complaints", lambda: complaints.get("/cases?type=complaint")),
+        Page(
+            "work list: unassigned complaints",
+            lambda: complaints.get("/cases?whose=unassigned"),
+        ),
         Page("work list: closed", lambda: officer.get("/cases/closed")),
         Page("work list: closed complaints", lambda: complaints.get("/cases/closed")),
         Page("search by reference", lambda: complaints.get(f"/cases?q={complaint}")),
@@ -335,6 +363,7 @@ def _measure(bundle: Services, pool: StaffPool, public: str) -> dict[str, Measur
     # An earlier month's cases (the report's and Open311's window), then the small archive.
     _load(bundle, 30, first=SMALL + LARGE, now=EARLIER)
     _load(bundle, SMALL, first=0)
+    _load_unassigned_complaints(bundle, UNASSIGNED_APART, first=UNASSIGNED_FIRST)
     for number in CLOSED:
         record_response(
             f"{bundle.council.reference_prefix}-{NOW.year}-{number:06d}",
@@ -437,6 +466,7 @@ PAGES = [
     "work list: mine",
     "work list: breached",
     "work list: complaints",
+    "work list: unassigned complaints",
     "work list: closed",
     "work list: closed complaints",
     "search by reference",

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sla_monitor_local.local_stack import LocalStack, local_stack
+from sla_monitor_local.local_stack import LocalStack
 from sla_monitor_local.local_staff import add_staff_user, local_password
-from sla_monitor_local.seeded_stacks import SeededStacks
 
 from sla_monitor.triage import TriageOutcome
 from sla_monitor.web.staff.permissions import StaffRole
@@ -29,22 +27,6 @@ from .staff_support import EMAILS, Browser
 pytestmark = pytest.mark.slow(seconds=18)
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW, seeded_stacks=seeded_stacks) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browsers(stack: LocalStack) -> dict[str, Browser]:
-    signed_in = {}
-    for role, email in EMAILS.items():
-        browser = Browser(stack.workspace)
-        assert browser.sign_in(email).status == 303
-        signed_in[role] = browser
-    return signed_in
 
 
 def _set_aside(stack: LocalStack, reason: str):

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sla_monitor_local.local_stack import LocalStack, local_stack
-from sla_monitor_local.seeded_stacks import SeededStacks
+from sla_monitor_local.local_stack import LocalStack
 
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Channel, TimelineEvent
@@ -24,25 +22,9 @@ from sla_monitor.promised_dates import paused_working_days
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.staff import resume_clocks, wait_for_customer
 
-from .staff_support import EMAILS, Answer, Browser
+from .staff_support import Answer, Browser
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def stack(seeded_stacks: SeededStacks) -> Iterator[LocalStack]:
-    with local_stack(aws_port=0, web_port=0, now=NOW, seeded_stacks=seeded_stacks) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browsers(stack: LocalStack) -> dict[str, Browser]:
-    signed_in = {}
-    for role, email in EMAILS.items():
-        browser = Browser(stack.workspace)
-        assert browser.sign_in(email).status == 303
-        signed_in[role] = browser
-    return signed_in
 
 
 def _received_fields(at: datetime) -> dict[str, str]:
@@ -226,9 +208,7 @@ def test_preferences_are_shown_at_the_top_of_the_case(stack, browsers):
 def test_an_officer_writes_to_the_customer_and_the_words_are_on_the_timeline(stack, browsers):
     reference = stack.sample_cases["garden"]
     words = "The crew will come back on Thursday morning.\nSorry for the wait."
-    answer = browsers["officer"].submit(
-        f"/cases/{reference}/reply", {"text": words, "confirm": "yes"}
-    )
+    answer = browsers["officer"].submit(f"/cases/{reference}/reply", {"text": words})
     assert answer.status == 303
     assert answer.location.endswith("?done=reply")
     page = browsers["officer"].follow(answer.location)
@@ -283,7 +263,7 @@ def test_stage_2_refuses_the_stage_1_officer_beside_the_officer(stack, browsers)
     reference = _reference(logged.location.split("?")[0])
     answered = cco.submit(
         f"/cases/{reference}/respond",
-        {"outcome": "upheld", "summary": "The account was corrected.", "confirm": "yes"},
+        {"outcome": "upheld", "summary": "The account was corrected."},
     )
     assert answered.status == 303
     refused = cco.submit(
@@ -327,11 +307,7 @@ def test_a_possible_stage_2_request_is_in_the_work_list_and_can_be_declined(stac
     assert (
         cco.submit(
             f"/cases/{reference}/respond",
-            {
-                "outcome": "not_upheld",
-                "summary": "The repair was booked on time.",
-                "confirm": "yes",
-            },
+            {"outcome": "not_upheld", "summary": "The repair was booked on time."},
         ).status
         == 303
     )
@@ -629,7 +605,6 @@ def test_a_response_promises_actions_with_dates_and_each_is_recorded_done(stack,
             "remedy_by_1-day": "5",
             "remedy_by_1-month": "2",
             "remedy_by_1-year": "2030",
-            "confirm": "yes",
         },
     )
     assert answered.status == 303

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from sla_monitor.council import Council
     from sla_monitor.policy import Policy
 
+# Who the timeline says recorded what the email service told of a message it could not deliver.
+MAIL_SERVICE = "ses"
 _LEASE = timedelta(minutes=10)
 _SAVE_ATTEMPTS = 5
 
@@ -160,7 +162,7 @@ class DeliveryEventRecorder:
             TimelineEvent(
                 at=event.occurred_at,
                 kind="delivery_event",
-                actor="ses",
+                actor=MAIL_SERVICE,
                 summary=event.summary(title),
                 details=details,
             )

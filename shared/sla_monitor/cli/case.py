@@ -177,7 +177,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     respond = _step(
         actions,
         "respond",
-        "record the formal response; the letter goes to the customer",
+        "record the formal response to a complaint (a compliment or a comment too); the "
+        "letter goes to the customer. An enquiry or a service request is answered with "
+        "answer, or closed with close",
         steps.respond,
     )
     respond.add_argument("--outcome", required=True, choices=[o.value for o in Outcome])

@@ -33,6 +33,8 @@ from sla_monitor.cli.case_views import done_json, next_text, on, summary_json, w
 from sla_monitor.cli.common import UsageError, target_services
 from sla_monitor.contact_details import contact_method_for
 from sla_monitor.runtime import Services
+from sla_monitor.staff.answering import takes_formal_response
+from sla_monitor.staff.steps import article
 from sla_monitor.work_list import CaseView, case_view
 
 # What officers say, as the council's channels.
@@ -260,6 +262,12 @@ def respond(args: argparse.Namespace) -> int:
             "give each --remedy-action its --remedy-by date, in the same order"
         )
     with target_services(args) as bundle:
+        found = bundle.store.get_case(args.reference)
+        if found is not None and not takes_formal_response(found):
+            raise staff.ActionNotAllowed(
+                f"{args.reference} is {article(found.case_type)}: it is answered with `answer`, "
+                "or closed with `close`; the formal response is for complaints"
+            )
         case = staff.record_response(
             args.reference,
             summary=args.summary,

@@ -5,3 +5,6 @@
 to, and `receive` ties them to the intake use cases. `events` reads the Lambda events, and
 `raw_mail` is the small port the raw bytes and attachments go through.
 """
+
+# Who the timeline says registered a case the email intake made.
+ACTOR = "email intake"

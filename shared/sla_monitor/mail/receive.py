@@ -30,6 +30,7 @@ from sla_monitor.intake import (
     record_triage,
     register_case,
 )
+from sla_monitor.mail import ACTOR
 from sla_monitor.mail.classification import ClassificationRules, classify
 from sla_monitor.mail.events import MailDelivery
 from sla_monitor.mail.learned import LearnedModel, load_learned_model
@@ -348,7 +349,7 @@ def _new_case(
             idempotency_key=delivery.idempotency_key,
             source_message_id=parsed.message_id,
             attachments=attachments,
-            actor="email intake",
+            actor=ACTOR,
         ),
         store=intake.store,
         policy=intake.policy,

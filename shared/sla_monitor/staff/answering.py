@@ -44,6 +44,12 @@ if TYPE_CHECKING:
 ANSWERED_BY_REPLY = (CaseType.ENQUIRY, CaseType.SERVICE_REQUEST)
 
 
+def takes_formal_response(case: Case) -> bool:
+    """Whether the case is answered with the formal response and its letter (a complaint, a
+    compliment or a comment), not with a reply in the officer's words."""
+    return case.case_type not in ANSWERED_BY_REPLY
+
+
 def answer_customer(
     reference: str,
     *,

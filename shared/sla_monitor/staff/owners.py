@@ -41,8 +41,8 @@ def assign_case(
     directory: Directory | None = None,
 ) -> Case:
     """Give the case to an officer (and, with `department`, move it there). The officer is
-    told; a new department's Head of Service is handed it; a customer who knew the old contact
-    is told the new one."""
+    told, unless they took it themselves; a new department's Head of Service is handed it; a
+    customer who knew the old contact is told the new one."""
     if directory is not None:
         require_active_officer(directory, officer_id)
         if department is not None and directory.department(department) is None:
@@ -66,7 +66,9 @@ def assign_case(
         )
         moved = department is not None and department != old_department
         changed = replace(case, assigned_officer=officer_id, department=new_department)
-        if officer_id != case.assigned_officer:
+        # An officer who takes a case themselves ("Assign to me") knows it: only an assignment
+        # someone else made is news to them. The timeline records it either way.
+        if officer_id != case.assigned_officer and officer_id != by:
             changed = changed.notify(
                 NotificationKind.ASSIGNED, at=now, officers=(officer_id,), assigned_by=by
             )

@@ -211,6 +211,9 @@ class Shelf(enum.StrEnum):
     TYPE = "type"  # spread over the index shards
     BREACHED = "breached"  # only cases with a promise broken, over the shards
     REFERRED = "referred"  # only complaints referred to the Chief Executive
+    # Only cases no officer is assigned, by type over the shards (the Unassigned view of a
+    # reach that takes in a type across departments: the complaints, or every case).
+    UNASSIGNED = "unassigned"
     # The Closed view's: closed cases by department, by type (over the shards), and the
     # complaints that had been referred to the Chief Executive.
     CLOSED_DEPARTMENT = "closed-department"

@@ -10,7 +10,8 @@ case (not a secondary index: the entries are read with strong consistency, and t
 shelves without the one-index-per-update limit CloudFormation puts on a table's indexes).
 
 Counters (`counter_keys`) count the open cases of each *cell*: department, type, stage and
-referral, and apart from that each owner, every one also counted among the breached. Every write
+referral, and apart from that each owner and the unassigned of each type, the cells and owners
+also counted among the breached. Every write
 that moves a case from one cell to another moves its counts in the same transaction, so the work
 list's "312 open cases" is read from a few counters, never by counting cases.
 
@@ -100,6 +101,8 @@ def shelf_keys(listing: Listing, shards: int) -> dict[Shelf, str]:
         keys[Shelf.BREACHED] = breached_key(shard)
     if listing.referred:
         keys[Shelf.REFERRED] = REFERRED_KEY
+    if not listing.assigned_officer:
+        keys[Shelf.UNASSIGNED] = type_key(listing.case_type, shard)
     return keys
 
 
@@ -126,6 +129,11 @@ class Cell:
 BREACHED_SUFFIX = "#BREACHED"
 
 
+def unassigned_counter(case_type: CaseType) -> str:
+    """The counter of the open cases of a type that no officer is assigned."""
+    return f"UNASSIGNED#{case_type.value}"
+
+
 def counter_keys(listing: Listing | None) -> frozenset[str]:
     """The counters an open case adds one to (none once closed)."""
     if listing is None or listing.closed_at is not None:
@@ -133,6 +141,8 @@ def counter_keys(listing: Listing | None) -> frozenset[str]:
     cell = Cell(listing.department or NOBODY, listing.case_type, listing.stage, listing.referred)
     owner = f"OWNER#{owner_key(listing.assigned_officer, listing.department)}"
     keys = {cell.key, owner}
+    if not listing.assigned_officer:
+        keys.add(unassigned_counter(listing.case_type))
     if listing.breached:
         keys |= {cell.key + BREACHED_SUFFIX, owner + BREACHED_SUFFIX}
     return frozenset(keys)

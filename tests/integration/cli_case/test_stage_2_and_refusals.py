@@ -148,7 +148,7 @@ def test_a_stage_2_review_can_be_declined_and_shows_who_declined_it(aws, capsys)
 
 def test_stage_2_of_an_enquiry_is_refused(aws, capsys):
     reference = log_enquiry(capsys)
-    run(capsys, f"respond {reference} --outcome answered --summary Tuesdays --now 2026-12-02T10:00")
+    run(capsys, f"answer {reference} --text Tuesdays --now 2026-12-02T10:00")
     reason = refused(capsys, f"stage-2 {reference} --reason x --now 2026-12-03T10:00")
     assert reason == f"{reference} is an enquiry: only a complaint goes to stage 2"
 
@@ -219,3 +219,17 @@ def test_refusing_says_what_it_did_in_json_and_an_enquiry_is_not_refused(aws, ca
     with pytest.raises(SystemExit):  # argparse: --reason is required
         run(capsys, f"refuse {enquiry} --now 2026-12-02T10:00")
     assert "--reason" in capsys.readouterr().err
+
+
+def test_an_enquiry_is_not_given_a_formal_response(aws, capsys):
+    reference = log_enquiry(capsys)
+
+    reason = refused(
+        capsys, f"respond {reference} --outcome answered --summary Tuesdays --now 2026-12-02T10:00"
+    )
+
+    assert reason == (
+        f"{reference} is an enquiry: it is answered with `answer`, or closed with `close`; the "
+        "formal response is for complaints"
+    )
+    assert stored(reference).is_open

@@ -35,6 +35,20 @@ def test_every_casework_page_s_header_offers_the_search_and_administration_does_
         assert "header-search" not in page.body, path
 
 
+def test_the_work_list_s_filter_filters_and_leaves_searching_to_the_header(
+    stack, browsers: dict[str, Browser]
+):
+    page = browsers["officer"].get("/cases")
+    assert page.status == 200
+    main = page.body[page.body.index("<main") :]
+    filter_form = main[main.index('class="moj-filter__options"') : main.index("</form>")]
+    assert 'name="type"' in filter_form  # the filters are there
+    assert 'name="q"' not in filter_form  # and no second search box
+    assert "Search all cases" not in main
+    assert main.count('type="search"') == 0
+    assert page.body.count('id="header-search"') == 1
+
+
 def test_a_whole_reference_goes_straight_to_its_case_open_or_closed(
     stack, browsers: dict[str, Browser]
 ):

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from sla_monitor.cases import CaseType
+from sla_monitor.cases import Case, CaseType, Notification, NotificationKind
 
 from ..staff_support import Browser
 from .support import sample_cases, timeline_length, unassigned_case
@@ -36,6 +36,15 @@ def _hidden(form: str) -> dict[str, str]:
 def _assign(browser: Browser, pairs: list[tuple[str, str]], view: str = "/cases"):
     hidden = _list_form(browser, view)
     return browser.post_pairs("/cases/assign", [*hidden.items(), *pairs])
+
+
+def _assignment_emails_owed(case: Case, officer_id: str) -> list[Notification]:
+    """The "assigned to you" emails the case owes (or sent) the officer."""
+    return [
+        n
+        for n in case.notifications
+        if n.kind is NotificationKind.ASSIGNED and officer_id in n.officers
+    ]
 
 
 def test_the_cases_ticked_are_assigned_and_one_the_viewer_may_not_assign_is_refused_by_name(
@@ -66,6 +75,8 @@ def test_the_cases_ticked_are_assigned_and_one_the_viewer_may_not_assign_is_refu
     assert f"1 case assigned to you: {damp}." in text
     assert "1 case was not assigned:" in text
     assert f">{bins}</a>: you may not assign this case" in text
+    # They took the case themselves: no email is owed to tell them of it.
+    assert not _assignment_emails_owed(store.get_case(damp), "head-housing")
 
 
 def test_assign_to_me_on_an_unassigned_row_gives_the_viewer_that_case_alone(stack, browsers):
@@ -91,6 +102,7 @@ def test_assign_to_me_on_an_unassigned_row_gives_the_viewer_that_case_alone(stac
     after = browser.follow(answer.location)
     assert f"1 case assigned to you: {reference}." in html.unescape(after.body)
     assert f'name="assign_to_me" value="{reference}"' not in after.body  # no longer unassigned
+    assert not _assignment_emails_owed(store.get_case(reference), "waste-officer")
 
 
 def test_nothing_ticked_or_no_officer_chosen_is_said_as_gov_uk_says_it(stack, browsers):

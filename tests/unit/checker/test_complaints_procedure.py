@@ -466,6 +466,27 @@ def test_assignment_tells_the_officer_and_a_move_tells_the_new_head_of_service(t
     assert "Jo Patel" in text_of(moved)
 
 
+def test_an_officer_who_assigns_a_case_to_themselves_is_not_emailed_about_it(town):
+    case = town.receive(MONDAY, case_type=CaseType.COMPLAINT)
+    town.sweep(MONDAY)
+    taken = assign_case(
+        case.reference,
+        officer_id="housing-officer",
+        department=None,
+        by="housing-officer",
+        now=london(2026, 3, 2, 10, 30),
+        directory=town.directory,
+        **world(town),
+    )
+    town.sweep(london(2026, 3, 2, 11, 0))
+    assert f"{case.reference}: assigned to you" not in town.subjects_to(HOUSING_OFFICER)
+    assert taken.assigned_officer == "housing-officer"
+    assigned = [e for e in town.store.timeline(case.reference) if e.kind == "assigned"]
+    assert [e.actor for e in assigned] == ["housing-officer"]
+    # The customer still hears who deals with their complaint.
+    assert any("an update" in str(m["Subject"]) for m in town.mail_to(RESIDENT))
+
+
 def test_assigning_to_someone_not_in_the_directory_is_refused(town, complaint):
     with pytest.raises(ActionNotAllowed, match="no officer"):
         assign_case(

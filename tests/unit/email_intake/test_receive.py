@@ -88,6 +88,15 @@ def test_a_new_case_carries_the_customer_the_words_and_the_reason(deliver, store
     assert store.due_at(case.reference) is not None
 
 
+def test_the_staff_timeline_says_in_words_who_took_the_email_in(deliver, store):
+    from sla_monitor.web.staff.case_page import SYSTEM_ACTORS
+
+    outcome, _ = deliver("plain_complaint")
+
+    actors = {event.actor for event in store.timeline(outcome.reference)}
+    assert {SYSTEM_ACTORS.get(actor) for actor in actors} == {"the automatic email intake"}
+
+
 def test_the_reply_to_address_is_the_customer_to_answer(deliver, store):
     outcome, _ = deliver("several_from")
 

@@ -7,12 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from sla_monitor import attachments_release, intake, mail
 from sla_monitor.attachments import case_attachments, find_attachment
 from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, TimelineEvent
+from sla_monitor.checker import delivery_events
+from sla_monitor.checker import sweep as checker_sweep
 from sla_monitor.other_cases import other_cases
 from sla_monitor.promised_dates import paused_working_days, promised_reply
 from sla_monitor.web.forms import LANGUAGE_NAMES
+from sla_monitor.web.have_your_say import sending as have_your_say_form
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
 from sla_monitor.web.staff.case_relations import relations
@@ -56,15 +60,15 @@ DONE_ELSEWHERE: Mapping[str, str] = {
 }
 
 # Who did it, for the steps no officer takes, as the timeline's "by ..." reads: in words, not
-# the parts' own names.
+# the parts' own names (each part names itself, in its own module).
 SYSTEM_ACTORS = {
-    "deadline-checker": "the automatic deadline check",
-    "customer": "the customer",
-    "intake": "the automatic intake",
-    "have_your_say": "the Have Your Say form",
-    "ses": "the email service",
-    "virus_scan": "the virus scan",
-    "reopened": "the automatic reopening",
+    checker_sweep.ACTOR: "the automatic deadline check",
+    intake.CUSTOMER: "the customer",
+    intake.ACTOR: "the automatic intake",
+    mail.ACTOR: "the automatic email intake",
+    have_your_say_form.ACTOR: "the Have Your Say form",
+    delivery_events.MAIL_SERVICE: "the email service",
+    attachments_release.ACTOR: "the virus scan",
 }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
 from sla_monitor.council import load_council
-from sla_monitor.staff.answering import ANSWERED_BY_REPLY
+from sla_monitor.staff.answering import ANSWERED_BY_REPLY, takes_formal_response
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
 from sla_monitor.web.staff.relation_steps import RELATION_STEPS
@@ -72,6 +72,11 @@ BY_REPLY = Condition(
     lambda case: case.case_type in ANSWERED_BY_REPLY,
     "only an enquiry or a service request is answered by a reply (a complaint has its formal "
     "response)",
+)
+FORMALLY_ANSWERED = Condition(
+    takes_formal_response,
+    "an enquiry or a service request is answered with Reply and answer, or closed without a "
+    "letter: the formal response is for complaints",
 )
 UNANSWERED = Condition(
     lambda case: case.responded_at is None and case.response_at(case.stage) is None,
@@ -268,7 +273,8 @@ ACTIONS: Mapping[str, CaseAction] = {
             permission=Permission.ASSIGN_CASE,
             title="Assign the case",
             button="Assign",
-            done="The case has been assigned. The officer will be told.",
+            done="The case has been assigned. The officer will be told, unless they took it "
+            "themselves.",
             fields=("officer", "department"),
             check=check_assign,
             run=_assign,
@@ -334,6 +340,7 @@ ACTIONS: Mapping[str, CaseAction] = {
             ),
             check=check_respond,
             run=_respond,
+            needs=(OPEN, FORMALLY_ANSWERED),
             arguments={"remedies": "remedy_action_1"},
             checked=True,
         ),

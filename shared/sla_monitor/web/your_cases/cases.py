@@ -6,13 +6,14 @@ A case that is not the signed-in resident's answers exactly as a case that does 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sla_monitor.cases import Case, CaseStatus
 from sla_monitor.checker.messages import case_type_label
 from sla_monitor.correspondence import letter_reached_customer
-from sla_monitor.engine import evaluate
+from sla_monitor.engine import Clock, evaluate
 from sla_monitor.promised_dates import promised_reply
 from sla_monitor.residents import (
     cases_of,
@@ -43,10 +44,15 @@ _STATUS_TAGS = {
 }
 
 
-def case_summary(pages: YourCases, case: Case, *, now: datetime) -> dict[str, Any]:
+def case_summary(
+    pages: YourCases, case: Case, *, now: datetime, clocks: Sequence[Clock] | None = None
+) -> dict[str, Any]:
     """What a resident sees of one of their cases: what it is, where it stands, who is dealing
-    with it, and the dates that matter to them."""
-    expected = reply_expected_by(case, policy=pages.policy, calendar=pages.calendar, now=now)
+    with it, and the dates that matter to them. Its clocks are read once, here, unless the page
+    read them already (`clocks`)."""
+    if clocks is None:
+        clocks = evaluate(case, pages.policy, pages.calendar, now).clocks
+    expected = reply_expected_by(case, clocks, calendar=pages.calendar)
     stage_2_until = stage_2_open_until(case, policy=pages.policy, calendar=pages.calendar)
     return {
         "reference": case.reference,
@@ -59,9 +65,7 @@ def case_summary(pages: YourCases, case: Case, *, now: datetime) -> dict[str, An
         "stage": case.stage,
         "dealing": dealing_with_it(case, pages.directory, pages.council.name),
         "reply_by": pages.calendar.local(expected).date() if expected else None,
-        "dates_missed": reply_dates_missed(
-            case, policy=pages.policy, calendar=pages.calendar, now=now
-        ),
+        "dates_missed": reply_dates_missed(clocks),
         "closed_on": pages.calendar.local(case.closed_at).date() if case.closed_at else None,
         "stage_2_until": (
             pages.calendar.local(stage_2_until).date()
@@ -113,7 +117,7 @@ class CasePages:
             "your_cases_case.html",
             now=now,
             title=f"Case {case.reference}",
-            case=case_summary(self.pages, case, now=now),
+            case=case_summary(self.pages, case, now=now, clocks=clocks),
             messages=messages,
             responses=responses_without_their_letter(
                 case, messages, ombudsman=self.pages.council.ombudsman
