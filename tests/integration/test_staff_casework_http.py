@@ -208,7 +208,9 @@ def test_preferences_are_shown_at_the_top_of_the_case(stack, browsers):
 def test_an_officer_writes_to_the_customer_and_the_words_are_on_the_timeline(stack, browsers):
     reference = stack.sample_cases["garden"]
     words = "The crew will come back on Thursday morning.\nSorry for the wait."
-    answer = browsers["officer"].submit(f"/cases/{reference}/reply", {"text": words})
+    answer = browsers["officer"].submit(
+        f"/cases/{reference}/reply", {"text": words, "confirm": "yes"}
+    )
     assert answer.status == 303
     assert answer.location.endswith("?done=reply")
     page = browsers["officer"].follow(answer.location)
@@ -263,7 +265,7 @@ def test_stage_2_refuses_the_stage_1_officer_beside_the_officer(stack, browsers)
     reference = _reference(logged.location.split("?")[0])
     answered = cco.submit(
         f"/cases/{reference}/respond",
-        {"outcome": "upheld", "summary": "The account was corrected."},
+        {"outcome": "upheld", "summary": "The account was corrected.", "confirm": "yes"},
     )
     assert answered.status == 303
     refused = cco.submit(
@@ -307,7 +309,11 @@ def test_a_possible_stage_2_request_is_in_the_work_list_and_can_be_declined(stac
     assert (
         cco.submit(
             f"/cases/{reference}/respond",
-            {"outcome": "not_upheld", "summary": "The repair was booked on time."},
+            {
+                "outcome": "not_upheld",
+                "summary": "The repair was booked on time.",
+                "confirm": "yes",
+            },
         ).status
         == 303
     )
@@ -605,6 +611,7 @@ def test_a_response_promises_actions_with_dates_and_each_is_recorded_done(stack,
             "remedy_by_1-day": "5",
             "remedy_by_1-month": "2",
             "remedy_by_1-year": "2030",
+            "confirm": "yes",
         },
     )
     assert answered.status == 303
