@@ -66,3 +66,11 @@ def test_a_duplicate_is_merged_into_its_original_and_both_say_so(aws, capsys):
     assert refused(capsys, f"merge {other} --into {duplicate}") == (
         f"{duplicate} was merged into {original}: merge into {original} instead"
     )
+
+    unlinked = run_json(capsys, f"link {other} --to {original} --remove --now 2026-12-01T12:30")
+    assert unlinked["result"] == f"{other}: no longer linked to {original}"
+    assert (stored(original).linked_cases, stored(other).linked_cases) == ((), ())
+    assert event(original, "unlinked").summary == f"no longer linked to {other}"
+    assert refused(capsys, f"link {other} --to {original} --remove") == (
+        f"{other} is not linked to {original}"
+    )

@@ -47,7 +47,9 @@ def test_letters_go_to_the_representative_the_officer_records(stack, browsers):
     assert "Consent given in writing on Tuesday 1 December 2026" in page
     assert "The representative" in page
 
-    officer.submit(f"/cases/{reference}/reply", {"text": "We will empty the bin on Friday."})
+    officer.submit(
+        f"/cases/{reference}/reply", {"text": "We will empty the bin on Friday.", "confirm": "yes"}
+    )
     assert len(mail_to(DAUGHTER)) == 1
     page = words(officer.get(f"/cases/{reference}").body)
     assert "emailed to the customer's representative, Amara Okafor (daughter)" in page
@@ -86,3 +88,23 @@ def test_linking_to_a_case_the_viewer_may_not_work_on_is_refused(stack, browsers
     assert (
         f"Linked {reference} Garden waste bin not emptied on Tuesday Service request, open" in page
     )
+
+
+def test_linked_cases_are_unlinked_from_either_page(stack, browsers):
+    reference, other = stack.sample_cases["garden"], stack.sample_cases["fence"]
+    officer = browsers["officer"]
+    assert officer.get(f"/cases/{other}/unlink").status != 200  # nothing linked to it yet
+    officer.submit(f"/cases/{reference}/link", {"reference": other})
+
+    form = officer.get(f"/cases/{other}/unlink")
+    assert form.status == 200 and f'value="{reference}"' in form.body
+    unchosen = officer.submit(f"/cases/{other}/unlink", {})
+    assert unchosen.status == 400
+    assert 'href="#reference">Select the case to unlink' in unchosen.body
+
+    answer = officer.submit(f"/cases/{other}/unlink", {"reference": reference})
+    assert answer.status == 303, answer.body[:500]
+    page = words(officer.follow(answer.location).body)
+    assert "The cases are no longer linked" in page and "Related cases" not in page
+    assert f"no longer linked to {other}" in words(officer.get(f"/cases/{reference}").body)
+    assert other not in stack.services.store.get_case(reference).linked_cases

@@ -13,7 +13,7 @@ from sla_monitor.intake import CustomerReply, NewCase, register_case
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.reports.compliance import Tally, tally_promises
 from sla_monitor.staff import ActionNotAllowed, answer_customer
-from sla_monitor.staff.duplicates import link_cases, merge_case
+from sla_monitor.staff.duplicates import link_cases, merge_case, unlink_cases
 
 from .builders import london
 
@@ -51,6 +51,23 @@ def test_linked_cases_name_each_other_on_both_timelines(world, store):
         link_cases(other.reference, one.reference, by="waste-officer", now=LATER, **world)
     with pytest.raises(ActionNotAllowed, match="itself"):
         link_cases(one.reference, one.reference, by="waste-officer", now=LATER, **world)
+
+
+def test_unlinked_cases_no_longer_name_each_other_and_both_timelines_keep_the_link(world, store):
+    one, other, third = (a_case(world, email=f"r{n}@example.org") for n in range(3))
+    link_cases(one.reference, other.reference, by="waste-officer", now=LATER, **world)
+    link_cases(one.reference, third.reference, by="waste-officer", now=LATER, **world)
+
+    unlink_cases(other.reference, one.reference.lower(), by="waste-officer", now=LATER, **world)
+
+    assert store.get_case(one.reference).linked_cases == (third.reference,)
+    assert store.get_case(other.reference).linked_cases == ()
+    kinds = [e.kind for e in store.timeline(one.reference)]
+    assert kinds[-3:] == ["linked", "linked", "unlinked"]
+    assert store.timeline(one.reference)[-1].summary == f"no longer linked to {other.reference}"
+    assert store.timeline(other.reference)[-1].details == {"case": one.reference}
+    with pytest.raises(ActionNotAllowed, match="is not linked to"):
+        unlink_cases(other.reference, one.reference, by="waste-officer", now=LATER, **world)
 
 
 def test_a_merged_duplicate_is_closed_without_a_reply_and_named_on_its_original(
