@@ -146,4 +146,4 @@ def merge_duplicate(args: argparse.Namespace) -> int:
             **_casework(bundle, now),
         )
         result = f"{case.reference}: merged into {case.merged_into} and closed"
-        return _done(args, bundle, case, now, result, deliver=False)
+        return _done(args, bundle, case, now, result)

@@ -9,6 +9,9 @@ messages marked as from it, and the addresses the duplicate's customer wrote fro
 on it; later mail to the duplicate's reference is added to the original
 (`replies.record_customer_reply`). Both timelines keep everything.
 
+The duplicate's customer is sent a short letter saying which reference their message now lives
+under, unless they are the original's customer too and were written to on it that day.
+
 Refused: a case linked or merged with itself, merging into a closed case, chains (a duplicate
 that others were merged into, or an original merged elsewhere), and merging cases of different
 customers unless the officer confirms it.
@@ -18,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, CaseStatus, Closure, TimelineEvent
+from sla_monitor.cases import Case, CaseStatus, Closure, NotificationKind, TimelineEvent
+from sla_monitor.engine import Action
 from sla_monitor.intake import customer_addresses, resume_from_pause
 from sla_monitor.lookups import CaseNotFound
 from sla_monitor.staff.steps import ActionNotAllowed, change_case
@@ -169,6 +173,13 @@ def merge_case(
             argument="confirm",
         )
 
+    # The duplicate's customer is told where their message went, unless they are the original's
+    # customer and were written to on it that day already.
+    tell_customer = not (
+        same_customer(duplicate, original)
+        and written_to_on(original, calendar.local(now).date(), calendar)
+    )
+
     def close_as_merged(case: Case) -> tuple[Case, TimelineEvent]:
         _check_duplicate(case)
         closure = Closure(
@@ -178,6 +189,11 @@ def merge_case(
             reason_text=f"merged into {original.reference}",
             meets_response=False,
         )
+        if tell_customer:
+            # A short letter: which reference their message now lives under.
+            case = case.notify(
+                NotificationKind.CASE_UPDATE, at=now, why="merged", original=original.reference
+            )
         changed = replace(
             resume_from_pause(case, at=now),
             closure=closure,
@@ -227,6 +243,24 @@ def merge_case(
         now=now,
     )
     return closed
+
+
+def written_to_on(case: Case, day: date, calendar: WorkingDayCalendar) -> bool:
+    """Whether the customer was sent a letter on the case that day, or is owed one raised then."""
+    raised = any(
+        n.to_customer and calendar.local(n.raised_at).date() == day for n in case.notifications
+    )
+    return raised or any(
+        _to_customer(s.action) and calendar.local(s.sent_at).date() == day for s in case.sent
+    )
+
+
+def _to_customer(action: str) -> bool:
+    """Whether a sent action's name is a letter to the customer (a clock's or a step's)."""
+    for kind in (Action, NotificationKind):
+        if action in kind.__members__.values():
+            return kind(action).to_customer
+    return False
 
 
 def _check_original(original: Case) -> None:

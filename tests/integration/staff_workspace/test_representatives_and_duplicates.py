@@ -66,6 +66,9 @@ def test_a_duplicate_merged_into_its_original_shows_on_both_pages(stack, browser
 
     merged = officer.submit(f"/cases/{duplicate}/merge", {"reference": original, "confirm": "yes"})
     assert merged.status == 303, merged.body[:500]
+    # The duplicate's customer is told at once which reference their message now lives under.
+    subjects = [m.subject for m in mail_to("priya.shah@example.org")]
+    assert f"{duplicate}: we are dealing with it under {original}" in subjects
     closed = words(officer.follow(merged.location).body)
     assert f"Merged into {original} as a duplicate, and closed." in closed
     page = words(officer.get(f"/cases/{original}").body)
