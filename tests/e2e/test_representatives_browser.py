@@ -51,7 +51,8 @@ def test_an_officer_records_who_acts_for_the_customer_and_letters_go_to_them(
 
     page.get_by_role("link", name="Write to the customer").click()
     page.get_by_label("Your message").fill("We will empty the bin on Friday.")
-    page.get_by_role("button", name="Send the message").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send the message").click()  # on "Check your reply"
     expect(page.locator("#conversation ~ ol")).to_contain_text(
         "emailed to the customer's representative, Amara Okafor (daughter)"
     )

@@ -146,9 +146,30 @@ def test_the_resident_sees_who_acts_for_them_their_consent_and_who_is_written_to
     ]
     assert [row["value"] for row in acting_for_you(replace(CASE, representative=given))][1:] == [
         "You gave your consent in writing on Sunday 1 March 2026",
-        "Amara Okafor, for you",
+        "Your representative, Amara Okafor",
     ]
     both = replace(given, letters_to=LettersTo.BOTH)
     assert acting_for_you(replace(CASE, representative=both))[2]["value"] == (
-        "You, with a copy to Amara Okafor"
+        "You, with a copy to your representative, Amara Okafor"
     )
+
+
+def test_a_letter_that_went_to_their_representative_says_so():
+    sent = {"action": "officer_message", "letter_subject": "A message", "letter_text": "Done."}
+    timeline = [
+        event(
+            "message_sent", 1, sent_to="the customer's representative, Amara Okafor (daughter)",
+            **sent,
+        ),
+        event(
+            "message_sent", 2,
+            sent_to="the customer and their representative, Amara Okafor (daughter)", **sent,
+        ),
+        event("message_sent", 3, sent_to="the customer", **sent),
+    ]  # fmt: skip
+
+    assert [m["how"] for m in messages(timeline) if not m["from_you"]] == [
+        "Emailed to your representative Amara Okafor (daughter)",
+        "Emailed to you and your representative Amara Okafor (daughter)",
+        "Emailed to you",
+    ]

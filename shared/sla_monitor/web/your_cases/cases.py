@@ -90,9 +90,9 @@ def acting_for_you(case: Case) -> list[dict[str, str]] | None:
     elif to.representative is None:
         writes_to = "You"
     elif to.customer:
-        writes_to = f"You, with a copy to {rep.name}"
+        writes_to = f"You, with a copy to your representative, {rep.name}"
     else:
-        writes_to = f"{rep.name}, for you"
+        writes_to = f"Your representative, {rep.name}"
     return [
         {"key": "Name", "value": f"{rep.name} ({rep.relationship})"},
         {"key": "Consent", "value": consent},
