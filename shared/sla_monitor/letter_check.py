@@ -62,7 +62,11 @@ def letters_to_check(
     from sla_monitor.checker.message_kinds import TITLES
     from sla_monitor.checker.preferences import letter_needs, route_by_hand, wants_large_print
     from sla_monitor.policy_terms import Role
+    from sla_monitor.representation import addressed_case
 
+    # Whoever the letters go to (the customer, or someone acting for them) as the sweep
+    # addresses them; the writer is given the case as stored and addresses it the same way.
+    addressed = addressed_case(after)
     owed_before = {n.key for n in before.notifications}
     checked: list[LetterToCheck] = []
     for notification in after.notifications_unsent():
@@ -76,9 +80,9 @@ def letters_to_check(
             recipients=tuple(Role(r) for r in notification.roles),
             notification=notification,
         )
-        route = route_by_hand(after)
+        route = route_by_hand(addressed)
         letter = writer.customer_letter(after, duty, at, by_post=route is not None)
-        needs = letter_needs(after, letter)
+        needs = letter_needs(addressed, letter)
         owner = writer.directory.owner(after)
         owner_name = owner.name if owner else "the officer dealing with the case"
         if needs:
@@ -86,7 +90,7 @@ def letters_to_check(
         elif route is not None:
             to = f"to {owner_name} to send {route.how}: {route.reason}"
         else:
-            to = f"by email to {after.customer.email}"
+            to = f"by email to {addressed.customer.email}"
         checked.append(
             LetterToCheck(
                 key=notification.key,
@@ -94,7 +98,7 @@ def letters_to_check(
                 subject=letter.subject,
                 text=letter.text,
                 to=to,
-                with_pdf=bool(needs) or route is not None or wants_large_print(after),
+                with_pdf=bool(needs) or route is not None or wants_large_print(addressed),
             )
         )
     return checked
@@ -113,10 +117,12 @@ def letter_pdf(
     from sla_monitor.checker.dispatch import printable_attachment
     from sla_monitor.checker.duties import Duty
     from sla_monitor.checker.preferences import route_by_hand
+    from sla_monitor.representation import addressed_case
 
     notification = next((n for n in after.notifications if n.key == key), None)
     if notification is None or not notification.to_customer:
         return None
     duty = Duty(key=key, kind=notification.kind, owed_from=at, due=None, notification=notification)
-    letter = writer.customer_letter(after, duty, at, by_post=route_by_hand(after) is not None)
-    return printable_attachment(council, calendar, after, letter, at).data
+    addressed = addressed_case(after)
+    letter = writer.customer_letter(after, duty, at, by_post=route_by_hand(addressed) is not None)
+    return printable_attachment(council, calendar, addressed, letter, at).data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sla_monitor.cases import Case, ContactMethod, LettersTo, Preferences, Representative
+from sla_monitor.cases import Case, ContactMethod, LettersTo, Representative
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,27 @@ def addressees(case: Case) -> Addressees:
     return Addressees(customer=rep.letters_to is LettersTo.BOTH, representative=rep)
 
 
+def addressed_to_representative(case: Case) -> bool:
+    """Whether the case's letters go to someone acting for the customer, and not the customer."""
+    to = addressees(case)
+    return not to.customer and to.representative is not None
+
+
 def addressed_case(case: Case) -> Case:
     """The case as a letter's route reads it: where letters go to the representative alone,
     their name and ways of contact stand for the customer's (by email where they gave one, else
-    by post), in the council's own language and print; otherwise the case as it is."""
+    by post), in the language and format the customer asked for, as the customer's own letters
+    would be; otherwise the case as it is."""
     to = addressees(case)
     if to.customer or to.representative is None:
         return case
     rep = to.representative
     method = ContactMethod.EMAIL if rep.email else ContactMethod.LETTER
-    return replace(case, customer=rep.as_addressee, preferences=Preferences(contact_method=method))
+    return replace(
+        case,
+        customer=rep.as_addressee,
+        preferences=replace(case.preferences, contact_method=method),
+    )
 
 
 def copies_to(case: Case) -> tuple[str, ...]:

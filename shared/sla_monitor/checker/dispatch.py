@@ -95,7 +95,7 @@ class Dispatch:
         route = route_by_hand(case)
         if route is not None and copy_detail:
             route = replace(route, detail="\n".join(d for d in (route.detail, copy_detail) if d))
-        letter = self.writer.customer_letter(case, duty, at, by_post=route is not None)
+        letter = self.writer.customer_letter(original, duty, at, by_post=route is not None)
         needs = letter_needs(case, letter)
         if needs:
             outcome = self._to_produce(case, duty, evaluation, at, letter, route, needs)

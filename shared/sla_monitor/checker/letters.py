@@ -48,6 +48,7 @@ from sla_monitor.engine import (
     evaluate,
 )
 from sla_monitor.policy_terms import PromiseKind, Role
+from sla_monitor.representation import addressed_case, addressed_to_representative
 from sla_monitor.wording import reply_how
 
 if TYPE_CHECKING:
@@ -177,6 +178,14 @@ class LetterWriter:
     def customer_letter(
         self, case: Case, duty: Duty, at: datetime, *, by_post: bool = False
     ) -> Letter:
+        """The letter `duty` owes the customer, written to whoever it goes to: to someone acting
+        for the customer alone, it greets them, speaks of "the complaint you made for" the
+        customer, and leaves out the link to the customer's own pages (`case` is the case as
+        stored; the addressing is done here)."""
+        acting_for = None
+        if addressed_to_representative(case):
+            acting_for = greeting_name(case) or "the customer"
+            case = addressed_case(case)
         if isinstance(duty.kind, NotificationKind):
             name = NOTIFICATION_TEMPLATES[duty.kind]
         else:
@@ -201,8 +210,10 @@ class LetterWriter:
         }
         if not may_repeat_their_words(case):
             facts["about"] = None
-        # Every letter leads to the case's own page (sign-in by a link to the case's address).
-        facts["case_url"] = self.council.case_page_url(case.reference)
+        # Every letter leads to the case's own page (sign-in by a link to the case's address),
+        # except to a representative: the pages are the customer's own.
+        facts["case_url"] = None if acting_for else self.council.case_page_url(case.reference)
+        facts["acting_for"] = acting_for
         facts["today"] = self.calendar.local(at).date()
         facts["ombudsman"] = self.council.ombudsman
         facts["by_post"] = by_post

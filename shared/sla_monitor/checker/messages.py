@@ -141,6 +141,7 @@ class Composer:
         environment.filters["on_date"] = pass_context(_on_date_filter)
         environment.filters["outcome_label"] = pass_context(_outcome_filter)
         environment.filters["in_language"] = pass_context(_in_language_filter)
+        environment.filters["yours"] = pass_context(_yours_filter)
         return environment
 
     @cached_property
@@ -208,6 +209,14 @@ def _on_date_filter(context: Context, day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         day = day.date()
     return on_date(day, str(context.get("language", DEFAULT_LANGUAGE)))
+
+
+def _yours_filter(context: Context, label: str, start: bool = False) -> str:
+    """`your complaint`; in a letter to someone acting for the customer (`acting_for`, the
+    customer's name), `the complaint you made for Margaret Hill`."""
+    acting_for = context.get("acting_for")
+    words = f"the {label} you made for {acting_for}" if acting_for else f"your {label}"
+    return words[:1].upper() + words[1:] if start else words
 
 
 def _in_language_filter(context: Context, name: str) -> str:

@@ -1,5 +1,5 @@
-"""`sla-monitor case represent`, `case link` and `case merge`: someone acting for the customer,
-related cases, and a duplicate merged into its original. Each calls its use case
+"""`sla-monitor case represent`, `case link` (and `--remove`) and `case merge`: someone acting
+for the customer, related cases, and a duplicate merged into its original. Each calls its use case
 (`staff.representatives`, `staff.duplicates`) and says what was done, as the other steps do."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date
 from sla_monitor.cases import LettersTo
 from sla_monitor.cli.case_steps import _casework, _done, acting_now
 from sla_monitor.cli.common import target_services
-from sla_monitor.staff.duplicates import link_cases, merge_case
+from sla_monitor.staff.duplicates import link_cases, merge_case, unlink_cases
 from sla_monitor.staff.representatives import (
     CONSENT_WAYS,
     RepresentativeDetails,
@@ -67,8 +67,16 @@ def register(actions: argparse._SubParsersAction, step: Step) -> None:
     )
     represent.add_argument("--reason", metavar="TEXT", help="why, with --remove")
 
-    link = step(actions, "link", "link two related cases (each names the other)", link_related)
+    link = step(
+        actions,
+        "link",
+        "link two related cases (each names the other), or --remove the link",
+        link_related,
+    )
     link.add_argument("--to", dest="other", required=True, metavar="REF")
+    link.add_argument(
+        "--remove", action="store_true", help="unlink them: neither names the other any more"
+    )
 
     merge = step(
         actions,
@@ -118,8 +126,12 @@ def represent_customer(args: argparse.Namespace) -> int:
 def link_related(args: argparse.Namespace) -> int:
     now = acting_now(args)
     with target_services(args) as bundle:
-        case = link_cases(args.reference, args.other, by=args.actor, **_casework(bundle, now))
-        result = f"{case.reference}: linked to {case.linked_cases[-1]}"
+        if args.remove:
+            case = unlink_cases(args.reference, args.other, by=args.actor, **_casework(bundle, now))
+            result = f"{case.reference}: no longer linked to {args.other.strip().upper()}"
+        else:
+            case = link_cases(args.reference, args.other, by=args.actor, **_casework(bundle, now))
+            result = f"{case.reference}: linked to {case.linked_cases[-1]}"
         return _done(args, bundle, case, now, result, deliver=False)
 
 
@@ -134,4 +146,4 @@ def merge_duplicate(args: argparse.Namespace) -> int:
             **_casework(bundle, now),
         )
         result = f"{case.reference}: merged into {case.merged_into} and closed"
-        return _done(args, bundle, case, now, result, deliver=False)
+        return _done(args, bundle, case, now, result)

@@ -56,8 +56,11 @@ def test_a_duplicate_is_merged_into_its_original_and_both_say_so(aws, capsys):
 
     linked = run_json(capsys, f"link {original} --to {other} --now 2026-12-01T11:00")
     assert linked["result"] == f"{original}: linked to {other}"
+    written = len(mail_to(RESIDENT))
     merged = run_json(capsys, f"merge {duplicate} --into {original} --now 2026-12-01T11:00")
     assert merged["result"] == f"{duplicate}: merged into {original} and closed"
+    # The same customer, acknowledged on the original that day: not written to again.
+    assert len(mail_to(RESIDENT)) == written
 
     shown = run_json(capsys, f"show {original} --now 2026-12-01T12:00")
     assert (shown["linked_cases"], shown["merged_from"]) == ([other], [duplicate])
@@ -65,4 +68,12 @@ def test_a_duplicate_is_merged_into_its_original_and_both_say_so(aws, capsys):
     assert closed["merged_into"] == original and closed["closed_at"]
     assert refused(capsys, f"merge {other} --into {duplicate}") == (
         f"{duplicate} was merged into {original}: merge into {original} instead"
+    )
+
+    unlinked = run_json(capsys, f"link {other} --to {original} --remove --now 2026-12-01T12:30")
+    assert unlinked["result"] == f"{other}: no longer linked to {original}"
+    assert (stored(original).linked_cases, stored(other).linked_cases) == ((), ())
+    assert event(original, "unlinked").summary == f"no longer linked to {other}"
+    assert refused(capsys, f"link {other} --to {original} --remove") == (
+        f"{other} is not linked to {original}"
     )

@@ -66,6 +66,9 @@ def test_a_duplicate_merged_into_its_original_shows_on_both_pages(stack, browser
 
     merged = officer.submit(f"/cases/{duplicate}/merge", {"reference": original, "confirm": "yes"})
     assert merged.status == 303, merged.body[:500]
+    # The duplicate's customer is told at once which reference their message now lives under.
+    subjects = [m.subject for m in mail_to("priya.shah@example.org")]
+    assert f"{duplicate}: we are dealing with it under {original}" in subjects
     closed = words(officer.follow(merged.location).body)
     assert f"Merged into {original} as a duplicate, and closed." in closed
     page = words(officer.get(f"/cases/{original}").body)
@@ -88,3 +91,23 @@ def test_linking_to_a_case_the_viewer_may_not_work_on_is_refused(stack, browsers
     assert (
         f"Linked {reference} Garden waste bin not emptied on Tuesday Service request, open" in page
     )
+
+
+def test_linked_cases_are_unlinked_from_either_page(stack, browsers):
+    reference, other = stack.sample_cases["garden"], stack.sample_cases["fence"]
+    officer = browsers["officer"]
+    assert officer.get(f"/cases/{other}/unlink").status != 200  # nothing linked to it yet
+    officer.submit(f"/cases/{reference}/link", {"reference": other})
+
+    form = officer.get(f"/cases/{other}/unlink")
+    assert form.status == 200 and f'value="{reference}"' in form.body
+    unchosen = officer.submit(f"/cases/{other}/unlink", {})
+    assert unchosen.status == 400
+    assert 'href="#reference">Select the case to unlink' in unchosen.body
+
+    answer = officer.submit(f"/cases/{other}/unlink", {"reference": reference})
+    assert answer.status == 303, answer.body[:500]
+    page = words(officer.follow(answer.location).body)
+    assert "The cases are no longer linked" in page and "Related cases" not in page
+    assert f"no longer linked to {other}" in words(officer.get(f"/cases/{reference}").body)
+    assert other not in stack.services.store.get_case(reference).linked_cases

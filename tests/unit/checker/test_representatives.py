@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from sla_monitor.cases import CaseType, LettersTo
+from sla_monitor.cases import AccessibleFormat, CaseType, LettersTo, Preferences
 from sla_monitor.staff import ActionNotAllowed, reply_to_customer
 from sla_monitor.staff.representatives import (
     RepresentativeDetails,
@@ -23,8 +23,8 @@ MONDAY = london(2026, 3, 2, 10, 0)
 DAUGHTER = "priya.shah@example.org"
 
 
-def represented(town, letters_to, *, consent=True, email=DAUGHTER, address=None):
-    case = town.receive(MONDAY, case_type=CaseType.COMPLAINT)
+def represented(town, letters_to, *, consent=True, email=DAUGHTER, address=None, preferences=None):
+    case = town.receive(MONDAY, case_type=CaseType.COMPLAINT, preferences=preferences)
     record_representative(
         case.reference,
         RepresentativeDetails(
@@ -55,10 +55,32 @@ def test_letters_go_to_the_representative_alone_when_chosen(town):
 
     assert town.mail_to(RESIDENT) == []
     (acknowledgement,) = town.mail_to(DAUGHTER)
-    assert text_of(acknowledgement).startswith("Dear Priya Shah,")
+    text = text_of(acknowledgement)
+    assert text.startswith("Dear Priya Shah,")
+    # Spoken to as the one who made the complaint for the customer, not as the customer.
+    assert "We received the complaint you made for Ann Example on Monday 2 March 2026" in text
+    assert "The complaint you made for Ann Example has been passed to the Head of Service" in text
+    assert "your complaint" not in text.lower()
+    # The online pages are the customer's own: their link is not given to the representative.
+    assert "/your-cases" not in text and "See your case" not in text
     event = acknowledgement_summary(town, case.reference)
     assert "emailed to the customer's representative, Priya Shah (daughter)" in event.summary
     assert event.details["sent_to"] == "the customer's representative, Priya Shah (daughter)"
+
+
+def test_letters_to_the_representative_follow_the_customers_language_and_format(town):
+    case = represented(
+        town,
+        LettersTo.REPRESENTATIVE,
+        preferences=Preferences(language="cy", accessible_format=AccessibleFormat.LARGE_PRINT),
+    )
+
+    (acknowledgement,) = town.mail_to(DAUGHTER)
+    assert acknowledgement["Content-Language"] == "cy"
+    assert [p.get_filename() for p in acknowledgement.iter_attachments()] == [
+        f"{case.reference}-letter.pdf"
+    ]
+    assert "Annwyl Priya Shah" in text_of(acknowledgement)
 
 
 def test_letters_to_both_copy_the_representative_on_every_one(town):

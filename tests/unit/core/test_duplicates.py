@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from sla_monitor.cases import CaseType, Channel, Customer
+from sla_monitor.cases import CaseType, Channel, Customer, NotificationKind
 from sla_monitor.engine import ClockState, evaluate
 from sla_monitor.intake import CustomerReply, NewCase, register_case
 from sla_monitor.replies import record_customer_reply
 from sla_monitor.reports.compliance import Tally, tally_promises
-from sla_monitor.staff import ActionNotAllowed, answer_customer
-from sla_monitor.staff.duplicates import link_cases, merge_case
+from sla_monitor.staff import ActionNotAllowed, answer_customer, reply_to_customer
+from sla_monitor.staff.duplicates import link_cases, merge_case, unlink_cases
 
 from .builders import london
 
@@ -53,6 +53,23 @@ def test_linked_cases_name_each_other_on_both_timelines(world, store):
         link_cases(one.reference, one.reference, by="waste-officer", now=LATER, **world)
 
 
+def test_unlinked_cases_no_longer_name_each_other_and_both_timelines_keep_the_link(world, store):
+    one, other, third = (a_case(world, email=f"r{n}@example.org") for n in range(3))
+    link_cases(one.reference, other.reference, by="waste-officer", now=LATER, **world)
+    link_cases(one.reference, third.reference, by="waste-officer", now=LATER, **world)
+
+    unlink_cases(other.reference, one.reference.lower(), by="waste-officer", now=LATER, **world)
+
+    assert store.get_case(one.reference).linked_cases == (third.reference,)
+    assert store.get_case(other.reference).linked_cases == ()
+    kinds = [e.kind for e in store.timeline(one.reference)]
+    assert kinds[-3:] == ["linked", "linked", "unlinked"]
+    assert store.timeline(one.reference)[-1].summary == f"no longer linked to {other.reference}"
+    assert store.timeline(other.reference)[-1].details == {"case": one.reference}
+    with pytest.raises(ActionNotAllowed, match="is not linked to"):
+        unlink_cases(other.reference, one.reference, by="waste-officer", now=LATER, **world)
+
+
 def test_a_merged_duplicate_is_closed_without_a_reply_and_named_on_its_original(
     world, store, policy, calendar
 ):
@@ -77,6 +94,49 @@ def test_a_merged_duplicate_is_closed_without_a_reply_and_named_on_its_original(
         store.timeline(original.reference)[-1].kind,
     )
     assert kinds == ("merged_as_a_duplicate", "duplicate_merged_in")
+
+
+def merge_letters(case):
+    return [
+        n.details
+        for n in case.notifications
+        if n.kind is NotificationKind.CASE_UPDATE and n.details.get("why") == "merged"
+    ]
+
+
+def test_the_duplicates_customer_is_told_where_their_message_went(world, store):
+    original, duplicate = a_case(world), a_case(world, email="neighbour@example.org")
+
+    closed = merge_case(
+        duplicate.reference, original.reference, by="waste-officer", now=LATER,
+        different_customer_confirmed=True, **world,
+    )  # fmt: skip
+
+    assert merge_letters(closed) == [{"why": "merged", "original": original.reference}]
+    assert merge_letters(store.get_case(duplicate.reference)) == merge_letters(closed)
+    assert merge_letters(store.get_case(original.reference)) == []
+
+
+def test_the_same_customer_written_to_that_day_on_the_original_is_not_written_to_again(
+    world, store
+):
+    original, duplicate, later = a_case(world), a_case(world), a_case(world)
+    reply_to_customer(
+        original.reference, text="We will empty it on Friday.", by="waste-officer", now=LATER,
+        **world,
+    )  # fmt: skip
+
+    closed = merge_case(
+        duplicate.reference, original.reference, by="waste-officer", now=LATER, **world
+    )
+    # The next working day they were not written to: the merge letter goes.
+    next_day = merge_case(
+        later.reference, original.reference, by="waste-officer", now=LATER + timedelta(days=1),
+        **world,
+    )  # fmt: skip
+
+    assert merge_letters(closed) == []
+    assert merge_letters(next_day) == [{"why": "merged", "original": original.reference}]
 
 
 def test_later_mail_to_a_merged_duplicate_goes_to_its_original(world, store):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sla_monitor.cases import Customer
+from sla_monitor.cases import Customer, LettersTo, Representative
 from sla_monitor.checker.letters import LetterWriter
 from sla_monitor.checker.messages import Composer
 from sla_monitor.council import load_council
@@ -60,10 +60,8 @@ def test_a_rehearsed_reply_is_written_as_it_will_go_and_nothing_is_saved(
     assert pdf is not None and pdf.startswith(b"%PDF")
 
 
-def test_a_letter_to_post_goes_to_the_officer_with_its_pdf(world, store, writer):
-    case = new_case(world)
-    # No email address: the letter goes to the officer to post, with its PDF.
-    case = replace(store.get_case(case.reference), customer=Customer(name="Ann Lee"))
+def _answer_checked(world, store, writer, case):
+    """The one letter answering `case` (stored as given) owes, as the check shows it."""
     store.cases[case.reference] = case
     at = RECEIVED + timedelta(days=1)
     after = rehearse(
@@ -76,6 +74,14 @@ def test_a_letter_to_post_goes_to_the_officer_with_its_pdf(world, store, writer)
         case,
     )
     [letter] = letters_to_check(case, after, writer=writer, at=at)
+    return letter
+
+
+def test_a_letter_to_post_goes_to_the_officer_with_its_pdf(world, store, writer):
+    case = new_case(world)
+    # No email address: the letter goes to the officer to post, with its PDF.
+    case = replace(store.get_case(case.reference), customer=Customer(name="Ann Lee"))
+    letter = _answer_checked(world, store, writer, case)
     assert letter.with_pdf and letter.to.startswith("to ")
 
 
@@ -92,3 +98,26 @@ def test_a_rehearsal_is_refused_as_the_step_would_be(world, store):
             ),
             store.get_case(case.reference),
         )
+
+
+def test_a_letter_to_the_representative_alone_is_checked_as_it_will_reach_them(
+    world, store, writer
+):
+    case = new_case(world)
+    daughter = Representative(
+        name="Priya Shah",
+        relationship="daughter",
+        recorded_at=RECEIVED,
+        recorded_by="waste-officer",
+        email="priya.shah@example.org",
+        consent_how="in writing",
+        consent_given_on=RECEIVED.date(),
+        letters_to=LettersTo.REPRESENTATIVE,
+    )
+    letter = _answer_checked(
+        world, store, writer, replace(store.get_case(case.reference), representative=daughter)
+    )
+
+    assert letter.to == "by email to priya.shah@example.org"
+    assert letter.text.startswith("Dear Priya Shah,")
+    assert "with the enquiry you made for the customer, you can make a complaint" in letter.text

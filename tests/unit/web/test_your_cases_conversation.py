@@ -1,11 +1,11 @@
 """The resident's thread as their case page shows it: their own words and files, our letters,
-never a note; and a formal response sent before letters were kept, shown from what the case
-records of it."""
+never a note; a formal response sent before letters were kept, shown from what the case
+records of it; and who acts for them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sla_monitor.cases import (
     Case,
@@ -13,11 +13,14 @@ from sla_monitor.cases import (
     Channel,
     Customer,
     FormalResponse,
+    LettersTo,
     Outcome,
+    Representative,
     TimelineEvent,
 )
 from sla_monitor.council import load_council
 from sla_monitor.directory import default_directory
+from sla_monitor.web.your_cases.cases import acting_for_you
 from sla_monitor.web.your_cases.conversation import (
     resident_messages,
     responses_without_their_letter,
@@ -122,3 +125,51 @@ def test_a_response_whose_letter_was_kept_is_read_in_the_letter_alone():
         )
         == []
     )
+
+
+def test_the_resident_sees_who_acts_for_them_their_consent_and_who_is_written_to():
+    awaited = Representative(
+        name="Amara Okafor",
+        relationship="daughter",
+        recorded_at=AT,
+        recorded_by="waste-officer",
+        email="amara@example.org",
+        letters_to=LettersTo.REPRESENTATIVE,
+    )
+    given = replace(awaited, consent_how="in writing", consent_given_on=date(2026, 3, 1))
+
+    assert acting_for_you(CASE) is None
+    assert [row["value"] for row in acting_for_you(replace(CASE, representative=awaited))] == [
+        "Amara Okafor (daughter)",
+        "We are waiting for your consent",
+        "You, until we have your consent",
+    ]
+    assert [row["value"] for row in acting_for_you(replace(CASE, representative=given))][1:] == [
+        "You gave your consent in writing on Sunday 1 March 2026",
+        "Your representative, Amara Okafor",
+    ]
+    both = replace(given, letters_to=LettersTo.BOTH)
+    assert acting_for_you(replace(CASE, representative=both))[2]["value"] == (
+        "You, with a copy to your representative, Amara Okafor"
+    )
+
+
+def test_a_letter_that_went_to_their_representative_says_so():
+    sent = {"action": "officer_message", "letter_subject": "A message", "letter_text": "Done."}
+    timeline = [
+        event(
+            "message_sent", 1, sent_to="the customer's representative, Amara Okafor (daughter)",
+            **sent,
+        ),
+        event(
+            "message_sent", 2,
+            sent_to="the customer and their representative, Amara Okafor (daughter)", **sent,
+        ),
+        event("message_sent", 3, sent_to="the customer", **sent),
+    ]  # fmt: skip
+
+    assert [m["how"] for m in messages(timeline) if not m["from_you"]] == [
+        "Emailed to your representative Amara Okafor (daughter)",
+        "Emailed to you and your representative Amara Okafor (daughter)",
+        "Emailed to you",
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sla_monitor.cases import Case, LettersTo
-from sla_monitor.staff.duplicates import link_cases, merge_case
+from sla_monitor.staff.duplicates import link_cases, merge_case, unlink_cases
 from sla_monitor.staff.representatives import (
     CONSENT_WAYS,
     RepresentativeDetails,
@@ -31,6 +31,7 @@ CONSENT_DATE_FIELD = f"{CONSENT_DATE}-day"
 HAS_REPRESENTATIVE = Condition(
     lambda case: case.representative is not None, "nobody is recorded as acting for the customer"
 )
+HAS_LINKS = Condition(lambda case: bool(case.linked_cases), "no case is linked to it")
 NOT_AN_ORIGINAL = Condition(
     lambda case: not case.merged_from,
     "other cases were merged into it, so it cannot be merged in turn",
@@ -98,6 +99,21 @@ def _link(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]
     )
 
 
+def _unlink(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
+    return unlink_cases(
+        case.reference,
+        values.get("reference", ""),
+        by=visit.viewer.officer_id,
+        **pages.casework(visit.now),
+    )
+
+
+def check_unlink(values: Mapping[str, str], pages: StaffPages, case: Case) -> list[FieldError]:
+    if values.get("reference", "") in case.linked_cases:
+        return []
+    return [FieldError("reference", "Select the case to unlink")]
+
+
 def _merge(pages: StaffPages, visit: Visit, case: Case, values: Mapping[str, str]) -> Case:
     return merge_case(
         case.reference,
@@ -162,6 +178,19 @@ RELATION_STEPS = (
         check=required("reference", _OTHER_CASE, 40),
         run=_link,
         needs=(),
+        arguments={"other": "reference"},
+        target=CaseInForm("reference", Permission.LINK_CASES),
+    ),
+    CaseAction(
+        name="unlink",
+        permission=Permission.LINK_CASES,
+        title="Unlink a related case",
+        button="Unlink the cases",
+        done="The cases are no longer linked. Each timeline records it.",
+        fields=("reference",),
+        check=check_unlink,
+        run=_unlink,
+        needs=(HAS_LINKS,),
         arguments={"other": "reference"},
         target=CaseInForm("reference", Permission.LINK_CASES),
     ),

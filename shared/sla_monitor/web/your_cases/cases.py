@@ -15,6 +15,7 @@ from sla_monitor.checker.messages import case_type_label
 from sla_monitor.correspondence import letter_reached_customer
 from sla_monitor.engine import Clock, evaluate
 from sla_monitor.promised_dates import promised_reply
+from sla_monitor.representation import addressees
 from sla_monitor.residents import (
     cases_of,
     dealing_with_it,
@@ -31,6 +32,7 @@ from sla_monitor.web.your_cases.conversation import (
     responses_without_their_letter,
 )
 from sla_monitor.web.your_cases.pages import CaseNotShown, YourCases, YourCasesUrls
+from sla_monitor.wording import long_date
 
 _STATUS_NAMES = {
     CaseStatus.OPEN: "Open",
@@ -73,6 +75,33 @@ def case_summary(
             else None
         ),
     }
+
+
+def acting_for_you(case: Case) -> list[dict[str, str]] | None:
+    """Who acts for the resident on the case, as their own page says it: who they are, the
+    consent the council has recorded, and who it writes to. None where nobody does."""
+    rep = case.representative
+    if rep is None:
+        return None
+    if rep.has_consent:
+        assert rep.consent_given_on is not None
+        consent = f"You gave your consent {rep.consent_how} on {long_date(rep.consent_given_on)}"
+    else:
+        consent = "We are waiting for your consent"
+    to = addressees(case)
+    if to.held_back:
+        writes_to = "You, until we have your consent"
+    elif to.representative is None:
+        writes_to = "You"
+    elif to.customer:
+        writes_to = f"You, with a copy to your representative, {rep.name}"
+    else:
+        writes_to = f"Your representative, {rep.name}"
+    return [
+        {"key": "Name", "value": f"{rep.name} ({rep.relationship})"},
+        {"key": "Consent", "value": consent},
+        {"key": "We write to", "value": writes_to},
+    ]
 
 
 class CasePages:
@@ -125,6 +154,7 @@ class CasePages:
             # Where the reply date moved since they were given one: from when, and why.
             reply_moved=reply.moved_sentence if reply and case.is_open else None,
             preferences=self._preferences_rows(case),
+            acting_for_you=acting_for_you(case),
             sent=request.query.get("sent"),
         )
 

@@ -28,6 +28,11 @@ _HOW_WE_SENT = {
     Delivery.BY_HAND: "Sent to you by post or as you asked",
     Delivery.WRITTEN: "Being sent to you",
 }
+# Who a letter went to, as recorded, and as the resident is told it.
+_SENT_TO = (
+    ("the customer's representative, ", "to your representative {}"),
+    ("the customer and their representative, ", "to you and your representative {}"),
+)
 # Read first: shown open, the rest behind "Read the letter".
 _OPEN_LETTERS = ("message from the officer", "formal response")
 
@@ -62,7 +67,7 @@ def resident_messages(
                 "from_you": False,
                 "heading": _ours(message, officer.name if officer else None),
                 "by": officer.name if officer else council_name,
-                "how": _HOW_WE_SENT[message.delivery],
+                "how": _how_we_sent(message),
                 "at": message.at,
                 "subject": message.subject,
                 "text": message.text,
@@ -75,6 +80,17 @@ def resident_messages(
             }
         )
     return items
+
+
+def _how_we_sent(message: Message) -> str:
+    """How a letter went, naming someone acting for them it went to (as the timeline recorded
+    who it went to: `representation.Addressees.in_words`)."""
+    how = _HOW_WE_SENT[message.delivery or Delivery.EMAILED]
+    sent_to = message.sent_to or ""
+    for recorded, said in _SENT_TO:
+        if sent_to.startswith(recorded):
+            return how.replace("to you", said.format(sent_to.removeprefix(recorded)))
+    return how
 
 
 def _ours(message: Message, officer: str | None) -> str:

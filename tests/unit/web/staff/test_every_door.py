@@ -70,6 +70,7 @@ PUBLIC = {
 CASE_IN_THE_FORM = {
     ("POST", "/triage/<item>/attach"),
     ("POST", "/cases/<reference>/link"),
+    ("POST", "/cases/<reference>/unlink"),
     ("POST", "/cases/<reference>/merge"),
 }
 NO_CASE = "NWL-1999-000001"
