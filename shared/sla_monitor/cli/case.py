@@ -24,7 +24,7 @@ from sla_monitor.cases import (
     Outcome,
     Preferences,
 )
-from sla_monitor.cli import case_relations
+from sla_monitor.cli import case_relations, legal_hold
 from sla_monitor.cli import case_steps as steps
 from sla_monitor.cli.case_views import show_json, show_lines, summary_json, work_list_lines
 from sla_monitor.cli.common import (
@@ -295,6 +295,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     close.add_argument("--other-reason", metavar="TEXT", help="why, with --reason other")
 
     case_relations.register(actions, _step)
+    legal_hold.register(actions, _step)
 
 
 def _words_or_template(parser: argparse.ArgumentParser) -> None:
