@@ -7,31 +7,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sla_monitor.cases import Case
 from sla_monitor.cli.case_steps import _casework, _done, acting_now
-from sla_monitor.cli.common import UsageError, target_services
-from sla_monitor.directory import Directory
+from sla_monitor.cli.common import require_permission, target_services
 from sla_monitor.staff.legal_hold import lift_legal_hold, place_legal_hold
-from sla_monitor.web.staff.permissions import Permission, Viewer, council_roles_of, may
+from sla_monitor.web.staff.permissions import Permission
 
 Step = Callable[..., argparse.ArgumentParser]
-
-
-def require_permission(
-    directory: Directory, actor: str, permission: Permission, case: Case | None = None
-) -> None:
-    """Refuse a command whose `--as` names nobody the permission table lets do it."""
-    viewer = Viewer(
-        username=actor,
-        officer_id=actor,
-        roles=council_roles_of(directory, actor),
-        directory=directory,
-    )
-    if not may(viewer, permission, case):
-        raise UsageError(
-            f"{actor!r} may not {permission.description}: give --as the officer id of someone "
-            "whose role may (the Corporate Complaints Officer, as the directory names them)"
-        )
 
 
 def register(actions: argparse._SubParsersAction, step: Step) -> None:

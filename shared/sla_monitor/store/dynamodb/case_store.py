@@ -45,6 +45,7 @@ from sla_monitor.store.dynamodb.items import (
     timeline_event,
 )
 from sla_monitor.store.dynamodb.models import case_table_models
+from sla_monitor.store.dynamodb.personal_records import PersonalRecordItems
 from sla_monitor.store.dynamodb.saved_views import SavedViewItems
 from sla_monitor.store.dynamodb.sessions import SessionItems
 from sla_monitor.store.dynamodb.shelf_reads import ShelfReads
@@ -71,7 +72,9 @@ class _ConditionFailed(Exception):
     """A single-item write's condition failed: the case exists, or moved on from its revision."""
 
 
-class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems, SavedViewItems):
+class DynamoDBCaseStore(
+    ShelfReads, SideRecords, PersonalRecordItems, ExportRecords, SessionItems, SavedViewItems
+):
     """The case store in the cases table."""
 
     def __init__(
