@@ -146,17 +146,23 @@ def _case_page(
 ) -> str:
     case = held.case
     where = case.reference
-    officer = directory.officer_name(case.assigned_officer, "nobody yet")
+    owner = directory.owner(case)
+    officer = (
+        f'<mark class="redaction-review">{html.escape(owner.name)}</mark>'
+        if owner
+        else "nobody yet"
+    )
     rows = [
         ("Reference", html.escape(case.reference)),
         ("What it is", html.escape(case.case_type.label)),
         ("Your part in it", html.escape(held.standing.words)),
         ("Received", _when(case.received_at, calendar)),
         ("Subject", _marked(case.subject, own, bundle, where)),
-        ("Dealt with by", f'<mark class="redaction-review">{html.escape(officer)}</mark>'),
+        ("Dealt with by", officer),
         ("Status", "open" if case.is_open else f"closed {_when(case.closed_at, calendar)}"),
     ]
-    bundle.reviews.append(f"{where}: the officer dealing with the case")
+    if owner:
+        bundle.reviews.append(f"{where}: the officer dealing with the case")
     parts = [f"<h1>{html.escape(case.reference)}</h1><table>"]
     parts += [f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows]
     parts.append("</table><h2>Messages</h2>")

@@ -97,7 +97,7 @@ class Holdings:
             messages = [e for e in held.timeline if e.kind in _MESSAGE_KINDS]
             found += [
                 HeldRecord(
-                    "timeline", case.reference, e.at, e.summary, WHY["timeline"], "cases table"
+                    "message", case.reference, e.at, e.summary, WHY["message"], "cases table"
                 )
                 for e in messages
             ]
@@ -175,7 +175,7 @@ class HeldRecord:
 # Why each kind of record is held, in the words a Data Protection Officer gives a requester.
 WHY = {
     "case": "to deal with what you asked of the council and keep its customer contact promises",
-    "timeline": "the record of what you sent and what was done, kept with the case",
+    "message": "what you sent or were sent, and what was done, kept with the case",
     "file": "a file you sent with your message, kept with the case",
     "letter": "a letter or email the council sent about the case, kept as it was sent",
     "classifier example": "your message with the type staff gave it, to improve how new mail "
