@@ -17,13 +17,15 @@ first check it is theirs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
-from sla_monitor.cases import Case, Customer, Preferences, TimelineEvent
+from sla_monitor.cases import Case, Customer, Preferences, Representative, TimelineEvent
 from sla_monitor.privacy.files import PersonsFiles
 from sla_monitor.privacy.holdings import HeldCase, Holdings, Person, Standing, find_person
 from sla_monitor.staff.legal_hold import refuse_while_held
@@ -130,6 +132,10 @@ def erase_person(
         store.forget_classification_example(held.case.reference)
         _change(held, _erased_case, request.by, summary, details, casework)
     for held in representative:
+        assert held.case.representative is not None
+        store.erase_timeline(
+            held.case.reference, partial(_without_words, words=_words_of(held.case.representative))
+        )
         _change(held, _without_representative, request.by, summary, details, casework)
     for record in holdings.triage:
         if record.raw_location:
@@ -187,6 +193,28 @@ def _erased_event(event: TimelineEvent) -> TimelineEvent:
     an anonymous fact about the case."""
     kept = {k: v for k, v in event.details.items() if k in _ANONYMOUS_DETAILS}
     return replace(event, summary=TOMBSTONE, details=kept)
+
+
+def _words_of(representative: Representative) -> tuple[str, ...]:
+    """What names a representative on a timeline: their name, email, phone and address."""
+    given = (representative.name, representative.email, representative.phone)
+    return tuple(w for w in (*given, representative.address) if w and w.strip())
+
+
+def _without_words(event: TimelineEvent, words: tuple[str, ...]) -> TimelineEvent:
+    """The event with each of `words` (someone's details on another person's case) made a
+    tombstone, in its summary and its details; the rest of it stays."""
+
+    def cleaned(text: str) -> str:
+        for word in words:
+            text = re.sub(re.escape(word), TOMBSTONE, text, flags=re.IGNORECASE)
+        return text
+
+    return replace(
+        event,
+        summary=cleaned(event.summary),
+        details={k: cleaned(v) for k, v in event.details.items()},
+    )
 
 
 def _erased_case(case: Case) -> Case:

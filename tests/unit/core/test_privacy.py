@@ -279,3 +279,19 @@ def test_a_request_names_who_asked_and_why(world, store):
             now=LATER,
             **world,
         )
+
+
+def test_a_representative_is_erased_from_the_case_they_acted_on_and_the_case_stays(
+    held, world, store
+):
+    _, complaint, own, _ = held
+    answer_customer(own.reference, text="Done.", by="waste-officer", now=ANSWERED, **world)
+
+    plan = erase_person(Person(email=PRIYA), REQUEST, files=Shredder(), now=LATER, **world)
+
+    assert plan.representative_of == (complaint.reference,)
+    case = store.get_case(complaint.reference)
+    assert case.representative is None and case.customer.email == ANN
+    timeline = repr(store.timeline(complaint.reference))
+    assert "Priya" not in timeline and PRIYA not in timeline
+    assert "Ann Example" in repr(case)
