@@ -65,6 +65,7 @@ def bucket_keys() -> set[str]:
 def test_a_persons_records_are_found_exported_and_erased(aws, capsys, tmp_path):
     (dan,) = take_in(capsys, "attachments")
     reference = dan["reference"]
+    assert run(capsys, "check --now 2026-12-01T10:05")[0] == 0  # the acknowledgement goes
     closed = run(
         capsys,
         f"case close {reference} --reason resolved_by_phone --now 2026-12-02T10:00 "
@@ -77,6 +78,8 @@ def test_a_persons_records_are_found_exported_and_erased(aws, capsys, tmp_path):
     files = [r["description"] for r in found["records"] if r["kind"] == "file"]
     # The raw email itself, then the files it brought (a forwarded email among them).
     assert len(files) == 4 and "sofa.jpg" in files
+    letters = [r for r in found["records"] if r["kind"] == "letter"]
+    assert letters and all(r["at"] for r in letters)  # each when it was sent
 
     written = run_json(
         capsys, f"privacy export --email {DAN} --output {tmp_path} --now 2026-12-03T09:00 {AS}"

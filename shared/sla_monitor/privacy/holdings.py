@@ -107,11 +107,17 @@ class Holdings:
                 )
                 for f in held.files
             ]
+            sent_at = {s.key: s.sent_at for s in case.sent}
             found += [
                 HeldRecord(
-                    "letter", case.reference, None, letter.subject, WHY["letter"], "cases table"
+                    "letter",
+                    case.reference,
+                    sent_at.get(key),
+                    letter.subject,
+                    WHY["letter"],
+                    "cases table",
                 )
-                for _, letter in held.letters
+                for key, letter in held.letters
             ]
             if held.example is not None:
                 found.append(
