@@ -326,6 +326,16 @@ class Closure:
     meets_response: bool
 
 
+@dataclass(frozen=True)
+class LegalHold:
+    """The case must be kept: an Ombudsman investigation, a legal claim. While it stands the
+    case never expires and its personal data cannot be erased; it is lifted with a reason."""
+
+    held_at: datetime
+    held_by: str
+    reason: str
+
+
 class LettersTo(enum.StrEnum):
     """Who the case's letters and emails go to, as the customer chose."""
 
@@ -449,6 +459,8 @@ class Case:
     linked_cases: tuple[str, ...] = ()
     merged_into: str | None = None
     merged_from: tuple[str, ...] = ()
+    # Kept whatever the retention period says, and not erased, while this stands.
+    legal_hold: LegalHold | None = None
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 

@@ -24,13 +24,12 @@ from sla_monitor.cases import (
     Outcome,
     Preferences,
 )
-from sla_monitor.cli import case_relations
+from sla_monitor.cli import case_relations, legal_hold
 from sla_monitor.cli import case_steps as steps
 from sla_monitor.cli.case_views import show_json, show_lines, summary_json, work_list_lines
 from sla_monitor.cli.common import (
-    add_staff_arguments,
-    add_target_arguments,
     instant_argument,
+    staff_action,
     target_services,
 )
 from sla_monitor.runtime import Services
@@ -297,6 +296,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     close.add_argument("--other-reason", metavar="TEXT", help="why, with --reason other")
 
     case_relations.register(actions, _step)
+    legal_hold.register(actions, _step)
 
 
 def _words_or_template(parser: argparse.ArgumentParser) -> None:
@@ -313,11 +313,7 @@ def _words_or_template(parser: argparse.ArgumentParser) -> None:
 def _action(
     actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
-    add_staff_arguments(parser)
-    add_target_arguments(parser)
-    parser.set_defaults(handler=handler)
-    return parser
+    return staff_action(actions, name, summary, handler)
 
 
 def _step(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
 from sla_monitor.calendar import LONDON
+from sla_monitor.cases import Case
+from sla_monitor.directory import Directory
 from sla_monitor.runtime import Services, reset_services, services
+from sla_monitor.web.staff.permissions import Permission, Viewer, council_roles_of, may
 
 
 class UsageError(Exception):
@@ -84,6 +87,18 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def staff_action(
+    actions: argparse._SubParsersAction, name: str, summary: str, handler: Callable[..., int]
+) -> argparse.ArgumentParser:
+    """A command's action a member of staff runs: its summary, the staff and target arguments,
+    and the function it calls."""
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
+    add_staff_arguments(parser)
+    add_target_arguments(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 @contextmanager
 def target_services(args: argparse.Namespace) -> Iterator[Services]:
     """The services a command works on: embedded moto, the endpoint in AWS_ENDPOINT_URL, or
@@ -97,3 +112,20 @@ def target_services(args: argparse.Namespace) -> Iterator[Services]:
         return
     reset_services()
     yield services()
+
+
+def require_permission(
+    directory: Directory, actor: str, permission: Permission, case: Case | None = None
+) -> None:
+    """Refuse a command whose `--as` names nobody the permission table lets do it."""
+    viewer = Viewer(
+        username=actor,
+        officer_id=actor,
+        roles=council_roles_of(directory, actor),
+        directory=directory,
+    )
+    if not may(viewer, permission, case):
+        raise UsageError(
+            f"{actor!r} may not {permission.description}: give --as the officer id of someone "
+            "whose role may (the Corporate Complaints Officer, as the directory names them)"
+        )

@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sla_monitor.cli.common import (
-    add_staff_arguments,
-    add_target_arguments,
+    staff_action,
     table,
     target_services,
 )
@@ -114,11 +113,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _action(
     actions: argparse._SubParsersAction, name: str, summary: str, handler: Handler
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
-    add_staff_arguments(parser)
-    add_target_arguments(parser)
-    parser.set_defaults(handler=handler)
-    return parser
+    return staff_action(actions, name, summary, handler)
 
 
 def _now(args: argparse.Namespace) -> datetime:

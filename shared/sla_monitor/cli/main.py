@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.case",
     "sla_monitor.cli.report",
     "sla_monitor.cli.classifier",
+    "sla_monitor.cli.privacy",
 )
 
 

@@ -7,7 +7,7 @@ write one step, which is what concurrent sweeps in the tests rely on."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -388,6 +388,52 @@ class InMemoryCaseStore:
             self.claims[(reference, key)] = replace(
                 claim, sent=True, sent_at=sent_at, message_id=message_id, outcome=outcome
             )
+
+    # -- one person's records (`store.personal_records`) --------------------------------------
+
+    def triage_records_from(self, sender_key: str) -> list[TriageRecord]:
+        found = [r for r in self.triage.values() if customer_key(r.sender) == sender_key]
+        return sorted(found, key=lambda r: r.received_at)
+
+    def sign_in_links_of(self, key: str) -> list[SignInLink]:
+        return [link for link in self.sign_in_links.values() if link.customer_key == key]
+
+    def sessions_of(self, holder: str) -> list[SessionRecord]:
+        return [s for (h, _), s in self.sessions.items() if h == holder]
+
+    def classification_example(self, reference: str) -> ClassificationExample | None:
+        return self.examples.get(reference)
+
+    def letters_of(self, reference: str) -> list[tuple[str, SentLetter]]:
+        return [(key, letter) for (ref, key), letter in self.letters.items() if ref == reference]
+
+    def erase_timeline(
+        self, reference: str, erase: Callable[[TimelineEvent], TimelineEvent]
+    ) -> int:
+        with self._lock:
+            events = self.events.get(reference, [])
+            self.events[reference] = [erase(e) for e in events]
+            return len(events)
+
+    def forget_letters(self, reference: str) -> int:
+        with self._lock:
+            keys = [k for k in self.letters if k[0] == reference]
+            for k in keys:
+                del self.letters[k]
+            return len(keys)
+
+    def forget_classification_example(self, reference: str) -> bool:
+        return self.examples.pop(reference, None) is not None
+
+    def forget_triage_record(self, record: TriageRecord) -> None:
+        self.triage.pop(record.idempotency_key, None)
+
+    def forget_sign_in_links(self, key: str) -> int:
+        with self._lock:
+            digests = [d for d, link in self.sign_in_links.items() if link.customer_key == key]
+            for d in digests:
+                del self.sign_in_links[d]
+            return len(digests)
 
     def keep_letter(self, reference: str, key: str, letter: SentLetter) -> None:
         with self._lock:

@@ -12,7 +12,9 @@ One table holds a case, its timeline and its bookkeeping, under the case's parti
     COUNTER#<prefix>-<year> COUNTER                  the atomic reference counter
     RATE#<kind>#<digest>    HOUR#<utc hour>          new cases from one address or source (TTL)
     SIGN_IN#<token digest>  SIGN_IN                  a resident's one-time sign-in link (TTL)
+    SIGN_IN#<customer key>  LINK#<token digest>      points at one, by its address (TTL with it)
     TRIAGE                  <utc>#<key>              a message that did not become a case
+    TRIAGE#<customer key>   <utc>#<key>              points at one, by its sender (TTL with it)
     CLASSIFIER_EXAMPLE      <reference>              a case's message with the type staff gave it
     EXPORT#<id>             EXPORT                   a spreadsheet of a work list view (TTL)
     SESSIONS#<holder>       SESSION#<digest>         a staff or resident's session (TTL)

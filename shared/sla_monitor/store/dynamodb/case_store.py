@@ -45,6 +45,7 @@ from sla_monitor.store.dynamodb.items import (
     timeline_event,
 )
 from sla_monitor.store.dynamodb.models import case_table_models
+from sla_monitor.store.dynamodb.personal_records import PersonalRecordItems
 from sla_monitor.store.dynamodb.saved_views import SavedViewItems
 from sla_monitor.store.dynamodb.sessions import SessionItems
 from sla_monitor.store.dynamodb.shelf_reads import ShelfReads
@@ -60,6 +61,9 @@ from sla_monitor.store.ports import (
 from sla_monitor.store.schema import DUE_SHARDS, chosen_shards
 from sla_monitor.store.shelves import COUNTERS_KEY
 
+# The timeline's kinds for a legal hold placed and lifted (`staff.legal_hold`).
+_HOLD_CHANGES = frozenset({"legal_hold", "legal_hold_lifted"})
+
 # How many cases' filings a store remembers from reading them (a page, a sweep's batch).
 _REMEMBERED_FILINGS = 2000
 
@@ -68,7 +72,9 @@ class _ConditionFailed(Exception):
     """A single-item write's condition failed: the case exists, or moved on from its revision."""
 
 
-class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems, SavedViewItems):
+class DynamoDBCaseStore(
+    ShelfReads, SideRecords, PersonalRecordItems, ExportRecords, SessionItems, SavedViewItems
+):
     """The case store in the cases table."""
 
     def __init__(
@@ -117,7 +123,10 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems, Sa
     # -- cases ------------------------------------------------------------------------------
 
     def _expires_at(self, case: Case) -> datetime | None:
-        return case.closed_at + self.retention if case.closed_at else None
+        # A case under a legal hold never expires, however long ago it closed.
+        if case.legal_hold is not None or case.closed_at is None:
+            return None
+        return case.closed_at + self.retention
 
     def _case_item(self, case: Case, schedule: Schedule) -> tuple[Any, Filing]:
         expires_at = self._expires_at(case)
@@ -220,6 +229,18 @@ class DynamoDBCaseStore(ShelfReads, SideRecords, ExportRecords, SessionItems, Sa
                     )
                 )
         self._filed[case.reference] = (case.revision + 1, filing)
+        if any(event.kind in _HOLD_CHANGES for event in events):
+            self._expire_events_with(case.reference, expires)
+
+    def _expire_events_with(self, reference: str, expires_at: datetime | None) -> None:
+        """A legal hold placed or lifted: the case's earlier timeline events keep no expiry
+        while it stands, and expire with the case again once it is lifted (one query of the
+        case's own partition, one write an event)."""
+        m = self.models.event
+        for item in m.query(f"CASE#{reference}", m.sk.startswith("EVENT#")):
+            item.update(
+                actions=[m.expires_at.set(expires_at) if expires_at else m.expires_at.remove()]
+            )
 
     def _connection(self) -> Connection:
         # One per store, made on first use: every new Connection builds a botocore client of its

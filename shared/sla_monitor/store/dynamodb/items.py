@@ -21,6 +21,7 @@ from sla_monitor.cases import (
     Customer,
     Extension,
     FormalResponse,
+    LegalHold,
     LettersTo,
     Notification,
     NotificationKind,
@@ -243,6 +244,15 @@ def case_item(
         linked_cases=list(case.linked_cases) or None,
         merged_into=case.merged_into,
         merged_from=list(case.merged_from) or None,
+        legal_hold=(
+            {
+                "held_at": case.legal_hold.held_at,
+                "held_by": case.legal_hold.held_by,
+                "reason": case.legal_hold.reason,
+            }
+            if case.legal_hold
+            else None
+        ),
         due_shard=due_shard(case.reference, shards) if next_due else None,
         next_due_at=index_instant(next_due) if next_due else None,
         open_shard=open_shard(case.reference, shards) if case.is_open else None,
@@ -428,6 +438,15 @@ def case_from_item(item: Any) -> Case:
         linked_cases=tuple(item.linked_cases or ()),
         merged_into=item.merged_into,
         merged_from=tuple(item.merged_from or ()),
+        legal_hold=(
+            LegalHold(
+                held_at=item.legal_hold.held_at,
+                held_by=item.legal_hold.held_by,
+                reason=item.legal_hold.reason,
+            )
+            if item.legal_hold
+            else None
+        ),
         revision=int(item.revision or 0),
     )
 

@@ -189,6 +189,11 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         reason_text = UnicodeAttribute()
         meets_response = BooleanAttribute()
 
+    class LegalHoldMap(MapAttribute):
+        held_at = UTCDateTimeAttribute()
+        held_by = UnicodeAttribute()
+        reason = UnicodeAttribute()
+
     class RepresentativeMap(MapAttribute):
         name = UnicodeAttribute()
         relationship = UnicodeAttribute()
@@ -252,6 +257,7 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         linked_cases = ListAttribute(of=UnicodeAttribute, null=True)
         merged_into = UnicodeAttribute(null=True)
         merged_from = ListAttribute(of=UnicodeAttribute, null=True)
+        legal_hold = LegalHoldMap(null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)

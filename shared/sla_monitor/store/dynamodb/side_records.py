@@ -12,7 +12,8 @@ from pynamodb.transactions import TransactWrite
 
 from sla_monitor.cases import CaseType
 from sla_monitor.store.dynamodb.items import index_instant
-from sla_monitor.store.ports import Delivery, SignInLink
+from sla_monitor.store.dynamodb.personal_records import sign_in_pointer, triage_pointer
+from sla_monitor.store.ports import Delivery, SignInLink, customer_key
 from sla_monitor.triage import (
     ClassificationExample,
     TriageOutcome,
@@ -46,6 +47,8 @@ class SideRecords:
             return_to=link.return_to,
             expires_at=link.expires_at,
         ).save(condition=m.pk.does_not_exist())
+        # Found again by the address it was sent to, for a subject access request.
+        sign_in_pointer(self.models.term, link).save()
 
     def use_sign_in_link(self, token_digest: str) -> SignInLink | None:
         m = self.models.sign_in
@@ -73,6 +76,7 @@ class SideRecords:
     def record_triage(self, record: TriageRecord) -> bool:
         m = self.models
         expires = record.received_at + self.retention
+        sort_key = f"{index_instant(record.received_at)}#{record.idempotency_key}"
         try:
             with TransactWrite(connection=self._connection()) as tx:
                 tx.save(
@@ -82,7 +86,7 @@ class SideRecords:
                 tx.save(
                     m.triage(
                         "TRIAGE",
-                        f"{index_instant(record.received_at)}#{record.idempotency_key}",
+                        sort_key,
                         idempotency_key=record.idempotency_key,
                         received_at=record.received_at,
                         reason=record.reason,
@@ -93,6 +97,10 @@ class SideRecords:
                         expires_at=expires,
                     )
                 )
+                sender_key = customer_key(record.sender)
+                if sender_key:
+                    # Found again by the sender's address, for a subject access request.
+                    tx.save(triage_pointer(m.term, sender_key, sort_key, expires))
         except TransactWriteError:
             if self.find_delivery(record.idempotency_key) is not None:
                 return False
@@ -139,28 +147,30 @@ class SideRecords:
 
     def triage_records(self) -> list[TriageRecord]:
         return [
-            TriageRecord(
-                idempotency_key=t.idempotency_key,
-                received_at=t.received_at,
-                reason=t.reason,
-                sender=t.sender,
-                subject=t.subject,
-                raw_location=t.raw_location,
-                details={k: str(v) for k, v in (t.details.as_dict() if t.details else {}).items()},
-                resolution=(
-                    TriageResolution(
-                        outcome=TriageOutcome(t.resolved_outcome),
-                        by=t.resolved_by or "",
-                        at=t.resolved_at,
-                        reason=t.resolved_reason,
-                        reference=t.resolved_reference,
-                    )
-                    if t.resolved_outcome and t.resolved_at
-                    else None
-                ),
-            )
-            for t in self.models.triage.query("TRIAGE", consistent_read=True)
+            self._triage_record(t) for t in self.models.triage.query("TRIAGE", consistent_read=True)
         ]
+
+    def _triage_record(self, t: Any) -> TriageRecord:
+        return TriageRecord(
+            idempotency_key=t.idempotency_key,
+            received_at=t.received_at,
+            reason=t.reason,
+            sender=t.sender,
+            subject=t.subject,
+            raw_location=t.raw_location,
+            details={k: str(v) for k, v in (t.details.as_dict() if t.details else {}).items()},
+            resolution=(
+                TriageResolution(
+                    outcome=TriageOutcome(t.resolved_outcome),
+                    by=t.resolved_by or "",
+                    at=t.resolved_at,
+                    reason=t.resolved_reason,
+                    reference=t.resolved_reference,
+                )
+                if t.resolved_outcome and t.resolved_at
+                else None
+            ),
+        )
 
     def resolve_triage(self, record: TriageRecord, resolution: TriageResolution) -> bool:
         m = self.models.triage

@@ -76,6 +76,7 @@ class Permission(enum.StrEnum):
     ADD_CUSTOMER_REPLY = "add_customer_reply"  # a set-aside message, as the customer's reply
     RECORD_REPRESENTATIVE = "record_representative"  # someone acting for the customer
     LINK_CASES = "link_cases"  # link related cases, merge a duplicate (asked of both cases)
+    KEEP_ON_LEGAL_HOLD = "keep_on_legal_hold"  # place and lift a legal hold
     # About no case in particular.
     LOG_CASE = "log_case"
     HANDLE_TRIAGE = "handle_triage"
@@ -84,6 +85,8 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_REPLY_TEMPLATES = "manage_reply_templates"
     VIEW_REPORTS = "view_reports"
+    # A person's rights over their personal data: find, export, correct and erase it.
+    SERVE_PRIVACY_REQUESTS = "serve_privacy_requests"
 
     @property
     def on_a_case(self) -> bool:
@@ -113,6 +116,7 @@ _DESCRIPTIONS = {
     Permission.ADD_CUSTOMER_REPLY: "add a message to a case as the customer's reply",
     Permission.RECORD_REPRESENTATIVE: "record someone acting for the customer",
     Permission.LINK_CASES: "link related cases and merge duplicates",
+    Permission.KEEP_ON_LEGAL_HOLD: "keep a case on legal hold, and lift the hold",
     Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
     Permission.HANDLE_TRIAGE: "deal with the mail set aside",
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
@@ -120,6 +124,9 @@ _DESCRIPTIONS = {
     Permission.MANAGE_USERS: "manage staff accounts",
     Permission.MANAGE_REPLY_TEMPLATES: "add, change and retire reply templates",
     Permission.VIEW_REPORTS: "see the monthly and annual reports",
+    Permission.SERVE_PRIVACY_REQUESTS: (
+        "find, export, correct and erase what is held about a person"
+    ),
 }
 
 _NOT_ON_A_CASE = frozenset(
@@ -134,6 +141,7 @@ _NOT_ON_A_CASE = frozenset(
         Permission.MANAGE_USERS,
         Permission.MANAGE_REPLY_TEMPLATES,
         Permission.VIEW_REPORTS,
+        Permission.SERVE_PRIVACY_REQUESTS,
     }
 )
 
@@ -181,6 +189,10 @@ _ADMINISTRATION = (
 
 # The matrix. A role not listed against a permission does not hold it. The reports are the
 # whole council's figures and hold no personal data: every role but the officer sees them.
+# A person's rights over their data and legal holds are the Corporate Complaints Officer's: the
+# council's complaints procedure names them to monitor every complaint start to finish, they
+# already deal with the mail set aside from every service, and the Ombudsman's enquiries come
+# to them; an administrator runs the system but sees no resident's words.
 MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
     StaffRole.OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.OWN_DEPARTMENTS),
@@ -195,10 +207,12 @@ MATRIX: Mapping[StaffRole, Mapping[Permission, Scope]] = {
     },
     StaffRole.CORPORATE_COMPLAINTS_OFFICER: {
         **dict.fromkeys(_CASEWORK, Scope.COMPLAINTS),
+        Permission.KEEP_ON_LEGAL_HOLD: Scope.COMPLAINTS,
         Permission.ASSIGN_CASES: Scope.SERVICE,
         Permission.LOG_CASE: Scope.SERVICE,
         Permission.HANDLE_TRIAGE: Scope.SERVICE,
         Permission.VIEW_REPORTS: Scope.SERVICE,
+        Permission.SERVE_PRIVACY_REQUESTS: Scope.SERVICE,
     },
     StaffRole.CHIEF_EXECUTIVE: {
         **dict.fromkeys(_READING, Scope.REFERRED_COMPLAINTS),
@@ -236,6 +250,21 @@ class Viewer:
     def permissions(self) -> frozenset[Permission]:
         """Every permission the viewer holds over at least some cases."""
         return frozenset(p for role in self.roles for p in MATRIX[role])
+
+
+def council_roles_of(directory: Directory, officer_id: str) -> frozenset[StaffRole]:
+    """The roles the directory gives an officer, for a command run under their name (`--as`),
+    where there is no Cognito sign-in to name their groups."""
+    roles: set[StaffRole] = set()
+    if directory.active_officer(officer_id) is not None:
+        roles.add(StaffRole.OFFICER)
+    if any(d.head_of_service == officer_id for d in directory.active_departments()):
+        roles.add(StaffRole.HEAD_OF_SERVICE)
+    if officer_id == directory.corporate_complaints_officer:
+        roles.add(StaffRole.CORPORATE_COMPLAINTS_OFFICER)
+    if officer_id == directory.chief_executive:
+        roles.add(StaffRole.CHIEF_EXECUTIVE)
+    return frozenset(roles)
 
 
 def roles_from_groups(groups: Iterable[str]) -> frozenset[StaffRole]:

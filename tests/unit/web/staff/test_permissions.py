@@ -130,6 +130,8 @@ SERVICE_WIDE = {
     },
     # Choosing cases to assign from the work list; each case is asked about again.
     Permission.ASSIGN_CASES: {"officer", "head of service", "corporate complaints officer"},
+    # A person's rights over their data: across every service, so no department's officer.
+    Permission.SERVE_PRIVACY_REQUESTS: {"corporate complaints officer"},
 }
 
 
@@ -141,8 +143,21 @@ def test_each_role_on_each_page_about_no_case(who: str, permission: Permission):
     assert not any(may(VIEWERS[who], permission, case) for case in CASES.values())
 
 
+@pytest.mark.parametrize("who", list(VIEWERS))
+@pytest.mark.parametrize("what", list(CASES))
+def test_only_the_corporate_complaints_officer_keeps_a_complaint_on_legal_hold(who: str, what: str):
+    expected = who == "corporate complaints officer" and "complaint" in what
+    assert may(VIEWERS[who], Permission.KEEP_ON_LEGAL_HOLD, CASES[what]) is expected
+
+
 def test_every_permission_is_in_one_of_the_tables_here():
-    listed = {Permission.VIEW_WORK_LIST, Permission.EXPORT_WORK_LIST, *CASEWORK, *SERVICE_WIDE}
+    listed = {
+        Permission.VIEW_WORK_LIST,
+        Permission.EXPORT_WORK_LIST,
+        Permission.KEEP_ON_LEGAL_HOLD,
+        *CASEWORK,
+        *SERVICE_WIDE,
+    }
     assert listed == set(Permission)
 
 
