@@ -120,6 +120,10 @@ class Appointment:
         return self.outcome is not None
 
     @property
+    def in_words(self) -> str:
+        return outcome_words(self)
+
+    @property
     def expected_late_minutes(self) -> int:
         """How late the officer last said they would be (0 if they have said nothing)."""
         return self.late_notices[-1].minutes if self.late_notices else 0

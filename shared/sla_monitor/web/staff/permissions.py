@@ -76,6 +76,8 @@ class Permission(enum.StrEnum):
     ADD_CUSTOMER_REPLY = "add_customer_reply"  # a set-aside message, as the customer's reply
     RECORD_REPRESENTATIVE = "record_representative"  # someone acting for the customer
     LINK_CASES = "link_cases"  # link related cases, merge a duplicate (asked of both cases)
+    # Book appointments, say the officer is running late, record how they went; call-backs.
+    KEEP_APPOINTMENTS = "keep_appointments"
     # About no case in particular.
     LOG_CASE = "log_case"
     HANDLE_TRIAGE = "handle_triage"
@@ -113,6 +115,7 @@ _DESCRIPTIONS = {
     Permission.ADD_CUSTOMER_REPLY: "add a message to a case as the customer's reply",
     Permission.RECORD_REPRESENTATIVE: "record someone acting for the customer",
     Permission.LINK_CASES: "link related cases and merge duplicates",
+    Permission.KEEP_APPOINTMENTS: "book appointments and call-backs, and say how they went",
     Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
     Permission.HANDLE_TRIAGE: "deal with the mail set aside",
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
@@ -164,6 +167,7 @@ _CASEWORK = (
     Permission.ADD_CUSTOMER_REPLY,
     Permission.RECORD_REPRESENTATIVE,
     Permission.LINK_CASES,
+    Permission.KEEP_APPOINTMENTS,
 )
 _READING = (
     Permission.VIEW_WORK_LIST,

@@ -13,6 +13,7 @@ from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
 from sla_monitor.council import load_council
 from sla_monitor.staff.answering import ANSWERED_BY_REPLY
+from sla_monitor.web.staff.appointment_steps import APPOINTMENT_STEPS
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
 from sla_monitor.web.staff.relation_steps import RELATION_STEPS
@@ -449,3 +450,4 @@ ACTIONS: Mapping[str, CaseAction] = {
 
 # Someone acting for the customer, related cases and duplicates: steps of their own module.
 ACTIONS = {**ACTIONS, **{a.name: a for a in RELATION_STEPS}}
+ACTIONS = {**ACTIONS, **{a.name: a for a in APPOINTMENT_STEPS}}
