@@ -143,8 +143,13 @@ def test_running_late_tells_the_customer_at_once_and_stays_late(town, booked):
     assert clock_outcome(clock) == KEPT_LATE
     # The Head of Service hears once, in office hours.
     town.sweep_every(said, VISIT_AT + timedelta(hours=3), timedelta(minutes=30))
-    told = [s for s in town.subjects_to(HEAD_OF_HOUSING) if "not kept on time" in s]
-    assert told == [f"{booked.reference}: an appointment was not kept on time"]
+    told = [m for m in town.mail_to(HEAD_OF_HOUSING) if "not kept on time" in str(m["Subject"])]
+    assert [str(m["Subject"]) for m in told] == [
+        f"{booked.reference}: an appointment was not kept on time"
+    ]
+    alert = text_of(told[0])
+    assert "was said to be running late by about 25 minutes" in alert
+    assert "rebook" not in alert  # it was kept, late: nothing to rebook
 
 
 def test_cannot_come_on_the_day_is_a_promise_broken_and_rebooking_is_one_step(town, booked):
