@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from sla_monitor.appointments import Appointment, CallBack
+
 
 class CaseType(enum.StrEnum):
     COMPLAINT = "complaint"
@@ -116,6 +118,8 @@ class NotificationKind(enum.StrEnum):
     COMPLAINT_NOT_TAKEN = "complaint_not_taken"  # refused or downgraded (the complaints officer)
     OWNER_RETIRED = "owner_retired"  # the officer left: the Head of Service has the case
     OWNER_MOVED = "owner_moved"  # the officer moved department: the Head of Service has it
+    # to the customer: booked, running late, cannot come, cancelled, rebooked (`details.why`)
+    APPOINTMENT = "appointment"
 
     @property
     def to_customer(self) -> bool:
@@ -132,6 +136,7 @@ _CUSTOMER_NOTIFICATIONS = frozenset(
         NotificationKind.REPLY_ACKNOWLEDGEMENT,
         NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT,
         NotificationKind.STAGE_2_DECLINED,
+        NotificationKind.APPOINTMENT,
     }
 )
 
@@ -461,6 +466,9 @@ class Case:
     merged_from: tuple[str, ...] = ()
     # Kept whatever the retention period says, and not erased, while this stands.
     legal_hold: LegalHold | None = None
+    # Times the council gave the customer (`appointments.py`): each a promise with a clock.
+    appointments: tuple[Appointment, ...] = ()
+    call_backs: tuple[CallBack, ...] = ()
     # Bumped by the store on every save; a save from a stale copy is refused, not merged.
     revision: int = 0
 
@@ -482,6 +490,12 @@ class Case:
 
     def remedy(self, number: int) -> Remedy | None:
         return next((r for r in self.remedies if r.number == number), None)
+
+    def appointment(self, number: int) -> Appointment | None:
+        return next((a for a in self.appointments if a.number == number), None)
+
+    def call_back(self, number: int) -> CallBack | None:
+        return next((c for c in self.call_backs if c.number == number), None)
 
     def response_at(self, stage: int) -> FormalResponse | None:
         """The formal response recorded at `stage` (the latest, if the case was reopened)."""

@@ -42,6 +42,10 @@ class Promise(_Strict):
     # The most working days one extension of a response may add (the national Complaint
     # Handling Code: 10 at stage 1, 20 at stage 2).
     max_extension: int = Field(default=10, ge=0, le=60)
+    # Appointments: an officer there within this many minutes of the start kept it on time.
+    late_after_minutes: int = Field(default=10, ge=0, le=240)
+    # Call-backs: the owner is warned this many minutes before the time promised.
+    warn_minutes_before: tuple[int, ...] = ()
 
     @model_validator(mode="after")
     def _complete_for_its_kind(self) -> Self:
@@ -53,22 +57,39 @@ class Promise(_Strict):
         if kind is PromiseKind.PROGRESS_UPDATE:
             if self.every is None:
                 raise ValueError(f"{self.name}: a progress_update promise needs 'every'")
+        elif kind in _TIMED_BY_THE_MINUTE:
+            if self.within is not None or self.every is not None or self.warn_before:
+                raise ValueError(
+                    f"{self.name}: a {kind.value} promise is timed by the time given, "
+                    "not in working days"
+                )
         elif kind is not PromiseKind.HANDOVER and self.within is None:
             raise ValueError(f"{self.name}: a {kind.value} promise needs 'within'")
         if kind in (PromiseKind.ESCALATION, PromiseKind.HANDOVER) and not self.escalate_to:
             raise ValueError(f"{self.name}: a {kind.value} promise needs 'escalate_to'")
         if self.holding_update and kind is not PromiseKind.RESPONSE:
             raise ValueError(f"{self.name}: only a response promise can send a holding update")
-        if any(w < 1 for w in self.warn_before):
+        if self.warn_minutes_before and kind is not PromiseKind.CALL_BACK:
+            raise ValueError(f"{self.name}: only a call_back promise warns in minutes")
+        if any(w < 1 for w in (*self.warn_before, *self.warn_minutes_before)):
             raise ValueError(f"{self.name}: warn_before counts working days, 1 or more")
         if self.within is not None and any(w >= self.within for w in self.warn_before):
             raise ValueError(f"{self.name}: a warning must come before the promise is due")
         return self
 
     def applies_to(self, case: Case) -> bool:
+        # An appointment or a call-back promise applies once the case has been given one.
+        if self.kind is PromiseKind.APPOINTMENT and not case.appointments:
+            return False
+        if self.kind is PromiseKind.CALL_BACK and not case.call_backs:
+            return False
         return (not self.case_types or case.case_type in self.case_types) and (
             not self.channels or case.channel in self.channels
         )
+
+
+# Promises timed by a time of day the council gave the customer, not by working days.
+_TIMED_BY_THE_MINUTE = (PromiseKind.APPOINTMENT, PromiseKind.CALL_BACK)
 
 
 class Policy(_Strict):
@@ -124,6 +145,10 @@ class Policy(_Strict):
             ),
             None,
         )
+
+    def promise_of_kind(self, kind: PromiseKind) -> Promise | None:
+        """The policy's one promise of a kind timed by the minute (appointments, call-backs)."""
+        return next((p for p in self.promises if p.kind is kind), None)
 
     def promise(self, name: str) -> Promise:
         for p in self.promises:

@@ -14,6 +14,11 @@ class PromiseKind(enum.StrEnum):
     PROGRESS_UPDATE = "progress_update"
     ESCALATION = "escalation"
     HANDOVER = "handover"
+    # A time the council gave the customer (an appointment), kept when the officer is there
+    # within `late_after_minutes` of its start; one clock per appointment on the case.
+    APPOINTMENT = "appointment"
+    # A call-back promised by a time (`case log --callback-by`); one clock per call-back.
+    CALL_BACK = "call_back"
     # Not written in a policy: the date a holding update gave the customer, kept as a clock.
     PROMISED_DATE = "promised_date"
     # Not written in a policy: an action a formal response promised by a date (`Case.remedies`).

@@ -10,8 +10,9 @@ Monday ...", the soft mutation Welsh gives a time said without a preposition.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from sla_monitor.calendar import LONDON
 from sla_monitor.cases import CaseType, Outcome
 
 DEFAULT_LANGUAGE = "en"
@@ -59,6 +60,27 @@ def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
         weekday = _WEEKDAYS[language][day.weekday()]
         return f"dydd {weekday} {day.day} {_MONTHS[language][day.month - 1]} {day.year}"
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def time_of_day(instant: datetime, language: str = DEFAULT_LANGUAGE) -> str:
+    """A time as GOV.UK writes it, London time: `9am`, `2:30pm`, `midday`; in Welsh `9yb`,
+    `2:30yp`, `hanner dydd`."""
+    local = instant.astimezone(LONDON)
+    welsh = language == "cy"
+    if (local.hour, local.minute) == (12, 0):
+        return "hanner dydd" if welsh else "midday"
+    hour = local.hour % 12 or 12
+    suffix = ("yb", "yp") if welsh else ("am", "pm")
+    half = suffix[0] if local.hour < 12 else suffix[1]
+    return f"{hour}{half}" if local.minute == 0 else f"{hour}:{local.minute:02d}{half}"
+
+
+def day_and_time(instant: datetime, language: str = DEFAULT_LANGUAGE) -> str:
+    """`Tuesday 8 December 2026 at 2:30pm`, London time: an appointment or a call-back; in
+    Welsh `dydd Mawrth 8 Rhagfyr 2026 am 2:30yp`."""
+    day = long_date(instant.astimezone(LONDON).date(), language)
+    at = "am" if language == "cy" else "at"
+    return f"{day} {at} {time_of_day(instant, language)}"
 
 
 def day_month_year(day: date) -> str:

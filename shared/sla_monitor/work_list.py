@@ -101,7 +101,7 @@ def promise_label(clock: Clock) -> str:
     label = name.replace("_", " ")
     if variant == "promised_date":
         label += " (date given to the customer)"
-    if clock.kind is PromiseKind.PROGRESS_UPDATE:
+    if clock.kind in (PromiseKind.PROGRESS_UPDATE, PromiseKind.APPOINTMENT, PromiseKind.CALL_BACK):
         label += f" {clock.occurrence}"
     return label
 

@@ -317,3 +317,27 @@ def test_no_digest_calls_a_missed_promise_due(month):
     [(_, _, friday, _)] = [d for d in digests if d[0] == london(1, 15, 9, 0) and reference in d[2]]
     assert f"{reference}: missed, was due Thursday 14 January 2027" in friday
     assert f"{reference}: due Thursday 14 January 2027" not in friday
+
+
+def test_appointments_and_call_backs_are_kept_as_promises(month):
+    services, result, sent = month
+    rules_of, calendar, end = rules(services)
+    [reminder] = done_for(result, "missed-bins", Action.REMIND_OF_APPOINTMENT)
+    assert calendar.local(reminder.at).date().isoformat() == "2026-12-16"
+    [late] = [
+        message_from_bytes(m.raw, policy=policy.default)
+        for m in sent
+        if "gareth.jones@example.org" in m.recipients and "running late" in m.subject
+    ]
+    text = late.get_body(preferencelist=("plain",)).get_content()
+    assert "at about 2:25pm, about 25 minutes late" in text
+    [escalated] = done_for(result, "phone-complaint", Action.ESCALATE_CALL_BACK)
+    assert calendar.local(escalated.at).strftime("%Y-%m-%d %H:%M") == "2027-01-06 15:00"
+    rows = {
+        t.promise: t.tally
+        for t in tally_promises(all_cases(services), rules_of, calendar, end)
+        if t.promise in ("appointment_on_time", "call_back")
+    }
+    appointments = rows["appointment_on_time"]
+    assert (appointments.kept_on_time, appointments.kept_late) == (1, 1)
+    assert rows["call_back"].breached == 1

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sla_monitor.calendar import WorkingDayCalendar
 from sla_monitor.cases import Case, CaseType, NotificationKind
+from sla_monitor.checker.appointment_letters import appointment_facts, call_back_facts
 from sla_monitor.checker.duties import Duty, Notice
 from sla_monitor.checker.message_kinds import (
+    APPOINTMENT_LETTER,
     CUSTOMER_TEMPLATES,
     NOTIFICATION_TEMPLATES,
     STAGE_2_ACKNOWLEDGEMENT,
@@ -138,6 +140,8 @@ class LetterWriter:
         return bool(self.customer_requests(case)[0])
 
     def _applies(self, case: Case, action: Action) -> bool:
+        if action is Action.REMIND_OF_APPOINTMENT:
+            return bool(case.appointments)
         if action is Action.ACKNOWLEDGE:
             return self._promise(case, PromiseKind.ACKNOWLEDGEMENT) is not None
         if action is Action.SEND_PROGRESS_UPDATE:
@@ -239,9 +243,21 @@ class LetterWriter:
             facts["referred_after"] = self.policy.promise(duty.promise).within
         if duty.notification is not None:
             facts.update(self._notification_facts(case, duty, at))
+        if name == APPOINTMENT_LETTER:
+            facts.update(self._appointment_facts(case, duty, language))
         return self.composer.compose(
             name, language=language, large_print=wants_large_print(case), **facts
         )
+
+    def _appointment_facts(self, case: Case, duty: Duty, language: str) -> dict[str, Any]:
+        """An appointment's confirmation, reminder, delay or cancellation: which one, and its
+        facts in words."""
+        details = duty.notification.details if duty.notification else {}
+        number = duty.owed.occurrence if duty.owed else int(details.get("appointment", "0"))
+        facts = appointment_facts(case, number, self.directory, details, language)
+        if duty.kind is Action.REMIND_OF_APPOINTMENT:
+            facts.update(why="reminder", details={})
+        return facts
 
     def _contact(self, case: Case, letter: str) -> Contact:
         """Who the letter says deals with the case. A stage 2 acknowledgement names the
@@ -341,9 +357,23 @@ class LetterWriter:
             "remedy": case.remedy(duty.owed.occurrence)
             if duty.owed and duty.promise == REMEDY_CLOCK
             else None,
+            **self._times_given(case, duty),
             **extra,
         }
         return self.composer.compose(name, **facts)
+
+    def _times_given(self, case: Case, duty: Duty) -> dict[str, Any]:
+        """An alert on an appointment or a call-back: its facts in words."""
+        if duty.owed is None:
+            return {}
+        number = duty.owed.occurrence
+        if duty.kind is Action.TELL_OF_APPOINTMENT_MISSED:
+            appointment = case.appointment(number)
+            late = appointment.expected_late_minutes if appointment else 0
+            return appointment_facts(case, number, self.directory, {"minutes": str(late)})
+        if duty.kind in (Action.WARN_OF_CALL_BACK, Action.ESCALATE_CALL_BACK):
+            return call_back_facts(case, number)
+        return {}
 
     def _policy_promise(self, clock: str | None) -> Promise | None:
         """The policy's promise behind a clock (none for an action a response promised)."""

@@ -9,12 +9,15 @@ from sla_monitor.checker.duties import Notice
 from sla_monitor.engine import Action
 from sla_monitor.policy_terms import Role
 
+# An appointment's confirmation, reminder, delay and cancellation: one letter, by `why`.
+APPOINTMENT_LETTER = "customer/appointment"
 CUSTOMER_TEMPLATES: dict[Action, str] = {
     Action.ACKNOWLEDGE: "customer/acknowledgement",
     Action.SEND_HOLDING_UPDATE: "customer/holding_update",
     Action.SEND_PROGRESS_UPDATE: "customer/progress_update",
     Action.APOLOGISE_FOR_DELAY: "customer/apology_for_delay",
     Action.TELL_CUSTOMER_OF_REFERRAL: "customer/referred_to_chief_executive",
+    Action.REMIND_OF_APPOINTMENT: APPOINTMENT_LETTER,
 }
 NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.FORMAL_RESPONSE: "customer/formal_response",
@@ -25,6 +28,7 @@ NOTIFICATION_TEMPLATES: dict[NotificationKind, str] = {
     NotificationKind.REPLY_ACKNOWLEDGEMENT: "customer/reply_acknowledgement",
     NotificationKind.POSSIBLE_STAGE_2_ACKNOWLEDGEMENT: "customer/possible_stage_2_acknowledgement",
     NotificationKind.STAGE_2_DECLINED: "customer/stage_2_declined",
+    NotificationKind.APPOINTMENT: APPOINTMENT_LETTER,
 }
 STAGE_2_ACKNOWLEDGEMENT = "customer/stage_2_acknowledgement"
 TITLES: dict[Action | Notice | NotificationKind, str] = {
@@ -39,6 +43,10 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     Action.CHASE_REMEDY: "action promised not done",
     Action.APOLOGISE_FOR_DELAY: "apology for the delay",
     Action.TELL_CUSTOMER_OF_REFERRAL: "letter on the referral to the Chief Executive",
+    Action.REMIND_OF_APPOINTMENT: "appointment reminder",
+    Action.TELL_OF_APPOINTMENT_MISSED: "appointment not kept on time",
+    Action.WARN_OF_CALL_BACK: "call-back due",
+    Action.ESCALATE_CALL_BACK: "call-back missed",
     Notice.PASS_PREFERENCES_TO_OWNER: "customer's requests",
     NotificationKind.FORMAL_RESPONSE: "formal response",
     NotificationKind.CASE_UPDATE: "update on the case",
@@ -61,6 +69,7 @@ TITLES: dict[Action | Notice | NotificationKind, str] = {
     NotificationKind.COMPLAINT_NOT_TAKEN: "complaint refused or downgraded",
     NotificationKind.OWNER_RETIRED: "case of an officer who has left",
     NotificationKind.OWNER_MOVED: "case of an officer who moved department",
+    NotificationKind.APPOINTMENT: "appointment",
 }
 
 ROLE_TITLES: dict[Role, str] = {

@@ -110,6 +110,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="when it came in, ISO 8601 (default: --now)",
     )
 
+    log.add_argument(
+        "--callback-by",
+        type=instant_argument,
+        metavar="ISO",
+        help="a call-back promised to the customer by this time (a promise with a clock)",
+    )
+
+    call_back = _step(
+        actions, "call-back", "promise to call the customer back by a time", steps.call_back
+    )
+    call_back.add_argument(
+        "--by", dest="call_by", required=True, type=instant_argument, metavar="ISO"
+    )
+    call_back.add_argument("--about", metavar="TEXT", default="", help="what the call is about")
+    called = _step(
+        actions, "called-back", "record the call-back made (its promise is met)", steps.called_back
+    )
+    called.add_argument("--note", metavar="TEXT", help="what was said, for colleagues")
+    called.add_argument("--number", type=int, metavar="N", help="default: the earliest owed")
+
     listing = _action(actions, "list", "the open cases, soonest deadline first", _list)
     whose = listing.add_mutually_exclusive_group()
     whose.add_argument(

@@ -157,6 +157,41 @@ def log(args: argparse.Namespace) -> int:
             f"logged {case.reference}: {case.case_type.label} by {channel.value}, "
             f"received {when(case.received_at)}"
         )
+        if args.callback_by is not None:
+            case = staff.promise_call_back(
+                case.reference, call_by=args.callback_by, by=args.actor, **_casework(bundle, now)
+            )
+            result += f"; a call-back promised by {when(args.callback_by)}"
+        return _done(args, bundle, case, now, result)
+
+
+def call_back(args: argparse.Namespace) -> int:
+    now = acting_now(args)
+    with target_services(args) as bundle:
+        case = staff.promise_call_back(
+            args.reference,
+            call_by=args.call_by,
+            about=args.about,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        result = f"{case.reference}: a call-back promised by {when(args.call_by)}"
+        return _done(args, bundle, case, now, result)
+
+
+def called_back(args: argparse.Namespace) -> int:
+    now = acting_now(args)
+    with target_services(args) as bundle:
+        case = staff.record_call_back(
+            args.reference,
+            note=args.note,
+            number=args.number,
+            by=args.actor,
+            **_casework(bundle, now),
+        )
+        made = next(c for c in case.call_backs if c.called_at == now)
+        late = " (late)" if now > made.by else ""
+        result = f"{case.reference}: call-back {made.number} made{late}"
         return _done(args, bundle, case, now, result)
 
 

@@ -17,11 +17,12 @@ from sla_monitor.calendar import LONDON
 from sla_monitor.cases import Case, Notification, Preferences, TimelineEvent
 from sla_monitor.checker.message_kinds import ROLE_TITLES, TITLES
 from sla_monitor.checker.outcomes import Done
+from sla_monitor.cli.appointment_views import appointment_facts, appointments_json
 from sla_monitor.cli.common import table
 from sla_monitor.cli.relation_views import relation_facts, relations_json
 from sla_monitor.directory import Directory
 from sla_monitor.engine import REMEDY_CLOCK, Clock, ClockState
-from sla_monitor.policy_terms import Role
+from sla_monitor.policy_terms import PromiseKind, Role
 from sla_monitor.work_list import CaseView, promise_label
 
 # -- times ---------------------------------------------------------------------------------------
@@ -64,6 +65,8 @@ def clock_state(clock: Clock) -> str:
     if clock.state is ClockState.MET:
         return f"met {when(clock.satisfied_at)} (due {due})"
     if clock.state is ClockState.CLOSED_WITHOUT_A_REPLY:
+        if clock.kind is PromiseKind.APPOINTMENT:
+            return f"neither kept nor broken: cancelled with notice, or by the customer ({due})"
         return f"closed without a reply (was due {due})"
     if clock.state is ClockState.PAUSED:
         left = clock.remaining_working_days
@@ -298,6 +301,7 @@ def show_lines(view: CaseView, timeline: list[TimelineEvent], directory: Directo
     if case.classification_reason:
         facts.append(("Classified:", case.classification_reason))
     facts += relation_facts(case)
+    facts += appointment_facts(case, directory)
     lines = [
         f"{case.reference}  {type_text(case)}, stage {case.stage}, "
         f"{case.status.value.replace('_', ' ')}",
@@ -409,6 +413,7 @@ def show_json(view: CaseView, timeline: list[TimelineEvent]) -> dict[str, Any]:
         },
         "preferences": preferences_json(case.preferences),
         **relations_json(case),
+        **appointments_json(case),
         "classification_reason": case.classification_reason,
         "acknowledged_at": iso(case.acknowledged_at),
         "expected_reply_by": iso(case.expected_reply_by),

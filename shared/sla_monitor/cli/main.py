@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "sla_monitor.cli.directory",
     "sla_monitor.cli.calendar",
     "sla_monitor.cli.case",
+    "sla_monitor.cli.appointment",
     "sla_monitor.cli.report",
     "sla_monitor.cli.classifier",
     "sla_monitor.cli.privacy",

@@ -22,6 +22,11 @@ How the clocks run:
   `REMEDY_CLOCK` (its occurrence is the action's number): the owner is reminded the working day
   before, and the owner and the Head of Service (and, for a complaint, the Corporate Complaints
   Officer) are told once the date passes with the action not done.
+- Each appointment booked (`Case.appointments`) is a clock of the policy's `appointment`
+  promise, due `late_after_minutes` after its start; each call-back promised
+  (`Case.call_backs`) is a clock of its `call_back` promise, due at the time given
+  (`engine.appointments`). The customer is reminded of an appointment the working day before;
+  the owner is warned before a call-back; a breach of either is escalated once.
 - A breach is a fact for ever. A clock breached once stays breached, whatever is granted, paused
   or re-timed afterwards: a breach the case has recorded (`Case.breaches`, written by every
   change through `record_breaches`) keeps its clock breached at the due it missed, and an
@@ -40,6 +45,7 @@ The modules, from the bottom up:
 - `timing`: when a clock falls due, with the customer's pauses and the extensions granted;
 - `breaches`: when a promise was broken, and why it stays broken;
 - `remedies`: the actions a formal response promised, each a clock;
+- `appointments`: appointments and call-backs, each a clock timed by the minute;
 - `apologies`: the apology for a missed reply date, and the new date it gives;
 - `office_hours`: when what is owed may go, and when the checker must look again;
 - `clocks`: the core, `evaluate`, reading every promise of a case at `now`, with

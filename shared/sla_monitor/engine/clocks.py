@@ -2,7 +2,8 @@
 
 `evaluate` reads the case stage by stage, each promise of the policy by its kind
 (acknowledgement, response, progress updates, escalation, handover), then the actions a
-response promised (`engine.remedies`); what is owed now, what later, and when the checker must
+response promised (`engine.remedies`), then the appointments and call-backs
+(`engine.appointments`); what is owed now, what later, and when the checker must
 look again follow from office hours (`engine.office_hours`). How the clocks run is told in the
 package's docstring (`sla_monitor.engine`). Pure: no AWS, no clock reads, no I/O.
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from sla_monitor.calendar import WorkingDayCalendar, require_aware
 from sla_monitor.cases import Breach, Case, SentAction
 from sla_monitor.engine.apologies import apology_for_delay, reply_day_after_delay
+from sla_monitor.engine.appointments import appointment_clocks, call_back_clocks
 from sla_monitor.engine.breaches import broken_at, clock_state
 from sla_monitor.engine.office_hours import evaluation_of
 from sla_monitor.engine.remedies import remedy_clocks
@@ -379,6 +381,15 @@ class _CaseClocks:
         self.clocks.extend(clocks)
         self.actions.extend(owed)
 
+    def times_given(self) -> None:
+        """The appointments booked and the call-backs promised, each by the time given."""
+        for clocks, owed in (
+            appointment_clocks(self.case, self.policy, self.calendar, self.now),
+            call_back_clocks(self.case, self.policy, self.calendar, self.now),
+        ):
+            self.clocks.extend(clocks)
+            self.actions.extend(owed)
+
     def _paused(self, promise: Promise, start: date, timing: Timing, occurrence: int = 1) -> Clock:
         recorded = self.case.breach_of(promise.name, self.stage, occurrence)
         if recorded is not None:
@@ -441,6 +452,7 @@ def evaluate(case: Case, policy: Policy, calendar: WorkingDayCalendar, now: date
             elif promise.kind is PromiseKind.HANDOVER:
                 clocks.handover(promise)
     clocks.remedies()
+    clocks.times_given()
     return evaluation_of(case, calendar, clocks.now, clocks.clocks, clocks.actions)
 
 

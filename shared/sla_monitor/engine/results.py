@@ -37,6 +37,10 @@ class Action(enum.StrEnum):
     CHASE_REMEDY = "chase_remedy"
     APOLOGISE_FOR_DELAY = "apologise_for_delay"
     TELL_CUSTOMER_OF_REFERRAL = "tell_customer_of_referral"
+    REMIND_OF_APPOINTMENT = "remind_of_appointment"  # the customer, the working day before
+    TELL_OF_APPOINTMENT_MISSED = "tell_of_appointment_missed"  # staff: kept late or missed
+    WARN_OF_CALL_BACK = "warn_of_call_back"
+    ESCALATE_CALL_BACK = "escalate_call_back"
 
     @property
     def to_customer(self) -> bool:
@@ -50,6 +54,7 @@ _CUSTOMER_ACTIONS = frozenset(
         Action.SEND_PROGRESS_UPDATE,
         Action.APOLOGISE_FOR_DELAY,
         Action.TELL_CUSTOMER_OF_REFERRAL,
+        Action.REMIND_OF_APPOINTMENT,
     }
 )
 

@@ -2,7 +2,9 @@
 waiting on the customer; resume it; extend a deadline once; reclassify it; refuse a complaint;
 record the formal response; reply to an enquiry or a service request and answer it in one step;
 close a case without a letter where the council allows it; take a complaint to stage 2, or
-decide a customer is not asking for it; record that it went to the Ombudsman; add a note.
+decide a customer is not asking for it; record that it went to the Ombudsman; add a note; book
+an appointment, say the officer is running late, cancel it or record how it went; promise a
+call-back and record the call.
 
 The CLI and the staff pages call these same use cases, and no rule of the procedure lives
 anywhere else. Each reads the case, checks the step fits the case as it stands (a clear
@@ -17,6 +19,13 @@ from __future__ import annotations
 
 from sla_monitor.lookups import CaseNotFound
 from sla_monitor.staff.answering import answer_customer, close_without_letter
+from sla_monitor.staff.appointments import (
+    book_appointment,
+    cancel_appointment,
+    record_appointment_outcome,
+    say_running_late,
+)
+from sla_monitor.staff.call_backs import promise_call_back, record_call_back
 from sla_monitor.staff.classification import confirm_case_type, reclassify_case, refuse_complaint
 from sla_monitor.staff.clocks import extend_deadline, resume_clocks, wait_for_customer
 from sla_monitor.staff.conversation import add_note, reply_to_customer
@@ -37,14 +46,19 @@ __all__ = [
     "add_note",
     "answer_customer",
     "assign_case",
+    "book_appointment",
+    "cancel_appointment",
     "change_case",
     "close_without_letter",
     "confirm_case_type",
     "decline_stage_2",
     "extend_deadline",
     "log_case",
+    "promise_call_back",
     "reclassify_case",
     "record_acknowledgement_sent",
+    "record_appointment_outcome",
+    "record_call_back",
     "record_ombudsman_decision",
     "record_ombudsman_referral",
     "record_remedy_done",
@@ -53,5 +67,6 @@ __all__ = [
     "reply_to_customer",
     "request_stage_2",
     "resume_clocks",
+    "say_running_late",
     "wait_for_customer",
 ]

@@ -31,6 +31,11 @@ from sla_monitor.staff import (
     request_stage_2,
     wait_for_customer,
 )
+from sla_monitor_local.demo.appointments import (
+    APPOINTMENT_ACTIONS,
+    appointment_step,
+    promise_demo_call_back,
+)
 from sla_monitor_local.demo.mail import raw_email, ses_message_id, ses_receipt_event
 from sla_monitor_local.demo.scenario import (
     END,
@@ -301,6 +306,8 @@ class MonthOfCasework:
                 **world,
             )
             what = f"{reference} reclassified as a {details['type'].replace('_', ' ')}"
+        elif action.action in APPOINTMENT_ACTIONS:
+            what = appointment_step(s, reference, action.action, action.by, action.at, details)
         else:
             raise ValueError(f"unknown staff action {action.action}")
         self.result.happenings.append(Happening(action.at, what, "staff"))
@@ -324,6 +331,8 @@ class MonthOfCasework:
             directory=s.directory,
             now=action.at,
         )
+        if "callback_by" in details:
+            promise_demo_call_back(s, case.reference, action.by, action.at, details["callback_by"])
         return case.reference
 
     # -- what the checker did -------------------------------------------------------------------

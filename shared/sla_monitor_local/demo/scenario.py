@@ -54,7 +54,8 @@ class StaffAction:
 
     at: datetime
     label: str
-    # assign | pause | extend | respond | acknowledged | log | stage_2 | reclassify | note
+    # assign | pause | extend | respond | acknowledged | log | stage_2 | reclassify | note |
+    # book | late | appointment_outcome
     action: str
     by: str
     details: dict[str, str] = field(default_factory=dict)
@@ -107,6 +108,26 @@ SCRIPT: tuple[Step, ...] = (
         "assign",
         "head-waste-services",
         {"officer": "waste-officer"},
+    ),
+    # A home visit booked, reminded of the day before, and kept on time.
+    StaffAction(
+        at(12, 16, 9, 30),
+        "missed-bins",
+        "book",
+        "waste-officer",
+        {
+            "kind": "visit",
+            "at": "2026-12-17T10:00",
+            "minutes": "30",
+            "place": "14 Meadow Lane, Coalville",
+        },
+    ),
+    StaffAction(
+        at(12, 17, 10, 40),
+        "missed-bins",
+        "appointment_outcome",
+        "waste-officer",
+        {"outcome": "kept", "late_minutes": "5"},
     ),
     Email(
         at(12, 15, 8, 30),
@@ -215,6 +236,34 @@ SCRIPT: tuple[Step, ...] = (
         "Here is the diary you asked for: loud music on Monday, Tuesday and Thursday after "
         "midnight.",
         quoting="noisy-neighbour",
+    ),
+    # A meeting at the offices: the officer runs 25 minutes late and the resident is told at once.
+    StaffAction(
+        at(12, 21, 11, 0),
+        "noisy-neighbour",
+        "book",
+        "head-environmental-health",
+        {
+            "kind": "office",
+            "at": "2026-12-23T14:00",
+            "minutes": "45",
+            "place": "Council Offices, Whitwick Road, Coalville",
+            "private_room": "yes",
+        },
+    ),
+    StaffAction(
+        at(12, 23, 13, 50),
+        "noisy-neighbour",
+        "late",
+        "head-environmental-health",
+        {"minutes": "25"},
+    ),
+    StaffAction(
+        at(12, 23, 15, 10),
+        "noisy-neighbour",
+        "appointment_outcome",
+        "head-environmental-health",
+        {"outcome": "kept", "late_minutes": "25"},
     ),
     StaffAction(
         at(12, 24, 12, 0),
@@ -348,6 +397,8 @@ SCRIPT: tuple[Step, ...] = (
             "details": "Caller says a council tax refund promised in November never arrived.",
             "name": "Mr R Singh",
             "address": "5 Forest Road, Coalville, LE67 2BB",
+            # Promised a call back that afternoon, which nobody makes: escalated.
+            "callback_by": "2027-01-06T15:00",
         },
     ),
     StaffAction(

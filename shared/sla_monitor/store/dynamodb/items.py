@@ -36,6 +36,12 @@ from sla_monitor.cases import (
     Stage2,
     TimelineEvent,
 )
+from sla_monitor.store.dynamodb.appointment_items import (
+    appointment_maps,
+    appointments_of,
+    call_back_maps,
+    call_backs_of,
+)
 from sla_monitor.store.ports import customer_key, month_received
 from sla_monitor.store.schema import shard_of
 from sla_monitor.store.shelves import instant_text
@@ -253,6 +259,8 @@ def case_item(
             if case.legal_hold
             else None
         ),
+        appointments=appointment_maps(case.appointments),
+        call_backs=call_back_maps(case.call_backs),
         due_shard=due_shard(case.reference, shards) if next_due else None,
         next_due_at=index_instant(next_due) if next_due else None,
         open_shard=open_shard(case.reference, shards) if case.is_open else None,
@@ -447,6 +455,8 @@ def case_from_item(item: Any) -> Case:
             if item.legal_hold
             else None
         ),
+        appointments=appointments_of(item.appointments),
+        call_backs=call_backs_of(item.call_backs),
         revision=int(item.revision or 0),
     )
 

@@ -25,6 +25,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from sla_monitor.store.dynamodb.appointment_items import AppointmentMap, CallBackMap
 from sla_monitor.store.schema import (
     CUSTOMER_CASES_INDEX,
     NEXT_DUE_INDEX,
@@ -258,6 +259,8 @@ def case_table_models(table_name: str, region: str, host: str | None) -> CaseTab
         merged_into = UnicodeAttribute(null=True)
         merged_from = ListAttribute(of=UnicodeAttribute, null=True)
         legal_hold = LegalHoldMap(null=True)
+        appointments = ListAttribute(of=AppointmentMap, null=True)
+        call_backs = ListAttribute(of=CallBackMap, null=True)
         revision = VersionAttribute()
         due_shard = UnicodeAttribute(null=True)
         next_due_at = UnicodeAttribute(null=True)

@@ -19,6 +19,7 @@ from sla_monitor.web.forms import LANGUAGE_NAMES
 from sla_monitor.web.have_your_say import sending as have_your_say_form
 from sla_monitor.web.http.messages import WebResponse
 from sla_monitor.web.pages import long_date
+from sla_monitor.web.staff.appointments_shown import appointment_rows
 from sla_monitor.web.staff.case_relations import relations
 from sla_monitor.web.staff.conversation_page import (
     conversation_items,
@@ -146,6 +147,7 @@ class CasePages:
             # One date per promise: the one the clock holds now, and why it moved.
             reply=promised_reply(case, view.clocks, timeline, self.pages.calendar),
             paused_days=paused_working_days(case, view.clocks),
+            appointments=appointment_rows(case, self.pages.directory),
             remedies=[
                 {
                     "key": {"text": r.action},

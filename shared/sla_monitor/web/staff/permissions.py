@@ -77,6 +77,8 @@ class Permission(enum.StrEnum):
     RECORD_REPRESENTATIVE = "record_representative"  # someone acting for the customer
     LINK_CASES = "link_cases"  # link related cases, merge a duplicate (asked of both cases)
     KEEP_ON_LEGAL_HOLD = "keep_on_legal_hold"  # place and lift a legal hold
+    # Book appointments, say the officer is running late, record how they went; call-backs.
+    KEEP_APPOINTMENTS = "keep_appointments"
     # About no case in particular.
     LOG_CASE = "log_case"
     HANDLE_TRIAGE = "handle_triage"
@@ -117,6 +119,7 @@ _DESCRIPTIONS = {
     Permission.RECORD_REPRESENTATIVE: "record someone acting for the customer",
     Permission.LINK_CASES: "link related cases and merge duplicates",
     Permission.KEEP_ON_LEGAL_HOLD: "keep a case on legal hold, and lift the hold",
+    Permission.KEEP_APPOINTMENTS: "book appointments and call-backs, and say how they went",
     Permission.LOG_CASE: "log a case that came by phone, letter or a visit",
     Permission.HANDLE_TRIAGE: "deal with the mail set aside",
     Permission.MANAGE_DIRECTORY: "change departments, officers and council roles",
@@ -172,6 +175,7 @@ _CASEWORK = (
     Permission.ADD_CUSTOMER_REPLY,
     Permission.RECORD_REPRESENTATIVE,
     Permission.LINK_CASES,
+    Permission.KEEP_APPOINTMENTS,
 )
 _READING = (
     Permission.VIEW_WORK_LIST,

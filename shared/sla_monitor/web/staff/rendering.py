@@ -13,6 +13,7 @@ from sla_monitor.web.pages import long_date, paragraphs
 from sla_monitor.web.staff.formatting import file_size, iso_date, sentence, short_date, when
 from sla_monitor.web.staff.permissions import Permission, Viewer, may
 from sla_monitor.web.staff.urls import StaffUrls
+from sla_monitor.wording import day_and_time
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -48,6 +49,7 @@ def environment() -> Environment:
     env.filters["short_date"] = short_date
     env.filters["iso_date"] = iso_date
     env.filters["when"] = when
+    env.filters["day_and_time"] = day_and_time
     env.filters["file_size"] = file_size
     env.filters["sentence"] = sentence
     env.filters["paragraphs"] = paragraphs

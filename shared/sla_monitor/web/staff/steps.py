@@ -13,6 +13,7 @@ from sla_monitor import staff
 from sla_monitor.cases import Case, CaseType, Channel, Outcome
 from sla_monitor.council import load_council
 from sla_monitor.staff.answering import ANSWERED_BY_REPLY, takes_formal_response
+from sla_monitor.web.staff.appointment_steps import APPOINTMENT_STEPS
 from sla_monitor.web.staff.hold_steps import HOLD_STEPS
 from sla_monitor.web.staff.pages import StaffPages, Visit
 from sla_monitor.web.staff.permissions import Permission
@@ -459,3 +460,4 @@ ACTIONS: Mapping[str, CaseAction] = {
 ACTIONS = {**ACTIONS, **{a.name: a for a in RELATION_STEPS}}
 # A legal hold placed and lifted: steps of their own module.
 ACTIONS = {**ACTIONS, **{a.name: a for a in HOLD_STEPS}}
+ACTIONS = {**ACTIONS, **{a.name: a for a in APPOINTMENT_STEPS}}

@@ -14,6 +14,7 @@ from sla_monitor.cases import Case, CaseStatus
 from sla_monitor.checker.messages import case_type_label
 from sla_monitor.correspondence import letter_reached_customer
 from sla_monitor.engine import Clock, evaluate
+from sla_monitor.policy_terms import PromiseKind
 from sla_monitor.promised_dates import promised_reply
 from sla_monitor.representation import addressees
 from sla_monitor.residents import (
@@ -27,6 +28,7 @@ from sla_monitor.web.forms import FORMAT_NAMES, LANGUAGE_NAMES
 from sla_monitor.web.http.headers import security_headers
 from sla_monitor.web.http.messages import WebRequest, WebResponse
 from sla_monitor.web.letters import letter_filename, pdf_response
+from sla_monitor.web.your_cases.appointments import resident_appointments
 from sla_monitor.web.your_cases.conversation import (
     resident_messages,
     responses_without_their_letter,
@@ -155,6 +157,7 @@ class CasePages:
             reply_moved=reply.moved_sentence if reply and case.is_open else None,
             preferences=self._preferences_rows(case),
             acting_for_you=acting_for_you(case),
+            appointments=resident_appointments(case, self.pages.directory, self._grace()),
             sent=request.query.get("sent"),
         )
 
@@ -178,6 +181,10 @@ class CasePages:
             letter_filename(case.reference, key),
             security_headers(secure=request.secure, script_nonce=""),
         )
+
+    def _grace(self) -> int:
+        promise = self.pages.policy.promise_of_kind(PromiseKind.APPOINTMENT)
+        return promise.late_after_minutes if promise else 0
 
     def _preferences_rows(self, case: Case) -> list[dict[str, str]]:
         prefs = case.preferences

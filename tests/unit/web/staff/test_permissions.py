@@ -77,6 +77,7 @@ CASEWORK = (
     Permission.ADD_CUSTOMER_REPLY,
     Permission.RECORD_REPRESENTATIVE,
     Permission.LINK_CASES,
+    Permission.KEEP_APPOINTMENTS,
 )
 
 # The cases each role may work on (every case permission), and may only read.
