@@ -62,7 +62,7 @@ def seeded_stacks():
 
 
 # -- balancing the suite across workers -----------------------------------------------------------
-# `make test` runs the unit tests, then the integration and browser tests on two workers, each
+# `make test` runs the unit tests, then the integration and browser tests on three workers, each
 # taking a whole module at a time (--dist loadfile). Modules marked slow
 # (`pytest.mark.slow(seconds=N)`: a browser journey, the demo's month, a module of many HTTP
 # journeys) are handed out first, the longest first, so both workers finish together rather than

@@ -20,6 +20,8 @@ from sla_monitor.replies import record_customer_reply
 
 from .staff_support import EMAILS, Browser
 
+pytestmark = pytest.mark.slow(seconds=12)
+
 NOW = datetime.now(UTC)
 
 

@@ -7,7 +7,10 @@ import urllib.request
 from datetime import UTC, datetime
 
 import boto3
+import pytest
 from sla_monitor_local.local_stack import local_stack
+
+pytestmark = pytest.mark.slow(seconds=25)
 
 
 def test_the_local_stack_serves_the_form_and_an_aws_endpoint_with_seeded_cases():

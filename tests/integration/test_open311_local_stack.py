@@ -6,7 +6,10 @@ import json
 import urllib.request
 from datetime import UTC, datetime
 
+import pytest
 from sla_monitor_local.local_stack import local_stack
+
+pytestmark = pytest.mark.slow(seconds=15)
 
 
 def test_the_local_stack_serves_open311_beside_the_form():

@@ -56,6 +56,8 @@ from sla_monitor.work_list_reading import PAGE_SIZE
 
 from .staff_support import EMAILS
 
+pytestmark = pytest.mark.slow(seconds=25)
+
 # The small archive is large enough that every shelf a page reads holds a page of cases on each
 # of its shards; from there, a page's reads should not grow.
 # `make bench` sets PAGE_READS_SIZES to a real council's sizes.
